@@ -1,0 +1,48 @@
+"""One gunicorn configuration for both services; `SERVICE=auth_user|chat_file` picks which.
+
+    SERVICE=auth_user gunicorn -c gunicorn.conf.py
+    SERVICE=chat_file gunicorn -c gunicorn.conf.py
+
+auth_user: sync-style `gthread` workers (scale with WEB_CONCURRENCY). With no MONGODB_URI the
+in-process mongomock store lives inside one worker, so the default is then a single worker.
+chat_file: `gevent`, one worker per process (Socket.IO needs sticky sessions; scale with more
+processes and SOCKETIO_MESSAGE_QUEUE).
+"""
+
+import multiprocessing
+import os
+
+service = os.environ.get("SERVICE", "auth_user")
+if service not in {"auth_user", "chat_file"}:
+    raise SystemExit(f"SERVICE must be auth_user or chat_file, not {service!r}")
+
+_default_port = {"auth_user": "8001", "chat_file": "8003"}[service]
+_port = os.environ.get(
+    "AUTH_USER_SERVICE_PORT" if service == "auth_user" else "CHAT_FILE_SERVICE_PORT", _default_port
+)
+_embedded_mongo = not os.environ.get("MONGODB_URI")
+
+wsgi_app = f"wsgi.{service}:app"
+bind = os.environ.get("BIND", f"0.0.0.0:{_port}")
+proc_name = f"ngomna-{service}"
+control_socket_disable = True  # two masters on one host would fight over the default socket
+accesslog = os.environ.get("ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+graceful_timeout = int(os.environ.get("GRACEFUL_TIMEOUT", "10"))
+timeout = int(os.environ.get("WORKER_TIMEOUT", "30"))
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+if service == "chat_file":
+    worker_class = "gevent"
+    workers = 1
+    worker_connections = int(os.environ.get("WORKER_CONNECTIONS", "2000"))
+else:
+    worker_class = "gthread"
+    workers = int(
+        os.environ.get(
+            "WEB_CONCURRENCY", "1" if _embedded_mongo else str(multiprocessing.cpu_count() * 2 + 1)
+        )
+    )
+    # mongomock is not thread-safe: one thread unless a real MongoDB is configured.
+    threads = int(os.environ.get("THREADS", "1" if _embedded_mongo else "4"))

@@ -1,0 +1,91 @@
+"""Flask glue shared by both services: the JSON envelope, error mapping, body parsing."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response, jsonify, request
+from marshmallow import Schema, ValidationError
+from werkzeug.exceptions import HTTPException
+
+from .errors import CodedError
+
+logger = logging.getLogger(__name__)
+
+# Codes for werkzeug's own HTTP errors (routing, size limits, malformed bodies).
+HTTP_CODES: Mapping[int, tuple[str, str]] = {
+    400: ("BAD_REQUEST", "Requête invalide"),
+    401: ("UNAUTHORIZED", "Authentification requise"),
+    403: ("FORBIDDEN", "Accès refusé"),
+    404: ("NOT_FOUND", "Ressource introuvable"),
+    405: ("METHOD_NOT_ALLOWED", "Méthode non autorisée"),
+    413: ("PAYLOAD_TOO_LARGE", "Requête trop volumineuse"),
+    415: ("UNSUPPORTED_MEDIA_TYPE", "Type de contenu non supporté"),
+    429: ("RATE_LIMITED", "Trop de requêtes"),
+}
+
+
+class InvalidInputError(CodedError):
+    code = "VALIDATION_ERROR"
+    message = "Données invalides"
+
+
+class InvalidJsonError(CodedError):
+    code = "INVALID_JSON"
+    message = "Le corps de la requête doit être un objet JSON valide"
+
+
+def ok(data: Any = None, status: int = 200, message: str | None = None) -> tuple[Response, int]:
+    body: dict[str, Any] = {"success": True, "data": data}
+    if message:
+        body["message"] = message
+    return jsonify(body), status
+
+
+def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
+    return {"success": False, "message": message, "code": code, **extra}
+
+
+def install_json_errors(app: Flask, status_by_code: Mapping[str, int]) -> None:
+    """Every error leaves as `{success: false, message, code}`; unknown codes map to 400."""
+
+    @app.errorhandler(CodedError)
+    def coded(exc: CodedError) -> tuple[Response, int]:
+        status = status_by_code.get(exc.code, 400)
+        extra = {"errors": exc.details["errors"]} if "errors" in exc.details else {}
+        response = jsonify(error_body(exc.code, exc.message, **extra))
+        if "retry_after" in exc.details:
+            response.headers["Retry-After"] = str(exc.details["retry_after"])
+        return response, status
+
+    @app.errorhandler(HTTPException)
+    def http(exc: HTTPException) -> tuple[Response, int]:
+        status = exc.code or 500
+        code, message = HTTP_CODES.get(status, ("HTTP_ERROR", exc.name))
+        return jsonify(error_body(code, message)), status
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception) -> tuple[Response, int]:
+        logger.exception("unhandled error on %s %s", request.method, request.path)
+        return jsonify(error_body("INTERNAL_ERROR", "Erreur interne du serveur")), 500
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object, or `InvalidJsonError` (malformed, not an object)."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        if not request.get_data(cache=True) and request.method in {"DELETE"}:
+            return {}
+        raise InvalidJsonError()
+    return data
+
+
+def load(schema: Schema, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate with marshmallow; failures become `VALIDATION_ERROR` with per-field messages."""
+    try:
+        result: dict[str, Any] = schema.load(data)
+    except ValidationError as exc:
+        raise InvalidInputError(errors=exc.messages) from exc
+    return result

@@ -1,0 +1,66 @@
+"""Reading settings from the environment (used by each service's frozen `Settings`)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+DEV_JWT_SECRET = "ngomna-dev-only-secret-not-for-production-use"
+MIN_SECRET_BYTES = 32
+DEVELOPMENT_ENVS = frozenset({"development", "test"})
+
+
+class SettingsError(ValueError):
+    """The environment describes a configuration the service refuses to start with."""
+
+
+def env_str(env: Mapping[str, str], name: str, default: str) -> str:
+    value = env.get(name, "").strip()
+    return value or default
+
+
+def env_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def env_float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
+
+
+def env_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name} must be a boolean, got {raw!r}")
+
+
+def jwt_secret(env: Mapping[str, str], app_env: str) -> str:
+    """`JWT_SECRET`, defaulted only in development/test; under 32 bytes is refused elsewhere."""
+    secret = env.get("JWT_SECRET", "")
+    if app_env in DEVELOPMENT_ENVS:
+        return secret or DEV_JWT_SECRET
+    if len(secret.encode()) < MIN_SECRET_BYTES:
+        raise SettingsError(
+            f"JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes when APP_ENV={app_env}"
+        )
+    return secret
+
+
+def process_env() -> Mapping[str, str]:
+    return os.environ

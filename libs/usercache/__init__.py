@@ -1,0 +1,15 @@
+"""Shared Redis cache of user profiles (`user:profile:<id>`, 7-day TTL, one round trip per batch)."""
+
+from .cache import DEFAULT_PREFIX, DEFAULT_TTL, UserCache, UserCacheError
+from .model import HASH_FIELDS, UNKNOWN_USER_NAME, CachedUser, build_full_name
+
+__all__ = [
+    "DEFAULT_PREFIX",
+    "DEFAULT_TTL",
+    "HASH_FIELDS",
+    "UNKNOWN_USER_NAME",
+    "CachedUser",
+    "UserCache",
+    "UserCacheError",
+    "build_full_name",
+]

@@ -1,0 +1,133 @@
+"""`UserCache`: the shared Redis cache of user profiles (`user:profile:<id>` hashes)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
+
+import redis
+
+from .model import CachedUser
+
+logger = logging.getLogger(__name__)
+
+ErrorPolicy = Literal["suppress", "raise"]
+DEFAULT_PREFIX = "user:profile:"
+DEFAULT_TTL = 604_800  # 7 days
+
+
+class UserCacheError(Exception):
+    """Redis failed and the cache was built with `on_error="raise"`."""
+
+
+class UserCache:
+    """Reads and writes user profiles; every operation is one Redis round trip.
+
+    `on_error="suppress"` makes a Redis failure behave as a miss (reads) or a no-op (writes),
+    logged once per incident; `on_error="raise"` raises `UserCacheError` instead.
+    """
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        *,
+        prefix: str = DEFAULT_PREFIX,
+        ttl: int = DEFAULT_TTL,
+        on_error: ErrorPolicy = "suppress",
+    ) -> None:
+        if ttl <= 0:
+            raise ValueError("ttl must be positive")
+        self._redis = client
+        self.prefix = prefix
+        self.ttl = ttl
+        self.on_error = on_error
+        self._lock = threading.Lock()
+        self._failing = False
+        self.hits = 0
+        self.misses = 0
+        self.errors = 0
+
+    def key(self, user_id: str) -> str:
+        return f"{self.prefix}{user_id}"
+
+    def get(self, user_id: str) -> CachedUser | None:
+        return self.get_many([user_id]).get(user_id)
+
+    def get_many(self, user_ids: Iterable[str]) -> dict[str, CachedUser]:
+        """Cached profiles of the given ids (hits only), in one pipelined round trip."""
+        ids = list(dict.fromkeys(str(i) for i in user_ids if i))
+        if not ids:
+            return {}
+        pipe = self._redis.pipeline(transaction=False)
+        for user_id in ids:
+            pipe.hgetall(self.key(user_id))
+        replies = self._run(pipe, default=None)
+        if replies is None:
+            self._count(0, len(ids))
+            return {}
+        found = {uid: CachedUser.from_hash(raw) for uid, raw in zip(ids, replies, strict=True) if raw}
+        self._count(len(found), len(ids) - len(found))
+        return found
+
+    def set(self, profile: CachedUser | Mapping[str, Any]) -> None:
+        """HSET + EXPIRE of one profile, in one round trip."""
+        self.set_many([profile])
+
+    def set_many(self, profiles: Iterable[CachedUser | Mapping[str, Any]]) -> None:
+        """Write many profiles (HSET + EXPIRE each) in one round trip."""
+        users = [p if isinstance(p, CachedUser) else CachedUser.from_profile(p) for p in profiles]
+        if not users:
+            return
+        pipe = self._redis.pipeline(transaction=False)
+        for user in users:
+            key = self.key(user.id)
+            pipe.hset(key, mapping=user.to_hash())
+            pipe.expire(key, self.ttl)
+        self._run(pipe, default=None)
+
+    def delete(self, *user_ids: str) -> int:
+        """Remove profiles; returns how many existed."""
+        if not user_ids:
+            return 0
+        try:
+            deleted = int(self._redis.delete(*(self.key(u) for u in user_ids)))
+        except redis.RedisError as exc:
+            self._failed(exc)
+            return 0
+        self._recovered()
+        return deleted
+
+    def stats(self) -> dict[str, int]:
+        return {"hits": self.hits, "misses": self.misses, "errors": self.errors}
+
+    def _run(self, pipe: Any, *, default: Any) -> Any:
+        try:
+            replies = pipe.execute()
+        except redis.RedisError as exc:
+            self._failed(exc)
+            return default
+        self._recovered()
+        return replies
+
+    def _count(self, hits: int, misses: int) -> None:
+        with self._lock:
+            self.hits += hits
+            self.misses += misses
+
+    def _failed(self, exc: redis.RedisError) -> None:
+        with self._lock:
+            self.errors += 1
+            first = not self._failing
+            self._failing = True
+        if self.on_error == "raise":
+            raise UserCacheError(str(exc)) from exc
+        if first:
+            logger.warning("user cache unavailable, serving misses: %s", exc)
+
+    def _recovered(self) -> None:
+        if self._failing:
+            with self._lock:
+                self._failing = False
+            logger.info("user cache available again")

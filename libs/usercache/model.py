@@ -1,0 +1,118 @@
+"""The cached user profile: the shape stored in Redis and how it is built."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+UNKNOWN_USER_NAME = "Utilisateur inconnu"
+
+# Exactly the fields of the `user:profile:<id>` hash (source document, "Structure du cache").
+HASH_FIELDS = (
+    "id",
+    "nom",
+    "prenom",
+    "fullName",
+    "avatar",
+    "matricule",
+    "ministere",
+    "sexe",
+    "updatedAt",
+)
+
+
+def build_full_name(nom: str | None, prenom: str | None, fallback: str | None = None) -> str:
+    """`"<prenom> <nom>"` when a nom is known, else the fallback, else "Utilisateur inconnu"."""
+    if nom:
+        return f"{prenom or ''} {nom}".strip()
+    return fallback or UNKNOWN_USER_NAME
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = value.decode() if isinstance(value, bytes) else str(value)
+    return text or None
+
+
+@dataclass(frozen=True, slots=True)
+class CachedUser:
+    """A user's display data as every service reads it from the shared cache."""
+
+    id: str
+    full_name: str
+    matricule: str
+    nom: str | None = None
+    prenom: str | None = None
+    avatar: str | None = None
+    ministere: str = ""
+    sexe: str = ""
+    updated_at: int = 0
+
+    @classmethod
+    def from_profile(cls, profile: Mapping[str, Any]) -> CachedUser:
+        """Build from a user document or API payload (`id`/`_id`/`userId`, `avatar`/`profile_pic`)."""
+        user_id = _text(profile.get("id") or profile.get("_id") or profile.get("userId"))
+        if not user_id:
+            raise ValueError("a cached profile needs an id")
+        nom, prenom = _text(profile.get("nom")), _text(profile.get("prenom"))
+        fallback = _text(profile.get("fullName") or profile.get("name"))
+        return cls(
+            id=user_id,
+            nom=nom,
+            prenom=prenom,
+            full_name=build_full_name(nom, prenom, fallback),
+            avatar=_text(profile.get("avatar") or profile.get("profile_pic")),
+            matricule=_text(profile.get("matricule")) or user_id,
+            ministere=_text(profile.get("ministere")) or "",
+            sexe=_text(profile.get("sexe")) or "",
+            updated_at=int(profile.get("updatedAt") or time.time() * 1000),
+        )
+
+    @classmethod
+    def from_hash(cls, data: Mapping[Any, Any]) -> CachedUser:
+        """Decode an HGETALL reply (bytes or str keys)."""
+        if data and isinstance(next(iter(data)), bytes):
+            data = {key.decode(): value for key, value in data.items()}
+        get = data.get
+        user_id = _text(get("id")) or ""
+        return cls(
+            id=user_id,
+            nom=_text(get("nom")),
+            prenom=_text(get("prenom")),
+            full_name=_text(get("fullName")) or UNKNOWN_USER_NAME,
+            avatar=_text(get("avatar")),
+            matricule=_text(get("matricule")) or user_id,
+            ministere=_text(get("ministere")) or "",
+            sexe=_text(get("sexe")) or "",
+            updated_at=int(_text(get("updatedAt")) or 0),
+        )
+
+    def to_hash(self) -> dict[str, str]:
+        """The Redis hash; absent values are stored as empty strings."""
+        return {
+            "id": self.id,
+            "nom": self.nom or "",
+            "prenom": self.prenom or "",
+            "fullName": self.full_name,
+            "avatar": self.avatar or "",
+            "matricule": self.matricule,
+            "ministere": self.ministere,
+            "sexe": self.sexe,
+            "updatedAt": str(self.updated_at),
+        }
+
+    def to_public(self) -> dict[str, Any]:
+        """The display payload other services hand to clients."""
+        return {
+            "userId": self.id,
+            "name": self.full_name,
+            "avatar": self.avatar,
+            "matricule": self.matricule,
+            "nom": self.nom,
+            "prenom": self.prenom,
+            "ministere": self.ministere,
+            "sexe": self.sexe,
+        }
