@@ -1,1 +1,1 @@
-"""Small pieces both services share: coded errors, settings parsing, store connections, JSON errors."""
+"""Pieces both services share: coded errors, settings, store connections, JSON errors."""

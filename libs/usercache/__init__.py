@@ -1,4 +1,4 @@
-"""Shared Redis cache of user profiles (`user:profile:<id>`, 7-day TTL, one round trip per batch)."""
+"""Shared Redis cache of user profiles: `user:profile:<id>`, 7-day TTL, one round trip a batch."""
 
 from .cache import DEFAULT_PREFIX, DEFAULT_TTL, UserCache, UserCacheError
 from .model import HASH_FIELDS, UNKNOWN_USER_NAME, CachedUser, build_full_name

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 import redis
 
-from .model import CachedUser
+from .model import HASH_FIELDS, CachedUser
 
 logger = logging.getLogger(__name__)
 
@@ -56,18 +56,26 @@ class UserCache:
         return self.get_many([user_id]).get(user_id)
 
     def get_many(self, user_ids: Iterable[str]) -> dict[str, CachedUser]:
-        """Cached profiles of the given ids (hits only), in one pipelined round trip."""
+        """Cached profiles of the given ids (hits only), in one pipelined round trip.
+
+        HMGET of the fixed field list: half the reply elements of HGETALL and no dict to build.
+        """
         ids = list(dict.fromkeys(str(i) for i in user_ids if i))
         if not ids:
             return {}
         pipe = self._redis.pipeline(transaction=False)
+        prefix = self.prefix
         for user_id in ids:
-            pipe.hgetall(self.key(user_id))
+            pipe.execute_command("HMGET", prefix + user_id, *HASH_FIELDS)
         replies = self._run(pipe, default=None)
         if replies is None:
             self._count(0, len(ids))
             return {}
-        found = {uid: CachedUser.from_hash(raw) for uid, raw in zip(ids, replies, strict=True) if raw}
+        found = {}
+        for uid, values in zip(ids, replies, strict=True):
+            user = CachedUser.from_fields(values)
+            if user is not None:
+                found[uid] = user
         self._count(len(found), len(ids) - len(found))
         return found
 
@@ -83,7 +91,7 @@ class UserCache:
         pipe = self._redis.pipeline(transaction=False)
         for user in users:
             key = self.key(user.id)
-            pipe.hset(key, mapping=user.to_hash())
+            pipe.hset(key, mapping=user.to_hash())  # type: ignore[arg-type]
             pipe.expire(key, self.ttl)
         self._run(pipe, default=None)
 

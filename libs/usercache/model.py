@@ -53,7 +53,7 @@ class CachedUser:
 
     @classmethod
     def from_profile(cls, profile: Mapping[str, Any]) -> CachedUser:
-        """Build from a user document or API payload (`id`/`_id`/`userId`, `avatar`/`profile_pic`)."""
+        """Build from a user document or API payload (`id`/`_id`, `avatar`/`profile_pic`)."""
         user_id = _text(profile.get("id") or profile.get("_id") or profile.get("userId"))
         if not user_id:
             raise ValueError("a cached profile needs an id")
@@ -88,6 +88,25 @@ class CachedUser:
             ministere=_text(get("ministere")) or "",
             sexe=_text(get("sexe")) or "",
             updated_at=int(_text(get("updatedAt")) or 0),
+        )
+
+    @classmethod
+    def from_fields(cls, values: list[Any]) -> CachedUser | None:
+        """Decode an HMGET reply in `HASH_FIELDS` order; `None` when the hash does not exist."""
+        if not values[0]:
+            return None
+        text: list[Any] = [(v.decode() if isinstance(v, bytes) else v) or None for v in values]
+        uid, nom, prenom, full, avatar, mat, ministere, sexe, updated = text
+        return cls(
+            uid,
+            full or UNKNOWN_USER_NAME,
+            mat or uid,
+            nom,
+            prenom,
+            avatar,
+            ministere or "",
+            sexe or "",
+            int(updated or 0),
         )
 
     def to_hash(self) -> dict[str, str]:

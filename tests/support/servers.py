@@ -42,7 +42,9 @@ class ServiceProcess:
         env = {**os.environ, **self.env, "SERVICE": self.service}
         env["BIND"] = f"127.0.0.1:{self.port}"
         env.setdefault("ACCESS_LOG", "-")
-        self.log_path = self.log_path or ROOT / "var" / "test-logs" / f"{self.service}-{self.port}.log"
+        self.log_path = (
+            self.log_path or ROOT / "var" / "test-logs" / f"{self.service}-{self.port}.log"
+        )
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
@@ -68,7 +70,9 @@ class ServiceProcess:
                 pass
             time.sleep(0.1)
         self.stop()
-        raise RuntimeError(f"{self.service} did not answer /health in {timeout}s:\n{self.log_tail()}")
+        raise RuntimeError(
+            f"{self.service} did not answer /health in {timeout}s:\n{self.log_tail()}"
+        )
 
     def stop(self) -> None:
         if self.proc is None or self.proc.poll() is not None:
