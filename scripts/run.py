@@ -1,0 +1,149 @@
+"""`make run`: both services under gunicorn on embedded defaults, demo users seeded.
+
+Redis: `REDIS_URL` if set; else the server on 127.0.0.1:6379; else a `redis-server` started here;
+else an embedded in-process Redis (fakeredis over TCP) with a warning. MongoDB: `MONGODB_URI` if
+set, else each service's in-process mongomock store. Ctrl-C stops everything.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import redis
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+LOCAL_REDIS = "redis://127.0.0.1:6379/0"
+DEMO_PASSWORD = "Ngomna2026!"
+
+
+def _answers(url: str) -> bool:
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=0.5).ping())
+    except redis.RedisError:
+        return False
+
+
+def ensure_redis(children: list[subprocess.Popen[bytes]]) -> str:
+    if os.environ.get("REDIS_URL"):
+        return os.environ["REDIS_URL"]
+    if _answers(LOCAL_REDIS):
+        return LOCAL_REDIS
+    if shutil.which("redis-server"):
+        print("Starting redis-server on 127.0.0.1:6379 (nothing persisted)")
+        children.append(
+            subprocess.Popen(
+                ["redis-server", "--bind", "127.0.0.1", "--port", "6379", "--save", ""],
+                stdout=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        )
+        for _ in range(50):
+            if _answers(LOCAL_REDIS):
+                return LOCAL_REDIS
+            time.sleep(0.1)
+    from fakeredis import TcpFakeServer
+
+    server = TcpFakeServer(("127.0.0.1", 6390), server_type="redis")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print("WARNING: no Redis server found; using an embedded in-process Redis on port 6390.")
+    print("         Install redis-server (apt-get install redis-server) for real use.")
+    return "redis://127.0.0.1:6390/0"
+
+
+def start(service: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [str(GUNICORN), "-c", str(ROOT / "gunicorn.conf.py")],
+        cwd=ROOT,
+        env={**os.environ, **env, "SERVICE": service},
+        start_new_session=True,
+    )
+
+
+def wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"service behind {url} exited with {proc.returncode}")
+        try:
+            if requests.get(f"{url}/health", timeout=1).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"{url} did not become healthy in {timeout}s")
+
+
+def stop_all(children: list[subprocess.Popen[bytes]]) -> None:
+    for proc in reversed(children):
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+    for proc in children:
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def banner(auth_url: str, chat_url: str | None) -> None:
+    print(
+        f"""
+ngomna chat is running.
+  auth_user  {auth_url}
+  chat_file  {chat_url or "(not built yet)"}
+
+Demo users (password {DEMO_PASSWORD}): ADMIN001 (admin), MAT1001, MAT1002, MAT1003, MAT1004
+
+  curl -s -X POST {auth_url}/login -H 'Content-Type: application/json' \\
+       -d '{{"matricule":"MAT1001","password":"{DEMO_PASSWORD}"}}'
+  curl -s {auth_url}/<id from the login answer> -H 'Authorization: Bearer <accessToken>'
+
+Ctrl-C stops everything.""",
+        flush=True,
+    )
+
+
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
+def main() -> int:
+    children: list[subprocess.Popen[bytes]] = []
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        redis_url = ensure_redis(children)
+        auth_port = os.environ.get("AUTH_USER_SERVICE_PORT", "8001")
+        chat_port = os.environ.get("CHAT_FILE_SERVICE_PORT", "8003")
+        auth_url = f"http://127.0.0.1:{auth_port}"
+        common = {"REDIS_URL": redis_url, "AUTH_USER_SERVICE_URL": auth_url}
+        auth = start("auth_user", {**common, "SEED_DEMO_USERS": "true"})
+        children.append(auth)
+        wait_healthy(auth_url, auth)
+        chat_url = None
+        if (ROOT / "wsgi" / "chat_file.py").exists():
+            chat_url = f"http://127.0.0.1:{chat_port}"
+            chat = start("chat_file", common)
+            children.append(chat)
+            wait_healthy(chat_url, chat)
+        banner(auth_url, chat_url)
+        while all(proc.poll() is None for proc in children):
+            time.sleep(0.5)
+        print("a service stopped; shutting down", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nstopping…", flush=True)
+        return 0
+    finally:
+        stop_all(children)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
