@@ -1,0 +1,1 @@
+"""WSGI entry points: the only module-level app objects (loaded by gunicorn)."""
