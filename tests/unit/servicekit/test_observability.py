@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import json
+import logging
+
+from flask import Flask
+from prometheus_client.parser import text_string_to_metric_families
+
+from libs.servicekit.observability import (
+    JsonFormatter,
+    current_request_id,
+    install_observability,
+    redact,
+)
+
+TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJpZCI6IjEifQ.sig-nature_x"
+
+
+def make_app() -> Flask:
+    app = Flask("t")
+    metrics = install_observability(app, "svc")
+    metrics.gauge("demo_cache_hits", "hits", lambda: [({"cache": "user"}, 7.0)])
+
+    @app.get("/items/<item_id>")
+    def item(item_id: str) -> dict[str, str | None]:
+        return {"id": item_id, "rid": current_request_id()}
+
+    return app
+
+
+def scrape(app: Flask) -> dict[str, list]:
+    text = app.test_client().get("/metrics").get_data(as_text=True)
+    return {f.name: f.samples for f in text_string_to_metric_families(text)}
+
+
+def test_metrics_count_requests_by_route_template_not_raw_path() -> None:
+    app = make_app()
+    client = app.test_client()
+    client.get("/items/1")
+    client.get("/items/2")
+    client.get("/nowhere")
+    families = scrape(app)
+    totals = {
+        (s.labels["route"], s.labels["status"]): s.value
+        for s in families["http_requests"]
+        if s.name == "http_requests_total"
+    }
+    assert totals[("/items/<item_id>", "200")] == 2
+    assert totals[("<unmatched>", "404")] == 1
+    assert any(s.name.endswith("_bucket") for s in families["http_request_duration_seconds"])
+    assert families["demo_cache_hits"][0].value == 7.0
+
+
+def test_request_id_is_propagated_or_generated_and_unsafe_ids_replaced() -> None:
+    client = make_app().test_client()
+    given = client.get("/items/1", headers={"X-Request-ID": "abc-123"})
+    assert given.headers["X-Request-ID"] == "abc-123" == given.json["rid"]
+    fresh = client.get("/items/1", headers={"X-Request-ID": "bad id <script>"})
+    assert fresh.headers["X-Request-ID"] != "bad id <script>"
+    assert len(fresh.headers["X-Request-ID"]) == 32
+
+
+def test_redact_removes_tokens_and_passwords() -> None:
+    line = f'login {{"matricule": "M1", "password": "s3cret!"}} Bearer {TOKEN} refreshToken={TOKEN}'
+    cleaned = redact(line)
+    assert "s3cret" not in cleaned
+    assert "eyJ" not in cleaned
+    assert '"matricule": "M1"' in cleaned
+
+
+def test_json_formatter_writes_one_redacted_object_per_line() -> None:
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "token %s", (TOKEN,), None)
+    entry = json.loads(JsonFormatter("auth_user").format(record))
+    assert entry["service"] == "auth_user"
+    assert entry["level"] == "INFO"
+    assert "eyJ" not in entry["message"]
