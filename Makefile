@@ -8,10 +8,13 @@ STAMP  := $(VENV)/.installed
 
 install: $(STAMP)
 
-$(STAMP): requirements/*.txt
+$(STAMP): requirements/*.txt package.json package-lock.json
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements/dev.txt
+	@# JS: the socket.io client served to the web console, newman for the Postman collection.
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
+	 else echo "npm not found: the web console and the JS/Postman tests need Node.js"; fi
 	@touch $(STAMP)
 
 run: $(STAMP)

@@ -1,0 +1,256 @@
+// ngomna chat web console: plain JS, no build step. Talks to auth_user for login and to
+// chat_file over HTTP (Bearer token) and Socket.IO (auth: {token}).
+"use strict";
+
+const cfg = window.NGOMNA_CONFIG;
+const $ = (id) => document.getElementById(id);
+const state = { token: null, user: null, socket: null, conversations: [], current: null,
+                online: new Set(), typingTimer: null, seen: new Set() };
+
+const idOf = (x) => x.id || x._id || x.messageId || x.conversationId;
+
+async function api(path, options = {}) {
+  const headers = { Authorization: `Bearer ${state.token}`, ...(options.headers || {}) };
+  if (options.json !== undefined) {
+    headers["Content-Type"] = "application/json";
+    options.body = JSON.stringify(options.json);
+  }
+  const response = await fetch(cfg.chatUrl + path, { ...options, headers });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok || body.success === false) {
+    throw new Error(body.message || `Erreur ${response.status}`);
+  }
+  return body.data;
+}
+
+async function login(event) {
+  event.preventDefault();
+  $("login-error").textContent = "";
+  try {
+    const response = await fetch(`${cfg.authUrl}/login`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ matricule: $("matricule").value.trim(), password: $("password").value }),
+    });
+    const body = await response.json();
+    if (!response.ok) throw new Error(body.message || "Connexion refusée");
+    state.token = body.accessToken;
+    state.user = body.user;
+    $("password").value = "";
+    $("me").textContent = `${body.user.prenom || ""} ${body.user.nom || ""} (${body.user.matricule})`;
+    $("login-view").hidden = true;
+    $("chat-view").hidden = false;
+    connectSocket();
+    await loadConversations();
+  } catch (error) {
+    $("login-error").textContent = error.message;
+  }
+}
+
+function connectSocket() {
+  const socket = io(cfg.chatUrl, { auth: { token: state.token }, transports: ["websocket", "polling"] });
+  state.socket = socket;
+  socket.on("connect", () => setStatus(true));
+  socket.on("disconnect", () => setStatus(false));
+  socket.on("connect_error", (error) => setStatus(false, error.message));
+  socket.on("newMessage", onNewMessage);
+  socket.on("conversation:created", loadConversations);
+  socket.on("userTyping", (e) => showTyping(e, true));
+  socket.on("userStoppedTyping", (e) => showTyping(e, false));
+  socket.on("user_online", (e) => { state.online.add(e.userId); renderConversations(); });
+  socket.on("user_offline", (e) => { state.online.delete(e.userId); renderConversations(); });
+  socket.on("message:edited", () => state.current && openConversation(state.current));
+  socket.on("message:deleted", () => state.current && openConversation(state.current));
+}
+
+function setStatus(online, why) {
+  $("status").dataset.state = online ? "online" : "offline";
+  $("status").textContent = online ? "en ligne" : `hors ligne${why ? " — " + why : ""}`;
+}
+
+async function loadConversations() {
+  const data = await api("/conversations?limit=50");
+  state.conversations = data.conversations || [];
+  renderConversations();
+}
+
+function others(conversation) {
+  return (conversation.participants || []).filter((p) => (p.userId || p.id) !== state.user.id);
+}
+
+function titleOf(conversation) {
+  if (conversation.name) return conversation.name;
+  return others(conversation).map((p) => p.name || p.userId).join(", ") || "Conversation";
+}
+
+function renderConversations() {
+  const list = $("conversations");
+  list.replaceChildren();
+  for (const conversation of state.conversations) {
+    const item = document.createElement("li");
+    const online = others(conversation).some((p) => state.online.has(p.userId || p.id));
+    item.dataset.id = idOf(conversation);
+    item.className = state.current === idOf(conversation) ? "active" : "";
+    const dot = document.createElement("span");
+    dot.className = `presence${online ? " online" : ""}`;
+    const label = document.createElement("span");
+    label.append(dot, titleOf(conversation));
+    item.append(label);
+    if (conversation.unreadCount) {
+      const badge = document.createElement("span");
+      badge.className = "badge";
+      badge.textContent = conversation.unreadCount;
+      item.append(badge);
+    }
+    item.addEventListener("click", () => openConversation(idOf(conversation)));
+    list.append(item);
+  }
+}
+
+async function openConversation(conversationId) {
+  state.current = conversationId;
+  const conversation = state.conversations.find((c) => idOf(c) === conversationId);
+  $("conversation-title").textContent = conversation ? titleOf(conversation) : "Conversation";
+  $("send-form").hidden = false;
+  const data = await api(`/messages?conversationId=${encodeURIComponent(conversationId)}&limit=50`);
+  $("messages").replaceChildren();
+  state.seen.clear();
+  for (const message of (data.messages || []).slice().reverse()) appendMessage(message);
+  await api(`/conversations/${conversationId}/read`, { method: "PUT" }).catch(() => {});
+  if (conversation) conversation.unreadCount = 0;
+  renderConversations();
+}
+
+function appendMessage(message) {
+  const id = idOf(message);
+  if (state.seen.has(id)) return; // de-duplicate: ack and broadcast may both arrive
+  state.seen.add(id);
+  const item = document.createElement("li");
+  item.dataset.id = id;
+  item.className = message.senderId === state.user.id ? "mine" : "";
+  const who = document.createElement("div");
+  who.className = "who";
+  who.textContent = message.senderName || message.senderId;
+  const text = document.createElement("div");
+  text.className = "content";
+  text.textContent = message.content || "";
+  item.append(who, text);
+  const file = message.file || message.attachment;
+  if (file) item.append(attachmentLink(file));
+  $("messages").append(item);
+  item.scrollIntoView({ block: "end" });
+}
+
+function attachmentLink(file) {
+  const link = document.createElement("a");
+  link.href = "#";
+  link.className = "attachment";
+  link.textContent = `📎 ${file.originalName || file.name || "fichier"}`;
+  link.addEventListener("click", async (event) => {
+    event.preventDefault();
+    const response = await fetch(`${cfg.chatUrl}/files/${idOf(file)}/download`,
+                                 { headers: { Authorization: `Bearer ${state.token}` } });
+    const url = URL.createObjectURL(await response.blob());
+    window.open(url, "_blank");
+  });
+  return link;
+}
+
+function onNewMessage(message) {
+  if (message.conversationId === state.current) {
+    appendMessage(message);
+    state.socket.emit("markMessageRead", { messageId: idOf(message), conversationId: state.current });
+  } else {
+    const conversation = state.conversations.find((c) => idOf(c) === message.conversationId);
+    if (conversation) conversation.unreadCount = (conversation.unreadCount || 0) + 1;
+    else loadConversations();
+    renderConversations();
+  }
+}
+
+async function uploadFile(file) {
+  const form = new FormData();
+  form.append("file", file);
+  form.append("conversationId", state.current);
+  const response = await fetch(`${cfg.chatUrl}/files/upload`, {
+    method: "POST", headers: { Authorization: `Bearer ${state.token}` }, body: form });
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.message || "Échec de l'envoi du fichier");
+  return body.data;
+}
+
+function typeFor(mimeType) {
+  if (mimeType.startsWith("image/")) return "IMAGE";
+  if (mimeType.startsWith("audio/")) return "AUDIO";
+  if (mimeType.startsWith("video/")) return "VIDEO";
+  return "FILE";
+}
+
+async function send(event) {
+  event.preventDefault();
+  $("send-error").textContent = "";
+  const content = $("message-input").value.trim();
+  const file = $("file-input").files[0];
+  if (!content && !file) return;
+  const payload = { conversationId: state.current, content, type: "TEXT",
+                    temporaryId: `tmp-${Date.now()}-${Math.random().toString(36).slice(2)}` };
+  try {
+    if (file) {
+      const uploaded = await uploadFile(file);
+      payload.fileId = idOf(uploaded);
+      payload.type = typeFor(uploaded.mimeType || file.type || "");
+      payload.content = content || uploaded.originalName || file.name;
+    }
+  } catch (error) {
+    $("send-error").textContent = error.message;
+    return;
+  }
+  state.socket.emit("sendMessage", payload, (ack) => {
+    if (!ack || ack.success === false) {
+      $("send-error").textContent = (ack && ack.message) || "Message non envoyé";
+      return;
+    }
+    $("message-input").value = "";
+    $("file-input").value = "";
+  });
+  state.socket.emit("stopTyping", { conversationId: state.current });
+}
+
+function onInput() {
+  if (!state.current) return;
+  state.socket.emit("typing", { conversationId: state.current });
+  clearTimeout(state.typingTimer);
+  state.typingTimer = setTimeout(
+    () => state.socket.emit("stopTyping", { conversationId: state.current }), 3000);
+}
+
+function showTyping(event, typing) {
+  if (event.conversationId !== state.current || event.userId === state.user.id) return;
+  const conversation = state.conversations.find((c) => idOf(c) === state.current);
+  const who = conversation && others(conversation).find((p) => (p.userId || p.id) === event.userId);
+  $("typing").textContent = typing ? `${(who && who.name) || "Quelqu'un"} écrit…` : "";
+}
+
+async function newChat(event) {
+  event.preventDefault();
+  $("new-chat-error").textContent = "";
+  try {
+    const matricule = $("new-chat-matricule").value.trim();
+    const response = await fetch(`${cfg.authUrl}/matricule/${encodeURIComponent(matricule)}`,
+                                 { headers: { Authorization: `Bearer ${state.token}` } });
+    const user = await response.json();
+    if (!response.ok) throw new Error(user.message || "Utilisateur introuvable");
+    const conversation = await api("/conversations",
+                                   { method: "POST", json: { type: "PRIVATE", participantId: user.id } });
+    await loadConversations();
+    await openConversation(idOf(conversation));
+    $("new-chat-matricule").value = "";
+  } catch (error) {
+    $("new-chat-error").textContent = error.message;
+  }
+}
+
+$("login-form").addEventListener("submit", login);
+$("send-form").addEventListener("submit", send);
+$("new-chat-form").addEventListener("submit", newChat);
+$("message-input").addEventListener("input", onInput);
