@@ -1,0 +1,163 @@
+"""Real-time rules that are not storage: presence transitions, typing auto-stop, send rate.
+
+Framework-free: the socket layer gives these classes an `EventSink` (emit to user rooms), a
+`PresenceStore` (device counts shared by every process) and a `Scheduler` (run later).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+
+class EventSink(Protocol):
+    """Delivers one event to every device of the given users (rooms `user_<id>`)."""
+
+    def to_users(
+        self, event: str, payload: dict[str, Any], user_ids: Iterable[str], skip_sid: str | None
+    ) -> None: ...
+
+
+class PresenceStore(Protocol):
+    """Connected devices per user, counted across processes."""
+
+    def device_connected(self, user_id: str, device_id: str) -> int: ...
+
+    def device_disconnected(self, user_id: str, device_id: str) -> int: ...
+
+    def set_last_seen(self, user_id: str, when: str) -> None: ...
+
+    def last_seen(self, user_id: str) -> str | None: ...
+
+    def online(self, user_ids: Iterable[str]) -> set[str]: ...
+
+
+class Scheduler(Protocol):
+    def call_later(self, seconds: float, fn: Callable[[], None]) -> None: ...
+
+
+def utc_now_iso() -> str:
+    return datetime.now(UTC).isoformat().replace("+00:00", "Z")
+
+
+class PresenceService:
+    """`user_online` when a user's first device connects, `user_offline` when the last leaves.
+
+    Sent only to the users who share a conversation with them (their `contacts`).
+    """
+
+    def __init__(
+        self, store: PresenceStore, sink: EventSink, now: Callable[[], str] = utc_now_iso
+    ) -> None:
+        self._store = store
+        self._sink = sink
+        self._now = now
+
+    def connected(self, user_id: str, device_id: str, contacts: Iterable[str]) -> bool:
+        """Record the device; True (and `user_online` sent) if it is the user's first one."""
+        if self._store.device_connected(user_id, device_id) != 1:
+            return False
+        payload = {"userId": user_id, "lastSeen": self._now()}
+        self._sink.to_users("user_online", payload, _others(contacts, user_id), None)
+        return True
+
+    def disconnected(self, user_id: str, device_id: str, contacts: Iterable[str]) -> bool:
+        """Forget the device; True (and `user_offline` sent) if it was the user's last one."""
+        if self._store.device_disconnected(user_id, device_id) != 0:
+            return False
+        when = self._now()
+        self._store.set_last_seen(user_id, when)
+        payload = {"userId": user_id, "lastSeen": when}
+        self._sink.to_users("user_offline", payload, _others(contacts, user_id), None)
+        return True
+
+
+def _others(user_ids: Iterable[str], me: str) -> list[str]:
+    return sorted({u for u in user_ids if u and u != me})
+
+
+@dataclass
+class _Typing:
+    token: object
+    participants: list[str]
+    sid: str | None
+
+
+class TypingService:
+    """`userTyping` to the other participants; `userStoppedTyping` on stop or after `timeout`."""
+
+    def __init__(self, sink: EventSink, scheduler: Scheduler, timeout: float = 10.0) -> None:
+        self._sink = sink
+        self._scheduler = scheduler
+        self.timeout = timeout
+        self._active: dict[tuple[str, str], _Typing] = {}
+        self._lock = threading.Lock()
+
+    def start(
+        self, user_id: str, conversation_id: str, participants: Iterable[str], sid: str | None
+    ) -> None:
+        key = (user_id, conversation_id)
+        entry = _Typing(object(), _others(participants, user_id), sid)
+        with self._lock:
+            first = key not in self._active
+            self._active[key] = entry
+        if first:
+            payload = {"userId": user_id, "conversationId": conversation_id}
+            self._sink.to_users("userTyping", payload, entry.participants, sid)
+        self._scheduler.call_later(self.timeout, lambda: self._expire(key, entry.token))
+
+    def stop(self, user_id: str, conversation_id: str) -> bool:
+        """Stop typing now; False if the user was not typing there."""
+        with self._lock:
+            entry = self._active.pop((user_id, conversation_id), None)
+        if entry is None:
+            return False
+        payload = {"userId": user_id, "conversationId": conversation_id}
+        self._sink.to_users("userStoppedTyping", payload, entry.participants, entry.sid)
+        return True
+
+    def stop_all(self, user_id: str, sid: str) -> None:
+        """A device went away: stop what it was typing."""
+        with self._lock:
+            keys = [k for k, e in self._active.items() if k[0] == user_id and e.sid == sid]
+        for key in keys:
+            self.stop(*key)
+
+    def is_typing(self, user_id: str, conversation_id: str) -> bool:
+        return (user_id, conversation_id) in self._active
+
+    def _expire(self, key: tuple[str, str], token: object) -> None:
+        with self._lock:
+            entry = self._active.get(key)
+            if entry is None or entry.token is not token:
+                return  # stopped, or refreshed by a later `typing`
+        self.stop(*key)
+
+
+@dataclass
+class SendRateLimiter:
+    """Token bucket per socket: `rate` sends per second on average, bursts up to `burst`."""
+
+    rate: float
+    burst: float
+    clock: Callable[[], float] = time.monotonic
+    _buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    def allow(self, key: str) -> bool:
+        if self.rate <= 0:
+            return True
+        now = self.clock()
+        tokens, last = self._buckets.get(key, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - last) * self.rate)
+        if tokens < 1:
+            self._buckets[key] = (tokens, now)
+            return False
+        self._buckets[key] = (tokens - 1, now)
+        return True
+
+    def forget(self, key: str) -> None:
+        self._buckets.pop(key, None)

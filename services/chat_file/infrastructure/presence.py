@@ -1,0 +1,95 @@
+"""`RedisPresence`: connected devices per user, shared by every chat_file process.
+
+One sorted set per user, `<prefix>presence:devices:<userId>`: member = socket id, score = the
+time (epoch seconds) until which the device counts as alive. Each process refreshes the scores
+of its own sockets every `ttl / 3` seconds (`refresh`), so the devices of a process that died
+without saying goodbye stop counting after `ttl` seconds and are pruned on the next read or
+write of that user. Each change is one MULTI/EXEC round trip (prune, change, count), so two
+devices connecting at once on two processes see counts 1 and 2, never 1 and 1.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+
+import redis
+
+DEFAULT_TTL = 60
+LAST_SEEN_TTL = 30 * 24 * 3600
+
+
+class RedisPresence:
+    def __init__(
+        self,
+        client: redis.Redis,
+        *,
+        prefix: str = "",
+        ttl: int = DEFAULT_TTL,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if ttl <= 0:
+            raise ValueError("ttl must be positive")
+        self._redis = client
+        self.prefix = prefix
+        self.ttl = ttl
+        self._clock = clock
+
+    def devices_key(self, user_id: str) -> str:
+        return f"{self.prefix}presence:devices:{user_id}"
+
+    def last_seen_key(self, user_id: str) -> str:
+        return f"{self.prefix}presence:lastseen:{user_id}"
+
+    def device_connected(self, user_id: str, device_id: str) -> int:
+        """Count the device in; returns the user's live device count including it."""
+        now = self._clock()
+        key = self.devices_key(user_id)
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.zremrangebyscore(key, "-inf", now)
+        pipe.zadd(key, {device_id: now + self.ttl})
+        pipe.zcard(key)
+        pipe.expire(key, self.ttl)
+        return int(pipe.execute()[2])
+
+    def device_disconnected(self, user_id: str, device_id: str) -> int:
+        """Count the device out; returns how many live devices the user still has."""
+        key = self.devices_key(user_id)
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.zrem(key, device_id)
+        pipe.zremrangebyscore(key, "-inf", self._clock())
+        pipe.zcard(key)
+        return int(pipe.execute()[2])
+
+    def refresh(self, devices: Iterable[tuple[str, str]]) -> None:
+        """Keep this process's devices alive: `(user_id, device_id)` pairs, one round trip."""
+        pairs = list(devices)
+        if not pairs:
+            return
+        until = self._clock() + self.ttl
+        pipe = self._redis.pipeline(transaction=False)
+        for user_id, device_id in pairs:
+            key = self.devices_key(user_id)
+            pipe.zadd(key, {device_id: until}, xx=True)
+            pipe.expire(key, self.ttl)
+        pipe.execute()
+
+    def online(self, user_ids: Iterable[str]) -> set[str]:
+        """The users among `user_ids` with at least one live device (one round trip)."""
+        ids = list(dict.fromkeys(user_ids))
+        if not ids:
+            return set()
+        now = self._clock()
+        pipe = self._redis.pipeline(transaction=False)
+        for user_id in ids:
+            pipe.zcount(self.devices_key(user_id), f"({now}", "+inf")
+        return {uid for uid, n in zip(ids, pipe.execute(), strict=True) if n}
+
+    def set_last_seen(self, user_id: str, when: str) -> None:
+        self._redis.set(self.last_seen_key(user_id), when, ex=LAST_SEEN_TTL)
+
+    def last_seen(self, user_id: str) -> str | None:
+        value = self._redis.get(self.last_seen_key(user_id))
+        if value is None:
+            return None
+        return value.decode() if isinstance(value, bytes) else str(value)

@@ -1,0 +1,109 @@
+"""Presence transitions, typing auto-stop and the per-socket send limit, with fakes."""
+
+from __future__ import annotations
+
+from services.chat_file.application.realtime import (
+    PresenceService,
+    SendRateLimiter,
+    TypingService,
+)
+
+from .fakes import FakeEventSink, FakePresenceStore, FakeScheduler
+
+
+def presence() -> tuple[PresenceService, FakeEventSink, FakePresenceStore]:
+    sink, store = FakeEventSink(), FakePresenceStore()
+    return PresenceService(store, sink, now=lambda: "2026-11-27T08:00:00Z"), sink, store
+
+
+def test_first_device_announces_online_to_contacts_but_not_to_self() -> None:
+    service, sink, _ = presence()
+    assert service.connected("u1", "a", contacts=["u1", "u2", "u3", "u2"])
+    assert sink.sent == [
+        ("user_online", {"userId": "u1", "lastSeen": "2026-11-27T08:00:00Z"}, ["u2", "u3"], None)
+    ]
+
+
+def test_second_device_announces_nothing() -> None:
+    service, sink, _ = presence()
+    service.connected("u1", "a", contacts=["u2"])
+    assert not service.connected("u1", "b", contacts=["u2"])
+    assert sink.events() == ["user_online"]
+
+
+def test_only_the_last_device_leaving_announces_offline_and_records_last_seen() -> None:
+    service, sink, store = presence()
+    service.connected("u1", "a", contacts=["u2"])
+    service.connected("u1", "b", contacts=["u2"])
+    assert not service.disconnected("u1", "a", contacts=["u2"])
+    assert service.disconnected("u1", "b", contacts=["u2"])
+    assert sink.events() == ["user_online", "user_offline"]
+    assert sink.sent[-1][1] == {"userId": "u1", "lastSeen": "2026-11-27T08:00:00Z"}
+    assert store.last_seen("u1") == "2026-11-27T08:00:00Z"
+
+
+def typing() -> tuple[TypingService, FakeEventSink, FakeScheduler]:
+    sink, scheduler = FakeEventSink(), FakeScheduler()
+    return TypingService(sink, scheduler, timeout=10), sink, scheduler
+
+
+def test_typing_reaches_the_other_participants_except_the_typing_socket() -> None:
+    service, sink, _ = typing()
+    service.start("u1", "c1", ["u1", "u2", "u3"], sid="s1")
+    assert sink.sent == [
+        ("userTyping", {"userId": "u1", "conversationId": "c1"}, ["u2", "u3"], "s1")
+    ]
+
+
+def test_typing_stops_by_itself_after_the_timeout() -> None:
+    service, sink, scheduler = typing()
+    service.start("u1", "c1", ["u1", "u2"], sid="s1")
+    scheduler.advance(9.9)
+    assert sink.events() == ["userTyping"]
+    scheduler.advance(0.2)
+    assert sink.events() == ["userTyping", "userStoppedTyping"]
+    assert not service.is_typing("u1", "c1")
+
+
+def test_typing_again_pushes_the_auto_stop_back_without_a_second_user_typing() -> None:
+    service, sink, scheduler = typing()
+    service.start("u1", "c1", ["u2"], sid="s1")
+    scheduler.advance(6)
+    service.start("u1", "c1", ["u2"], sid="s1")
+    scheduler.advance(6)
+    assert sink.events() == ["userTyping"]
+    scheduler.advance(5)
+    assert sink.events() == ["userTyping", "userStoppedTyping"]
+
+
+def test_explicit_stop_is_sent_once_and_the_timer_then_does_nothing() -> None:
+    service, sink, scheduler = typing()
+    service.start("u1", "c1", ["u2"], sid="s1")
+    assert service.stop("u1", "c1")
+    assert not service.stop("u1", "c1")
+    scheduler.advance(11)
+    assert sink.events() == ["userTyping", "userStoppedTyping"]
+
+
+def test_a_device_leaving_stops_only_its_own_typing() -> None:
+    service, _sink, _ = typing()
+    service.start("u1", "c1", ["u2"], sid="s1")
+    service.start("u1", "c2", ["u3"], sid="s2")
+    service.stop_all("u1", "s1")
+    assert not service.is_typing("u1", "c1")
+    assert service.is_typing("u1", "c2")
+
+
+def test_send_limiter_allows_a_burst_then_refuses_until_tokens_refill() -> None:
+    now = [0.0]
+    limiter = SendRateLimiter(rate=2, burst=3, clock=lambda: now[0])
+    assert [limiter.allow("s") for _ in range(4)] == [True, True, True, False]
+    assert limiter.allow("other")
+    now[0] += 0.5
+    assert limiter.allow("s")
+    assert not limiter.allow("s")
+
+
+def test_send_limiter_with_zero_rate_is_off() -> None:
+    limiter = SendRateLimiter(rate=0, burst=0)
+    assert all(limiter.allow("s") for _ in range(1000))
