@@ -33,6 +33,7 @@ class ServiceProcess:
     port: int = field(default_factory=free_port)
     log_path: Path | None = None
     proc: subprocess.Popen[bytes] | None = None
+    argv: list[str] | None = None  # another server command (same env, BIND, /health wait)
 
     @property
     def url(self) -> str:
@@ -48,7 +49,7 @@ class ServiceProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
-            [str(GUNICORN), "-c", str(ROOT / "gunicorn.conf.py")],
+            self.argv or [str(GUNICORN), "-c", str(ROOT / "gunicorn.conf.py")],
             cwd=ROOT,
             env=env,
             stdout=log,
