@@ -1,0 +1,288 @@
+"""FileService: upload (streamed, checked, hashed), read, download ranges, thumbnails, delete.
+
+Ports are the Protocols below; adapters live in infrastructure/ (local directory or GridFS for
+bytes, MongoDB for metadata, Pillow for thumbnails) and fakes in tests/unit/chat_file_files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from itertools import chain
+from typing import Any, BinaryIO, Protocol
+
+from services.chat_file.domain.files import (
+    HEAD_BYTES,
+    THUMBNAIL_SIZES,
+    ByteRange,
+    FileDeleteForbiddenError,
+    FileRecord,
+    FileTooLargeError,
+    InvalidFileIdError,
+    InvalidThumbnailSizeError,
+    StoredFileNotFoundError,
+    ThumbnailUnavailableError,
+    UploadConversationNotFoundError,
+    check_file_id,
+    content_key,
+    detect_media_type,
+    new_file_id,
+    parse_byte_range,
+    sanitize_filename,
+    thumbnail_key,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class FileStorage(Protocol):
+    """Bytes by key. `save` is all or nothing: if `chunks` raises, nothing is left behind."""
+
+    def save(self, key: str, chunks: Iterable[bytes]) -> int: ...
+
+    def open(self, key: str) -> BinaryIO:
+        """A readable, seekable stream; `StoredFileNotFoundError` when the key is absent."""
+        ...
+
+    def delete(self, key: str) -> None:
+        """Remove the bytes; absent keys are ignored."""
+        ...
+
+
+class FileMetadataStore(Protocol):
+    def add(self, record: FileRecord) -> None: ...
+
+    def get(self, file_id: str) -> FileRecord | None: ...
+
+    def list_for_conversation(self, conversation_id: str, limit: int) -> list[FileRecord]: ...
+
+    def link_conversation(self, file_id: str, conversation_id: str) -> None: ...
+
+    def delete(self, file_id: str) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Rendition:
+    """A decoded image: its dimensions and one WebP thumbnail per size name."""
+
+    width: int
+    height: int
+    thumbnails: Mapping[str, bytes]
+
+
+class Thumbnailer(Protocol):
+    def render(self, source: BinaryIO, sizes: Mapping[str, int]) -> Rendition:
+        """Raises `CorruptImageError` (undecodable) or `ImageTooLargeError` (bomb)."""
+        ...
+
+
+class ConversationAccess(Protocol):
+    def is_participant(self, conversation_id: str, user_id: str) -> bool: ...
+
+
+@dataclass(frozen=True)
+class FileDownload:
+    record: FileRecord
+    stream: BinaryIO  # positioned at the first byte to send
+    length: int
+    byte_range: ByteRange | None = None
+    mime_type: str = ""
+
+
+class _UploadMeter:
+    """Counts and hashes bytes as they pass; raises as soon as the limit is passed."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self.sha256 = hashlib.sha256()
+
+    def wrap(self, chunks: Iterable[bytes]) -> Iterator[bytes]:
+        for chunk in chunks:
+            self.size += len(chunk)
+            if self.size > self.limit:
+                raise FileTooLargeError(limit=self.limit)
+            self.sha256.update(chunk)
+            yield chunk
+
+
+def _read_head(chunks: Iterator[bytes]) -> tuple[bytes, list[bytes]]:
+    taken: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        if chunk:
+            taken.append(chunk)
+            size += len(chunk)
+        if size >= HEAD_BYTES:
+            break
+    return b"".join(taken)[:HEAD_BYTES], taken
+
+
+def _now() -> datetime:
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)  # MongoDB keeps ms
+
+
+class FileService:
+    def __init__(
+        self,
+        *,
+        store: FileMetadataStore,
+        storage: FileStorage,
+        thumbnailer: Thumbnailer,
+        conversations: ConversationAccess,
+        max_upload_bytes: int,
+        new_id: Callable[[], str] = new_file_id,
+        clock: Callable[[], datetime] = _now,
+    ) -> None:
+        self._store = store
+        self._storage = storage
+        self._thumbnailer = thumbnailer
+        self._conversations = conversations
+        self.max_upload_bytes = max_upload_bytes
+        self._new_id = new_id
+        self._clock = clock
+
+    def upload(
+        self,
+        user_id: str,
+        filename: str | None,
+        chunks: Iterable[bytes],
+        conversation_id: str | None = None,
+    ) -> FileRecord:
+        """Stream to storage, then thumbnails, then metadata; any failure leaves nothing."""
+        name = sanitize_filename(filename)
+        if conversation_id and not self._conversations.is_participant(conversation_id, user_id):
+            raise UploadConversationNotFoundError()
+        source = iter(chunks)
+        head, taken = _read_head(source)
+        media = detect_media_type(head, name)
+        meter = _UploadMeter(self.max_upload_bytes)
+        file_id = self._new_id()
+        self._storage.save(content_key(file_id), meter.wrap(chain(taken, source)))
+        try:
+            record = FileRecord(
+                id=file_id,
+                owner_id=user_id,
+                original_name=name,
+                mime_type=media.mime,
+                kind=media.kind,
+                size=meter.size,
+                sha256=meter.sha256.hexdigest(),
+                created_at=self._clock(),
+                conversation_ids=(conversation_id,) if conversation_id else (),
+            )
+            record = self._add_thumbnails(record)
+            self._store.add(record)
+        except BaseException:
+            self._discard(file_id)
+            raise
+        logger.info("file %s stored (%s, %d bytes)", file_id, media.mime, meter.size)
+        return record
+
+    def get(self, user_id: str, file_id: str) -> FileRecord:
+        return self._readable(user_id, file_id)
+
+    def open_download(
+        self, user_id: str, file_id: str, range_header: str | None = None
+    ) -> FileDownload:
+        record = self._readable(user_id, file_id)
+        byte_range = parse_byte_range(range_header, record.size)
+        stream = self._storage.open(content_key(record.id))
+        if byte_range is None:
+            return FileDownload(record, stream, record.size, None, record.mime_type)
+        stream.seek(byte_range.start)
+        return FileDownload(record, stream, byte_range.length, byte_range, record.mime_type)
+
+    def open_thumbnail(self, user_id: str, file_id: str, size: str) -> FileDownload:
+        if size not in THUMBNAIL_SIZES:
+            raise InvalidThumbnailSizeError()
+        record = self._readable(user_id, file_id)
+        if size not in record.thumbnails:
+            raise ThumbnailUnavailableError()
+        stream = self._storage.open(thumbnail_key(record.id, size))
+        length = stream.seek(0, 2)
+        stream.seek(0)
+        return FileDownload(record, stream, length, None, "image/webp")
+
+    def list_for_conversation(
+        self, user_id: str, conversation_id: str, limit: int = 50
+    ) -> list[FileRecord]:
+        if not self._conversations.is_participant(conversation_id, user_id):
+            raise UploadConversationNotFoundError()
+        return self._store.list_for_conversation(conversation_id, limit)
+
+    def delete(self, user_id: str, file_id: str) -> None:
+        record = self._readable(user_id, file_id)
+        if record.owner_id != user_id:
+            raise FileDeleteForbiddenError()
+        self._store.delete(record.id)  # metadata first: nobody can reach half-deleted bytes
+        self._discard(record.id)
+
+    def attach(self, file_id: str, user_id: str, conversation_id: str) -> FileRecord | None:
+        """The file a message of `user_id` in `conversation_id` carries, now readable there."""
+        try:
+            record = self._readable(user_id, file_id)
+        except (StoredFileNotFoundError, InvalidFileIdError):
+            return None
+        if conversation_id not in record.conversation_ids:
+            self._store.link_conversation(record.id, conversation_id)
+            record = replace(record, conversation_ids=(*record.conversation_ids, conversation_id))
+        return record
+
+    def _readable(self, user_id: str, file_id: str) -> FileRecord:
+        """The one access check: the uploader or a participant of one of its conversations."""
+        record = self._store.get(check_file_id(file_id))
+        if record is None:
+            raise StoredFileNotFoundError()
+        if record.owner_id == user_id or any(
+            self._conversations.is_participant(c, user_id) for c in record.conversation_ids
+        ):
+            return record
+        raise StoredFileNotFoundError()
+
+    def _add_thumbnails(self, record: FileRecord) -> FileRecord:
+        if not record.is_image:
+            return record
+        with self._storage.open(content_key(record.id)) as source:
+            rendition = self._thumbnailer.render(source, THUMBNAIL_SIZES)
+        for size, data in rendition.thumbnails.items():
+            self._storage.save(thumbnail_key(record.id, size), [data])
+        return replace(
+            record,
+            thumbnails=tuple(rendition.thumbnails),
+            width=rendition.width,
+            height=rendition.height,
+        )
+
+    def _discard(self, file_id: str) -> None:
+        for key in [content_key(file_id), *(thumbnail_key(file_id, s) for s in THUMBNAIL_SIZES)]:
+            try:
+                self._storage.delete(key)
+            except Exception:  # the metadata is gone already; an orphan is only disk space
+                logger.exception("could not delete stored bytes %s", key)
+
+
+def describe(record: FileRecord) -> dict[str, Any]:
+    """The JSON shape of a file for clients (REST and message attachments)."""
+    base = f"/files/{record.id}"
+    return {
+        "id": record.id,
+        "originalName": record.original_name,
+        "mimeType": record.mime_type,
+        "kind": record.kind.value,
+        "size": record.size,
+        "sha256": record.sha256,
+        "uploadedBy": record.owner_id,
+        "conversationId": record.conversation_id,
+        "conversationIds": list(record.conversation_ids),
+        "width": record.width,
+        "height": record.height,
+        "createdAt": record.created_at.isoformat(),
+        "url": f"{base}/download",
+        "thumbnails": {s: f"{base}/thumbnail?size={s}" for s in record.thumbnails},
+        "thumbnailUrl": f"{base}/thumbnail?size=medium" if "medium" in record.thumbnails else None,
+    }
