@@ -1,0 +1,33 @@
+"""`SocketIONotifier`: the core's `Notifier` port on Flask-SocketIO, plus user-room delivery.
+
+`notify` sends one event to a list of rooms in one emit (one publish on the message queue when
+several processes share it; each socket gets it once even if it sits in several of the rooms).
+`to_users` is the presence/typing sink: the rooms `user_<id>` of the given users.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .realtime import user_room
+
+
+class SocketIONotifier:
+    def __init__(self, socketio: Any) -> None:
+        self._socketio = socketio
+
+    def notify(self, event: str, payload: dict[str, Any], rooms: list[str]) -> None:
+        if rooms:
+            self._socketio.emit(event, payload, to=list(dict.fromkeys(rooms)))
+
+    def to_users(
+        self,
+        event: str,
+        payload: dict[str, Any],
+        user_ids: Iterable[str],
+        skip_sid: str | None = None,
+    ) -> None:
+        rooms = [user_room(u) for u in dict.fromkeys(user_ids) if u]
+        if rooms:
+            self._socketio.emit(event, payload, to=rooms, skip_sid=skip_sid)
