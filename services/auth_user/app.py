@@ -1,0 +1,42 @@
+"""`create_app`: the auth_user Flask application."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+
+from libs.servicekit.http import install_json_errors
+from libs.servicekit.observability import install_observability
+from libs.servicekit.settings import process_env
+
+from .application.demo import seed_demo_users
+from .bootstrap import build
+from .interfaces.http import auth_routes, health, user_routes
+from .interfaces.http.context import EXTENSION
+from .interfaces.http.errors import STATUS_BY_CODE
+from .interfaces.http.jwt import install_jwt
+from .settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
+    """Build the services (`overrides` go to `build`) and the app around them."""
+    settings = settings or Settings.from_env(process_env())
+    services = build(settings, **overrides)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_content_length
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions[EXTENSION] = services
+    install_json_errors(app, STATUS_BY_CODE)
+    install_jwt(app, settings)
+    install_observability(app, "auth_user")
+    app.register_blueprint(health.bp)
+    app.register_blueprint(auth_routes.bp)
+    app.register_blueprint(user_routes.bp)
+    if settings.seed_demo_users:
+        created = seed_demo_users(services.users)
+        logger.info("demo users seeded: %s", ", ".join(created) or "already present")
+    return app

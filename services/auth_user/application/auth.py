@@ -1,0 +1,126 @@
+"""AuthService: login, refresh-token rotation, logout and token validation."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+
+from ..domain.errors import (
+    InvalidCredentialsError,
+    InvalidTokenError,
+    RateLimitedError,
+    RefreshTokenReusedError,
+    RefreshTokenRevokedError,
+    TokenExpiredError,
+)
+from ..domain.model import LoginLimits, Session, TokenClaims, TokenType
+from .ports import (
+    PasswordHasher,
+    ProfileCache,
+    RateLimiter,
+    RefreshTokenStore,
+    Rotation,
+    TokenCodec,
+    UserStore,
+)
+
+logger = logging.getLogger(__name__)
+
+# Verified against when the matricule is unknown, so both failures take the same time.
+_DUMMY_PASSWORD = "ngomna-timing-equaliser"
+
+
+class AuthService:
+    def __init__(
+        self,
+        users: UserStore,
+        hasher: PasswordHasher,
+        tokens: TokenCodec,
+        refresh_tokens: RefreshTokenStore,
+        limiter: RateLimiter,
+        cache: ProfileCache,
+        limits: LoginLimits,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._users = users
+        self._hasher = hasher
+        self._tokens = tokens
+        self._refresh_tokens = refresh_tokens
+        self._limiter = limiter
+        self._cache = cache
+        self._limits = limits
+        self._clock = clock
+        self._dummy_hash = hasher.hash(_DUMMY_PASSWORD)
+
+    def login(self, matricule: str, password: str, client_ip: str) -> Session:
+        self._check_rate(matricule, client_ip)
+        user = self._users.get_by_matricule(matricule)
+        if user is None:
+            self._hasher.verify(self._dummy_hash, password)
+            logger.info("login refused: unknown matricule")
+            raise InvalidCredentialsError()
+        if not self._hasher.verify(user.password_hash, password):
+            logger.info("login refused: wrong password for user %s", user.id)
+            raise InvalidCredentialsError()
+        self._limiter.reset(_matricule_key(matricule))
+        tokens = self._tokens.issue(user, family=uuid.uuid4().hex)
+        self._cache.set(user.profile())
+        logger.info("login ok for user %s", user.id)
+        return Session(user, tokens)
+
+    def refresh(self, refresh_token: str, csrf: str | None = None) -> Session:
+        """Rotate: the presented token is spent; presenting a spent one revokes its family."""
+        claims = self._tokens.decode(refresh_token, TokenType.REFRESH, csrf)
+        family = _family(claims)
+        ttl = max(1, claims.exp - int(self._clock()))
+        outcome = self._refresh_tokens.consume(claims.jti, family, ttl)
+        if outcome is Rotation.REUSED:
+            logger.warning("refresh token reused: family of user %s revoked", claims.user_id)
+            raise RefreshTokenReusedError()
+        if outcome is Rotation.REVOKED:
+            raise RefreshTokenRevokedError()
+        user = self._users.get(claims.user_id)
+        if user is None:
+            raise InvalidTokenError()
+        return Session(user, self._tokens.issue(user, family=family))
+
+    def logout(self, refresh_token: str | None, csrf: str | None = None) -> bool:
+        """Revoke the refresh token's family; True if one was revoked.
+
+        Logging out never fails on a missing, expired or invalid token (there is nothing to
+        revoke, the caller's cookies are cleared anyway); a cookie without its CSRF header does.
+        """
+        if not refresh_token:
+            return False
+        try:
+            claims = self._tokens.decode(refresh_token, TokenType.REFRESH, csrf)
+        except (InvalidTokenError, TokenExpiredError):
+            return False
+        self._refresh_tokens.revoke_family(_family(claims))
+        logger.info("logout: refresh family of user %s revoked", claims.user_id)
+        return True
+
+    def validate(self, access_token: str) -> TokenClaims:
+        return self._tokens.decode(access_token, TokenType.ACCESS)
+
+    def _check_rate(self, matricule: str, client_ip: str) -> None:
+        window = self._limits.window_seconds
+        waits = (
+            self._limiter.hit(_matricule_key(matricule), self._limits.per_matricule, window),
+            self._limiter.hit(f"login:ip:{client_ip}", self._limits.per_ip, window),
+        )
+        if max(waits) > 0:
+            logger.warning("login rate limited (ip %s)", client_ip)
+            raise RateLimitedError(retry_after=max(waits))
+
+
+def _matricule_key(matricule: str) -> str:
+    return f"login:matricule:{matricule}"
+
+
+def _family(claims: TokenClaims) -> str:
+    if not claims.family:
+        raise InvalidTokenError()
+    return claims.family

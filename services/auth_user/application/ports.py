@@ -1,0 +1,82 @@
+"""Ports at the I/O boundaries; adapters live in infrastructure/, fakes in tests/."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from enum import StrEnum
+from typing import Any, Protocol
+
+from ..domain.model import NewUser, TokenClaims, TokenPair, TokenType, User
+
+
+class UserStore(Protocol):
+    def get(self, user_id: str) -> User | None: ...
+
+    def get_by_matricule(self, matricule: str) -> User | None: ...
+
+    def get_many(self, user_ids: Sequence[str]) -> list[User]:
+        """Users whose id is in `user_ids`, in one query; malformed ids are simply not found."""
+        ...
+
+    def search(self, query: str | None, offset: int, limit: int) -> tuple[list[User], int]:
+        """A page of users whose nom, prenom or matricule contains `query`, and the total."""
+        ...
+
+    def add(self, user: NewUser) -> User:
+        """Store a new user; raises `MatriculeTakenError` if the matricule exists."""
+        ...
+
+    def update(self, user_id: str, changes: Mapping[str, Any]) -> User | None: ...
+
+    def delete(self, user_id: str) -> bool: ...
+
+    def ping(self) -> None: ...
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, password_hash: str, password: str) -> bool: ...
+
+
+class TokenCodec(Protocol):
+    def issue(self, user: User, family: str) -> TokenPair: ...
+
+    def decode(self, token: str, expected: TokenType, csrf: str | None = None) -> TokenClaims:
+        """Verified claims; raises `InvalidTokenError`, `TokenExpiredError` or `CsrfError`.
+
+        `csrf` (when not None) must equal the token's double-submit `csrf` claim.
+        """
+        ...
+
+
+class Rotation(StrEnum):
+    OK = "ok"
+    REUSED = "reused"
+    REVOKED = "revoked"
+
+
+class RefreshTokenStore(Protocol):
+    def consume(self, jti: str, family: str, ttl: int) -> Rotation:
+        """Mark `jti` used, atomically; a second use revokes the whole family."""
+        ...
+
+    def revoke_family(self, family: str) -> None: ...
+
+    def ping(self) -> None: ...
+
+
+class RateLimiter(Protocol):
+    def hit(self, key: str, limit: int, window: int) -> int:
+        """Count one attempt; 0 if allowed, else the seconds until the window ends."""
+        ...
+
+    def reset(self, key: str) -> None: ...
+
+
+class ProfileCache(Protocol):
+    """The shared user cache (`libs.usercache.UserCache` satisfies it)."""
+
+    def set(self, profile: Mapping[str, Any]) -> None: ...
+
+    def delete(self, *user_ids: str) -> int: ...

@@ -1,0 +1,104 @@
+"""UserDirectory: reading, creating, updating and deleting user accounts."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..domain.errors import (
+    InvalidTokenError,
+    MatriculeTakenError,
+    TooManyIdsError,
+    UserNotFoundError,
+)
+from ..domain.model import MAX_BATCH_IDS, BatchResult, NewUser, Role, User, UserPage
+from ..domain.policy import check_can_edit, check_can_manage_users
+from .ports import PasswordHasher, ProfileCache, UserStore
+
+logger = logging.getLogger(__name__)
+
+
+class UserDirectory:
+    def __init__(self, users: UserStore, hasher: PasswordHasher, cache: ProfileCache) -> None:
+        self._users = users
+        self._hasher = hasher
+        self._cache = cache
+
+    def get(self, ident: str) -> User:
+        """A user by id, or by matricule when no id matches."""
+        user = self._users.get(ident) or self._users.get_by_matricule(ident)
+        if user is None:
+            raise UserNotFoundError()
+        return user
+
+    def get_by_matricule(self, matricule: str) -> User:
+        user = self._users.get_by_matricule(matricule)
+        if user is None:
+            raise UserNotFoundError()
+        return user
+
+    def batch(self, ids: Sequence[str]) -> BatchResult:
+        """Users of up to 200 ids in one store query; unknown or malformed ids are `missing`."""
+        wanted = list(dict.fromkeys(i for i in ids if i))
+        if len(wanted) > MAX_BATCH_IDS:
+            raise TooManyIdsError()
+        found = {u.id: u for u in self._users.get_many(wanted)} if wanted else {}
+        return BatchResult(
+            users=[found[i] for i in wanted if i in found],
+            missing=[i for i in wanted if i not in found],
+        )
+
+    def list(self, page: int, limit: int, query: str | None) -> UserPage:
+        users, total = self._users.search(query or None, (page - 1) * limit, limit)
+        return UserPage(users=users, total=total, page=page, limit=limit)
+
+    def create(self, actor_id: str, fields: Mapping[str, Any]) -> User:
+        check_can_manage_users(self.actor(actor_id))
+        return self._add(fields)
+
+    def update(self, actor_id: str, ident: str, fields: Mapping[str, Any]) -> User:
+        check_can_edit(self.actor(actor_id), ident, fields)
+        target = self.get(ident)
+        changes = dict(fields)
+        if "password" in changes:
+            changes["password_hash"] = self._hasher.hash(changes.pop("password"))
+        updated = self._users.update(target.id, changes)
+        if updated is None:
+            raise UserNotFoundError()
+        self._cache.set(updated.profile())
+        logger.info("user %s updated by %s (fields %s)", updated.id, actor_id, sorted(fields))
+        return updated
+
+    def delete(self, actor_id: str, ident: str) -> User:
+        check_can_manage_users(self.actor(actor_id))
+        target = self.get(ident)
+        if not self._users.delete(target.id):
+            raise UserNotFoundError()
+        self._cache.delete(target.id)
+        logger.info("user %s deleted by %s", target.id, actor_id)
+        return target
+
+    def actor(self, actor_id: str) -> User:
+        """The user a valid access token names; a token of a deleted user is no longer valid."""
+        user = self._users.get(actor_id)
+        if user is None:
+            raise InvalidTokenError()
+        return user
+
+    def ensure(self, fields: Mapping[str, Any]) -> User | None:
+        """Create the user unless the matricule exists (idempotent seeding); None if it did."""
+        if self._users.get_by_matricule(fields["matricule"]) is not None:
+            return None
+        try:
+            return self._add(fields)
+        except MatriculeTakenError:
+            return None
+
+    def _add(self, fields: Mapping[str, Any]) -> User:
+        data = dict(fields)
+        password = data.pop("password")
+        data["role"] = Role(data.get("role", Role.USER))
+        user = self._users.add(NewUser(password_hash=self._hasher.hash(password), **data))
+        logger.info("user %s created (%s)", user.id, user.role.value)
+        return user

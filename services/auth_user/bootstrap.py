@@ -1,0 +1,99 @@
+"""The composition root: builds clients and adapters and wires the application services."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+
+from libs.servicekit.stores import connect_mongo, connect_redis
+from libs.usercache import UserCache
+
+from .application.auth import AuthService
+from .application.ports import (
+    PasswordHasher,
+    ProfileCache,
+    RateLimiter,
+    RefreshTokenStore,
+    TokenCodec,
+    UserStore,
+)
+from .application.users import UserDirectory
+from .infrastructure.jwt_tokens import FlaskJwtTokenCodec
+from .infrastructure.mongo_users import MongoUserStore
+from .infrastructure.passwords import Argon2PasswordHasher
+from .infrastructure.redis_ratelimit import RedisRateLimiter
+from .infrastructure.redis_tokens import RedisRefreshTokenStore
+from .settings import Settings
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    auth: AuthService
+    users: UserDirectory
+    checks: Mapping[str, Callable[[], None]]
+
+
+def build(
+    settings: Settings,
+    *,
+    db: Any = None,
+    redis_client: redis.Redis | None = None,
+    users: UserStore | None = None,
+    hasher: PasswordHasher | None = None,
+    tokens: TokenCodec | None = None,
+    refresh_tokens: RefreshTokenStore | None = None,
+    limiter: RateLimiter | None = None,
+    cache: ProfileCache | None = None,
+    clock: Callable[[], float] = time.time,
+) -> Services:
+    """Everything the service needs; tests replace any piece by keyword."""
+    if users is None:
+        users = _mongo_users(settings, db)
+    if redis_client is None and None in (refresh_tokens, limiter, cache):
+        redis_client = connect_redis(settings.redis_url)
+    prefix = settings.redis_key_prefix
+    if refresh_tokens is None:
+        assert redis_client is not None
+        refresh_tokens = RedisRefreshTokenStore(
+            redis_client, prefix=prefix, family_ttl=settings.refresh_token_ttl
+        )
+    if limiter is None:
+        assert redis_client is not None
+        limiter = RedisRateLimiter(redis_client, prefix=prefix)
+    if cache is None:
+        assert redis_client is not None
+        cache = UserCache(
+            redis_client, prefix=settings.user_cache_prefix, ttl=settings.user_cache_ttl
+        )
+    hasher = hasher or Argon2PasswordHasher(
+        time_cost=settings.password_time_cost,
+        memory_cost=settings.password_memory_cost,
+        parallelism=settings.password_parallelism,
+    )
+    auth = AuthService(
+        users,
+        hasher,
+        tokens or FlaskJwtTokenCodec(),
+        refresh_tokens,
+        limiter,
+        cache,
+        settings.login_limits,
+        clock,
+    )
+    checks = {"mongo": users.ping, "redis": refresh_tokens.ping}
+    return Services(settings, auth, UserDirectory(users, hasher, cache), checks)
+
+
+def _mongo_users(settings: Settings, db: Any) -> MongoUserStore:
+    embedded = not settings.mongodb_uri
+    if db is None:
+        db = connect_mongo(settings.mongodb_uri, settings.mongodb_db)
+    store = MongoUserStore(db, lock=threading.Lock() if embedded else None)
+    store.ensure_indexes()
+    return store

@@ -1,0 +1,78 @@
+"""Errors a client can act on; `interfaces/http/errors.py` maps each code to a status."""
+
+from __future__ import annotations
+
+from libs.servicekit.errors import CodedError
+
+
+class AuthUserError(CodedError):
+    code = "AUTH_USER_ERROR"
+
+
+class InvalidCredentialsError(AuthUserError):
+    code = "INVALID_CREDENTIALS"
+    message = "Matricule ou mot de passe incorrect"
+
+
+class MissingTokenError(AuthUserError):
+    code = "MISSING_TOKEN"
+    message = "Token d'authentification requis"
+
+
+class InvalidTokenError(AuthUserError):
+    code = "INVALID_TOKEN"
+    message = "Token invalide ou expiré"
+
+
+class TokenExpiredError(AuthUserError):
+    code = "TOKEN_EXPIRED"
+    message = "Token expiré"
+
+
+class CsrfError(AuthUserError):
+    code = "CSRF_FAILED"
+    message = "Jeton CSRF manquant ou invalide (en-tête X-CSRF-TOKEN)"
+
+
+class RefreshTokenReusedError(AuthUserError):
+    code = "REFRESH_TOKEN_REUSED"
+    message = "Token de rafraîchissement déjà utilisé : session révoquée"
+
+
+class RefreshTokenRevokedError(AuthUserError):
+    code = "REFRESH_TOKEN_REVOKED"
+    message = "Token de rafraîchissement révoqué"
+
+
+class RateLimitedError(AuthUserError):
+    code = "RATE_LIMITED"
+    message = "Trop de tentatives de connexion, réessayez plus tard"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after=retry_after)
+        self.retry_after = retry_after
+
+
+class ForbiddenError(AuthUserError):
+    code = "FORBIDDEN"
+    message = "Accès refusé"
+
+
+class UserNotFoundError(AuthUserError):
+    code = "USER_NOT_FOUND"
+    message = "Utilisateur non trouvé"
+
+
+class MatriculeTakenError(AuthUserError):
+    code = "MATRICULE_TAKEN"
+    message = "Ce matricule est déjà utilisé"
+
+
+class TooManyIdsError(AuthUserError):
+    code = "TOO_MANY_IDS"
+    message = "Trop d'identifiants (200 au maximum)"
+
+
+class NotReadyError(AuthUserError):
+    code = "NOT_READY"
+    message = "Service indisponible"

@@ -1,0 +1,132 @@
+"""Users, roles, tokens and pages: the plain data the auth_user service works with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+MAX_MATRICULE_LENGTH = 64
+MAX_PASSWORD_BYTES = 128
+MIN_PASSWORD_LENGTH = 8
+MAX_NAME_LENGTH = 100
+MAX_BATCH_IDS = 200
+MAX_PAGE_SIZE = 100
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    USER = "user"
+
+
+class TokenType(StrEnum):
+    ACCESS = "access"
+    REFRESH = "refresh"
+
+
+# Profile fields a user may change on their own account; anything else is admin-only.
+SELF_EDITABLE_FIELDS = frozenset({"nom", "prenom", "email", "profile_pic", "ministere", "sexe"})
+ADMIN_ONLY_FIELDS = frozenset({"role", "password"})
+
+
+@dataclass(frozen=True, slots=True)
+class NewUser:
+    """A user about to be stored (no id yet); the password is already hashed."""
+
+    matricule: str
+    nom: str
+    prenom: str
+    password_hash: str
+    role: Role = Role.USER
+    email: str | None = None
+    profile_pic: str | None = None
+    ministere: str = ""
+    sexe: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: str
+    matricule: str
+    nom: str
+    prenom: str
+    password_hash: str = field(repr=False)
+    role: Role = Role.USER
+    email: str | None = None
+    profile_pic: str | None = None
+    ministere: str = ""
+    sexe: str = ""
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    def profile(self) -> dict[str, Any]:
+        """Display data for the shared user cache (no secrets)."""
+        updated = int(self.updated_at.timestamp() * 1000) if self.updated_at else None
+        return {
+            "id": self.id,
+            "nom": self.nom,
+            "prenom": self.prenom,
+            "avatar": self.profile_pic,
+            "matricule": self.matricule,
+            "ministere": self.ministere,
+            "sexe": self.sexe,
+            "updatedAt": updated,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TokenClaims:
+    """What a verified token says."""
+
+    user_id: str
+    matricule: str
+    jti: str
+    type: TokenType
+    exp: int
+    family: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A logged-in user and the tokens just issued to them."""
+
+    user: User
+    tokens: TokenPair
+
+
+@dataclass(frozen=True, slots=True)
+class UserPage:
+    users: list[User]
+    total: int
+    page: int
+    limit: int
+
+    @property
+    def pages(self) -> int:
+        return (self.total + self.limit - 1) // self.limit if self.limit else 0
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    users: list[User]
+    missing: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class LoginLimits:
+    """Login attempts allowed per matricule and per client IP within one window."""
+
+    per_matricule: int = 5
+    per_ip: int = 50
+    window_seconds: int = 300

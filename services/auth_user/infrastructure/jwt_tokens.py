@@ -1,0 +1,69 @@
+"""FlaskJwtTokenCodec: tokens issued and verified by flask-jwt-extended (app context needed)."""
+
+from __future__ import annotations
+
+from hmac import compare_digest
+from typing import Any
+
+from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
+from flask_jwt_extended.exceptions import JWTExtendedException
+from jwt import ExpiredSignatureError, PyJWTError
+
+from ..domain.errors import CsrfError, InvalidTokenError, TokenExpiredError
+from ..domain.model import TokenClaims, TokenPair, TokenType, User
+
+
+class FlaskJwtTokenCodec:
+    """Claims: `{id, matricule, iat, nbf, exp, jti, type, csrf}` plus `fam` on refresh tokens.
+
+    Lifetimes, secret and algorithm come from the app's `JWT_*` config
+    (`interfaces/http/jwt.py`), so tokens checked by `@jwt_required` match these exactly.
+    """
+
+    def issue(self, user: User, family: str) -> TokenPair:
+        claims = {"matricule": user.matricule}
+        return TokenPair(
+            access_token=create_access_token(identity=user.id, additional_claims=claims),
+            refresh_token=create_refresh_token(
+                identity=user.id, additional_claims={**claims, "fam": family}
+            ),
+        )
+
+    def decode(self, token: str, expected: TokenType, csrf: str | None = None) -> TokenClaims:
+        data = _verified(token)
+        if data.get("type") != expected.value:
+            raise InvalidTokenError(_WRONG_TYPE[expected])
+        if csrf is not None and not compare_digest(str(data.get("csrf", "")), csrf):
+            raise CsrfError()
+        family = data.get("fam")
+        if expected is TokenType.REFRESH and not isinstance(family, str):
+            raise InvalidTokenError()
+        return TokenClaims(
+            user_id=data["id"],
+            matricule=data["matricule"],
+            jti=data["jti"],
+            type=expected,
+            exp=int(data["exp"]),
+            family=family,
+        )
+
+
+_WRONG_TYPE = {
+    TokenType.ACCESS: "Un token d'accès est requis",
+    TokenType.REFRESH: "Un token de rafraîchissement est requis",
+}
+
+
+def _verified(token: str) -> dict[str, Any]:
+    try:
+        data: dict[str, Any] = decode_token(token)
+    except ExpiredSignatureError as exc:
+        raise TokenExpiredError() from exc
+    except (PyJWTError, JWTExtendedException, ValueError) as exc:
+        raise InvalidTokenError() from exc
+    if not isinstance(data.get("exp"), int):
+        raise InvalidTokenError()
+    for claim in ("id", "matricule", "jti"):
+        if not isinstance(data.get(claim), str):
+            raise InvalidTokenError()
+    return data

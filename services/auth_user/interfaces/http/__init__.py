@@ -1,0 +1,1 @@
+"""HTTP interface of auth_user: blueprints, schemas, JWT and cookie handling."""

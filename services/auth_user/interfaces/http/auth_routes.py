@@ -1,0 +1,77 @@
+"""POST /login, /refresh, /logout, /validate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from libs.servicekit.http import json_body, load
+
+from ...domain.errors import MissingTokenError
+from ...domain.model import Session
+from .context import bearer_token, client_ip, optional_json, services
+from .cookies import clear_session_cookies, set_session_cookies
+from .jwt import CSRF_HEADER, REFRESH_COOKIE
+from .schemas import LoginSchema, RefreshSchema, ValidateSchema, dump_user
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.post("/login")
+def login() -> Response:
+    data = load(LoginSchema(), json_body())
+    session = services().auth.login(data["matricule"], data["password"], client_ip())
+    return _with_cookies({"user": dump_user(session.user), **_tokens(session)}, session)
+
+
+@bp.post("/refresh")
+def refresh() -> Response:
+    token, csrf = _presented_refresh_token()
+    if token is None:
+        raise MissingTokenError()
+    session = services().auth.refresh(token, csrf)
+    return _with_cookies(_tokens(session), session)
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    token, csrf = _presented_refresh_token()
+    revoked = services().auth.logout(token, csrf)
+    response = jsonify({"message": "Déconnexion réussie", "revoked": revoked})
+    clear_session_cookies(response, services().settings)
+    return response
+
+
+@bp.post("/validate")
+def validate() -> Response:
+    data = load(ValidateSchema(), optional_json())
+    token = data.get("token") or bearer_token()
+    if token is None:
+        raise MissingTokenError()
+    claims = services().auth.validate(token)
+    return jsonify(valid=True, id=claims.user_id, matricule=claims.matricule, exp=claims.exp)
+
+
+def _presented_refresh_token() -> tuple[str | None, str | None]:
+    """From the body (no CSRF needed), else the cookie (X-CSRF-TOKEN must match)."""
+    data = load(RefreshSchema(), optional_json())
+    if data.get("refreshToken"):
+        return data["refreshToken"], None
+    cookie = request.cookies.get(REFRESH_COOKIE)
+    if cookie:
+        return cookie, request.headers.get(CSRF_HEADER, "")
+    return None, None
+
+
+def _tokens(session: Session) -> dict[str, Any]:
+    return {
+        "accessToken": session.tokens.access_token,
+        "refreshToken": session.tokens.refresh_token,
+    }
+
+
+def _with_cookies(body: dict[str, Any], session: Session) -> Response:
+    response = jsonify(body)
+    set_session_cookies(response, session.tokens, services().settings)
+    return response

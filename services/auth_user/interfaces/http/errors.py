@@ -1,0 +1,29 @@
+"""The one table mapping error codes to HTTP statuses (unknown codes are 400)."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify
+
+from libs.servicekit.http import error_body
+
+STATUS_BY_CODE: dict[str, int] = {
+    "VALIDATION_ERROR": 400,
+    "INVALID_JSON": 400,
+    "TOO_MANY_IDS": 400,
+    "INVALID_CREDENTIALS": 401,
+    "MISSING_TOKEN": 401,
+    "INVALID_TOKEN": 401,
+    "TOKEN_EXPIRED": 401,
+    "CSRF_FAILED": 401,
+    "REFRESH_TOKEN_REUSED": 401,
+    "REFRESH_TOKEN_REVOKED": 401,
+    "FORBIDDEN": 403,
+    "USER_NOT_FOUND": 404,
+    "MATRICULE_TAKEN": 409,
+    "RATE_LIMITED": 429,
+    "NOT_READY": 503,
+}
+
+
+def error_response(code: str, message: str) -> tuple[Response, int]:
+    return jsonify(error_body(code, message)), STATUS_BY_CODE[code]

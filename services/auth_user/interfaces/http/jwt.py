@@ -1,0 +1,81 @@
+"""flask-jwt-extended set-up: our token shape, and every failure as a 401 in our envelope."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask, Response
+from flask_jwt_extended import JWTManager
+from flask_jwt_extended.exceptions import CSRFError
+
+from ...domain.errors import CsrfError, InvalidTokenError, MissingTokenError, TokenExpiredError
+from ...settings import Settings
+from .errors import error_response
+
+ACCESS_COOKIE = "accessToken"
+REFRESH_COOKIE = "refreshToken"
+CSRF_HEADER = "X-CSRF-TOKEN"
+
+
+def jwt_config(settings: Settings) -> dict[str, Any]:
+    return {
+        "JWT_SECRET_KEY": settings.jwt_secret,
+        "JWT_ALGORITHM": "HS256",
+        "JWT_DECODE_ALGORITHMS": ["HS256"],
+        "JWT_IDENTITY_CLAIM": "id",
+        "JWT_TOKEN_LOCATION": ["headers", "cookies"],
+        "JWT_ACCESS_COOKIE_NAME": ACCESS_COOKIE,
+        "JWT_REFRESH_COOKIE_NAME": REFRESH_COOKIE,
+        "JWT_ACCESS_TOKEN_EXPIRES": timedelta(seconds=settings.access_token_ttl),
+        "JWT_REFRESH_TOKEN_EXPIRES": timedelta(seconds=settings.refresh_token_ttl),
+        # Double-submit CSRF for cookie-authenticated writes: tokens carry a `csrf` claim, the
+        # readable `csrf_access_token` cookie holds it, clients echo it in X-CSRF-TOKEN.
+        "JWT_COOKIE_CSRF_PROTECT": True,
+        "JWT_CSRF_IN_COOKIES": True,
+        "JWT_ACCESS_CSRF_HEADER_NAME": CSRF_HEADER,
+        "JWT_REFRESH_CSRF_HEADER_NAME": CSRF_HEADER,
+        "JWT_COOKIE_SECURE": settings.cookie_secure,
+        "JWT_COOKIE_SAMESITE": "Lax",
+    }
+
+
+def _failure(error: type[Exception]) -> tuple[Response, int]:
+    instance: Any = error()
+    return error_response(instance.code, instance.message)
+
+
+def install_jwt(app: Flask, settings: Settings) -> JWTManager:
+    """Configure the extension and replace every default (422/JSON `msg`) error reply."""
+    app.config.update(jwt_config(settings))
+    manager = JWTManager(app)
+
+    @manager.token_verification_loader
+    def has_expiry(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
+        return isinstance(payload.get("exp"), int)
+
+    @manager.unauthorized_loader
+    def missing(_reason: str) -> tuple[Response, int]:
+        return _failure(MissingTokenError)
+
+    @manager.expired_token_loader
+    def expired(_header: dict[str, Any], _payload: dict[str, Any]) -> tuple[Response, int]:
+        return _failure(TokenExpiredError)
+
+    @manager.invalid_token_loader
+    def invalid(_reason: str) -> tuple[Response, int]:
+        return _failure(InvalidTokenError)
+
+    def invalid_claims(_header: dict[str, Any], _payload: dict[str, Any]) -> tuple[Response, int]:
+        return _failure(InvalidTokenError)
+
+    manager.revoked_token_loader(invalid_claims)
+    manager.needs_fresh_token_loader(invalid_claims)
+    manager.token_verification_failed_loader(invalid_claims)
+    manager.user_lookup_error_loader(invalid_claims)
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(_exc: CSRFError) -> tuple[Response, int]:
+        return _failure(CsrfError)
+
+    return manager

@@ -1,0 +1,82 @@
+"""auth_user settings, read once from the environment."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from libs.servicekit.settings import (
+    DEV_JWT_SECRET,
+    DEVELOPMENT_ENVS,
+    SettingsError,
+    env_bool,
+    env_int,
+    env_str,
+    jwt_secret,
+)
+from libs.usercache import DEFAULT_PREFIX, DEFAULT_TTL
+
+from .domain.model import LoginLimits
+
+
+@dataclass(frozen=True)
+class Settings:
+    app_env: str = "development"
+    jwt_secret: str = field(default=DEV_JWT_SECRET, repr=False)
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    redis_key_prefix: str = ""
+    user_cache_prefix: str = DEFAULT_PREFIX
+    user_cache_ttl: int = DEFAULT_TTL
+    mongodb_uri: str = field(default="", repr=False)
+    mongodb_db: str = "auth_user_db"
+    seed_demo_users: bool = False
+    access_token_ttl: int = 900
+    refresh_token_ttl: int = 604_800
+    cookie_secure: bool = False
+    password_time_cost: int = 3
+    password_memory_cost: int = 65_536
+    password_parallelism: int = 4
+    login_limits: LoginLimits = field(default_factory=LoginLimits)
+    max_content_length: int = 64 * 1024
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        app_env = env_str(env, "APP_ENV", "development")
+        settings = cls(
+            app_env=app_env,
+            jwt_secret=jwt_secret(env, app_env),
+            redis_url=env_str(env, "REDIS_URL", cls.redis_url),
+            redis_key_prefix=env.get("REDIS_KEY_PREFIX", "").strip(),
+            user_cache_prefix=env_str(env, "USER_CACHE_PREFIX", DEFAULT_PREFIX),
+            user_cache_ttl=env_int(env, "USER_CACHE_TTL", DEFAULT_TTL),
+            mongodb_uri=env.get("MONGODB_URI", "").strip(),
+            mongodb_db=env_str(env, "MONGODB_DB", cls.mongodb_db),
+            seed_demo_users=env_bool(env, "SEED_DEMO_USERS", False),
+            access_token_ttl=env_int(env, "ACCESS_TOKEN_TTL", cls.access_token_ttl),
+            refresh_token_ttl=env_int(env, "REFRESH_TOKEN_TTL", cls.refresh_token_ttl),
+            cookie_secure=env_bool(env, "COOKIE_SECURE", app_env not in DEVELOPMENT_ENVS),
+            password_time_cost=env_int(env, "PASSWORD_TIME_COST", cls.password_time_cost),
+            password_memory_cost=env_int(env, "PASSWORD_MEMORY_COST", cls.password_memory_cost),
+            password_parallelism=env_int(env, "PASSWORD_PARALLELISM", cls.password_parallelism),
+            login_limits=LoginLimits(
+                per_matricule=env_int(env, "LOGIN_MAX_ATTEMPTS_PER_MATRICULE", 5),
+                per_ip=env_int(env, "LOGIN_MAX_ATTEMPTS_PER_IP", 50),
+                window_seconds=env_int(env, "LOGIN_RATE_WINDOW", 300),
+            ),
+            max_content_length=env_int(env, "MAX_CONTENT_LENGTH", 64 * 1024),
+        )
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        positive = {
+            "ACCESS_TOKEN_TTL": self.access_token_ttl,
+            "REFRESH_TOKEN_TTL": self.refresh_token_ttl,
+            "USER_CACHE_TTL": self.user_cache_ttl,
+            "LOGIN_RATE_WINDOW": self.login_limits.window_seconds,
+            "LOGIN_MAX_ATTEMPTS_PER_MATRICULE": self.login_limits.per_matricule,
+            "LOGIN_MAX_ATTEMPTS_PER_IP": self.login_limits.per_ip,
+        }
+        for name, value in positive.items():
+            if value <= 0:
+                raise SettingsError(f"{name} must be positive, got {value}")
