@@ -9,8 +9,11 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 
+USER_ROOM_PREFIX = "user_"
+
+
 def user_room(user_id: str) -> str:
-    return f"user_{user_id}"
+    return f"{USER_ROOM_PREFIX}{user_id}"
 
 
 def conversation_room(conversation_id: str) -> str:

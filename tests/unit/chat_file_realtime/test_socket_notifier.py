@@ -1,0 +1,45 @@
+"""SocketIONotifier: which rooms an event is addressed to (one emit per event)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.chat_file.infrastructure.socket_notifier import SocketIONotifier
+
+
+class RecordingSocketIO:
+    def __init__(self) -> None:
+        self.emits: list[tuple[str, Any, dict[str, Any]]] = []
+
+    def emit(self, event: str, payload: Any, **kwargs: Any) -> None:
+        self.emits.append((event, payload, kwargs))
+
+
+def test_events_go_to_user_rooms_in_one_emit_without_the_conversation_room() -> None:
+    sio = RecordingSocketIO()
+    SocketIONotifier(sio).notify(
+        "newMessage", {"x": 1}, ["conversation_c1", "user_a", "user_b", "user_a"]
+    )
+    assert sio.emits == [("newMessage", {"x": 1}, {"to": ["user_a", "user_b"]})]
+
+
+def test_a_conversation_room_alone_is_used_as_given() -> None:
+    sio = RecordingSocketIO()
+    SocketIONotifier(sio).notify("message:edited", {}, ["conversation_c1"])
+    assert sio.emits == [("message:edited", {}, {"to": ["conversation_c1"]})]
+
+
+def test_nothing_is_emitted_without_rooms_or_users() -> None:
+    sio = RecordingSocketIO()
+    notifier = SocketIONotifier(sio)
+    notifier.notify("newMessage", {}, [])
+    notifier.to_users("user_online", {}, [], None)
+    assert sio.emits == []
+
+
+def test_to_users_addresses_each_user_room_once_and_skips_the_given_socket() -> None:
+    sio = RecordingSocketIO()
+    SocketIONotifier(sio).to_users("userTyping", {"u": 1}, ["b", "c", "b", ""], "sid-1")
+    assert sio.emits == [
+        ("userTyping", {"u": 1}, {"to": ["user_b", "user_c"], "skip_sid": "sid-1"})
+    ]
