@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from services.auth_user.application.auth import AuthService
+from services.auth_user.application.users import UserDirectory
+from services.auth_user.domain.model import LoginLimits, NewUser, Role, User
+
+from .fakes import (
+    FakePasswordHasher,
+    FakeProfileCache,
+    FakeRateLimiter,
+    FakeRefreshTokenStore,
+    FakeTokenCodec,
+    FakeUserStore,
+)
+
+PASSWORD = "Ngomna2026!"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class World:
+    users: FakeUserStore
+    hasher: FakePasswordHasher
+    tokens: FakeTokenCodec
+    refresh_tokens: FakeRefreshTokenStore
+    limiter: FakeRateLimiter
+    cache: FakeProfileCache
+    clock: Clock
+    auth: AuthService
+    directory: UserDirectory
+
+    def add_user(self, matricule: str, role: Role = Role.USER, nom: str = "Dupont") -> User:
+        return self.users.add(
+            NewUser(
+                matricule=matricule,
+                nom=nom,
+                prenom="Jean",
+                password_hash=self.hasher.hash(PASSWORD),
+                role=role,
+            )
+        )
+
+
+@pytest.fixture
+def world() -> World:
+    clock = Clock()
+    users, hasher, cache = FakeUserStore(), FakePasswordHasher(), FakeProfileCache()
+    tokens, refresh, limiter = FakeTokenCodec(clock), FakeRefreshTokenStore(), FakeRateLimiter()
+    limits = LoginLimits(per_matricule=3, per_ip=10, window_seconds=60)
+    auth = AuthService(users, hasher, tokens, refresh, limiter, cache, limits, clock)
+    directory = UserDirectory(users, hasher, cache)
+    return World(users, hasher, tokens, refresh, limiter, cache, clock, auth, directory)

@@ -1,0 +1,175 @@
+"""In-memory fakes of the auth_user ports (tests/unit drives the services with these)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from services.auth_user.application.ports import Rotation
+from services.auth_user.domain.errors import (
+    CsrfError,
+    InvalidTokenError,
+    MatriculeTakenError,
+    TokenExpiredError,
+)
+from services.auth_user.domain.model import NewUser, Role, TokenClaims, TokenPair, TokenType, User
+
+_HEX = re.compile(r"^[0-9a-f]{24}$")
+
+
+class FakeUserStore:
+    def __init__(self) -> None:
+        self.users: dict[str, User] = {}
+        self.queries = 0
+        self._ids = itertools.count(1)
+
+    def get(self, user_id: str) -> User | None:
+        self.queries += 1
+        return self.users.get(user_id)
+
+    def get_by_matricule(self, matricule: str) -> User | None:
+        self.queries += 1
+        return next((u for u in self.users.values() if u.matricule == matricule), None)
+
+    def get_many(self, user_ids: Sequence[str]) -> list[User]:
+        self.queries += 1
+        return [self.users[i] for i in user_ids if _HEX.match(i) and i in self.users]
+
+    def search(self, query: str | None, offset: int, limit: int) -> tuple[list[User], int]:
+        self.queries += 1
+        q = (query or "").lower()
+        found = [
+            u
+            for u in sorted(self.users.values(), key=lambda u: (u.nom, u.prenom, u.id))
+            if q in f"{u.nom} {u.prenom} {u.matricule}".lower()
+        ]
+        return found[offset : offset + limit], len(found)
+
+    def add(self, user: NewUser) -> User:
+        if any(u.matricule == user.matricule for u in self.users.values()):
+            raise MatriculeTakenError()
+        now = datetime.now(UTC)
+        stored = User(
+            id=f"{next(self._ids):024x}",
+            matricule=user.matricule,
+            nom=user.nom,
+            prenom=user.prenom,
+            password_hash=user.password_hash,
+            role=Role(user.role),
+            email=user.email,
+            profile_pic=user.profile_pic,
+            ministere=user.ministere,
+            sexe=user.sexe,
+            created_at=now,
+            updated_at=now,
+        )
+        self.users[stored.id] = stored
+        return stored
+
+    def update(self, user_id: str, changes: Mapping[str, Any]) -> User | None:
+        if user_id not in self.users:
+            return None
+        values = {k: Role(v) if k == "role" else v for k, v in changes.items()}
+        self.users[user_id] = replace(self.users[user_id], **values, updated_at=datetime.now(UTC))
+        return self.users[user_id]
+
+    def delete(self, user_id: str) -> bool:
+        return self.users.pop(user_id, None) is not None
+
+    def ping(self) -> None:
+        return None
+
+
+class FakePasswordHasher:
+    def __init__(self) -> None:
+        self.verifications = 0
+
+    def hash(self, password: str) -> str:
+        return f"hashed:{password}"
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        self.verifications += 1
+        return password_hash == f"hashed:{password}"
+
+
+class FakeTokenCodec:
+    """Tokens are readable strings `type|id|matricule|jti|family|exp|csrf`; no signature."""
+
+    def __init__(self, clock: Any = time.time, access_ttl: int = 900, refresh_ttl: int = 3600):
+        self._clock = clock
+        self._ttl = {TokenType.ACCESS: access_ttl, TokenType.REFRESH: refresh_ttl}
+        self._jtis = itertools.count(1)
+
+    def make(self, kind: TokenType, user: User, family: str, exp: int | None = None) -> str:
+        exp = exp if exp is not None else int(self._clock()) + self._ttl[kind]
+        jti = f"jti{next(self._jtis)}"
+        return f"{kind.value}|{user.id}|{user.matricule}|{jti}|{family}|{exp}|csrf-{jti}"
+
+    def issue(self, user: User, family: str) -> TokenPair:
+        return TokenPair(
+            self.make(TokenType.ACCESS, user, family), self.make(TokenType.REFRESH, user, family)
+        )
+
+    def decode(self, token: str, expected: TokenType, csrf: str | None = None) -> TokenClaims:
+        parts = token.split("|")
+        if len(parts) != 7:
+            raise InvalidTokenError()
+        kind, user_id, matricule, jti, family, exp, token_csrf = parts
+        if int(exp) <= self._clock():
+            raise TokenExpiredError()
+        if kind != expected.value:
+            raise InvalidTokenError()
+        if csrf is not None and csrf != token_csrf:
+            raise CsrfError()
+        fam = family if expected is TokenType.REFRESH else None
+        return TokenClaims(user_id, matricule, jti, expected, int(exp), fam)
+
+
+class FakeRefreshTokenStore:
+    def __init__(self) -> None:
+        self.used: dict[str, int] = {}
+        self.revoked: set[str] = set()
+
+    def consume(self, jti: str, family: str, ttl: int) -> Rotation:
+        if family in self.revoked:
+            return Rotation.REVOKED
+        if jti in self.used:
+            self.revoked.add(family)
+            return Rotation.REUSED
+        self.used[jti] = ttl
+        return Rotation.OK
+
+    def revoke_family(self, family: str) -> None:
+        self.revoked.add(family)
+
+    def ping(self) -> None:
+        return None
+
+
+class FakeRateLimiter:
+    def __init__(self, retry_after: int = 60) -> None:
+        self.counts: dict[str, int] = {}
+        self.retry_after = retry_after
+
+    def hit(self, key: str, limit: int, window: int) -> int:
+        self.counts[key] = self.counts.get(key, 0) + 1
+        return self.retry_after if self.counts[key] > limit else 0
+
+    def reset(self, key: str) -> None:
+        self.counts.pop(key, None)
+
+
+class FakeProfileCache:
+    def __init__(self) -> None:
+        self.profiles: dict[str, dict[str, Any]] = {}
+
+    def set(self, profile: Mapping[str, Any]) -> None:
+        self.profiles[str(profile["id"])] = dict(profile)
+
+    def delete(self, *user_ids: str) -> int:
+        return sum(self.profiles.pop(u, None) is not None for u in user_ids)

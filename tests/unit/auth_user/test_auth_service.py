@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+import pytest
+
+from services.auth_user.domain.errors import (
+    CsrfError,
+    InvalidCredentialsError,
+    InvalidTokenError,
+    RateLimitedError,
+    RefreshTokenReusedError,
+    RefreshTokenRevokedError,
+    TokenExpiredError,
+)
+from services.auth_user.domain.model import TokenType
+
+from .conftest import PASSWORD, World
+
+IP = "10.0.0.1"
+
+
+def test_login_returns_the_user_and_a_token_pair_of_one_new_family(world: World) -> None:
+    user = world.add_user("MAT1")
+    session = world.auth.login("MAT1", PASSWORD, IP)
+    assert session.user == user
+    access = world.tokens.decode(session.tokens.access_token, TokenType.ACCESS)
+    refresh = world.tokens.decode(session.tokens.refresh_token, TokenType.REFRESH)
+    assert (access.user_id, access.matricule) == (user.id, "MAT1")
+    assert refresh.family
+
+
+def test_login_warms_the_shared_cache_entry(world: World) -> None:
+    user = world.add_user("MAT1")
+    world.auth.login("MAT1", PASSWORD, IP)
+    assert world.cache.profiles[user.id]["matricule"] == "MAT1"
+    assert "password_hash" not in world.cache.profiles[user.id]
+
+
+def test_wrong_password_and_unknown_matricule_fail_the_same_way(world: World) -> None:
+    world.add_user("MAT1")
+    with pytest.raises(InvalidCredentialsError) as wrong:
+        world.auth.login("MAT1", "bad-password", IP)
+    with pytest.raises(InvalidCredentialsError) as unknown:
+        world.auth.login("NOBODY", PASSWORD, IP)
+    assert (wrong.value.code, wrong.value.message) == (unknown.value.code, unknown.value.message)
+
+
+def test_unknown_matricule_still_verifies_a_hash_to_equalise_timing(world: World) -> None:
+    before = world.hasher.verifications
+    with pytest.raises(InvalidCredentialsError):
+        world.auth.login("NOBODY", PASSWORD, IP)
+    assert world.hasher.verifications == before + 1
+
+
+def test_failed_logins_leave_no_cache_entry(world: World) -> None:
+    world.add_user("MAT1")
+    with pytest.raises(InvalidCredentialsError):
+        world.auth.login("MAT1", "bad-password", IP)
+    assert world.cache.profiles == {}
+
+
+def test_login_is_rate_limited_per_matricule_with_retry_after(world: World) -> None:
+    world.add_user("MAT1")
+    for _ in range(3):
+        with pytest.raises(InvalidCredentialsError):
+            world.auth.login("MAT1", "bad-password", IP)
+    with pytest.raises(RateLimitedError) as limited:
+        world.auth.login("MAT1", PASSWORD, IP)
+    assert limited.value.retry_after == 60
+    assert limited.value.details["retry_after"] == 60
+
+
+def test_login_is_rate_limited_per_ip_across_matricules(world: World) -> None:
+    for n in range(10):
+        with pytest.raises(InvalidCredentialsError):
+            world.auth.login(f"NOBODY{n}", PASSWORD, IP)
+    with pytest.raises(RateLimitedError):
+        world.auth.login("OTHER", PASSWORD, IP)
+    with pytest.raises(InvalidCredentialsError):
+        world.auth.login("OTHER", PASSWORD, "10.0.0.2")
+
+
+def test_successful_login_resets_the_matricule_counter(world: World) -> None:
+    world.add_user("MAT1")
+    for _ in range(2):
+        with pytest.raises(InvalidCredentialsError):
+            world.auth.login("MAT1", "bad-password", IP)
+    world.auth.login("MAT1", PASSWORD, IP)
+    for _ in range(2):
+        with pytest.raises(InvalidCredentialsError):
+            world.auth.login("MAT1", "bad-password", IP)
+    world.auth.login("MAT1", PASSWORD, IP)
+
+
+def test_refresh_rotates_within_the_same_family(world: World) -> None:
+    world.add_user("MAT1")
+    first = world.auth.login("MAT1", PASSWORD, IP).tokens
+    second = world.auth.refresh(first.refresh_token).tokens
+    old = world.tokens.decode(first.refresh_token, TokenType.REFRESH)
+    new = world.tokens.decode(second.refresh_token, TokenType.REFRESH)
+    assert new.family == old.family and new.jti != old.jti
+    assert second.access_token != first.access_token
+
+
+def test_refresh_marks_the_token_used_for_its_remaining_life(world: World) -> None:
+    world.add_user("MAT1")
+    refresh = world.auth.login("MAT1", PASSWORD, IP).tokens.refresh_token
+    claims = world.tokens.decode(refresh, TokenType.REFRESH)
+    world.clock.now += 100
+    world.auth.refresh(refresh)
+    assert world.refresh_tokens.used[claims.jti] == claims.exp - int(world.clock.now)
+
+
+def test_reusing_a_rotated_refresh_token_revokes_the_whole_family(world: World) -> None:
+    world.add_user("MAT1")
+    first = world.auth.login("MAT1", PASSWORD, IP).tokens
+    second = world.auth.refresh(first.refresh_token).tokens
+    with pytest.raises(RefreshTokenReusedError):
+        world.auth.refresh(first.refresh_token)
+    with pytest.raises(RefreshTokenRevokedError):
+        world.auth.refresh(second.refresh_token)
+
+
+def test_other_sessions_survive_a_revoked_family(world: World) -> None:
+    world.add_user("MAT1")
+    phone = world.auth.login("MAT1", PASSWORD, IP).tokens
+    laptop = world.auth.login("MAT1", PASSWORD, IP).tokens
+    world.auth.logout(phone.refresh_token)
+    with pytest.raises(RefreshTokenRevokedError):
+        world.auth.refresh(phone.refresh_token)
+    assert world.auth.refresh(laptop.refresh_token).user.matricule == "MAT1"
+
+
+def test_an_access_token_is_refused_as_a_refresh_token(world: World) -> None:
+    world.add_user("MAT1")
+    tokens = world.auth.login("MAT1", PASSWORD, IP).tokens
+    with pytest.raises(InvalidTokenError):
+        world.auth.refresh(tokens.access_token)
+
+
+def test_a_refresh_token_is_refused_by_validate(world: World) -> None:
+    world.add_user("MAT1")
+    tokens = world.auth.login("MAT1", PASSWORD, IP).tokens
+    with pytest.raises(InvalidTokenError):
+        world.auth.validate(tokens.refresh_token)
+
+
+def test_an_expired_refresh_token_is_refused_and_not_recorded(world: World) -> None:
+    world.add_user("MAT1")
+    refresh = world.auth.login("MAT1", PASSWORD, IP).tokens.refresh_token
+    world.clock.now += 3601
+    with pytest.raises(TokenExpiredError):
+        world.auth.refresh(refresh)
+    assert world.refresh_tokens.used == {}
+
+
+def test_refresh_with_a_wrong_csrf_value_is_refused_before_rotation(world: World) -> None:
+    world.add_user("MAT1")
+    refresh = world.auth.login("MAT1", PASSWORD, IP).tokens.refresh_token
+    with pytest.raises(CsrfError):
+        world.auth.refresh(refresh, csrf="forged")
+    assert world.refresh_tokens.used == {}
+
+
+def test_refresh_of_a_deleted_user_is_refused(world: World) -> None:
+    user = world.add_user("MAT1")
+    refresh = world.auth.login("MAT1", PASSWORD, IP).tokens.refresh_token
+    world.users.delete(user.id)
+    with pytest.raises(InvalidTokenError):
+        world.auth.refresh(refresh)
+
+
+def test_logout_revokes_the_family_and_reports_it(world: World) -> None:
+    world.add_user("MAT1")
+    refresh = world.auth.login("MAT1", PASSWORD, IP).tokens.refresh_token
+    assert world.auth.logout(refresh) is True
+    family = world.tokens.decode(refresh, TokenType.REFRESH).family
+    assert family in world.refresh_tokens.revoked
+
+
+def test_logout_without_a_usable_token_revokes_nothing(world: World) -> None:
+    assert world.auth.logout(None) is False
+    assert world.auth.logout("garbage") is False
+    assert world.refresh_tokens.revoked == set()
+
+
+def test_validate_returns_the_access_token_claims(world: World) -> None:
+    user = world.add_user("MAT1")
+    access = world.auth.login("MAT1", PASSWORD, IP).tokens.access_token
+    claims = world.auth.validate(access)
+    assert (claims.user_id, claims.matricule) == (user.id, "MAT1")
+    assert claims.exp == int(world.clock.now) + 900

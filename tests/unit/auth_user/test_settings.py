@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import pytest
+
+from libs.servicekit.settings import DEV_JWT_SECRET, SettingsError
+from services.auth_user.settings import Settings
+
+
+def test_defaults_follow_the_shared_conventions() -> None:
+    settings = Settings.from_env({})
+    assert settings.jwt_secret == DEV_JWT_SECRET
+    assert settings.mongodb_db == "auth_user_db"
+    assert settings.user_cache_prefix == "user:profile:"
+    assert (settings.access_token_ttl, settings.refresh_token_ttl) == (900, 604_800)
+    assert settings.cookie_secure is False
+    assert settings.seed_demo_users is False
+
+
+def test_production_refuses_a_short_jwt_secret() -> None:
+    with pytest.raises(SettingsError):
+        Settings.from_env({"APP_ENV": "production", "JWT_SECRET": "short"})
+
+
+def test_production_defaults_to_secure_cookies() -> None:
+    settings = Settings.from_env({"APP_ENV": "production", "JWT_SECRET": "x" * 32})
+    assert settings.cookie_secure is True
+
+
+def test_environment_overrides_are_parsed() -> None:
+    settings = Settings.from_env(
+        {
+            "SEED_DEMO_USERS": "true",
+            "REDIS_KEY_PREFIX": "t:",
+            "LOGIN_MAX_ATTEMPTS_PER_MATRICULE": "2",
+            "PASSWORD_TIME_COST": "1",
+        }
+    )
+    assert settings.seed_demo_users and settings.redis_key_prefix == "t:"
+    assert settings.login_limits.per_matricule == 2
+    assert settings.password_time_cost == 1
+
+
+@pytest.mark.parametrize(
+    "env",
+    [{"ACCESS_TOKEN_TTL": "0"}, {"LOGIN_RATE_WINDOW": "-1"}, {"USER_CACHE_TTL": "abc"}],
+)
+def test_invalid_numbers_are_refused(env: dict[str, str]) -> None:
+    with pytest.raises(SettingsError):
+        Settings.from_env(env)
+
+
+def test_the_secret_is_not_in_the_repr() -> None:
+    assert "x" * 32 not in repr(Settings.from_env({"JWT_SECRET": "x" * 32}))
