@@ -15,7 +15,7 @@ from .application.demo import seed_demo_users
 from .bootstrap import build
 from .interfaces.http import auth_routes, health, user_routes
 from .interfaces.http.context import EXTENSION
-from .interfaces.http.errors import STATUS_BY_CODE
+from .interfaces.http.errors import STATUS_BY_CODE, install_store_errors
 from .interfaces.http.jwt import install_jwt
 from .settings import Settings
 
@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions[EXTENSION] = services
     install_json_errors(app, STATUS_BY_CODE)
+    install_store_errors(app)
     install_jwt(app, settings)
     install_observability(app, "auth_user")
     app.register_blueprint(health.bp)

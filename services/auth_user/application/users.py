@@ -49,7 +49,7 @@ class UserDirectory:
             missing=[i for i in wanted if i not in found],
         )
 
-    def list(self, page: int, limit: int, query: str | None) -> UserPage:
+    def search(self, page: int, limit: int, query: str | None) -> UserPage:
         users, total = self._users.search(query or None, (page - 1) * limit, limit)
         return UserPage(users=users, total=total, page=page, limit=limit)
 

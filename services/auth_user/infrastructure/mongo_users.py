@@ -21,6 +21,12 @@ from ..domain.model import NewUser, Role, User
 _SORT = [("nom", pymongo.ASCENDING), ("prenom", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]
 
 
+def _now() -> datetime:
+    """Current UTC time at BSON's millisecond precision, so what we return is what we stored."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
 def _object_id(user_id: str) -> ObjectId | None:
     try:
         return ObjectId(user_id)
@@ -89,7 +95,7 @@ class MongoUserStore:
         return [_user(d) for d in docs], total
 
     def add(self, user: NewUser) -> User:
-        now = datetime.now(UTC)
+        now = _now()
         doc = {**asdict(user), "role": user.role.value, "created_at": now, "updated_at": now}
         try:
             with self._guard():
@@ -103,7 +109,7 @@ class MongoUserStore:
         if oid is None:
             return None
         values = {k: (v.value if isinstance(v, Role) else v) for k, v in changes.items()}
-        values["updated_at"] = datetime.now(UTC)
+        values["updated_at"] = _now()
         with self._guard():
             doc = self._users.find_one_and_update(
                 {"_id": oid}, {"$set": values}, return_document=pymongo.ReturnDocument.AFTER

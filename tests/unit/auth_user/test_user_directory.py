@@ -54,7 +54,7 @@ def test_batch_accepts_200_distinct_ids_and_refuses_201(world: World) -> None:
 def test_list_pages_through_matching_users(world: World) -> None:
     for n in range(5):
         world.add_user(f"M{n}", nom=f"Nom{n}")
-    page = world.directory.list(page=2, limit=2, query="nom")
+    page = world.directory.search(page=2, limit=2, query="nom")
     assert [u.matricule for u in page.users] == ["M2", "M3"]
     assert (page.total, page.pages) == (5, 3)
 

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify
+import logging
+
+import redis
+from flask import Flask, Response, jsonify, request
+from pymongo.errors import PyMongoError
 
 from libs.servicekit.http import error_body
+
+logger = logging.getLogger(__name__)
 
 STATUS_BY_CODE: dict[str, int] = {
     "VALIDATION_ERROR": 400,
@@ -22,8 +28,19 @@ STATUS_BY_CODE: dict[str, int] = {
     "MATRICULE_TAKEN": 409,
     "RATE_LIMITED": 429,
     "NOT_READY": 503,
+    "SERVICE_UNAVAILABLE": 503,
 }
 
 
 def error_response(code: str, message: str) -> tuple[Response, int]:
     return jsonify(error_body(code, message)), STATUS_BY_CODE[code]
+
+
+def install_store_errors(app: Flask) -> None:
+    """Redis or MongoDB unreachable: a 503 the client can retry, never a 500."""
+
+    @app.errorhandler(redis.RedisError)
+    @app.errorhandler(PyMongoError)
+    def store_down(exc: Exception) -> tuple[Response, int]:
+        logger.error("store unavailable on %s %s: %s", request.method, request.path, exc)
+        return error_response("SERVICE_UNAVAILABLE", "Service temporairement indisponible")

@@ -50,6 +50,9 @@ _MATRICULE = validate.Regexp(r"^[A-Za-z0-9._-]+$", error="Lettres, chiffres, . _
 
 
 class LoginSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE  # older clients send extra fields here
+
     matricule = fields.String(
         required=True, validate=validate.Length(min=1, max=MAX_MATRICULE_LENGTH)
     )
@@ -57,10 +60,16 @@ class LoginSchema(Schema):
 
 
 class RefreshSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE  # older clients send extra fields here
+
     refreshToken = fields.String(validate=validate.Length(min=1, max=MAX_TOKEN_LENGTH))
 
 
 class ValidateSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE  # older clients send extra fields here
+
     token = fields.String(validate=validate.Length(min=1, max=MAX_TOKEN_LENGTH))
 
 

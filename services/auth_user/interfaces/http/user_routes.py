@@ -26,7 +26,7 @@ bp = Blueprint("users", __name__)
 @jwt_required()
 def list_users() -> Response:
     query = load(ListQuerySchema(), request.args.to_dict())
-    page = services().users.list(query["page"], query["limit"], query["q"])
+    page = services().users.search(query["page"], query["limit"], query["q"])
     pagination = {"page": page.page, "limit": page.limit, "total": page.total, "pages": page.pages}
     return jsonify(users=dump_users(page.users), pagination=pagination)
 

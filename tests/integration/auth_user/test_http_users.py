@@ -1,0 +1,169 @@
+"""User routes through create_app: reads, admin writes, access rules, shared cache upkeep."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import redis
+from flask.testing import FlaskClient
+
+from .conftest import Login, bearer
+
+NEW_USER = {"matricule": "NEW001", "nom": "Essomba", "prenom": "Luc", "password": "secret-123"}
+PUBLIC_FIELDS = {"_id", "id", "matricule", "nom", "prenom", "profile_pic", "avatar", "email"}
+
+
+@pytest.fixture
+def admin(login: Login) -> dict[str, Any]:
+    return login("ADMIN001")
+
+
+@pytest.fixture
+def member(login: Login) -> dict[str, Any]:
+    return login("MAT1001")
+
+
+def test_get_by_id_or_matricule_without_token_returns_the_public_user(
+    client: FlaskClient, member: dict[str, Any]
+) -> None:
+    by_id = client.get(f"/{member['user']['id']}").get_json()
+    by_matricule = client.get("/MAT1001").get_json()
+    assert by_id == by_matricule == client.get("/matricule/MAT1001").get_json()
+    assert PUBLIC_FIELDS | {"ministere", "sexe", "role"} <= set(by_id)
+    assert not {"password", "password_hash"} & set(by_id)
+
+
+def test_unknown_user_is_404_user_not_found(client: FlaskClient) -> None:
+    for path in ("/" + "f" * 24, "/NOBODY", "/matricule/NOBODY"):
+        response = client.get(path)
+        assert (response.status_code, response.get_json()["code"]) == (404, "USER_NOT_FOUND")
+
+
+def test_batch_by_query_and_body_agree_and_report_missing(
+    client: FlaskClient, member: dict[str, Any], admin: dict[str, Any]
+) -> None:
+    ids = [member["user"]["id"], "bogus", admin["user"]["id"]]
+    by_query = client.get("/batch?ids=" + ",".join(ids)).get_json()
+    by_body = client.post("/batch", json={"ids": ids}).get_json()
+    assert by_query == by_body
+    assert [u["id"] for u in by_body["users"]] == [ids[0], ids[2]]
+    assert (by_body["count"], by_body["missing"]) == (2, ["bogus"])
+
+
+def test_batch_refuses_more_than_200_ids(client: FlaskClient) -> None:
+    ids = [f"{n:024x}" for n in range(201)]
+    response = client.post("/batch", json={"ids": ids})
+    assert (response.status_code, response.get_json()["code"]) == (400, "TOO_MANY_IDS")
+    assert client.post("/batch", json={"ids": ids[:200]}).get_json()["count"] == 0
+
+
+def test_list_needs_a_token_and_pages_with_search(
+    client: FlaskClient, member: dict[str, Any]
+) -> None:
+    assert client.get("/all").get_json()["code"] == "MISSING_TOKEN"
+    headers = bearer(member["accessToken"])
+    page = client.get("/all?page=2&limit=2", headers=headers).get_json()
+    assert page["pagination"] == {"page": 2, "limit": 2, "total": 5, "pages": 3}
+    assert len(page["users"]) == 2
+    found = client.get("/all?q=ngo", headers=headers).get_json()["users"]
+    assert sorted(u["matricule"] for u in found) == ["ADMIN001", "MAT1002"]
+    assert client.get("/all?q=.*", headers=headers).get_json()["users"] == []
+
+
+def test_admin_creates_a_user_who_can_then_log_in(
+    client: FlaskClient, admin: dict[str, Any], login: Login
+) -> None:
+    response = client.post("/", json=NEW_USER, headers=bearer(admin["accessToken"]))
+    assert response.status_code == 201
+    assert response.get_json()["role"] == "user" and "password" not in response.get_json()
+    assert login("NEW001", "secret-123")["user"]["nom"] == "Essomba"
+
+
+def test_creating_a_taken_matricule_is_409(client: FlaskClient, admin: dict[str, Any]) -> None:
+    headers = bearer(admin["accessToken"])
+    response = client.post("/", json={**NEW_USER, "matricule": "MAT1001"}, headers=headers)
+    assert (response.status_code, response.get_json()["code"]) == (409, "MATRICULE_TAKEN")
+
+
+def test_non_admin_cannot_create_and_nothing_is_written(
+    client: FlaskClient, member: dict[str, Any]
+) -> None:
+    response = client.post("/", json=NEW_USER, headers=bearer(member["accessToken"]))
+    assert (response.status_code, response.get_json()["code"]) == (403, "FORBIDDEN")
+    assert client.get("/NEW001").status_code == 404
+
+
+def test_cookie_authenticated_write_needs_the_csrf_header(client: FlaskClient) -> None:
+    client.post("/login", json={"matricule": "ADMIN001", "password": "Ngomna2026!"})
+    refused = client.post("/", json=NEW_USER)
+    assert (refused.status_code, refused.get_json()["code"]) == (401, "CSRF_FAILED")
+    assert client.get("/NEW001").status_code == 404
+    csrf = client.get_cookie("csrf_access_token")
+    assert csrf is not None
+    assert client.post("/", json=NEW_USER, headers={"X-CSRF-TOKEN": csrf.value}).status_code == 201
+
+
+def test_user_updates_own_profile_and_the_cache_is_rewritten(
+    client: FlaskClient, member: dict[str, Any], redis_client: redis.Redis, key_prefix: str
+) -> None:
+    user_id = member["user"]["id"]
+    response = client.put(
+        f"/{user_id}",
+        json={"nom": "Kamga", "avatar": "https://cdn/a.png"},
+        headers=bearer(member["accessToken"]),
+    )
+    assert response.status_code == 200
+    assert (response.get_json()["nom"], response.get_json()["profile_pic"]) == (
+        "Kamga",
+        "https://cdn/a.png",
+    )
+    cached = redis_client.hgetall(f"{key_prefix}user:profile:{user_id}")
+    assert (cached[b"fullName"], cached[b"avatar"]) == (b"Jean Kamga", b"https://cdn/a.png")
+
+
+@pytest.mark.parametrize(
+    "body,status,code",
+    [
+        ({"nom": "X"}, 403, "FORBIDDEN"),
+        ({"role": "admin"}, 403, "FORBIDDEN"),
+    ],
+)
+def test_user_cannot_edit_others_or_promote_themselves(
+    client: FlaskClient,
+    member: dict[str, Any],
+    login: Login,
+    body: dict[str, str],
+    status: int,
+    code: str,
+) -> None:
+    other = login("MAT1002")["user"]["id"]
+    target = other if "nom" in body else member["user"]["id"]
+    response = client.put(f"/{target}", json=body, headers=bearer(member["accessToken"]))
+    assert (response.status_code, response.get_json()["code"]) == (status, code)
+    assert client.get(f"/{target}").get_json()["role"] == "user"
+    assert client.get(f"/{other}").get_json()["nom"] == "Ngono"
+
+
+def test_admin_deletes_a_user_and_the_cache_entry(
+    client: FlaskClient,
+    admin: dict[str, Any],
+    member: dict[str, Any],
+    redis_client: redis.Redis,
+    key_prefix: str,
+) -> None:
+    user_id = member["user"]["id"]
+    assert redis_client.exists(f"{key_prefix}user:profile:{user_id}")
+    response = client.delete(f"/{user_id}", headers=bearer(admin["accessToken"]))
+    assert response.status_code == 200
+    assert client.get(f"/{user_id}").status_code == 404
+    assert not redis_client.exists(f"{key_prefix}user:profile:{user_id}")
+    stale = client.put(f"/{user_id}", json={"nom": "X"}, headers=bearer(member["accessToken"]))
+    assert stale.get_json()["code"] == "INVALID_TOKEN"
+
+
+def test_non_admin_cannot_delete(client: FlaskClient, member: dict[str, Any], login: Login) -> None:
+    other = login("MAT1002")["user"]["id"]
+    response = client.delete(f"/{other}", headers=bearer(member["accessToken"]))
+    assert (response.status_code, response.get_json()["code"]) == (403, "FORBIDDEN")
+    assert client.get(f"/{other}").status_code == 200
