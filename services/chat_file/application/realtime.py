@@ -44,10 +44,14 @@ def utc_now_iso() -> str:
     return datetime.now(UTC).isoformat().replace("+00:00", "Z")
 
 
+Contacts = Callable[[], Iterable[str]]
+
+
 class PresenceService:
     """`user_online` when a user's first device connects, `user_offline` when the last leaves.
 
-    Sent only to the users who share a conversation with them (their `contacts`).
+    Sent only to the users who share a conversation with them: `contacts()` is called only on
+    those transitions (not for every device), so a connect usually costs no conversation query.
     """
 
     def __init__(
@@ -57,22 +61,22 @@ class PresenceService:
         self._sink = sink
         self._now = now
 
-    def connected(self, user_id: str, device_id: str, contacts: Iterable[str]) -> bool:
+    def connected(self, user_id: str, device_id: str, contacts: Contacts) -> bool:
         """Record the device; True (and `user_online` sent) if it is the user's first one."""
         if self._store.device_connected(user_id, device_id) != 1:
             return False
         payload = {"userId": user_id, "lastSeen": self._now()}
-        self._sink.to_users("user_online", payload, _others(contacts, user_id), None)
+        self._sink.to_users("user_online", payload, _others(contacts(), user_id), None)
         return True
 
-    def disconnected(self, user_id: str, device_id: str, contacts: Iterable[str]) -> bool:
+    def disconnected(self, user_id: str, device_id: str, contacts: Contacts) -> bool:
         """Forget the device; True (and `user_offline` sent) if it was the user's last one."""
         if self._store.device_disconnected(user_id, device_id) != 0:
             return False
         when = self._now()
         self._store.set_last_seen(user_id, when)
         payload = {"userId": user_id, "lastSeen": when}
-        self._sink.to_users("user_offline", payload, _others(contacts, user_id), None)
+        self._sink.to_users("user_offline", payload, _others(contacts(), user_id), None)
         return True
 
 

@@ -18,25 +18,30 @@ def presence() -> tuple[PresenceService, FakeEventSink, FakePresenceStore]:
 
 def test_first_device_announces_online_to_contacts_but_not_to_self() -> None:
     service, sink, _ = presence()
-    assert service.connected("u1", "a", contacts=["u1", "u2", "u3", "u2"])
+    assert service.connected("u1", "a", contacts=lambda: ["u1", "u2", "u3", "u2"])
     assert sink.sent == [
         ("user_online", {"userId": "u1", "lastSeen": "2026-11-27T08:00:00Z"}, ["u2", "u3"], None)
     ]
 
 
-def test_second_device_announces_nothing() -> None:
+def test_second_device_announces_nothing_and_does_not_look_up_contacts() -> None:
     service, sink, _ = presence()
-    service.connected("u1", "a", contacts=["u2"])
-    assert not service.connected("u1", "b", contacts=["u2"])
+    service.connected("u1", "a", contacts=lambda: ["u2"])
+
+    def no_lookup() -> list[str]:
+        raise AssertionError("contacts looked up for a second device")
+
+    assert not service.connected("u1", "b", contacts=no_lookup)
+    assert not service.disconnected("u1", "b", contacts=no_lookup)
     assert sink.events() == ["user_online"]
 
 
 def test_only_the_last_device_leaving_announces_offline_and_records_last_seen() -> None:
     service, sink, store = presence()
-    service.connected("u1", "a", contacts=["u2"])
-    service.connected("u1", "b", contacts=["u2"])
-    assert not service.disconnected("u1", "a", contacts=["u2"])
-    assert service.disconnected("u1", "b", contacts=["u2"])
+    service.connected("u1", "a", contacts=lambda: ["u2"])
+    service.connected("u1", "b", contacts=lambda: ["u2"])
+    assert not service.disconnected("u1", "a", contacts=lambda: ["u2"])
+    assert service.disconnected("u1", "b", contacts=lambda: ["u2"])
     assert sink.events() == ["user_online", "user_offline"]
     assert sink.sent[-1][1] == {"userId": "u1", "lastSeen": "2026-11-27T08:00:00Z"}
     assert store.last_seen("u1") == "2026-11-27T08:00:00Z"
