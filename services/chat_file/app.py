@@ -1,0 +1,47 @@
+"""`create_app(settings=None, **overrides)`: build the services, register the HTTP routes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from libs.servicekit.cors import install_cors
+from libs.servicekit.http import install_json_errors
+from libs.servicekit.observability import Metrics, install_observability
+
+from .bootstrap import ChatServices, build
+from .interfaces.http import conversations, files, health, messages
+from .interfaces.http.errors import STATUS_BY_CODE
+from .interfaces.web.console import console_blueprint
+from .settings import Settings
+
+
+def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
+    settings = settings or Settings.from_env()
+    services = build(settings, **overrides)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # JSON bodies; uploads set their own limit
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.extensions["chat"] = services
+    install_json_errors(app, STATUS_BY_CODE)
+    install_cors(app, settings.allowed_origins)
+    _install_metrics(install_observability(app, "chat_file"), services)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(conversations.bp)
+    app.register_blueprint(messages.bp)
+    app.register_blueprint(files.bp)
+    app.register_blueprint(console_blueprint(settings.auth_user_public_url))
+    return app
+
+
+def _install_metrics(metrics: Metrics, services: ChatServices) -> None:
+    def directory_counts() -> list[tuple[dict[str, str], float]]:
+        stats = services.directory.stats()
+        return [({"kind": k}, float(v)) for k, v in stats.items() if isinstance(v, int)]
+
+    def breaker_open() -> list[tuple[dict[str, str], float]]:
+        return [({}, 0.0 if services.directory.breaker.state == "closed" else 1.0)]
+
+    metrics.gauge("chat_user_directory_total", "User directory lookups by kind", directory_counts)
+    metrics.gauge("chat_auth_user_breaker_open", "1 when calls to auth_user are cut", breaker_open)

@@ -1,0 +1,35 @@
+"""The access checks: one function per resource. A non-participant gets "not found"."""
+
+from __future__ import annotations
+
+from ..domain.errors import ConversationNotFoundError, MessageNotFoundError
+from ..domain.model import Conversation, Message, check_object_id
+from .ports import ConversationStore, MessageStore
+
+
+def conversation_for(store: ConversationStore, conversation_id: str, user_id: str) -> Conversation:
+    """The conversation if `user_id` participates in it, else `CONVERSATION_NOT_FOUND`."""
+    check_object_id(conversation_id)
+    conversation = store.get(conversation_id)
+    if conversation is None or not conversation.is_participant(user_id):
+        raise ConversationNotFoundError()
+    return conversation
+
+
+def message_for(
+    messages: MessageStore, conversations: ConversationStore, message_id: str, user_id: str
+) -> tuple[Message, Conversation]:
+    """The message and its conversation if the user takes part and has not hidden it."""
+    check_object_id(message_id)
+    message = messages.get(message_id)
+    if message is None or not message.visible_to(user_id):
+        raise MessageNotFoundError()
+    conversation = conversations.get(message.conversation_id)
+    if conversation is None or not conversation.is_participant(user_id):
+        raise MessageNotFoundError()
+    return message, conversation
+
+
+def rooms_of(conversation: Conversation) -> list[str]:
+    """Where events about a conversation go: its room and every participant's devices."""
+    return [f"conversation_{conversation.id}"] + [f"user_{p}" for p in conversation.participants]

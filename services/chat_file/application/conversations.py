@@ -1,0 +1,177 @@
+"""`ConversationService`: private get-or-create, groups, broadcasts, participants, listing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from ..domain.errors import (
+    InvalidConversationTypeError,
+    InvalidNameError,
+    MembersRequiredError,
+    SelfConversationError,
+    UserNotFoundError,
+)
+from ..domain.identity import Identity
+from ..domain.model import Conversation, ConversationType, check_user_id
+from ..domain.paging import parse_limit, parse_page
+from .access import conversation_for, rooms_of
+from .directory import UserDirectory
+from .ports import ConversationStore, Notifier
+from .presenters import conversation_view, displayed_ids
+
+MAX_NAME = 100
+MAX_MEMBERS = 1000
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ConversationService:
+    def __init__(
+        self,
+        conversations: ConversationStore,
+        directory: UserDirectory,
+        notifier: Notifier,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._store = conversations
+        self._directory = directory
+        self._notifier = notifier
+        self._clock = clock
+
+    def create(
+        self,
+        user: Identity,
+        kind: str,
+        participant_id: str | None = None,
+        name: str | None = None,
+        members: list[str] | None = None,
+        admins: list[str] | None = None,
+    ) -> tuple[dict[str, Any], bool]:
+        """`(conversation, created)`: PRIVATE is get-or-create, GROUP/BROADCAST always new."""
+        try:
+            ctype = ConversationType(str(kind or "").upper())
+        except ValueError:
+            raise InvalidConversationTypeError() from None
+        if ctype is ConversationType.PRIVATE:
+            conversation, created = self.open_private(user.user_id, participant_id)
+        else:
+            conversation = self._create_group(user.user_id, ctype, name, members, admins)
+            created = True
+        view = self.view(conversation, user.user_id)
+        if created:
+            self._notifier.notify("conversation:created", view, rooms_of(conversation))
+        return view, created
+
+    def open_private(self, user_id: str, other_id: Any) -> tuple[Conversation, bool]:
+        """The one private conversation of the pair, created on first use."""
+        other = check_user_id(other_id)
+        if other == user_id:
+            raise SelfConversationError()
+        if self._directory.is_unknown(other):
+            raise UserNotFoundError()
+        return self._store.get_or_create_private(user_id, other, self._clock())
+
+    def list_for(self, user: Identity, page: Any = None, limit: Any = None) -> dict[str, Any]:
+        page_no, size = parse_page(page), parse_limit(limit, default=20)
+        rows, total = self._store.list_for(user.user_id, (page_no - 1) * size, size)
+        profiles = self._directory.resolve_map(i for c in rows for i in displayed_ids(c))
+        unread, unread_conversations = self._store.unread_totals(user.user_id)
+        return {
+            "conversations": [conversation_view(c, profiles, user.user_id) for c in rows],
+            "totalUnreadMessages": unread,
+            "unreadConversations": unread_conversations,
+            "pagination": {
+                "page": page_no,
+                "limit": size,
+                "total": total,
+                "pages": (total + size - 1) // size,
+                "hasMore": page_no * size < total,
+            },
+        }
+
+    def get(self, user: Identity, conversation_id: str) -> dict[str, Any]:
+        return self.view(conversation_for(self._store, conversation_id, user.user_id), user.user_id)
+
+    def add_participants(
+        self, user: Identity, conversation_id: str, user_ids: list[str], role: str = "member"
+    ) -> dict[str, Any]:
+        """Admins add members (or promote them with role=admin: how an admin hands over)."""
+        conversation = conversation_for(self._store, conversation_id, user.user_id)
+        conversation.check_can_manage(user.user_id)
+        ids = self._checked_members(user_ids, exclude=None)
+        if not ids:
+            raise MembersRequiredError()
+        admins = ids if role == "admin" else []
+        updated = self._store.add_participants(conversation.id, ids, admins)
+        return self._changed(updated or conversation, "participants:added", user, ids)
+
+    def remove_participant(
+        self, user: Identity, conversation_id: str, target: str
+    ) -> dict[str, Any]:
+        conversation = conversation_for(self._store, conversation_id, user.user_id)
+        conversation.check_can_remove(user.user_id, check_user_id(target))
+        updated = self._store.remove_participant(conversation.id, target)
+        return self._changed(updated or conversation, "participant:removed", user, [target])
+
+    def leave(self, user: Identity, conversation_id: str) -> dict[str, Any]:
+        conversation = conversation_for(self._store, conversation_id, user.user_id)
+        conversation.check_can_leave(user.user_id)
+        updated = self._store.remove_participant(conversation.id, user.user_id)
+        self._notify_change(updated or conversation, "participant:left", user, [user.user_id])
+        return {"conversationId": conversation.id, "left": True}
+
+    def view(self, conversation: Conversation, viewer: str) -> dict[str, Any]:
+        profiles = self._directory.resolve_map(displayed_ids(conversation))
+        return conversation_view(conversation, profiles, viewer)
+
+    def _changed(
+        self, conversation: Conversation, event: str, user: Identity, user_ids: list[str]
+    ) -> dict[str, Any]:
+        self._notify_change(conversation, event, user, user_ids)
+        return self.view(conversation, user.user_id)
+
+    def _notify_change(
+        self, conversation: Conversation, event: str, user: Identity, user_ids: list[str]
+    ) -> None:
+        payload = {"conversationId": conversation.id, "userIds": user_ids, "by": user.user_id}
+        rooms = rooms_of(conversation) + [f"user_{u}" for u in user_ids]
+        self._notifier.notify(event, payload, list(dict.fromkeys(rooms)))
+
+    def _create_group(
+        self,
+        creator: str,
+        ctype: ConversationType,
+        name: str | None,
+        members: list[str] | None,
+        admins: list[str] | None,
+    ) -> Conversation:
+        title = (name or "").strip()
+        if not 1 <= len(title) <= MAX_NAME:
+            raise InvalidNameError(f"Le nom est requis ({MAX_NAME} caractères au plus)")
+        others = self._checked_members(members or [], exclude=creator)
+        if not others:
+            raise MembersRequiredError()
+        extra_admins = [a for a in self._checked_members(admins or [], None) if a in others]
+        now = self._clock()
+        conversation = Conversation(
+            id="",
+            type=ctype,
+            participants=[creator, *others],
+            admins=[creator, *extra_admins],
+            created_by=creator,
+            created_at=now,
+            last_activity=now,
+            name=title,
+        )
+        return self._store.create(conversation)
+
+    def _checked_members(self, user_ids: list[str], exclude: str | None) -> list[str]:
+        ids = [check_user_id(u) for u in user_ids]
+        unique = [u for u in dict.fromkeys(ids) if u != exclude]
+        if len(unique) > MAX_MEMBERS:
+            raise MembersRequiredError(f"{MAX_MEMBERS} participants au plus")
+        return unique

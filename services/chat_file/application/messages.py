@@ -1,0 +1,240 @@
+"""`MessageService`: send (idempotent), history, get, edit, delete, reactions, search.
+
+Every write is persisted first, then announced through the `Notifier` port.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from ..domain.errors import (
+    AttachmentNotFoundError,
+    InvalidEmojiError,
+    InvalidIdError,
+    InvalidQueryError,
+    MessageDeletedError,
+    MessageNotFoundError,
+)
+from ..domain.identity import Identity
+from ..domain.model import Message, check_content, check_object_id, parse_message_type
+from ..domain.paging import parse_cursor, parse_direction, parse_limit
+from .access import conversation_for, message_for, rooms_of
+from .conversations import ConversationService, utc_now
+from .directory import UserDirectory
+from .ports import (
+    AttachmentResolver,
+    ConversationStore,
+    DuplicateMessageError,
+    MessageStore,
+    Notifier,
+)
+from .presenters import message_view, summary_of
+
+MAX_EMOJI = 16
+MAX_QUERY = 200
+
+
+class MessageService:
+    def __init__(
+        self,
+        conversations: ConversationStore,
+        messages: MessageStore,
+        directory: UserDirectory,
+        notifier: Notifier,
+        conversation_service: ConversationService,
+        attachments: AttachmentResolver | None = None,
+        max_length: int = 10_000,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._conversations = conversations
+        self._messages = messages
+        self._directory = directory
+        self._notifier = notifier
+        self._conversation_service = conversation_service
+        self.attachments = attachments
+        self.max_length = max_length
+        self._clock = clock
+
+    def send(
+        self,
+        user: Identity,
+        *,
+        conversation_id: str | None = None,
+        receiver_id: str | None = None,
+        content: Any = None,
+        type: Any = None,
+        file_id: str | None = None,
+        reply_to: str | None = None,
+        temporary_id: str | None = None,
+    ) -> tuple[dict[str, Any], bool]:
+        """`(message, created)`; a retry with the same temporaryId returns the stored one."""
+        sender = user.user_id
+        kind = parse_message_type(type)
+        if conversation_id:
+            conversation = conversation_for(self._conversations, conversation_id, sender)
+        elif receiver_id:
+            conversation, _ = self._conversation_service.open_private(sender, receiver_id)
+        else:
+            raise InvalidIdError("conversationId ou receiverId requis")
+        conversation.check_can_post(sender)
+        if temporary_id:
+            existing = self._messages.find_by_temporary_id(sender, temporary_id)
+            if existing is not None:
+                return self._view(existing, conversation.recipients_of(sender)), False
+        file = self._attachment(file_id, sender, conversation.id)
+        text = check_content(content, kind, file is not None, self.max_length)
+        if reply_to:
+            self._check_reply(reply_to, conversation.id, sender)
+        message = Message(
+            id=self._messages.new_id(),
+            conversation_id=conversation.id,
+            sender_id=sender,
+            content=text,
+            type=kind,
+            created_at=self._clock(),
+            temporary_id=temporary_id,
+            file_id=file_id if file else None,
+            file=file,
+            reply_to=reply_to,
+        )
+        message.seq = self._conversations.next_seq(
+            conversation.id, summary_of(message), message.created_at
+        )
+        self._conversations.mark_read(conversation.id, sender, message.seq, message.id)
+        try:
+            self._messages.insert(message)
+        except DuplicateMessageError:  # a concurrent retry won the race
+            stored = self._messages.find_by_temporary_id(sender, temporary_id or "")
+            if stored is None:
+                raise
+            return self._view(stored, conversation.recipients_of(sender)), False
+        view = self._view(message, conversation.recipients_of(sender))
+        self._notifier.notify("newMessage", view, rooms_of(conversation))
+        return view, True
+
+    def history(
+        self,
+        user: Identity,
+        conversation_id: str,
+        cursor: str | None = None,
+        limit: Any = None,
+        direction: str | None = None,
+    ) -> dict[str, Any]:
+        """A page, newest first; all senders resolved in one directory lookup."""
+        conversation = conversation_for(self._conversations, conversation_id, user.user_id)
+        size, newer, after = (
+            parse_limit(limit, 50),
+            parse_direction(direction),
+            parse_cursor(cursor),
+        )
+        rows = self._messages.page(conversation.id, user.user_id, after, size + 1, newer)
+        has_more = len(rows) > size
+        rows = rows[:size]
+        if newer:
+            rows.reverse()
+        if rows:
+            next_cursor: str | None = rows[0].id if newer else rows[-1].id
+        else:
+            next_cursor = after
+        senders = self._directory.resolve_map(m.sender_id for m in rows)
+        views = [
+            message_view(m, senders[m.sender_id], conversation.recipients_of(m.sender_id))
+            for m in rows
+        ]
+        return {
+            "conversationId": conversation.id,
+            "messages": views,
+            "nextCursor": next_cursor,
+            "hasMore": has_more,
+        }
+
+    def get(self, user: Identity, message_id: str) -> dict[str, Any]:
+        message, conversation = self._access(message_id, user)
+        return self._view(message, conversation.recipients_of(message.sender_id), detail=True)
+
+    def edit(self, user: Identity, message_id: str, content: Any) -> dict[str, Any]:
+        message, conversation = self._access(message_id, user)
+        message.check_author(user.user_id)
+        if message.deleted:
+            raise MessageDeletedError()
+        text = check_content(content, message.type, message.file is not None, self.max_length)
+        previous = {"content": message.content, "editedAt": message.edited_at or message.created_at}
+        updated = self._messages.edit(message.id, text, previous, self._clock())
+        return self._announce("message:edited", updated or message, conversation, detail=True)
+
+    def delete(self, user: Identity, message_id: str, scope: str | None) -> dict[str, Any]:
+        """scope=me hides it for the caller; scope=everyone (author only) blanks it for all."""
+        message, conversation = self._access(message_id, user)
+        if (scope or "me") == "me":
+            self._messages.hide_for(message.id, user.user_id)
+            return {"messageId": message.id, "scope": "me", "deleted": True}
+        if scope != "everyone":
+            raise InvalidQueryError("scope doit valoir me ou everyone")
+        message.check_author(user.user_id)
+        updated = self._messages.delete_for_everyone(message.id, self._clock())
+        self._announce("message:deleted", updated or message, conversation)
+        return {"messageId": message.id, "scope": "everyone", "deleted": True}
+
+    def react(self, user: Identity, message_id: str, emoji: Any, add: bool) -> dict[str, Any]:
+        if not isinstance(emoji, str) or not 0 < len(emoji) <= MAX_EMOJI or emoji.strip() != emoji:
+            raise InvalidEmojiError()
+        message, conversation = self._access(message_id, user)
+        if message.deleted:
+            raise MessageDeletedError()
+        updated = self._messages.react(message.id, user.user_id, emoji, add)
+        return self._announce("message:reaction", updated or message, conversation)
+
+    def search(
+        self, user: Identity, text: Any, conversation_id: str | None = None, limit: Any = None
+    ) -> dict[str, Any]:
+        query = text.strip() if isinstance(text, str) else ""
+        if not 1 <= len(query) <= MAX_QUERY:
+            raise InvalidQueryError(f"q est requis ({MAX_QUERY} caractères au plus)")
+        size = parse_limit(limit, default=20, maximum=50)
+        if conversation_id:
+            ids = [conversation_for(self._conversations, conversation_id, user.user_id).id]
+        else:
+            ids = self._conversations.ids_for(user.user_id)
+        rows = self._messages.search(ids, user.user_id, query, size) if ids else []
+        senders = self._directory.resolve_map(m.sender_id for m in rows)
+        views = [message_view(m, senders[m.sender_id], []) for m in rows]
+        return {"query": query, "messages": views, "count": len(views)}
+
+    def _access(self, message_id: str, user: Identity) -> tuple[Message, Any]:
+        return message_for(self._messages, self._conversations, message_id, user.user_id)
+
+    def _attachment(self, file_id: str | None, user_id: str, conversation_id: str) -> Any:
+        if not file_id:
+            return None
+        file = (
+            self.attachments.resolve(file_id, user_id, conversation_id)
+            if self.attachments
+            else None
+        )
+        if file is None:
+            raise AttachmentNotFoundError()
+        return file
+
+    def _check_reply(self, reply_to: str, conversation_id: str, user_id: str) -> None:
+        check_object_id(reply_to)
+        quoted = self._messages.get(reply_to)
+        if quoted is None or quoted.conversation_id != conversation_id:
+            raise MessageNotFoundError("Message cité introuvable")
+        if not quoted.visible_to(user_id):
+            raise MessageNotFoundError("Message cité introuvable")
+
+    def _view(
+        self, message: Message, recipients: list[str], detail: bool = False
+    ) -> dict[str, Any]:
+        return message_view(
+            message, self._directory.resolve(message.sender_id), recipients, detail=detail
+        )
+
+    def _announce(
+        self, event: str, message: Message, conversation: Any, detail: bool = False
+    ) -> dict[str, Any]:
+        view = self._view(message, conversation.recipients_of(message.sender_id), detail)
+        self._notifier.notify(event, view, rooms_of(conversation))
+        return view

@@ -1,0 +1,128 @@
+"""Ports of the chat core: what the services need from storage, caches, auth_user and sockets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any, Protocol
+
+from libs.usercache import CachedUser
+
+from ..domain.model import Conversation, Message, ReceiptStatus
+
+
+class ProfileSourceError(Exception):
+    """auth_user could not answer (down, timeout, 5xx, garbage)."""
+
+
+class DuplicateMessageError(Exception):
+    """A message with this (senderId, temporaryId) is already stored."""
+
+
+class ProfileCache(Protocol):
+    """The shared user cache (`libs.usercache.UserCache`): each call is one round trip."""
+
+    def get_many(self, user_ids: Iterable[str]) -> dict[str, CachedUser]: ...
+
+    def set_many(self, profiles: Iterable[CachedUser]) -> None: ...
+
+    def delete(self, *user_ids: str) -> int: ...
+
+
+class ProfileSource(Protocol):
+    """auth_user's user data: found profiles by id (absent ids are unknown users)."""
+
+    def fetch_many(self, user_ids: list[str]) -> dict[str, Mapping[str, Any]]: ...
+
+    def ping(self) -> bool: ...
+
+
+class Notifier(Protocol):
+    """Real-time fan-out after a write is persisted (rooms `user_<id>`, `conversation_<id>`)."""
+
+    def notify(self, event: str, payload: dict[str, Any], rooms: list[str]) -> None: ...
+
+
+class NullNotifier:
+    """No real-time layer attached: events are dropped."""
+
+    def notify(self, event: str, payload: dict[str, Any], rooms: list[str]) -> None:
+        return None
+
+
+class AttachmentResolver(Protocol):
+    """File metadata a user may attach to a message in a conversation, else None."""
+
+    def resolve(
+        self, file_id: str, user_id: str, conversation_id: str
+    ) -> dict[str, Any] | None: ...
+
+
+class ConversationStore(Protocol):
+    def create(self, conversation: Conversation, key: str | None = None) -> Conversation: ...
+
+    def get(self, conversation_id: str) -> Conversation | None: ...
+
+    def get_or_create_private(self, a: str, b: str, now: datetime) -> tuple[Conversation, bool]: ...
+
+    def list_for(self, user_id: str, skip: int, limit: int) -> tuple[list[Conversation], int]: ...
+
+    def unread_totals(self, user_id: str) -> tuple[int, int]: ...
+
+    def ids_for(self, user_id: str) -> list[str]: ...
+
+    def add_participants(
+        self, conversation_id: str, user_ids: list[str], admins: list[str]
+    ) -> Conversation | None: ...
+
+    def remove_participant(self, conversation_id: str, user_id: str) -> Conversation | None: ...
+
+    def next_seq(self, conversation_id: str, summary: dict[str, Any], at: datetime) -> int:
+        """Atomically: seq += 1, lastMessage = summary, lastActivity = at; the new seq."""
+        ...
+
+    def mark_read(self, conversation_id: str, user_id: str, seq: int, message_id: str) -> None:
+        """Move the user's read mark forward to `seq` (never backwards)."""
+        ...
+
+    def ping(self) -> bool: ...
+
+
+class MessageStore(Protocol):
+    def new_id(self) -> str: ...
+
+    def insert(self, message: Message) -> Message:
+        """Persist; `DuplicateMessageError` when (senderId, temporaryId) exists."""
+        ...
+
+    def find_by_temporary_id(self, sender_id: str, temporary_id: str) -> Message | None: ...
+
+    def get(self, message_id: str) -> Message | None: ...
+
+    def page(
+        self, conversation_id: str, user_id: str, cursor: str | None, limit: int, newer: bool
+    ) -> list[Message]: ...
+
+    def latest(self, conversation_id: str) -> Message | None: ...
+
+    def mark_read_up_to(self, conversation_id: str, user_id: str, seq: int, at: datetime) -> None:
+        """READ receipts for `user_id` on every message of others up to `seq`."""
+        ...
+
+    def set_receipt(
+        self, message_id: str, user_id: str, status: ReceiptStatus, at: datetime
+    ) -> Message | None: ...
+
+    def edit(
+        self, message_id: str, content: str, previous: dict[str, Any], at: datetime
+    ) -> Message | None: ...
+
+    def delete_for_everyone(self, message_id: str, at: datetime) -> Message | None: ...
+
+    def hide_for(self, message_id: str, user_id: str) -> None: ...
+
+    def react(self, message_id: str, user_id: str, emoji: str, add: bool) -> Message | None: ...
+
+    def search(
+        self, conversation_ids: list[str], user_id: str, text: str, limit: int
+    ) -> list[Message]: ...

@@ -1,0 +1,98 @@
+"""`ReceiptService`: DELIVERED/READ per recipient and the exact unread counts.
+
+Unread model: each conversation counts its messages (`seq`, incremented atomically when a
+message is posted; the message stores its number) and keeps, per participant, the number read
+up to (`readSeq`, only ever moved forward with a conditional update) and `lastReadMessageId`.
+Unread = seq - readSeq: exact, one document, no second store to disagree with. Reading up to a
+message moves the mark to its number (all before it are read, with READ receipts written on
+them in one update); a user's own send moves their mark to their message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from ..domain.errors import InvalidStatusError, MessageNotFoundError
+from ..domain.identity import Identity
+from ..domain.model import Conversation, ReceiptStatus, check_object_id
+from .access import conversation_for, message_for, rooms_of
+from .conversations import utc_now
+from .ports import ConversationStore, MessageStore, Notifier
+from .presenters import iso
+
+
+class ReceiptService:
+    def __init__(
+        self,
+        conversations: ConversationStore,
+        messages: MessageStore,
+        notifier: Notifier,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._conversations = conversations
+        self._messages = messages
+        self._notifier = notifier
+        self._clock = clock
+
+    def set_status(self, user: Identity, message_id: str, status: Any) -> dict[str, Any]:
+        """Receipt on this message; READ also moves the caller's read mark up to it."""
+        try:
+            receipt = ReceiptStatus(str(status or "").upper())
+        except ValueError:
+            raise InvalidStatusError() from None
+        message, conversation = message_for(
+            self._messages, self._conversations, message_id, user.user_id
+        )
+        if message.sender_id == user.user_id:
+            raise InvalidStatusError("On ne peut pas accuser réception de son propre message")
+        now = self._clock()
+        updated = self._messages.set_receipt(message.id, user.user_id, receipt, now) or message
+        if receipt is ReceiptStatus.READ:
+            self._advance(conversation, user.user_id, message.seq, message.id, now)
+        recipients = conversation.recipients_of(message.sender_id)
+        event = {
+            "messageId": message.id,
+            "conversationId": conversation.id,
+            "status": receipt.value,
+            "userId": user.user_id,
+            "timestamp": iso(now),
+            "messageStatus": updated.status_for(recipients),
+        }
+        self._notifier.notify("messageStatusChanged", event, rooms_of(conversation))
+        self._notifier.notify("message:status", event, [f"user_{message.sender_id}"])
+        return event
+
+    def mark_read(
+        self, user: Identity, conversation_id: str, message_id: str | None = None
+    ) -> dict[str, Any]:
+        """Everything up to `message_id` (default: the latest message) is read by the caller."""
+        conversation = conversation_for(self._conversations, conversation_id, user.user_id)
+        if message_id:
+            check_object_id(message_id)
+            target = self._messages.get(message_id)
+            if target is None or target.conversation_id != conversation.id:
+                raise MessageNotFoundError()
+        else:
+            target = self._messages.latest(conversation.id)
+        if target is not None:
+            self._advance(conversation, user.user_id, target.seq, target.id, self._clock())
+        fresh = self._conversations.get(conversation.id) or conversation
+        result = {
+            "conversationId": conversation.id,
+            "lastReadMessageId": fresh.last_read.get(user.user_id),
+            "unreadCount": fresh.unread_for(user.user_id),
+        }
+        self._notifier.notify(
+            "conversation:read", {**result, "userId": user.user_id}, rooms_of(conversation)
+        )
+        return result
+
+    def _advance(
+        self, conversation: Conversation, user_id: str, seq: int, message_id: str, at: datetime
+    ) -> None:
+        if seq <= conversation.read_seq.get(user_id, 0):
+            return  # never backwards
+        self._messages.mark_read_up_to(conversation.id, user_id, seq, at)
+        self._conversations.mark_read(conversation.id, user_id, seq, message_id)

@@ -1,0 +1,54 @@
+"""`HttpAuthUserClient`: auth_user's `POST /batch` (≤ 200 ids a call) with a hard timeout."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import requests
+
+from ..application.ports import ProfileSourceError
+
+BATCH_LIMIT = 200
+
+
+class HttpAuthUserClient:
+    def __init__(self, base_url: str, timeout: float = 5.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self._session = requests.Session()
+
+    def fetch_many(self, user_ids: list[str]) -> dict[str, Mapping[str, Any]]:
+        """Found users by id; ids auth_user reports missing are simply absent."""
+        found: dict[str, Mapping[str, Any]] = {}
+        for start in range(0, len(user_ids), BATCH_LIMIT):
+            for user in self._batch(user_ids[start : start + BATCH_LIMIT]):
+                if isinstance(user, Mapping):
+                    uid = str(user.get("id") or user.get("_id") or "")
+                    if uid:
+                        found[uid] = user
+        return found
+
+    def ping(self) -> bool:
+        try:
+            response = self._session.get(f"{self.base_url}/health", timeout=min(self.timeout, 2))
+        except requests.RequestException:
+            return False
+        return response.status_code == 200
+
+    def _batch(self, ids: list[str]) -> list[Any]:
+        try:
+            response = self._session.post(
+                f"{self.base_url}/batch", json={"ids": ids}, timeout=self.timeout
+            )
+        except requests.RequestException as exc:
+            raise ProfileSourceError(f"auth_user unreachable: {type(exc).__name__}") from exc
+        if response.status_code != 200:
+            raise ProfileSourceError(f"auth_user answered {response.status_code}")
+        try:
+            users = response.json().get("users")
+        except (ValueError, AttributeError) as exc:
+            raise ProfileSourceError("auth_user answered a non-JSON body") from exc
+        if not isinstance(users, list):
+            raise ProfileSourceError("auth_user batch answer has no users list")
+        return users

@@ -1,0 +1,173 @@
+"""`MongoMessageStore`: messages in MongoDB (pymongo or mongomock, same queries).
+
+Indexes: `(conversationId, _id)` serves history pages (the cursor is the `_id`, a total order:
+no skipped or repeated message when timestamps tie); `(conversationId, seq)` serves read
+marks; `clientKey` = "<senderId>:<temporaryId>" (present only when a temporaryId was sent) is
+unique and sparse, which makes client retries idempotent.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+import pymongo
+from bson import ObjectId
+from pymongo.errors import DuplicateKeyError
+
+from ..application.ports import DuplicateMessageError
+from ..domain.model import Message, MessageType, ReceiptStatus
+
+AFTER = pymongo.ReturnDocument.AFTER
+
+
+class MongoMessageStore:
+    def __init__(self, db: Any) -> None:
+        self._col = db["messages"]
+
+    def ensure_indexes(self) -> None:
+        self._col.create_index([("conversationId", 1), ("_id", -1)], name="history")
+        self._col.create_index([("conversationId", 1), ("seq", 1)], name="by_seq")
+        self._col.create_index([("clientKey", 1)], unique=True, sparse=True, name="idempotency")
+
+    def new_id(self) -> str:
+        return str(ObjectId())
+
+    def insert(self, message: Message) -> Message:
+        try:
+            self._col.insert_one(_to_doc(message))
+        except DuplicateKeyError as exc:
+            raise DuplicateMessageError(message.temporary_id) from exc
+        return message
+
+    def find_by_temporary_id(self, sender_id: str, temporary_id: str) -> Message | None:
+        doc = self._col.find_one({"clientKey": f"{sender_id}:{temporary_id}"})
+        return _from_doc(doc) if doc else None
+
+    def get(self, message_id: str) -> Message | None:
+        doc = self._col.find_one({"_id": ObjectId(message_id)})
+        return _from_doc(doc) if doc else None
+
+    def page(
+        self, conversation_id: str, user_id: str, cursor: str | None, limit: int, newer: bool
+    ) -> list[Message]:
+        """Up to `limit` messages after (`newer`) or before the cursor, nearest first."""
+        query: dict[str, Any] = {"conversationId": conversation_id, "deletedFor": {"$ne": user_id}}
+        if cursor:
+            query["_id"] = {"$gt" if newer else "$lt": ObjectId(cursor)}
+        order = pymongo.ASCENDING if newer else pymongo.DESCENDING
+        return [_from_doc(d) for d in self._col.find(query).sort("_id", order).limit(limit)]
+
+    def latest(self, conversation_id: str) -> Message | None:
+        docs = list(self._col.find({"conversationId": conversation_id}).sort("_id", -1).limit(1))
+        return _from_doc(docs[0]) if docs else None
+
+    def mark_read_up_to(self, conversation_id: str, user_id: str, seq: int, at: datetime) -> None:
+        self._col.update_many(
+            {
+                "conversationId": conversation_id,
+                "seq": {"$lte": seq},
+                "senderId": {"$ne": user_id},
+                f"readBy.{user_id}": {"$exists": False},
+            },
+            {"$set": {f"readBy.{user_id}": at}},
+        )
+
+    def set_receipt(
+        self, message_id: str, user_id: str, status: ReceiptStatus, at: datetime
+    ) -> Message | None:
+        fields = {f"deliveredTo.{user_id}": at}
+        if status is ReceiptStatus.READ:
+            fields[f"readBy.{user_id}"] = at
+        return self._update(message_id, {"$set": fields})
+
+    def edit(
+        self, message_id: str, content: str, previous: dict[str, Any], at: datetime
+    ) -> Message | None:
+        return self._update(
+            message_id,
+            {
+                "$set": {"content": content, "edited": True, "editedAt": at},
+                "$push": {"editHistory": previous},
+            },
+        )
+
+    def delete_for_everyone(self, message_id: str, at: datetime) -> Message | None:
+        return self._update(
+            message_id,
+            {
+                "$set": {"deleted": True, "deletedAt": at, "content": "", "file": None},
+                "$unset": {"editHistory": ""},
+            },
+        )
+
+    def hide_for(self, message_id: str, user_id: str) -> None:
+        self._col.update_one({"_id": ObjectId(message_id)}, {"$addToSet": {"deletedFor": user_id}})
+
+    def react(self, message_id: str, user_id: str, emoji: str, add: bool) -> Message | None:
+        entry = {"userId": user_id, "emoji": emoji}
+        return self._update(message_id, {"$addToSet" if add else "$pull": {"reactions": entry}})
+
+    def search(
+        self, conversation_ids: list[str], user_id: str, text: str, limit: int
+    ) -> list[Message]:
+        """Case-insensitive substring search (escaped regex; mongomock has no $text)."""
+        query = {
+            "conversationId": {"$in": conversation_ids},
+            "deleted": {"$ne": True},
+            "deletedFor": {"$ne": user_id},
+            "content": {"$regex": re.escape(text), "$options": "i"},
+        }
+        return [_from_doc(d) for d in self._col.find(query).sort("_id", -1).limit(limit)]
+
+    def _update(self, message_id: str, update: dict[str, Any]) -> Message | None:
+        doc = self._col.find_one_and_update(
+            {"_id": ObjectId(message_id)}, update, return_document=AFTER
+        )
+        return _from_doc(doc) if doc else None
+
+
+def _to_doc(m: Message) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "_id": ObjectId(m.id),
+        "conversationId": m.conversation_id,
+        "senderId": m.sender_id,
+        "content": m.content,
+        "type": m.type.value,
+        "createdAt": m.created_at,
+        "seq": m.seq,
+        "fileId": m.file_id,
+        "file": m.file,
+        "replyTo": m.reply_to,
+        "temporaryId": m.temporary_id,
+        "deletedFor": [],
+        "reactions": [],
+    }
+    if m.temporary_id:
+        doc["clientKey"] = f"{m.sender_id}:{m.temporary_id}"
+    return doc
+
+
+def _from_doc(doc: dict[str, Any]) -> Message:
+    return Message(
+        id=str(doc["_id"]),
+        conversation_id=doc["conversationId"],
+        sender_id=doc["senderId"],
+        content=doc.get("content") or "",
+        type=MessageType(doc.get("type", "TEXT")),
+        created_at=doc["createdAt"],
+        seq=int(doc.get("seq", 0)),
+        temporary_id=doc.get("temporaryId"),
+        file_id=doc.get("fileId"),
+        file=doc.get("file"),
+        reply_to=doc.get("replyTo"),
+        edited=bool(doc.get("edited")),
+        edited_at=doc.get("editedAt"),
+        edit_history=list(doc.get("editHistory") or []),
+        deleted=bool(doc.get("deleted")),
+        deleted_for=list(doc.get("deletedFor") or []),
+        delivered_to=dict(doc.get("deliveredTo") or {}),
+        read_by=dict(doc.get("readBy") or {}),
+        reactions=list(doc.get("reactions") or []),
+    )

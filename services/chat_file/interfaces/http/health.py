@@ -1,0 +1,26 @@
+"""`GET /health` (liveness, no I/O) and `GET /ready` (Mongo, Redis, auth_user, breaker)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, jsonify
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/health")
+def health() -> tuple[Response, int]:
+    return jsonify({"success": True, "data": {"status": "ok", "service": "chat_file"}}), 200
+
+
+@bp.get("/ready")
+def ready() -> tuple[Response, int]:
+    """503 only without MongoDB; Redis or auth_user down means degraded but serving."""
+    checks = current_app.extensions["chat"].readiness()
+    status = "ready" if all(v is True for k, v in checks.items() if k != "breaker") else "degraded"
+    if not checks["mongo"]:
+        status = "unavailable"
+    body = {"success": True, "data": {"status": status, **checks}}
+    if status == "unavailable":
+        body.update(success=False, code="NOT_READY", message="Base de données indisponible")
+        return jsonify(body), 503
+    return jsonify(body), 200

@@ -1,0 +1,65 @@
+"""Request bodies (marshmallow 4). Unknown fields are ignored (never a `senderId` from a body)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from libs.servicekit.http import json_body
+
+
+class _Body(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class SendMessageSchema(_Body):
+    conversationId = fields.String(load_default=None, allow_none=True)
+    receiverId = fields.String(load_default=None, allow_none=True)
+    content = fields.String(load_default=None, allow_none=True)
+    type = fields.String(load_default="TEXT")
+    fileId = fields.String(load_default=None, allow_none=True)
+    replyTo = fields.String(load_default=None, allow_none=True)
+    temporaryId = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(min=1, max=100)
+    )
+
+
+class CreateConversationSchema(_Body):
+    type = fields.String(load_default="PRIVATE")
+    participantId = fields.String(load_default=None, allow_none=True)
+    name = fields.String(load_default=None, allow_none=True)
+    members = fields.List(fields.String(), load_default=list)
+    recipients = fields.List(fields.String(), load_default=list)
+    admins = fields.List(fields.String(), load_default=list)
+
+
+class ParticipantsSchema(_Body):
+    userIds = fields.List(fields.String(), load_default=list)
+    members = fields.List(fields.String(), load_default=list)
+    role = fields.String(load_default="member", validate=validate.OneOf(["member", "admin"]))
+
+
+class EditSchema(_Body):
+    content = fields.String(required=True)
+
+
+class StatusSchema(_Body):
+    status = fields.String(required=True)
+
+
+class ReactionSchema(_Body):
+    emoji = fields.String(required=True)
+
+
+class ReadSchema(_Body):
+    messageId = fields.String(load_default=None, allow_none=True)
+
+
+def optional_body() -> dict[str, Any]:
+    """The JSON object, or `{}` when the request has no body at all."""
+    if not request.get_data(cache=True):
+        return {}
+    return json_body()

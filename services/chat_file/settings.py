@@ -1,0 +1,81 @@
+"""chat_file settings: one frozen dataclass built once from the environment."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from libs.servicekit.settings import (
+    SettingsError,
+    env_float,
+    env_int,
+    env_str,
+    jwt_secret,
+    process_env,
+)
+from libs.usercache import DEFAULT_PREFIX, DEFAULT_TTL
+
+ASYNC_MODES = frozenset({"gevent", "eventlet", "threading"})
+FILE_STORAGES = frozenset({"local", "gridfs"})
+
+
+@dataclass(frozen=True)
+class Settings:
+    app_env: str = "development"
+    jwt_secret: str = ""
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    redis_key_prefix: str = ""
+    user_cache_prefix: str = DEFAULT_PREFIX
+    user_cache_ttl: int = DEFAULT_TTL
+    mongodb_uri: str = ""
+    mongodb_db: str = "chat_file_service"
+    auth_user_service_url: str = "http://127.0.0.1:8001"
+    auth_user_public_url: str = "http://127.0.0.1:8001"
+    auth_user_timeout: float = 5.0
+    breaker_failures: int = 5
+    breaker_reset_seconds: float = 30.0
+    negative_cache_seconds: float = 30.0
+    max_message_length: int = 10_000
+    allowed_origins: tuple[str, ...] = ()
+    async_mode: str = "gevent"
+    files_dir: str = "var/files"
+    file_storage: str = "local"  # or "gridfs" (the service's MongoDB)
+    max_upload_bytes: int = 25 * 1024 * 1024
+
+    def __repr__(self) -> str:  # never print the secret
+        return f"Settings(app_env={self.app_env!r}, mongodb_db={self.mongodb_db!r}, …)"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = process_env() if env is None else env
+        app_env = env_str(env, "APP_ENV", "development")
+        auth_url = env_str(env, "AUTH_USER_SERVICE_URL", "http://127.0.0.1:8001").rstrip("/")
+        async_mode = env_str(env, "CHAT_ASYNC_MODE", "gevent")
+        if async_mode not in ASYNC_MODES:
+            raise SettingsError(f"CHAT_ASYNC_MODE must be one of {sorted(ASYNC_MODES)}")
+        file_storage = env_str(env, "FILE_STORAGE", "local")
+        if file_storage not in FILE_STORAGES:
+            raise SettingsError(f"FILE_STORAGE must be one of {sorted(FILE_STORAGES)}")
+        origins = env_str(env, "ALLOWED_ORIGINS", "")
+        return cls(
+            app_env=app_env,
+            jwt_secret=jwt_secret(env, app_env),
+            redis_url=env_str(env, "REDIS_URL", "redis://127.0.0.1:6379/0"),
+            redis_key_prefix=env.get("REDIS_KEY_PREFIX", "").strip(),
+            user_cache_prefix=env_str(env, "USER_CACHE_PREFIX", DEFAULT_PREFIX),
+            user_cache_ttl=env_int(env, "USER_CACHE_TTL", DEFAULT_TTL),
+            mongodb_uri=env.get("MONGODB_URI", "").strip(),
+            mongodb_db=env_str(env, "MONGODB_DB", "chat_file_service"),
+            auth_user_service_url=auth_url,
+            auth_user_public_url=env_str(env, "AUTH_USER_PUBLIC_URL", auth_url),
+            auth_user_timeout=env_float(env, "AUTH_USER_TIMEOUT", 5.0),
+            breaker_failures=env_int(env, "AUTH_USER_BREAKER_FAILURES", 5),
+            breaker_reset_seconds=env_float(env, "AUTH_USER_BREAKER_RESET", 30.0),
+            negative_cache_seconds=env_float(env, "USER_NEGATIVE_CACHE_SECONDS", 30.0),
+            max_message_length=env_int(env, "MAX_MESSAGE_LENGTH", 10_000),
+            allowed_origins=tuple(o.strip().rstrip("/") for o in origins.split(",") if o.strip()),
+            async_mode=async_mode,
+            files_dir=env_str(env, "FILES_DIR", "var/files"),
+            file_storage=file_storage,
+            max_upload_bytes=env_int(env, "MAX_UPLOAD_BYTES", 25 * 1024 * 1024),
+        )
