@@ -9,6 +9,7 @@ from flask import Flask
 
 from libs.servicekit.http import install_json_errors
 from libs.servicekit.observability import install_observability
+from libs.servicekit.openapi import install_openapi
 from libs.servicekit.settings import process_env
 
 from .application.demo import seed_demo_users
@@ -20,6 +21,14 @@ from .interfaces.http.jwt import install_jwt
 from .settings import Settings
 
 logger = logging.getLogger(__name__)
+
+API_DESCRIPTION = (
+    "Users and sessions. Success bodies are raw payloads; errors are "
+    "{success: false, message, code}. Access tokens (15 min) go in `Authorization: Bearer` or "
+    "the `accessToken` cookie; cookie-authenticated writes must echo the `csrf_access_token` "
+    "cookie in `X-CSRF-TOKEN` (and `/refresh`, `/logout` the `csrf_refresh_token` cookie). "
+    "Refresh tokens (7 days) rotate on every use; a reused one revokes its whole family."
+)
 
 
 def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
@@ -37,6 +46,14 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(auth_routes.bp)
     app.register_blueprint(user_routes.bp)
+    install_openapi(
+        app,
+        title="ngomna auth_user",
+        version="1.0.0",
+        status_by_code=STATUS_BY_CODE,
+        enveloped=False,
+        description=API_DESCRIPTION,
+    )
     if settings.seed_demo_users:
         created = seed_demo_users(services.users)
         logger.info("demo users seeded: %s", ", ".join(created) or "already present")

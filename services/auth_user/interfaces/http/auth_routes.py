@@ -7,18 +7,28 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from libs.servicekit.http import json_body, load
+from libs.servicekit.openapi import documented
 
 from ...domain.errors import MissingTokenError
 from ...domain.model import Session
 from .context import bearer_token, client_ip, optional_json, services
 from .cookies import clear_session_cookies, set_session_cookies
 from .jwt import CSRF_HEADER, REFRESH_COOKIE
+from .responses import LoginResponse, LogoutResponse, TokensResponse, ValidateResponse
 from .schemas import LoginSchema, RefreshSchema, ValidateSchema, dump_user
 
 bp = Blueprint("auth", __name__)
 
 
 @bp.post("/login")
+@documented(
+    "Log in with matricule and password; sets the session cookies",
+    body=LoginSchema,
+    response=LoginResponse,
+    errors=["VALIDATION_ERROR", "INVALID_JSON", "INVALID_CREDENTIALS", "RATE_LIMITED"],
+    auth=False,
+    tags=["auth"],
+)
 def login() -> Response:
     data = load(LoginSchema(), json_body())
     session = services().auth.login(data["matricule"], data["password"], client_ip())
@@ -26,6 +36,22 @@ def login() -> Response:
 
 
 @bp.post("/refresh")
+@documented(
+    "Rotate a refresh token (body, or cookie + X-CSRF-TOKEN); reuse revokes the family",
+    body=RefreshSchema,
+    response=TokensResponse,
+    errors=[
+        "VALIDATION_ERROR",
+        "MISSING_TOKEN",
+        "INVALID_TOKEN",
+        "TOKEN_EXPIRED",
+        "CSRF_FAILED",
+        "REFRESH_TOKEN_REUSED",
+        "REFRESH_TOKEN_REVOKED",
+    ],
+    auth=False,
+    tags=["auth"],
+)
 def refresh() -> Response:
     token, csrf = _presented_refresh_token()
     if token is None:
@@ -35,6 +61,14 @@ def refresh() -> Response:
 
 
 @bp.post("/logout")
+@documented(
+    "Revoke the refresh token family and clear the session cookies",
+    body=RefreshSchema,
+    response=LogoutResponse,
+    errors=["VALIDATION_ERROR", "CSRF_FAILED"],
+    auth=False,
+    tags=["auth"],
+)
 def logout() -> Response:
     token, csrf = _presented_refresh_token()
     revoked = services().auth.logout(token, csrf)
@@ -44,6 +78,14 @@ def logout() -> Response:
 
 
 @bp.post("/validate")
+@documented(
+    "Check an access token ({token} body or Bearer header)",
+    body=ValidateSchema,
+    response=ValidateResponse,
+    errors=["VALIDATION_ERROR", "MISSING_TOKEN", "INVALID_TOKEN", "TOKEN_EXPIRED"],
+    auth=False,
+    tags=["auth"],
+)
 def validate() -> Response:
     data = load(ValidateSchema(), optional_json())
     token = data.get("token") or bearer_token()

@@ -7,8 +7,10 @@ import logging
 from flask import Blueprint, Response, jsonify
 
 from libs.servicekit.http import error_body
+from libs.servicekit.openapi import documented
 
 from .context import services
+from .responses import HealthResponse, ReadyResponse
 
 logger = logging.getLogger(__name__)
 
@@ -16,11 +18,15 @@ bp = Blueprint("health", __name__)
 
 
 @bp.get("/health")
+@documented("Liveness (no I/O)", response=HealthResponse, auth=False, tags=["ops"])
 def health() -> Response:
     return jsonify(status="ok", service="auth_user")
 
 
 @bp.get("/ready")
+@documented(
+    "Readiness: MongoDB and Redis answer", response=ReadyResponse, errors=["NOT_READY"], auth=False
+)
 def ready() -> tuple[Response, int]:
     checks: dict[str, str] = {}
     for name, check in services().checks.items():

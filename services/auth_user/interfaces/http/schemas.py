@@ -88,6 +88,13 @@ class BatchSchema(Schema):
     )
 
 
+class BatchQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    ids = fields.String(required=True, metadata={"description": "comma-separated user ids"})
+
+
 class _ProfileFields(Schema):
     email = fields.Email(allow_none=True, validate=validate.Length(max=254))
     profile_pic = fields.String(allow_none=True, validate=validate.Length(max=MAX_URL_LENGTH))

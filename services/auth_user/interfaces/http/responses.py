@@ -1,0 +1,61 @@
+"""Response shapes for the OpenAPI spec (success bodies are raw payloads, not enveloped)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+from .schemas import UserSchema
+
+
+class TokensResponse(Schema):
+    accessToken = fields.String(required=True)
+    refreshToken = fields.String(required=True)
+
+
+class LoginResponse(TokensResponse):
+    user = fields.Nested(UserSchema, required=True)
+
+
+class LogoutResponse(Schema):
+    message = fields.String()
+    revoked = fields.Boolean(metadata={"description": "a refresh family was revoked"})
+
+
+class ValidateResponse(Schema):
+    valid = fields.Boolean(required=True)
+    id = fields.String(required=True)
+    matricule = fields.String(required=True)
+    exp = fields.Integer(required=True, metadata={"description": "expiry, Unix seconds"})
+
+
+class Pagination(Schema):
+    page = fields.Integer()
+    limit = fields.Integer()
+    total = fields.Integer()
+    pages = fields.Integer()
+
+
+class UserPageResponse(Schema):
+    users = fields.List(fields.Nested(UserSchema))
+    pagination = fields.Nested(Pagination)
+
+
+class BatchResponse(Schema):
+    users = fields.List(fields.Nested(UserSchema))
+    count = fields.Integer()
+    missing = fields.List(fields.String(), metadata={"description": "unknown or malformed ids"})
+
+
+class DeletedResponse(Schema):
+    message = fields.String()
+    id = fields.String()
+
+
+class HealthResponse(Schema):
+    status = fields.String()
+    service = fields.String()
+
+
+class ReadyResponse(Schema):
+    status = fields.String()
+    checks = fields.Dict(keys=fields.String(), values=fields.String())
