@@ -35,6 +35,8 @@ from services.chat_file.domain.files import (
     thumbnail_key,
 )
 
+from .presenters import iso
+
 logger = logging.getLogger(__name__)
 
 
@@ -278,10 +280,9 @@ def describe(record: FileRecord) -> dict[str, Any]:
         "sha256": record.sha256,
         "uploadedBy": record.owner_id,
         "conversationId": record.conversation_id,
-        "conversationIds": list(record.conversation_ids),
         "width": record.width,
         "height": record.height,
-        "createdAt": record.created_at.isoformat(),
+        "createdAt": iso(record.created_at),
         "url": f"{base}/download",
         "thumbnails": {s: f"{base}/thumbnail?size={s}" for s in record.thumbnails},
         "thumbnailUrl": f"{base}/thumbnail?size=medium" if "medium" in record.thumbnails else None,

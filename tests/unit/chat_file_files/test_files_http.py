@@ -1,25 +1,35 @@
-"""The file routes over Flask's test client, on a minimal app with FileService on fakes."""
+"""The file routes over Flask's test client: the real app factory, FileService on fakes."""
 
 from __future__ import annotations
 
 import io
+import time
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
+import jwt
 import pytest
-from flask import Flask, g, request
 from flask.testing import FlaskClient
 
-from libs.servicekit.http import install_json_errors
+from services.chat_file.app import create_app
 from services.chat_file.application.files import FileService
-from services.chat_file.interfaces.http.files import EXTENSION_KEY, FILE_ERROR_STATUS, bp
+from services.chat_file.settings import Settings
 
 from . import samples
 from .fakes import FakeConversationAccess, FakeFileStorage, FakeFileStore, FakeThumbnailer
 
+SECRET = "files-http-test-secret-0123456789abcdef"
 ALICE, BOB, EVE = "a" * 24, "b" * 24, "e" * 24
 CONV = "c" * 24
-LIMIT = 200_000
+LIMIT = 3_000_000  # above the app's 1 MB JSON body limit
+
+
+def as_user(user_id: str) -> dict[str, str]:
+    now = int(time.time())
+    claims = {"id": user_id, "matricule": "MAT1", "iat": now, "nbf": now, "exp": now + 600}
+    token = jwt.encode({**claims, "jti": uuid.uuid4().hex, "type": "access"}, SECRET, "HS256")
+    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture
@@ -29,22 +39,17 @@ def storage() -> FakeFileStorage:
 
 @pytest.fixture
 def client(storage: FakeFileStorage) -> Iterator[FlaskClient]:
-    app = Flask(__name__)
-    install_json_errors(app, FILE_ERROR_STATUS)
-    app.extensions[EXTENSION_KEY] = FileService(
+    files = FileService(
         store=FakeFileStore(),
         storage=storage,
         thumbnailer=FakeThumbnailer(),
         conversations=FakeConversationAccess({CONV: {ALICE, BOB}}),
         max_upload_bytes=LIMIT,
     )
-
-    @app.before_request
-    def identify() -> None:
-        g.user_id = request.headers.get("X-Test-User", ALICE)
-
-    app.register_blueprint(bp)
-    yield app.test_client()
+    app = create_app(Settings(app_env="test", jwt_secret=SECRET), files=files)
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = as_user(ALICE)["Authorization"]
+    yield client
 
 
 def upload(client: FlaskClient, content: bytes, name: str = "f.pdf", **form: Any) -> Any:
@@ -131,6 +136,13 @@ def test_declared_length_over_the_limit_is_refused_before_reading(client: FlaskC
     assert (response.status_code, error_code(response)) == (413, "FILE_TOO_LARGE")
 
 
+def test_uploads_may_exceed_the_json_body_limit(client: FlaskClient) -> None:
+    content = samples.PDF + b"x" * 1_500_000
+    response = upload(client, content, "big.pdf")
+    assert response.status_code == 201
+    assert response.get_json()["data"]["size"] == len(content)
+
+
 def test_download_has_safe_headers_and_rfc5987_name(client: FlaskClient) -> None:
     file_id = upload(client, samples.PDF, "../../Budget 2026 \u2013 été.pdf").get_json()["data"][
         "id"
@@ -185,10 +197,10 @@ def test_thumbnail_route(client: FlaskClient) -> None:
 
 def test_other_users_deleted_and_invalid_ids(client: FlaskClient) -> None:
     file_id = upload(client, samples.PDF, conversationId=CONV).get_json()["data"]["id"]
-    assert client.get(f"/files/{file_id}", headers={"X-Test-User": BOB}).status_code == 200
-    other = client.get(f"/files/{file_id}/download", headers={"X-Test-User": EVE})
+    assert client.get(f"/files/{file_id}", headers=as_user(BOB)).status_code == 200
+    other = client.get(f"/files/{file_id}/download", headers=as_user(EVE))
     assert (other.status_code, error_code(other)) == (404, "FILE_NOT_FOUND")
-    not_owner = client.delete(f"/files/{file_id}", headers={"X-Test-User": BOB})
+    not_owner = client.delete(f"/files/{file_id}", headers=as_user(BOB))
     assert (not_owner.status_code, error_code(not_owner)) == (403, "FILE_DELETE_FORBIDDEN")
     assert client.delete(f"/files/{file_id}").status_code == 200
     gone = client.get(f"/files/{file_id}")
@@ -199,9 +211,14 @@ def test_other_users_deleted_and_invalid_ids(client: FlaskClient) -> None:
 
 def test_list_for_conversation(client: FlaskClient) -> None:
     upload(client, samples.PDF, conversationId=CONV)
-    listed = client.get(f"/files/conversation/{CONV}", headers={"X-Test-User": BOB})
+    listed = client.get(f"/files/conversation/{CONV}", headers=as_user(BOB))
     assert listed.get_json()["data"]["count"] == 1
-    denied = client.get(f"/files/conversation/{CONV}", headers={"X-Test-User": EVE})
+    denied = client.get(f"/files/conversation/{CONV}", headers=as_user(EVE))
     assert (denied.status_code, error_code(denied)) == (404, "CONVERSATION_NOT_FOUND")
     bad_limit = client.get(f"/files/conversation/{CONV}?limit=0")
     assert (bad_limit.status_code, error_code(bad_limit)) == (400, "VALIDATION_ERROR")
+
+
+def test_no_token_is_401(client: FlaskClient) -> None:
+    response = client.get(f"/files/{'f' * 24}", environ_overrides={"HTTP_AUTHORIZATION": ""})
+    assert (response.status_code, error_code(response)) == (401, "MISSING_TOKEN")

@@ -6,80 +6,69 @@ import unicodedata
 from typing import IO, Any, BinaryIO, cast
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, g, jsonify, request
-from marshmallow import Schema, fields, validate
+from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.wsgi import wrap_file
 
 from libs.servicekit.http import error_body, load, ok
+from libs.servicekit.openapi import documented
 from services.chat_file.application.files import FileDownload, FileService, describe
-from services.chat_file.domain.files import (
-    CorruptImageError,
-    EmptyFileError,
-    FileDeleteForbiddenError,
-    FileRequiredError,
-    FileTooLargeError,
-    ImageTooLargeError,
-    InvalidFileIdError,
-    InvalidThumbnailSizeError,
-    MalformedUploadError,
-    RangeNotSatisfiableError,
-    StoredFileNotFoundError,
-    ThumbnailUnavailableError,
-    UnsupportedFileTypeError,
-    UploadConversationNotFoundError,
-)
+from services.chat_file.domain.files import FileTooLargeError, RangeNotSatisfiableError
 
+from .auth import authenticate, current_user
+from .errors import STATUS_BY_CODE
+from .file_schemas import (
+    DeletedSchema,
+    FileListSchema,
+    FileSchema,
+    ListQuery,
+    ThumbnailQuery,
+    UploadForm,
+)
 from .multipart import MultipartUpload
 
-EXTENSION_KEY = "chat_file.files"
 MULTIPART_OVERHEAD = 64 * 1024  # headers, boundaries and small fields around the file
 SEND_BUFFER = 256 * 1024
-
-# Status per code for the file errors; merged into the service's one table (errors.py).
-FILE_ERROR_STATUS: dict[str, int] = {
-    FileRequiredError.code: 400,
-    EmptyFileError.code: 400,
-    MalformedUploadError.code: 400,
-    InvalidFileIdError.code: 400,
-    InvalidThumbnailSizeError.code: 400,
-    FileDeleteForbiddenError.code: 403,
-    StoredFileNotFoundError.code: 404,
-    ThumbnailUnavailableError.code: 404,
-    UploadConversationNotFoundError.code: 404,
-    FileTooLargeError.code: 413,
-    UnsupportedFileTypeError.code: 415,
-    RangeNotSatisfiableError.code: 416,
-    CorruptImageError.code: 422,
-    ImageTooLargeError.code: 422,
-}
+READ_ERRORS = ["INVALID_FILE_ID", "FILE_NOT_FOUND"]
+UPLOAD_ERRORS = [
+    "FILE_REQUIRED",
+    "EMPTY_FILE",
+    "MALFORMED_UPLOAD",
+    "FILE_TOO_LARGE",
+    "UNSUPPORTED_FILE_TYPE",
+    "CORRUPT_IMAGE",
+    "IMAGE_TOO_LARGE",
+    "CONVERSATION_NOT_FOUND",
+]
 
 bp = Blueprint("files", __name__, url_prefix="/files")
-
-
-class ListQuery(Schema):
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-
-
-class ThumbnailQuery(Schema):
-    size = fields.String(load_default="medium")
+bp.before_request(authenticate)
 
 
 def _service() -> FileService:
-    service: FileService = current_app.extensions[EXTENSION_KEY]
+    service: FileService = current_app.extensions["chat"].files
     return service
 
 
 def _user_id() -> str:
-    user_id: str = g.user_id
-    return user_id
+    return current_user().user_id
 
 
 @bp.post("/upload")
+@documented(
+    "Upload one file (streamed; type from content; images get WebP thumbnails)",
+    body=UploadForm,
+    content_type="multipart/form-data",
+    response=FileSchema,
+    status=201,
+    errors=UPLOAD_ERRORS,
+    tags=["files"],
+)
 def upload() -> Any:
     service = _service()
-    request.max_content_length = None  # the file limit is enforced below, while streaming
-    if (request.content_length or 0) > service.max_upload_bytes + MULTIPART_OVERHEAD:
+    body_limit = service.max_upload_bytes + MULTIPART_OVERHEAD  # replaces the JSON body limit
+    if (request.content_length or 0) > body_limit:
         raise FileTooLargeError(limit=service.max_upload_bytes)
+    request.max_content_length = body_limit
     form = MultipartUpload(request.stream, request.content_type).start()
     conversation_id = request.args.get("conversationId") or form.fields.get("conversationId")
     record = service.upload(_user_id(), form.filename, form.chunks(), conversation_id or None)
@@ -87,6 +76,13 @@ def upload() -> Any:
 
 
 @bp.get("/conversation/<conversation_id>")
+@documented(
+    "Files of a conversation, newest first (participants only)",
+    query=ListQuery,
+    response=FileListSchema,
+    errors=["VALIDATION_ERROR", "CONVERSATION_NOT_FOUND"],
+    tags=["files"],
+)
 def list_for_conversation(conversation_id: str) -> Any:
     query = load(ListQuery(), request.args)
     records = _service().list_for_conversation(_user_id(), conversation_id, query["limit"])
@@ -94,17 +90,29 @@ def list_for_conversation(conversation_id: str) -> Any:
 
 
 @bp.get("/<file_id>")
+@documented("File metadata", response=FileSchema, errors=READ_ERRORS, tags=["files"])
 def metadata(file_id: str) -> Any:
     return ok(describe(_service().get(_user_id(), file_id)))
 
 
 @bp.get("/<file_id>/download")
+@documented(
+    "The file's bytes (binary, not JSON); `Range: bytes=a-b` gives 206 with Content-Range",
+    errors=[*READ_ERRORS, "RANGE_NOT_SATISFIABLE"],
+    tags=["files"],
+)
 def download(file_id: str) -> Response:
     found = _service().open_download(_user_id(), file_id, request.headers.get("Range"))
     return _send(found, "inline" if found.record.is_image else "attachment")
 
 
 @bp.get("/<file_id>/thumbnail")
+@documented(
+    "Square WebP thumbnail of an image (small 150, medium 300, large 600 px; binary)",
+    query=ThumbnailQuery,
+    errors=[*READ_ERRORS, "INVALID_THUMBNAIL_SIZE", "THUMBNAIL_NOT_AVAILABLE"],
+    tags=["files"],
+)
 def thumbnail(file_id: str) -> Response:
     size = load(ThumbnailQuery(), request.args)["size"]
     found = _service().open_thumbnail(_user_id(), file_id, size)
@@ -115,6 +123,12 @@ def thumbnail(file_id: str) -> Response:
 
 
 @bp.delete("/<file_id>")
+@documented(
+    "Delete a file, its bytes and thumbnails (uploader only)",
+    response=DeletedSchema,
+    errors=[*READ_ERRORS, "FILE_DELETE_FORBIDDEN"],
+    tags=["files"],
+)
 def delete(file_id: str) -> Any:
     _service().delete(_user_id(), file_id)
     return ok({"id": file_id, "deleted": True}, message="Fichier supprimé")
@@ -124,7 +138,7 @@ def delete(file_id: str) -> Any:
 def range_not_satisfiable(exc: RangeNotSatisfiableError) -> tuple[Response, int]:
     response = jsonify(error_body(exc.code, exc.message))
     response.headers["Content-Range"] = f"bytes */{exc.details.get('total', '*')}"
-    return response, FILE_ERROR_STATUS[exc.code]
+    return response, STATUS_BY_CODE[exc.code]
 
 
 class ByteWindow:

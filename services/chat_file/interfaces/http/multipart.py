@@ -15,7 +15,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.http import parse_options_header
 from werkzeug.sansio.multipart import Data, Epilogue, Event, Field, File, MultipartDecoder, NeedData
 
-from services.chat_file.domain.files import FileRequiredError, MalformedUploadError
+from services.chat_file.domain.files import (
+    FileRequiredError,
+    FileTooLargeError,
+    MalformedUploadError,
+)
 
 FILE_FIELD = "file"
 EARLY_FIELDS = frozenset({"conversationId"})  # must come before the file part
@@ -81,10 +85,16 @@ class MultipartUpload:
                 break
         self.fields[part.name] = value.decode("utf-8", errors="replace")
 
+    def _read(self) -> bytes:
+        try:
+            return self._stream.read(self._chunk_size)
+        except RequestEntityTooLarge:  # the body passed the request's max_content_length
+            raise FileTooLargeError() from None
+
     def _decode(self) -> Iterator[Event]:
         try:
             while True:
-                chunk = self._stream.read(self._chunk_size)
+                chunk = self._read()
                 self._decoder.receive_data(chunk or None)
                 event = self._decoder.next_event()
                 while not isinstance(event, NeedData):

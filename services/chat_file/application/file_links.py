@@ -1,0 +1,36 @@
+"""Where files meet the chat core: conversation membership for FileService, attachments for
+messages (the core's AttachmentResolver port)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .files import FileService, describe
+from .ports import ConversationStore
+
+_CONVERSATION_ID = re.compile(r"^[0-9a-f]{24}$")
+
+
+class StoreConversationAccess:
+    """FileService's ConversationAccess port over the core's ConversationStore."""
+
+    def __init__(self, conversations: ConversationStore) -> None:
+        self._conversations = conversations
+
+    def is_participant(self, conversation_id: str, user_id: str) -> bool:
+        if not _CONVERSATION_ID.match(conversation_id or ""):
+            return False
+        conversation = self._conversations.get(conversation_id)
+        return conversation is not None and conversation.is_participant(user_id)
+
+
+class FileAttachments:
+    """The core's AttachmentResolver: a readable file becomes readable in the conversation."""
+
+    def __init__(self, files: FileService) -> None:
+        self._files = files
+
+    def resolve(self, file_id: str, user_id: str, conversation_id: str) -> dict[str, Any] | None:
+        record = self._files.attach(file_id, user_id, conversation_id)
+        return describe(record) if record is not None else None
