@@ -13,6 +13,7 @@ from libs.servicekit.observability import Metrics, install_observability
 from .bootstrap import ChatServices, build
 from .interfaces.http import conversations, files, health, messages
 from .interfaces.http.errors import STATUS_BY_CODE
+from .interfaces.socket.server import install_socketio
 from .interfaces.web.console import console_blueprint
 from .settings import Settings
 
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(messages.bp)
     app.register_blueprint(files.bp)
     app.register_blueprint(console_blueprint(settings.auth_user_public_url))
+    install_socketio(app, services)  # app.extensions["socketio"]; services notify through it
     return app
 
 

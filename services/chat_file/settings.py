@@ -38,6 +38,10 @@ class Settings:
     max_message_length: int = 10_000
     allowed_origins: tuple[str, ...] = ()
     async_mode: str = "gevent"
+    socketio_message_queue: str = ""  # redis://… to fan events out across processes
+    socket_send_rate: float = 10.0  # sendMessage per second per socket (bursts of 2x); 0 = off
+    typing_timeout: float = 10.0  # seconds before a silent typist is announced as stopped
+    presence_ttl: int = 60  # seconds a device counts without its process refreshing it
     files_dir: str = "var/files"
     file_storage: str = "local"  # or "gridfs" (the service's MongoDB)
     max_upload_bytes: int = 25 * 1024 * 1024
@@ -75,6 +79,10 @@ class Settings:
             max_message_length=env_int(env, "MAX_MESSAGE_LENGTH", 10_000),
             allowed_origins=tuple(o.strip().rstrip("/") for o in origins.split(",") if o.strip()),
             async_mode=async_mode,
+            socketio_message_queue=env.get("SOCKETIO_MESSAGE_QUEUE", "").strip(),
+            socket_send_rate=env_float(env, "SOCKET_SEND_RATE", 10.0),
+            typing_timeout=env_float(env, "TYPING_TIMEOUT", 10.0),
+            presence_ttl=env_int(env, "PRESENCE_TTL", 60),
             files_dir=env_str(env, "FILES_DIR", "var/files"),
             file_storage=file_storage,
             max_upload_bytes=env_int(env, "MAX_UPLOAD_BYTES", 25 * 1024 * 1024),

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from .presenters import iso
+
 
 class EventSink(Protocol):
     """Delivers one event to every device of the given users (rooms `user_<id>`)."""
@@ -41,7 +43,7 @@ class Scheduler(Protocol):
 
 
 def utc_now_iso() -> str:
-    return datetime.now(UTC).isoformat().replace("+00:00", "Z")
+    return str(iso(datetime.now(UTC)))
 
 
 Contacts = Callable[[], Iterable[str]]

@@ -1,0 +1,38 @@
+"""Where a socket's token comes from, and turning a verification failure into a refusal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from libs.servicekit.errors import CodedError
+from services.chat_file.domain.errors import MissingTokenError
+from services.chat_file.domain.identity import Identity
+
+ACCESS_COOKIE = "accessToken"
+
+Verifier = Callable[[str], Identity]  # the core's `JwtVerifier.verify` (same rules as HTTP)
+
+
+def handshake_token(auth: Any, cookies: Mapping[str, str]) -> str | None:
+    """`auth: {token}` first (a `Bearer ` prefix is tolerated), else the `accessToken` cookie."""
+    token = auth.get("token") if isinstance(auth, dict) else None
+    if not token:
+        token = cookies.get(ACCESS_COOKIE)
+    if not isinstance(token, str) or not token.strip():
+        return None
+    token = token.strip()
+    return token[7:].strip() if token.lower().startswith("bearer ") else token
+
+
+def event_token(data: Mapping[str, Any]) -> str:
+    """The token of a legacy `authenticate {token}` event (nothing else is trusted)."""
+    token = handshake_token(data, {})
+    if token is None:
+        raise MissingTokenError()
+    return token
+
+
+def refusal(exc: CodedError) -> ConnectionRefusedError:
+    """What the client's `connect_error` receives: `{message, code}`."""
+    return ConnectionRefusedError({"message": exc.message, "code": exc.code})

@@ -1,0 +1,68 @@
+"""Connect (token at handshake), legacy `authenticate`, disconnect, `ping` and `heartbeat`."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from flask import request
+
+from libs.servicekit.errors import CodedError
+from services.chat_file.domain.identity import Identity
+
+from .auth import event_token, handshake_token, refusal
+from .events import register
+from .hub import RealtimeHub
+
+
+class AlreadyAuthenticatedError(CodedError):
+    code = "ALREADY_AUTHENTICATED"
+    message = "Ce socket est déjà authentifié pour un autre utilisateur"
+
+
+def register_connection_events(hub: RealtimeHub) -> None:
+    socketio, sessions, verify = hub.socketio, hub.sessions, hub.chat.verifier.verify
+
+    @socketio.on("connect")
+    def connect(auth: Any = None) -> None:
+        token = handshake_token(auth, request.cookies)
+        if token is None:
+            return  # an old client: it must send `authenticate {token}` before anything else
+        try:
+            user = verify(token)
+        except CodedError as exc:
+            raise refusal(exc) from None
+        hub.admit(request.sid, user)  # type: ignore[attr-defined]
+
+    @socketio.on("disconnect")
+    def disconnect(*_reason: Any) -> None:
+        hub.release(request.sid)  # type: ignore[attr-defined]
+
+    def authenticate(current: Identity | None, data: dict[str, Any]) -> dict[str, Any]:
+        user = verify(event_token(data))
+        if current is not None and current.user_id != user.user_id:
+            raise AlreadyAuthenticatedError()
+        if current is None:
+            joined = hub.admit(request.sid, user)  # type: ignore[attr-defined]
+        else:
+            joined = hub.chat.conversation_store.ids_for(user.user_id)
+        profile = hub.chat.directory.resolve(user.user_id)
+        return {
+            "success": True,
+            "userId": user.user_id,
+            "matricule": user.matricule or profile.get("matricule"),
+            "nom": profile.get("nom"),
+            "prenom": profile.get("prenom"),
+            "ministere": profile.get("ministere"),
+            "autoJoinedConversations": joined,
+        }
+
+    def ping(_user: Identity | None, _data: dict[str, Any]) -> dict[str, Any]:
+        return {"timestamp": int(time.time() * 1000)}
+
+    register(
+        socketio, sessions, "authenticate", authenticate,
+        reply="authenticated", error="auth_error", public=True,
+    )  # fmt: skip
+    register(socketio, sessions, "ping", ping, reply="pong", public=True)
+    register(socketio, sessions, "heartbeat", ping, reply="heartbeat_ack", public=True)

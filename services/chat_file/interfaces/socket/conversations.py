@@ -1,0 +1,97 @@
+"""Conversation events: typing, join/leave, list, create group/broadcast."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask_socketio import join_room, leave_room
+from marshmallow import EXCLUDE, Schema, fields
+
+from libs.servicekit.http import load
+from services.chat_file.domain.identity import Identity
+from services.chat_file.infrastructure.realtime import conversation_room
+
+from .events import register
+from .hub import RealtimeHub
+
+
+class _Payload(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class ConversationRef(_Payload):
+    conversationId = fields.String(required=True)
+
+
+class PageQuery(_Payload):
+    page = fields.Raw(load_default=None)
+    limit = fields.Raw(load_default=None)
+
+
+class NewGroup(_Payload):
+    name = fields.String(load_default=None, allow_none=True)
+    members = fields.List(fields.String(), load_default=list)
+
+
+class NewBroadcast(_Payload):
+    name = fields.String(load_default=None, allow_none=True)
+    recipients = fields.List(fields.String(), load_default=list)
+    admins = fields.List(fields.String(), load_default=list)
+
+
+def register_conversation_events(hub: RealtimeHub) -> None:
+    socketio, sessions, chat = hub.socketio, hub.sessions, hub.chat
+
+    def conversation_id(data: dict[str, Any]) -> str:
+        return str(load(ConversationRef(), data)["conversationId"])
+
+    def typing(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
+        cid = conversation_id(data)
+        hub.typing.start(user.user_id, cid, hub.participants(user, cid), request.sid)  # type: ignore[attr-defined]
+        return {"conversationId": cid}
+
+    def stop_typing(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
+        cid = conversation_id(data)
+        hub.typing.stop(user.user_id, cid)
+        return {"conversationId": cid}
+
+    def join(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
+        cid = conversation_id(data)
+        hub.participants(user, cid)  # participants only
+        join_room(conversation_room(cid))
+        return {"conversationId": cid}
+
+    def leave(_user: Identity, data: dict[str, Any]) -> dict[str, Any]:
+        cid = conversation_id(data)
+        leave_room(conversation_room(cid))
+        return {"conversationId": cid}
+
+    def list_conversations(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
+        query = load(PageQuery(), data)
+        return chat.conversations.list_for(user, query["page"], query["limit"])
+
+    def create_group(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
+        body = load(NewGroup(), data)
+        view, _ = chat.conversations.create(
+            user, "GROUP", name=body["name"], members=body["members"]
+        )
+        return {"conversation": view}
+
+    def create_broadcast(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
+        body = load(NewBroadcast(), data)
+        view, _ = chat.conversations.create(
+            user, "BROADCAST", name=body["name"], members=body["recipients"], admins=body["admins"]
+        )
+        return {"conversation": view}
+
+    register(socketio, sessions, "typing", typing)
+    register(socketio, sessions, "stopTyping", stop_typing)
+    register(socketio, sessions, "joinConversation", join)
+    register(socketio, sessions, "leaveConversation", leave)
+    register(
+        socketio, sessions, "getConversations", list_conversations, reply="conversationsLoaded"
+    )
+    register(socketio, sessions, "createGroup", create_group, reply="group:created")
+    register(socketio, sessions, "createBroadcast", create_broadcast, reply="broadcast:created")

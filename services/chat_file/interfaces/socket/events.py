@@ -1,0 +1,78 @@
+"""The one wrapper every client event goes through: auth check, errors, ack + legacy reply."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from flask import request
+from flask_socketio import emit
+
+from libs.servicekit.errors import CodedError
+
+from .session import SocketSessions
+
+logger = logging.getLogger(__name__)
+
+
+class UnauthenticatedError(CodedError):
+    code = "UNAUTHENTICATED"
+    message = "Authentification requise: envoyez un token à la connexion ou via 'authenticate'"
+
+
+class InvalidPayloadError(CodedError):
+    code = "VALIDATION_ERROR"
+    message = "Les données de l'événement doivent être un objet JSON"
+
+
+INTERNAL = {"success": False, "message": "Erreur interne du serveur", "code": "INTERNAL_ERROR"}
+
+
+def failure(exc: CodedError) -> dict[str, Any]:
+    body: dict[str, Any] = {"success": False, "message": exc.message, "code": exc.code}
+    if "errors" in exc.details:
+        body["errors"] = exc.details["errors"]
+    return body
+
+
+def register(
+    socketio: Any,
+    sessions: SocketSessions,
+    event: str,
+    fn: Callable[[Any, dict[str, Any]], dict[str, Any]],
+    *,
+    reply: str | None = None,
+    error: str = "error",
+    public: bool = False,
+) -> None:
+    """Bind `fn(user, data) -> dict` to `event` (`user` is an `Identity`, None if `public`).
+
+    Success: the legacy `reply` event (if any) carries the dict, the ack gets `{success: true,
+    **dict}`. A `CodedError` becomes `{success: false, message, code}` on the `error` event and
+    in the ack; anything else is logged and answered `INTERNAL_ERROR` (the socket stays up).
+    """
+
+    def handler(data: Any = None, *_extra: Any) -> dict[str, Any]:
+        try:
+            user = sessions.get(request.sid)  # type: ignore[attr-defined]
+            if user is None and not public:
+                raise UnauthenticatedError()
+            if data is None:
+                data = {}
+            if not isinstance(data, dict):
+                raise InvalidPayloadError()
+            body = fn(user, data)
+        except CodedError as exc:
+            answer = failure(exc)
+            emit(error, answer if error != "error" else {**answer, "event": event})
+            return answer
+        except Exception:
+            logger.exception("socket event %s failed", event)
+            emit(error, INTERNAL if error != "error" else {**INTERNAL, "event": event})
+            return INTERNAL
+        if reply:
+            emit(reply, body)
+        return {"success": True, **body}
+
+    socketio.on_event(event, handler)

@@ -1,0 +1,82 @@
+"""`RealtimeHub`: what the socket handlers share (services, sessions, presence, typing, limits).
+
+Built once per app by `install_socketio`; handlers reach it through closures, never globals.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from flask_socketio import join_room
+
+from services.chat_file.application.access import conversation_for
+from services.chat_file.application.realtime import (
+    PresenceService,
+    SendRateLimiter,
+    TypingService,
+)
+from services.chat_file.domain.identity import Identity
+from services.chat_file.infrastructure.realtime import (
+    PresenceKeepAlive,
+    conversation_room,
+    user_room,
+)
+
+from .session import SocketSessions
+
+if TYPE_CHECKING:
+    from services.chat_file.bootstrap import ChatServices
+
+logger = logging.getLogger(__name__)
+
+MAX_CONTACT_CONVERSATIONS = 1000  # presence reaches the contacts of the most recent ones
+
+
+@dataclass
+class RealtimeHub:
+    socketio: Any
+    chat: ChatServices
+    sessions: SocketSessions
+    presence: PresenceService
+    typing: TypingService
+    limiter: SendRateLimiter
+    keepalive: PresenceKeepAlive
+
+    def admit(self, sid: str, user: Identity) -> list[str]:
+        """An authenticated socket: join its rooms, count the device; returns conversation ids."""
+        conversation_ids = self.chat.conversation_store.ids_for(user.user_id)
+        join_room(user_room(user.user_id))
+        for conversation_id in conversation_ids:
+            join_room(conversation_room(conversation_id))
+        self.sessions.bind(sid, user)
+        try:
+            self.presence.connected(user.user_id, sid, lambda: self.contacts(user.user_id))
+            self.keepalive.ensure_started()
+        except Exception:  # presence is best effort: the socket works without it
+            logger.exception("presence update failed at connect")
+        return conversation_ids
+
+    def release(self, sid: str) -> None:
+        """A socket went away: stop its typing, count the device out."""
+        user = self.sessions.pop(sid)
+        self.limiter.forget(sid)
+        if user is None:
+            return
+        self.typing.stop_all(user.user_id, sid)
+        try:
+            self.presence.disconnected(user.user_id, sid, lambda: self.contacts(user.user_id))
+        except Exception:
+            logger.exception("presence update failed at disconnect")
+
+    def contacts(self, user_id: str) -> set[str]:
+        """Everyone who shares a conversation with the user."""
+        rows, _ = self.chat.conversation_store.list_for(user_id, 0, MAX_CONTACT_CONVERSATIONS)
+        return {p for c in rows for p in c.participants}
+
+    def participants(self, user: Identity, conversation_id: str) -> list[str]:
+        """Participants of a conversation the user takes part in, else CONVERSATION_NOT_FOUND."""
+        return conversation_for(
+            self.chat.conversation_store, conversation_id, user.user_id
+        ).participants

@@ -1,0 +1,104 @@
+"""Message events: send, receipts, history, edit, delete (the same service calls as HTTP)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from marshmallow import EXCLUDE, Schema, fields
+
+from libs.servicekit.errors import CodedError
+from libs.servicekit.http import load
+from services.chat_file.domain.identity import Identity
+
+from ..http.schemas import SendMessageSchema
+from .events import register
+from .hub import RealtimeHub
+
+# Legacy clients say forMe/forEveryone; the service speaks me/everyone.
+DELETE_SCOPES = {"me": "me", "forme": "me", "for_me": "me", "everyone": "everyone"}
+DELETE_SCOPES |= {"foreveryone": "everyone", "for_everyone": "everyone", "all": "everyone"}
+
+
+class RateLimitedError(CodedError):
+    code = "RATE_LIMITED"
+    message = "Trop de messages envoyés : réessayez dans un instant"
+
+
+class _Payload(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class MessageRef(_Payload):
+    messageId = fields.String(required=True)
+
+
+class HistoryQuery(_Payload):
+    conversationId = fields.String(required=True)
+    cursor = fields.String(load_default=None, allow_none=True)
+    limit = fields.Raw(load_default=None)
+    direction = fields.String(load_default=None, allow_none=True)
+
+
+class EditRef(MessageRef):
+    newContent = fields.String(load_default=None, allow_none=True)
+    content = fields.String(load_default=None, allow_none=True)
+
+
+class DeleteRef(MessageRef):
+    deleteType = fields.String(load_default="me")
+
+
+def register_message_events(hub: RealtimeHub) -> None:
+    socketio, sessions, chat = hub.socketio, hub.sessions, hub.chat
+
+    def send(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
+        if not hub.limiter.allow(request.sid):  # type: ignore[attr-defined]
+            raise RateLimitedError()
+        body = load(SendMessageSchema(), data)
+        view, _ = chat.messages.send(
+            user,
+            conversation_id=body["conversationId"],
+            receiver_id=body["receiverId"],
+            content=body["content"],
+            type=body["type"],
+            file_id=body["fileId"],
+            reply_to=body["replyTo"],
+            temporary_id=body["temporaryId"],
+        )
+        return {
+            "messageId": view["messageId"],
+            "temporaryId": view["temporaryId"],
+            "status": view["status"],
+            "result": view,
+        }
+
+    def mark(status: str) -> Any:
+        def handler(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
+            return chat.receipts.set_status(user, load(MessageRef(), data)["messageId"], status)
+
+        return handler
+
+    def history(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
+        q = load(HistoryQuery(), data)
+        return chat.messages.history(
+            user, q["conversationId"], q["cursor"], q["limit"], q["direction"]
+        )
+
+    def edit(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
+        ref = load(EditRef(), data)
+        content = ref["newContent"] if ref["newContent"] is not None else ref["content"]
+        return {"message": chat.messages.edit(user, ref["messageId"], content)}
+
+    def delete(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
+        ref = load(DeleteRef(), data)
+        scope = DELETE_SCOPES.get(ref["deleteType"].lower(), ref["deleteType"])
+        return chat.messages.delete(user, ref["messageId"], scope)
+
+    register(socketio, sessions, "sendMessage", send, reply="message_sent", error="message_error")
+    register(socketio, sessions, "markMessageDelivered", mark("DELIVERED"))
+    register(socketio, sessions, "markMessageRead", mark("READ"))
+    register(socketio, sessions, "getMessages", history, reply="messagesLoaded")
+    register(socketio, sessions, "editMessage", edit)
+    register(socketio, sessions, "deleteMessage", delete)
