@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO
 
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.http import parse_options_header
 from werkzeug.sansio.multipart import Data, Epilogue, Event, Field, File, MultipartDecoder, NeedData
 
@@ -90,6 +90,8 @@ class MultipartUpload:
             return self._stream.read(self._chunk_size)
         except RequestEntityTooLarge:  # the body passed the request's max_content_length
             raise FileTooLargeError() from None
+        except (OSError, HTTPException) as exc:  # client gone, bad chunked encoding
+            raise MalformedUploadError("Corps de la requête interrompu") from exc
 
     def _decode(self) -> Iterator[Event]:
         try:
