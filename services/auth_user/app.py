@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from libs.servicekit.http import install_json_errors
 from libs.servicekit.observability import install_observability
@@ -37,6 +38,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     services = build(settings, **overrides)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_content_length
+    if settings.trusted_proxy_hops:  # client IP (login rate limit) from X-Forwarded-For
+        hops = settings.trusted_proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions[EXTENSION] = services
     install_json_errors(app, STATUS_BY_CODE)

@@ -53,24 +53,22 @@ def build(
     clock: Callable[[], float] = time.time,
 ) -> Services:
     """Everything the service needs; tests replace any piece by keyword."""
-    if users is None:
-        users = _mongo_users(settings, db)
-    if redis_client is None and None in (refresh_tokens, limiter, cache):
-        redis_client = connect_redis(settings.redis_url)
+    users = users or _mongo_users(settings, db)
+    clients: list[redis.Redis] = [redis_client] if redis_client is not None else []
+
+    def shared_redis() -> redis.Redis:  # connected only if some adapter needs it
+        if not clients:
+            clients.append(connect_redis(settings.redis_url))
+        return clients[0]
+
     prefix = settings.redis_key_prefix
-    if refresh_tokens is None:
-        assert redis_client is not None
-        refresh_tokens = RedisRefreshTokenStore(
-            redis_client, prefix=prefix, family_ttl=settings.refresh_token_ttl
-        )
-    if limiter is None:
-        assert redis_client is not None
-        limiter = RedisRateLimiter(redis_client, prefix=prefix)
-    if cache is None:
-        assert redis_client is not None
-        cache = UserCache(
-            redis_client, prefix=settings.user_cache_prefix, ttl=settings.user_cache_ttl
-        )
+    refresh_tokens = refresh_tokens or RedisRefreshTokenStore(
+        shared_redis(), prefix=prefix, family_ttl=settings.refresh_token_ttl
+    )
+    limiter = limiter or RedisRateLimiter(shared_redis(), prefix=prefix)
+    cache = cache or UserCache(
+        shared_redis(), prefix=settings.user_cache_prefix, ttl=settings.user_cache_ttl
+    )
     hasher = hasher or Argon2PasswordHasher(
         time_cost=settings.password_time_cost,
         memory_cost=settings.password_memory_cost,

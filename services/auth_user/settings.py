@@ -38,6 +38,7 @@ class Settings:
     password_parallelism: int = 4
     login_limits: LoginLimits = field(default_factory=LoginLimits)
     max_content_length: int = 64 * 1024
+    trusted_proxy_hops: int = 0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -64,6 +65,7 @@ class Settings:
                 window_seconds=env_int(env, "LOGIN_RATE_WINDOW", 300),
             ),
             max_content_length=env_int(env, "MAX_CONTENT_LENGTH", 64 * 1024),
+            trusted_proxy_hops=env_int(env, "TRUSTED_PROXY_HOPS", 0),
         )
         settings.check()
         return settings

@@ -224,3 +224,21 @@ def test_login_with_redis_down_is_503_not_500(app: Flask, key_prefix: str) -> No
     dead = make_settings("redis://127.0.0.1:1/0", key_prefix)
     response = create_app(dead).test_client().post("/login", json=CREDENTIALS)
     assert (response.status_code, response.get_json()["code"]) == (503, "SERVICE_UNAVAILABLE")
+
+
+def test_behind_a_trusted_proxy_the_ip_limit_counts_the_forwarded_client(
+    redis_url: str, key_prefix: str
+) -> None:
+    from services.auth_user.app import create_app
+    from services.auth_user.domain.model import LoginLimits
+
+    limits = LoginLimits(per_matricule=100, per_ip=1, window_seconds=30)
+    settings = make_settings(redis_url, key_prefix, login_limits=limits, trusted_proxy_hops=1)
+    client = create_app(settings).test_client()
+
+    def attempt(ip: str) -> int:
+        headers = {"X-Forwarded-For": ip}
+        return client.post("/login", json=CREDENTIALS, headers=headers).status_code
+
+    assert [attempt("198.51.100.1"), attempt("198.51.100.1")] == [200, 429]
+    assert attempt("198.51.100.2") == 200
