@@ -1,0 +1,77 @@
+"""Services built through `build(settings, **fakes)` over an in-process mongomock database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mongomock
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from libs.servicekit.settings import DEV_JWT_SECRET
+from services.chat_file.app import create_app
+from services.chat_file.bootstrap import ChatServices, build
+from services.chat_file.domain.identity import Identity
+from services.chat_file.settings import Settings
+
+from .fakes import (
+    FakeAttachmentResolver,
+    FakeProfileCache,
+    FakeProfileSource,
+    RecordingNotifier,
+    profile,
+)
+
+USERS = {
+    u: profile(u, p, n)
+    for u, p, n in [
+        ("alice", "Alice", "Mbarga"),
+        ("bob", "Bob", "Ngono"),
+        ("carol", "Carol", "Fotso"),
+        ("dave", "Dave", "Dupont"),
+    ]
+}
+
+
+class FakeRedis:
+    def ping(self) -> bool:
+        return True
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(
+        app_env="test", jwt_secret=DEV_JWT_SECRET, allowed_origins=("https://chat.example",)
+    )
+
+
+@pytest.fixture
+def fakes() -> dict[str, Any]:
+    return {
+        "db": mongomock.MongoClient(tz_aware=True)["chat_test"],
+        "redis": FakeRedis(),
+        "cache": FakeProfileCache(),
+        "auth_client": FakeProfileSource(USERS),
+        "notifier": RecordingNotifier(),
+        "attachments": FakeAttachmentResolver(),
+    }
+
+
+@pytest.fixture
+def chat(settings: Settings, fakes: dict[str, Any]) -> ChatServices:
+    return build(settings, **fakes)
+
+
+@pytest.fixture
+def app(settings: Settings, fakes: dict[str, Any]) -> Flask:
+    return create_app(settings, **fakes)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def who(user_id: str) -> Identity:
+    return Identity(user_id=user_id, matricule=None)

@@ -1,0 +1,103 @@
+"""Fakes of the chat core's ports (cache, auth_user, notifier, attachments) and token helpers."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import jwt
+
+from libs.servicekit.settings import DEV_JWT_SECRET
+from libs.usercache import CachedUser
+from services.chat_file.application.ports import ProfileSourceError
+
+
+class FakeProfileCache:
+    """In-memory `UserCache`: counts calls (each is one round trip in the real one)."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, CachedUser] = {}
+        self.reads = 0
+        self.writes = 0
+        self.down = False
+
+    def get_many(self, user_ids: Iterable[str]) -> dict[str, CachedUser]:
+        self.reads += 1
+        if self.down:
+            return {}
+        return {u: self.data[u] for u in user_ids if u in self.data}
+
+    def set_many(self, profiles: Iterable[CachedUser]) -> None:
+        users = list(profiles)
+        if not users:
+            return
+        self.writes += 1
+        if not self.down:
+            self.data.update({u.id: u for u in users})
+
+    def delete(self, *user_ids: str) -> int:
+        return sum(self.data.pop(u, None) is not None for u in user_ids)
+
+
+class FakeProfileSource:
+    """auth_user's batch endpoint: `users` by id; `failing` raises; `delay` slows each call."""
+
+    def __init__(self, users: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+        self.users = dict(users or {})
+        self.calls: list[list[str]] = []
+        self.failing = False
+        self.delay = 0.0
+        self._lock = threading.Lock()
+
+    def fetch_many(self, user_ids: list[str]) -> dict[str, Mapping[str, Any]]:
+        with self._lock:
+            self.calls.append(list(user_ids))
+        if self.delay:
+            time.sleep(self.delay)
+        if self.failing:
+            raise ProfileSourceError("auth_user down (fake)")
+        return {u: self.users[u] for u in user_ids if u in self.users}
+
+    def ping(self) -> bool:
+        return not self.failing
+
+
+def profile(user_id: str, prenom: str = "Jean", nom: str = "Dupont") -> dict[str, Any]:
+    return {"id": user_id, "prenom": prenom, "nom": nom, "matricule": f"MAT-{user_id}"}
+
+
+class RecordingNotifier:
+    def __init__(self) -> None:
+        self.events: list[tuple[str, dict[str, Any], list[str]]] = []
+
+    def notify(self, event: str, payload: dict[str, Any], rooms: list[str]) -> None:
+        self.events.append((event, payload, rooms))
+
+    def names(self) -> list[str]:
+        return [e[0] for e in self.events]
+
+
+class FakeAttachmentResolver:
+    def __init__(self) -> None:
+        self.files: dict[str, dict[str, Any]] = {}
+
+    def resolve(self, file_id: str, user_id: str, conversation_id: str) -> dict[str, Any] | None:
+        file = self.files.get(file_id)
+        if file is None or file.get("uploadedBy") not in (None, user_id):
+            return None
+        return file
+
+
+def token(user_id: str | None = "alice", secret: str = DEV_JWT_SECRET, **claims: Any) -> str:
+    payload: dict[str, Any] = {"type": "access", "exp": int(time.time()) + 600, "jti": "x"}
+    if user_id is not None:
+        payload["id"] = user_id
+    payload.update(claims)
+    payload = {k: v for k, v in payload.items() if v is not None}
+    return jwt.encode(payload, secret, algorithm="HS256")
+
+
+def bearer(user_id: str = "alice", **claims: Any) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token(user_id, **claims)}"}

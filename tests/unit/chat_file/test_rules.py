@@ -1,0 +1,177 @@
+"""Domain rules, paging parameters, the circuit breaker and the token verifier."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+import jwt
+import pytest
+
+from services.chat_file.application.breaker import CLOSED, HALF_OPEN, OPEN, CircuitBreaker
+from services.chat_file.domain import errors
+from services.chat_file.domain.model import (
+    Conversation,
+    ConversationType,
+    Message,
+    MessageType,
+    check_content,
+    check_user_id,
+    pair_key,
+    parse_message_type,
+)
+from services.chat_file.domain.paging import (
+    parse_cursor,
+    parse_direction,
+    parse_limit,
+    parse_page,
+)
+from services.chat_file.infrastructure.tokens import JwtVerifier
+
+from .fakes import token
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+SECRET = "s" * 40
+
+
+def group(kind: ConversationType = ConversationType.GROUP, admins: list[str] | None = None):
+    return Conversation(
+        id="c",
+        type=kind,
+        participants=["a", "b", "c"],
+        admins=admins if admins is not None else ["a"],
+        created_by="a",
+        created_at=NOW,
+        last_activity=NOW,
+    )
+
+
+def test_content_rules_give_specific_codes() -> None:
+    assert check_content("hi", MessageType.TEXT, False, 10) == "hi"
+    with pytest.raises(errors.EmptyContentError):
+        check_content("   ", MessageType.TEXT, False, 10)
+    with pytest.raises(errors.ContentTooLongError):
+        check_content("x" * 11, MessageType.TEXT, False, 10)
+    with pytest.raises(errors.EmptyContentError):
+        check_content("", MessageType.IMAGE, False, 10)
+    assert check_content("", MessageType.IMAGE, True, 10) == ""
+    with pytest.raises(errors.InvalidMessageTypeError):
+        parse_message_type("STICKER")
+    assert parse_message_type(None) is MessageType.TEXT
+
+
+def test_pair_key_ignores_order_and_user_ids_are_checked() -> None:
+    assert pair_key("b", "a") == pair_key("a", "b") == "a|b"
+    for bad in ["", "a.b", "$x", "a b", None, 5, "x" * 65]:
+        with pytest.raises(errors.InvalidIdError):
+            check_user_id(bad)
+
+
+def test_broadcast_only_admins_post() -> None:
+    broadcast = group(ConversationType.BROADCAST)
+    broadcast.check_can_post("a")
+    with pytest.raises(errors.BroadcastReadOnlyError):
+        broadcast.check_can_post("b")
+
+
+def test_group_management_rules() -> None:
+    g = group()
+    g.check_can_manage("a")
+    with pytest.raises(errors.NotAdminError):
+        g.check_can_manage("b")
+    with pytest.raises(errors.NotAGroupError):
+        group(ConversationType.PRIVATE).check_can_manage("a")
+    with pytest.raises(errors.NotParticipantError):
+        g.check_can_remove("a", "zed")
+    g.check_can_leave("b")
+    with pytest.raises(errors.LastAdminError):
+        g.check_can_leave("a")
+    group(admins=["a", "b"]).check_can_leave("a")
+
+
+def test_message_status_is_aggregated_over_recipients() -> None:
+    m = Message("m", "c", "a", "hi", MessageType.TEXT, NOW)
+    assert m.status_for(["b", "c"]) == "SENT"
+    m.delivered_to = {"b": NOW, "c": NOW}
+    assert m.status_for(["b", "c"]) == "DELIVERED"
+    m.read_by = {"b": NOW}
+    assert m.status_for(["b", "c"]) == "DELIVERED"
+    m.read_by["c"] = NOW
+    assert m.status_for(["b", "c"]) == "READ"
+
+
+def test_unread_is_seq_minus_read_mark() -> None:
+    g = group()
+    g.seq, g.read_seq = 7, {"a": 7, "b": 2}
+    assert (g.unread_for("a"), g.unread_for("b"), g.unread_for("c")) == (0, 5, 7)
+
+
+@pytest.mark.parametrize("raw", ["0", "101", "-1", "abc", "1.5"])
+def test_limit_out_of_range_is_refused(raw: str) -> None:
+    with pytest.raises(errors.InvalidPaginationError):
+        parse_limit(raw, 50)
+
+
+def test_paging_parameters() -> None:
+    assert parse_limit(None, 50) == 50 and parse_limit("100", 50) == 100
+    assert parse_page(None) == 1
+    with pytest.raises(errors.InvalidPaginationError):
+        parse_page("0")
+    assert parse_direction("NEWER") is True and parse_direction(None) is False
+    with pytest.raises(errors.InvalidPaginationError):
+        parse_direction("sideways")
+    assert parse_cursor("a" * 24) == "a" * 24
+    for garbage in ["zzz", "' or 1=1", "a" * 25]:
+        with pytest.raises(errors.InvalidCursorError):
+            parse_cursor(garbage)
+
+
+def test_breaker_opens_after_threshold_and_half_opens_after_cool_down() -> None:
+    now = [0.0]
+    breaker = CircuitBreaker(failure_threshold=3, reset_seconds=10, clock=lambda: now[0])
+    for _ in range(3):
+        assert breaker.allow()
+        breaker.record_failure()
+    assert breaker.state == OPEN and not breaker.allow()
+    now[0] = 10.0
+    assert breaker.state == HALF_OPEN
+    assert breaker.allow()  # the probe
+    assert not breaker.allow()  # everyone else waits for it
+    breaker.record_failure()
+    assert breaker.state == OPEN and breaker.opened_count == 2
+    now[0] = 25.0
+    assert breaker.allow()
+    breaker.record_success()
+    assert breaker.state == CLOSED and breaker.allow()
+
+
+def test_verifier_accepts_access_tokens_and_reads_identity() -> None:
+    verifier = JwtVerifier(SECRET)
+    identity = verifier.verify(token("u1", secret=SECRET, matricule="MAT1"))
+    assert (identity.user_id, identity.matricule) == ("u1", "MAT1")
+    fallback = verifier.verify(token(None, secret=SECRET, matricule="MAT9"))
+    assert fallback.user_id == "MAT9"
+
+
+@pytest.mark.parametrize(
+    ("make", "error"),
+    [
+        (lambda: token("u", secret=SECRET, type="refresh"), errors.InvalidTokenError),
+        (lambda: token("u", secret=SECRET, type=None), errors.InvalidTokenError),
+        (lambda: token("u", secret=SECRET, exp=int(time.time()) - 5), errors.TokenExpiredError),
+        (lambda: token("u", secret="another-secret-" * 3), errors.InvalidTokenError),
+        (lambda: jwt.encode({"id": "u", "type": "access"}, SECRET), errors.InvalidTokenError),
+        (
+            lambda: jwt.encode(
+                {"id": "u", "type": "access", "exp": time.time() + 60}, None, algorithm="none"
+            ),
+            errors.InvalidTokenError,
+        ),
+        (lambda: "not.a.jwt", errors.InvalidTokenError),
+        (lambda: token(None, secret=SECRET), errors.InvalidTokenError),
+    ],
+    ids=["refresh", "no-type", "expired", "wrong-secret", "no-exp", "alg-none", "garbage", "no-id"],
+)
+def test_verifier_refuses_bad_tokens(make, error) -> None:
+    with pytest.raises(error):
+        JwtVerifier(SECRET).verify(make())
