@@ -7,7 +7,12 @@ eventlet mode is served by `socketio.run`. Binds `BIND` (`host:port`) or
 that could load a blocking socket or threading primitive.
 """
 
-import eventlet
+import warnings
+
+# The deprecation is known and documented (docs: async server decision); keep logs clean.
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+
+import eventlet  # noqa: E402
 
 eventlet.monkey_patch()
 
@@ -34,7 +39,7 @@ def main() -> None:
         os.environ.get("BIND", ""), os.environ.get("CHAT_FILE_SERVICE_PORT", "")
     )
     app.extensions["socketio"].run(
-        app, host=host, port=port, log_output=bool(os.environ.get("ACCESS_LOG"))
+        app, host=host, port=port, log_output=os.environ.get("ACCESS_LOG", "-") == "-"
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from socketio.exceptions import ConnectionRefusedError
+
 from libs.servicekit.errors import CodedError
 from services.chat_file.domain.errors import MissingTokenError
 from services.chat_file.domain.identity import Identity
@@ -34,5 +36,6 @@ def event_token(data: Mapping[str, Any]) -> str:
 
 
 def refusal(exc: CodedError) -> ConnectionRefusedError:
-    """What the client's `connect_error` receives: `{message, code}`."""
-    return ConnectionRefusedError({"message": exc.message, "code": exc.code})
+    """Refuse the connection: the client's `connect_error` gets `message` and `data: {message,
+    code}` (socket.io JS: `err.message`, `err.data.code`)."""
+    return ConnectionRefusedError(exc.message, {"message": exc.message, "code": exc.code})

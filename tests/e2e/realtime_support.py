@@ -1,0 +1,138 @@
+"""Harness for the real-time e2e tests: chat_file processes in both async modes, tokens, clients."""
+
+from __future__ import annotations
+
+import queue
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+import jwt
+import socketio
+
+from tests.support.servers import ServiceProcess
+
+JWT_SECRET = "e2e-realtime-secret-0123456789abcdef-0123456789"
+ASYNC_MODES = ["gevent", "eventlet"]
+
+
+def chat_env(prefix: str, redis_url: str, mode: str, **extra: str) -> dict[str, str]:
+    return {
+        "APP_ENV": "test",
+        "JWT_SECRET": JWT_SECRET,
+        "REDIS_URL": redis_url,
+        "REDIS_KEY_PREFIX": prefix,
+        "USER_CACHE_PREFIX": f"{prefix}user:profile:",
+        "AUTH_USER_SERVICE_URL": "http://127.0.0.1:9",  # nobody there: names fall back
+        "CHAT_ASYNC_MODE": mode,
+        "TYPING_TIMEOUT": "1",
+        "SOCKET_SEND_RATE": "20",  # bursts of 40
+        "ACCESS_LOG": "/dev/null",
+        "LOG_LEVEL": "warning",
+        **extra,
+    }
+
+
+def chat_process(env: Mapping[str, str]) -> ServiceProcess:
+    """chat_file under gunicorn gevent, or under eventlet's server via the `serve` entry point."""
+    if env.get("CHAT_ASYNC_MODE") == "eventlet":
+        return ServiceProcess(
+            "chat_file", env, argv=[sys.executable, "-m", "services.chat_file.serve"]
+        )
+    return ServiceProcess("chat_file", env)
+
+
+def new_user() -> str:
+    return uuid.uuid4().hex[:24]
+
+
+def token_for(user_id: str, *, kind: str = "access", ttl: int = 900, **claims: Any) -> str:
+    now = int(time.time())
+    payload = {
+        "id": user_id,
+        "matricule": f"MAT-{user_id[:6]}",
+        "iat": now,
+        "nbf": now,
+        "exp": now + ttl,
+        "jti": uuid.uuid4().hex,
+        "type": kind,
+        **claims,
+    }
+    return jwt.encode(payload, JWT_SECRET, algorithm="HS256")
+
+
+class Probe:
+    """A python-socketio client that records every server event for `wait`."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.client = socketio.Client(reconnection=False)
+        self.events: queue.Queue[tuple[str, Any]] = queue.Queue()
+        self.seen: list[tuple[str, Any]] = []
+        self.connect_error: Any = None
+        self.client.on("*", self._record)
+        self.client.on("connect_error", self._on_connect_error)
+
+    def _record(self, event: str, data: Any = None) -> None:
+        self.events.put((event, data))
+
+    def _on_connect_error(self, data: Any) -> None:
+        self.connect_error = data.get("data") if isinstance(data, dict) else data
+
+    def connect(self, token: str | None = None, **kwargs: Any) -> Probe:
+        auth = {"token": token} if token is not None else None
+        self.client.connect(self.url, auth=auth, transports=["websocket"], wait_timeout=5, **kwargs)
+        return self
+
+    def call(self, event: str, data: Any = None, timeout: float = 5) -> Any:
+        return self.client.call(event, data, timeout=timeout)
+
+    def wait(
+        self, event: str, match: Callable[[Any], bool] = lambda _: True, timeout: float = 5
+    ) -> Any:
+        for seen_event, data in self.seen:
+            if seen_event == event and match(data):
+                self.seen.remove((seen_event, data))
+                return data
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                seen_event, data = self.events.get(timeout=left)
+            except queue.Empty:
+                break
+            if seen_event == event and match(data):
+                return data
+            self.seen.append((seen_event, data))
+        raise AssertionError(f"no {event!r} within {timeout}s; got {[e for e, _ in self.seen]}")
+
+    def quiet(self, event: str, match: Callable[[Any], bool] = lambda _: True, for_s: float = 0.5):
+        """Assert that no matching `event` arrives within `for_s` seconds."""
+        try:
+            data = self.wait(event, match, timeout=for_s)
+        except AssertionError:
+            return
+        raise AssertionError(f"unexpected {event!r}: {data}")
+
+    def close(self) -> None:
+        if self.client.connected:
+            self.client.disconnect()
+
+
+@contextmanager
+def probes(url: str) -> Iterator[Callable[..., Probe]]:
+    """`with probes(url) as connect: a = connect(token)` — every probe closed at the end."""
+    opened: list[Probe] = []
+
+    def connect(token: str | None = None) -> Probe:
+        probe = Probe(url)
+        opened.append(probe)
+        return probe.connect(token)
+
+    try:
+        yield connect
+    finally:
+        for probe in opened:
+            probe.close()
