@@ -1,0 +1,108 @@
+"""Two chat_file processes, one Redis: Socket.IO events cross processes through the queue.
+
+Both processes share SOCKETIO_MESSAGE_QUEUE (Redis) and REDIS_KEY_PREFIX (presence counts).
+Limitation: without MONGODB_URI each process keeps its own in-process mongomock database, so
+the tests are designed around delivery through `user_<id>` rooms: the process that persists a
+write emits to the recipients' user rooms and the queue carries it to the other process's
+sockets. Conversation state is only created where a test needs it (each process's own DB).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+import redis
+import requests
+
+from tests.support.servers import ServiceProcess
+
+from .realtime_support import Probe, chat_env, chat_process, new_user, probes, token_for
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def cluster(redis_url: str) -> Iterator[tuple[ServiceProcess, ServiceProcess]]:
+    prefix = f"test:{uuid.uuid4().hex[:10]}:"
+    env = chat_env(prefix, redis_url, "gevent", SOCKETIO_MESSAGE_QUEUE=redis_url)
+    first = chat_process(env).start()
+    try:
+        second = chat_process(env).start()
+    except Exception:
+        first.stop()
+        raise
+    yield first, second
+    first.stop()
+    second.stop()
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(match=f"{prefix}*", count=500))
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture
+def on_a(cluster: tuple[ServiceProcess, ServiceProcess]) -> Iterator[Callable[..., Probe]]:
+    with probes(cluster[0].url) as connect:
+        yield connect
+
+
+@pytest.fixture
+def on_b(cluster: tuple[ServiceProcess, ServiceProcess]) -> Iterator[Callable[..., Probe]]:
+    with probes(cluster[1].url) as connect:
+        yield connect
+
+
+def post_message(server: ServiceProcess, sender: str, receiver: str, content: str) -> dict:
+    response = requests.post(
+        f"{server.url}/messages",
+        json={"receiverId": receiver, "content": content, "type": "TEXT"},
+        headers={"Authorization": f"Bearer {token_for(sender)}"},
+        timeout=5,
+    )
+    assert response.status_code == 201, response.text
+    return dict(response.json()["data"])
+
+
+def test_message_sent_through_a_reaches_devices_on_b(
+    on_a: Callable[..., Probe], on_b: Callable[..., Probe]
+) -> None:
+    alice, bob = new_user(), new_user()
+    alice_on_a = on_a(token_for(alice))
+    alice_on_b, bob_on_b = on_b(token_for(alice)), on_b(token_for(bob))
+    ack = alice_on_a.call(
+        "sendMessage", {"receiverId": bob, "content": "de A vers B", "type": "TEXT"}
+    )
+    assert ack["success"], ack
+    for device in (bob_on_b, alice_on_b):
+        event = device.wait("newMessage", lambda m: m["messageId"] == ack["messageId"])
+        assert event["content"] == "de A vers B" and event["senderId"] == alice
+
+
+def test_http_write_on_b_reaches_a_socket_on_a(
+    cluster: tuple[ServiceProcess, ServiceProcess], on_a: Callable[..., Probe]
+) -> None:
+    alice, bob = new_user(), new_user()
+    bob_on_a = on_a(token_for(bob))
+    post_message(cluster[1], alice, bob, "HTTP sur B")
+    assert bob_on_a.wait("newMessage", lambda m: m["content"] == "HTTP sur B")["senderId"] == alice
+
+
+def test_presence_counts_devices_across_processes(
+    cluster: tuple[ServiceProcess, ServiceProcess],
+    on_a: Callable[..., Probe],
+    on_b: Callable[..., Probe],
+) -> None:
+    alice, bob = new_user(), new_user()
+    for server in cluster:  # each process's own database learns that they share a conversation
+        post_message(server, alice, bob, "bonjour")
+    watcher = on_a(token_for(bob))
+    phone = on_a(token_for(alice))
+    assert watcher.wait("user_online", lambda e: e["userId"] == alice)["lastSeen"]
+    laptop = on_b(token_for(alice))
+    watcher.quiet("user_online", lambda e: e["userId"] == alice, for_s=0.4)
+    phone.close()
+    watcher.quiet("user_offline", lambda e: e["userId"] == alice, for_s=0.4)
+    laptop.close()  # the last device, on the other process: B announces it through the queue
+    assert watcher.wait("user_offline", lambda e: e["userId"] == alice)["lastSeen"]

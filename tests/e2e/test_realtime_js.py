@@ -1,0 +1,79 @@
+"""The realtime happy path with the official JavaScript client (socket.io-client from npm)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from tests.support.servers import ServiceProcess
+
+from .realtime_support import chat_env, chat_process, new_user, token_for
+
+pytestmark = pytest.mark.e2e
+
+JS = Path(__file__).with_name("js")
+
+
+@pytest.fixture(scope="module")
+def node() -> str:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed: the JavaScript client test needs Node.js")
+    if not (JS / "node_modules" / "socket.io-client").exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.skip("npm is not installed: cannot install socket.io-client")
+        subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=JS,
+            check=True,
+            timeout=180,
+        )
+    return node
+
+
+@pytest.fixture(scope="module")
+def server(redis_url: str) -> Iterator[ServiceProcess]:
+    prefix = f"test:{uuid.uuid4().hex[:10]}:"
+    process = chat_process(chat_env(prefix, redis_url, "gevent")).start()
+    yield process
+    process.stop()
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(match=f"{prefix}*", count=500))
+    if keys:
+        client.delete(*keys)
+
+
+def test_official_js_client_happy_path(node: str, server: ServiceProcess) -> None:
+    alice, bob = new_user(), new_user()
+    env = {
+        **os.environ,
+        "CHAT_URL": server.url,
+        "ALICE_TOKEN": token_for(alice),
+        "BOB_TOKEN": token_for(bob),
+        "BOB_ID": bob,
+        "BAD_TOKEN": token_for(bob, kind="refresh"),
+    }
+    done = subprocess.run(
+        [node, "happy_path.js"], cwd=JS, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["refused"] == "INVALID_TOKEN"
+    assert seen["ack"]["temporaryId"] == "js-1"
+    assert seen["newMessage"] == {
+        "messageId": seen["ack"]["messageId"],
+        "content": "Bonjour depuis JS",
+        "senderId": alice,
+    }
+    assert seen["status"] == "READ"
+    assert seen["typing"] is True
+    assert seen["history"] == ["Bonjour depuis JS"]
