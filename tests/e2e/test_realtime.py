@@ -212,15 +212,21 @@ def test_history_after_reconnect_holds_every_message_sent_while_offline(
     connect: Connect,
 ) -> None:
     alice, bob = new_user(), new_user()
-    a = connect(token_for(alice))
-    first = send(a, receiverId=bob, content="m0")
-    conversation_id = conversation_of(first)
-    for n in range(1, 5):
-        send(a, conversationId=conversation_id, content=f"m{n}")
-    b = connect(token_for(bob))
-    page = b.call("getMessages", {"conversationId": conversation_id, "limit": 50})
-    assert [m["content"] for m in page["messages"]] == ["m4", "m3", "m2", "m1", "m0"]
+    a, b = connect(token_for(alice)), connect(token_for(bob))
+    conversation_id = conversation_of(send(a, receiverId=bob, content="m0"))
+    last_seen = b.wait("newMessage")["messageId"]
+    b.client.disconnect()  # offline (tunnel, airplane mode...)
+    sent = [send(a, conversationId=conversation_id, content=f"m{n}") for n in range(1, 6)]
+    b.client.connect(b.url, auth={"token": token_for(bob)}, transports=["websocket"])
+    page = b.call(
+        "getMessages",
+        {"conversationId": conversation_id, "cursor": last_seen, "direction": "newer"},
+    )
+    assert [m["messageId"] for m in page["messages"]] == [s["messageId"] for s in reversed(sent)]
+    assert [m["content"] for m in page["messages"]] == ["m5", "m4", "m3", "m2", "m1"]
     assert b.wait("messagesLoaded")["conversationId"] == conversation_id
+    send(a, conversationId=conversation_id, content="m6")  # and live delivery resumes
+    assert b.wait("newMessage", lambda m: m["content"] == "m6")["senderId"] == alice
     auth = b.call("authenticate", {"token": token_for(bob)})
     assert auth["autoJoinedConversations"] == [conversation_id]
 
