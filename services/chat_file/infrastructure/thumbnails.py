@@ -7,8 +7,9 @@ configured limit and Pillow's DecompressionBombWarning is raised as an error.
 from __future__ import annotations
 
 import io
+import sys
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import BinaryIO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -19,13 +20,43 @@ from services.chat_file.domain.files import CorruptImageError, ImageTooLargeErro
 DEFAULT_MAX_PIXELS = 40_000_000  # 40 MP: above every phone camera, far below a bomb
 
 
+def native_thread_runner() -> Callable[[Callable[[], Rendition]], Rendition]:
+    """Run CPU-bound work in a real OS thread when gevent or eventlet patched `threading`.
+
+    Only looks at what the process already imported: it never imports an async library."""
+    gevent_monkey = sys.modules.get("gevent.monkey")
+    if gevent_monkey is not None and gevent_monkey.is_module_patched("threading"):
+        from gevent import get_hub
+
+        return lambda work: get_hub().threadpool.apply(work)
+    eventlet_patcher = sys.modules.get("eventlet.patcher")
+    if eventlet_patcher is not None and eventlet_patcher.is_monkey_patched("thread"):
+        from eventlet import tpool
+
+        return lambda work: tpool.execute(work)
+    return lambda work: work()
+
+
 class PillowThumbnailer:
-    def __init__(self, max_pixels: int = DEFAULT_MAX_PIXELS, quality: int = 80) -> None:
+    def __init__(
+        self,
+        max_pixels: int = DEFAULT_MAX_PIXELS,
+        quality: int = 80,
+        offload: Callable[[Callable[[], Rendition]], Rendition] | None = None,
+    ) -> None:
         self.max_pixels = max_pixels
         self.quality = quality
+        self._offload = offload or native_thread_runner()
         Image.MAX_IMAGE_PIXELS = max_pixels  # process-wide: the only Pillow user is this class
 
     def render(self, source: BinaryIO, sizes: Mapping[str, int]) -> Rendition:
+        """Decode and encode off the event loop (Pillow releases the GIL): other greenlets run.
+
+        The bytes are read here first, so the worker thread never touches a Mongo client."""
+        data = source.read()
+        return self._offload(lambda: self._render(io.BytesIO(data), sizes))
+
+    def _render(self, source: BinaryIO, sizes: Mapping[str, int]) -> Rendition:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             try:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import pytest
 from PIL import Image
 
+from services.chat_file.application.files import Rendition
 from services.chat_file.domain.files import THUMBNAIL_SIZES, CorruptImageError, ImageTooLargeError
 from services.chat_file.infrastructure.thumbnails import PillowThumbnailer
 from tests.unit.chat_file_files import samples
@@ -51,3 +53,14 @@ def test_decompression_bombs_are_refused_before_decoding(side: int) -> None:
         PillowThumbnailer(max_pixels=40_000_000).render(
             io.BytesIO(samples.png_bomb(side)), THUMBNAIL_SIZES
         )
+
+
+def test_rendering_runs_through_the_offload_hook() -> None:
+    calls = []
+
+    def offload(work: Callable[[], Rendition]) -> Rendition:
+        calls.append(work)
+        return work()
+
+    rendition = PillowThumbnailer(offload=offload).render(io.BytesIO(samples.png()), {"s": 10})
+    assert len(calls) == 1 and set(rendition.thumbnails) == {"s"}

@@ -8,6 +8,7 @@ collected; a second file, or a `conversationId` after the file, is refused.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import IO
 
@@ -86,6 +87,7 @@ class MultipartUpload:
         self.fields[part.name] = value.decode("utf-8", errors="replace")
 
     def _read(self) -> bytes:
+        time.sleep(0)  # under gevent/eventlet: let other greenlets run between chunks
         try:
             return self._stream.read(self._chunk_size)
         except RequestEntityTooLarge:  # the body passed the request's max_content_length
