@@ -17,6 +17,8 @@ from flask import Flask
 from services.chat_file.app import create_app
 from services.chat_file.settings import Settings
 
+from .fakes import FakeScheduler
+
 SECRET = "unit-realtime-secret-0123456789abcdef-0123456789"
 
 
@@ -258,3 +260,23 @@ def test_reconnected_user_rejoins_every_conversation(connect: Callable[..., Clie
     assert call(bob, "authenticate", {"token": token("bob")})["autoJoinedConversations"] == [first]
     answer = call(connect(None), "authenticate", {"token": token("alice")})
     assert sorted(answer["autoJoinedConversations"]) == sorted([first, second])
+
+
+def test_an_anonymous_socket_is_dropped_when_it_does_not_authenticate_in_time(
+    app: Flask, connect: Callable[..., Client]
+) -> None:
+    hub = app.extensions["realtime"]
+    hub.scheduler = scheduler = FakeScheduler()
+    idle, late = connect(None), connect(None)
+    assert call(late, "authenticate", {"token": token("alice")})["success"]
+    scheduler.advance(29)
+    assert idle.is_connected()
+    scheduler.advance(2)
+    assert not idle.is_connected()
+    assert late.is_connected()
+
+
+def test_metrics_count_authenticated_sockets(app: Flask, connect: Callable[..., Client]) -> None:
+    connect("alice"), connect("bob"), connect(None)
+    body = app.test_client().get("/metrics").get_data(as_text=True)
+    assert "chat_socket_connections 2.0" in body

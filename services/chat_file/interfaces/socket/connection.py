@@ -14,6 +14,8 @@ from .auth import event_token, handshake_token, refusal
 from .events import register
 from .hub import RealtimeHub
 
+AUTH_GRACE_SECONDS = 30.0  # an anonymous socket must `authenticate` within this delay
+
 
 class AlreadyAuthenticatedError(CodedError):
     code = "ALREADY_AUTHENTICATED"
@@ -26,8 +28,9 @@ def register_connection_events(hub: RealtimeHub) -> None:
     @socketio.on("connect")
     def connect(auth: Any = None) -> None:
         token = handshake_token(auth, request.cookies)
-        if token is None:
-            return  # an old client: it must send `authenticate {token}` before anything else
+        if token is None:  # an old client: it must send `authenticate {token}` first
+            hub.expect_authentication(request.sid, AUTH_GRACE_SECONDS)  # type: ignore[attr-defined]
+            return
         try:
             user = verify(token)
         except CodedError as exc:

@@ -14,6 +14,7 @@ from flask_socketio import join_room
 from services.chat_file.application.access import conversation_for
 from services.chat_file.application.realtime import (
     PresenceService,
+    Scheduler,
     SendRateLimiter,
     TypingService,
 )
@@ -43,6 +44,7 @@ class RealtimeHub:
     typing: TypingService
     limiter: SendRateLimiter
     keepalive: PresenceKeepAlive
+    scheduler: Scheduler
 
     def admit(self, sid: str, user: Identity) -> list[str]:
         """An authenticated socket: join its rooms, count the device; returns conversation ids."""
@@ -69,6 +71,17 @@ class RealtimeHub:
             self.presence.disconnected(user.user_id, sid, lambda: self.contacts(user.user_id))
         except Exception:
             logger.exception("presence update failed at disconnect")
+
+    def expect_authentication(self, sid: str, within: float) -> None:
+        """A socket that connected without a token has `within` seconds to `authenticate`."""
+
+        def drop_if_anonymous() -> None:
+            if self.sessions.get(sid) is None and self.socketio.server.manager.is_connected(
+                sid, "/"
+            ):
+                self.socketio.server.disconnect(sid, namespace="/")
+
+        self.scheduler.call_later(within, drop_if_anonymous)
 
     def contacts(self, user_id: str) -> set[str]:
         """Everyone who shares a conversation with the user."""

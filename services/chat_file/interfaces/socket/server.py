@@ -44,22 +44,30 @@ def install_socketio(app: Flask, chat: ChatServices) -> SocketIO:
     store = RedisPresence(chat.redis, prefix=settings.redis_key_prefix, ttl=settings.presence_ttl)
     sessions = SocketSessions()
     rate = settings.socket_send_rate
+    scheduler = SocketIOScheduler(socketio)
     hub = RealtimeHub(
         socketio=socketio,
         chat=chat,
         sessions=sessions,
         presence=PresenceService(store, notifier),
-        typing=TypingService(notifier, SocketIOScheduler(socketio), settings.typing_timeout),
+        typing=TypingService(notifier, scheduler, settings.typing_timeout),
         limiter=SendRateLimiter(rate, burst=max(rate * 2, 1)),
         keepalive=PresenceKeepAlive(
             socketio, store.refresh, sessions.devices, interval=settings.presence_ttl / 3
         ),
+        scheduler=scheduler,
     )
     register_connection_events(hub)
     register_conversation_events(hub)
     register_message_events(hub)
     app.extensions["realtime"] = hub
     app.extensions["socketio"] = socketio
+    if "metrics" in app.extensions:
+        app.extensions["metrics"].gauge(
+            "chat_socket_connections",
+            "Authenticated Socket.IO connections on this process",
+            lambda: [({}, float(len(sessions)))],
+        )
     return socketio
 
 
