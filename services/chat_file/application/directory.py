@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -176,18 +176,26 @@ class UserDirectory:
                 self._stats[name] += delta
 
 
-def _parse_users(payloads: dict[str, Any], asked: list[str]) -> dict[str, CachedUser]:
+def _parse_users(payloads: Mapping[str, Any], asked: list[str]) -> dict[str, CachedUser]:
     """Profiles keyed by the id auth_user returned; entries for ids not asked are ignored."""
     wanted = set(asked)
     users: dict[str, CachedUser] = {}
     for payload in payloads.values():
         try:
-            user = CachedUser.from_profile(payload)
+            user = CachedUser.from_profile(_without_iso_dates(payload))
         except (ValueError, TypeError, AttributeError):
             continue
         if user.id in wanted:
             users[user.id] = user
     return users
+
+
+def _without_iso_dates(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """auth_user sends `updatedAt` as ISO text; the cache stores epoch ms (set at warm time)."""
+    data = dict(payload)
+    if not str(data.get("updatedAt", "")).isdigit():
+        data.pop("updatedAt", None)
+    return data
 
 
 def _public(profile: dict[str, Any]) -> dict[str, Any]:

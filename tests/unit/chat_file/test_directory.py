@@ -122,3 +122,10 @@ def test_stats_count_hits_misses_and_calls() -> None:
     directory.resolve_many(["a", "b"])
     stats = directory.stats()
     assert (stats["hits"], stats["misses"], stats["http_calls"]) == (1, 1, 1)
+
+
+def test_auth_user_iso_dates_do_not_make_a_user_unknown() -> None:
+    directory, cache, source = make(["a"])
+    source.users["a"] = {**profile("a"), "updatedAt": "2026-11-27T07:48:16.015000+00:00"}
+    assert directory.resolve("a")["name"] == "Jean Dupont"
+    assert "a" in cache.data
