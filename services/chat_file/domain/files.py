@@ -15,7 +15,7 @@ from enum import StrEnum
 
 import filetype
 
-from libs.servicekit.errors import CodedError
+from .errors import ChatError
 
 HEAD_BYTES = 8192  # bytes inspected to decide the type (filetype reads at most this many)
 MAX_NAME_CHARS = 180
@@ -78,7 +78,7 @@ _TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _NAME_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f/\\:*?\"<>|]")
 
 
-class FileError(CodedError):
+class FileError(ChatError):
     code = "FILE_ERROR"
     message = "Erreur de fichier"
 
@@ -181,9 +181,6 @@ class FileRecord:
     @property
     def is_image(self) -> bool:
         return self.kind is FileKind.IMAGE
-
-    def readable_by(self, user_id: str, participant_of: set[str]) -> bool:
-        return user_id == self.owner_id or any(c in participant_of for c in self.conversation_ids)
 
 
 @dataclass(frozen=True)
