@@ -24,10 +24,12 @@ JS = Path(__file__).with_name("js")
 
 @pytest.fixture(scope="module")
 def node() -> str:
+    """Node, with socket.io-client resolvable from tests/e2e/js (its own lock, or the root's)."""
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is not installed: the JavaScript client test needs Node.js")
-    if not (JS / "node_modules" / "socket.io-client").exists():
+    resolve = [node, "-e", "require.resolve('socket.io-client')"]
+    if subprocess.run(resolve, cwd=JS, capture_output=True, timeout=30).returncode != 0:
         npm = shutil.which("npm")
         if npm is None:
             pytest.skip("npm is not installed: cannot install socket.io-client")
