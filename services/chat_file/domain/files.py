@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -188,7 +188,6 @@ class ByteRange:
     start: int
     end: int  # inclusive
     total: int
-    partial: bool = field(default=True)
 
     @property
     def length(self) -> int:
