@@ -280,3 +280,10 @@ def test_metrics_count_authenticated_sockets(app: Flask, connect: Callable[..., 
     connect("alice"), connect("bob"), connect(None)
     body = app.test_client().get("/metrics").get_data(as_text=True)
     assert "chat_socket_connections 2.0" in body
+
+
+def test_the_sender_is_the_socket_user_never_the_payload(connect: Callable[..., Client]) -> None:
+    alice, bob = connect("alice"), connect("bob")
+    ack = send(alice, receiverId="bob", senderId="mallory", userId="mallory")
+    assert ack["result"]["senderId"] == "alice"
+    assert events(bob, "newMessage")[0]["senderId"] == "alice"
