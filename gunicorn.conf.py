@@ -12,6 +12,8 @@ processes and SOCKETIO_MESSAGE_QUEUE).
 import multiprocessing
 import os
 
+from libs.servicekit.observability import gunicorn_logconfig
+
 service = os.environ.get("SERVICE", "auth_user")
 if service not in {"auth_user", "chat_file"}:
     raise SystemExit(f"SERVICE must be auth_user or chat_file, not {service!r}")
@@ -29,6 +31,8 @@ control_socket_disable = True  # two masters on one host would fight over the de
 accesslog = os.environ.get("ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# One JSON object per line for gunicorn's own and access logs (request id, no query string).
+logconfig_dict = gunicorn_logconfig(service, loglevel)
 graceful_timeout = int(os.environ.get("GRACEFUL_TIMEOUT", "10"))
 timeout = int(os.environ.get("WORKER_TIMEOUT", "30"))
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

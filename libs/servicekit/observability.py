@@ -7,7 +7,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from flask import Flask, Response, g, has_request_context, request
@@ -58,6 +58,78 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exc"] = redact(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False)
+
+
+class GunicornJsonFormatter(JsonFormatter):
+    """gunicorn's error and access logs as JSON lines; access entries carry the request id.
+
+    The access entry is built from gunicorn's atoms (no query string, so nothing secret).
+    """
+
+    def __init__(self, service: str = "") -> None:
+        super().__init__(service)
+
+    def format(self, record: logging.LogRecord) -> str:
+        atoms = record.args
+        if record.name != "gunicorn.access" or not isinstance(atoms, Mapping):
+            return super().format(record)
+        entry = {
+            "ts": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created)),
+            "level": "INFO",
+            "logger": "access",
+            "service": self.service,
+            "remote": atoms["h"],
+            "method": atoms["m"],
+            "path": atoms["U"],
+            "status": _number(atoms["s"]),
+            "bytes": atoms["B"],
+            "duration_ms": _number(atoms["M"]),
+            "request_id": atoms["{x-request-id}o"],
+            "user_agent": atoms["a"],
+        }
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def _number(value: object) -> int | str:
+    text = str(value)
+    return int(text) if text.isdigit() else text
+
+
+def gunicorn_logconfig(service: str, level: str = "INFO") -> dict[str, Any]:
+    """A `logconfig_dict` for gunicorn.conf.py: JSON error log on stderr, access log on stdout."""
+    formatter = {"()": f"{__name__}.GunicornJsonFormatter", "service": service}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "root": {"level": level.upper(), "handlers": ["error_console"]},
+        "loggers": {
+            "gunicorn.error": {
+                "level": level.upper(),
+                "handlers": ["error_console"],
+                "propagate": False,
+                "qualname": "gunicorn.error",
+            },
+            "gunicorn.access": {
+                "level": "INFO",
+                "handlers": ["console"],
+                "propagate": False,
+                "qualname": "gunicorn.access",
+            },
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stdout",
+            },
+            "error_console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stderr",
+            },
+        },
+        "formatters": {"json": formatter},
+    }
 
 
 def configure_logging(service: str, level: str = "INFO") -> None:

@@ -74,3 +74,26 @@ def test_json_formatter_writes_one_redacted_object_per_line() -> None:
     assert entry["service"] == "auth_user"
     assert entry["level"] == "INFO"
     assert "eyJ" not in entry["message"]
+
+
+def test_gunicorn_access_entries_are_json_with_request_id_and_no_query() -> None:
+    from libs.servicekit.observability import GunicornJsonFormatter
+
+    atoms = {
+        "h": "127.0.0.1",
+        "m": "GET",
+        "U": "/health",
+        "s": "200",
+        "B": 38,
+        "M": "3",
+        "{x-request-id}o": "abc",
+        "a": 'curl "quoted"',
+        "q": "token=secret",
+    }
+    record = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1, "%(h)s", (), None)
+    record.args = atoms
+    entry = json.loads(GunicornJsonFormatter("chat_file").format(record))
+    assert entry["status"] == 200
+    assert entry["request_id"] == "abc"
+    assert entry["user_agent"] == 'curl "quoted"'
+    assert "secret" not in json.dumps(entry)
