@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from libs.servicekit.cors import install_cors
 from libs.servicekit.http import install_json_errors
 from libs.servicekit.observability import install_observability
 from libs.servicekit.openapi import install_openapi
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     install_store_errors(app)
     install_jwt(app, settings)
     install_observability(app, "auth_user")
+    install_cors(app, settings.cors_allowed_origins)  # browsers on the chat_file console origin
     app.register_blueprint(health.bp)
     app.register_blueprint(auth_routes.bp)
     app.register_blueprint(user_routes.bp)

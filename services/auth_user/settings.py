@@ -39,6 +39,7 @@ class Settings:
     login_limits: LoginLimits = field(default_factory=LoginLimits)
     max_content_length: int = 64 * 1024
     trusted_proxy_hops: int = 0
+    cors_allowed_origins: tuple[str, ...] = ("http://127.0.0.1:8003", "http://localhost:8003")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -66,6 +67,13 @@ class Settings:
             ),
             max_content_length=env_int(env, "MAX_CONTENT_LENGTH", 64 * 1024),
             trusted_proxy_hops=env_int(env, "TRUSTED_PROXY_HOPS", 0),
+            cors_allowed_origins=tuple(
+                o.strip()
+                for o in env_str(
+                    env, "CORS_ALLOWED_ORIGINS", ",".join(cls.cors_allowed_origins)
+                ).split(",")
+                if o.strip()
+            ),
         )
         settings.check()
         return settings
