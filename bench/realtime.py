@@ -7,7 +7,9 @@ Two servers measured in the same run with the same clients and payloads:
   payload to the same rooms and does nothing else.
 Receivers live in a few separate processes (spawned) so the client side is not one GIL.
 Figures: delivered messages/s (deliveries / (last delivery - first send)), p50/p99 latency from
-the sender's emit to each delivery, and the chat_file/raw throughput ratio.
+the sender's emit to each delivery, and the chat_file/raw throughput ratio. The sender keeps
+WINDOW sends in flight, so the latencies are measured at saturation (they include queueing in
+the server and in the receiver processes), not on an idle system.
 """
 
 from __future__ import annotations
