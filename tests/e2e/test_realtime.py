@@ -136,6 +136,26 @@ def test_access_token_cookie_authenticates_the_socket(server: ServiceProcess) ->
         client.disconnect()
 
 
+@pytest.mark.parametrize(("origin", "accepted"), [("self", True), ("http://evil.example", False)])
+def test_browser_sockets_are_accepted_from_the_service_origin_only(
+    server: ServiceProcess, origin: str, accepted: bool
+) -> None:
+    client = socketio.Client(reconnection=False)
+    headers = {
+        "Cookie": f"accessToken={token_for(new_user())}",
+        "Origin": server.url if origin == "self" else origin,
+    }
+    try:
+        # long-polling: the websocket client library would add an Origin header of its own
+        client.connect(server.url, headers=headers, transports=["polling"], wait_timeout=5)
+    except socketio.exceptions.ConnectionError:
+        assert not accepted
+    else:
+        assert accepted
+    finally:
+        client.disconnect()
+
+
 # --- messages -------------------------------------------------------------------------------
 
 

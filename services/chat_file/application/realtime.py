@@ -88,18 +88,29 @@ def _others(user_ids: Iterable[str], me: str) -> list[str]:
 
 @dataclass
 class _Typing:
-    token: object
     participants: list[str]
     sid: str | None
+    deadline: float
 
 
 class TypingService:
-    """`userTyping` to the other participants; `userStoppedTyping` on stop or after `timeout`."""
+    """`userTyping` to the other participants; `userStoppedTyping` on stop or after `timeout`.
 
-    def __init__(self, sink: EventSink, scheduler: Scheduler, timeout: float = 10.0) -> None:
+    One timer per (user, conversation) being typed in: a repeated `typing` only pushes the
+    deadline back, and the timer sleeps again until the deadline when it wakes up early.
+    """
+
+    def __init__(
+        self,
+        sink: EventSink,
+        scheduler: Scheduler,
+        timeout: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._sink = sink
         self._scheduler = scheduler
         self.timeout = timeout
+        self._clock = clock
         self._active: dict[tuple[str, str], _Typing] = {}
         self._lock = threading.Lock()
 
@@ -107,14 +118,17 @@ class TypingService:
         self, user_id: str, conversation_id: str, participants: Iterable[str], sid: str | None
     ) -> None:
         key = (user_id, conversation_id)
-        entry = _Typing(object(), _others(participants, user_id), sid)
+        others = _others(participants, user_id)
+        deadline = self._clock() + self.timeout
         with self._lock:
-            first = key not in self._active
-            self._active[key] = entry
-        if first:
-            payload = {"userId": user_id, "conversationId": conversation_id}
-            self._sink.to_users("userTyping", payload, entry.participants, sid)
-        self._scheduler.call_later(self.timeout, lambda: self._expire(key, entry.token))
+            entry = self._active.get(key)
+            if entry is not None:
+                entry.participants, entry.sid, entry.deadline = others, sid, deadline
+                return
+            entry = self._active[key] = _Typing(others, sid, deadline)
+        payload = {"userId": user_id, "conversationId": conversation_id}
+        self._sink.to_users("userTyping", payload, others, sid)
+        self._scheduler.call_later(self.timeout, lambda: self._expire(key, entry))
 
     def stop(self, user_id: str, conversation_id: str) -> bool:
         """Stop typing now; False if the user was not typing there."""
@@ -136,12 +150,15 @@ class TypingService:
     def is_typing(self, user_id: str, conversation_id: str) -> bool:
         return (user_id, conversation_id) in self._active
 
-    def _expire(self, key: tuple[str, str], token: object) -> None:
+    def _expire(self, key: tuple[str, str], entry: _Typing) -> None:
         with self._lock:
-            entry = self._active.get(key)
-            if entry is None or entry.token is not token:
-                return  # stopped, or refreshed by a later `typing`
-        self.stop(*key)
+            if self._active.get(key) is not entry:
+                return  # stopped (and maybe started again, with its own timer)
+            remaining = entry.deadline - self._clock()
+        if remaining > 0:
+            self._scheduler.call_later(remaining, lambda: self._expire(key, entry))
+        else:
+            self.stop(*key)
 
 
 @dataclass

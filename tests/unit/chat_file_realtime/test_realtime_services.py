@@ -49,7 +49,8 @@ def test_only_the_last_device_leaving_announces_offline_and_records_last_seen() 
 
 def typing() -> tuple[TypingService, FakeEventSink, FakeScheduler]:
     sink, scheduler = FakeEventSink(), FakeScheduler()
-    return TypingService(sink, scheduler, timeout=10), sink, scheduler
+    service = TypingService(sink, scheduler, timeout=10, clock=lambda: scheduler.now)
+    return service, sink, scheduler
 
 
 def test_typing_reaches_the_other_participants_except_the_typing_socket() -> None:
@@ -75,10 +76,24 @@ def test_typing_again_pushes_the_auto_stop_back_without_a_second_user_typing() -
     service.start("u1", "c1", ["u2"], sid="s1")
     scheduler.advance(6)
     service.start("u1", "c1", ["u2"], sid="s1")
+    service.start("u1", "c1", ["u2"], sid="s1")
     scheduler.advance(6)
     assert sink.events() == ["userTyping"]
+    assert len(scheduler.pending) == 1  # one timer, not one per keystroke
     scheduler.advance(5)
     assert sink.events() == ["userTyping", "userStoppedTyping"]
+
+
+def test_typing_after_a_stop_starts_over_with_its_own_timer() -> None:
+    service, sink, scheduler = typing()
+    service.start("u1", "c1", ["u2"], sid="s1")
+    scheduler.advance(8)
+    service.stop("u1", "c1")
+    service.start("u1", "c1", ["u2"], sid="s1")
+    scheduler.advance(3)  # the first timer fires: it belongs to the stopped entry
+    assert service.is_typing("u1", "c1")
+    scheduler.advance(8)
+    assert sink.events() == ["userTyping", "userStoppedTyping", "userTyping", "userStoppedTyping"]
 
 
 def test_explicit_stop_is_sent_once_and_the_timer_then_does_nothing() -> None:
