@@ -1,0 +1,157 @@
+"""The stack in-process for the security tier: auth_user and chat_file apps built by their own
+`create_app`, sharing one JWT secret and the real Redis (unique key prefix, deleted afterwards).
+
+chat_file's auth_user adapter is `InProcessAuthUser`: the same `POST /batch` call, through
+auth_user's Flask test client instead of a socket. Argon2 runs at its lowest cost here.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jwt
+import pytest
+import redis
+from flask import Flask
+from flask.testing import FlaskClient
+
+from services.auth_user.app import create_app as create_auth_app
+from services.auth_user.domain.model import LoginLimits
+from services.auth_user.settings import Settings as AuthSettings
+from services.chat_file.app import create_app as create_chat_app
+from services.chat_file.settings import Settings as ChatSettings
+
+SECRET = "security-tier-secret-0123456789abcdef-0123456789"
+PASSWORD = "Ngomna2026!"
+
+
+class InProcessAuthUser:
+    """chat_file's `ProfileSource` port answered by the auth_user app itself (POST /batch)."""
+
+    def __init__(self, app: Flask) -> None:
+        self._client = app.test_client()
+
+    def fetch_many(self, user_ids: list[str]) -> dict[str, Mapping[str, Any]]:
+        users = self._client.post("/batch", json={"ids": user_ids}).get_json()["users"]
+        return {u["id"]: u for u in users}
+
+    def ping(self) -> bool:
+        return True
+
+
+def auth_settings(prefix: str, **changes: Any) -> AuthSettings:
+    base: dict[str, Any] = {
+        "app_env": "test",
+        "jwt_secret": SECRET,
+        "redis_key_prefix": prefix,
+        "user_cache_prefix": f"{prefix}user:profile:",
+        "seed_demo_users": True,
+        "password_time_cost": 1,
+        "password_memory_cost": 8,
+        "password_parallelism": 1,
+        "login_limits": LoginLimits(per_matricule=100_000, per_ip=100_000, window_seconds=60),
+    }
+    return AuthSettings(**{**base, **changes})
+
+
+def chat_settings(prefix: str, files_dir: Path, **changes: Any) -> ChatSettings:
+    base: dict[str, Any] = {
+        "app_env": "test",
+        "jwt_secret": SECRET,
+        "redis_key_prefix": prefix,
+        "user_cache_prefix": f"{prefix}user:profile:",
+        "async_mode": "threading",
+        "files_dir": str(files_dir),
+        "max_upload_bytes": 256 * 1024,
+        "socket_send_rate": 0,
+    }
+    return ChatSettings(**{**base, **changes})
+
+
+@dataclass
+class Stack:
+    auth_app: Flask
+    chat_app: Flask
+    prefix: str
+
+    @property
+    def auth(self) -> FlaskClient:
+        return self.auth_app.test_client()
+
+    @property
+    def chat(self) -> FlaskClient:
+        return self.chat_app.test_client()
+
+    def login(self, matricule: str, password: str = PASSWORD) -> dict[str, Any]:
+        response = self.auth.post("/login", json={"matricule": matricule, "password": password})
+        assert response.status_code == 200, response.get_json()
+        body: dict[str, Any] = response.get_json()
+        return body
+
+    def new_user(self, matricule: str | None = None) -> tuple[str, str]:
+        """A fresh user created by the admin: `(id, access token)`."""
+        matricule = matricule or f"SEC{uuid.uuid4().hex[:8].upper()}"
+        admin = self.login("ADMIN001")["accessToken"]
+        created = self.auth.post(
+            "/",
+            json={"matricule": matricule, "nom": "Test", "prenom": matricule, "password": PASSWORD},
+            headers=bearer(admin),
+        )
+        assert created.status_code == 201, created.get_json()
+        return created.get_json()["id"], self.login(matricule)["accessToken"]
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def forge(secret: str = SECRET, algorithm: str = "HS256", **claims: Any) -> str:
+    """An access token with the given claims over sane defaults (PyJWT, not the services)."""
+    now = int(time.time())
+    payload = {
+        "id": uuid.uuid4().hex[:24],
+        "matricule": "MATFORGED",
+        "iat": now,
+        "nbf": now,
+        "exp": now + 900,
+        "jti": uuid.uuid4().hex,
+        "type": "access",
+        **claims,
+    }
+    payload = {k: v for k, v in payload.items() if v is not None}
+    return jwt.encode(payload, secret, algorithm=algorithm)
+
+
+def drop_keys(client: redis.Redis, prefix: str) -> None:
+    keys = list(client.scan_iter(match=f"{prefix}*", count=500))
+    if keys:
+        client.delete(*keys)
+
+
+def new_stack(files_dir: Path, **auth_changes: Any) -> Stack:
+    prefix = f"test:sec:{uuid.uuid4().hex[:8]}:"
+    auth_app = create_auth_app(auth_settings(prefix, **auth_changes))
+    chat_app = create_chat_app(
+        chat_settings(prefix, files_dir), auth_client=InProcessAuthUser(auth_app)
+    )
+    return Stack(auth_app, chat_app, prefix)
+
+
+@pytest.fixture(scope="module")
+def stack(redis_client: redis.Redis, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    built = new_stack(tmp_path_factory.mktemp("files"))
+    yield built
+    drop_keys(redis_client, built.prefix)
+
+
+@pytest.fixture
+def fresh_stack(redis_client: redis.Redis, tmp_path: Path) -> Iterator[Stack]:
+    """A stack of its own, for tests that change users (fuzzing as admin, deletions)."""
+    built = new_stack(tmp_path)
+    yield built
+    drop_keys(redis_client, built.prefix)
