@@ -75,6 +75,7 @@ _NOT_TEXT_EXTENSIONS = frozenset(
     | {"svg", "svgz", "htm", "html", "xhtml", "xml", "js", "mjs", "hta", "swf"}
 )
 _TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_BYTE_RANGE = re.compile(r"^\s*bytes\s*=\s*([0-9]*)\s*-\s*([0-9]*)\s*$", re.IGNORECASE)
 _NAME_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f/\\:*?\"<>|]")
 
 
@@ -261,26 +262,22 @@ def _looks_like_text(head: bytes) -> bool:
 
 
 def parse_byte_range(header: str | None, total: int) -> ByteRange | None:
-    """One `bytes=` range resolved against `total`; None means "send it all" (RFC 9110 14.2)."""
-    if not header:
+    """One `bytes=` range resolved against `total`; None means "send it all" (RFC 9110 14.2).
+
+    Unknown units, several ranges and malformed specs are ignored like an absent header."""
+    match = _BYTE_RANGE.match(header or "")
+    if match is None:
         return None
-    unit, _, spec = header.strip().partition("=")
-    if unit.strip().lower() != "bytes" or "," in spec:
-        return None  # unknown unit or multipart ranges: ignore, send the whole file
-    first, dash, last = spec.strip().partition("-")
-    if not dash or not (first.isdigit() or last.isdigit()):
-        return None
+    first, last = match.groups()
     if not first:  # suffix: the last N bytes
-        suffix = int(last)
-        if suffix == 0 or total == 0:
+        if not last:
+            return None  # "bytes=-"
+        if int(last) == 0 or total == 0:
             raise RangeNotSatisfiableError(total=total)
-        return ByteRange(max(total - suffix, 0), total - 1, total)
-    if last and not last.isdigit():
-        return None
+        return ByteRange(max(total - int(last), 0), total - 1, total)
     start = int(first)
-    end = min(int(last), total - 1) if last else total - 1
     if last and int(last) < start:
-        return None  # invalid spec: ignored like an absent header
+        return None
     if start >= total:
         raise RangeNotSatisfiableError(total=total)
-    return ByteRange(start, end, total)
+    return ByteRange(start, min(int(last), total - 1) if last else total - 1, total)

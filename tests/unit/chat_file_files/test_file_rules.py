@@ -101,6 +101,11 @@ def test_text_cut_inside_a_multibyte_character_is_still_text() -> None:
         ("items=0-1", None),
         ("bytes=abc", None),
         ("bytes=9-3", None),
+        ("bytes=abc-5", None),
+        ("bytes=\u00b2-", None),
+        ("bytes=-", None),
+        ("bytes=1-2-3", None),
+        (" Bytes = 10 - 19 ", (10, 19, 10)),
     ],
 )
 def test_parse_byte_range(header: str | None, expected: tuple[int, int, int] | None) -> None:

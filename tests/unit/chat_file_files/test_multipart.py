@@ -83,7 +83,15 @@ def test_stream_failures_become_coded_errors(error: Exception, expected: type[Ex
         list(upload.start().chunks())
 
 
-@pytest.mark.parametrize("content_type", [None, "application/json", "multipart/form-data"])
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        None,
+        "application/json",
+        "multipart/form-data",
+        "multipart/form-data; boundary=\u00e9t\u00e9",
+    ],
+)
 def test_non_multipart_bodies_are_refused(content_type: str | None) -> None:
     with pytest.raises(MalformedUploadError):
         MultipartUpload(io.BytesIO(b"{}"), content_type)

@@ -34,14 +34,14 @@ class MultipartUpload:
     ) -> None:
         mimetype, options = parse_options_header(content_type)
         boundary = options.get("boundary", "")
-        if mimetype != "multipart/form-data" or not boundary:
+        if mimetype != "multipart/form-data" or not boundary.isascii() or not boundary:
             raise MalformedUploadError(
                 "Le corps doit être multipart/form-data avec un champ 'file'"
             )
         self._stream = stream
         self._chunk_size = chunk_size
         self._decoder = MultipartDecoder(
-            boundary.encode("latin-1"), max_form_memory_size=4 * chunk_size, max_parts=MAX_PARTS
+            boundary.encode("ascii"), max_form_memory_size=4 * chunk_size, max_parts=MAX_PARTS
         )
         self._events = self._decode()
         self.fields: dict[str, str] = {}
