@@ -9,6 +9,7 @@ from flask import Flask
 from libs.servicekit.cors import install_cors
 from libs.servicekit.http import install_json_errors
 from libs.servicekit.observability import Metrics, install_observability
+from libs.servicekit.openapi import install_openapi
 
 from .bootstrap import ChatServices, build
 from .interfaces.http import conversations, files, health, messages
@@ -34,7 +35,23 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(files.bp)
     app.register_blueprint(console_blueprint(settings.auth_user_public_url))
     install_socketio(app, services)  # app.extensions["socketio"]; services notify through it
+    install_openapi(
+        app,
+        title="ngomna chat_file",
+        version="1.0.0",
+        status_by_code=STATUS_BY_CODE,
+        enveloped=True,
+        description=API_DESCRIPTION,
+    )
     return app
+
+
+API_DESCRIPTION = (
+    "Conversations, messages and files. Auth: `Authorization: Bearer <accessToken>` or the "
+    "`accessToken` cookie (cookie-borne POST/PUT/DELETE also need an allowed `Origin`/`Referer` "
+    "or a double-submit `X-CSRF-TOKEN` equal to the `csrf_access_token` cookie). Errors: "
+    "`{success: false, message, code}`; a non-participant gets the same 404 as a missing id."
+)
 
 
 def _install_metrics(metrics: Metrics, services: ChatServices) -> None:

@@ -184,3 +184,22 @@ def test_full_flow_read_receipts_reactions_delete(client: FlaskClient, cid: str)
     assert gone.get_json()["data"] == {"messageId": mid, "scope": "everyone", "deleted": True}
     found = client.get("/messages/search?q=bonjour", headers=bearer("bob")).get_json()["data"]
     assert found["count"] == 0
+
+
+def test_openapi_documents_every_chat_core_route(client: FlaskClient) -> None:
+    spec = client.get("/openapi.json").get_json()
+    paths = spec["paths"]
+    for path, method in [
+        ("/messages", "get"),
+        ("/messages", "post"),
+        ("/messages/search", "get"),
+        ("/messages/{message_id}", "put"),
+        ("/messages/{message_id}/status", "put"),
+        ("/conversations", "post"),
+        ("/conversations/{conversation_id}/read", "put"),
+        ("/groups", "post"),
+        ("/broadcasts", "post"),
+        ("/ready", "get"),
+    ]:
+        assert method in paths[path], (method, path)
+        assert paths[path][method].get("summary"), (method, path)

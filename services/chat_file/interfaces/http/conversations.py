@@ -7,9 +7,18 @@ from typing import Any
 from flask import Blueprint, Response, current_app, request
 
 from libs.servicekit.http import json_body, load, ok
+from libs.servicekit.openapi import documented
 
 from ...application.conversations import ConversationService
 from ...application.receipts import ReceiptService
+from .api_docs import (
+    AUTH_ERRORS,
+    WRITE_ERRORS,
+    ConversationDoc,
+    ConversationListDoc,
+    PageQuery,
+    ReadDoc,
+)
 from .auth import authenticate, current_user
 from .schemas import CreateConversationSchema, ParticipantsSchema, ReadSchema, optional_body
 
@@ -17,6 +26,18 @@ bp = Blueprint("conversations", __name__)
 bp.before_request(authenticate)
 
 Reply = tuple[Response, int]
+READ = (*AUTH_ERRORS, "INVALID_ID", "CONVERSATION_NOT_FOUND")
+WRITE = (*WRITE_ERRORS, "INVALID_ID", "CONVERSATION_NOT_FOUND")
+CREATE = (
+    *WRITE_ERRORS,
+    "INVALID_ID",
+    "INVALID_CONVERSATION_TYPE",
+    "INVALID_NAME",
+    "MEMBERS_REQUIRED",
+    "SELF_CONVERSATION",
+    "USER_NOT_FOUND",
+)
+MANAGE = (*WRITE, "NOT_A_GROUP", "NOT_CONVERSATION_ADMIN")
 
 
 def _service() -> ConversationService:
@@ -30,22 +51,54 @@ def _receipts() -> ReceiptService:
 
 
 @bp.get("/conversations")
+@documented(
+    "The caller's conversations by last activity, with unread counts and display data",
+    query=PageQuery,
+    response=ConversationListDoc,
+    errors=(*AUTH_ERRORS, "INVALID_PAGINATION"),
+    tags=["conversations"],
+)
 def list_conversations() -> Reply:
     args = request.args
     return ok(_service().list_for(current_user(), args.get("page"), args.get("limit")))
 
 
 @bp.post("/conversations")
+@documented(
+    "PRIVATE {participantId}: get-or-create (201 new, 200 existing); "
+    "GROUP|BROADCAST {name, members, admins}",
+    body=CreateConversationSchema,
+    response=ConversationDoc,
+    status=201,
+    errors=CREATE,
+    tags=["conversations"],
+)
 def create_conversation() -> Reply:
     return _create(load(CreateConversationSchema(), json_body()))
 
 
 @bp.post("/groups")
+@documented(
+    "Create a group (compat alias)",
+    body=CreateConversationSchema,
+    response=ConversationDoc,
+    status=201,
+    errors=CREATE,
+    tags=["conversations"],
+)
 def create_group() -> Reply:
     return _create({**load(CreateConversationSchema(), json_body()), "type": "GROUP"})
 
 
 @bp.post("/broadcasts")
+@documented(
+    "Create a broadcast; members in `recipients` or `members` (compat alias)",
+    body=CreateConversationSchema,
+    response=ConversationDoc,
+    status=201,
+    errors=CREATE,
+    tags=["conversations"],
+)
 def create_broadcast() -> Reply:
     return _create({**load(CreateConversationSchema(), json_body()), "type": "BROADCAST"})
 
@@ -63,17 +116,37 @@ def _create(body: dict[str, Any]) -> Reply:
 
 
 @bp.get("/conversations/<conversation_id>")
+@documented(
+    "One conversation (participants only)",
+    response=ConversationDoc,
+    errors=READ,
+    tags=["conversations"],
+)
 def get_conversation(conversation_id: str) -> Reply:
     return ok(_service().get(current_user(), conversation_id))
 
 
 @bp.put("/conversations/<conversation_id>/read")
+@documented(
+    "Read up to messageId (default: the latest); all before it become read",
+    body=ReadSchema,
+    response=ReadDoc,
+    errors=(*WRITE, "MESSAGE_NOT_FOUND"),
+    tags=["conversations"],
+)
 def mark_read(conversation_id: str) -> Reply:
     body = load(ReadSchema(), optional_body())
     return ok(_receipts().mark_read(current_user(), conversation_id, body["messageId"]))
 
 
 @bp.post("/conversations/<conversation_id>/participants")
+@documented(
+    "Admins add members (role=admin promotes: how the last admin hands over)",
+    body=ParticipantsSchema,
+    response=ConversationDoc,
+    errors=(*MANAGE, "MEMBERS_REQUIRED"),
+    tags=["conversations"],
+)
 def add_participants(conversation_id: str) -> Reply:
     body = load(ParticipantsSchema(), json_body())
     ids = body["userIds"] + body["members"]
@@ -81,10 +154,21 @@ def add_participants(conversation_id: str) -> Reply:
 
 
 @bp.delete("/conversations/<conversation_id>/participants/<user_id>")
+@documented(
+    "Admins remove a participant",
+    response=ConversationDoc,
+    errors=(*MANAGE, "NOT_PARTICIPANT", "LAST_ADMIN"),
+    tags=["conversations"],
+)
 def remove_participant(conversation_id: str, user_id: str) -> Reply:
     return ok(_service().remove_participant(current_user(), conversation_id, user_id))
 
 
 @bp.post("/conversations/<conversation_id>/leave")
+@documented(
+    "Leave a group or broadcast (the last admin hands over first)",
+    errors=(*WRITE, "NOT_A_GROUP", "LAST_ADMIN"),
+    tags=["conversations"],
+)
 def leave(conversation_id: str) -> Reply:
     return ok(_service().leave(current_user(), conversation_id))

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify
 
+from libs.servicekit.openapi import documented
+
 bp = Blueprint("health", __name__)
 
 
 @bp.get("/health")
+@documented("Liveness (no I/O)", auth=False, tags=["ops"])
 def health() -> tuple[Response, int]:
     return jsonify({"success": True, "data": {"status": "ok", "service": "chat_file"}}), 200
 
 
 @bp.get("/ready")
+@documented(
+    "Readiness: Mongo, Redis, auth_user reachability, breaker state (503 without Mongo)",
+    auth=False,
+    tags=["ops"],
+)
 def ready() -> tuple[Response, int]:
     """503 only without MongoDB; Redis or auth_user down means degraded but serving."""
     checks = current_app.extensions["chat"].readiness()

@@ -5,9 +5,20 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, request
 
 from libs.servicekit.http import json_body, load, ok
+from libs.servicekit.openapi import documented
 
 from ...application.messages import MessageService
 from ...application.receipts import ReceiptService
+from .api_docs import (
+    AUTH_ERRORS,
+    WRITE_ERRORS,
+    DeleteQuery,
+    EmojiQuery,
+    HistoryDoc,
+    HistoryQuery,
+    MessageDoc,
+    SearchQuery,
+)
 from .auth import authenticate, current_user
 from .schemas import EditSchema, ReactionSchema, SendMessageSchema, StatusSchema, optional_body
 
@@ -15,6 +26,9 @@ bp = Blueprint("messages", __name__)
 bp.before_request(authenticate)
 
 Reply = tuple[Response, int]
+READ = (*AUTH_ERRORS, "INVALID_ID", "MESSAGE_NOT_FOUND")
+WRITE = (*WRITE_ERRORS, "INVALID_ID", "MESSAGE_NOT_FOUND")
+CONTENT = ("EMPTY_CONTENT", "CONTENT_TOO_LONG", "MESSAGE_DELETED")
 
 
 def _service() -> MessageService:
@@ -23,6 +37,19 @@ def _service() -> MessageService:
 
 
 @bp.get("/messages")
+@documented(
+    "History of a conversation, newest first, stable cursor (participants only)",
+    query=HistoryQuery,
+    response=HistoryDoc,
+    errors=(
+        *AUTH_ERRORS,
+        "INVALID_ID",
+        "INVALID_CURSOR",
+        "INVALID_PAGINATION",
+        "CONVERSATION_NOT_FOUND",
+    ),
+    tags=["messages"],
+)
 def history() -> Reply:
     args = request.args
     return ok(
@@ -37,6 +64,25 @@ def history() -> Reply:
 
 
 @bp.post("/messages")
+@documented(
+    "Send (sender = token user); receiverId gets-or-creates the private conversation; "
+    "a repeated temporaryId returns the stored message (200)",
+    body=SendMessageSchema,
+    response=MessageDoc,
+    status=201,
+    errors=(
+        *WRITE_ERRORS,
+        *CONTENT,
+        "INVALID_ID",
+        "INVALID_MESSAGE_TYPE",
+        "SELF_CONVERSATION",
+        "USER_NOT_FOUND",
+        "CONVERSATION_NOT_FOUND",
+        "BROADCAST_READ_ONLY",
+        "FILE_NOT_FOUND",
+    ),
+    tags=["messages"],
+)
 def send() -> Reply:
     body = load(SendMessageSchema(), json_body())
     view, created = _service().send(
@@ -53,6 +99,13 @@ def send() -> Reply:
 
 
 @bp.get("/messages/search")
+@documented(
+    "Search message text in the caller's conversations",
+    query=SearchQuery,
+    response=MessageDoc(many=True),
+    errors=(*AUTH_ERRORS, "INVALID_QUERY", "INVALID_PAGINATION", "CONVERSATION_NOT_FOUND"),
+    tags=["messages"],
+)
 def search() -> Reply:
     args = request.args
     return ok(
@@ -63,23 +116,45 @@ def search() -> Reply:
 
 
 @bp.get("/messages/<message_id>")
+@documented(
+    "One message with its edit history", response=MessageDoc, errors=READ, tags=["messages"]
+)
 def get_message(message_id: str) -> Reply:
     return ok(_service().get(current_user(), message_id))
 
 
 @bp.put("/messages/<message_id>")
+@documented(
+    "Edit (author only; previous versions kept)",
+    body=EditSchema,
+    response=MessageDoc,
+    errors=(*WRITE, *CONTENT, "NOT_MESSAGE_AUTHOR"),
+    tags=["messages"],
+)
 def edit(message_id: str) -> Reply:
     body = load(EditSchema(), json_body())
     return ok(_service().edit(current_user(), message_id, body["content"]))
 
 
 @bp.delete("/messages/<message_id>")
+@documented(
+    "Delete for me (hide) or for everyone (author only)",
+    query=DeleteQuery,
+    errors=(*WRITE, "NOT_MESSAGE_AUTHOR", "INVALID_QUERY"),
+    tags=["messages"],
+)
 def delete(message_id: str) -> Reply:
     scope = request.args.get("scope") or optional_body().get("scope")
     return ok(_service().delete(current_user(), message_id, scope))
 
 
 @bp.put("/messages/<message_id>/status")
+@documented(
+    "DELIVERED/READ receipt of this message; READ also moves the caller's read mark",
+    body=StatusSchema,
+    errors=(*WRITE, "INVALID_STATUS"),
+    tags=["messages"],
+)
 def set_status(message_id: str) -> Reply:
     body = load(StatusSchema(), json_body())
     receipts: ReceiptService = current_app.extensions["chat"].receipts
@@ -87,12 +162,26 @@ def set_status(message_id: str) -> Reply:
 
 
 @bp.post("/messages/<message_id>/reactions")
+@documented(
+    "Add a reaction",
+    body=ReactionSchema,
+    response=MessageDoc,
+    errors=(*WRITE, "INVALID_EMOJI", "MESSAGE_DELETED"),
+    tags=["messages"],
+)
 def add_reaction(message_id: str) -> Reply:
     body = load(ReactionSchema(), json_body())
     return ok(_service().react(current_user(), message_id, body["emoji"], add=True))
 
 
 @bp.delete("/messages/<message_id>/reactions")
+@documented(
+    "Remove a reaction",
+    query=EmojiQuery,
+    response=MessageDoc,
+    errors=(*WRITE, "INVALID_EMOJI", "MESSAGE_DELETED"),
+    tags=["messages"],
+)
 def remove_reaction(message_id: str) -> Reply:
     emoji = request.args.get("emoji") or optional_body().get("emoji")
     return ok(_service().react(current_user(), message_id, emoji, add=False))

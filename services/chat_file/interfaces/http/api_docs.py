@@ -1,0 +1,101 @@
+"""OpenAPI descriptions of the chat core routes: query and response schemas, error codes.
+
+Only for the spec (`/openapi.json`): queries are parsed by the domain's paging rules, and
+responses are built by the application's presenters.
+"""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+AUTH_ERRORS = ("MISSING_TOKEN", "INVALID_TOKEN", "TOKEN_EXPIRED")
+WRITE_ERRORS = (*AUTH_ERRORS, "CSRF_FAILED", "INVALID_JSON", "VALIDATION_ERROR")
+
+
+class ParticipantDoc(Schema):
+    userId = fields.String()
+    name = fields.String(metadata={"description": '"Utilisateur inconnu" when unresolvable'})
+    avatar = fields.String(allow_none=True)
+    matricule = fields.String()
+    isAdmin = fields.Boolean()
+
+
+class MessageDoc(Schema):
+    id = fields.String()
+    conversationId = fields.String()
+    senderId = fields.String()
+    senderName = fields.String()
+    senderAvatar = fields.String(allow_none=True)
+    content = fields.String()
+    type = fields.String(metadata={"enum": ["TEXT", "IMAGE", "FILE", "AUDIO", "VIDEO"]})
+    status = fields.String(metadata={"enum": ["SENT", "DELIVERED", "READ"]})
+    fileId = fields.String(allow_none=True)
+    file = fields.Dict(allow_none=True)
+    replyTo = fields.String(allow_none=True)
+    temporaryId = fields.String(allow_none=True)
+    timestamp = fields.String()
+    edited = fields.Boolean()
+    deleted = fields.Boolean()
+    reactions = fields.List(fields.Dict())
+    deliveredTo = fields.Dict()
+    readBy = fields.Dict()
+    editHistory = fields.List(fields.Dict(), metadata={"description": "GET /messages/{id} only"})
+
+
+class HistoryDoc(Schema):
+    conversationId = fields.String()
+    messages = fields.List(fields.Nested(MessageDoc), metadata={"description": "newest first"})
+    nextCursor = fields.String(allow_none=True)
+    hasMore = fields.Boolean()
+
+
+class ConversationDoc(Schema):
+    id = fields.String()
+    type = fields.String(metadata={"enum": ["PRIVATE", "GROUP", "BROADCAST"]})
+    name = fields.String(allow_none=True)
+    participants = fields.List(fields.Nested(ParticipantDoc))
+    participantIds = fields.List(fields.String())
+    admins = fields.List(fields.String())
+    lastMessage = fields.Dict(allow_none=True)
+    lastActivity = fields.String()
+    unreadCount = fields.Integer()
+    lastReadMessageId = fields.String(allow_none=True)
+
+
+class ConversationListDoc(Schema):
+    conversations = fields.List(fields.Nested(ConversationDoc))
+    totalUnreadMessages = fields.Integer()
+    unreadConversations = fields.Integer()
+    pagination = fields.Dict()
+
+
+class ReadDoc(Schema):
+    conversationId = fields.String()
+    lastReadMessageId = fields.String(allow_none=True)
+    unreadCount = fields.Integer()
+
+
+class HistoryQuery(Schema):
+    conversationId = fields.String(required=True)
+    cursor = fields.String(metadata={"description": "id of the last message seen"})
+    limit = fields.Integer(metadata={"description": "1..100, default 50"})
+    direction = fields.String(metadata={"enum": ["older", "newer"]})
+
+
+class PageQuery(Schema):
+    page = fields.Integer(metadata={"description": "≥ 1, default 1"})
+    limit = fields.Integer(metadata={"description": "1..100, default 20"})
+
+
+class SearchQuery(Schema):
+    q = fields.String(required=True)
+    conversationId = fields.String()
+    limit = fields.Integer(metadata={"description": "1..50, default 20"})
+
+
+class DeleteQuery(Schema):
+    scope = fields.String(metadata={"enum": ["me", "everyone"]})
+
+
+class EmojiQuery(Schema):
+    emoji = fields.String()
