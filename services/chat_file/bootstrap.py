@@ -64,7 +64,7 @@ class ChatServices:
         """Plug the real-time layer in: every service announces through it from now on."""
         self.notifier = notifier
         for service in (self.conversations, self.messages, self.receipts):
-            service._notifier = notifier
+            service.notifier = notifier
 
     def attach_attachments(self, resolver: AttachmentResolver) -> None:
         self.messages.attachments = resolver

@@ -39,7 +39,7 @@ class ConversationService:
     ) -> None:
         self._store = conversations
         self._directory = directory
-        self._notifier = notifier
+        self.notifier = notifier
         self._clock = clock
 
     def create(
@@ -63,7 +63,7 @@ class ConversationService:
             created = True
         view = self.view(conversation, user.user_id)
         if created:
-            self._notifier.notify("conversation:created", view, rooms_of(conversation))
+            self.notifier.notify("conversation:created", view, rooms_of(conversation))
         return view, created
 
     def open_private(self, user_id: str, other_id: Any) -> tuple[Conversation, bool]:
@@ -139,7 +139,7 @@ class ConversationService:
     ) -> None:
         payload = {"conversationId": conversation.id, "userIds": user_ids, "by": user.user_id}
         rooms = rooms_of(conversation) + [f"user_{u}" for u in user_ids]
-        self._notifier.notify(event, payload, list(dict.fromkeys(rooms)))
+        self.notifier.notify(event, payload, list(dict.fromkeys(rooms)))
 
     def _create_group(
         self,

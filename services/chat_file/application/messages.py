@@ -51,7 +51,7 @@ class MessageService:
         self._conversations = conversations
         self._messages = messages
         self._directory = directory
-        self._notifier = notifier
+        self.notifier = notifier
         self._conversation_service = conversation_service
         self.attachments = attachments
         self.max_length = max_length
@@ -111,7 +111,7 @@ class MessageService:
                 raise
             return self._view(stored, conversation.recipients_of(sender)), False
         view = self._view(message, conversation.recipients_of(sender))
-        self._notifier.notify("newMessage", view, rooms_of(conversation))
+        self.notifier.notify("newMessage", view, rooms_of(conversation))
         return view, True
 
     def history(
@@ -236,5 +236,5 @@ class MessageService:
         self, event: str, message: Message, conversation: Any, detail: bool = False
     ) -> dict[str, Any]:
         view = self._view(message, conversation.recipients_of(message.sender_id), detail)
-        self._notifier.notify(event, view, rooms_of(conversation))
+        self.notifier.notify(event, view, rooms_of(conversation))
         return view

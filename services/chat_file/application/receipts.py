@@ -33,7 +33,7 @@ class ReceiptService:
     ) -> None:
         self._conversations = conversations
         self._messages = messages
-        self._notifier = notifier
+        self.notifier = notifier
         self._clock = clock
 
     def set_status(self, user: Identity, message_id: str, status: Any) -> dict[str, Any]:
@@ -60,8 +60,8 @@ class ReceiptService:
             "timestamp": iso(now),
             "messageStatus": updated.status_for(recipients),
         }
-        self._notifier.notify("messageStatusChanged", event, rooms_of(conversation))
-        self._notifier.notify("message:status", event, [f"user_{message.sender_id}"])
+        self.notifier.notify("messageStatusChanged", event, rooms_of(conversation))
+        self.notifier.notify("message:status", event, [f"user_{message.sender_id}"])
         return event
 
     def mark_read(
@@ -84,7 +84,7 @@ class ReceiptService:
             "lastReadMessageId": fresh.last_read.get(user.user_id),
             "unreadCount": fresh.unread_for(user.user_id),
         }
-        self._notifier.notify(
+        self.notifier.notify(
             "conversation:read", {**result, "userId": user.user_id}, rooms_of(conversation)
         )
         return result
