@@ -206,3 +206,16 @@ def test_search_is_bounded_to_the_callers_conversations(chat: ChatServices) -> N
         chat.messages.search(who("alice"), "réunion", conversation_id=theirs)
     with pytest.raises(errors.InvalidQueryError):
         chat.messages.search(who("alice"), " ")
+
+
+def test_events_are_sent_only_after_the_write_is_stored(chat: ChatServices) -> None:
+    seen: list[bool] = []
+
+    class CheckingNotifier:
+        def notify(self, event: str, payload: dict, rooms: list[str]) -> None:
+            if event == "newMessage":
+                seen.append(chat.message_store.get(payload["id"]) is not None)
+
+    chat.attach_notifier(CheckingNotifier())
+    send(chat, "alice", private(chat)["id"])
+    assert seen == [True]

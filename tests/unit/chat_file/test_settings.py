@@ -1,0 +1,46 @@
+"""Settings.from_env: defaults, parsing and refusals."""
+
+from __future__ import annotations
+
+import pytest
+
+from libs.servicekit.settings import SettingsError
+from services.chat_file.settings import Settings
+
+
+def test_defaults_match_the_conventions() -> None:
+    settings = Settings.from_env({})
+    assert settings.mongodb_db == "chat_file_service"
+    assert settings.auth_user_service_url == "http://127.0.0.1:8001"
+    assert settings.auth_user_timeout == 5.0 and settings.max_message_length == 10_000
+    assert settings.user_cache_prefix == "user:profile:" and settings.user_cache_ttl == 604_800
+    assert settings.async_mode == "gevent" and settings.jwt_secret
+
+
+def test_values_are_read_and_the_secret_is_never_printed() -> None:
+    settings = Settings.from_env(
+        {
+            "APP_ENV": "production",
+            "JWT_SECRET": "p" * 40,
+            "AUTH_USER_SERVICE_URL": "http://auth:8001/",
+            "ALLOWED_ORIGINS": "https://a.example, https://b.example/",
+            "AUTH_USER_BREAKER_FAILURES": "3",
+        }
+    )
+    assert settings.auth_user_service_url == "http://auth:8001"
+    assert settings.allowed_origins == ("https://a.example", "https://b.example")
+    assert settings.breaker_failures == 3
+    assert "p" * 40 not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"APP_ENV": "production", "JWT_SECRET": "short"},
+        {"CHAT_ASYNC_MODE": "asyncio"},
+        {"AUTH_USER_TIMEOUT": "soon"},
+    ],
+)
+def test_bad_environments_are_refused(env: dict[str, str]) -> None:
+    with pytest.raises(SettingsError):
+        Settings.from_env(env)
