@@ -1,0 +1,287 @@
+"""chat_file requests: the Messages folder."""
+
+from __future__ import annotations
+
+from .dsl import chat, env
+
+MESSAGE_KEYS = (
+    "id",
+    "messageId",
+    "conversationId",
+    "senderId",
+    "senderName",
+    "senderAvatar",
+    "content",
+    "type",
+    "status",
+    "timestamp",
+    "temporaryId",
+    "reactions",
+    "edited",
+    "deleted",
+)
+
+
+MESSAGES_FOLDER = [
+    chat(
+        "POST /messages — send with a temporaryId",
+        "POST",
+        "/messages",
+        status=201,
+        prerequest=("pm.environment.set('temporaryId', 'pm-' + Date.now());",),
+        body={
+            "conversationId": "{{conversationId}}",
+            "content": "Bonjour depuis Postman",
+            "type": "TEXT",
+            "temporaryId": "{{temporaryId}}",
+        },
+        keys=MESSAGE_KEYS,
+        checks=(
+            ("sender is the token's user", f"pm.expect(data.senderId).to.equal({env('userId')});"),
+            ("temporaryId echoed", f"pm.expect(data.temporaryId).to.equal({env('temporaryId')});"),
+            (
+                "sender name resolved",
+                "pm.expect(data.senderName).to.be.a("
+                "'string').and.not.equal('Utilisateur inconnu');",
+            ),
+        ),
+        save=(("messageId", "data.id"),),
+    ),
+    chat(
+        "POST /messages — same temporaryId again is the same message (idempotent)",
+        "POST",
+        "/messages",
+        body={
+            "conversationId": "{{conversationId}}",
+            "content": "Bonjour depuis Postman",
+            "type": "TEXT",
+            "temporaryId": "{{temporaryId}}",
+        },
+        keys=MESSAGE_KEYS,
+        checks=(("same id", f"pm.expect(data.id).to.equal({env('messageId')});"),),
+    ),
+    chat(
+        "POST /messages — by receiverId reaches the private conversation",
+        "POST",
+        "/messages",
+        status=201,
+        body={"receiverId": "{{user2Id}}", "content": "Second message", "senderId": "{{user3Id}}"},
+        keys=MESSAGE_KEYS,
+        checks=(
+            (
+                "the pair's conversation",
+                f"pm.expect(data.conversationId).to.equal({env('conversationId')});",
+            ),
+            (
+                "senderId from the token, not the body",
+                f"pm.expect(data.senderId).to.equal({env('userId')});",
+            ),
+        ),
+        save=(("secondMessageId", "data.id"),),
+    ),
+    chat(
+        "POST /messages — empty content (400 EMPTY_CONTENT)",
+        "POST",
+        "/messages",
+        status=400,
+        body={"conversationId": "{{conversationId}}", "content": "   "},
+        error="EMPTY_CONTENT",
+    ),
+    chat(
+        "POST /messages — a recipient cannot post in a broadcast (403 BROADCAST_READ_ONLY)",
+        "POST",
+        "/messages",
+        token="user2Token",
+        status=403,
+        body={"conversationId": "{{broadcastId}}", "content": "Réponse"},
+        error="BROADCAST_READ_ONLY",
+    ),
+    chat(
+        "POST /messages — the broadcast admin posts",
+        "POST",
+        "/messages",
+        status=201,
+        body={"conversationId": "{{broadcastId}}", "content": "Annonce"},
+        keys=MESSAGE_KEYS,
+    ),
+    chat(
+        "GET /messages — history",
+        "GET",
+        "/messages",
+        token="user2Token",
+        query=(("conversationId", "{{conversationId}}"), ("limit", "10")),
+        keys=("messages", "nextCursor", "hasMore"),
+        checks=(
+            ("newest first", f"pm.expect(data.messages[0].id).to.equal({env('secondMessageId')});"),
+            (
+                "both messages",
+                f"pm.expect(data.messages.map(m => m.id)).to.include({env('messageId')});",
+            ),
+            (
+                "sender display data",
+                "data.messages.forEach(m => pm.expect("
+                "m).to.include.all.keys('senderName', 'senderAvatar'));",
+            ),
+        ),
+    ),
+    chat(
+        "GET /messages — not a participant (404)",
+        "GET",
+        "/messages",
+        token="user3Token",
+        query=(("conversationId", "{{conversationId}}"),),
+        status=404,
+        error="CONVERSATION_NOT_FOUND",
+    ),
+    chat(
+        "GET /messages/:id",
+        "GET",
+        "/messages/{{messageId}}",
+        token="user2Token",
+        keys=MESSAGE_KEYS,
+        checks=(("that one", f"pm.expect(data.id).to.equal({env('messageId')});"),),
+    ),
+    chat(
+        "GET /messages/:id — not a participant (404 MESSAGE_NOT_FOUND)",
+        "GET",
+        "/messages/{{messageId}}",
+        token="user3Token",
+        status=404,
+        error="MESSAGE_NOT_FOUND",
+    ),
+    chat(
+        "PUT /messages/:id — the author edits",
+        "PUT",
+        "/messages/{{messageId}}",
+        body={"content": "Bonjour (modifié)"},
+        keys=(*MESSAGE_KEYS, "editHistory", "editedAt"),
+        checks=(
+            (
+                "edited",
+                "pm.expect(data.edited).to.equal(true); "
+                "pm.expect(data.content).to.equal('Bonjour (modifié)');",
+            ),
+            (
+                "history kept",
+                "pm.expect(data.editHistory[0].content).to.equal('Bonjour depuis Postman');",
+            ),
+        ),
+    ),
+    chat(
+        "PUT /messages/:id — not the author (403 NOT_MESSAGE_AUTHOR)",
+        "PUT",
+        "/messages/{{messageId}}",
+        token="user2Token",
+        status=403,
+        body={"content": "Pas le mien"},
+        error="NOT_MESSAGE_AUTHOR",
+    ),
+    chat(
+        "PUT /messages/:id/status — READ by user 2",
+        "PUT",
+        "/messages/{{messageId}}/status",
+        token="user2Token",
+        body={"status": "READ"},
+        keys=("messageId", "conversationId", "status", "userId", "timestamp"),
+        checks=(
+            (
+                "read by user 2",
+                "pm.expect(data.status).to.equal('READ'); "
+                f"pm.expect(data.userId).to.equal({env('user2Id')});",
+            ),
+        ),
+    ),
+    chat(
+        "PUT /messages/:id/status — unknown status (400 INVALID_STATUS)",
+        "PUT",
+        "/messages/{{messageId}}/status",
+        token="user2Token",
+        status=400,
+        body={"status": "SEEN"},
+        error="INVALID_STATUS",
+    ),
+    chat(
+        "POST /messages/:id/reactions — add",
+        "POST",
+        "/messages/{{messageId}}/reactions",
+        token="user2Token",
+        body={"emoji": "👍"},
+        keys=MESSAGE_KEYS,
+        checks=(
+            (
+                "reaction added",
+                "pm.expect(data.reactions).to.deep.include("
+                f"{{emoji: '👍', userId: {env('user2Id')}}});",
+            ),
+        ),
+    ),
+    chat(
+        "DELETE /messages/:id/reactions — remove",
+        "DELETE",
+        "/messages/{{messageId}}/reactions",
+        token="user2Token",
+        query=(("emoji", "👍"),),
+        keys=MESSAGE_KEYS,
+        checks=(
+            (
+                "reaction removed",
+                "pm.expect(data.reactions.filter("
+                f"r => r.userId === {env('user2Id')})).to.be.empty;",
+            ),
+        ),
+    ),
+    chat(
+        "GET /messages/search",
+        "GET",
+        "/messages/search",
+        query=(("q", "modifié"), ("conversationId", "{{conversationId}}")),
+        keys=("messages", "count", "query"),
+        checks=(
+            (
+                "finds the edited message",
+                f"pm.expect(data.messages.map(m => m.id)).to.include({env('messageId')});",
+            ),
+        ),
+    ),
+    chat(
+        "GET /messages/search — only the caller's conversations",
+        "GET",
+        "/messages/search",
+        token="user3Token",
+        query=(("q", "modifié"),),
+        keys=("messages", "count"),
+        checks=(
+            (
+                "nothing from others' conversations",
+                f"pm.expect(data.messages.map(m => m.id)).to.not.include({env('messageId')});",
+            ),
+        ),
+    ),
+    chat(
+        "DELETE /messages/:id?scope=everyone",
+        "DELETE",
+        "/messages/{{secondMessageId}}",
+        query=(("scope", "everyone"),),
+        keys=("messageId", "deleted", "scope"),
+        checks=(
+            (
+                "deleted for everyone",
+                "pm.expect(data.deleted).to.equal(true); "
+                "pm.expect(data.scope).to.equal('everyone');",
+            ),
+        ),
+    ),
+    chat(
+        "GET /messages/:id — deleted for everyone",
+        "GET",
+        "/messages/{{secondMessageId}}",
+        token="user2Token",
+        keys=MESSAGE_KEYS,
+        checks=(
+            (
+                "marked deleted, content gone",
+                "pm.expect(data.deleted).to.equal(true); pm.expect(data.content).to.equal('');",
+            ),
+        ),
+    ),
+]

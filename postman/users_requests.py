@@ -1,0 +1,242 @@
+"""auth_user requests: the Users folder (reads, search, batch, admin writes)."""
+
+from __future__ import annotations
+
+from .auth_requests import NO_SECRETS, USER_KEYS
+from .dsl import auth
+
+USERS_FOLDER = [
+    auth(
+        "GET /:id — user 1",
+        "GET",
+        "/{{userId}}",
+        keys=USER_KEYS,
+        checks=(
+            NO_SECRETS,
+            (
+                "user 1",
+                "pm.expect(data.id).to.equal(env('userId')); "
+                "pm.expect(data._id).to.equal(data.id);",
+            ),
+        ),
+    ),
+    auth(
+        "GET /:id — by matricule",
+        "GET",
+        "/{{user2Matricule}}",
+        keys=USER_KEYS,
+        checks=(("user 2", "pm.expect(data.id).to.equal(env('user2Id'));"),),
+    ),
+    auth(
+        "GET /:id — unknown id (404 USER_NOT_FOUND)",
+        "GET",
+        "/{{unknownId}}",
+        status=404,
+        error="USER_NOT_FOUND",
+    ),
+    auth(
+        "GET /matricule/:matricule",
+        "GET",
+        "/matricule/{{user3Matricule}}",
+        keys=USER_KEYS,
+        checks=(
+            NO_SECRETS,
+            ("user 3", "pm.expect(data.id).to.equal(env('user3Id'));"),
+        ),
+    ),
+    auth(
+        "GET /matricule/:matricule — unknown (404 USER_NOT_FOUND)",
+        "GET",
+        "/matricule/{{unknownMatricule}}",
+        status=404,
+        error="USER_NOT_FOUND",
+    ),
+    auth(
+        "GET /all?q= — search by name",
+        "GET",
+        "/all",
+        token="accessToken",
+        query=(("q", "Ngono"), ("page", "1"), ("limit", "10")),
+        keys=("users", "pagination"),
+        checks=(
+            (
+                "finds user 2",
+                "pm.expect(data.users.map(u => u.matricule)).to.include(env('user2Matricule'));",
+            ),
+            (
+                "no secrets",
+                "data.users.forEach(u => pm.expect("
+                "u).to.not.have.any.keys('password', 'password_hash'));",
+            ),
+            (
+                "pagination shape",
+                "pm.expect(data.pagination).to.include.all.keys("
+                "'page', 'limit', 'total', 'pages');",
+            ),
+        ),
+    ),
+    auth(
+        "GET /all — page size",
+        "GET",
+        "/all",
+        token="accessToken",
+        query=(("page", "1"), ("limit", "2")),
+        keys=("users", "pagination"),
+        checks=(
+            (
+                "two per page",
+                "pm.expect(data.users.length).to.be.at.most(2); "
+                "pm.expect(data.pagination.limit).to.equal(2);",
+            ),
+            ("five demo users at least", "pm.expect(data.pagination.total).to.be.at.least(5);"),
+        ),
+    ),
+    auth(
+        "GET /all — limit over 100 (400 VALIDATION_ERROR)",
+        "GET",
+        "/all",
+        token="accessToken",
+        status=400,
+        query=(("limit", "1000"),),
+        error="VALIDATION_ERROR",
+    ),
+    auth(
+        "GET /all — no token (401 MISSING_TOKEN)",
+        "GET",
+        "/all",
+        status=401,
+        error="MISSING_TOKEN",
+        no_cookies=True,
+    ),
+    auth(
+        "GET /batch?ids=",
+        "GET",
+        "/batch",
+        query=(("ids", "{{userId}},{{user2Id}},{{unknownId}}"),),
+        keys=("users", "count", "missing"),
+        checks=(
+            (
+                "two found",
+                "pm.expect(data.count).to.equal(2); pm.expect(data.users.map("
+                "u => u.id)).to.have.members([env('userId'), env('user2Id')]);",
+            ),
+            (
+                "the unknown id is missing",
+                "pm.expect(data.missing).to.eql([env('unknownId')]);",
+            ),
+        ),
+    ),
+    auth(
+        "POST /batch",
+        "POST",
+        "/batch",
+        body={"ids": ["{{userId}}", "{{user3Id}}"]},
+        keys=("users", "count", "missing"),
+        checks=(
+            (
+                "both found",
+                "pm.expect(data.count).to.equal(2); pm.expect(data.missing).to.eql([]);",
+            ),
+        ),
+    ),
+    auth(
+        "POST /batch — ids not a list (400 VALIDATION_ERROR)",
+        "POST",
+        "/batch",
+        status=400,
+        body={"ids": "{{userId}}"},
+        error="VALIDATION_ERROR",
+    ),
+    auth(
+        "POST / — admin creates a throwaway user",
+        "POST",
+        "/",
+        status=201,
+        token="adminToken",
+        prerequest=("pm.environment.set('tempMatricule', 'PM' + Date.now());",),
+        body={
+            "matricule": "{{tempMatricule}}",
+            "password": "{{password}}",
+            "nom": "Postman",
+            "prenom": "Jetable",
+            "ministere": "MINFI",
+        },
+        keys=USER_KEYS,
+        checks=(
+            NO_SECRETS,
+            (
+                "the new user",
+                "pm.expect(data.matricule).to.equal(env('tempMatricule')); "
+                "pm.expect(data.role).to.equal('user');",
+            ),
+        ),
+        save=(("tempUserId", "data.id"),),
+    ),
+    auth(
+        "POST / — same matricule again (409 MATRICULE_TAKEN)",
+        "POST",
+        "/",
+        status=409,
+        token="adminToken",
+        body={
+            "matricule": "{{tempMatricule}}",
+            "password": "{{password}}",
+            "nom": "Postman",
+            "prenom": "Bis",
+        },
+        error="MATRICULE_TAKEN",
+    ),
+    auth(
+        "POST / — not an admin (403 FORBIDDEN)",
+        "POST",
+        "/",
+        status=403,
+        token="accessToken",
+        body={
+            "matricule": "{{tempMatricule}}X",
+            "password": "{{password}}",
+            "nom": "Postman",
+            "prenom": "Non",
+        },
+        error="FORBIDDEN",
+    ),
+    auth(
+        "PUT /:id — admin updates the throwaway user",
+        "PUT",
+        "/{{tempUserId}}",
+        token="adminToken",
+        body={"prenom": "Modifié", "ministere": "MINSANTE"},
+        keys=USER_KEYS,
+        checks=(
+            (
+                "updated",
+                "pm.expect(data.prenom).to.equal('Modifié'); "
+                "pm.expect(data.ministere).to.equal('MINSANTE');",
+            ),
+        ),
+    ),
+    auth(
+        "PUT /:id — another user's profile (403 FORBIDDEN)",
+        "PUT",
+        "/{{tempUserId}}",
+        status=403,
+        token="accessToken",
+        body={"prenom": "Pirate"},
+        error="FORBIDDEN",
+    ),
+    auth(
+        "DELETE /:id — admin deletes the throwaway user",
+        "DELETE",
+        "/{{tempUserId}}",
+        token="adminToken",
+        keys=("message", "id"),
+        checks=(("that user", "pm.expect(data.id).to.equal(env('tempUserId'));"),),
+    ),
+    auth(
+        "GET /:id — the deleted user (404 USER_NOT_FOUND)",
+        "GET",
+        "/{{tempUserId}}",
+        status=404,
+        error="USER_NOT_FOUND",
+    ),
+]
