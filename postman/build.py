@@ -18,6 +18,7 @@ from .auth_requests import AUTH_FOLDER, DEFAULT_MATRICULES, LOGOUT_FOLDER
 from .conversations_requests import CONVERSATIONS_FOLDER
 from .dsl import folder
 from .files_requests import FILES_FOLDER
+from .message_actions_requests import MESSAGE_ACTIONS
 from .messages_requests import MESSAGES_FOLDER
 from .ops_requests import OPS_FOLDER
 from .users_requests import USERS_FOLDER
@@ -87,7 +88,9 @@ def collection() -> dict[str, Any]:
             "Conversations", "Private, group and broadcast conversations.", CONVERSATIONS_FOLDER
         ),
         folder(
-            "Messages", "Send, history, edit, receipts, reactions, search, delete.", MESSAGES_FOLDER
+            "Messages",
+            "Send, history, edit, receipts, reactions, search, delete.",
+            [*MESSAGES_FOLDER, *MESSAGE_ACTIONS],
         ),
         folder("Files", "Upload, metadata, download, thumbnail, list, delete.", FILES_FOLDER),
         folder("Ops", "Health, readiness, metrics and API docs of both services.", OPS_FOLDER),
