@@ -6,13 +6,20 @@ responses are built by the application's presenters.
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import INCLUDE, Schema, fields
 
 AUTH_ERRORS = ("MISSING_TOKEN", "INVALID_TOKEN", "TOKEN_EXPIRED")
 WRITE_ERRORS = (*AUTH_ERRORS, "CSRF_FAILED", "INVALID_JSON", "VALIDATION_ERROR")
 
 
-class ParticipantDoc(Schema):
+class _Doc(Schema):
+    """Responses may carry more fields than listed (additionalProperties allowed)."""
+
+    class Meta:
+        unknown = INCLUDE
+
+
+class ParticipantDoc(_Doc):
     userId = fields.String()
     name = fields.String(metadata={"description": '"Utilisateur inconnu" when unresolvable'})
     avatar = fields.String(allow_none=True)
@@ -20,7 +27,7 @@ class ParticipantDoc(Schema):
     isAdmin = fields.Boolean()
 
 
-class MessageDoc(Schema):
+class MessageDoc(_Doc):
     id = fields.String()
     conversationId = fields.String()
     senderId = fields.String()
@@ -42,14 +49,20 @@ class MessageDoc(Schema):
     editHistory = fields.List(fields.Dict(), metadata={"description": "GET /messages/{id} only"})
 
 
-class HistoryDoc(Schema):
+class HistoryDoc(_Doc):
     conversationId = fields.String()
     messages = fields.List(fields.Nested(MessageDoc), metadata={"description": "newest first"})
     nextCursor = fields.String(allow_none=True)
     hasMore = fields.Boolean()
 
 
-class ConversationDoc(Schema):
+class SearchDoc(_Doc):
+    query = fields.String()
+    messages = fields.List(fields.Nested(MessageDoc), metadata={"description": "newest first"})
+    count = fields.Integer()
+
+
+class ConversationDoc(_Doc):
     id = fields.String()
     type = fields.String(metadata={"enum": ["PRIVATE", "GROUP", "BROADCAST"]})
     name = fields.String(allow_none=True)
@@ -62,14 +75,14 @@ class ConversationDoc(Schema):
     lastReadMessageId = fields.String(allow_none=True)
 
 
-class ConversationListDoc(Schema):
+class ConversationListDoc(_Doc):
     conversations = fields.List(fields.Nested(ConversationDoc))
     totalUnreadMessages = fields.Integer()
     unreadConversations = fields.Integer()
     pagination = fields.Dict()
 
 
-class ReadDoc(Schema):
+class ReadDoc(_Doc):
     conversationId = fields.String()
     lastReadMessageId = fields.String(allow_none=True)
     unreadCount = fields.Integer()

@@ -17,6 +17,7 @@ from .api_docs import (
     HistoryDoc,
     HistoryQuery,
     MessageDoc,
+    SearchDoc,
     SearchQuery,
 )
 from .auth import authenticate, current_user
@@ -102,7 +103,7 @@ def send() -> Reply:
 @documented(
     "Search message text in the caller's conversations",
     query=SearchQuery,
-    response=MessageDoc(many=True),
+    response=SearchDoc,
     errors=(*AUTH_ERRORS, "INVALID_QUERY", "INVALID_PAGINATION", "CONVERSATION_NOT_FOUND"),
     tags=["messages"],
 )
