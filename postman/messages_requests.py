@@ -125,6 +125,41 @@ MESSAGES_FOLDER = [
         ),
     ),
     chat(
+        "GET /conversations — user 2 has the new messages unread",
+        "GET",
+        "/conversations",
+        token="user2Token",
+        keys=("conversations", "totalUnreadMessages", "unreadConversations"),
+        checks=(
+            (
+                "unread counts",
+                f"const c = data.conversations.find(c => c.id === {env('conversationId')}); "
+                "pm.expect(c.unreadCount).to.be.at.least(2); "
+                "pm.expect(data.totalUnreadMessages).to.be.at.least(c.unreadCount); "
+                "pm.expect(data.unreadConversations).to.be.at.least(1);",
+            ),
+            (
+                "last message shown",
+                f"const c = data.conversations.find(c => c.id === {env('conversationId')}); "
+                "pm.expect(c.lastMessage).to.be.an('object');",
+            ),
+        ),
+    ),
+    chat(
+        "PUT /conversations/:id/read — user 2 reads up to the newest message",
+        "PUT",
+        "/conversations/{{conversationId}}/read",
+        token="user2Token",
+        keys=("conversationId", "unreadCount", "lastReadMessageId"),
+        checks=(
+            (
+                "nothing unread",
+                "pm.expect(data.unreadCount).to.equal(0); "
+                f"pm.expect(data.lastReadMessageId).to.equal({env('secondMessageId')});",
+            ),
+        ),
+    ),
+    chat(
         "GET /messages — not a participant (404)",
         "GET",
         "/messages",
