@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from typing import Any
 
 import jwt
+import redis
+import requests
 import socketio
 
 from tests.support.servers import ServiceProcess
@@ -45,6 +47,26 @@ def chat_process(env: Mapping[str, str]) -> ServiceProcess:
     return ServiceProcess("chat_file", env)
 
 
+@contextmanager
+def chat_servers(
+    redis_url: str, mode: str, count: int = 1, **extra: str
+) -> Iterator[list[ServiceProcess]]:
+    """`count` chat_file processes sharing one Redis key prefix (deleted afterwards)."""
+    prefix = f"test:{uuid.uuid4().hex[:10]}:"
+    started: list[ServiceProcess] = []
+    try:
+        for _ in range(count):
+            started.append(chat_process(chat_env(prefix, redis_url, mode, **extra)).start())
+        yield started
+    finally:
+        for process in started:
+            process.stop()
+        client = redis.Redis.from_url(redis_url)
+        keys = list(client.scan_iter(match=f"{prefix}*", count=500))
+        if keys:
+            client.delete(*keys)
+
+
 def new_user() -> str:
     return uuid.uuid4().hex[:24]
 
@@ -62,6 +84,18 @@ def token_for(user_id: str, *, kind: str = "access", ttl: int = 900, **claims: A
         **claims,
     }
     return jwt.encode(payload, JWT_SECRET, algorithm="HS256")
+
+
+def post_message(server: ServiceProcess, sender: str, receiver: str, content: str) -> dict:
+    """`POST /messages` to a private conversation (created on first use)."""
+    response = requests.post(
+        f"{server.url}/messages",
+        json={"receiverId": receiver, "content": content, "type": "TEXT"},
+        headers={"Authorization": f"Bearer {token_for(sender)}"},
+        timeout=5,
+    )
+    assert response.status_code == 201, response.text
+    return dict(response.json()["data"])
 
 
 class Probe:

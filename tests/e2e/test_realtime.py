@@ -12,8 +12,6 @@ import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
-import redis
-import requests
 import socketio
 
 from tests.support.servers import ServiceProcess
@@ -21,9 +19,9 @@ from tests.support.servers import ServiceProcess
 from .realtime_support import (
     ASYNC_MODES,
     Probe,
-    chat_env,
-    chat_process,
+    chat_servers,
     new_user,
+    post_message,
     probes,
     token_for,
 )
@@ -35,14 +33,8 @@ Connect = Callable[..., Probe]
 
 @pytest.fixture(scope="module", params=ASYNC_MODES)
 def server(request: pytest.FixtureRequest, redis_url: str) -> Iterator[ServiceProcess]:
-    prefix = f"test:{uuid.uuid4().hex[:10]}:"
-    process = chat_process(chat_env(prefix, redis_url, request.param)).start()
-    yield process
-    process.stop()
-    client = redis.Redis.from_url(redis_url)
-    keys = list(client.scan_iter(match=f"{prefix}*", count=500))
-    if keys:
-        client.delete(*keys)
+    with chat_servers(redis_url, request.param) as (process,):
+        yield process
 
 
 @pytest.fixture
@@ -217,13 +209,7 @@ def test_http_send_emits_the_same_new_message_event(
 ) -> None:
     alice, bob = new_user(), new_user()
     b = connect(token_for(bob))
-    response = requests.post(
-        f"{server.url}/messages",
-        json={"receiverId": bob, "content": "par HTTP", "type": "TEXT"},
-        headers={"Authorization": f"Bearer {token_for(alice)}"},
-        timeout=5,
-    )
-    assert response.status_code == 201, response.text
+    post_message(server, alice, bob, "par HTTP")
     event = b.wait("newMessage", lambda m: m["content"] == "par HTTP")
     assert event["senderId"] == alice
 
@@ -344,11 +330,11 @@ def test_broadcast_creation_and_read_only_recipients(connect: Connect) -> None:
 # --- presence -------------------------------------------------------------------------------
 
 
-def test_presence_follows_the_first_and_last_device(connect: Connect) -> None:
+def test_presence_follows_the_first_and_last_device(
+    server: ServiceProcess, connect: Connect
+) -> None:
     alice, bob = new_user(), new_user()
-    setup = connect(token_for(alice))
-    send(setup, receiverId=bob)
-    setup.close()
+    post_message(server, alice, bob, "bonjour")  # they share a conversation; no socket yet
     watcher = connect(token_for(bob))
     phone = connect(token_for(alice))
     online = watcher.wait("user_online", lambda e: e["userId"] == alice)

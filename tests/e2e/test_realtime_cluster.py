@@ -9,37 +9,28 @@ sockets. Conversation state is only created where a test needs it (each process'
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
-import redis
-import requests
 
 from tests.support.servers import ServiceProcess
 
-from .realtime_support import Probe, chat_env, chat_process, new_user, probes, token_for
+from .realtime_support import (
+    Probe,
+    chat_servers,
+    new_user,
+    post_message,
+    probes,
+    token_for,
+)
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
 def cluster(redis_url: str) -> Iterator[tuple[ServiceProcess, ServiceProcess]]:
-    prefix = f"test:{uuid.uuid4().hex[:10]}:"
-    env = chat_env(prefix, redis_url, "gevent", SOCKETIO_MESSAGE_QUEUE=redis_url)
-    first = chat_process(env).start()
-    try:
-        second = chat_process(env).start()
-    except Exception:
-        first.stop()
-        raise
-    yield first, second
-    first.stop()
-    second.stop()
-    client = redis.Redis.from_url(redis_url)
-    keys = list(client.scan_iter(match=f"{prefix}*", count=500))
-    if keys:
-        client.delete(*keys)
+    with chat_servers(redis_url, "gevent", 2, SOCKETIO_MESSAGE_QUEUE=redis_url) as (a, b):
+        yield a, b
 
 
 @pytest.fixture
@@ -52,17 +43,6 @@ def on_a(cluster: tuple[ServiceProcess, ServiceProcess]) -> Iterator[Callable[..
 def on_b(cluster: tuple[ServiceProcess, ServiceProcess]) -> Iterator[Callable[..., Probe]]:
     with probes(cluster[1].url) as connect:
         yield connect
-
-
-def post_message(server: ServiceProcess, sender: str, receiver: str, content: str) -> dict:
-    response = requests.post(
-        f"{server.url}/messages",
-        json={"receiverId": receiver, "content": content, "type": "TEXT"},
-        headers={"Authorization": f"Bearer {token_for(sender)}"},
-        timeout=5,
-    )
-    assert response.status_code == 201, response.text
-    return dict(response.json()["data"])
 
 
 def test_message_sent_through_a_reaches_devices_on_b(

@@ -6,16 +6,14 @@ import json
 import os
 import shutil
 import subprocess
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import redis
 
 from tests.support.servers import ServiceProcess
 
-from .realtime_support import chat_env, chat_process, new_user, token_for
+from .realtime_support import chat_servers, new_user, token_for
 
 pytestmark = pytest.mark.e2e
 
@@ -44,14 +42,8 @@ def node() -> str:
 
 @pytest.fixture(scope="module")
 def server(redis_url: str) -> Iterator[ServiceProcess]:
-    prefix = f"test:{uuid.uuid4().hex[:10]}:"
-    process = chat_process(chat_env(prefix, redis_url, "gevent")).start()
-    yield process
-    process.stop()
-    client = redis.Redis.from_url(redis_url)
-    keys = list(client.scan_iter(match=f"{prefix}*", count=500))
-    if keys:
-        client.delete(*keys)
+    with chat_servers(redis_url, "gevent") as (process,):
+        yield process
 
 
 def test_official_js_client_happy_path(node: str, server: ServiceProcess) -> None:
