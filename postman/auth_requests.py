@@ -43,6 +43,13 @@ DEFAULT_MATRICULES = {
 }
 
 
+# The readable double-submit cookie set by /login, read from its Set-Cookie header.
+CSRF_REFRESH_COOKIE = (
+    "pm.response.headers.all().filter(h => h.key.toLowerCase() === 'set-cookie')"
+    ".map(h => /^csrf_refresh_token=([^;]+)/.exec(h.value)).filter(m => m)[0][1]"
+)
+
+
 def login(user: str, token_var: str, id_var: str, refresh_var: str) -> Call:
     role = "admin" if user == "admin" else "user"
     return auth(
@@ -68,6 +75,7 @@ def login(user: str, token_var: str, id_var: str, refresh_var: str) -> Call:
             (token_var, "data.accessToken"),
             (id_var, "data.user.id"),
             (refresh_var, "data.refreshToken"),
+            ("csrfRefreshToken", CSRF_REFRESH_COOKIE),
         ),
     )
 
@@ -97,6 +105,32 @@ AUTH_FOLDER = [
     login("user2", "user2Token", "user2Id", "user2RefreshToken"),
     login("user3", "user3Token", "user3Id", "user3RefreshToken"),
     login("admin", "adminToken", "adminId", "adminRefreshToken"),
+    auth(
+        "Refresh — browser flow: refresh cookie + X-CSRF-TOKEN (admin's session)",
+        "POST",
+        "/refresh",
+        headers=(("X-CSRF-TOKEN", "{{csrfRefreshToken}}"),),
+        keys=("accessToken", "refreshToken"),
+        checks=(
+            (
+                "rotated",
+                "pm.expect(data.refreshToken).to.not.equal(env('adminRefreshToken'));",
+            ),
+            (
+                "new session cookies",
+                "pm.expect(pm.response.headers.toString()).to.include('refreshToken=');",
+            ),
+        ),
+        save=(("adminToken", "data.accessToken"), ("adminRefreshToken", "data.refreshToken")),
+        description="No body: the jar sends the refreshToken cookie set by the admin login.",
+    ),
+    auth(
+        "Refresh — cookie without X-CSRF-TOKEN (401 CSRF_FAILED)",
+        "POST",
+        "/refresh",
+        status=401,
+        error="CSRF_FAILED",
+    ),
     auth(
         "Validate — access token as Bearer",
         "POST",
@@ -207,7 +241,13 @@ LOGOUT_FOLDER = [
         "/logout",
         body={"refreshToken": "{{refreshToken}}"},
         keys=("message", "revoked"),
-        checks=(("revoked", "pm.expect(data.revoked).to.equal(true);"),),
+        checks=(
+            ("revoked", "pm.expect(data.revoked).to.equal(true);"),
+            (
+                "session cookies cleared",
+                "pm.expect(pm.response.headers.toString()).to.include('accessToken=; Expires');",
+            ),
+        ),
     ),
     auth(
         "Refresh — after logout (401 REFRESH_TOKEN_REVOKED)",

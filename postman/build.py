@@ -61,6 +61,7 @@ RUNTIME = [
     ("adminToken", True),
     ("adminRefreshToken", True),
     ("adminId", False),
+    ("csrfRefreshToken", True),
     ("tempMatricule", False),
     ("tempUserId", False),
     ("conversationId", False),

@@ -96,6 +96,17 @@ CONVERSATIONS_FOLDER = [
         no_cookies=True,
     ),
     chat(
+        "POST /conversations — session cookie without CSRF proof (403 CSRF_FAILED)",
+        "POST",
+        "/conversations",
+        token=None,
+        status=403,
+        body={"type": "PRIVATE", "participantId": "{{user2Id}}"},
+        error="CSRF_FAILED",
+        description="No Authorization header: the jar's accessToken cookie (set by auth_user) "
+        "authenticates, and a cookie-authenticated write needs X-CSRF-TOKEN or an Origin.",
+    ),
+    chat(
         "GET /conversations/:id",
         "GET",
         "/conversations/{{conversationId}}",

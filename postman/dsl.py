@@ -122,9 +122,13 @@ class Call:
                 )
             )
         lines += [_test(title, code) for title, code in self.checks]
-        for variable, expression in self.save:
-            setter = f"pm.environment.set({json.dumps(variable)}, {expression});"
-            lines.append(f"try {{ {setter} }} catch (e) {{}}")
+        if self.save:  # only from the expected answer: a failure must not clobber variables
+            codes = self.status if isinstance(self.status, tuple) else (self.status,)
+            lines.append(f"if ([{', '.join(map(str, codes))}].includes(pm.response.code)) {{")
+            for variable, expression in self.save:
+                setter = f"pm.environment.set({json.dumps(variable)}, {expression});"
+                lines.append(f"  try {{ {setter} }} catch (e) {{}}")
+            lines.append("}")
         # Newman runs every script of a run in one context: keep `body`/`data` local.
         return ["(function () {", *lines, "})();"]
 

@@ -40,7 +40,7 @@ def test_the_environment_declares_every_variable_the_collection_uses() -> None:
     declared = {v["key"] for v in json.loads(ENVIRONMENT_PATH.read_text())["values"]}
     text = COLLECTION_PATH.read_text()
     used = set(re.findall(r"\{\{(\w+)\}\}", text))
-    used |= set(re.findall(r"pm\.environment\.(?:get|set)\('(\w+)'", text))
+    used |= set(re.findall(r"(?:\benv|pm\.environment\.(?:get|set))\('(\w+)'", text))
     used |= set(re.findall(r'pm\.environment\.set\(\\"(\w+)\\"', text))
     assert used <= declared, sorted(used - declared)
 
