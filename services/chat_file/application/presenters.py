@@ -16,12 +16,15 @@ def iso(moment: datetime | None) -> str | None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    elif moment.utcoffset():
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def message_view(
     message: Message, sender: dict[str, Any], recipients: list[str], *, detail: bool = False
 ) -> dict[str, Any]:
+    stamp = iso(message.created_at)
     view: dict[str, Any] = {
         "id": message.id,
         "messageId": message.id,
@@ -36,8 +39,8 @@ def message_view(
         "file": None if message.deleted else message.file,
         "replyTo": message.reply_to,
         "temporaryId": message.temporary_id,
-        "timestamp": iso(message.created_at),
-        "createdAt": iso(message.created_at),
+        "timestamp": stamp,
+        "createdAt": stamp,
         "edited": message.edited,
         "editedAt": iso(message.edited_at),
         "deleted": message.deleted,

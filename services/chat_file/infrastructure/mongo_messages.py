@@ -129,6 +129,7 @@ class MongoMessageStore:
 
 
 def _to_doc(m: Message) -> dict[str, Any]:
+    """Optional fields are stored only when set (smaller documents, cheaper pages)."""
     doc: dict[str, Any] = {
         "_id": ObjectId(m.id),
         "conversationId": m.conversation_id,
@@ -137,14 +138,11 @@ def _to_doc(m: Message) -> dict[str, Any]:
         "type": m.type.value,
         "createdAt": m.created_at,
         "seq": m.seq,
-        "fileId": m.file_id,
-        "file": m.file,
-        "replyTo": m.reply_to,
-        "temporaryId": m.temporary_id,
-        "deletedFor": [],
-        "reactions": [],
     }
+    optional = {"fileId": m.file_id, "file": m.file, "replyTo": m.reply_to}
+    doc.update({k: v for k, v in optional.items() if v})
     if m.temporary_id:
+        doc["temporaryId"] = m.temporary_id
         doc["clientKey"] = f"{m.sender_id}:{m.temporary_id}"
     return doc
 
