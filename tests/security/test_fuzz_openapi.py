@@ -25,7 +25,7 @@ from tests.support.figures import record_figures
 from .conftest import Stack, bearer
 from .fuzzing import UNDOCUMENTED, Tally, fuzz_operations
 
-MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "25"))
+MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "20"))
 # First path segments of auth_user's fixed routes: GET /{ident} with these is another route.
 AUTH_RESERVED = {"all", "batch", "health", "ready", "metrics", "openapi.json", "docs", "login"}
 AUTH_RESERVED |= {"refresh", "logout", "validate", "matricule", ""}
