@@ -66,6 +66,7 @@ RUNTIME = [
     ("tempUserId", False),
     ("conversationId", False),
     ("groupId", False),
+    ("group2Id", False),
     ("broadcastId", False),
     ("temporaryId", False),
     ("messageId", False),

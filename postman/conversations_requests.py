@@ -160,6 +160,7 @@ CONVERSATIONS_FOLDER = [
         },
         keys=CONVERSATION_KEYS,
         checks=(("three members", "pm.expect(data.participantIds).to.have.lengthOf(3);"),),
+        save=(("group2Id", "data.id"),),
     ),
     chat(
         "POST /conversations/:id/participants — admin adds user 3",
@@ -189,6 +190,21 @@ CONVERSATIONS_FOLDER = [
         checks=(
             ("user 3 removed", f"pm.expect(data.participantIds).to.not.include({env('user3Id')});"),
         ),
+    ),
+    chat(
+        "POST /conversations/:id/participants — on a private conversation (400 NOT_A_GROUP)",
+        "POST",
+        "/conversations/{{conversationId}}/participants",
+        status=400,
+        body={"userIds": ["{{user3Id}}"]},
+        error="NOT_A_GROUP",
+    ),
+    chat(
+        "POST /conversations/:id/leave — the last admin cannot leave (409 LAST_ADMIN)",
+        "POST",
+        "/conversations/{{group2Id}}/leave",
+        status=409,
+        error="LAST_ADMIN",
     ),
     chat(
         "POST /conversations/:id/leave — user 2 leaves the group",

@@ -74,6 +74,13 @@ MESSAGE_ACTIONS = [
         ),
     ),
     chat(
+        "GET /messages/search — no query (400 INVALID_QUERY)",
+        "GET",
+        "/messages/search",
+        status=400,
+        error="INVALID_QUERY",
+    ),
+    chat(
         "GET /messages/search — only the caller's conversations",
         "GET",
         "/messages/search",

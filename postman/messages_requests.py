@@ -160,6 +160,14 @@ MESSAGES_FOLDER = [
         ),
     ),
     chat(
+        "GET /messages — limit over 100 (400 INVALID_PAGINATION)",
+        "GET",
+        "/messages",
+        query=(("conversationId", "{{conversationId}}"), ("limit", "500")),
+        status=400,
+        error="INVALID_PAGINATION",
+    ),
+    chat(
         "GET /messages — not a participant (404)",
         "GET",
         "/messages",
