@@ -93,7 +93,7 @@ def test_without_token_only_authenticate_works_then_everything_does(connect: Con
     refused = probe.call("getConversations", {})
     assert refused == {
         "success": False,
-        "code": "UNAUTHENTICATED",
+        "code": "MISSING_TOKEN",
         "message": refused["message"],
     }
     answer = probe.call("authenticate", {"token": token_for(user)})
@@ -110,7 +110,7 @@ def test_authenticate_without_a_valid_token_gets_auth_error(connect: Connect) ->
     assert probe.wait("auth_error")["code"] == "MISSING_TOKEN"
     bad = probe.call("authenticate", {"token": token_for(new_user(), kind="refresh")})
     assert bad["code"] == "INVALID_TOKEN"
-    assert probe.call("getMessages", {"conversationId": "0" * 24})["code"] == "UNAUTHENTICATED"
+    assert probe.call("getMessages", {"conversationId": "0" * 24})["code"] == "MISSING_TOKEN"
 
 
 def test_access_token_cookie_authenticates_the_socket(server: ServiceProcess) -> None:

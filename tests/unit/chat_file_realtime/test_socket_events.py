@@ -120,7 +120,7 @@ def test_without_token_only_public_events_work_until_authenticate(
 ) -> None:
     client = connect(None)
     assert call(client, "ping")["success"]
-    assert call(client, "typing", {"conversationId": "0" * 24})["code"] == "UNAUTHENTICATED"
+    assert call(client, "typing", {"conversationId": "0" * 24})["code"] == "MISSING_TOKEN"
     assert call(client, "authenticate", {"userId": "alice"})["code"] == "MISSING_TOKEN"
     answer = call(client, "authenticate", {"token": token("alice")})
     assert answer["success"] and answer["userId"] == "alice"
@@ -146,12 +146,12 @@ def test_send_acks_replies_and_reaches_all_devices(connect: Callable[..., Client
 
 def test_invalid_payloads_get_codes_not_crashes(connect: Callable[..., Client]) -> None:
     client = connect("alice")
-    assert call(client, "sendMessage", "not an object")["code"] == "VALIDATION_ERROR"
+    assert call(client, "sendMessage", "not an object")["code"] == "INVALID_JSON"
     assert call(client, "sendMessage", {"content": "x"})["code"] == "INVALID_ID"
     assert call(client, "typing", {})["code"] == "VALIDATION_ERROR"
     assert call(client, "getMessages", {"conversationId": "nope"})["code"] == "INVALID_ID"
     error_events = events(client, "message_error")
-    assert [e["code"] for e in error_events] == ["VALIDATION_ERROR", "INVALID_ID"]
+    assert [e["code"] for e in error_events] == ["INVALID_JSON", "INVALID_ID"]
 
 
 def test_non_participants_get_not_found_everywhere(connect: Callable[..., Client]) -> None:
@@ -287,3 +287,13 @@ def test_the_sender_is_the_socket_user_never_the_payload(connect: Callable[..., 
     ack = send(alice, receiverId="bob", senderId="mallory", userId="mallory")
     assert ack["result"]["senderId"] == "alice"
     assert events(bob, "newMessage")[0]["senderId"] == "alice"
+
+
+def test_a_store_failure_at_connect_refuses_the_socket_cleanly(app: Flask) -> None:
+    def broken(_user_id: str) -> list[str]:
+        raise RuntimeError("mongo is down")
+
+    app.extensions["chat"].conversation_store.ids_for = broken
+    client = app.extensions["socketio"].test_client(app, auth={"token": token("alice")})
+    assert not client.is_connected()
+    assert len(app.extensions["realtime"].sessions) == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -13,6 +14,8 @@ from services.chat_file.domain.identity import Identity
 from .auth import event_token, handshake_token, refusal
 from .events import register
 from .hub import RealtimeHub
+
+logger = logging.getLogger(__name__)
 
 AUTH_GRACE_SECONDS = 30.0  # an anonymous socket must `authenticate` within this delay
 
@@ -32,10 +35,12 @@ def register_connection_events(hub: RealtimeHub) -> None:
             hub.expect_authentication(request.sid, AUTH_GRACE_SECONDS)  # type: ignore[attr-defined]
             return
         try:
-            user = verify(token)
+            hub.admit(request.sid, verify(token))  # type: ignore[attr-defined]
         except CodedError as exc:
             raise refusal(exc) from None
-        hub.admit(request.sid, user)  # type: ignore[attr-defined]
+        except Exception:
+            logger.exception("socket connect failed")
+            raise refusal(CodedError("Erreur interne du serveur", code="INTERNAL_ERROR")) from None
 
     @socketio.on("disconnect")
     def disconnect(*_reason: Any) -> None:

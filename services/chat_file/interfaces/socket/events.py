@@ -10,22 +10,15 @@ from flask import request
 from flask_socketio import emit
 
 from libs.servicekit.errors import CodedError
+from libs.servicekit.http import InvalidJsonError
+from services.chat_file.domain.errors import MissingTokenError
 
 from .session import SocketSessions
 
 logger = logging.getLogger(__name__)
 
 
-class UnauthenticatedError(CodedError):
-    code = "UNAUTHENTICATED"
-    message = "Authentification requise: envoyez un token à la connexion ou via 'authenticate'"
-
-
-class InvalidPayloadError(CodedError):
-    code = "VALIDATION_ERROR"
-    message = "Les données de l'événement doivent être un objet JSON"
-
-
+NOT_AN_OBJECT = "Les données de l'événement doivent être un objet JSON"
 INTERNAL = {"success": False, "message": "Erreur interne du serveur", "code": "INTERNAL_ERROR"}
 
 
@@ -57,11 +50,11 @@ def register(
         try:
             user = sessions.get(request.sid)  # type: ignore[attr-defined]
             if user is None and not public:
-                raise UnauthenticatedError()
+                raise MissingTokenError()  # same code as HTTP without a token
             if data is None:
                 data = {}
             if not isinstance(data, dict):
-                raise InvalidPayloadError()
+                raise InvalidJsonError(NOT_AN_OBJECT)
             body = fn(user, data)
         except CodedError as exc:
             answer = failure(exc)
