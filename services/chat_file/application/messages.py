@@ -18,7 +18,7 @@ from ..domain.errors import (
     MessageNotFoundError,
 )
 from ..domain.identity import Identity
-from ..domain.model import Message, check_content, check_object_id, parse_message_type
+from ..domain.model import Conversation, Message, check_content, check_object_id, parse_message_type
 from ..domain.paging import parse_cursor, parse_direction, parse_limit
 from .access import conversation_for, message_for, rooms_of
 from .conversations import ConversationService, utc_now
@@ -72,17 +72,13 @@ class MessageService:
         """`(message, created)`; a retry with the same temporaryId returns the stored one."""
         sender = user.user_id
         kind = parse_message_type(type)
-        if conversation_id:
-            conversation = conversation_for(self._conversations, conversation_id, sender)
-        elif receiver_id:
-            conversation, _ = self._conversation_service.open_private(sender, receiver_id)
-        else:
-            raise InvalidIdError("conversationId ou receiverId requis")
+        conversation = self._target(sender, conversation_id, receiver_id)
         conversation.check_can_post(sender)
+        recipients = conversation.recipients_of(sender)
         if temporary_id:
             existing = self._messages.find_by_temporary_id(sender, temporary_id)
             if existing is not None:
-                return self._view(existing, conversation.recipients_of(sender)), False
+                return self._view(existing, recipients), False
         file = self._attachment(file_id, sender, conversation.id)
         text = check_content(content, kind, file is not None, self.max_length)
         if reply_to:
@@ -99,20 +95,33 @@ class MessageService:
             file=file,
             reply_to=reply_to,
         )
-        message.seq = self._conversations.next_seq(
-            conversation.id, summary_of(message), message.created_at
-        )
-        self._conversations.mark_read(conversation.id, sender, message.seq, message.id)
+        stored, created = self._persist(message)
+        view = self._view(stored, recipients)
+        if created:
+            self.notifier.notify("newMessage", view, rooms_of(conversation))
+        return view, created
+
+    def _target(
+        self, sender: str, conversation_id: str | None, receiver_id: str | None
+    ) -> Conversation:
+        if conversation_id:
+            return conversation_for(self._conversations, conversation_id, sender)
+        if receiver_id:
+            return self._conversation_service.open_private(sender, receiver_id)[0]
+        raise InvalidIdError("conversationId ou receiverId requis")
+
+    def _persist(self, message: Message) -> tuple[Message, bool]:
+        """Number the message in its conversation (the sender has read it), then store it."""
+        cid, sender = message.conversation_id, message.sender_id
+        message.seq = self._conversations.next_seq(cid, summary_of(message), message.created_at)
+        self._conversations.mark_read(cid, sender, message.seq, message.id)
         try:
-            self._messages.insert(message)
-        except DuplicateMessageError:  # a concurrent retry won the race
-            stored = self._messages.find_by_temporary_id(sender, temporary_id or "")
+            return self._messages.insert(message), True
+        except DuplicateMessageError:  # a concurrent retry with this temporaryId won the race
+            stored = self._messages.find_by_temporary_id(sender, message.temporary_id or "")
             if stored is None:
                 raise
-            return self._view(stored, conversation.recipients_of(sender)), False
-        view = self._view(message, conversation.recipients_of(sender))
-        self.notifier.notify("newMessage", view, rooms_of(conversation))
-        return view, True
+            return stored, False
 
     def history(
         self,
@@ -202,7 +211,7 @@ class MessageService:
         views = [message_view(m, senders[m.sender_id], []) for m in rows]
         return {"query": query, "messages": views, "count": len(views)}
 
-    def _access(self, message_id: str, user: Identity) -> tuple[Message, Any]:
+    def _access(self, message_id: str, user: Identity) -> tuple[Message, Conversation]:
         return message_for(self._messages, self._conversations, message_id, user.user_id)
 
     def _attachment(self, file_id: str | None, user_id: str, conversation_id: str) -> Any:
@@ -233,7 +242,7 @@ class MessageService:
         )
 
     def _announce(
-        self, event: str, message: Message, conversation: Any, detail: bool = False
+        self, event: str, message: Message, conversation: Conversation, detail: bool = False
     ) -> dict[str, Any]:
         view = self._view(message, conversation.recipients_of(message.sender_id), detail)
         self.notifier.notify(event, view, rooms_of(conversation))
