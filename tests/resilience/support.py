@@ -1,0 +1,201 @@
+"""Processes the resilience tier breaks on purpose: its own redis-server (never the shared one),
+and helpers to drive chat_file over HTTP while it happens."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import threading
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import jwt
+import pytest
+import redis
+import requests
+
+from tests.support.servers import ROOT, free_port
+
+JWT_SECRET = "resilience-secret-0123456789abcdef-0123456789"
+
+
+@dataclass
+class OwnRedis:
+    """A throwaway redis-server on a free port: no persistence, killed with SIGKILL at will."""
+
+    port: int = field(default_factory=free_port)
+    proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> OwnRedis:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.skip("redis-server is not installed")
+        log = ROOT / "var" / "test-logs" / f"redis-{self.port}.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        self.proc = subprocess.Popen(
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--logfile",
+                str(log),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                if client.ping():
+                    return self
+            except redis.RedisError:
+                time.sleep(0.05)
+        raise RuntimeError("own redis-server did not start")
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(timeout=5)
+
+    def client(self) -> redis.Redis:
+        return redis.Redis(port=self.port, socket_connect_timeout=1, socket_timeout=2)
+
+
+def token_for(user_id: str, ttl: int = 900) -> str:
+    now = int(time.time())
+    claims = {
+        "id": user_id,
+        "matricule": f"M-{user_id[:6]}",
+        "iat": now,
+        "nbf": now,
+        "exp": now + ttl,
+        "jti": uuid.uuid4().hex,
+        "type": "access",
+    }
+    return jwt.encode(claims, JWT_SECRET, algorithm="HS256")
+
+
+def new_user() -> str:
+    return uuid.uuid4().hex[:24]
+
+
+def chat_env(redis_url: str, prefix: str, **extra: str) -> dict[str, str]:
+    return {
+        "APP_ENV": "test",
+        "JWT_SECRET": JWT_SECRET,
+        "REDIS_URL": redis_url,
+        "REDIS_KEY_PREFIX": prefix,
+        "USER_CACHE_PREFIX": f"{prefix}user:profile:",
+        "AUTH_USER_SERVICE_URL": "http://127.0.0.1:9",
+        "AUTH_USER_TIMEOUT": "1",
+        "ACCESS_LOG": "/dev/null",
+        "LOG_LEVEL": "warning",
+        "SOCKET_SEND_RATE": "0",
+        **extra,
+    }
+
+
+@dataclass
+class Traffic:
+    """Background senders: each posts messages (with a temporaryId) and records the outcome."""
+
+    url: str
+    pairs: list[tuple[str, str]]
+    acked: dict[str, str] = field(default_factory=dict)  # messageId -> conversationId
+    conversations_by_sender: dict[str, set[str]] = field(default_factory=dict)
+    statuses: Counter[int] = field(default_factory=Counter)
+    failures: list[str] = field(default_factory=list)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _threads: list[threading.Thread] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def start(self) -> Traffic:
+        for sender, receiver in self.pairs:
+            thread = threading.Thread(target=self._run, args=(sender, receiver), daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=15)
+
+    def sent(self) -> int:
+        return sum(self.statuses.values())
+
+    def _run(self, sender: str, receiver: str) -> None:
+        session = requests.Session()
+        headers = {"Authorization": f"Bearer {token_for(sender)}"}
+        n = 0
+        while not self._stop.is_set():
+            n += 1
+            body = {
+                "receiverId": receiver,
+                "content": f"{sender[:6]}-{n}",
+                "type": "TEXT",
+                "temporaryId": f"{sender}-{n}",
+            }
+            try:
+                response = session.post(
+                    f"{self.url}/messages", json=body, headers=headers, timeout=10
+                )
+            except requests.RequestException as exc:
+                with self._lock:
+                    self.statuses[0] += 1
+                    self.failures.append(type(exc).__name__)
+                time.sleep(0.05)
+                continue
+            self._record(response)
+            time.sleep(0.01)
+
+    def _record(self, response: requests.Response) -> None:
+        with self._lock:
+            self.statuses[response.status_code] += 1
+            if response.status_code in (200, 201):
+                data = response.json()["data"]
+                self.acked[data["messageId"]] = data["conversationId"]
+                sender = data["senderId"]
+                self.conversations_by_sender.setdefault(sender, set()).add(data["conversationId"])
+            else:
+                self.failures.append(f"{response.status_code} {response.text[:120]}")
+
+
+def history_ids(url: str, user: str, conversation_id: str) -> list[str]:
+    """Every message id of a conversation, paging back to the start."""
+    headers = {"Authorization": f"Bearer {token_for(user)}"}
+    ids: list[str] = []
+    cursor: str | None = None
+    while True:
+        params: dict[str, Any] = {"conversationId": conversation_id, "limit": 100}
+        if cursor:
+            params["cursor"] = cursor
+        page = requests.get(f"{url}/messages", params=params, headers=headers, timeout=10)
+        assert page.status_code == 200, page.text
+        data = page.json()["data"]
+        ids += [m["messageId"] for m in data["messages"]]
+        if not data["hasMore"]:
+            return ids
+        cursor = data["nextCursor"]
+
+
+def kill_process_group(proc: subprocess.Popen[bytes] | None, sig: int = signal.SIGKILL) -> None:
+    if proc is not None and proc.poll() is None:
+        os.killpg(proc.pid, sig)
