@@ -121,11 +121,11 @@ class Probe:
         self.client.connect(self.url, auth=auth, transports=["websocket"], wait_timeout=5, **kwargs)
         return self
 
-    def call(self, event: str, data: Any = None, timeout: float = 5) -> Any:
+    def call(self, event: str, data: Any = None, timeout: float = 10) -> Any:
         return self.client.call(event, data, timeout=timeout)
 
     def wait(
-        self, event: str, match: Callable[[Any], bool] = lambda _: True, timeout: float = 5
+        self, event: str, match: Callable[[Any], bool] = lambda _: True, timeout: float = 10
     ) -> Any:
         for seen_event, data in self.seen:
             if seen_event == event and match(data):
