@@ -5,7 +5,7 @@
 const { io } = require("socket.io-client");
 
 const { CHAT_URL, ALICE_TOKEN, BOB_TOKEN, BOB_ID, BAD_TOKEN } = process.env;
-const TIMEOUT_MS = 5000;
+const TIMEOUT_MS = 10000;
 const seen = {};
 
 function connect(token) {

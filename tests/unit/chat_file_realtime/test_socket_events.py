@@ -6,7 +6,7 @@ The app is the real `create_app`; only the I/O edges are fakes passed to `build`
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import fakeredis
@@ -17,22 +17,13 @@ from flask import Flask
 from services.chat_file.app import create_app
 from services.chat_file.settings import Settings
 
+from ..chat_file.fakes import FakeProfileSource, RecordingNotifier, profile
 from .fakes import FakeScheduler
 
 SECRET = "unit-realtime-secret-0123456789abcdef-0123456789"
 
 
-class FakeAuthUser:
-    """auth_user knows every id it is asked about (a user named after the id)."""
-
-    def fetch_many(self, user_ids: list[str]) -> dict[str, Mapping[str, Any]]:
-        return {
-            u: {"id": u, "nom": u.upper(), "prenom": "Test", "matricule": f"M-{u}"}
-            for u in user_ids
-        }
-
-    def ping(self) -> bool:
-        return True
+USERS = {u: profile(u, u.capitalize(), "Test") for u in ("alice", "bob", "carol", "mallory")}
 
 
 def settings(**env: str) -> Settings:
@@ -61,7 +52,7 @@ def token(user_id: str, kind: str = "access", ttl: int = 900) -> str:
 
 @pytest.fixture
 def app() -> Flask:
-    return create_app(settings(), redis=fakeredis.FakeRedis(), auth_client=FakeAuthUser())
+    return create_app(settings(), redis=fakeredis.FakeRedis(), auth_client=FakeProfileSource(USERS))
 
 
 Client = Any
@@ -124,7 +115,7 @@ def test_without_token_only_public_events_work_until_authenticate(
     assert call(client, "authenticate", {"userId": "alice"})["code"] == "MISSING_TOKEN"
     answer = call(client, "authenticate", {"token": token("alice")})
     assert answer["success"] and answer["userId"] == "alice"
-    assert answer["nom"] == "ALICE" and answer["matricule"] == "M-alice"
+    assert answer["prenom"] == "Alice" and answer["matricule"] == "M-alice"
     assert call(client, "getConversations", {})["success"]
     names = events(client)
     assert "auth_error" in names and "authenticated" in names
@@ -141,7 +132,7 @@ def test_send_acks_replies_and_reaches_all_devices(connect: Callable[..., Client
     assert ack["temporaryId"] == "t-1" and ack["result"]["senderId"] == "alice"
     assert events(phone) == ["newMessage", "message_sent"]
     assert [m["messageId"] for m in events(laptop, "newMessage")] == [ack["messageId"]]
-    assert events(bob, "newMessage")[0]["senderName"] == "Test ALICE"
+    assert events(bob, "newMessage")[0]["senderName"] == "Alice Test"
 
 
 def test_invalid_payloads_get_codes_not_crashes(connect: Callable[..., Client]) -> None:
@@ -297,3 +288,17 @@ def test_a_store_failure_at_connect_refuses_the_socket_cleanly(app: Flask) -> No
     client = app.extensions["socketio"].test_client(app, auth={"token": token("alice")})
     assert not client.is_connected()
     assert len(app.extensions["realtime"].sessions) == 0
+
+
+def test_a_notifier_passed_to_build_is_kept_and_used_by_socket_writes() -> None:
+    recorder = RecordingNotifier()
+    app = create_app(
+        settings(),
+        redis=fakeredis.FakeRedis(),
+        auth_client=FakeProfileSource(USERS),
+        notifier=recorder,
+    )
+    client = app.extensions["socketio"].test_client(app, auth={"token": token("alice")})
+    send(client, receiverId="bob")
+    assert app.extensions["chat"].notifier is recorder
+    assert recorder.names() == ["newMessage"]

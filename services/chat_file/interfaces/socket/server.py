@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask
 from flask_socketio import SocketIO
 
+from services.chat_file.application.ports import NullNotifier
 from services.chat_file.application.realtime import (
     PresenceService,
     SendRateLimiter,
@@ -40,7 +41,8 @@ def install_socketio(app: Flask, chat: ChatServices) -> SocketIO:
         manage_session=False,
     )
     notifier = SocketIONotifier(socketio)
-    chat.attach_notifier(notifier)
+    if isinstance(chat.notifier, NullNotifier):  # a notifier passed to build() wins (tests)
+        chat.attach_notifier(notifier)
     store = RedisPresence(chat.redis, prefix=settings.redis_key_prefix, ttl=settings.presence_ttl)
     sessions = SocketSessions()
     rate = settings.socket_send_rate
