@@ -13,7 +13,7 @@ from libs.servicekit.openapi import install_openapi
 
 from .bootstrap import ChatServices, build
 from .interfaces.http import conversations, files, health, messages
-from .interfaces.http.errors import STATUS_BY_CODE
+from .interfaces.http.errors import STATUS_BY_CODE, install_store_errors
 from .interfaces.socket.server import install_socketio
 from .interfaces.web.console import console_blueprint
 from .settings import Settings
@@ -27,6 +27,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["chat"] = services
     install_json_errors(app, STATUS_BY_CODE)
+    install_store_errors(app)
     install_cors(app, settings.allowed_origins)
     _install_metrics(install_observability(app, "chat_file"), services)
     app.register_blueprint(health.bp)

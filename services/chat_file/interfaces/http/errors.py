@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
+import redis
+from flask import Flask, Response, jsonify, request
+from pymongo.errors import PyMongoError
+
+from libs.servicekit.http import error_body
+
+logger = logging.getLogger(__name__)
+
 STATUS_BY_CODE: dict[str, int] = {
     "MISSING_TOKEN": 401,
     "INVALID_TOKEN": 401,
@@ -46,4 +56,17 @@ STATUS_BY_CODE: dict[str, int] = {
     "RANGE_NOT_SATISFIABLE": 416,
     "CORRUPT_IMAGE": 422,
     "IMAGE_TOO_LARGE": 422,
+    "SERVICE_UNAVAILABLE": 503,
 }
+
+
+def install_store_errors(app: Flask) -> None:
+    """MongoDB (or a Redis call that is not degraded on purpose) failing: a 503 the client can
+    retry, with nothing acknowledged, instead of a 500 INTERNAL_ERROR."""
+
+    @app.errorhandler(PyMongoError)
+    @app.errorhandler(redis.RedisError)
+    def store_down(exc: Exception) -> tuple[Response, int]:
+        logger.error("store unavailable on %s %s: %s", request.method, request.path, exc)
+        body = error_body("SERVICE_UNAVAILABLE", "Service temporairement indisponible")
+        return jsonify(body), STATUS_BY_CODE["SERVICE_UNAVAILABLE"]
