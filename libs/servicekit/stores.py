@@ -24,11 +24,18 @@ def connect_mongo(uri: str, db_name: str) -> Any:
     return mongomock.MongoClient(tz_aware=True)[db_name]
 
 
-def connect_redis(url: str, *, timeout: float = 2.0) -> redis.Redis:
-    """A Redis client with short timeouts so a dead server fails fast instead of hanging."""
-    return redis.Redis.from_url(
+def connect_redis(url: str, *, timeout: float = 2.0, max_connections: int = 200) -> redis.Redis:
+    """A Redis client with short timeouts so a dead server fails fast instead of hanging.
+
+    The pool blocks (up to `timeout`) when all connections are busy instead of raising "Too many
+    connections": under gevent a burst of greenlets then queues rather than turning into errors.
+    """
+    pool = redis.BlockingConnectionPool.from_url(
         url,
+        max_connections=max_connections,
+        timeout=timeout,
         socket_timeout=timeout,
         socket_connect_timeout=timeout,
         health_check_interval=30,
     )
+    return redis.Redis(connection_pool=pool)

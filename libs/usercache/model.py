@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 UNKNOWN_USER_NAME = "Utilisateur inconnu"
@@ -35,6 +36,23 @@ def _text(value: Any) -> str | None:
         return None
     text = value.decode() if isinstance(value, bytes) else str(value)
     return text or None
+
+
+def _epoch_ms(value: Any) -> int:
+    """`updatedAt` as epoch milliseconds: from ms, a digit string, a datetime or ISO-8601 text."""
+    if isinstance(value, datetime):
+        return int(value.timestamp() * 1000)
+    if isinstance(value, int | float) and value > 0:
+        return int(value)
+    text = _text(value)
+    if text and text.isdigit():
+        return int(text)
+    if text:
+        try:
+            return int(datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() * 1000)
+        except ValueError:
+            pass
+    return int(time.time() * 1000)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +86,7 @@ class CachedUser:
             matricule=_text(profile.get("matricule")) or user_id,
             ministere=_text(profile.get("ministere")) or "",
             sexe=_text(profile.get("sexe")) or "",
-            updated_at=int(profile.get("updatedAt") or time.time() * 1000),
+            updated_at=_epoch_ms(profile.get("updatedAt")),
         )
 
     @classmethod

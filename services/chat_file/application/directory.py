@@ -182,20 +182,12 @@ def _parse_users(payloads: Mapping[str, Any], asked: list[str]) -> dict[str, Cac
     users: dict[str, CachedUser] = {}
     for payload in payloads.values():
         try:
-            user = CachedUser.from_profile(_without_iso_dates(payload))
+            user = CachedUser.from_profile(payload)
         except (ValueError, TypeError, AttributeError):
             continue
         if user.id in wanted:
             users[user.id] = user
     return users
-
-
-def _without_iso_dates(payload: Mapping[str, Any]) -> dict[str, Any]:
-    """auth_user sends `updatedAt` as ISO text; the cache stores epoch ms (set at warm time)."""
-    data = dict(payload)
-    if not str(data.get("updatedAt", "")).isdigit():
-        data.pop("updatedAt", None)
-    return data
 
 
 def _public(profile: dict[str, Any]) -> dict[str, Any]:
