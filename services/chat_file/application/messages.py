@@ -208,7 +208,13 @@ class MessageService:
             ids = self._conversations.ids_for(user.user_id)
         rows = self._messages.search(ids, user.user_id, query, size) if ids else []
         senders = self._directory.resolve_map(m.sender_id for m in rows)
-        views = [message_view(m, senders[m.sender_id], []) for m in rows]
+        where = self._conversations.get_many([m.conversation_id for m in rows]) if rows else {}
+        views = [
+            message_view(
+                m, senders[m.sender_id], where[m.conversation_id].recipients_of(m.sender_id)
+            )
+            for m in rows
+        ]
         return {"query": query, "messages": views, "count": len(views)}
 
     def _access(self, message_id: str, user: Identity) -> tuple[Message, Conversation]:

@@ -41,6 +41,11 @@ class MongoConversationStore:
         doc = self._col.find_one({"_id": ObjectId(conversation_id)})
         return _from_doc(doc) if doc else None
 
+    def get_many(self, conversation_ids: list[str]) -> dict[str, Conversation]:
+        """Conversations by id in one query."""
+        ids = [ObjectId(c) for c in dict.fromkeys(conversation_ids)]
+        return {str(doc["_id"]): _from_doc(doc) for doc in self._col.find({"_id": {"$in": ids}})}
+
     def get_or_create_private(self, a: str, b: str, now: datetime) -> tuple[Conversation, bool]:
         key = pair_key(a, b)
         doc = self._col.find_one({"pairKey": key})

@@ -219,3 +219,12 @@ def test_events_are_sent_only_after_the_write_is_stored(chat: ChatServices) -> N
     chat.attach_notifier(CheckingNotifier())
     send(chat, "alice", private(chat)["id"])
     assert seen == [True]
+
+
+def test_search_results_carry_the_same_status_as_history(chat: ChatServices) -> None:
+    cid = private(chat)["id"]
+    mid = send(chat, "alice", cid, "zébulon unique")["id"]
+    chat.receipts.set_status(who("bob"), mid, "READ")
+    found = chat.messages.search(who("alice"), "zébulon")["messages"]
+    assert [m["status"] for m in found] == ["READ"]
+    assert chat.messages.get(who("alice"), mid)["status"] == "READ"
