@@ -1,0 +1,176 @@
+"""A chat_file process is SIGKILLed while Socket.IO clients are connected.
+
+With a shared MongoDB (MONGODB_URI set): two processes on one Redis queue; the clients of the
+killed one reconnect to the other and, by fetching history newer than the last message they
+saw, miss nothing sent meanwhile. Without MONGODB_URI each process has its own in-process
+database, so that scenario cannot be built: it is skipped with that reason. The single-process
+version runs everywhere: the clients reconnect on their own to the restarted process, which
+starts from a clean state (its in-process data died with it) and whose presence is not
+haunted by the killed process's sockets once PRESENCE_TTL has passed.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import redis
+import requests
+import socketio
+
+from tests.support.servers import ServiceProcess
+
+from .support import chat_env, kill_process_group, new_user, token_for
+
+pytestmark = pytest.mark.e2e
+PRESENCE_TTL = 2
+
+
+class Device:
+    """A reconnecting python-socketio client that records events."""
+
+    def __init__(self, user: str, reconnection: bool = True) -> None:
+        self.user = user
+        self.events: queue.Queue[tuple[str, Any]] = queue.Queue()
+        self.connects = 0
+        self.client = socketio.Client(
+            reconnection=reconnection, reconnection_delay=0.2, reconnection_delay_max=0.5
+        )
+        self.client.on("*", lambda event, data=None: self.events.put((event, data)))
+        self.client.on("connect", self._connected)
+
+    def _connected(self) -> None:
+        self.connects += 1
+
+    def connect(self, url: str) -> Device:
+        self.client.connect(url, auth={"token": token_for(self.user)}, transports=["websocket"])
+        return self
+
+    def wait(self, event: str, match: Any = lambda _d: True, timeout: float = 8.0) -> Any:
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                name, data = self.events.get(timeout=left)
+            except queue.Empty:
+                break
+            if name == event and match(data):
+                return data
+        raise AssertionError(f"{self.user[:6]}: no {event} in {timeout}s")
+
+    def close(self) -> None:
+        if self.client.connected:
+            self.client.disconnect()
+
+
+def wait_for(predicate: Any, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError("condition not met in time")
+
+
+@pytest.fixture
+def prefix(redis_client: redis.Redis) -> Iterator[str]:
+    value = f"test:res-kill:{uuid.uuid4().hex[:6]}:"
+    yield value
+    keys = list(redis_client.scan_iter(match=f"{value}*", count=500))
+    if keys:
+        redis_client.delete(*keys)
+
+
+def post(url: str, sender: str, body: dict[str, Any]) -> dict[str, Any]:
+    response = requests.post(
+        f"{url}/messages",
+        json={"type": "TEXT", **body},
+        headers={"Authorization": f"Bearer {token_for(sender)}"},
+        timeout=10,
+    )
+    assert response.status_code in (200, 201), response.text
+    return dict(response.json()["data"])
+
+
+def test_clients_reconnect_to_a_restarted_process_and_presence_recovers(
+    redis_url: str, prefix: str
+) -> None:
+    env = chat_env(redis_url, prefix, PRESENCE_TTL=str(PRESENCE_TTL))
+    chat = ServiceProcess("chat_file", env).start()
+    alice, bob = new_user(), new_user()
+    devices = [Device(alice).connect(chat.url), Device(bob).connect(chat.url)]
+    try:
+        post(chat.url, alice, {"receiverId": bob, "content": "avant"})
+        devices[1].wait("newMessage")
+        kill_process_group(chat.proc, signal.SIGKILL)
+        chat.proc.wait(timeout=5)  # type: ignore[union-attr]
+        chat.start()  # same port: the clients' own reconnection finds it
+        wait_for(lambda: all(d.connects >= 2 and d.client.connected for d in devices))
+        conversations = requests.get(
+            f"{chat.url}/conversations", headers={"Authorization": f"Bearer {token_for(bob)}"}
+        ).json()["data"]["conversations"]
+        assert conversations == []  # a clean state: the in-process database died with it
+        after = post(chat.url, alice, {"receiverId": bob, "content": "après"})
+        assert devices[1].wait("newMessage", lambda d: d["messageId"] == after["messageId"])
+        time.sleep(PRESENCE_TTL + 0.5)  # the killed process's sockets stop counting
+        devices[0].close()
+        offline = devices[1].wait("user_offline", lambda d: d["userId"] == alice)
+        assert offline["lastSeen"]
+    finally:
+        for device in devices:
+            device.close()
+        chat.stop()
+
+
+@pytest.mark.skipif(
+    not os.environ.get("MONGODB_URI"),
+    reason="needs a shared MongoDB (MONGODB_URI): with the default in-process mongomock each "
+    "chat_file process has its own database, so another process cannot serve the history",
+)
+def test_clients_of_a_killed_process_fail_over_and_miss_nothing(
+    redis_url: str, prefix: str
+) -> None:
+    env = chat_env(
+        redis_url,
+        prefix,
+        SOCKETIO_MESSAGE_QUEUE=redis_url,
+        MONGODB_DB=f"chat_kill_{uuid.uuid4().hex[:6]}",
+    )
+    first, second = ServiceProcess("chat_file", env).start(), ServiceProcess("chat_file", env)
+    second.start()
+    alice, bob = new_user(), new_user()
+    bob_device = Device(bob, reconnection=False).connect(first.url)
+    seen: list[str] = []
+    try:
+        sent = [post(second.url, alice, {"receiverId": bob, "content": f"m{i}"}) for i in range(5)]
+        for message in sent:
+            seen.append(
+                bob_device.wait(
+                    "newMessage", lambda d, m=message: d["messageId"] == m["messageId"]
+                )["messageId"]
+            )
+        kill_process_group(first.proc, signal.SIGKILL)
+        gap = [post(second.url, alice, {"receiverId": bob, "content": f"g{i}"}) for i in range(5)]
+        failover = Device(bob, reconnection=False).connect(second.url)  # "another process"
+        page = failover.client.call(
+            "getMessages",
+            {"conversationId": sent[0]["conversationId"], "cursor": seen[-1], "direction": "newer"},
+            timeout=5,
+        )
+        recovered = [m["messageId"] for m in page["messages"]]
+        live = post(second.url, alice, {"receiverId": bob, "content": "live"})
+        failover.wait("newMessage", lambda d: d["messageId"] == live["messageId"])
+        assert set(recovered) == {m["messageId"] for m in gap}
+        assert set(seen) | set(recovered) | {live["messageId"]} == {
+            m["messageId"] for m in [*sent, *gap, live]
+        }
+        failover.close()
+    finally:
+        bob_device.close()
+        first.stop()
+        second.stop()
