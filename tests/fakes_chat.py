@@ -21,6 +21,7 @@ class FakeAuthUserServer:
     def __init__(self, users: Mapping[str, Mapping[str, Any]] | None = None) -> None:
         self.users: dict[str, Mapping[str, Any]] = dict(users or {})
         self.batch_calls: list[list[str]] = []
+        self.request_ids: list[str | None] = []
         self.delay = 0.0
         self.port = free_port()
         self._lock = threading.Lock()
@@ -59,6 +60,7 @@ class FakeAuthUserServer:
             ids = [str(i) for i in (request.get_json(silent=True) or {}).get("ids", [])]
             with self._lock:
                 self.batch_calls.append(ids)
+                self.request_ids.append(request.headers.get("X-Request-ID"))
             if self.delay:
                 time.sleep(self.delay)
             users = [self.users[i] for i in ids if i in self.users]

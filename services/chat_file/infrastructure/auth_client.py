@@ -7,9 +7,17 @@ from typing import Any
 
 import requests
 
+from libs.servicekit.observability import REQUEST_ID_HEADER, current_request_id
+
 from ..application.ports import ProfileSourceError
 
 BATCH_LIMIT = 200
+
+
+def _propagated_headers() -> dict[str, str]:
+    """The current request's id, so auth_user's log lines join chat_file's."""
+    request_id = current_request_id()
+    return {REQUEST_ID_HEADER: request_id} if request_id else {}
 
 
 class HttpAuthUserClient:
@@ -39,7 +47,10 @@ class HttpAuthUserClient:
     def _batch(self, ids: list[str]) -> list[Any]:
         try:
             response = self._session.post(
-                f"{self.base_url}/batch", json={"ids": ids}, timeout=self.timeout
+                f"{self.base_url}/batch",
+                json={"ids": ids},
+                timeout=self.timeout,
+                headers=_propagated_headers(),
             )
         except requests.RequestException as exc:
             raise ProfileSourceError(f"auth_user unreachable: {type(exc).__name__}") from exc

@@ -134,3 +134,25 @@ def test_messages_page_of_50_is_one_round_trip_and_no_auth_call_when_warm(
     assert len(page["messages"]) == 50 and page["messages"][0]["senderName"].startswith("Agent")
     assert rt.count == 1
     assert auth_server.calls == calls
+
+
+def test_request_id_reaches_auth_user_on_a_cache_miss(redis_url, key_prefix, auth_server):
+    settings = Settings(
+        app_env="test",
+        jwt_secret=DEV_JWT_SECRET,
+        user_cache_prefix=f"{key_prefix}user:profile:",
+        auth_user_service_url=auth_server.url,
+    )
+    app = create_app(settings, redis=counting_client(redis_url), db=mongomock.MongoClient()["t"])
+    services = app.extensions["chat"]
+    cid = seed_conversation(services, IDS[:2], 1)
+    for user_id in IDS[:2]:
+        services.directory.invalidate(user_id)
+    auth_server.request_ids.clear()
+    response = app.test_client().get(
+        f"/messages?conversationId={cid}",
+        headers={**bearer(IDS[0]), "X-Request-ID": "trace-42"},
+    )
+    assert response.status_code == 200
+    assert response.headers["X-Request-ID"] == "trace-42"
+    assert auth_server.request_ids == ["trace-42"]
