@@ -1,6 +1,7 @@
 """Two chat_file processes, one Redis: Socket.IO events cross processes through the queue.
 
-Both processes share SOCKETIO_MESSAGE_QUEUE (Redis) and REDIS_KEY_PREFIX (presence counts).
+Both processes (gevent under gunicorn, or eventlet under its own server) share
+SOCKETIO_MESSAGE_QUEUE (Redis) and REDIS_KEY_PREFIX (presence counts).
 Limitation: without MONGODB_URI each process keeps its own in-process mongomock database, so
 the tests are designed around delivery through `user_<id>` rooms: the process that persists a
 write emits to the recipients' user rooms and the queue carries it to the other process's
@@ -16,6 +17,7 @@ import pytest
 from tests.support.servers import ServiceProcess
 
 from .realtime_support import (
+    ASYNC_MODES,
     Probe,
     chat_servers,
     new_user,
@@ -27,9 +29,11 @@ from .realtime_support import (
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def cluster(redis_url: str) -> Iterator[tuple[ServiceProcess, ServiceProcess]]:
-    with chat_servers(redis_url, "gevent", 2, SOCKETIO_MESSAGE_QUEUE=redis_url) as (a, b):
+@pytest.fixture(scope="module", params=ASYNC_MODES)
+def cluster(
+    request: pytest.FixtureRequest, redis_url: str
+) -> Iterator[tuple[ServiceProcess, ServiceProcess]]:
+    with chat_servers(redis_url, request.param, 2, SOCKETIO_MESSAGE_QUEUE=redis_url) as (a, b):
         yield a, b
 
 

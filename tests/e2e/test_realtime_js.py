@@ -13,7 +13,7 @@ import pytest
 
 from tests.support.servers import ServiceProcess
 
-from .realtime_support import chat_servers, new_user, token_for
+from .realtime_support import ASYNC_MODES, chat_servers, new_user, token_for
 
 pytestmark = pytest.mark.e2e
 
@@ -40,9 +40,9 @@ def node() -> str:
     return node
 
 
-@pytest.fixture(scope="module")
-def server(redis_url: str) -> Iterator[ServiceProcess]:
-    with chat_servers(redis_url, "gevent") as (process,):
+@pytest.fixture(scope="module", params=ASYNC_MODES)
+def server(request: pytest.FixtureRequest, redis_url: str) -> Iterator[ServiceProcess]:
+    with chat_servers(redis_url, request.param) as (process,):
         yield process
 
 
