@@ -31,12 +31,6 @@ class PresenceStore(Protocol):
 
     def device_disconnected(self, user_id: str, device_id: str) -> int: ...
 
-    def set_last_seen(self, user_id: str, when: str) -> None: ...
-
-    def last_seen(self, user_id: str) -> str | None: ...
-
-    def online(self, user_ids: Iterable[str]) -> set[str]: ...
-
 
 class Scheduler(Protocol):
     def call_later(self, seconds: float, fn: Callable[[], None]) -> None: ...
@@ -75,9 +69,7 @@ class PresenceService:
         """Forget the device; True (and `user_offline` sent) if it was the user's last one."""
         if self._store.device_disconnected(user_id, device_id) != 0:
             return False
-        when = self._now()
-        self._store.set_last_seen(user_id, when)
-        payload = {"userId": user_id, "lastSeen": when}
+        payload = {"userId": user_id, "lastSeen": self._now()}
         self._sink.to_users("user_offline", payload, _others(contacts(), user_id), None)
         return True
 

@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable
 import redis
 
 DEFAULT_TTL = 60
-LAST_SEEN_TTL = 30 * 24 * 3600
 
 
 class RedisPresence:
@@ -37,9 +36,6 @@ class RedisPresence:
 
     def devices_key(self, user_id: str) -> str:
         return f"{self.prefix}presence:devices:{user_id}"
-
-    def last_seen_key(self, user_id: str) -> str:
-        return f"{self.prefix}presence:lastseen:{user_id}"
 
     def device_connected(self, user_id: str, device_id: str) -> int:
         """Count the device in; returns the user's live device count including it."""
@@ -73,23 +69,3 @@ class RedisPresence:
             pipe.zadd(key, {device_id: until}, xx=True)
             pipe.expire(key, self.ttl)
         pipe.execute()
-
-    def online(self, user_ids: Iterable[str]) -> set[str]:
-        """The users among `user_ids` with at least one live device (one round trip)."""
-        ids = list(dict.fromkeys(user_ids))
-        if not ids:
-            return set()
-        now = self._clock()
-        pipe = self._redis.pipeline(transaction=False)
-        for user_id in ids:
-            pipe.zcount(self.devices_key(user_id), f"({now}", "+inf")
-        return {uid for uid, n in zip(ids, pipe.execute(), strict=True) if n}
-
-    def set_last_seen(self, user_id: str, when: str) -> None:
-        self._redis.set(self.last_seen_key(user_id), when, ex=LAST_SEEN_TTL)
-
-    def last_seen(self, user_id: str) -> str | None:
-        value = self._redis.get(self.last_seen_key(user_id))
-        if value is None:
-            return None
-        return value.decode() if isinstance(value, bytes) else str(value)

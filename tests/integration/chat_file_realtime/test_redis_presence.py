@@ -44,7 +44,6 @@ def test_last_device_leaving_counts_zero(presence: RedisPresence) -> None:
     presence.device_connected("u1", "sid-b")
     assert presence.device_disconnected("u1", "sid-a") == 1
     assert presence.device_disconnected("u1", "sid-b") == 0
-    assert presence.online(["u1"]) == set()
 
 
 def test_devices_of_a_dead_process_stop_counting_after_ttl(
@@ -52,8 +51,8 @@ def test_devices_of_a_dead_process_stop_counting_after_ttl(
 ) -> None:
     presence.device_connected("u1", "dead-process-sid")
     clock.now += 61
-    assert presence.online(["u1"]) == set()
     assert presence.device_connected("u1", "sid-new") == 1
+    assert presence.device_disconnected("u1", "sid-new") == 0
 
 
 def test_refresh_keeps_live_devices_counting(presence: RedisPresence, clock: Clock) -> None:
@@ -62,20 +61,15 @@ def test_refresh_keeps_live_devices_counting(presence: RedisPresence, clock: Clo
     clock.now += 50
     presence.refresh([("u1", "sid-a")])
     clock.now += 20
-    assert presence.online(["u1", "u2", "u3"]) == {"u1"}
+    assert presence.device_connected("u1", "sid-c") == 2  # sid-a refreshed: still counts
+    assert presence.device_connected("u2", "sid-d") == 1  # sid-b was not: expired
 
 
 def test_refresh_does_not_resurrect_a_disconnected_device(presence: RedisPresence) -> None:
     presence.device_connected("u1", "sid-a")
     presence.device_disconnected("u1", "sid-a")
     presence.refresh([("u1", "sid-a")])
-    assert presence.online(["u1"]) == set()
-
-
-def test_last_seen_round_trips(presence: RedisPresence) -> None:
-    assert presence.last_seen("u1") is None
-    presence.set_last_seen("u1", "2026-11-27T08:00:00Z")
-    assert presence.last_seen("u1") == "2026-11-27T08:00:00Z"
+    assert presence.device_connected("u1", "sid-b") == 1
 
 
 def test_keys_live_under_the_prefix_and_expire(

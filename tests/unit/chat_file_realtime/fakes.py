@@ -22,7 +22,6 @@ class FakeEventSink:
 class FakePresenceStore:
     def __init__(self) -> None:
         self.devices: dict[str, set[str]] = {}
-        self.seen: dict[str, str] = {}
 
     def device_connected(self, user_id: str, device_id: str) -> int:
         self.devices.setdefault(user_id, set()).add(device_id)
@@ -31,15 +30,6 @@ class FakePresenceStore:
     def device_disconnected(self, user_id: str, device_id: str) -> int:
         self.devices.get(user_id, set()).discard(device_id)
         return len(self.devices.get(user_id, set()))
-
-    def set_last_seen(self, user_id: str, when: str) -> None:
-        self.seen[user_id] = when
-
-    def last_seen(self, user_id: str) -> str | None:
-        return self.seen.get(user_id)
-
-    def online(self, user_ids: Iterable[str]) -> set[str]:
-        return {u for u in user_ids if self.devices.get(u)}
 
 
 class FakeScheduler:

@@ -11,13 +11,13 @@ from services.chat_file.application.realtime import (
 from .fakes import FakeEventSink, FakePresenceStore, FakeScheduler
 
 
-def presence() -> tuple[PresenceService, FakeEventSink, FakePresenceStore]:
-    sink, store = FakeEventSink(), FakePresenceStore()
-    return PresenceService(store, sink, now=lambda: "2026-11-27T08:00:00Z"), sink, store
+def presence() -> tuple[PresenceService, FakeEventSink]:
+    sink = FakeEventSink()
+    return PresenceService(FakePresenceStore(), sink, now=lambda: "2026-11-27T08:00:00Z"), sink
 
 
 def test_first_device_announces_online_to_contacts_but_not_to_self() -> None:
-    service, sink, _ = presence()
+    service, sink = presence()
     assert service.connected("u1", "a", contacts=lambda: ["u1", "u2", "u3", "u2"])
     assert sink.sent == [
         ("user_online", {"userId": "u1", "lastSeen": "2026-11-27T08:00:00Z"}, ["u2", "u3"], None)
@@ -25,7 +25,7 @@ def test_first_device_announces_online_to_contacts_but_not_to_self() -> None:
 
 
 def test_second_device_announces_nothing_and_does_not_look_up_contacts() -> None:
-    service, sink, _ = presence()
+    service, sink = presence()
     service.connected("u1", "a", contacts=lambda: ["u2"])
 
     def no_lookup() -> list[str]:
@@ -36,15 +36,14 @@ def test_second_device_announces_nothing_and_does_not_look_up_contacts() -> None
     assert sink.events() == ["user_online"]
 
 
-def test_only_the_last_device_leaving_announces_offline_and_records_last_seen() -> None:
-    service, sink, store = presence()
+def test_only_the_last_device_leaving_announces_offline_with_last_seen() -> None:
+    service, sink = presence()
     service.connected("u1", "a", contacts=lambda: ["u2"])
     service.connected("u1", "b", contacts=lambda: ["u2"])
     assert not service.disconnected("u1", "a", contacts=lambda: ["u2"])
     assert service.disconnected("u1", "b", contacts=lambda: ["u2"])
     assert sink.events() == ["user_online", "user_offline"]
     assert sink.sent[-1][1] == {"userId": "u1", "lastSeen": "2026-11-27T08:00:00Z"}
-    assert store.last_seen("u1") == "2026-11-27T08:00:00Z"
 
 
 def typing() -> tuple[TypingService, FakeEventSink, FakeScheduler]:
