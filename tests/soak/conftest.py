@@ -1,0 +1,22 @@
+"""Soak tests run only when asked for (`make soak` = `pytest tests/soak -m soak`).
+
+`make test` runs plain `pytest` over tests/: without a marker expression that selects `soak`,
+every soak test is skipped here, so the long runs never slow the normal suite down.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+_SELECTS_SOAK = re.compile(r"(?<!not )\bsoak\b")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if _SELECTS_SOAK.search(str(config.getoption("markexpr") or "")):
+        return
+    skip = pytest.mark.skip(reason="soak runs only with `make soak` (pytest -m soak)")
+    for item in items:
+        if item.get_closest_marker("soak") is not None:
+            item.add_marker(skip)
