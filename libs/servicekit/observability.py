@@ -218,6 +218,6 @@ def install_observability(app: Flask, service: str) -> Metrics:
 
     @app.get("/metrics")
     def metrics_view() -> Response:
-        return Response(metrics.render(), mimetype="text/plain; version=0.0.4; charset=utf-8")
+        return Response(metrics.render(), content_type="text/plain; version=0.0.4; charset=utf-8")
 
     return metrics
