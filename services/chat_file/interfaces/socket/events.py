@@ -6,8 +6,10 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import redis
 from flask import request
 from flask_socketio import emit
+from pymongo.errors import PyMongoError
 
 from libs.servicekit.errors import CodedError
 from libs.servicekit.http import InvalidJsonError
@@ -20,6 +22,12 @@ logger = logging.getLogger(__name__)
 
 NOT_AN_OBJECT = "Les données de l'événement doivent être un objet JSON"
 INTERNAL = {"success": False, "message": "Erreur interne du serveur", "code": "INTERNAL_ERROR"}
+# A store down: the same code as HTTP's 503, so clients know a retry may succeed.
+UNAVAILABLE = {
+    "success": False,
+    "message": "Service temporairement indisponible",
+    "code": "SERVICE_UNAVAILABLE",
+}
 
 
 def failure(exc: CodedError) -> dict[str, Any]:
@@ -60,6 +68,10 @@ def register(
             answer = failure(exc)
             emit(error, answer if error != "error" else {**answer, "event": event})
             return answer
+        except (PyMongoError, redis.RedisError) as exc:
+            logger.error("socket event %s: store unavailable: %s", event, exc)
+            emit(error, UNAVAILABLE if error != "error" else {**UNAVAILABLE, "event": event})
+            return UNAVAILABLE
         except Exception:
             logger.exception("socket event %s failed", event)
             emit(error, INTERNAL if error != "error" else {**INTERNAL, "event": event})
