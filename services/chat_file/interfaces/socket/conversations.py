@@ -41,11 +41,18 @@ class NewBroadcast(_Payload):
     admins = fields.List(fields.String(), load_default=list)
 
 
+# Schemas are stateless: one instance each, built at import (no I/O).
+CONVERSATION_REF = ConversationRef()
+PAGE_QUERY = PageQuery()
+NEW_GROUP = NewGroup()
+NEW_BROADCAST = NewBroadcast()
+
+
 def register_conversation_events(hub: RealtimeHub) -> None:
     socketio, sessions, chat = hub.socketio, hub.sessions, hub.chat
 
     def conversation_id(data: dict[str, Any]) -> str:
-        return str(load(ConversationRef(), data)["conversationId"])
+        return str(load(CONVERSATION_REF, data)["conversationId"])
 
     def typing(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
         cid = conversation_id(data)
@@ -69,18 +76,18 @@ def register_conversation_events(hub: RealtimeHub) -> None:
         return {"conversationId": cid}
 
     def list_conversations(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
-        query = load(PageQuery(), data)
+        query = load(PAGE_QUERY, data)
         return chat.conversations.list_for(user, query["page"], query["limit"])
 
     def create_group(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
-        body = load(NewGroup(), data)
+        body = load(NEW_GROUP, data)
         view, _ = chat.conversations.create(
             user, "GROUP", name=body["name"], members=body["members"]
         )
         return {"conversation": view}
 
     def create_broadcast(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
-        body = load(NewBroadcast(), data)
+        body = load(NEW_BROADCAST, data)
         view, _ = chat.conversations.create(
             user, "BROADCAST", name=body["name"], members=body["recipients"], admins=body["admins"]
         )

@@ -50,13 +50,21 @@ class DeleteRef(MessageRef):
     deleteType = fields.String(load_default="me")
 
 
+# Schemas are stateless: one instance each, built at import (no I/O).
+SEND_MESSAGE = SendMessageSchema()
+MESSAGE_REF = MessageRef()
+HISTORY_QUERY = HistoryQuery()
+EDIT_REF = EditRef()
+DELETE_REF = DeleteRef()
+
+
 def register_message_events(hub: RealtimeHub) -> None:
     socketio, sessions, chat = hub.socketio, hub.sessions, hub.chat
 
     def send(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
         if not hub.limiter.allow(request.sid):  # type: ignore[attr-defined]
             raise RateLimitedError()
-        body = load(SendMessageSchema(), data)
+        body = load(SEND_MESSAGE, data)
         view, _ = chat.messages.send(
             user,
             conversation_id=body["conversationId"],
@@ -76,23 +84,23 @@ def register_message_events(hub: RealtimeHub) -> None:
 
     def mark(status: str) -> Any:
         def handler(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
-            return chat.receipts.set_status(user, load(MessageRef(), data)["messageId"], status)
+            return chat.receipts.set_status(user, load(MESSAGE_REF, data)["messageId"], status)
 
         return handler
 
     def history(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
-        q = load(HistoryQuery(), data)
+        q = load(HISTORY_QUERY, data)
         return chat.messages.history(
             user, q["conversationId"], q["cursor"], q["limit"], q["direction"]
         )
 
     def edit(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
-        ref = load(EditRef(), data)
+        ref = load(EDIT_REF, data)
         content = ref["newContent"] if ref["newContent"] is not None else ref["content"]
         return {"message": chat.messages.edit(user, ref["messageId"], content)}
 
     def delete(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
-        ref = load(DeleteRef(), data)
+        ref = load(DELETE_REF, data)
         scope = DELETE_SCOPES.get(ref["deleteType"].lower(), ref["deleteType"])
         return chat.messages.delete(user, ref["messageId"], scope)
 
