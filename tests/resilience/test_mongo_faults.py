@@ -161,13 +161,6 @@ def test_a_failed_sequence_update_stores_nothing(chat: Chat) -> None:
     assert [m["content"] for m in chat.history(chat.bob)] == ["premier"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DEFECT (reported, not fixed here): MessageService.send advances the conversation "
-    "(seq, lastMessage) before inserting the message; when the insert fails the conversation "
-    "shows a lastMessage that does not exist and the recipient's unread count is one too high "
-    "until the next message/read.",
-)
 def test_a_failed_insert_leaves_no_phantom_last_message_or_unread(chat: Chat) -> None:
     client, headers = chat.client(chat.alice)
     with chat.db.switch.fail(frozenset({"insert_one"}), "messages"):

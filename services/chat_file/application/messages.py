@@ -5,6 +5,7 @@ Every write is persisted first, then announced through the `Notifier` port.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -34,6 +35,8 @@ from .presenters import message_view, summary_of
 
 MAX_EMOJI = 16
 MAX_QUERY = 200
+
+logger = logging.getLogger(__name__)
 
 
 class MessageService:
@@ -78,6 +81,8 @@ class MessageService:
         if temporary_id:
             existing = self._messages.find_by_temporary_id(sender, temporary_id)
             if existing is not None:
+                if not existing.seq:  # stored, but numbering failed last time: finish it now
+                    self._number(existing)
                 return self._view(existing, recipients), False
         file = self._attachment(file_id, sender, conversation.id)
         text = check_content(content, kind, file is not None, self.max_length)
@@ -111,17 +116,41 @@ class MessageService:
         raise InvalidIdError("conversationId ou receiverId requis")
 
     def _persist(self, message: Message) -> tuple[Message, bool]:
-        """Number the message in its conversation (the sender has read it), then store it."""
+        """Store the message, then number it in its conversation (the sender has read it).
+
+        Storing first means a failed insert leaves no trace (no lastMessage, no unread count for
+        a message that does not exist). If numbering the stored message fails, it is removed
+        again so the caller's error is true; if even that fails, a retry with the same
+        temporaryId finds it and completes the numbering.
+        """
+        try:
+            stored = self._messages.insert(message)
+        except DuplicateMessageError:  # a concurrent retry with this temporaryId won the race
+            existing = self._messages.find_by_temporary_id(
+                message.sender_id, message.temporary_id or ""
+            )
+            if existing is None:
+                raise
+            return existing, False
+        try:
+            self._number(stored)
+        except Exception:
+            if not stored.seq:
+                self._withdraw(stored)
+            raise
+        return stored, True
+
+    def _withdraw(self, message: Message) -> None:
+        try:
+            self._messages.remove(message.id)
+        except Exception:  # the store is failing: the retry path above finishes the job
+            logger.warning("message %s stored but not numbered; kept for retry", message.id)
+
+    def _number(self, message: Message) -> None:
         cid, sender = message.conversation_id, message.sender_id
         message.seq = self._conversations.next_seq(cid, summary_of(message), message.created_at)
+        self._messages.set_seq(message.id, message.seq)
         self._conversations.mark_read(cid, sender, message.seq, message.id)
-        try:
-            return self._messages.insert(message), True
-        except DuplicateMessageError:  # a concurrent retry with this temporaryId won the race
-            stored = self._messages.find_by_temporary_id(sender, message.temporary_id or "")
-            if stored is None:
-                raise
-            return stored, False
 
     def history(
         self,

@@ -41,6 +41,12 @@ class MongoMessageStore:
             raise DuplicateMessageError(message.temporary_id) from exc
         return message
 
+    def remove(self, message_id: str) -> None:
+        self._col.delete_one({"_id": ObjectId(message_id)})
+
+    def set_seq(self, message_id: str, seq: int) -> None:
+        self._col.update_one({"_id": ObjectId(message_id)}, {"$set": {"seq": seq}})
+
     def find_by_temporary_id(self, sender_id: str, temporary_id: str) -> Message | None:
         doc = self._col.find_one({"clientKey": f"{sender_id}:{temporary_id}"})
         return _from_doc(doc) if doc else None

@@ -228,3 +228,22 @@ def test_search_results_carry_the_same_status_as_history(chat: ChatServices) -> 
     found = chat.messages.search(who("alice"), "zébulon")["messages"]
     assert [m["status"] for m in found] == ["READ"]
     assert chat.messages.get(who("alice"), mid)["status"] == "READ"
+
+
+def test_a_stored_message_whose_numbering_failed_is_numbered_by_the_retry(
+    chat: ChatServices,
+) -> None:
+    cid = private(chat)["id"]
+    store = chat.message_store
+    original = store.set_seq
+
+    def failing(message_id: str, seq: int) -> None:
+        raise RuntimeError("store down")
+
+    store.set_seq = failing  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError):
+        send(chat, "alice", cid, "retry me", temporary_id="t-9")
+    store.set_seq = original  # type: ignore[method-assign]
+    again = send(chat, "alice", cid, "retry me", temporary_id="t-9")
+    assert store.get(again["id"]).seq > 0
+    assert chat.conversations.get(who("bob"), cid)["unreadCount"] >= 1
