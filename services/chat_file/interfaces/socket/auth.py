@@ -7,7 +7,6 @@ from typing import Any
 
 from socketio.exceptions import ConnectionRefusedError
 
-from libs.servicekit.errors import CodedError
 from services.chat_file.domain.errors import MissingTokenError
 from services.chat_file.domain.identity import Identity
 
@@ -35,7 +34,7 @@ def event_token(data: Mapping[str, Any]) -> str:
     return token
 
 
-def refusal(exc: CodedError) -> ConnectionRefusedError:
+def refusal(message: str, code: str) -> ConnectionRefusedError:
     """Refuse the connection: the client's `connect_error` gets `message` and `data: {message,
     code}` (socket.io JS: `err.message`, `err.data.code`)."""
-    return ConnectionRefusedError(exc.message, {"message": exc.message, "code": exc.code})
+    return ConnectionRefusedError(message, {"message": message, "code": code})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import time
 from typing import Any
 
@@ -12,10 +11,8 @@ from libs.servicekit.errors import CodedError
 from services.chat_file.domain.identity import Identity
 
 from .auth import event_token, handshake_token, refusal
-from .events import register
+from .events import register, unexpected_failure
 from .hub import RealtimeHub
-
-logger = logging.getLogger(__name__)
 
 AUTH_GRACE_SECONDS = 30.0  # an anonymous socket must `authenticate` within this delay
 
@@ -37,10 +34,10 @@ def register_connection_events(hub: RealtimeHub) -> None:
         try:
             hub.admit(request.sid, verify(token))  # type: ignore[attr-defined]
         except CodedError as exc:
-            raise refusal(exc) from None
-        except Exception:
-            logger.exception("socket connect failed")
-            raise refusal(CodedError("Erreur interne du serveur", code="INTERNAL_ERROR")) from None
+            raise refusal(exc.message, exc.code) from None
+        except Exception as exc:
+            answer = unexpected_failure("connect", exc)
+            raise refusal(answer["message"], answer["code"]) from None
 
     @socketio.on("disconnect")
     def disconnect(*_reason: Any) -> None:

@@ -37,6 +37,16 @@ def failure(exc: CodedError) -> dict[str, Any]:
     return body
 
 
+def unexpected_failure(event: str, exc: Exception) -> dict[str, Any]:
+    """Call from an `except` block: a store down is SERVICE_UNAVAILABLE (a retry may work, like
+    HTTP's 503) and logged in one line; anything else is logged with its traceback."""
+    if isinstance(exc, PyMongoError | redis.RedisError):
+        logger.error("socket event %s: store unavailable: %s", event, exc)
+        return UNAVAILABLE
+    logger.exception("socket event %s failed", event)
+    return INTERNAL
+
+
 def register(
     socketio: Any,
     sessions: SocketSessions,
@@ -51,7 +61,7 @@ def register(
 
     Success: the legacy `reply` event (if any) carries the dict, the ack gets `{success: true,
     **dict}`. A `CodedError` becomes `{success: false, message, code}` on the `error` event and
-    in the ack; anything else is logged and answered `INTERNAL_ERROR` (the socket stays up).
+    in the ack; anything else goes through `unexpected_failure` (the socket stays up).
     """
 
     def handler(data: Any = None, *_extra: Any) -> dict[str, Any]:
@@ -66,18 +76,13 @@ def register(
             body = fn(user, data)
         except CodedError as exc:
             answer = failure(exc)
-            emit(error, answer if error != "error" else {**answer, "event": event})
-            return answer
-        except (PyMongoError, redis.RedisError) as exc:
-            logger.error("socket event %s: store unavailable: %s", event, exc)
-            emit(error, UNAVAILABLE if error != "error" else {**UNAVAILABLE, "event": event})
-            return UNAVAILABLE
-        except Exception:
-            logger.exception("socket event %s failed", event)
-            emit(error, INTERNAL if error != "error" else {**INTERNAL, "event": event})
-            return INTERNAL
-        if reply:
-            emit(reply, body)
-        return {"success": True, **body}
+        except Exception as exc:
+            answer = unexpected_failure(event, exc)
+        else:
+            if reply:
+                emit(reply, body)
+            return {"success": True, **body}
+        emit(error, answer if error != "error" else {**answer, "event": event})
+        return answer
 
     socketio.on_event(event, handler)
