@@ -13,6 +13,9 @@ import pytest
 
 from .conftest import Stack, bearer, forge
 
+# forging the HS512 token with our 48-byte secret is the point; PyJWT warns about its length
+pytestmark = pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
+
 
 def _b64(data: dict) -> str:
     raw = json.dumps(data, separators=(",", ":")).encode()

@@ -37,6 +37,7 @@ CLIENTS = int(os.environ.get("SOAK_CLIENTS", "200"))
 GROUPS = int(os.environ.get("SOAK_GROUPS", "20"))
 RATE = float(os.environ.get("SOAK_RATE", "0.25"))  # sends per client per second
 PROCESSES = int(os.environ.get("SOAK_PROCESSES", "4"))
+HTTP_THREADS = int(os.environ.get("SOAK_HTTP_THREADS", "2"))
 SECRET = "soak-secret-0123456789abcdef-0123456789abcdef"
 
 
@@ -93,6 +94,7 @@ class HttpTraffic(threading.Thread):
         self.acked: list[tuple[str, str, str]] = []
         self.errors: list[str] = []
         self.requests = 0
+        self.timings: dict[str, list[float]] = {}
 
     def run(self) -> None:
         session, n = requests.Session(), 0
@@ -117,6 +119,7 @@ class HttpTraffic(threading.Thread):
             ]
             for method, path, body in calls:
                 self.requests += 1
+                started = time.perf_counter()
                 try:
                     response = session.request(
                         method, self.url + path, json=body, headers=auth(user), timeout=15
@@ -124,6 +127,9 @@ class HttpTraffic(threading.Thread):
                 except requests.RequestException as exc:
                     self.errors.append(f"http {type(exc).__name__}")
                     continue
+                route = f"{method} {path.split('?')[0]}"
+                elapsed = (time.perf_counter() - started) * 1000
+                self.timings.setdefault(route, []).append(elapsed)
                 if response.status_code >= 300:
                     self.errors.append(f"http {response.status_code} {path}")
                 elif method == "POST":
@@ -171,7 +177,7 @@ def test_soak_sockets_and_http(server: tuple[ServiceProcess, str], redis_url: st
     connected = sum(ready.get(timeout=60) for _ in workers)
     assert time.time() < start_at, "clients took too long to connect; raise the head start"
     time.sleep(max(0.0, start_at - time.time()))
-    http = [HttpTraffic(chat.url, groups, deadline, seed) for seed in range(2)]
+    http = [HttpTraffic(chat.url, groups, deadline, seed) for seed in range(HTTP_THREADS)]
     for thread in http:
         thread.start()
     results = [out.get(timeout=SECONDS + 120) for _ in workers]
@@ -206,6 +212,12 @@ def test_soak_sockets_and_http(server: tuple[ServiceProcess, str], redis_url: st
         "soak_http_requests": sum(t.requests for t in http),
     }
     record_figures(**figures)
+    for route in sorted({r for t in http for r in t.timings}):
+        times = sorted(x for t in http for x in t.timings.get(route, []))
+        print(
+            f"soak http {route}: n={len(times)} p50={statistics.median(times):.0f} ms "
+            f"max={times[-1]:.0f} ms"
+        )
     print(
         f"soak: errors sample {Counter(errors).most_common(5)}; lost deliveries {lost_deliveries}"
     )
