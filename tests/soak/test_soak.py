@@ -30,7 +30,10 @@ from tests.support.servers import ServiceProcess
 
 from .load import run_clients, token
 
-pytestmark = pytest.mark.soak
+pytestmark = [
+    pytest.mark.soak,
+    pytest.mark.timeout(int(os.environ.get("SOAK_SECONDS", "60")) + 300),
+]
 
 SECONDS = float(os.environ.get("SOAK_SECONDS", "60"))
 CLIENTS = int(os.environ.get("SOAK_CLIENTS", "200"))
