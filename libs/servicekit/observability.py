@@ -196,6 +196,21 @@ class Metrics:
         return generate_latest(self.registry)
 
 
+CACHE_RESULTS = {"hits": "hit", "misses": "miss", "errors": "error"}
+
+
+def install_cache_metrics(metrics: Metrics, cache: Any) -> None:
+    """`user_cache_operations{result=hit|miss|error}` from a `UserCache.stats()`."""
+    stats = getattr(cache, "stats", None)
+    if stats is None:
+        return
+    metrics.gauge(
+        "user_cache_operations",
+        "Shared user-cache lookups by result since start",
+        lambda: [({"result": CACHE_RESULTS.get(k, k)}, float(v)) for k, v in stats().items()],
+    )
+
+
 def install_observability(app: Flask, service: str) -> Metrics:
     """Request id in/out, per-route counters and latencies, `GET /metrics`."""
     metrics = Metrics(service)

@@ -8,7 +8,7 @@ from flask import Flask
 
 from libs.servicekit.cors import install_cors
 from libs.servicekit.http import install_json_errors
-from libs.servicekit.observability import Metrics, install_observability
+from libs.servicekit.observability import Metrics, install_cache_metrics, install_observability
 from libs.servicekit.openapi import install_openapi
 
 from .bootstrap import ChatServices, build
@@ -65,3 +65,9 @@ def _install_metrics(metrics: Metrics, services: ChatServices) -> None:
 
     metrics.gauge("chat_user_directory_total", "User directory lookups by kind", directory_counts)
     metrics.gauge("chat_auth_user_breaker_open", "1 when calls to auth_user are cut", breaker_open)
+    metrics.gauge(
+        "chat_messages_sent",
+        "Messages stored by this process since it started",
+        lambda: [({}, float(services.messages.sent))],
+    )
+    install_cache_metrics(metrics, services.cache)

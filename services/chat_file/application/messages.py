@@ -59,6 +59,7 @@ class MessageService:
         self.attachments = attachments
         self.max_length = max_length
         self._clock = clock
+        self.sent = 0  # messages stored by this process (metrics)
 
     def send(
         self,
@@ -103,6 +104,7 @@ class MessageService:
         stored, created = self._persist(message)
         view = self._view(stored, recipients)
         if created:
+            self.sent += 1
             self.notifier.notify("newMessage", view, rooms_of(conversation))
         return view, created
 
