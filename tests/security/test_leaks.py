@@ -5,6 +5,7 @@ and the JWT secret used. Also: a cross-site Socket.IO handshake riding the cooki
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -125,6 +126,35 @@ def exercise(p: Pair) -> None:
     p.bodies.append(str(client.call("getMessages", {"conversationId": cid}, timeout=5)))
     client.disconnect()
     browser.post(f"{a}/logout", headers={"X-CSRF-TOKEN": browser.cookies["csrf_refresh_token"]})
+
+
+def _chunked_json(megabytes: int) -> Iterator[bytes]:
+    yield b'{"receiverId": "' + b"a" * 24 + b'", "matricule": "X", "content": "'
+    for _ in range(megabytes * 16):
+        yield b"x" * 65536
+    yield b'"}'
+
+
+def test_oversized_chunked_bodies_without_length_are_refused_early(pair: Pair) -> None:
+    """No Content-Length (chunked): the size limit still holds under gunicorn, fast, in JSON."""
+    token = requests.post(
+        f"{pair.auth.url}/login", json={"matricule": "MAT1002", "password": PASSWORD}, timeout=5
+    ).json()["accessToken"]
+    for url in (
+        f"{pair.chat.url}/messages",
+        f"{pair.auth.url}/login",
+        f"{pair.chat.url}/files/upload",
+    ):
+        started = time.monotonic()
+        response = requests.post(
+            url,
+            data=_chunked_json(16),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            timeout=30,
+        )
+        assert 400 <= response.status_code < 500 and response.json()["success"] is False, url
+        assert time.monotonic() - started < 5, url
+    assert requests.get(f"{pair.chat.url}/health", timeout=5).status_code == 200
 
 
 def test_no_password_hash_or_token_in_bodies_or_logs(pair: Pair) -> None:
