@@ -21,7 +21,8 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
-LOCAL_REDIS = "redis://127.0.0.1:6379/0"
+LOCAL_REDIS = os.environ.get("RUN_LOCAL_REDIS_URL", "redis://127.0.0.1:6379/0")
+EMBEDDED_REDIS_PORT = int(os.environ.get("RUN_EMBEDDED_REDIS_PORT", "6390"))
 DEMO_PASSWORD = "Ngomna2026!"
 
 
@@ -37,7 +38,7 @@ def ensure_redis(children: list[subprocess.Popen[bytes]]) -> str:
         return os.environ["REDIS_URL"]
     if _answers(LOCAL_REDIS):
         return LOCAL_REDIS
-    if shutil.which("redis-server"):
+    if shutil.which("redis-server") and LOCAL_REDIS.startswith("redis://127.0.0.1:6379"):
         print("Starting redis-server on 127.0.0.1:6379 (nothing persisted)")
         children.append(
             subprocess.Popen(
@@ -52,11 +53,13 @@ def ensure_redis(children: list[subprocess.Popen[bytes]]) -> str:
             time.sleep(0.1)
     from fakeredis import TcpFakeServer
 
-    server = TcpFakeServer(("127.0.0.1", 6390), server_type="redis")
+    server = TcpFakeServer(("127.0.0.1", EMBEDDED_REDIS_PORT), server_type="redis")
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    print("WARNING: no Redis server found; using an embedded in-process Redis on port 6390.")
-    print("         Install redis-server (apt-get install redis-server) for real use.")
-    return "redis://127.0.0.1:6390/0"
+    print(
+        f"WARNING: no Redis server found; using an embedded in-process Redis (fakeredis) on port "
+        f"{EMBEDDED_REDIS_PORT}. Install redis-server (apt-get install redis-server) for real use."
+    )
+    return f"redis://127.0.0.1:{EMBEDDED_REDIS_PORT}/0"
 
 
 def start(service: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -93,12 +96,12 @@ def stop_all(children: list[subprocess.Popen[bytes]]) -> None:
             os.killpg(proc.pid, signal.SIGKILL)
 
 
-def banner(auth_url: str, chat_url: str | None) -> None:
+def banner(auth_url: str, chat_url: str) -> None:
     print(
         f"""
 ngomna chat is running.
   auth_user  {auth_url}
-  chat_file  {chat_url or "(not built yet)"}
+  chat_file  {chat_url}   web console: {chat_url}/   API docs: /docs on both
 
 Demo users (password {DEMO_PASSWORD}): ADMIN001 (admin), MAT1001, MAT1002, MAT1003, MAT1004
 
@@ -109,6 +112,10 @@ Demo users (password {DEMO_PASSWORD}): ADMIN001 (admin), MAT1001, MAT1002, MAT10
 Ctrl-C stops everything.""",
         flush=True,
     )
+
+
+def _given(*names: str) -> dict[str, str]:
+    return {n: os.environ[n] for n in names if os.environ.get(n)}
 
 
 def _interrupt(*_: object) -> None:
@@ -124,15 +131,15 @@ def main() -> int:
         chat_port = os.environ.get("CHAT_FILE_SERVICE_PORT", "8003")
         auth_url = f"http://127.0.0.1:{auth_port}"
         common = {"REDIS_URL": redis_url, "AUTH_USER_SERVICE_URL": auth_url}
-        auth = start("auth_user", {**common, "SEED_DEMO_USERS": "true"})
+        origins = f"http://127.0.0.1:{chat_port},http://localhost:{chat_port}"
+        auth_env = {"SEED_DEMO_USERS": "true", "CORS_ALLOWED_ORIGINS": origins}
+        auth = start("auth_user", {**common, **auth_env, **_given("CORS_ALLOWED_ORIGINS")})
         children.append(auth)
         wait_healthy(auth_url, auth)
-        chat_url = None
-        if (ROOT / "wsgi" / "chat_file.py").exists():
-            chat_url = f"http://127.0.0.1:{chat_port}"
-            chat = start("chat_file", common)
-            children.append(chat)
-            wait_healthy(chat_url, chat)
+        chat_url = f"http://127.0.0.1:{chat_port}"
+        chat = start("chat_file", common)
+        children.append(chat)
+        wait_healthy(chat_url, chat)
         banner(auth_url, chat_url)
         while all(proc.poll() is None for proc in children):
             time.sleep(0.5)

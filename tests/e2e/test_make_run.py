@@ -1,0 +1,88 @@
+"""`make run` as a newcomer meets it: no Redis server anywhere, nothing configured.
+
+Runs `python -m scripts.run` (what `make run` calls) with no Redis answering and no
+`redis-server` on the PATH, so it must fall back to the embedded Redis; then logs in as a demo
+user, reads the profile with the token, chats through chat_file, and stops it with Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+from tests.support.servers import ROOT, free_port
+
+pytestmark = pytest.mark.e2e
+
+
+def test_make_run_with_nothing_installed_serves_both_services_and_stops_cleanly() -> None:
+    auth_port, chat_port, redis_port = free_port(), free_port(), free_port()
+    env = {
+        **os.environ,
+        "PATH": "/nonexistent",  # no redis-server to start
+        "RUN_LOCAL_REDIS_URL": "redis://127.0.0.1:1/0",  # nothing answers there
+        "RUN_EMBEDDED_REDIS_PORT": str(redis_port),
+        "AUTH_USER_SERVICE_PORT": str(auth_port),
+        "CHAT_FILE_SERVICE_PORT": str(chat_port),
+    }
+    for name in ("REDIS_URL", "MONGODB_URI"):
+        env.pop(name, None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "scripts.run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        banner = _read_until(proc, "Ctrl-C stops everything", timeout=90)
+        assert "embedded in-process Redis" in banner
+        assert f"http://127.0.0.1:{chat_port}/" in banner
+        auth, chat = f"http://127.0.0.1:{auth_port}", f"http://127.0.0.1:{chat_port}"
+        jean = requests.post(
+            f"{auth}/login", json={"matricule": "MAT1001", "password": "Ngomna2026!"}, timeout=10
+        ).json()
+        bearer = {"Authorization": f"Bearer {jean['accessToken']}"}
+        me = requests.get(f"{auth}/{jean['user']['id']}", headers=bearer, timeout=10)
+        assert me.json()["matricule"] == "MAT1001"
+        marie = requests.get(f"{auth}/matricule/MAT1002", timeout=10).json()
+        sent = requests.post(
+            f"{chat}/messages",
+            json={"receiverId": marie["id"], "content": "Bonjour"},
+            headers=bearer,
+            timeout=10,
+        )
+        assert sent.status_code == 201
+        assert sent.json()["data"]["senderName"] == "Jean Dupont"
+        assert requests.get(f"{chat}/", timeout=10).status_code == 200
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        code = proc.wait(timeout=30)
+    assert code == 0
+    for port in (auth_port, chat_port):
+        with pytest.raises(requests.ConnectionError):
+            requests.get(f"http://127.0.0.1:{port}/health", timeout=2)
+
+
+def _read_until(proc: subprocess.Popen[str], marker: str, timeout: float) -> str:
+    assert proc.stdout is not None
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            if proc.poll() is not None:
+                raise AssertionError("make run exited:\n" + "".join(seen))
+            continue
+        seen.append(line)
+        if marker in line:
+            return "".join(seen)
+    raise AssertionError("no banner in time:\n" + "".join(seen))
