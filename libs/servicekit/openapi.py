@@ -35,6 +35,7 @@ class Doc:
     auth: bool = True
     tags: tuple[str, ...] = ()
     content_type: str = "application/json"
+    produces: str = "application/json"  # another media type means a binary success body
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -92,12 +93,12 @@ def _operation(
         op["parameters"] = params
     if doc.body is not None:
         op["requestBody"] = {"required": True, "content": {doc.content_type: {"schema": doc.body}}}
-    responses: dict[str, Any] = {
-        str(doc.status): {
-            "description": "OK",
-            "content": {"application/json": {"schema": _envelope(doc.response, enveloped)}},
-        }
-    }
+    success: dict[str, Any] = (
+        {"application/json": {"schema": _envelope(doc.response, enveloped)}}
+        if doc.produces == "application/json"
+        else {doc.produces: {"schema": {"type": "string", "format": "binary"}}}
+    )
+    responses: dict[str, Any] = {str(doc.status): {"description": "OK", "content": success}}
     codes_by_status: dict[int, list[str]] = {}
     for code in (
         *doc.errors,

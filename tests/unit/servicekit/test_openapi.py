@@ -80,3 +80,18 @@ def test_docs_page_is_served() -> None:
     response = make_app().test_client().get("/docs")
     assert response.status_code == 200
     assert b"/openapi.json" in response.data
+
+
+def test_binary_routes_document_their_media_type() -> None:
+    app = Flask("t")
+
+    @app.get("/files/<file_id>/download")
+    @documented("Bytes", produces="application/octet-stream")
+    def download(file_id: str) -> bytes:
+        return b""
+
+    spec = build_spec(app, title="t", version="1", status_by_code={}, enveloped=True)
+    content = spec["paths"]["/files/{file_id}/download"]["get"]["responses"]["200"]["content"]
+    assert content == {
+        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+    }

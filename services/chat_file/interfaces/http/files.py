@@ -100,6 +100,8 @@ def metadata(file_id: str) -> Any:
     "The file's bytes (binary, not JSON); `Range: bytes=a-b` gives 206 with Content-Range",
     errors=[*READ_ERRORS, "RANGE_NOT_SATISFIABLE"],
     tags=["files"],
+    produces="application/octet-stream",
+    extra={"x-partial-content": "206 with Content-Range for a satisfiable Range header"},
 )
 def download(file_id: str) -> Response:
     found = _service().open_download(_user_id(), file_id, request.headers.get("Range"))
@@ -112,6 +114,7 @@ def download(file_id: str) -> Response:
     query=ThumbnailQuery,
     errors=[*READ_ERRORS, "INVALID_THUMBNAIL_SIZE", "THUMBNAIL_NOT_AVAILABLE"],
     tags=["files"],
+    produces="image/webp",
 )
 def thumbnail(file_id: str) -> Response:
     size = load(ThumbnailQuery(), request.args)["size"]
