@@ -161,6 +161,26 @@ def test_a_failed_sequence_update_stores_nothing(chat: Chat) -> None:
     assert [m["content"] for m in chat.history(chat.bob)] == ["premier"]
 
 
+def test_numbering_and_withdrawal_both_failing_are_completed_by_the_retry(chat: Chat) -> None:
+    """Stored, not numbered, not withdrawn (the store fails twice): the temporaryId retry
+    finishes the job, and the message then appears once, numbered, as lastMessage."""
+    client, headers = chat.client(chat.alice)
+    body = {"conversationId": chat.conversation, "content": "à finir", "temporaryId": "tmp-2"}
+    with (
+        chat.db.switch.fail(frozenset({"find_one_and_update"}), "conversations"),
+        chat.db.switch.fail(frozenset({"delete_one", "delete_many"}), "messages"),
+    ):
+        failed = client.post("/messages", json=body, headers=headers)
+    assert failed.status_code == 503
+    retried = client.post("/messages", json=body, headers=headers)
+    assert retried.status_code in (200, 201), retried.get_json()
+    assert [m["content"] for m in chat.history(chat.bob)].count("à finir") == 1
+    bob, bob_headers = chat.client(chat.bob)
+    listed = bob.get("/conversations", headers=bob_headers).get_json()["data"]
+    assert listed["conversations"][0]["lastMessage"]["content"] == "à finir"
+    assert listed["totalUnreadMessages"] == 2
+
+
 def test_a_failed_insert_leaves_no_phantom_last_message_or_unread(chat: Chat) -> None:
     client, headers = chat.client(chat.alice)
     with chat.db.switch.fail(frozenset({"insert_one"}), "messages"):

@@ -127,6 +127,16 @@ def forge(secret: str = SECRET, algorithm: str = "HS256", **claims: Any) -> str:
     return jwt.encode(payload, secret, algorithm=algorithm)
 
 
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print the fuzzing figures at the end of the run (they also go to bench/results.json)."""
+    from .fuzzing import SUMMARY
+
+    if SUMMARY:
+        terminalreporter.write_line(
+            f"fuzzing: {SUMMARY['fuzz_cases']} cases, {SUMMARY['fuzz_5xx']} server errors"
+        )
+
+
 def drop_keys(client: redis.Redis, prefix: str) -> None:
     keys = list(client.scan_iter(match=f"{prefix}*", count=500))
     if keys:

@@ -26,6 +26,7 @@ CONFORMANCE = [
     response_schema_conformance,
 ]
 UNDOCUMENTED = "(undocumented)"
+SUMMARY: dict[str, int] = {}  # filled at the end of the fuzzing module, printed by conftest
 
 
 @dataclass

@@ -23,7 +23,7 @@ from services.chat_file.interfaces.http.errors import STATUS_BY_CODE as CHAT_STA
 from tests.support.figures import record_figures
 
 from .conftest import Stack, bearer
-from .fuzzing import UNDOCUMENTED, Tally, fuzz_operations
+from .fuzzing import SUMMARY, UNDOCUMENTED, Tally, fuzz_operations
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "20"))
 # First path segments of auth_user's fixed routes: GET /{ident} with these is another route.
@@ -36,6 +36,7 @@ def tally() -> Iterator[Tally]:
     total = Tally()
     yield total
     record_figures(fuzz_cases=total.cases, fuzz_5xx=total.server_errors)
+    SUMMARY.update(fuzz_cases=total.cases, fuzz_5xx=total.server_errors)
     print(f"fuzz: {total.cases} cases over {total.operations} operation runs")
 
 
