@@ -208,3 +208,54 @@ def test_every_socket_event_on_their_conversation_is_refused(stack: Stack, scene
     assert SECRET_TEXT not in seen_by_mallory
     bob.disconnect()
     mallory.disconnect()
+
+
+def test_a_member_cannot_use_admin_or_author_rights(stack: Stack, scene: Scene) -> None:
+    """Inside a conversation: rights by role (group admin, message author, uploader)."""
+    alice_id = stack.login("MAT1001")["user"]["id"]
+    rows = [
+        (
+            "POST",
+            f"/conversations/{scene.group}/participants",
+            {"json": {"userIds": [scene.mallory_id]}},
+            "NOT_CONVERSATION_ADMIN",
+        ),
+        (
+            "POST",
+            f"/conversations/{scene.group}/participants",
+            {"json": {"userIds": [scene.bob_id], "role": "admin"}},
+            "NOT_CONVERSATION_ADMIN",
+        ),
+        (
+            "DELETE",
+            f"/conversations/{scene.group}/participants/{alice_id}",
+            {},
+            "NOT_CONVERSATION_ADMIN",
+        ),
+        (
+            "PUT",
+            f"/messages/{scene.group_message}",
+            {"json": {"content": "réécrit"}},
+            "NOT_MESSAGE_AUTHOR",
+        ),
+        ("DELETE", f"/messages/{scene.group_message}?scope=everyone", {}, "NOT_MESSAGE_AUTHOR"),
+        ("DELETE", f"/files/{scene.file}", {}, "FILE_DELETE_FORBIDDEN"),
+    ]
+    for method, path, kwargs, code in rows:
+        response = stack.chat.open(path, method=method, headers=bearer(scene.bob), **kwargs)
+        assert (response.status_code, response.get_json()["code"]) == (403, code), (method, path)
+    broadcast = stack.chat.post(
+        "/broadcasts",
+        json={"name": "Annonces", "recipients": [scene.bob_id]},
+        headers=bearer(scene.alice),
+    ).get_json()["data"]["id"]
+    posted = stack.chat.post(
+        "/messages",
+        json={"conversationId": broadcast, "content": "je publie"},
+        headers=bearer(scene.bob),
+    )
+    assert (posted.status_code, posted.get_json()["code"]) == (403, "BROADCAST_READ_ONLY")
+    group = stack.chat.get(f"/conversations/{scene.group}", headers=bearer(scene.alice))
+    assert group.get_json()["data"]["participants"]  # still intact
+    history = stack.chat.get(f"/messages?conversationId={scene.group}", headers=bearer(scene.alice))
+    assert [m["content"] for m in history.get_json()["data"]["messages"]] == [SECRET_TEXT + "-g"]
