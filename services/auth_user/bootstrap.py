@@ -62,9 +62,7 @@ def build(
         return clients[0]
 
     prefix = settings.redis_key_prefix
-    refresh_tokens = refresh_tokens or RedisRefreshTokenStore(
-        shared_redis(), prefix=prefix, family_ttl=settings.refresh_token_ttl
-    )
+    refresh_tokens = refresh_tokens or RedisRefreshTokenStore(shared_redis(), prefix=prefix)
     limiter = limiter or RedisRateLimiter(shared_redis(), prefix=prefix)
     cache = cache or UserCache(
         shared_redis(), prefix=settings.user_cache_prefix, ttl=settings.user_cache_ttl

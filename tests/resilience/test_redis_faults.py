@@ -181,14 +181,6 @@ def test_auth_user_refuses_logins_cleanly_while_redis_is_down_then_recovers(
     assert stack.redis.client().hget(key, "fullName") == b"Jean Dupont"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DEFECT (reported, design change in auth_user, not fixed here): refresh-token state is "
-    "a deny-list in Redis (spent jtis, revoked families). When Redis loses its data (restart "
-    "without persistence, eviction, failover to a lagging replica) a logged-out or already "
-    "rotated refresh token is accepted again. Fail closed instead (allow-list of the current jti "
-    "per family: unknown family → re-login), or run auth_user's Redis with AOF + noeviction.",
-)
 def test_revoked_refresh_tokens_stay_revoked_when_redis_loses_its_data(stack: Stack) -> None:
     login = {"matricule": "MAT1004", "password": PASSWORD}
     session = requests.post(f"{stack.auth.url}/login", json=login, timeout=5).json()

@@ -65,26 +65,35 @@ class AuthService:
             logger.info("login refused: wrong password for user %s", user.id)
             raise InvalidCredentialsError()
         self._limiter.reset(_matricule_key(matricule))
-        tokens = self._tokens.issue(user, family=uuid.uuid4().hex)
+        family = uuid.uuid4().hex
+        tokens = self._tokens.issue(user, family=family)
+        issued = self._tokens.decode(tokens.refresh_token, TokenType.REFRESH)
+        self._refresh_tokens.start(family, issued.jti, issued.exp - int(self._clock()))
         self._cache.set(user.profile())
         logger.info("login ok for user %s", user.id)
         return Session(user, tokens)
 
     def refresh(self, refresh_token: str, csrf: str | None = None) -> Session:
-        """Rotate: the presented token is spent; presenting a spent one revokes its family."""
+        """Rotate: only the session's current token is accepted, and it is then replaced.
+
+        Presenting an older token of the session is reuse (stolen or replayed) and ends the
+        session; a session the store does not know (logged out, expired, lost) is refused.
+        """
         claims = self._tokens.decode(refresh_token, TokenType.REFRESH, csrf)
         family = _family(claims)
-        ttl = max(1, claims.exp - int(self._clock()))
-        outcome = self._refresh_tokens.consume(claims.jti, family, ttl)
-        if outcome is Rotation.REUSED:
-            logger.warning("refresh token reused: family of user %s revoked", claims.user_id)
-            raise RefreshTokenReusedError()
-        if outcome is Rotation.REVOKED:
-            raise RefreshTokenRevokedError()
         user = self._users.get(claims.user_id)
         if user is None:
             raise InvalidTokenError()
-        return Session(user, self._tokens.issue(user, family=family))
+        tokens = self._tokens.issue(user, family=family)
+        issued = self._tokens.decode(tokens.refresh_token, TokenType.REFRESH)
+        ttl = issued.exp - int(self._clock())
+        outcome = self._refresh_tokens.rotate(family, claims.jti, issued.jti, ttl)
+        if outcome is Rotation.REUSED:
+            logger.warning("refresh token reused: session of user %s ended", claims.user_id)
+            raise RefreshTokenReusedError()
+        if outcome is Rotation.REVOKED:
+            raise RefreshTokenRevokedError()
+        return Session(user, tokens)
 
     def logout(self, refresh_token: str | None, csrf: str | None = None) -> bool:
         """Revoke the refresh token's family; True if one was revoked.

@@ -57,8 +57,12 @@ class Rotation(StrEnum):
 
 
 class RefreshTokenStore(Protocol):
-    def consume(self, jti: str, family: str, ttl: int) -> Rotation:
-        """Mark `jti` used, atomically; a second use revokes the whole family."""
+    """The current refresh token of each session (family): an allow-list, failing closed."""
+
+    def start(self, family: str, jti: str, ttl: int) -> None: ...
+
+    def rotate(self, family: str, jti: str, new_jti: str, ttl: int) -> Rotation:
+        """Replace `jti` by `new_jti` atomically; any other jti ends the family (reuse)."""
         ...
 
     def revoke_family(self, family: str) -> None: ...

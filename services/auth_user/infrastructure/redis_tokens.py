@@ -1,4 +1,10 @@
-"""RedisRefreshTokenStore: spent refresh-token ids and revoked families, with TTLs."""
+"""RedisRefreshTokenStore: an allow-list of the one current refresh token of each session.
+
+A session (a login) is a token family; Redis holds its current refresh-token id. Rotation swaps
+it atomically; presenting any other token of the family is reuse and ends the session. An
+unknown family (logged out, expired, or Redis lost its data) is refused: the store fails closed
+and the user logs in again, so no spent or revoked token can come back to life.
+"""
 
 from __future__ import annotations
 
@@ -6,42 +12,41 @@ import redis
 
 from ..application.ports import Rotation
 
-# KEYS[1] = spent marker of the presented jti, KEYS[2] = revoked marker of its family.
-# ARGV[1] = remaining life of the presented token, ARGV[2] = life of the family marker.
-_CONSUME = """
-if redis.call('EXISTS', KEYS[2]) == 1 then
+# KEYS[1] = the family. ARGV[1] = presented jti, ARGV[2] = new jti, ARGV[3] = new token's life.
+_ROTATE = """
+local current = redis.call('GET', KEYS[1])
+if not current then
   return 'revoked'
 end
-if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
-  return 'ok'
+if current ~= ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  return 'reused'
 end
-redis.call('SET', KEYS[2], '1', 'EX', ARGV[2])
-return 'reused'
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 'ok'
 """
 
 
 class RedisRefreshTokenStore:
     """One atomic script per rotation: two concurrent uses of a token cannot both succeed."""
 
-    def __init__(self, client: redis.Redis, *, prefix: str, family_ttl: int) -> None:
+    def __init__(self, client: redis.Redis, *, prefix: str) -> None:
         self._redis = client
         self._prefix = prefix
-        self._family_ttl = family_ttl
-        self._consume = client.register_script(_CONSUME)
-
-    def used_key(self, jti: str) -> str:
-        return f"{self._prefix}auth:refresh:used:{jti}"
+        self._rotate = client.register_script(_ROTATE)
 
     def family_key(self, family: str) -> str:
-        return f"{self._prefix}auth:refresh:revoked:{family}"
+        return f"{self._prefix}auth:refresh:family:{family}"
 
-    def consume(self, jti: str, family: str, ttl: int) -> Rotation:
-        keys = [self.used_key(jti), self.family_key(family)]
-        reply = self._consume(keys=keys, args=[max(1, ttl), self._family_ttl])
+    def start(self, family: str, jti: str, ttl: int) -> None:
+        self._redis.set(self.family_key(family), jti, ex=max(1, ttl))
+
+    def rotate(self, family: str, jti: str, new_jti: str, ttl: int) -> Rotation:
+        reply = self._rotate(keys=[self.family_key(family)], args=[jti, new_jti, max(1, ttl)])
         return Rotation(reply.decode() if isinstance(reply, bytes) else reply)
 
     def revoke_family(self, family: str) -> None:
-        self._redis.set(self.family_key(family), "1", ex=self._family_ttl)
+        self._redis.delete(self.family_key(family))
 
     def ping(self) -> None:
         self._redis.ping()

@@ -97,9 +97,9 @@ def test_refresh_state_lives_under_the_key_prefix_with_a_ttl(
     client: FlaskClient, login: Login, redis_client: redis.Redis, key_prefix: str
 ) -> None:
     client.post("/refresh", json={"refreshToken": login()["refreshToken"]})
-    used = [k for k in keys(redis_client, key_prefix) if b"auth:refresh:used:" in k]
-    assert len(used) == 1
-    assert 604_000 < redis_client.ttl(used[0]) <= 604_800
+    sessions = [k for k in keys(redis_client, key_prefix) if b"auth:refresh:family:" in k]
+    assert len(sessions) == 1
+    assert 604_000 < redis_client.ttl(sessions[0]) <= 604_800
 
 
 def test_cookie_refresh_needs_the_csrf_header(client: FlaskClient) -> None:

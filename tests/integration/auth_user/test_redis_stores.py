@@ -12,47 +12,53 @@ from services.auth_user.infrastructure.redis_tokens import RedisRefreshTokenStor
 
 
 def tokens(client: redis.Redis, prefix: str) -> RedisRefreshTokenStore:
-    return RedisRefreshTokenStore(client, prefix=prefix, family_ttl=3600)
+    return RedisRefreshTokenStore(client, prefix=prefix)
 
 
-def test_first_use_of_a_refresh_token_wins_and_is_kept_for_its_remaining_life(
+def test_a_session_keeps_only_its_current_token_for_the_token_life(
     redis_client: redis.Redis, key_prefix: str
 ) -> None:
     store = tokens(redis_client, key_prefix)
-    assert store.consume("jti-1", "fam", ttl=120) is Rotation.OK
-    assert store.used_key("jti-1").startswith(key_prefix)
-    assert 110 <= redis_client.ttl(store.used_key("jti-1")) <= 120
+    store.start("fam", "jti-1", ttl=120)
+    assert store.family_key("fam").startswith(key_prefix)
+    assert store.rotate("fam", "jti-1", "jti-2", ttl=120) is Rotation.OK
+    assert redis_client.get(store.family_key("fam")) == b"jti-2"
+    assert 110 <= redis_client.ttl(store.family_key("fam")) <= 120
 
 
-def test_second_use_reports_reuse_and_revokes_the_family(
+def test_presenting_an_older_token_is_reuse_and_ends_the_session(
     redis_client: redis.Redis, key_prefix: str
 ) -> None:
     store = tokens(redis_client, key_prefix)
-    store.consume("jti-1", "fam", ttl=120)
-    assert store.consume("jti-1", "fam", ttl=120) is Rotation.REUSED
-    assert 3590 <= redis_client.ttl(store.family_key("fam")) <= 3600
-    assert store.consume("jti-2", "fam", ttl=120) is Rotation.REVOKED
+    store.start("fam", "jti-1", ttl=120)
+    store.rotate("fam", "jti-1", "jti-2", ttl=120)
+    assert store.rotate("fam", "jti-1", "jti-x", ttl=120) is Rotation.REUSED
+    assert store.rotate("fam", "jti-2", "jti-3", ttl=120) is Rotation.REVOKED
 
 
-def test_revoking_one_family_leaves_others_usable(
+def test_unknown_or_revoked_sessions_fail_closed_and_others_stay_usable(
     redis_client: redis.Redis, key_prefix: str
 ) -> None:
     store = tokens(redis_client, key_prefix)
+    store.start("fam-a", "jti-a", ttl=60)
+    store.start("fam-b", "jti-b", ttl=60)
     store.revoke_family("fam-a")
-    assert store.consume("jti-1", "fam-a", ttl=60) is Rotation.REVOKED
-    assert store.consume("jti-2", "fam-b", ttl=60) is Rotation.OK
+    assert store.rotate("fam-a", "jti-a", "n1", ttl=60) is Rotation.REVOKED
+    assert store.rotate("never-started", "jti", "n2", ttl=60) is Rotation.REVOKED
+    assert store.rotate("fam-b", "jti-b", "n3", ttl=60) is Rotation.OK
 
 
 def test_concurrent_uses_of_one_token_let_exactly_one_win(
     redis_client: redis.Redis, key_prefix: str
 ) -> None:
     store = tokens(redis_client, key_prefix)
+    store.start("fam", "jti-race", ttl=60)
     outcomes: list[Rotation] = []
     barrier = threading.Barrier(8)
 
     def use() -> None:
         barrier.wait()
-        outcomes.append(store.consume("jti-race", "fam", ttl=60))
+        outcomes.append(store.rotate("fam", "jti-race", f"next-{threading.get_ident()}", ttl=60))
 
     threads = [threading.Thread(target=use) for _ in range(8)]
     for thread in threads:

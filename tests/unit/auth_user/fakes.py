@@ -131,21 +131,25 @@ class FakeTokenCodec:
 
 
 class FakeRefreshTokenStore:
-    def __init__(self) -> None:
-        self.used: dict[str, int] = {}
-        self.revoked: set[str] = set()
+    """Current jti per family (the allow-list the Redis store keeps)."""
 
-    def consume(self, jti: str, family: str, ttl: int) -> Rotation:
-        if family in self.revoked:
+    def __init__(self) -> None:
+        self.current: dict[str, str] = {}
+
+    def start(self, family: str, jti: str, ttl: int) -> None:
+        self.current[family] = jti
+
+    def rotate(self, family: str, jti: str, new_jti: str, ttl: int) -> Rotation:
+        if family not in self.current:
             return Rotation.REVOKED
-        if jti in self.used:
-            self.revoked.add(family)
+        if self.current[family] != jti:
+            del self.current[family]
             return Rotation.REUSED
-        self.used[jti] = ttl
+        self.current[family] = new_jti
         return Rotation.OK
 
     def revoke_family(self, family: str) -> None:
-        self.revoked.add(family)
+        self.current.pop(family, None)
 
     def ping(self) -> None:
         return None

@@ -101,13 +101,23 @@ def test_refresh_rotates_within_the_same_family(world: World) -> None:
     assert second.access_token != first.access_token
 
 
-def test_refresh_marks_the_token_used_for_its_remaining_life(world: World) -> None:
+def test_login_records_the_session_and_refresh_swaps_its_current_token(world: World) -> None:
     world.add_user("MAT1")
     refresh = world.auth.login("MAT1", PASSWORD, IP).tokens.refresh_token
     claims = world.tokens.decode(refresh, TokenType.REFRESH)
+    assert world.refresh_tokens.current == {claims.family: claims.jti}
     world.clock.now += 100
-    world.auth.refresh(refresh)
-    assert world.refresh_tokens.used[claims.jti] == claims.exp - int(world.clock.now)
+    rotated = world.auth.refresh(refresh).tokens.refresh_token
+    new = world.tokens.decode(rotated, TokenType.REFRESH)
+    assert world.refresh_tokens.current == {claims.family: new.jti}
+
+
+def test_a_session_the_store_does_not_know_is_refused(world: World) -> None:
+    world.add_user("MAT1")
+    refresh = world.auth.login("MAT1", PASSWORD, IP).tokens.refresh_token
+    world.refresh_tokens.current.clear()  # logged out elsewhere, expired, or Redis lost it
+    with pytest.raises(RefreshTokenRevokedError):
+        world.auth.refresh(refresh)
 
 
 def test_reusing_a_rotated_refresh_token_revokes_the_whole_family(world: World) -> None:
@@ -148,17 +158,19 @@ def test_an_expired_refresh_token_is_refused_and_not_recorded(world: World) -> N
     world.add_user("MAT1")
     refresh = world.auth.login("MAT1", PASSWORD, IP).tokens.refresh_token
     world.clock.now += 3601
+    before = dict(world.refresh_tokens.current)
     with pytest.raises(TokenExpiredError):
         world.auth.refresh(refresh)
-    assert world.refresh_tokens.used == {}
+    assert world.refresh_tokens.current == before
 
 
 def test_refresh_with_a_wrong_csrf_value_is_refused_before_rotation(world: World) -> None:
     world.add_user("MAT1")
     refresh = world.auth.login("MAT1", PASSWORD, IP).tokens.refresh_token
+    before = dict(world.refresh_tokens.current)
     with pytest.raises(CsrfError):
         world.auth.refresh(refresh, csrf="forged")
-    assert world.refresh_tokens.used == {}
+    assert world.refresh_tokens.current == before
 
 
 def test_refresh_of_a_deleted_user_is_refused(world: World) -> None:
@@ -174,13 +186,16 @@ def test_logout_revokes_the_family_and_reports_it(world: World) -> None:
     refresh = world.auth.login("MAT1", PASSWORD, IP).tokens.refresh_token
     assert world.auth.logout(refresh) is True
     family = world.tokens.decode(refresh, TokenType.REFRESH).family
-    assert family in world.refresh_tokens.revoked
+    assert family not in world.refresh_tokens.current
 
 
 def test_logout_without_a_usable_token_revokes_nothing(world: World) -> None:
+    world.add_user("MAT1")
+    world.auth.login("MAT1", PASSWORD, IP)
+    before = dict(world.refresh_tokens.current)
     assert world.auth.logout(None) is False
     assert world.auth.logout("garbage") is False
-    assert world.refresh_tokens.revoked == set()
+    assert world.refresh_tokens.current == before
 
 
 def test_validate_returns_the_access_token_claims(world: World) -> None:
