@@ -19,11 +19,11 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import jwt
 import requests
 from flask import Flask, send_file
 
 from tests.support.servers import GUNICORN, ROOT, ServiceProcess
+from tests.support.tokens import mint
 
 SECRET = "bench-files-secret-0123456789abcdef-0123"
 USER_ID = "b" * 24
@@ -50,9 +50,7 @@ def sendfile_app() -> Flask:
 
 
 def token(secret: str = SECRET, user_id: str = USER_ID) -> str:
-    now = int(time.time())
-    claims = {"id": user_id, "matricule": "MAT9999", "iat": now, "nbf": now, "exp": now + 900}
-    return jwt.encode({**claims, "jti": uuid.uuid4().hex, "type": "access"}, secret, "HS256")
+    return mint(user_id, secret)
 
 
 def multipart(content: bytes, name: str) -> tuple[bytes, str]:

@@ -24,12 +24,12 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import jwt
 import redis
 import socketio
 
 from libs.usercache import UserCache
 from tests.support.servers import GUNICORN, ServiceProcess
+from tests.support.tokens import mint
 
 MEMBERS = 50
 CLIENT_PROCESSES = 5
@@ -62,10 +62,7 @@ def raw_app() -> Any:
 
 
 def _token(user_id: str) -> str:
-    now = int(time.time())
-    claims = {"id": user_id, "matricule": f"M{user_id[:6]}", "type": "access"}
-    claims |= {"iat": now, "nbf": now, "exp": now + 3600, "jti": uuid.uuid4().hex}
-    return jwt.encode(claims, SECRET, algorithm="HS256")
+    return mint(user_id, SECRET, ttl=3600)
 
 
 def _receivers(url: str, users: list[str], raw: bool, expected: int, ready: Any, out: Any) -> None:

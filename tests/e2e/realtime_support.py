@@ -10,12 +10,12 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-import jwt
 import redis
 import requests
 import socketio
 
 from tests.support.servers import ServiceProcess
+from tests.support.tokens import mint
 
 JWT_SECRET = "e2e-realtime-secret-0123456789abcdef-0123456789"
 ASYNC_MODES = ["gevent", "eventlet"]
@@ -72,18 +72,7 @@ def new_user() -> str:
 
 
 def token_for(user_id: str, *, kind: str = "access", ttl: int = 900, **claims: Any) -> str:
-    now = int(time.time())
-    payload = {
-        "id": user_id,
-        "matricule": f"MAT-{user_id[:6]}",
-        "iat": now,
-        "nbf": now,
-        "exp": now + ttl,
-        "jti": uuid.uuid4().hex,
-        "type": kind,
-        **claims,
-    }
-    return jwt.encode(payload, JWT_SECRET, algorithm="HS256")
+    return mint(user_id, JWT_SECRET, kind=kind, ttl=ttl, **claims)
 
 
 def post_message(server: ServiceProcess, sender: str, receiver: str, content: str) -> dict:

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import io
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import jwt
 import pytest
 import requests
 from PIL import Image
 
 from tests.support.servers import ServiceProcess
+from tests.support.tokens import bearer
 from tests.unit.chat_file_files import samples
 
 pytestmark = pytest.mark.e2e
@@ -25,10 +24,7 @@ MAX_UPLOAD = 2 * 1024 * 1024
 
 
 def auth(user_id: str) -> dict[str, str]:
-    now = int(time.time())
-    claims = {"id": user_id, "matricule": f"MAT{user_id[:2]}", "iat": now, "nbf": now}
-    claims.update({"exp": now + 600, "jti": uuid.uuid4().hex, "type": "access"})
-    return {"Authorization": f"Bearer {jwt.encode(claims, SECRET, 'HS256')}"}
+    return bearer(user_id, SECRET, ttl=600)
 
 
 def server_env(files_dir: Path, storage: str, key_prefix: str) -> dict[str, str]:

@@ -14,12 +14,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-import jwt
 import pytest
 import redis
 import requests
 
 from tests.support.servers import ROOT, free_port
+from tests.support.tokens import mint
 
 JWT_SECRET = "resilience-secret-0123456789abcdef-0123456789"
 
@@ -79,17 +79,7 @@ class OwnRedis:
 
 
 def token_for(user_id: str, ttl: int = 900) -> str:
-    now = int(time.time())
-    claims = {
-        "id": user_id,
-        "matricule": f"M-{user_id[:6]}",
-        "iat": now,
-        "nbf": now,
-        "exp": now + ttl,
-        "jti": uuid.uuid4().hex,
-        "type": "access",
-    }
-    return jwt.encode(claims, JWT_SECRET, algorithm="HS256")
+    return mint(user_id, JWT_SECRET, ttl=ttl)
 
 
 def new_user() -> str:

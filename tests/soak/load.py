@@ -10,12 +10,12 @@ from __future__ import annotations
 import random
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-import jwt
 import socketio
+
+from tests.support.tokens import mint
 
 
 @dataclass
@@ -27,17 +27,7 @@ class Results:
 
 
 def token(user_id: str, secret: str) -> str:
-    now = int(time.time())
-    claims = {
-        "id": user_id,
-        "matricule": f"S-{user_id[:6]}",
-        "iat": now,
-        "nbf": now,
-        "exp": now + 3600,
-        "jti": uuid.uuid4().hex,
-        "type": "access",
-    }
-    return jwt.encode(claims, secret, algorithm="HS256")
+    return mint(user_id, secret, ttl=3600)
 
 
 class Member:

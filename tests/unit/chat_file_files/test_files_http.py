@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import io
-import time
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
-import jwt
 import pytest
 from flask.testing import FlaskClient
 
 from services.chat_file.app import create_app
 from services.chat_file.application.files import FileService
 from services.chat_file.settings import Settings
+from tests.support.tokens import bearer
 
 from . import samples
 from .fakes import FakeConversationAccess, FakeFileStorage, FakeFileStore, FakeThumbnailer
@@ -26,10 +24,7 @@ LIMIT = 3_000_000  # above the app's 1 MB JSON body limit
 
 
 def as_user(user_id: str) -> dict[str, str]:
-    now = int(time.time())
-    claims = {"id": user_id, "matricule": "MAT1", "iat": now, "nbf": now, "exp": now + 600}
-    token = jwt.encode({**claims, "jti": uuid.uuid4().hex, "type": "access"}, SECRET, "HS256")
-    return {"Authorization": f"Bearer {token}"}
+    return bearer(user_id, SECRET, ttl=600)
 
 
 @pytest.fixture

@@ -5,17 +5,16 @@ The app is the real `create_app`; only the I/O edges are fakes passed to `build`
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import fakeredis
-import jwt
 import pytest
 from flask import Flask
 
 from services.chat_file.app import create_app
 from services.chat_file.settings import Settings
+from tests.support.tokens import mint
 
 from ..chat_file.fakes import FakeProfileSource, RecordingNotifier, profile
 from .fakes import FakeScheduler
@@ -39,15 +38,7 @@ def settings(**env: str) -> Settings:
 
 
 def token(user_id: str, kind: str = "access", ttl: int = 900) -> str:
-    now = int(time.time())
-    claims = {
-        "id": user_id,
-        "matricule": f"M-{user_id}",
-        "type": kind,
-        "iat": now,
-        "exp": now + ttl,
-    }
-    return jwt.encode(claims, SECRET, algorithm="HS256")
+    return mint(user_id, SECRET, kind=kind, ttl=ttl)
 
 
 @pytest.fixture
@@ -115,7 +106,7 @@ def test_without_token_only_public_events_work_until_authenticate(
     assert call(client, "authenticate", {"userId": "alice"})["code"] == "MISSING_TOKEN"
     answer = call(client, "authenticate", {"token": token("alice")})
     assert answer["success"] and answer["userId"] == "alice"
-    assert answer["prenom"] == "Alice" and answer["matricule"] == "M-alice"
+    assert answer["prenom"] == "Alice" and answer["matricule"] == "MAT-alice"
     assert call(client, "getConversations", {})["success"]
     names = events(client)
     assert "auth_error" in names and "authenticated" in names
