@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import redis
@@ -27,11 +28,27 @@ def redis_client(redis_url: str) -> redis.Redis:
     return client
 
 
+@contextmanager
+def redis_namespace(client: redis.Redis, label: str = "") -> Iterator[str]:
+    """A unique key prefix; its keys are deleted on exit (never FLUSHDB: Redis is shared)."""
+    prefix = f"test:{label + ':' if label else ''}{uuid.uuid4().hex[:10]}:"
+    try:
+        yield prefix
+    finally:
+        keys = list(client.scan_iter(match=f"{prefix}*", count=500))
+        if keys:
+            client.delete(*keys)
+
+
 @pytest.fixture
 def key_prefix(redis_client: redis.Redis) -> Iterator[str]:
-    """A unique namespace for one test; its keys are deleted afterwards (never FLUSHDB)."""
-    prefix = f"test:{uuid.uuid4().hex[:10]}:"
-    yield prefix
-    keys = list(redis_client.scan_iter(match=f"{prefix}*", count=500))
-    if keys:
-        redis_client.delete(*keys)
+    """A unique namespace for one test."""
+    with redis_namespace(redis_client) as prefix:
+        yield prefix
+
+
+@pytest.fixture(scope="module")
+def module_key_prefix(redis_client: redis.Redis, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A unique namespace shared by one test module (e.g. the services it starts)."""
+    with redis_namespace(redis_client, request.module.__name__.rsplit(".", 1)[-1]) as prefix:
+        yield prefix

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,12 +17,8 @@ PASSWORD = "Ngomna2026!"
 
 
 @pytest.fixture(scope="module")
-def prefix(redis_client: redis.Redis) -> Iterator[str]:
-    value = f"test:e2e-auth:{uuid.uuid4().hex[:8]}:"
-    yield value
-    stale = list(redis_client.scan_iter(match=f"{value}*", count=500))
-    if stale:
-        redis_client.delete(*stale)
+def prefix(module_key_prefix: str) -> str:
+    return module_key_prefix
 
 
 @pytest.fixture(scope="module")

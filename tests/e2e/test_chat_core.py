@@ -7,7 +7,6 @@ recovers when auth_user is back) and Redis unreachable for chat_file (lookups go
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -57,12 +56,8 @@ def chat_env(prefix: str, redis_url: str, auth_url: str, **extra: str) -> dict[s
 
 
 @pytest.fixture(scope="module")
-def prefix(redis_client: redis.Redis) -> Iterator[str]:
-    value = f"test:e2e-chat:{uuid.uuid4().hex[:8]}:"
-    yield value
-    stale = list(redis_client.scan_iter(match=f"{value}*", count=500))
-    if stale:
-        redis_client.delete(*stale)
+def prefix(module_key_prefix: str) -> str:
+    return module_key_prefix
 
 
 @pytest.fixture(scope="module")

@@ -16,11 +16,9 @@ import queue
 import signal
 import time
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import redis
 import requests
 import socketio
 
@@ -78,12 +76,8 @@ def wait_for(predicate: Any, timeout: float = 15.0) -> None:
 
 
 @pytest.fixture
-def prefix(redis_client: redis.Redis) -> Iterator[str]:
-    value = f"test:res-kill:{uuid.uuid4().hex[:6]}:"
-    yield value
-    keys = list(redis_client.scan_iter(match=f"{value}*", count=500))
-    if keys:
-        redis_client.delete(*keys)
+def prefix(key_prefix: str) -> str:
+    return key_prefix
 
 
 def post(url: str, sender: str, body: dict[str, Any]) -> dict[str, Any]:
