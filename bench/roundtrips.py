@@ -15,8 +15,11 @@ class CountingConnection(redis.Connection):
         super().send_packed_command(command, check_health)
 
 
-def counting_client(url: str) -> redis.Redis:
-    pool = redis.ConnectionPool.from_url(url, connection_class=CountingConnection)
+def counting_client(url: str, max_connections: int = 200) -> redis.Redis:
+    """Like `libs.servicekit.stores.connect_redis` (a blocking pool), counting round trips."""
+    pool = redis.BlockingConnectionPool.from_url(
+        url, connection_class=CountingConnection, max_connections=max_connections, timeout=5
+    )
     return redis.Redis(connection_pool=pool)
 
 
