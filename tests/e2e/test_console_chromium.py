@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,7 @@ pytestmark = pytest.mark.e2e
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 PASSWORD = "Ngomna2026!"
+FIXTURE = Path(__file__).resolve().parents[2] / "postman" / "fixtures" / "hello.png"
 
 if not (CHROMIUM and CHROMEDRIVER):
     pytest.skip("Debian chromium + chromium-driver not installed", allow_module_level=True)
@@ -77,10 +79,12 @@ def browser() -> webdriver.Chrome:
 def log_in(driver: webdriver.Chrome, url: str, matricule: str) -> WebDriverWait:
     wait = WebDriverWait(driver, 20)
     driver.get(url + "/")
+    assert not driver.find_element(By.ID, "chat-view").is_displayed()  # nothing before login
     driver.find_element(By.ID, "matricule").send_keys(matricule)
     driver.find_element(By.ID, "password").send_keys(PASSWORD)
     driver.find_element(By.ID, "login-button").click()
     wait.until(ec.visibility_of_element_located((By.ID, "chat-view")))
+    wait.until(ec.invisibility_of_element_located((By.ID, "login-view")))
     wait.until(ec.text_to_be_present_in_element((By.ID, "status"), "en ligne"))
     return wait
 
@@ -106,10 +110,16 @@ def test_two_browsers_exchange_a_message_live(stack) -> None:
         wait_marie.until(ec.text_to_be_present_in_element((By.ID, "messages"), "Bonjour Marie"))
 
         marie.find_element(By.ID, "message-input").send_keys("Bonjour Jean")
+        wait_jean.until(ec.text_to_be_present_in_element((By.ID, "typing"), "Marie Ngono écrit"))
         marie.find_element(By.ID, "send-button").click()
         wait_jean.until(ec.text_to_be_present_in_element((By.ID, "messages"), "Bonjour Jean"))
         sender = jean.find_elements(By.CSS_SELECTOR, "#messages li .who")[-1].text
         assert sender == "Marie Ngono"
+
+        jean.find_element(By.ID, "file-input").send_keys(str(FIXTURE))
+        jean.find_element(By.ID, "send-button").click()
+        wait_marie.until(ec.text_to_be_present_in_element((By.ID, "messages"), FIXTURE.name))
+        assert marie.find_elements(By.CSS_SELECTOR, "#messages li a.attachment")
     finally:
         jean.quit()
         marie.quit()

@@ -170,8 +170,8 @@ function onNewMessage(message) {
 
 async function uploadFile(file) {
   const form = new FormData();
+  form.append("conversationId", state.current); // before the file: the upload is streamed
   form.append("file", file);
-  form.append("conversationId", state.current);
   const response = await fetch(`${cfg.chatUrl}/files/upload`, {
     method: "POST", headers: { Authorization: `Bearer ${state.token}` }, body: form });
   const body = await response.json();
