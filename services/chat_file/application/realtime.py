@@ -31,6 +31,8 @@ class PresenceStore(Protocol):
 
     def device_disconnected(self, user_id: str, device_id: str) -> int: ...
 
+    def online(self, user_ids: Iterable[str]) -> set[str]: ...
+
 
 class Scheduler(Protocol):
     def call_later(self, seconds: float, fn: Callable[[], None]) -> None: ...
@@ -72,6 +74,12 @@ class PresenceService:
         payload = {"userId": user_id, "lastSeen": self._now()}
         self._sink.to_users("user_offline", payload, _others(contacts(), user_id), None)
         return True
+
+    def online_contacts(self, user_id: str, asked: Iterable[str], contacts: Contacts) -> list[str]:
+        """Who of `asked` (default: all the user's contacts) is online; contacts only."""
+        known = set(contacts())
+        wanted = [u for u in asked if u in known] if asked else list(known)
+        return sorted(self._store.online(_others(wanted, user_id)))
 
 
 def _others(user_ids: Iterable[str], me: str) -> list[str]:

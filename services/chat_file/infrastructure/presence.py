@@ -57,6 +57,17 @@ class RedisPresence:
         pipe.zcard(key)
         return int(pipe.execute()[2])
 
+    def online(self, user_ids: Iterable[str]) -> set[str]:
+        """Which of these users have a live device now: one pipelined round trip."""
+        ids = list(dict.fromkeys(user_ids))
+        if not ids:
+            return set()
+        now = self._clock()
+        pipe = self._redis.pipeline(transaction=False)
+        for user_id in ids:
+            pipe.zcount(self.devices_key(user_id), f"({now}", "+inf")
+        return {u for u, count in zip(ids, pipe.execute(), strict=True) if count}
+
     def refresh(self, devices: Iterable[tuple[str, str]]) -> None:
         """Keep this process's devices alive: `(user_id, device_id)` pairs, one round trip."""
         pairs = list(devices)

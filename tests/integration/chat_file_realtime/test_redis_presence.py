@@ -96,3 +96,15 @@ def test_concurrent_first_connections_produce_exactly_one_first_device(
     for t in threads:
         t.join()
     assert sorted(counts) == list(range(1, 9))
+
+
+def test_online_reads_live_devices_of_many_users_in_one_round_trip(
+    presence: RedisPresence, clock: Clock
+) -> None:
+    presence.device_connected("u1", "sid-a")
+    presence.device_connected("u2", "sid-b")
+    presence.device_disconnected("u2", "sid-b")
+    assert presence.online(["u1", "u2", "u3", "u1"]) == {"u1"}
+    clock.now += 61  # the process holding u1's device died without saying goodbye
+    assert presence.online(["u1"]) == set()
+    assert presence.online([]) == set()

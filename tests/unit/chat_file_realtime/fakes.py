@@ -31,6 +31,9 @@ class FakePresenceStore:
         self.devices.get(user_id, set()).discard(device_id)
         return len(self.devices.get(user_id, set()))
 
+    def online(self, user_ids: Iterable[str]) -> set[str]:
+        return {u for u in user_ids if self.devices.get(u)}
+
 
 class FakeScheduler:
     """Runs nothing until `run_due(elapsed)` advances its clock."""

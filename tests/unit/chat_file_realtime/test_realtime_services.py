@@ -126,3 +126,12 @@ def test_send_limiter_allows_a_burst_then_refuses_until_tokens_refill() -> None:
 def test_send_limiter_with_zero_rate_is_off() -> None:
     limiter = SendRateLimiter(rate=0, burst=0)
     assert all(limiter.allow("s") for _ in range(1000))
+
+
+def test_online_contacts_are_the_connected_contacts_never_strangers_or_self() -> None:
+    service, _ = presence()
+    for user in ("u1", "u2", "stranger"):
+        service.connected(user, f"{user}-sid", contacts=lambda: [])
+    contacts = lambda: ["u1", "u2", "u3"]  # noqa: E731
+    assert service.online_contacts("u1", [], contacts) == ["u2"]
+    assert service.online_contacts("u1", ["u3", "stranger", "u2"], contacts) == ["u2"]

@@ -293,3 +293,18 @@ def test_a_notifier_passed_to_build_is_kept_and_used_by_socket_writes() -> None:
     send(client, receiverId="bob")
     assert app.extensions["chat"].notifier is recorder
     assert recorder.names() == ["newMessage"]
+
+
+def test_get_online_users_reports_online_contacts_only(connect: Callable[..., Client]) -> None:
+    alice = connect("alice")
+    send(alice, receiverId="bob")
+    send(alice, receiverId="carol")
+    connect("bob")
+    connect("mallory")  # online, but shares no conversation with alice
+    ack = call(alice, "getOnlineUsers", {})
+    assert ack == {"success": True, "online": ["bob"]}
+    asked = call(alice, "getOnlineUsers", {"userIds": ["bob", "carol", "mallory"]})
+    assert asked["online"] == ["bob"]
+    assert events(alice, "onlineUsers")[-1] == {"online": ["bob"]}
+    refused = call(alice, "getOnlineUsers", {"userIds": "bob"})
+    assert (refused["success"], refused["code"]) == (False, "VALIDATION_ERROR")

@@ -17,6 +17,14 @@ from .hub import RealtimeHub
 AUTH_GRACE_SECONDS = 30.0  # an anonymous socket must `authenticate` within this delay
 
 
+MAX_PRESENCE_QUERY = 500
+
+
+class InvalidPresenceQueryError(CodedError):
+    code = "VALIDATION_ERROR"
+    message = f"userIds doit être une liste d'au plus {MAX_PRESENCE_QUERY} identifiants"
+
+
 class AlreadyAuthenticatedError(CodedError):
     code = "ALREADY_AUTHENTICATED"
     message = "Ce socket est déjà authentifié pour un autre utilisateur"
@@ -62,6 +70,14 @@ def register_connection_events(hub: RealtimeHub) -> None:
             "autoJoinedConversations": joined,
         }
 
+    def online_users(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
+        asked = data.get("userIds") or []
+        if not isinstance(asked, list) or len(asked) > MAX_PRESENCE_QUERY:
+            raise InvalidPresenceQueryError()
+        contacts = lambda: hub.contacts(user.user_id)  # noqa: E731
+        online = hub.presence.online_contacts(user.user_id, [str(u) for u in asked], contacts)
+        return {"online": online}
+
     def ping(_user: Identity | None, _data: dict[str, Any]) -> dict[str, Any]:
         return {"timestamp": int(time.time() * 1000)}
 
@@ -69,5 +85,6 @@ def register_connection_events(hub: RealtimeHub) -> None:
         socketio, sessions, "authenticate", authenticate,
         reply="authenticated", error="auth_error", public=True,
     )  # fmt: skip
+    register(socketio, sessions, "getOnlineUsers", online_users, reply="onlineUsers")
     register(socketio, sessions, "ping", ping, reply="pong", public=True)
     register(socketio, sessions, "heartbeat", ping, reply="heartbeat_ack", public=True)

@@ -50,7 +50,7 @@ async function login(event) {
 function connectSocket() {
   const socket = io(cfg.chatUrl, { auth: { token: state.token }, transports: ["websocket", "polling"] });
   state.socket = socket;
-  socket.on("connect", () => setStatus(true));
+  socket.on("connect", () => { setStatus(true); refreshPresence(); });
   socket.on("disconnect", () => setStatus(false));
   socket.on("connect_error", (error) => setStatus(false, error.message));
   socket.on("newMessage", onNewMessage);
@@ -72,6 +72,17 @@ async function loadConversations() {
   const data = await api("/conversations?limit=50");
   state.conversations = data.conversations || [];
   renderConversations();
+  refreshPresence();
+}
+
+function refreshPresence() {
+  // Who of my contacts is online now; user_online/user_offline keep it current afterwards.
+  if (!state.socket || !state.socket.connected) return;
+  state.socket.emit("getOnlineUsers", {}, (ack) => {
+    if (!ack || ack.success === false) return;
+    state.online = new Set(ack.online);
+    renderConversations();
+  });
 }
 
 function others(conversation) {
