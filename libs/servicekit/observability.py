@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import time
 import uuid
@@ -11,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from flask import Flask, Response, g, has_request_context, request
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
@@ -193,7 +194,13 @@ class Metrics:
         return Counter(name, doc, list(labels), registry=self.registry)
 
     def render(self) -> bytes:
-        return generate_latest(self.registry)
+        """This process's metrics; under several gunicorn workers, the sum over all of them."""
+        if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            return generate_latest(self.registry)
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        registry.register(self._gauges)  # read-time values stay per process
+        return generate_latest(registry)
 
 
 CACHE_RESULTS = {"hits": "hit", "misses": "miss", "errors": "error"}

@@ -7,6 +7,7 @@ import requests
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.e2e.test_chat_core import auth_user, call, chat, login, prefix  # noqa: F401
+from tests.support.servers import ServiceProcess
 
 pytestmark = pytest.mark.e2e
 
@@ -48,3 +49,26 @@ def test_metrics_count_requests_cache_breaker_and_messages(auth_user, chat) -> N
     assert value(cache, "user_cache_operations", result="hit") >= 1
     assert "chat_socket_connections" in chat_metrics
     assert "chat_user_directory_total" in chat_metrics
+
+
+def test_auth_user_metrics_add_up_every_gunicorn_worker(
+    redis_url: str, module_key_prefix: str
+) -> None:
+    env = {
+        "APP_ENV": "test",
+        "REDIS_URL": redis_url,
+        "REDIS_KEY_PREFIX": module_key_prefix,
+        "USER_CACHE_PREFIX": f"{module_key_prefix}user:profile:",
+        "WEB_CONCURRENCY": "3",
+    }
+    service = ServiceProcess("auth_user", env).start()
+    try:
+        before = value(scrape(service.url)["http_requests"], "http_requests_total", route="/health")
+        for _ in range(60):  # a new connection each time: the workers share the load
+            assert requests.get(f"{service.url}/health", timeout=5).status_code == 200
+        for _ in range(3):  # whichever worker answers the scrape reports the same total
+            families = scrape(service.url)
+            total = value(families["http_requests"], "http_requests_total", route="/health")
+            assert total == before + 60
+    finally:
+        service.stop()
