@@ -67,8 +67,8 @@ class AuthService:
         self._limiter.reset(_matricule_key(matricule))
         family = uuid.uuid4().hex
         tokens = self._tokens.issue(user, family=family)
-        issued = self._tokens.decode(tokens.refresh_token, TokenType.REFRESH)
-        self._refresh_tokens.start(family, issued.jti, issued.exp - int(self._clock()))
+        ttl = tokens.refresh_expires_at - int(self._clock())
+        self._refresh_tokens.start(family, tokens.refresh_jti, ttl)
         self._cache.set(user.profile())
         logger.info("login ok for user %s", user.id)
         return Session(user, tokens)
@@ -85,9 +85,8 @@ class AuthService:
         if user is None:
             raise InvalidTokenError()
         tokens = self._tokens.issue(user, family=family)
-        issued = self._tokens.decode(tokens.refresh_token, TokenType.REFRESH)
-        ttl = issued.exp - int(self._clock())
-        outcome = self._refresh_tokens.rotate(family, claims.jti, issued.jti, ttl)
+        ttl = tokens.refresh_expires_at - int(self._clock())
+        outcome = self._refresh_tokens.rotate(family, claims.jti, tokens.refresh_jti, ttl)
         if outcome is Rotation.REUSED:
             logger.warning("refresh token reused: session of user %s ended", claims.user_id)
             raise RefreshTokenReusedError()

@@ -95,6 +95,8 @@ class TokenClaims:
 class TokenPair:
     access_token: str
     refresh_token: str
+    refresh_jti: str  # what the refresh-session store records, without decoding the token
+    refresh_expires_at: int
 
 
 @dataclass(frozen=True, slots=True)

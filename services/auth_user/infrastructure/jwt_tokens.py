@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
+import uuid
 from hmac import compare_digest
 from typing import Any
 
+from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
 from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt import ExpiredSignatureError, PyJWTError
@@ -22,11 +25,15 @@ class FlaskJwtTokenCodec:
 
     def issue(self, user: User, family: str) -> TokenPair:
         claims = {"matricule": user.matricule}
+        jti = str(uuid.uuid4())  # ours, so the caller knows it without decoding the token
+        lifetime = current_app.config["JWT_REFRESH_TOKEN_EXPIRES"].total_seconds()
         return TokenPair(
             access_token=create_access_token(identity=user.id, additional_claims=claims),
             refresh_token=create_refresh_token(
-                identity=user.id, additional_claims={**claims, "fam": family}
+                identity=user.id, additional_claims={**claims, "fam": family, "jti": jti}
             ),
+            refresh_jti=jti,
+            refresh_expires_at=int(time.time() + lifetime),
         )
 
     def decode(self, token: str, expected: TokenType, csrf: str | None = None) -> TokenClaims:

@@ -111,9 +111,9 @@ class FakeTokenCodec:
         return f"{kind.value}|{user.id}|{user.matricule}|{jti}|{family}|{exp}|csrf-{jti}"
 
     def issue(self, user: User, family: str) -> TokenPair:
-        return TokenPair(
-            self.make(TokenType.ACCESS, user, family), self.make(TokenType.REFRESH, user, family)
-        )
+        refresh = self.make(TokenType.REFRESH, user, family)
+        _, _, _, jti, _, exp, _ = refresh.split("|")
+        return TokenPair(self.make(TokenType.ACCESS, user, family), refresh, jti, int(exp))
 
     def decode(self, token: str, expected: TokenType, csrf: str | None = None) -> TokenClaims:
         parts = token.split("|")
