@@ -31,5 +31,10 @@ def message_for(
 
 
 def rooms_of(conversation: Conversation) -> list[str]:
-    """Where events about a conversation go: its room and every participant's devices."""
-    return [f"conversation_{conversation.id}"] + [f"user_{p}" for p in conversation.participants]
+    """Where events about a conversation go: every current participant's devices.
+
+    Not the `conversation_<id>` room: a socket of someone removed from the conversation can
+    stay in that room on another process (rooms cannot be emptied across processes), and must
+    not receive its events any more. `user_<id>` rooms follow the participant list exactly.
+    """
+    return [f"user_{p}" for p in conversation.participants]

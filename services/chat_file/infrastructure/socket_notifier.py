@@ -2,10 +2,7 @@
 
 `notify` sends one event to a list of rooms in one emit (one publish on the message queue when
 several processes share it; each socket gets it once even if it sits in several of the rooms).
-When the list names users' rooms, `conversation_<id>` rooms are left out: every participant's
-sockets are already in their `user_<id>` room, and a conversation room can still hold the
-sockets of someone removed from the conversation since they joined it (rooms cannot be
-emptied across processes), who must not receive its events any more.
+The services address participants' `user_<id>` rooms (`application.access.rooms_of`).
 `to_users` is the presence/typing sink: the rooms `user_<id>` of the given users.
 """
 
@@ -14,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .realtime import USER_ROOM_PREFIX, user_room
+from .realtime import user_room
 
 
 class SocketIONotifier:
@@ -22,8 +19,7 @@ class SocketIONotifier:
         self._socketio = socketio
 
     def notify(self, event: str, payload: dict[str, Any], rooms: list[str]) -> None:
-        users = [r for r in dict.fromkeys(rooms) if r.startswith(USER_ROOM_PREFIX)]
-        targets = users or list(dict.fromkeys(rooms))
+        targets = list(dict.fromkeys(rooms))
         if targets:
             self._socketio.emit(event, payload, to=targets)
 

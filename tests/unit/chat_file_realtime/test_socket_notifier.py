@@ -15,11 +15,9 @@ class RecordingSocketIO:
         self.emits.append((event, payload, kwargs))
 
 
-def test_events_go_to_user_rooms_in_one_emit_without_the_conversation_room() -> None:
+def test_events_go_to_the_given_rooms_once_each_in_one_emit() -> None:
     sio = RecordingSocketIO()
-    SocketIONotifier(sio).notify(
-        "newMessage", {"x": 1}, ["conversation_c1", "user_a", "user_b", "user_a"]
-    )
+    SocketIONotifier(sio).notify("newMessage", {"x": 1}, ["user_a", "user_b", "user_a"])
     assert sio.emits == [("newMessage", {"x": 1}, {"to": ["user_a", "user_b"]})]
 
 
