@@ -76,10 +76,15 @@ def json_body() -> dict[str, Any]:
     """The request's JSON object, or `InvalidJsonError` (malformed, not an object)."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        if not request.get_data(cache=True) and request.method in {"DELETE"}:
-            return {}
         raise InvalidJsonError()
     return data
+
+
+def optional_body() -> dict[str, Any]:
+    """The JSON object, or `{}` when the request has no body at all."""
+    if not request.get_data(cache=True):
+        return {}
+    return json_body()
 
 
 def load(schema: Schema, data: Mapping[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 
-from libs.servicekit.http import json_body, load, ok
+from libs.servicekit.http import json_body, load, ok, optional_body
 from libs.servicekit.openapi import documented
 
 from ...application.conversations import ConversationService
@@ -20,7 +20,7 @@ from .api_docs import (
     ReadDoc,
 )
 from .auth import authenticate, current_user
-from .schemas import CreateConversationSchema, ParticipantsSchema, ReadSchema, optional_body
+from .schemas import CreateConversationSchema, ParticipantsSchema, ReadSchema
 
 bp = Blueprint("conversations", __name__)
 bp.before_request(authenticate)

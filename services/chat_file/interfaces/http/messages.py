@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
 
-from libs.servicekit.http import json_body, load, ok
+from libs.servicekit.http import json_body, load, ok, optional_body
 from libs.servicekit.openapi import documented
 
 from ...application.messages import MessageService
@@ -21,7 +21,7 @@ from .api_docs import (
     SearchQuery,
 )
 from .auth import authenticate, current_user
-from .schemas import EditSchema, ReactionSchema, SendMessageSchema, StatusSchema, optional_body
+from .schemas import EditSchema, ReactionSchema, SendMessageSchema, StatusSchema
 
 bp = Blueprint("messages", __name__)
 bp.before_request(authenticate)

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import request
 from marshmallow import EXCLUDE, Schema, fields, validate
-
-from libs.servicekit.http import json_body
 
 
 class _Body(Schema):
@@ -56,10 +51,3 @@ class ReactionSchema(_Body):
 
 class ReadSchema(_Body):
     messageId = fields.String(load_default=None, allow_none=True)
-
-
-def optional_body() -> dict[str, Any]:
-    """The JSON object, or `{}` when the request has no body at all."""
-    if not request.get_data(cache=True):
-        return {}
-    return json_body()
