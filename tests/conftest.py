@@ -10,6 +10,8 @@ from contextlib import contextmanager
 import pytest
 import redis
 
+pytest_plugins = ["tests.support.databases"]
+
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 

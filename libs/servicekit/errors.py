@@ -18,3 +18,13 @@ class CodedError(Exception):
         self.code = code or self.code
         self.details = details
         super().__init__(self.message)
+
+
+class StoreUnavailableError(CodedError):
+    """The database did not answer (down, restarting, connection killed, pool exhausted).
+
+    Adapters raise it instead of any driver exception; clients get a 503 they may retry, and
+    nothing was acknowledged."""
+
+    code = "STORE_UNAVAILABLE"
+    message = "Base de données temporairement indisponible"

@@ -64,3 +64,17 @@ def jwt_secret(env: Mapping[str, str], app_env: str) -> str:
 
 def process_env() -> Mapping[str, str]:
     return os.environ
+
+
+def database_url(env: Mapping[str, str], service: str) -> str:
+    """`DATABASE_URL`; else a `MONGODB_URI` kept from older deployments; else the durable
+    SQLite file `var/<service>.db`. The scheme is checked here, so a typo fails at start."""
+    from .sql import DatabaseUrlError, backend_of, default_database_url
+
+    url = env.get("DATABASE_URL", "").strip() or env.get("MONGODB_URI", "").strip()
+    url = url or default_database_url(service, env_str(env, "VAR_DIR", "var"))
+    try:
+        backend_of(url)
+    except DatabaseUrlError as exc:
+        raise SettingsError(str(exc)) from None
+    return url

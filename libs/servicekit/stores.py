@@ -1,18 +1,26 @@
-"""Connections to MongoDB (pymongo, or in-process mongomock by default) and Redis."""
+"""Store plumbing: MongoDB and Redis connections, and `guard_store` for every adapter."""
 
 from __future__ import annotations
 
+import functools
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import redis
+
+from .errors import StoreUnavailableError
+
+T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
 
 def connect_mongo(uri: str, db_name: str) -> Any:
-    """A pymongo `Database` for `uri`, or an in-process mongomock one when `uri` is empty."""
-    if uri:
+    """A pymongo `Database` for a `mongodb://` `uri`; in-process mongomock for `mongomock://`.
+
+    mongomock is a test double for throwaway runs: its data lives in this process only."""
+    if uri and not uri.startswith("mongomock:"):
         import pymongo
 
         client: Any = pymongo.MongoClient(uri, serverSelectionTimeoutMS=5000, tz_aware=True)
@@ -20,7 +28,7 @@ def connect_mongo(uri: str, db_name: str) -> Any:
         return default
     import mongomock
 
-    logger.warning("MONGODB_URI not set: using in-process mongomock (data lives in this process)")
+    logger.warning("mongomock: in-process MongoDB double, data is lost when the process exits")
     return mongomock.MongoClient(tz_aware=True)[db_name]
 
 
@@ -39,3 +47,30 @@ def connect_redis(url: str, *, timeout: float = 2.0, max_connections: int = 200)
         health_check_interval=30,
     )
     return redis.Redis(connection_pool=pool)
+
+
+def guard_store(*errors: type[Exception]) -> Callable[[type[T]], type[T]]:
+    """Class decorator: every public method raises `StoreUnavailableError` instead of `errors`.
+
+    The driver's connection failures then never reach the application or interface layers;
+    adapters catch the conflicts they mean (duplicate keys) inside their methods, first.
+    """
+
+    def wrap(method: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(method)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return method(*args, **kwargs)
+            except errors as exc:
+                logger.error("store unavailable in %s: %s", method.__qualname__, exc)
+                raise StoreUnavailableError() from exc
+
+        return guarded
+
+    def decorate(cls: type[T]) -> type[T]:
+        for name, member in list(vars(cls).items()):
+            if callable(member) and not name.startswith("_"):
+                setattr(cls, name, wrap(member))
+        return cls
+
+    return decorate

@@ -1,0 +1,191 @@
+"""SQL databases both services share: which backend a `DATABASE_URL` names, engines, migrations.
+
+- `backend_of(url)`: "sqlite", "postgresql", "mongodb" or "mongomock".
+- `create_sql_engine(url)`: SQLAlchemy 2 engine. SQLite gets WAL, a busy timeout and foreign
+  keys on every connection; PostgreSQL (psycopg 3) a pre-pinged pool and short connect timeout.
+- `migrate(engine, script_location, version_table)`: alembic `upgrade head`; on PostgreSQL under
+  an advisory lock, so two processes starting together do not race.
+- `SQL_STORE_ERRORS`: the driver failures an adapter turns into `StoreUnavailableError`
+  (see `libs.servicekit.stores.guard_store`).
+"""
+
+from __future__ import annotations
+
+import logging
+import zlib
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+logger = logging.getLogger(__name__)
+
+BACKENDS = ("sqlite", "postgresql", "mongodb", "mongomock")
+MIGRATION_LOCK = zlib.crc32(b"ngomna-migrations")
+
+# Connection-level failures: server down or restarting, connection killed, pool exhausted.
+# IntegrityError and ProgrammingError are bugs or domain conflicts, never "unavailable".
+SQL_STORE_ERRORS: tuple[type[Exception], ...] = (
+    sa.exc.OperationalError,
+    sa.exc.InterfaceError,
+    sa.exc.TimeoutError,
+    sa.exc.DisconnectionError,
+    sa.exc.InternalError,
+)
+
+
+class UtcDateTime(sa.types.TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite keeps no zone: UTC is assumed)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class DatabaseUrlError(ValueError):
+    """`DATABASE_URL` names no backend we support."""
+
+
+def backend_of(url: str) -> str:
+    scheme = url.split(":", 1)[0].split("+", 1)[0].lower()
+    if scheme in {"postgres", "postgresql"}:
+        return "postgresql"
+    if scheme == "mongodb+srv":
+        return "mongodb"
+    if scheme in BACKENDS:
+        return scheme
+    raise DatabaseUrlError(
+        "DATABASE_URL must start with sqlite:///, postgresql+psycopg://, mongodb:// or mongomock://"
+    )
+
+
+def default_database_url(service: str, var_dir: str = "var") -> str:
+    """Durable SQLite file of one service under `var/` (what `make run` uses)."""
+    return f"sqlite:///{var_dir}/{service}.db"
+
+
+def sqlalchemy_url(url: str) -> str:
+    """PostgreSQL URLs always go through psycopg 3, whatever driver the URL names."""
+    if backend_of(url) != "postgresql":
+        return url
+    rest = url.split("://", 1)[1]
+    return f"postgresql+psycopg://{rest}"
+
+
+def create_sql_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10) -> Engine:
+    url = sqlalchemy_url(url)
+    if backend_of(url) == "sqlite":
+        return _sqlite_engine(url)
+    return sa.create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_pre_ping=True,  # a connection killed while idle is replaced, not handed out
+        pool_timeout=5,
+        pool_recycle=1800,
+        connect_args={"connect_timeout": 5},
+    )
+
+
+def _sqlite_engine(url: str) -> Engine:
+    path = sa.engine.make_url(url).database
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, connect_args={"timeout": 10, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        # pysqlite's own BEGIN handling is off so that SQLAlchemy's BEGIN is the only one.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        # Writes: IMMEDIATE takes the write lock up front, so two writers queue on
+        # busy_timeout instead of failing with "database is locked" on a lock upgrade.
+        # Reads go through `reader(engine)` (autocommit): no transaction, no lock.
+        if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def reader(engine: Engine) -> Engine:
+    """The same pool for single-statement reads: autocommit, no BEGIN, no lock held."""
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
+def migrate(engine: Engine, script_location: str, version_table: str) -> None:
+    """Bring the schema to the newest revision (alembic `upgrade head`)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", script_location)
+    config.attributes["version_table"] = version_table
+    with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            key = MIGRATION_LOCK  # one lock for every service: extensions are database-wide
+            connection.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": key})
+            connection.commit()
+        try:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            connection.commit()
+        finally:
+            if connection.dialect.name == "postgresql":
+                connection.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                connection.commit()
+    logger.info("database schema up to date (%s)", version_table)
+
+
+def run_alembic_env(context: Any, metadata: sa.MetaData) -> None:
+    """The body of each service's alembic `env.py`: online migrations on the given connection.
+
+    `migrate()` hands the connection over; the `alembic` command line passes `-x url=…`."""
+    config = context.config
+    version_table = config.attributes.get("version_table") or config.get_main_option(
+        "version_table", "alembic_version"
+    )
+    connection = config.attributes.get("connection")
+    if connection is None:
+        url = context.get_x_argument(as_dictionary=True).get("url")
+        if not url:
+            raise SystemExit("pass the database with: alembic -x url=<DATABASE_URL> upgrade head")
+        with create_sql_engine(url).connect() as connection:
+            _run(context, connection, metadata, version_table)
+            connection.commit()
+        return
+    _run(context, connection, metadata, version_table)
+
+
+def _run(context: Any, connection: Any, metadata: sa.MetaData, version_table: str) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        version_table=version_table,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+    with context.begin_transaction():
+        context.run_migrations()
