@@ -30,7 +30,7 @@ def _ops(service: str) -> list[Call]:
             "GET",
             "/ready",
             token=None,
-            keys=("status", "mongo", "redis", "authUser", "breaker")
+            keys=("status", "database", "redis", "authUser", "breaker")
             if is_chat
             else ("status", "checks"),
             checks=(("ready", "pm.expect(data.status).to.equal('ready');"),),

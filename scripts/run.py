@@ -1,8 +1,10 @@
 """`make run`: both services under gunicorn on embedded defaults, demo users seeded.
 
 Redis: `REDIS_URL` if set; else the server on 127.0.0.1:6379; else a `redis-server` started here;
-else an embedded in-process Redis (fakeredis over TCP) with a warning. MongoDB: `MONGODB_URI` if
-set, else each service's in-process mongomock store. Ctrl-C stops everything.
+else an embedded in-process Redis (fakeredis over TCP) with a warning. Database: `DATABASE_URL`
+if set (PostgreSQL, MongoDB...), else durable SQLite files `var/auth_user.db` and
+`var/chat_file.db` (under `VAR_DIR` if set): accounts and messages survive a restart. Ctrl-C
+stops everything.
 """
 
 from __future__ import annotations
@@ -97,11 +99,16 @@ def stop_all(children: list[subprocess.Popen[bytes]]) -> None:
 
 
 def banner(auth_url: str, chat_url: str) -> None:
+    var = os.environ.get("VAR_DIR", "var")
+    data = (
+        os.environ.get("DATABASE_URL") and "DATABASE_URL"
+    ) or f"{var}/auth_user.db, {var}/chat_file.db"
     print(
         f"""
 ngomna chat is running.
   auth_user  {auth_url}
   chat_file  {chat_url}   web console: {chat_url}/   API docs: /docs on both
+  data       {data} (kept across restarts)
 
 Demo users (password {DEMO_PASSWORD}): ADMIN001 (admin), MAT1001, MAT1002, MAT1003, MAT1004
 

@@ -1,9 +1,8 @@
 """The composition root: `build(settings, **overrides)` makes the adapters and the services.
 
-Tests pass fakes by keyword (`cache=`, `auth_client=`, `notifier=`, `db=`, `redis=`,
-`attachments=`, `clock=`...). Features added later (files, sockets) take what they need from
-the returned `ChatServices` (its stores, directory, settings) and set `notifier` /
-`attachments` through `attach_*` so the core services see them.
+Tests pass fakes by keyword (`stores=` a `ChatStores` bundle, `cache=`, `auth_client=`,
+`notifier=`, `redis=`, `attachments=`, `clock=`...); `db=` wraps a (mongomock or flaky)
+pymongo database in the Mongo adapters. Otherwise the stores come from `DATABASE_URL`.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from typing import Any
 
 import redis
 
-from libs.servicekit.stores import connect_mongo, connect_redis
+from libs.servicekit.stores import connect_redis
 from libs.usercache import UserCache
 
 from .application.breaker import CircuitBreaker
@@ -24,7 +23,6 @@ from .application.file_links import FileAttachments, StoreConversationAccess
 from .application.files import FileService
 from .application.messages import MessageService
 from .application.ports import (
-    AttachmentResolver,
     Notifier,
     NullNotifier,
     ProfileCache,
@@ -33,9 +31,7 @@ from .application.ports import (
 from .application.receipts import ReceiptService
 from .infrastructure.auth_client import HttpAuthUserClient
 from .infrastructure.file_storage import GridFSFileStorage, LocalFileStorage
-from .infrastructure.file_store import MongoFileStore
-from .infrastructure.mongo_conversations import MongoConversationStore
-from .infrastructure.mongo_messages import MongoMessageStore
+from .infrastructure.stores import ChatStores, open_chat_stores, open_mongo_stores
 from .infrastructure.thumbnails import PillowThumbnailer
 from .infrastructure.tokens import JwtVerifier
 from .settings import Settings
@@ -46,14 +42,12 @@ logger = logging.getLogger(__name__)
 @dataclass
 class ChatServices:
     settings: Settings
-    db: Any
+    stores: ChatStores
     redis: redis.Redis
     verifier: JwtVerifier
     cache: ProfileCache
     auth_client: ProfileSource
     directory: UserDirectory
-    conversation_store: MongoConversationStore
-    message_store: MongoMessageStore
     conversations: ConversationService
     messages: MessageService
     receipts: ReceiptService
@@ -66,16 +60,13 @@ class ChatServices:
         for service in (self.conversations, self.messages, self.receipts):
             service.notifier = notifier
 
-    def attach_attachments(self, resolver: AttachmentResolver) -> None:
-        self.messages.attachments = resolver
-
     def readiness(self) -> dict[str, Any]:
         try:
             redis_ok = bool(self.redis.ping())
         except redis.RedisError:
             redis_ok = False
         return {
-            "mongo": self.conversation_store.ping(),
+            "database": self.stores.ping(),
             "redis": redis_ok,
             "authUser": self.auth_client.ping(),
             "breaker": self.directory.breaker.state,
@@ -83,7 +74,7 @@ class ChatServices:
 
 
 def build(settings: Settings, **overrides: Any) -> ChatServices:
-    db = overrides.get("db") or connect_mongo(settings.mongodb_uri, settings.mongodb_db)
+    stores = _stores(settings, overrides)
     client = overrides.get("redis") or connect_redis(settings.redis_url)
     cache = overrides.get("cache") or UserCache(
         client, prefix=settings.user_cache_prefix, ttl=settings.user_cache_ttl
@@ -98,11 +89,8 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
         cache, auth_client, breaker, negative_ttl=settings.negative_cache_seconds
     )
     notifier: Notifier = overrides.get("notifier") or NullNotifier()
-    conversation_store = MongoConversationStore(db)
-    message_store = MongoMessageStore(db)
-    conversation_store.ensure_indexes()
-    message_store.ensure_indexes()
-    files = overrides.get("files") or build_files(settings, db, conversation_store, overrides)
+    conversation_store, message_store = stores.conversations, stores.messages
+    files = overrides.get("files") or build_files(settings, stores, overrides)
     clock = {"clock": overrides["clock"]} if "clock" in overrides else {}
     conversations = ConversationService(conversation_store, directory, notifier, **clock)
     messages = MessageService(
@@ -118,14 +106,12 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
     receipts = ReceiptService(conversation_store, message_store, notifier, **clock)
     return ChatServices(
         settings=settings,
-        db=db,
+        stores=stores,
         redis=client,
         verifier=JwtVerifier(settings.jwt_secret),
         cache=cache,
         auth_client=auth_client,
         directory=directory,
-        conversation_store=conversation_store,
-        message_store=message_store,
         conversations=conversations,
         messages=messages,
         receipts=receipts,
@@ -134,22 +120,28 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
     )
 
 
-def build_files(
-    settings: Settings, db: Any, conversations: MongoConversationStore, overrides: dict[str, Any]
-) -> FileService:
-    """Files: bytes in a directory (default) or GridFS, metadata in MongoDB, Pillow thumbnails.
+def _stores(settings: Settings, overrides: dict[str, Any]) -> ChatStores:
+    if overrides.get("stores") is not None:
+        return overrides["stores"]
+    if overrides.get("db") is not None:
+        return open_mongo_stores(overrides["db"], "mongomock")
+    return open_chat_stores(settings.database_url, settings.mongodb_db)
 
-    Overrides: `file_storage=`, `file_store=`, `thumbnailer=`, `conversation_access=`."""
+
+def build_files(settings: Settings, stores: ChatStores, overrides: dict[str, Any]) -> FileService:
+    """Files: bytes in a directory (default) or GridFS, metadata in the stores, Pillow
+    thumbnails. Overrides: `file_storage=`, `file_store=`, `thumbnailer=`,
+    `conversation_access=`."""
     storage = overrides.get("file_storage") or (
-        GridFSFileStorage(db)
+        GridFSFileStorage(stores.mongo_db)
         if settings.file_storage == "gridfs"
         else LocalFileStorage(settings.files_dir)
     )
     return FileService(
-        store=overrides.get("file_store") or MongoFileStore(db),
+        store=overrides.get("file_store") or stores.files,
         storage=storage,
         thumbnailer=overrides.get("thumbnailer") or PillowThumbnailer(),
         conversations=overrides.get("conversation_access")
-        or StoreConversationAccess(conversations),
+        or StoreConversationAccess(stores.conversations),
         max_upload_bytes=settings.max_upload_bytes,
     )

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 
 from libs.servicekit.settings import (
     SettingsError,
+    database_url,
     env_float,
     env_int,
     env_str,
     jwt_secret,
     process_env,
 )
+from libs.servicekit.sql import backend_of
 from libs.usercache import DEFAULT_PREFIX, DEFAULT_TTL
 
 ASYNC_MODES = frozenset({"gevent", "eventlet", "threading"})
@@ -27,7 +29,7 @@ class Settings:
     redis_key_prefix: str = ""
     user_cache_prefix: str = DEFAULT_PREFIX
     user_cache_ttl: int = DEFAULT_TTL
-    mongodb_uri: str = ""
+    database_url: str = "sqlite:///var/chat_file.db"
     mongodb_db: str = "chat_file_service"
     auth_user_service_url: str = "http://127.0.0.1:8001"
     auth_user_public_url: str = "http://127.0.0.1:8001"
@@ -47,7 +49,11 @@ class Settings:
     max_upload_bytes: int = 25 * 1024 * 1024
 
     def __repr__(self) -> str:  # never print the secret
-        return f"Settings(app_env={self.app_env!r}, mongodb_db={self.mongodb_db!r}, …)"
+        return f"Settings(app_env={self.app_env!r}, backend={self.backend!r}, …)"
+
+    @property
+    def backend(self) -> str:
+        return backend_of(self.database_url)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -61,6 +67,9 @@ class Settings:
         if file_storage not in FILE_STORAGES:
             raise SettingsError(f"FILE_STORAGE must be one of {sorted(FILE_STORAGES)}")
         origins = env_str(env, "ALLOWED_ORIGINS", "")
+        url = database_url(env, "chat_file")
+        if file_storage == "gridfs" and backend_of(url) not in {"mongodb", "mongomock"}:
+            raise SettingsError("FILE_STORAGE=gridfs needs a MongoDB DATABASE_URL")
         return cls(
             app_env=app_env,
             jwt_secret=jwt_secret(env, app_env),
@@ -68,7 +77,7 @@ class Settings:
             redis_key_prefix=env.get("REDIS_KEY_PREFIX", "").strip(),
             user_cache_prefix=env_str(env, "USER_CACHE_PREFIX", DEFAULT_PREFIX),
             user_cache_ttl=env_int(env, "USER_CACHE_TTL", DEFAULT_TTL),
-            mongodb_uri=env.get("MONGODB_URI", "").strip(),
+            database_url=url,
             mongodb_db=env_str(env, "MONGODB_DB", "chat_file_service"),
             auth_user_service_url=auth_url,
             auth_user_public_url=env_str(env, "AUTH_USER_PUBLIC_URL", auth_url),

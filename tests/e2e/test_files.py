@@ -28,7 +28,9 @@ def auth(user_id: str) -> dict[str, str]:
 
 
 def server_env(files_dir: Path, storage: str, key_prefix: str) -> dict[str, str]:
+    gridfs = {"DATABASE_URL": "mongomock://"} if storage == "gridfs" else {}  # GridFS: Mongo
     return {
+        **gridfs,
         "APP_ENV": "test",
         "JWT_SECRET": SECRET,
         "FILE_STORAGE": storage,

@@ -1,4 +1,5 @@
-"""`make run` as a newcomer meets it: no Redis server anywhere, nothing configured.
+"""`make run` as a newcomer meets it: no Redis server anywhere, nothing configured, and the
+data still there after a restart.
 
 Runs `python -m scripts.run` (what `make run` calls) with no Redis answering and no
 `redis-server` on the PATH, so it must fall back to the embedded Redis; then logs in as a demo
@@ -12,6 +13,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import requests
@@ -21,7 +25,10 @@ from tests.support.servers import ROOT, free_port
 pytestmark = pytest.mark.e2e
 
 
-def test_make_run_with_nothing_installed_serves_both_services_and_stops_cleanly() -> None:
+def test_make_run_with_nothing_installed_serves_both_services_and_keeps_its_data(
+    tmp_path: Path,
+) -> None:
+    """Run, chat, Ctrl-C; run again: the accounts and the message are still there."""
     auth_port, chat_port, redis_port = free_port(), free_port(), free_port()
     env = {
         **os.environ,
@@ -30,9 +37,47 @@ def test_make_run_with_nothing_installed_serves_both_services_and_stops_cleanly(
         "RUN_EMBEDDED_REDIS_PORT": str(redis_port),
         "AUTH_USER_SERVICE_PORT": str(auth_port),
         "CHAT_FILE_SERVICE_PORT": str(chat_port),
+        "VAR_DIR": str(tmp_path),  # the default SQLite files, here instead of the repo's var/
+        "FILES_DIR": str(tmp_path / "files"),
     }
-    for name in ("REDIS_URL", "MONGODB_URI"):
+    for name in ("REDIS_URL", "MONGODB_URI", "DATABASE_URL"):
         env.pop(name, None)
+    auth, chat = f"http://127.0.0.1:{auth_port}", f"http://127.0.0.1:{chat_port}"
+    with make_run(env) as banner:
+        assert "embedded in-process Redis" in banner
+        assert f"http://127.0.0.1:{chat_port}/" in banner
+        bearer, marie = _login_jean(auth)
+        sent = requests.post(
+            f"{chat}/messages",
+            json={"receiverId": marie["id"], "content": "Bonjour"},
+            headers=bearer,
+            timeout=10,
+        )
+        assert sent.status_code == 201
+        assert sent.json()["data"]["senderName"] == "Jean Dupont"
+        assert requests.get(f"{chat}/", timeout=10).status_code == 200
+    assert (tmp_path / "auth_user.db").exists() and (tmp_path / "chat_file.db").exists()
+    with make_run(env):
+        bearer, _ = _login_jean(auth)
+        listed = requests.get(f"{chat}/conversations", headers=bearer, timeout=10).json()
+        kept = [c["lastMessage"]["content"] for c in listed["data"]["conversations"]]
+        assert kept == ["Bonjour"]
+
+
+def _login_jean(auth: str) -> tuple[dict[str, str], dict[str, str]]:
+    jean = requests.post(
+        f"{auth}/login", json={"matricule": "MAT1001", "password": "Ngomna2026!"}, timeout=10
+    ).json()
+    bearer = {"Authorization": f"Bearer {jean['accessToken']}"}
+    me = requests.get(f"{auth}/{jean['user']['id']}", headers=bearer, timeout=10)
+    assert me.json()["matricule"] == "MAT1001"
+    marie = requests.get(f"{auth}/matricule/MAT1002", headers=bearer, timeout=10).json()
+    return bearer, marie
+
+
+@contextmanager
+def make_run(env: dict[str, str]) -> Iterator[str]:
+    """`python -m scripts.run` (what `make run` calls) until Ctrl-C; both ports closed after."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "scripts.run"],
         cwd=ROOT,
@@ -43,31 +88,12 @@ def test_make_run_with_nothing_installed_serves_both_services_and_stops_cleanly(
         start_new_session=True,
     )
     try:
-        banner = _read_until(proc, "Ctrl-C stops everything", timeout=90)
-        assert "embedded in-process Redis" in banner
-        assert f"http://127.0.0.1:{chat_port}/" in banner
-        auth, chat = f"http://127.0.0.1:{auth_port}", f"http://127.0.0.1:{chat_port}"
-        jean = requests.post(
-            f"{auth}/login", json={"matricule": "MAT1001", "password": "Ngomna2026!"}, timeout=10
-        ).json()
-        bearer = {"Authorization": f"Bearer {jean['accessToken']}"}
-        me = requests.get(f"{auth}/{jean['user']['id']}", headers=bearer, timeout=10)
-        assert me.json()["matricule"] == "MAT1001"
-        marie = requests.get(f"{auth}/matricule/MAT1002", timeout=10).json()
-        sent = requests.post(
-            f"{chat}/messages",
-            json={"receiverId": marie["id"], "content": "Bonjour"},
-            headers=bearer,
-            timeout=10,
-        )
-        assert sent.status_code == 201
-        assert sent.json()["data"]["senderName"] == "Jean Dupont"
-        assert requests.get(f"{chat}/", timeout=10).status_code == 200
+        yield _read_until(proc, "Ctrl-C stops everything", timeout=90)
     finally:
         os.killpg(proc.pid, signal.SIGINT)
         code = proc.wait(timeout=30)
     assert code == 0
-    for port in (auth_port, chat_port):
+    for port in (env["AUTH_USER_SERVICE_PORT"], env["CHAT_FILE_SERVICE_PORT"]):
         with pytest.raises(requests.ConnectionError):
             requests.get(f"http://127.0.0.1:{port}/health", timeout=2)
 

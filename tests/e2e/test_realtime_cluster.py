@@ -2,10 +2,9 @@
 
 Both processes (gevent under gunicorn, or eventlet under its own server) share
 SOCKETIO_MESSAGE_QUEUE (Redis) and REDIS_KEY_PREFIX (presence counts).
-Limitation: without MONGODB_URI each process keeps its own in-process mongomock database, so
-the tests are designed around delivery through `user_<id>` rooms: the process that persists a
-write emits to the recipients' user rooms and the queue carries it to the other process's
-sockets. Conversation state is only created where a test needs it (each process's own DB).
+Both also share the module's database (DATABASE_URL, see tests/e2e/conftest.py): the process
+that persists a write emits to the recipients' user rooms and the queue carries it to the other
+process's sockets.
 """
 
 from __future__ import annotations

@@ -1,21 +1,18 @@
 """A chat_file process is SIGKILLed while Socket.IO clients are connected.
 
-With a shared MongoDB (MONGODB_URI set): two processes on one Redis queue; the clients of the
-killed one reconnect to the other and, by fetching history newer than the last message they
-saw, miss nothing sent meanwhile. Without MONGODB_URI each process has its own in-process
-database, so that scenario cannot be built: it is skipped with that reason. The single-process
-version runs everywhere: the clients reconnect on their own to the restarted process, which
-starts from a clean state (its in-process data died with it) and whose presence is not
-haunted by the killed process's sockets once PRESENCE_TTL has passed.
+Two processes on one database (the module's PostgreSQL database, SQLite when PostgreSQL is
+absent locally) and one Redis queue: the clients of the killed one reconnect to the other and,
+by fetching history newer than the last message they saw, miss nothing sent meanwhile. One
+process: the clients reconnect on their own to the restarted process, which still has the
+history (durable storage), and whose presence is not haunted by the killed process's sockets
+once PRESENCE_TTL has passed.
 """
 
 from __future__ import annotations
 
-import os
 import queue
 import signal
 import time
-import uuid
 from typing import Any
 
 import pytest
@@ -108,7 +105,8 @@ def test_clients_reconnect_to_a_restarted_process_and_presence_recovers(
         conversations = requests.get(
             f"{chat.url}/conversations", headers={"Authorization": f"Bearer {token_for(bob)}"}
         ).json()["data"]["conversations"]
-        assert conversations == []  # a clean state: the in-process database died with it
+        # durable storage: the conversation and its message outlived the killed process
+        assert [c["lastMessage"]["content"] for c in conversations] == ["avant"]
         after = post(chat.url, alice, {"receiverId": bob, "content": "après"})
         assert devices[1].wait("newMessage", lambda d: d["messageId"] == after["messageId"])
         time.sleep(PRESENCE_TTL + 0.5)  # the killed process's sockets stop counting
@@ -121,11 +119,6 @@ def test_clients_reconnect_to_a_restarted_process_and_presence_recovers(
         chat.stop()
 
 
-@pytest.mark.skipif(
-    not os.environ.get("MONGODB_URI"),
-    reason="needs a shared MongoDB (MONGODB_URI): with the default in-process mongomock each "
-    "chat_file process has its own database, so another process cannot serve the history",
-)
 def test_clients_of_a_killed_process_fail_over_and_miss_nothing(
     redis_url: str, prefix: str
 ) -> None:
@@ -133,7 +126,6 @@ def test_clients_of_a_killed_process_fail_over_and_miss_nothing(
         redis_url,
         prefix,
         SOCKETIO_MESSAGE_QUEUE=redis_url,
-        MONGODB_DB=f"chat_kill_{uuid.uuid4().hex[:6]}",
     )
     first, second = ServiceProcess("chat_file", env).start(), ServiceProcess("chat_file", env)
     second.start()

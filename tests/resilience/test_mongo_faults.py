@@ -122,7 +122,7 @@ def test_every_route_answers_503_json_while_mongo_is_down(chat: Chat) -> None:
             body = response.get_json()
             assert body == {
                 "success": False,
-                "code": "SERVICE_UNAVAILABLE",
+                "code": "STORE_UNAVAILABLE",
                 "message": body["message"],
             }, (method, path)
         ready = client.get("/ready")
@@ -203,7 +203,7 @@ def test_socket_send_while_mongo_is_down_is_an_error_ack_and_no_broadcast(chat: 
     body = {"conversationId": chat.conversation, "content": "via socket", "temporaryId": "s-1"}
     with chat.db.switch.fail(WRITES):
         ack = alice.emit("sendMessage", body, callback=True)
-    assert (ack["success"], ack["code"]) == (False, "SERVICE_UNAVAILABLE")
+    assert (ack["success"], ack["code"]) == (False, "STORE_UNAVAILABLE")
     assert "messageId" not in ack
     assert [e for e in bob.get_received() if e["name"] == "newMessage"] == []
     assert "via socket" not in [m["content"] for m in chat.history(chat.bob)]

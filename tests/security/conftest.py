@@ -7,6 +7,7 @@ auth_user's Flask test client instead of a socket. Argon2 runs at its lowest cos
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from collections.abc import Iterator, Mapping
@@ -67,6 +68,7 @@ def chat_settings(prefix: str, files_dir: Path, **changes: Any) -> ChatSettings:
         "user_cache_prefix": f"{prefix}user:profile:",
         "async_mode": "threading",
         "files_dir": str(files_dir),
+        "database_url": os.environ["DATABASE_URL"],  # the module's database (fixture below)
         "max_upload_bytes": 256 * 1024,
         "socket_send_rate": 0,
     }
@@ -165,3 +167,9 @@ def fresh_stack(redis_client: redis.Redis, tmp_path: Path) -> Iterator[Stack]:
     built = new_stack(tmp_path)
     yield built
     drop_keys(redis_client, built.prefix)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _module_database(module_database: str) -> str:
+    """The real processes (and in-process apps) of each module get a database of their own."""
+    return module_database

@@ -23,6 +23,7 @@ from .presenters import conversation_view, displayed_ids
 
 MAX_NAME = 100
 MAX_MEMBERS = 1000
+MAX_CONTACT_CONVERSATIONS = 1000  # presence reaches the contacts of the most recent ones
 
 
 def utc_now() -> datetime:
@@ -123,6 +124,19 @@ class ConversationService:
         updated = self._store.remove_participant(conversation.id, user.user_id)
         self._notify_change(updated or conversation, "participant:left", user, [user.user_id])
         return {"conversationId": conversation.id, "left": True}
+
+    def ids_for(self, user_id: str) -> list[str]:
+        """Ids of every conversation the user takes part in (socket rooms at connect)."""
+        return self._store.ids_for(user_id)
+
+    def contacts_of(self, user_id: str, limit: int = MAX_CONTACT_CONVERSATIONS) -> set[str]:
+        """Everyone who shares one of the user's `limit` most recent conversations."""
+        rows, _ = self._store.list_for(user_id, 0, limit)
+        return {p for c in rows for p in c.participants}
+
+    def participants_of(self, user: Identity, conversation_id: str) -> list[str]:
+        """Participants of a conversation the user takes part in, else CONVERSATION_NOT_FOUND."""
+        return conversation_for(self._store, conversation_id, user.user_id).participants
 
     def view(self, conversation: Conversation, viewer: str) -> dict[str, Any]:
         profiles = self._directory.resolve_map(displayed_ids(conversation))

@@ -6,12 +6,14 @@ Every write is persisted first, then announced through the `Notifier` port.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from ..domain.errors import (
     AttachmentNotFoundError,
+    InvalidCursorError,
     InvalidEmojiError,
     InvalidIdError,
     InvalidQueryError,
@@ -35,6 +37,7 @@ from .presenters import message_view, summary_of
 
 MAX_EMOJI = 16
 MAX_QUERY = 200
+SEARCH_CURSOR_RE = re.compile(r"^[A-Za-z0-9_=-]{1,200}$")  # opaque, made by the store
 
 logger = logging.getLogger(__name__)
 
@@ -78,13 +81,12 @@ class MessageService:
         kind = parse_message_type(type)
         conversation = self._target(sender, conversation_id, receiver_id)
         conversation.check_can_post(sender)
-        recipients = conversation.recipients_of(sender)
         if temporary_id:
             existing = self._messages.find_by_temporary_id(sender, temporary_id)
             if existing is not None:
                 if not existing.seq:  # stored, but numbering failed last time: finish it now
                     self._number(existing)
-                return self._view(existing, recipients), False
+                return self._view(existing, conversation), False
         file = self._attachment(file_id, sender, conversation.id)
         text = check_content(content, kind, file is not None, self.max_length)
         if reply_to:
@@ -102,7 +104,7 @@ class MessageService:
             reply_to=reply_to,
         )
         stored, created = self._persist(message)
-        view = self._view(stored, recipients)
+        view = self._view(stored, conversation)
         if created:
             self.sent += 1
             self.notifier.notify("newMessage", view, rooms_of(conversation))
@@ -152,7 +154,7 @@ class MessageService:
         cid, sender = message.conversation_id, message.sender_id
         message.seq = self._conversations.next_seq(cid, summary_of(message), message.created_at)
         self._messages.set_seq(message.id, message.seq)
-        self._conversations.mark_read(cid, sender, message.seq, message.id)
+        self._conversations.mark_read(cid, sender, message.seq, message.id, message.created_at)
 
     def history(
         self,
@@ -179,10 +181,7 @@ class MessageService:
         else:
             next_cursor = after
         senders = self._directory.resolve_map(m.sender_id for m in rows)
-        views = [
-            message_view(m, senders[m.sender_id], conversation.recipients_of(m.sender_id))
-            for m in rows
-        ]
+        views = [message_view(m, senders[m.sender_id], conversation) for m in rows]
         return {
             "conversationId": conversation.id,
             "messages": views,
@@ -192,7 +191,7 @@ class MessageService:
 
     def get(self, user: Identity, message_id: str) -> dict[str, Any]:
         message, conversation = self._access(message_id, user)
-        return self._view(message, conversation.recipients_of(message.sender_id), detail=True)
+        return self._view(message, conversation, detail=True)
 
     def edit(self, user: Identity, message_id: str, content: Any) -> dict[str, Any]:
         message, conversation = self._access(message_id, user)
@@ -227,26 +226,29 @@ class MessageService:
         return self._announce("message:reaction", updated or message, conversation)
 
     def search(
-        self, user: Identity, text: Any, conversation_id: str | None = None, limit: Any = None
+        self,
+        user: Identity,
+        text: Any,
+        conversation_id: str | None = None,
+        limit: Any = None,
+        cursor: str | None = None,
     ) -> dict[str, Any]:
+        """Index-backed word search over the caller's conversations, best match first."""
         query = text.strip() if isinstance(text, str) else ""
         if not 1 <= len(query) <= MAX_QUERY:
             raise InvalidQueryError(f"q est requis ({MAX_QUERY} caractères au plus)")
         size = parse_limit(limit, default=20, maximum=50)
         if conversation_id:
-            ids = [conversation_for(self._conversations, conversation_id, user.user_id).id]
-        else:
-            ids = self._conversations.ids_for(user.user_id)
-        rows = self._messages.search(ids, user.user_id, query, size) if ids else []
+            conversation_for(self._conversations, conversation_id, user.user_id)
+        if cursor is not None and not SEARCH_CURSOR_RE.match(cursor):
+            raise InvalidCursorError()
+        rows, next_cursor = self._messages.search(
+            user.user_id, query, size, conversation_id=conversation_id, cursor=cursor or None
+        )
         senders = self._directory.resolve_map(m.sender_id for m in rows)
         where = self._conversations.get_many([m.conversation_id for m in rows]) if rows else {}
-        views = [
-            message_view(
-                m, senders[m.sender_id], where[m.conversation_id].recipients_of(m.sender_id)
-            )
-            for m in rows
-        ]
-        return {"query": query, "messages": views, "count": len(views)}
+        views = [message_view(m, senders[m.sender_id], where[m.conversation_id]) for m in rows]
+        return {"query": query, "messages": views, "count": len(views), "nextCursor": next_cursor}
 
     def _access(self, message_id: str, user: Identity) -> tuple[Message, Conversation]:
         return message_for(self._messages, self._conversations, message_id, user.user_id)
@@ -272,15 +274,15 @@ class MessageService:
             raise MessageNotFoundError("Message cité introuvable")
 
     def _view(
-        self, message: Message, recipients: list[str], detail: bool = False
+        self, message: Message, conversation: Conversation, detail: bool = False
     ) -> dict[str, Any]:
         return message_view(
-            message, self._directory.resolve(message.sender_id), recipients, detail=detail
+            message, self._directory.resolve(message.sender_id), conversation, detail=detail
         )
 
     def _announce(
         self, event: str, message: Message, conversation: Conversation, detail: bool = False
     ) -> dict[str, Any]:
-        view = self._view(message, conversation.recipients_of(message.sender_id), detail)
+        view = self._view(message, conversation, detail)
         self.notifier.notify(event, view, rooms_of(conversation))
         return view

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from libs.usercache import CachedUser
 
-from ..domain.model import Conversation, Message, ReceiptStatus
+from ..domain.model import Conversation, Message
 
 
 class ProfileSourceError(Exception):
@@ -83,8 +83,16 @@ class ConversationStore(Protocol):
         """Atomically: seq += 1, lastMessage = summary, lastActivity = at; the new seq."""
         ...
 
-    def mark_read(self, conversation_id: str, user_id: str, seq: int, message_id: str) -> None:
-        """Move the user's read mark forward to `seq` (never backwards)."""
+    def mark_read(
+        self, conversation_id: str, user_id: str, seq: int, message_id: str, at: datetime
+    ) -> bool:
+        """Move the member's read pointer forward to `seq` (never backwards): one row write.
+
+        True if it moved. Read implies delivered."""
+        ...
+
+    def mark_delivered(self, conversation_id: str, user_id: str, seq: int, at: datetime) -> bool:
+        """Move the member's delivered pointer forward to `seq` (never backwards)."""
         ...
 
     def ping(self) -> bool: ...
@@ -111,14 +119,6 @@ class MessageStore(Protocol):
 
     def latest(self, conversation_id: str) -> Message | None: ...
 
-    def mark_read_up_to(self, conversation_id: str, user_id: str, seq: int, at: datetime) -> None:
-        """READ receipts for `user_id` on every message of others up to `seq`."""
-        ...
-
-    def set_receipt(
-        self, message_id: str, user_id: str, status: ReceiptStatus, at: datetime
-    ) -> Message | None: ...
-
     def edit(
         self, message_id: str, content: str, previous: dict[str, Any], at: datetime
     ) -> Message | None: ...
@@ -130,5 +130,15 @@ class MessageStore(Protocol):
     def react(self, message_id: str, user_id: str, emoji: str, add: bool) -> Message | None: ...
 
     def search(
-        self, conversation_ids: list[str], user_id: str, text: str, limit: int
-    ) -> list[Message]: ...
+        self,
+        user_id: str,
+        text: str,
+        limit: int,
+        *,
+        conversation_id: str | None = None,
+        cursor: str | None = None,
+    ) -> tuple[list[Message], str | None]:
+        """Messages of the conversations `user_id` takes part in (or of `conversation_id`)
+        matching `text` (case- and accent-insensitive words), best first; the opaque cursor of
+        the next page, or None."""
+        ...

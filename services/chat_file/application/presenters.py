@@ -22,8 +22,9 @@ def iso(moment: datetime | None) -> str | None:
 
 
 def message_view(
-    message: Message, sender: dict[str, Any], recipients: list[str], *, detail: bool = False
+    message: Message, sender: dict[str, Any], conversation: Conversation, *, detail: bool = False
 ) -> dict[str, Any]:
+    """Status, readBy and deliveredTo are derived from the members' receipt pointers."""
     stamp = iso(message.created_at)
     view: dict[str, Any] = {
         "id": message.id,
@@ -34,7 +35,7 @@ def message_view(
         "senderAvatar": sender.get("avatar"),
         "content": "" if message.deleted else message.content,
         "type": message.type.value,
-        "status": message.status_for(recipients),
+        "status": conversation.status_of(message),
         "fileId": None if message.deleted else message.file_id,
         "file": None if message.deleted else message.file,
         "replyTo": message.reply_to,
@@ -45,8 +46,8 @@ def message_view(
         "editedAt": iso(message.edited_at),
         "deleted": message.deleted,
         "reactions": message.reactions,
-        "deliveredTo": {u: iso(t) for u, t in message.delivered_to.items()},
-        "readBy": {u: iso(t) for u, t in message.read_by.items()},
+        "deliveredTo": {u: iso(t) for u, t in conversation.delivered_to(message).items()},
+        "readBy": {u: iso(t) for u, t in conversation.read_by(message).items()},
     }
     if detail:
         view["editHistory"] = [
@@ -103,5 +104,5 @@ def conversation_view(
         "lastActivity": iso(c.last_activity),
         "lastMessage": last,
         "unreadCount": c.unread_for(viewer),
-        "lastReadMessageId": c.last_read.get(viewer),
+        "lastReadMessageId": c.receipt(viewer).last_read_id,
     }

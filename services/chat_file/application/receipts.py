@@ -1,11 +1,12 @@
 """`ReceiptService`: DELIVERED/READ per recipient and the exact unread counts.
 
-Unread model: each conversation counts its messages (`seq`, incremented atomically when a
-message is posted; the message stores its number) and keeps, per participant, the number read
-up to (`readSeq`, only ever moved forward with a conditional update) and `lastReadMessageId`.
-Unread = seq - readSeq: exact, one document, no second store to disagree with. Reading up to a
-message moves the mark to its number (all before it are read, with READ receipts written on
-them in one update); a user's own send moves their mark to their message.
+Receipts are per-member pointers: each conversation counts its messages (`seq`, incremented
+atomically when a message is posted; the message stores its number) and keeps, per member,
+`read_up_to` and `delivered_up_to` (only ever moved forward with a conditional update) and the
+last read message id. Marking is one row write whatever the number of unread messages or
+members; unread = seq - read_up_to, exact; a message's status and read-by list are derived from
+the pointers (`Conversation.status_of`). Marking a message delivered or read marks everything
+before it too; a user's own send moves their read pointer to their message.
 """
 
 from __future__ import annotations
@@ -48,17 +49,15 @@ class ReceiptService:
         if message.sender_id == user.user_id:
             raise InvalidStatusError("On ne peut pas accuser réception de son propre message")
         now = self._clock()
-        updated = self._messages.set_receipt(message.id, user.user_id, receipt, now) or message
-        if receipt is ReceiptStatus.READ:
-            self._advance(conversation, user.user_id, message.seq, message.id, now)
-        recipients = conversation.recipients_of(message.sender_id)
+        read = receipt is ReceiptStatus.READ
+        fresh = self._advance(conversation, user.user_id, message.seq, message.id, now, read)
         event = {
             "messageId": message.id,
             "conversationId": conversation.id,
             "status": receipt.value,
             "userId": user.user_id,
             "timestamp": iso(now),
-            "messageStatus": updated.status_for(recipients),
+            "messageStatus": fresh.status_of(message),
         }
         self.notifier.notify("messageStatusChanged", event, rooms_of(conversation))
         self.notifier.notify("message:status", event, [f"user_{message.sender_id}"])
@@ -76,12 +75,14 @@ class ReceiptService:
                 raise MessageNotFoundError()
         else:
             target = self._messages.latest(conversation.id)
+        fresh = conversation
         if target is not None:
-            self._advance(conversation, user.user_id, target.seq, target.id, self._clock())
-        fresh = self._conversations.get(conversation.id) or conversation
+            fresh = self._advance(
+                conversation, user.user_id, target.seq, target.id, self._clock(), True
+            )
         result = {
             "conversationId": conversation.id,
-            "lastReadMessageId": fresh.last_read.get(user.user_id),
+            "lastReadMessageId": fresh.receipt(user.user_id).last_read_id,
             "unreadCount": fresh.unread_for(user.user_id),
         }
         self.notifier.notify(
@@ -90,9 +91,18 @@ class ReceiptService:
         return result
 
     def _advance(
-        self, conversation: Conversation, user_id: str, seq: int, message_id: str, at: datetime
-    ) -> None:
-        if seq <= conversation.read_seq.get(user_id, 0):
-            return  # never backwards
-        self._messages.mark_read_up_to(conversation.id, user_id, seq, at)
-        self._conversations.mark_read(conversation.id, user_id, seq, message_id)
+        self,
+        conversation: Conversation,
+        user_id: str,
+        seq: int,
+        message_id: str,
+        at: datetime,
+        read: bool,
+    ) -> Conversation:
+        """One conditional row write; the conversation as it now is for this member."""
+        if read:
+            self._conversations.mark_read(conversation.id, user_id, seq, message_id, at)
+        else:
+            self._conversations.mark_delivered(conversation.id, user_id, seq, at)
+        moved = conversation.receipt(user_id).advanced(seq, at, read=read, message_id=message_id)
+        return conversation.with_receipt(user_id, moved)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -81,6 +81,34 @@ def pair_key(a: str, b: str) -> str:
     return "|".join(sorted((a, b)))
 
 
+@dataclass(frozen=True)
+class Receipt:
+    """One member's pointers in a conversation: everything up to these numbers is delivered /
+    read. Marking is one row write whatever the number of messages or members."""
+
+    read_up_to: int = 0
+    delivered_up_to: int = 0
+    last_read_id: str | None = None
+    read_at: datetime | None = None
+    delivered_at: datetime | None = None
+
+    @property
+    def delivered(self) -> int:
+        """Read implies delivered."""
+        return max(self.read_up_to, self.delivered_up_to)
+
+    def advanced(self, seq: int, at: datetime, *, read: bool, message_id: str | None) -> Receipt:
+        """These pointers moved forward to `seq` (never backwards), as the store does it."""
+        if read and seq > self.read_up_to:
+            return replace(self, read_up_to=seq, last_read_id=message_id, read_at=at)
+        if not read and seq > self.delivered:
+            return replace(self, delivered_up_to=seq, delivered_at=at)
+        return self
+
+
+NO_RECEIPT = Receipt()
+
+
 @dataclass
 class Conversation:
     id: str
@@ -93,8 +121,14 @@ class Conversation:
     name: str | None = None
     last_message: dict[str, Any] | None = None
     seq: int = 0  # number of messages ever posted; message n has seq n
-    read_seq: dict[str, int] = field(default_factory=dict)  # per user: read up to this seq
-    last_read: dict[str, str] = field(default_factory=dict)  # per user: lastReadMessageId
+    receipts: dict[str, Receipt] = field(default_factory=dict)  # per participant
+
+    def receipt(self, user_id: str) -> Receipt:
+        return self.receipts.get(user_id) or NO_RECEIPT
+
+    def with_receipt(self, user_id: str, receipt: Receipt) -> Conversation:
+        """A copy where `user_id`'s pointers are `receipt` (the store wrote the same)."""
+        return replace(self, receipts={**self.receipts, user_id: receipt})
 
     def is_participant(self, user_id: str) -> bool:
         return user_id in self.participants
@@ -104,7 +138,33 @@ class Conversation:
 
     def unread_for(self, user_id: str) -> int:
         """Exact: messages posted after the user's read mark (their own sends move the mark)."""
-        return max(0, self.seq - int(self.read_seq.get(user_id, 0)))
+        return max(0, self.seq - self.receipt(user_id).read_up_to)
+
+    def status_of(self, message: Message) -> str:
+        """SENT, then DELIVERED once every recipient has it, READ once every one read it."""
+        recipients = [self.receipt(r) for r in self.recipients_of(message.sender_id)]
+        if not recipients or not message.seq:
+            return "SENT"
+        if min(r.read_up_to for r in recipients) >= message.seq:
+            return ReceiptStatus.READ.value
+        if min(r.delivered for r in recipients) >= message.seq:
+            return ReceiptStatus.DELIVERED.value
+        return "SENT"
+
+    def read_by(self, message: Message) -> dict[str, datetime | None]:
+        """Recipients whose read pointer reached the message, with when it last moved."""
+        return {
+            user: receipt.read_at
+            for user, receipt in self.receipts.items()
+            if user != message.sender_id and receipt.read_up_to >= message.seq
+        }
+
+    def delivered_to(self, message: Message) -> dict[str, datetime | None]:
+        return {
+            user: receipt.delivered_at or receipt.read_at
+            for user, receipt in self.receipts.items()
+            if user != message.sender_id and receipt.delivered >= message.seq
+        }
 
     def recipients_of(self, sender_id: str) -> list[str]:
         return [p for p in self.participants if p != sender_id]
@@ -154,8 +214,6 @@ class Message:
     edit_history: list[dict[str, Any]] = field(default_factory=list)
     deleted: bool = False
     deleted_for: list[str] = field(default_factory=list)
-    delivered_to: dict[str, datetime] = field(default_factory=dict)
-    read_by: dict[str, datetime] = field(default_factory=dict)
     reactions: list[dict[str, str]] = field(default_factory=list)
 
     def visible_to(self, user_id: str) -> bool:
@@ -164,11 +222,3 @@ class Message:
     def check_author(self, user_id: str) -> None:
         if self.sender_id != user_id:
             raise NotAuthorError()
-
-    def status_for(self, recipients: list[str]) -> str:
-        """SENT, then DELIVERED once every recipient has it, READ once every one read it."""
-        if recipients and all(r in self.read_by for r in recipients):
-            return ReceiptStatus.READ.value
-        if recipients and all(r in self.read_by or r in self.delivered_to for r in recipients):
-            return ReceiptStatus.DELIVERED.value
-        return "SENT"

@@ -1,7 +1,8 @@
 """`MongoConversationStore`: conversations in MongoDB (pymongo or mongomock, same queries).
 
 Document: `{_id, type, name, participants, admins, createdBy, createdAt, lastActivity,
-lastMessage, seq, readSeq: {userId: n}, lastRead: {userId: messageId}, pairKey?}`.
+lastMessage, seq, pairKey?}` and the members' receipt pointers as maps keyed by user id:
+`readSeq`, `lastRead` (message id), `readAt`, `deliveredSeq`, `deliveredAt`.
 `pairKey` (sorted "a|b") exists on private conversations only, with a unique sparse index:
 two concurrent get-or-create calls for one pair end with one conversation.
 """
@@ -15,9 +16,15 @@ import pymongo
 from bson import ObjectId
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
-from ..domain.model import Conversation, ConversationType, pair_key
+from libs.servicekit.stores import guard_store
+
+from ..domain.model import Conversation, ConversationType, Receipt, pair_key
+from .mongo_errors import MONGO_STORE_ERRORS
+
+RECEIPT_FIELDS = ("readSeq", "lastRead", "readAt", "deliveredSeq", "deliveredAt")
 
 
+@guard_store(*MONGO_STORE_ERRORS)
 class MongoConversationStore:
     def __init__(self, db: Any) -> None:
         self._col = db["conversations"]
@@ -99,7 +106,11 @@ class MongoConversationStore:
             "$addToSet": {"participants": {"$each": user_ids}, "admins": {"$each": admins}}
         }
         if new:  # newcomers start with nothing unread
-            update["$set"] = {f"readSeq.{u}": int(doc.get("seq", 0)) for u in new}
+            seq = int(doc.get("seq", 0))
+            update["$set"] = {
+                **{f"readSeq.{u}": seq for u in new},
+                **{f"deliveredSeq.{u}": seq for u in new},
+            }
         doc = self._col.find_one_and_update(
             {"_id": oid}, update, return_document=pymongo.ReturnDocument.AFTER
         )
@@ -110,7 +121,7 @@ class MongoConversationStore:
             {"_id": ObjectId(conversation_id)},
             {
                 "$pull": {"participants": user_id, "admins": user_id},
-                "$unset": {f"readSeq.{user_id}": "", f"lastRead.{user_id}": ""},
+                "$unset": {f"{field}.{user_id}": "" for field in RECEIPT_FIELDS},
             },
             return_document=pymongo.ReturnDocument.AFTER,
         )
@@ -125,15 +136,26 @@ class MongoConversationStore:
         )
         return int(doc["seq"]) if doc else 0
 
-    def mark_read(self, conversation_id: str, user_id: str, seq: int, message_id: str) -> None:
-        mark = f"readSeq.{user_id}"
-        self._col.update_one(
-            {
-                "_id": ObjectId(conversation_id),
-                "$or": [{mark: {"$lt": seq}}, {mark: {"$exists": False}}],
-            },
-            {"$set": {mark: seq, f"lastRead.{user_id}": message_id}},
+    def mark_read(
+        self, conversation_id: str, user_id: str, seq: int, message_id: str, at: datetime
+    ) -> bool:
+        changes = {f"readSeq.{user_id}": seq, f"lastRead.{user_id}": message_id}
+        changes[f"readAt.{user_id}"] = at
+        return self._advance(conversation_id, [f"readSeq.{user_id}"], seq, changes)
+
+    def mark_delivered(self, conversation_id: str, user_id: str, seq: int, at: datetime) -> bool:
+        changes = {f"deliveredSeq.{user_id}": seq, f"deliveredAt.{user_id}": at}
+        marks = [f"deliveredSeq.{user_id}", f"readSeq.{user_id}"]  # read implies delivered
+        return self._advance(conversation_id, marks, seq, changes)
+
+    def _advance(
+        self, conversation_id: str, marks: list[str], seq: int, changes: dict[str, Any]
+    ) -> bool:
+        below = [{"$or": [{m: {"$lt": seq}}, {m: {"$exists": False}}]} for m in marks]
+        result = self._col.update_one(
+            {"_id": ObjectId(conversation_id), "$and": below}, {"$set": changes}
         )
+        return bool(result.modified_count)
 
     def ping(self) -> bool:
         try:
@@ -154,8 +176,8 @@ def _to_doc(c: Conversation) -> dict[str, Any]:
         "lastActivity": c.last_activity,
         "lastMessage": c.last_message,
         "seq": c.seq,
-        "readSeq": c.read_seq,
-        "lastRead": c.last_read,
+        "readSeq": {u: r.read_up_to for u, r in c.receipts.items()},
+        "deliveredSeq": {u: r.delivered_up_to for u, r in c.receipts.items()},
     }
 
 
@@ -171,6 +193,20 @@ def _from_doc(doc: dict[str, Any]) -> Conversation:
         name=doc.get("name"),
         last_message=doc.get("lastMessage"),
         seq=int(doc.get("seq", 0)),
-        read_seq=dict(doc.get("readSeq") or {}),
-        last_read=dict(doc.get("lastRead") or {}),
+        receipts=_receipts(doc),
     )
+
+
+def _receipts(doc: dict[str, Any]) -> dict[str, Receipt]:
+    read, delivered = doc.get("readSeq") or {}, doc.get("deliveredSeq") or {}
+    last, read_at, delivered_at = (doc.get(f) or {} for f in ("lastRead", "readAt", "deliveredAt"))
+    return {
+        user: Receipt(
+            read_up_to=int(read.get(user, 0)),
+            delivered_up_to=int(delivered.get(user, 0)),
+            last_read_id=last.get(user),
+            read_at=read_at.get(user),
+            delivered_at=delivered_at.get(user),
+        )
+        for user in doc.get("participants", [])
+    }

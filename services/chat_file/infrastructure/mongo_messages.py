@@ -9,6 +9,7 @@ unique and sparse, which makes client retries idempotent.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime
 from typing import Any
 
@@ -16,20 +17,49 @@ import pymongo
 from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
+from libs.servicekit.stores import guard_store
+
 from ..application.ports import DuplicateMessageError
-from ..domain.model import Message, MessageType, ReceiptStatus
+from ..domain.errors import InvalidCursorError
+from ..domain.model import OBJECT_ID_RE, Message, MessageType
+from .mongo_errors import MONGO_STORE_ERRORS
 
 AFTER = pymongo.ReturnDocument.AFTER
+WORD = re.compile(r"\w+", re.UNICODE)
+# Each base letter also matches its accented forms (mongomock has no text index).
+ACCENTS = {
+    "a": "aàâä",
+    "c": "cç",
+    "e": "eéèêë",
+    "i": "iîï",
+    "o": "oôö",
+    "u": "uùûü",
+    "y": "yÿ",
+}
 
 
+def accent_blind(word: str) -> str:
+    """An escaped regex for `word` that ignores accents: "helene" matches "Hélène"."""
+    plain = unicodedata.normalize("NFKD", word.lower())
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    return "".join(f"[{ACCENTS[ch]}]" if ch in ACCENTS else re.escape(ch) for ch in plain)
+
+
+@guard_store(*MONGO_STORE_ERRORS)
 class MongoMessageStore:
     def __init__(self, db: Any) -> None:
         self._col = db["messages"]
+        self._conversations = db["conversations"]
+        self._text_index = not type(db).__module__.startswith("mongomock")
 
     def ensure_indexes(self) -> None:
         self._col.create_index([("conversationId", 1), ("_id", -1)], name="history")
         self._col.create_index([("conversationId", 1), ("seq", 1)], name="by_seq")
         self._col.create_index([("clientKey", 1)], unique=True, sparse=True, name="idempotency")
+        if self._text_index:  # French stemming; diacritics are ignored by text indexes v3
+            self._col.create_index(
+                [("content", pymongo.TEXT)], default_language="french", name="search"
+            )
 
     def new_id(self) -> str:
         return str(ObjectId())
@@ -69,25 +99,6 @@ class MongoMessageStore:
         docs = list(self._col.find({"conversationId": conversation_id}).sort("_id", -1).limit(1))
         return _from_doc(docs[0]) if docs else None
 
-    def mark_read_up_to(self, conversation_id: str, user_id: str, seq: int, at: datetime) -> None:
-        self._col.update_many(
-            {
-                "conversationId": conversation_id,
-                "seq": {"$lte": seq},
-                "senderId": {"$ne": user_id},
-                f"readBy.{user_id}": {"$exists": False},
-            },
-            {"$set": {f"readBy.{user_id}": at}},
-        )
-
-    def set_receipt(
-        self, message_id: str, user_id: str, status: ReceiptStatus, at: datetime
-    ) -> Message | None:
-        fields = {f"deliveredTo.{user_id}": at}
-        if status is ReceiptStatus.READ:
-            fields[f"readBy.{user_id}"] = at
-        return self._update(message_id, {"$set": fields})
-
     def edit(
         self, message_id: str, content: str, previous: dict[str, Any], at: datetime
     ) -> Message | None:
@@ -116,16 +127,49 @@ class MongoMessageStore:
         return self._update(message_id, {"$addToSet" if add else "$pull": {"reactions": entry}})
 
     def search(
-        self, conversation_ids: list[str], user_id: str, text: str, limit: int
-    ) -> list[Message]:
-        """Case-insensitive substring search (escaped regex; mongomock has no $text)."""
-        query = {
-            "conversationId": {"$in": conversation_ids},
+        self,
+        user_id: str,
+        text: str,
+        limit: int,
+        *,
+        conversation_id: str | None = None,
+        cursor: str | None = None,
+    ) -> tuple[list[Message], str | None]:
+        """A real server uses the text index (`$text`, best score first, offset cursor);
+        mongomock has no `$text`: an escaped case-insensitive regex, newest first."""
+        words = WORD.findall(text)[:12]
+        if not words:
+            return [], None
+        mine = [d["_id"] for d in self._conversations.find({"participants": user_id}, {"_id": 1})]
+        ids = [str(i) for i in mine if not conversation_id or str(i) == conversation_id]
+        query: dict[str, Any] = {
+            "conversationId": {"$in": ids},
             "deleted": {"$ne": True},
             "deletedFor": {"$ne": user_id},
-            "content": {"$regex": re.escape(text), "$options": "i"},
         }
-        return [_from_doc(d) for d in self._col.find(query).sort("_id", -1).limit(limit)]
+        if self._text_index:
+            return self._text_search(query, text, limit, cursor)
+        query["$and"] = [{"content": {"$regex": accent_blind(w), "$options": "i"}} for w in words]
+        if cursor:
+            query["_id"] = {"$lt": _cursor_id(cursor)}
+        docs = list(self._col.find(query).sort("_id", -1).limit(limit + 1))
+        more = len(docs) > limit
+        return [_from_doc(d) for d in docs[:limit]], str(docs[limit - 1]["_id"]) if more else None
+
+    def _text_search(
+        self, query: dict[str, Any], text: str, limit: int, cursor: str | None
+    ) -> tuple[list[Message], str | None]:
+        offset = int(cursor[1:]) if cursor and cursor[:1] == "o" and cursor[1:].isdigit() else 0
+        score = {"score": {"$meta": "textScore"}}
+        found = (
+            self._col.find({**query, "$text": {"$search": text}}, score)
+            .sort([("score", {"$meta": "textScore"}), ("_id", -1)])
+            .skip(offset)
+            .limit(limit + 1)
+        )
+        docs = list(found)
+        more = len(docs) > limit
+        return [_from_doc(d) for d in docs[:limit]], f"o{offset + limit}" if more else None
 
     def _update(self, message_id: str, update: dict[str, Any]) -> Message | None:
         doc = self._col.find_one_and_update(
@@ -171,7 +215,11 @@ def _from_doc(doc: dict[str, Any]) -> Message:
         edit_history=list(doc.get("editHistory") or []),
         deleted=bool(doc.get("deleted")),
         deleted_for=list(doc.get("deletedFor") or []),
-        delivered_to=dict(doc.get("deliveredTo") or {}),
-        read_by=dict(doc.get("readBy") or {}),
         reactions=list(doc.get("reactions") or []),
     )
+
+
+def _cursor_id(cursor: str) -> ObjectId:
+    if not OBJECT_ID_RE.match(cursor):
+        raise InvalidCursorError()
+    return ObjectId(cursor)

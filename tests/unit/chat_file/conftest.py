@@ -1,10 +1,9 @@
-"""Services built through `build(settings, **fakes)` over an in-process mongomock database."""
+"""Services built through `build(settings, **fakes)` over the in-memory store fakes."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import mongomock
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -14,6 +13,7 @@ from services.chat_file.app import create_app
 from services.chat_file.bootstrap import ChatServices, build
 from services.chat_file.domain.identity import Identity
 from services.chat_file.settings import Settings
+from tests.fake_stores import fake_chat_stores
 
 from .fakes import (
     FakeAttachmentResolver,
@@ -49,7 +49,7 @@ def settings() -> Settings:
 @pytest.fixture
 def fakes() -> dict[str, Any]:
     return {
-        "db": mongomock.MongoClient(tz_aware=True)["chat_test"],
+        "stores": fake_chat_stores(),
         "redis": FakeRedis(),
         "cache": FakeProfileCache(),
         "auth_client": FakeProfileSource(USERS),

@@ -24,7 +24,7 @@ def cid(client: FlaskClient) -> str:
 def test_health_needs_no_token_and_ready_reports_dependencies(client: FlaskClient) -> None:
     assert client.get("/health").get_json()["data"]["status"] == "ok"
     data = client.get("/ready").get_json()["data"]
-    assert data["mongo"] and data["redis"] and data["authUser"] and data["breaker"] == "closed"
+    assert data["database"] and data["redis"] and data["authUser"] and data["breaker"] == "closed"
 
 
 @pytest.mark.parametrize(

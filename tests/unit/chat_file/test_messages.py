@@ -18,7 +18,7 @@ def send(chat: ChatServices, user: str, cid: str, content: str = "salut", **kw) 
 def test_send_persists_then_notifies_every_participant(chat: ChatServices, fakes) -> None:
     cid = private(chat)["id"]
     message = send(chat, "alice", cid)
-    assert chat.message_store.get(message["id"]) is not None
+    assert chat.stores.messages.get(message["id"]) is not None
     event, payload, rooms = fakes["notifier"].events[-1]
     assert event == "newMessage" and payload["senderName"] == "Alice Mbarga"
     assert set(rooms) == {"user_alice", "user_bob"}  # current participants' devices only
@@ -214,7 +214,7 @@ def test_events_are_sent_only_after_the_write_is_stored(chat: ChatServices) -> N
     class CheckingNotifier:
         def notify(self, event: str, payload: dict, rooms: list[str]) -> None:
             if event == "newMessage":
-                seen.append(chat.message_store.get(payload["id"]) is not None)
+                seen.append(chat.stores.messages.get(payload["id"]) is not None)
 
     chat.attach_notifier(CheckingNotifier())
     send(chat, "alice", private(chat)["id"])
@@ -234,7 +234,7 @@ def test_a_stored_message_whose_numbering_failed_is_numbered_by_the_retry(
     chat: ChatServices,
 ) -> None:
     cid = private(chat)["id"]
-    store = chat.message_store
+    store = chat.stores.messages
     original = store.set_seq
 
     def failing(message_id: str, seq: int) -> None:

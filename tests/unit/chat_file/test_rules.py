@@ -15,6 +15,7 @@ from services.chat_file.domain.model import (
     ConversationType,
     Message,
     MessageType,
+    Receipt,
     check_content,
     check_user_id,
     pair_key,
@@ -89,20 +90,34 @@ def test_group_management_rules() -> None:
     group(admins=["a", "b"]).check_can_leave("a")
 
 
-def test_message_status_is_aggregated_over_recipients() -> None:
-    m = Message("m", "c", "a", "hi", MessageType.TEXT, NOW)
-    assert m.status_for(["b", "c"]) == "SENT"
-    m.delivered_to = {"b": NOW, "c": NOW}
-    assert m.status_for(["b", "c"]) == "DELIVERED"
-    m.read_by = {"b": NOW}
-    assert m.status_for(["b", "c"]) == "DELIVERED"
-    m.read_by["c"] = NOW
-    assert m.status_for(["b", "c"]) == "READ"
+def test_message_status_is_derived_from_the_recipients_pointers() -> None:
+    g = group()  # participants a, b, c
+    g.seq = 3
+    m = Message("m", "c1", "a", "hi", MessageType.TEXT, NOW, seq=2)
+    assert g.status_of(m) == "SENT"
+    g.receipts = {"b": Receipt(delivered_up_to=2), "c": Receipt(delivered_up_to=3)}
+    assert g.status_of(m) == "DELIVERED"
+    g.receipts["b"] = Receipt(read_up_to=2, read_at=NOW)
+    assert g.status_of(m) == "DELIVERED"
+    assert g.read_by(m) == {"b": NOW}
+    g.receipts["c"] = Receipt(read_up_to=5, read_at=NOW)
+    assert g.status_of(m) == "READ"
+    assert set(g.delivered_to(m)) == {"b", "c"}
+    later = Message("m2", "c1", "a", "hi", MessageType.TEXT, NOW, seq=6)
+    assert g.status_of(later) == "SENT" and g.read_by(later) == {}
 
 
-def test_unread_is_seq_minus_read_mark() -> None:
+def test_pointers_only_move_forward() -> None:
+    r = Receipt(read_up_to=5, delivered_up_to=7)
+    assert r.advanced(3, NOW, read=True, message_id="x") is r
+    assert r.advanced(6, NOW, read=False, message_id=None) is r  # delivered 7 already
+    moved = r.advanced(9, NOW, read=True, message_id="m9")
+    assert (moved.read_up_to, moved.last_read_id, moved.delivered) == (9, "m9", 9)
+
+
+def test_unread_is_seq_minus_read_pointer() -> None:
     g = group()
-    g.seq, g.read_seq = 7, {"a": 7, "b": 2}
+    g.seq, g.receipts = 7, {"a": Receipt(read_up_to=7), "b": Receipt(read_up_to=2)}
     assert (g.unread_for("a"), g.unread_for("b"), g.unread_for("c")) == (0, 5, 7)
 
 

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from services.chat_file.app import create_app
 from services.chat_file.application.files import FileService
 from services.chat_file.settings import Settings
+from tests.fake_stores import fake_chat_stores
 from tests.support.tokens import bearer
 
 from . import samples
@@ -41,7 +42,9 @@ def client(storage: FakeFileStorage) -> Iterator[FlaskClient]:
         conversations=FakeConversationAccess({CONV: {ALICE, BOB}}),
         max_upload_bytes=LIMIT,
     )
-    app = create_app(Settings(app_env="test", jwt_secret=SECRET), files=files)
+    app = create_app(
+        Settings(app_env="test", jwt_secret=SECRET), stores=fake_chat_stores(), files=files
+    )
     client = app.test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = as_user(ALICE)["Authorization"]
     yield client

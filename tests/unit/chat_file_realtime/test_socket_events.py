@@ -14,6 +14,7 @@ from flask import Flask
 
 from services.chat_file.app import create_app
 from services.chat_file.settings import Settings
+from tests.fake_stores import fake_chat_stores
 from tests.support.tokens import mint
 
 from ..chat_file.fakes import FakeProfileSource, RecordingNotifier, profile
@@ -43,7 +44,12 @@ def token(user_id: str, kind: str = "access", ttl: int = 900) -> str:
 
 @pytest.fixture
 def app() -> Flask:
-    return create_app(settings(), redis=fakeredis.FakeRedis(), auth_client=FakeProfileSource(USERS))
+    return create_app(
+        settings(),
+        stores=fake_chat_stores(),
+        redis=fakeredis.FakeRedis(),
+        auth_client=FakeProfileSource(USERS),
+    )
 
 
 Client = Any
@@ -275,7 +281,7 @@ def test_a_store_failure_at_connect_refuses_the_socket_cleanly(app: Flask) -> No
     def broken(_user_id: str) -> list[str]:
         raise RuntimeError("mongo is down")
 
-    app.extensions["chat"].conversation_store.ids_for = broken
+    app.extensions["chat"].stores.conversations.ids_for = broken
     client = app.extensions["socketio"].test_client(app, auth={"token": token("alice")})
     assert not client.is_connected()
     assert len(app.extensions["realtime"].sessions) == 0
@@ -285,6 +291,7 @@ def test_a_notifier_passed_to_build_is_kept_and_used_by_socket_writes() -> None:
     recorder = RecordingNotifier()
     app = create_app(
         settings(),
+        stores=fake_chat_stores(),
         redis=fakeredis.FakeRedis(),
         auth_client=FakeProfileSource(USERS),
         notifier=recorder,

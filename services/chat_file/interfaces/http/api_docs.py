@@ -58,8 +58,12 @@ class HistoryDoc(_Doc):
 
 class SearchDoc(_Doc):
     query = fields.String()
-    messages = fields.List(fields.Nested(MessageDoc), metadata={"description": "newest first"})
+    messages = fields.List(
+        fields.Nested(MessageDoc),
+        metadata={"description": "best match first (case- and accent-insensitive words)"},
+    )
     count = fields.Integer()
+    nextCursor = fields.String(allow_none=True, metadata={"description": "null on the last page"})
 
 
 class ConversationDoc(_Doc):
@@ -104,6 +108,7 @@ class SearchQuery(Schema):
     q = fields.String(required=True)
     conversationId = fields.String()
     limit = fields.Integer(metadata={"description": "1..50, default 20"})
+    cursor = fields.String(metadata={"description": "nextCursor of the previous page"})
 
 
 class DeleteQuery(Schema):

@@ -6,7 +6,6 @@ import logging
 
 import redis
 from flask import Flask, Response, jsonify, request
-from pymongo.errors import PyMongoError
 
 from libs.servicekit.http import error_body
 
@@ -57,14 +56,15 @@ STATUS_BY_CODE: dict[str, int] = {
     "CORRUPT_IMAGE": 422,
     "IMAGE_TOO_LARGE": 422,
     "SERVICE_UNAVAILABLE": 503,
+    "STORE_UNAVAILABLE": 503,
 }
 
 
 def install_store_errors(app: Flask) -> None:
-    """MongoDB (or a Redis call that is not degraded on purpose) failing: a 503 the client can
-    retry, with nothing acknowledged, instead of a 500 INTERNAL_ERROR."""
+    """A Redis call that is not degraded on purpose failing: a 503 the client can retry, with
+    nothing acknowledged, instead of a 500 INTERNAL_ERROR. (The database adapters raise
+    `StoreUnavailableError`, a coded 503 `STORE_UNAVAILABLE`, themselves.)"""
 
-    @app.errorhandler(PyMongoError)
     @app.errorhandler(redis.RedisError)
     def store_down(exc: Exception) -> tuple[Response, int]:
         logger.error("store unavailable on %s %s: %s", request.method, request.path, exc)

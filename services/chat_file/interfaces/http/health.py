@@ -1,4 +1,4 @@
-"""`GET /health` (liveness, no I/O) and `GET /ready` (Mongo, Redis, auth_user, breaker)."""
+"""`GET /health` (liveness, no I/O) and `GET /ready` (database, Redis, auth_user, breaker)."""
 
 from __future__ import annotations
 
@@ -17,15 +17,15 @@ def health() -> tuple[Response, int]:
 
 @bp.get("/ready")
 @documented(
-    "Readiness: Mongo, Redis, auth_user reachability, breaker state (503 without Mongo)",
+    "Readiness: database, Redis, auth_user reachability, breaker state (503 without database)",
     auth=False,
     tags=["ops"],
 )
 def ready() -> tuple[Response, int]:
-    """503 only without MongoDB; Redis or auth_user down means degraded but serving."""
+    """503 only without the database; Redis or auth_user down means degraded but serving."""
     checks = current_app.extensions["chat"].readiness()
     status = "ready" if all(v is True for k, v in checks.items() if k != "breaker") else "degraded"
-    if not checks["mongo"]:
+    if not checks["database"]:
         status = "unavailable"
     body = {"success": True, "data": {"status": status, **checks}}
     if status == "unavailable":

@@ -104,14 +104,24 @@ def send() -> Reply:
     "Search message text in the caller's conversations",
     query=SearchQuery,
     response=SearchDoc,
-    errors=(*AUTH_ERRORS, "INVALID_QUERY", "INVALID_PAGINATION", "CONVERSATION_NOT_FOUND"),
+    errors=(
+        *AUTH_ERRORS,
+        "INVALID_QUERY",
+        "INVALID_PAGINATION",
+        "INVALID_CURSOR",
+        "CONVERSATION_NOT_FOUND",
+    ),
     tags=["messages"],
 )
 def search() -> Reply:
     args = request.args
     return ok(
         _service().search(
-            current_user(), args.get("q"), args.get("conversationId"), args.get("limit")
+            current_user(),
+            args.get("q"),
+            args.get("conversationId"),
+            args.get("limit"),
+            args.get("cursor"),
         )
     )
 

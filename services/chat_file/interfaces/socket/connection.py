@@ -58,7 +58,7 @@ def register_connection_events(hub: RealtimeHub) -> None:
         if current is None:
             joined = hub.admit(request.sid, user)  # type: ignore[attr-defined]
         else:
-            joined = hub.chat.conversation_store.ids_for(user.user_id)
+            joined = hub.chat.conversations.ids_for(user.user_id)
         profile = hub.chat.directory.resolve(user.user_id)
         return {
             "success": True,

@@ -9,7 +9,6 @@ from typing import Any
 import redis
 from flask import request
 from flask_socketio import emit
-from pymongo.errors import PyMongoError
 
 from libs.servicekit.errors import CodedError
 from libs.servicekit.http import InvalidJsonError
@@ -38,9 +37,10 @@ def failure(exc: CodedError) -> dict[str, Any]:
 
 
 def unexpected_failure(event: str, exc: Exception) -> dict[str, Any]:
-    """Call from an `except` block: a store down is SERVICE_UNAVAILABLE (a retry may work, like
-    HTTP's 503) and logged in one line; anything else is logged with its traceback."""
-    if isinstance(exc, PyMongoError | redis.RedisError):
+    """Call from an `except` block: Redis down is SERVICE_UNAVAILABLE (a retry may work, like
+    HTTP's 503) and logged in one line; anything else is logged with its traceback. (The
+    database raises the coded `StoreUnavailableError`, answered like any CodedError.)"""
+    if isinstance(exc, redis.RedisError):
         logger.error("socket event %s: store unavailable: %s", event, exc)
         return UNAVAILABLE
     logger.exception("socket event %s failed", event)

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from flask_socketio import join_room
 
-from services.chat_file.application.access import conversation_for
 from services.chat_file.application.realtime import (
     PresenceService,
     Scheduler,
@@ -32,8 +31,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-MAX_CONTACT_CONVERSATIONS = 1000  # presence reaches the contacts of the most recent ones
-
 
 @dataclass
 class RealtimeHub:
@@ -48,7 +45,7 @@ class RealtimeHub:
 
     def admit(self, sid: str, user: Identity) -> list[str]:
         """An authenticated socket: join its rooms, count the device; returns conversation ids."""
-        conversation_ids = self.chat.conversation_store.ids_for(user.user_id)
+        conversation_ids = self.chat.conversations.ids_for(user.user_id)
         join_room(user_room(user.user_id))
         for conversation_id in conversation_ids:
             join_room(conversation_room(conversation_id))
@@ -85,11 +82,8 @@ class RealtimeHub:
 
     def contacts(self, user_id: str) -> set[str]:
         """Everyone who shares a conversation with the user."""
-        rows, _ = self.chat.conversation_store.list_for(user_id, 0, MAX_CONTACT_CONVERSATIONS)
-        return {p for c in rows for p in c.participants}
+        return self.chat.conversations.contacts_of(user_id)
 
     def participants(self, user: Identity, conversation_id: str) -> list[str]:
         """Participants of a conversation the user takes part in, else CONVERSATION_NOT_FOUND."""
-        return conversation_for(
-            self.chat.conversation_store, conversation_id, user.user_id
-        ).participants
+        return self.chat.conversations.participants_of(user, conversation_id)

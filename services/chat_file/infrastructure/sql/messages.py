@@ -1,0 +1,206 @@
+"""`SqlMessageStore`: messages, "deleted for me" marks, reactions and edit history.
+
+History pages walk the `(conversation_id, id)` index from the cursor (ids are time-ordered
+ObjectIds: a total order, no skipped or repeated message when timestamps tie). `client_key`
+("<senderId>:<temporaryId>", unique) makes client retries idempotent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from bson import ObjectId
+from sqlalchemy.engine import Connection, Engine
+
+from libs.servicekit.sql import SQL_STORE_ERRORS, reader
+from libs.servicekit.stores import guard_store
+
+from ...application.ports import DuplicateMessageError
+from ...domain.model import Message, MessageType
+from .codec import from_doc, to_doc
+from .search import MessageSearch
+from .tables import hidden as H
+from .tables import members as M
+from .tables import messages as T
+
+COLUMNS = [c for c in T.c if c.name != "num"]
+
+
+@guard_store(*SQL_STORE_ERRORS)
+class SqlMessageStore:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._read = reader(engine)
+        self._search = MessageSearch(engine.dialect.name)
+
+    def new_id(self) -> str:
+        return str(ObjectId())
+
+    def insert(self, message: Message) -> Message:
+        try:
+            with self._engine.begin() as tx:
+                tx.execute(T.insert().values(**_row(message)))
+        except sa.exc.IntegrityError as exc:
+            raise DuplicateMessageError(message.temporary_id) from exc
+        return message
+
+    def set_seq(self, message_id: str, seq: int) -> None:
+        with self._engine.begin() as tx:
+            tx.execute(T.update().where(T.c.id == message_id).values(seq=seq))
+
+    def remove(self, message_id: str) -> None:
+        with self._engine.begin() as tx:
+            tx.execute(T.delete().where(T.c.id == message_id))
+
+    def find_by_temporary_id(self, sender_id: str, temporary_id: str) -> Message | None:
+        return self._one(T.c.client_key == f"{sender_id}:{temporary_id}")
+
+    def get(self, message_id: str) -> Message | None:
+        return self._one(T.c.id == message_id)
+
+    def page(
+        self, conversation_id: str, user_id: str, cursor: str | None, limit: int, newer: bool
+    ) -> list[Message]:
+        """Up to `limit` messages after (`newer`) or before the cursor, nearest first."""
+        query = sa.select(*COLUMNS).where(T.c.conversation_id == conversation_id, _shown(user_id))
+        if cursor:
+            query = query.where(T.c.id > cursor if newer else T.c.id < cursor)
+        query = query.order_by(T.c.id.asc() if newer else T.c.id.desc()).limit(limit)
+        with self._read.connect() as db:
+            return [_message(row) for row in db.execute(query)]
+
+    def latest(self, conversation_id: str) -> Message | None:
+        query = (
+            sa.select(*COLUMNS)
+            .where(T.c.conversation_id == conversation_id)
+            .order_by(T.c.id.desc())
+            .limit(1)
+        )
+        with self._read.connect() as db:
+            row = db.execute(query).first()
+        return _message(row) if row else None
+
+    def edit(
+        self, message_id: str, content: str, previous: dict[str, Any], at: datetime
+    ) -> Message | None:
+        def change(row: Any) -> dict[str, Any]:
+            history = [*(row.edit_history or []), to_doc(previous)]
+            return {"content": content, "edited": True, "edited_at": at, "edit_history": history}
+
+        return self._rewrite(message_id, change)
+
+    def delete_for_everyone(self, message_id: str, at: datetime) -> Message | None:
+        def change(_row: Any) -> dict[str, Any]:
+            blank = {"content": "", "file": None, "edit_history": None}
+            return {**blank, "deleted": True, "deleted_at": at}
+
+        return self._rewrite(message_id, change)
+
+    def hide_for(self, message_id: str, user_id: str) -> None:
+        exists = sa.select(H.c.message_id).where(
+            H.c.message_id == message_id, H.c.user_id == user_id
+        )
+        with self._engine.begin() as tx:
+            if tx.execute(exists).first() is None:
+                tx.execute(H.insert().values(message_id=message_id, user_id=user_id))
+
+    def react(self, message_id: str, user_id: str, emoji: str, add: bool) -> Message | None:
+        entry = {"userId": user_id, "emoji": emoji}
+
+        def change(row: Any) -> dict[str, Any]:
+            others = [r for r in (row.reactions or []) if r != entry]
+            return {"reactions": [*others, entry] if add else others}
+
+        return self._rewrite(message_id, change)
+
+    def search(
+        self,
+        user_id: str,
+        text: str,
+        limit: int,
+        *,
+        conversation_id: str | None = None,
+        cursor: str | None = None,
+    ) -> tuple[list[Message], str | None]:
+        mine = sa.select(M.c.conversation_id).where(M.c.user_id == user_id)
+        scope = [T.c.conversation_id.in_(mine), T.c.deleted.is_(False), _shown(user_id)]
+        if conversation_id:
+            scope.append(T.c.conversation_id == conversation_id)
+        query = self._search.query(sa.select(*COLUMNS), text, scope, cursor, limit)
+        if query is None:
+            return [], None
+        with self._read.connect() as db:
+            rows = db.execute(query).all()
+        return [_message(r) for r in rows[:limit]], self._search.next_cursor(rows, limit)
+
+    def _one(self, where: Any) -> Message | None:
+        with self._read.connect() as db:
+            row = db.execute(sa.select(*COLUMNS).where(where)).first()
+            if row is None:
+                return None
+            hiders = db.execute(sa.select(H.c.user_id).where(H.c.message_id == row.id))
+            return _message(row, list(hiders.scalars()))
+
+    def _rewrite(self, message_id: str, change: Callable[[Any], dict[str, Any]]) -> Message | None:
+        """Read-modify-write of one row in one transaction (row lock on PostgreSQL)."""
+        with self._engine.begin() as tx:
+            row = _locked(tx, message_id)
+            if row is None:
+                return None
+            tx.execute(T.update().where(T.c.id == message_id).values(**change(row)))
+        return self.get(message_id)
+
+
+def _locked(tx: Connection, message_id: str) -> Any:
+    query = sa.select(*COLUMNS).where(T.c.id == message_id)
+    if tx.dialect.name == "postgresql":
+        query = query.with_for_update()
+    return tx.execute(query).first()
+
+
+def _shown(user_id: str) -> Any:
+    """Not hidden by `user_id` ("deleted for me")."""
+    mark = sa.select(H.c.message_id).where(H.c.message_id == T.c.id, H.c.user_id == user_id)
+    return ~mark.exists()
+
+
+def _row(m: Message) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "conversation_id": m.conversation_id,
+        "sender_id": m.sender_id,
+        "content": m.content,
+        "type": m.type.value,
+        "created_at": m.created_at,
+        "seq": m.seq,
+        "temporary_id": m.temporary_id,
+        "client_key": f"{m.sender_id}:{m.temporary_id}" if m.temporary_id else None,
+        "file_id": m.file_id,
+        "file": to_doc(m.file),
+        "reply_to": m.reply_to,
+    }
+
+
+def _message(row: Any, deleted_for: list[str] | None = None) -> Message:
+    return Message(
+        id=row.id,
+        conversation_id=row.conversation_id,
+        sender_id=row.sender_id,
+        content=row.content or "",
+        type=MessageType(row.type),
+        created_at=row.created_at,
+        seq=int(row.seq),
+        temporary_id=row.temporary_id,
+        file_id=row.file_id,
+        file=from_doc(row.file),
+        reply_to=row.reply_to,
+        edited=bool(row.edited),
+        edited_at=row.edited_at,
+        edit_history=from_doc(row.edit_history) or [],
+        deleted=bool(row.deleted),
+        deleted_for=deleted_for or [],
+        reactions=list(row.reactions or []),
+    )

@@ -1,0 +1,116 @@
+"""The chat_file schema (SQLAlchemy Core). Alembic revisions in `migrations/` create it.
+
+Ids are 24-hex strings (what clients already hold). Receipts are per-member pointers in
+`conversation_members`; a message's "deleted for me" marks are rows of `message_hidden`.
+Full-text search lives beside `messages`, per dialect (see `search.py` and the migration).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+from libs.servicekit.sql import UtcDateTime
+
+metadata = sa.MetaData()
+
+ID = sa.String(24)
+USER = sa.String(64)
+TIME = UtcDateTime()
+DOC = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+conversations = sa.Table(
+    "conversations",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("name", sa.String(200)),
+    sa.Column("created_by", USER, nullable=False),
+    sa.Column("created_at", TIME, nullable=False),
+    sa.Column("last_activity", TIME, nullable=False),
+    sa.Column("last_message", DOC),
+    sa.Column("seq", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("pair_key", sa.String(140), unique=True),  # private conversations only
+)
+
+members = sa.Table(
+    "conversation_members",
+    metadata,
+    sa.Column(
+        "conversation_id",
+        ID,
+        sa.ForeignKey("conversations.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("user_id", USER, primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),  # order of the participant list
+    sa.Column("is_admin", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("read_up_to", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("delivered_up_to", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_read_id", ID),
+    sa.Column("read_at", TIME),
+    sa.Column("delivered_at", TIME),
+    sa.Index("members_by_user", "user_id", "conversation_id"),
+)
+
+messages = sa.Table(
+    "messages",
+    metadata,
+    # `num`: insertion order, and the stable integer key SQLite's FTS5 index points at.
+    sa.Column("num", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True),
+    sa.Column("id", ID, nullable=False, unique=True),
+    sa.Column("conversation_id", ID, nullable=False),
+    sa.Column("sender_id", USER, nullable=False),
+    sa.Column("content", sa.Text, nullable=False, server_default=""),
+    sa.Column("type", sa.String(8), nullable=False),
+    sa.Column("created_at", TIME, nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("temporary_id", sa.String(100)),
+    sa.Column("client_key", sa.String(170), unique=True),  # "<sender>:<temporaryId>"
+    sa.Column("file_id", sa.String(64)),
+    sa.Column("file", DOC),
+    sa.Column("reply_to", ID),
+    sa.Column("edited", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("edited_at", TIME),
+    sa.Column("edit_history", DOC),
+    sa.Column("deleted", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("deleted_at", TIME),
+    sa.Column("reactions", DOC),
+    sa.Index("messages_history", "conversation_id", "id"),
+    sa.Index("messages_by_seq", "conversation_id", "seq"),
+)
+
+hidden = sa.Table(
+    "message_hidden",
+    metadata,
+    sa.Column("message_id", ID, sa.ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", USER, primary_key=True),
+)
+
+files = sa.Table(
+    "files",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("owner_id", USER, nullable=False),
+    sa.Column("original_name", sa.String(255), nullable=False),
+    sa.Column("mime_type", sa.String(127), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("created_at", TIME, nullable=False),
+    sa.Column("thumbnails", DOC),
+    sa.Column("width", sa.Integer),
+    sa.Column("height", sa.Integer),
+    sa.Index("files_by_owner", "owner_id", "created_at"),
+)
+
+file_links = sa.Table(
+    "file_conversations",
+    metadata,
+    sa.Column(
+        "file_id", sa.String(64), sa.ForeignKey("files.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("conversation_id", ID, primary_key=True),
+    sa.Column("linked_at", TIME, nullable=False),
+    sa.Index("file_links_by_conversation", "conversation_id", "file_id"),
+)

@@ -1,0 +1,88 @@
+"""`open_chat_stores(settings)`: the one place that turns `DATABASE_URL` into stores.
+
+| backend      | conversations, messages, file metadata                              |
+|--------------|---------------------------------------------------------------------|
+| sqlite       | SQL adapters on a durable file (migrations run at start)            |
+| postgresql   | SQL adapters on psycopg 3 (migrations at start, under an advisory lock) |
+| mongodb      | pymongo adapters (indexes ensured at start)                          |
+| mongomock    | the same pymongo adapters on an in-process double (throwaway runs)  |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from libs.servicekit.sql import backend_of, create_sql_engine, migrate
+from libs.servicekit.stores import connect_mongo
+
+from ..application.files import FileMetadataStore
+from ..application.ports import ConversationStore, MessageStore
+
+MIGRATIONS = str(Path(__file__).with_name("sql") / "migrations")
+VERSION_TABLE = "alembic_version_chat_file"
+
+
+@dataclass(frozen=True)
+class ChatStores:
+    conversations: ConversationStore
+    messages: MessageStore
+    files: FileMetadataStore
+    backend: str
+    close: Callable[[], None] = lambda: None
+    mongo_db: Any = None  # the pymongo database when the backend is Mongo (GridFS bytes)
+
+    def ping(self) -> bool:
+        return self.conversations.ping()
+
+
+def open_chat_stores(database_url: str, mongodb_db: str = "chat_file_service") -> ChatStores:
+    backend = backend_of(database_url)
+    if backend in {"sqlite", "postgresql"}:
+        return open_sql_stores(database_url)
+    return open_mongo_stores(connect_mongo(database_url, mongodb_db), backend)
+
+
+def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatStores:
+    from .sql.conversations import SqlConversationStore
+    from .sql.files import SqlFileStore
+    from .sql.messages import SqlMessageStore
+
+    engine = create_sql_engine(database_url)
+    if run_migrations:
+        migrate(engine, MIGRATIONS, VERSION_TABLE)
+    return ChatStores(
+        conversations=SqlConversationStore(engine),
+        messages=SqlMessageStore(engine),
+        files=SqlFileStore(engine),
+        backend=engine.dialect.name,
+        close=engine.dispose,
+    )
+
+
+def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
+    from .file_store import MongoFileStore
+    from .mongo_conversations import MongoConversationStore
+    from .mongo_messages import MongoMessageStore
+
+    conversations, messages = MongoConversationStore(db), MongoMessageStore(db)
+    conversations.ensure_indexes()
+    messages.ensure_indexes()
+    return ChatStores(
+        conversations=conversations,
+        messages=messages,
+        files=MongoFileStore(db),
+        backend=backend,
+        close=db.client.close,
+        mongo_db=db,
+    )
+
+
+def migrate_chat_database(database_url: str) -> None:
+    """What `python -m services.chat_file.migrate` runs (SQL backends)."""
+    if backend_of(database_url) in {"sqlite", "postgresql"}:
+        engine = create_sql_engine(database_url)
+        migrate(engine, MIGRATIONS, VERSION_TABLE)
+        engine.dispose()

@@ -1,0 +1,324 @@
+"""In-memory fakes of chat_file's storage ports (unit tests build the services on these).
+
+They keep the semantics the contract suite (tests/integration/chat_file/test_store_contract.py)
+checks on every real backend, so a unit test on fakes means the same as on a database.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import itertools
+import re
+import threading
+import unicodedata
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from services.chat_file.application.ports import DuplicateMessageError
+from services.chat_file.domain.errors import InvalidCursorError
+from services.chat_file.domain.files import FileRecord
+from services.chat_file.domain.model import Conversation, Message, Receipt, pair_key
+from services.chat_file.infrastructure.stores import ChatStores
+
+_ids = itertools.count(1)
+
+
+def new_id() -> str:
+    """24-hex, increasing like ObjectIds."""
+    return f"{0x6A000000 + next(_ids):024x}"
+
+
+class FakeConversationStore:
+    def __init__(self) -> None:
+        self.rows: dict[str, Conversation] = {}
+        self.pairs: dict[str, str] = {}
+        self.writes = 0  # member/conversation row writes (receipt cost checks)
+        self.down = False
+        self._lock = threading.Lock()
+
+    def create(self, conversation: Conversation, key: str | None = None) -> Conversation:
+        conversation.id = conversation.id or new_id()
+        conversation.receipts = {
+            p: Receipt(read_up_to=conversation.seq, delivered_up_to=conversation.seq)
+            for p in conversation.participants
+        }
+        self.rows[conversation.id] = copy.deepcopy(conversation)
+        if key:
+            self.pairs[key] = conversation.id
+        return copy.deepcopy(conversation)
+
+    def get(self, conversation_id: str) -> Conversation | None:
+        found = self.rows.get(conversation_id)
+        return copy.deepcopy(found) if found else None
+
+    def get_many(self, conversation_ids: list[str]) -> dict[str, Conversation]:
+        return {i: c for i in conversation_ids if (c := self.get(i)) is not None}
+
+    def get_or_create_private(self, a: str, b: str, now: datetime) -> tuple[Conversation, bool]:
+        from services.chat_file.domain.model import ConversationType
+
+        key = pair_key(a, b)
+        with self._lock:
+            if key in self.pairs:
+                return self.get(self.pairs[key]), False  # type: ignore[return-value]
+            conversation = Conversation(
+                id="",
+                type=ConversationType.PRIVATE,
+                participants=sorted((a, b)),
+                admins=[],
+                created_by=a,
+                created_at=now,
+                last_activity=now,
+            )
+            return self.create(conversation, key), True
+
+    def list_for(self, user_id: str, skip: int, limit: int) -> tuple[list[Conversation], int]:
+        mine = [c for c in self.rows.values() if user_id in c.participants]
+        mine.sort(key=lambda c: (c.last_activity, c.id), reverse=True)
+        return [copy.deepcopy(c) for c in mine[skip : skip + limit]], len(mine)
+
+    def unread_totals(self, user_id: str) -> tuple[int, int]:
+        counts = [c.unread_for(user_id) for c in self.rows.values() if user_id in c.participants]
+        return sum(counts), sum(1 for n in counts if n)
+
+    def ids_for(self, user_id: str) -> list[str]:
+        return [i for i, c in self.rows.items() if user_id in c.participants]
+
+    def add_participants(
+        self, conversation_id: str, user_ids: list[str], admins: list[str]
+    ) -> Conversation | None:
+        c = self.rows.get(conversation_id)
+        if c is None:
+            return None
+        for user in user_ids:
+            if user not in c.participants:
+                c.participants.append(user)
+                c.receipts[user] = Receipt(read_up_to=c.seq, delivered_up_to=c.seq)
+        c.admins.extend(a for a in admins if a not in c.admins and a in c.participants)
+        return self.get(conversation_id)
+
+    def remove_participant(self, conversation_id: str, user_id: str) -> Conversation | None:
+        c = self.rows.get(conversation_id)
+        if c is None:
+            return None
+        c.participants = [p for p in c.participants if p != user_id]
+        c.admins = [a for a in c.admins if a != user_id]
+        c.receipts.pop(user_id, None)
+        return self.get(conversation_id)
+
+    def next_seq(self, conversation_id: str, summary: dict[str, Any], at: datetime) -> int:
+        self._check()
+        c = self.rows.get(conversation_id)
+        if c is None:
+            return 0
+        with self._lock:
+            c.seq += 1
+            c.last_message, c.last_activity = dict(summary), at
+            self.writes += 1
+            return c.seq
+
+    def mark_read(
+        self, conversation_id: str, user_id: str, seq: int, message_id: str, at: datetime
+    ) -> bool:
+        return self._advance(conversation_id, user_id, seq, at, True, message_id)
+
+    def mark_delivered(self, conversation_id: str, user_id: str, seq: int, at: datetime) -> bool:
+        return self._advance(conversation_id, user_id, seq, at, False, None)
+
+    def ping(self) -> bool:
+        return not self.down
+
+    def _advance(
+        self, cid: str, user: str, seq: int, at: datetime, read: bool, message_id: str | None
+    ) -> bool:
+        self._check()
+        c = self.rows.get(cid)
+        if c is None or user not in c.participants:
+            return False
+        before = c.receipt(user)
+        after = before.advanced(seq, at, read=read, message_id=message_id)
+        if after == before:
+            return False
+        c.receipts[user] = after
+        self.writes += 1
+        return True
+
+    def _check(self) -> None:
+        if self.down:
+            from libs.servicekit.errors import StoreUnavailableError
+
+            raise StoreUnavailableError()
+
+
+class FakeMessageStore:
+    def __init__(self, conversations: FakeConversationStore) -> None:
+        self.rows: dict[str, Message] = {}
+        self._conversations = conversations
+
+    def new_id(self) -> str:
+        return new_id()
+
+    def insert(self, message: Message) -> Message:
+        if message.temporary_id and self.find_by_temporary_id(
+            message.sender_id, message.temporary_id
+        ):
+            raise DuplicateMessageError(message.temporary_id)
+        self.rows[message.id] = copy.deepcopy(message)
+        return message
+
+    def set_seq(self, message_id: str, seq: int) -> None:
+        self.rows[message_id].seq = seq
+
+    def remove(self, message_id: str) -> None:
+        self.rows.pop(message_id, None)
+
+    def find_by_temporary_id(self, sender_id: str, temporary_id: str) -> Message | None:
+        for m in self.rows.values():
+            if m.sender_id == sender_id and m.temporary_id == temporary_id:
+                return copy.deepcopy(m)
+        return None
+
+    def get(self, message_id: str) -> Message | None:
+        found = self.rows.get(message_id)
+        return copy.deepcopy(found) if found else None
+
+    def page(
+        self, conversation_id: str, user_id: str, cursor: str | None, limit: int, newer: bool
+    ) -> list[Message]:
+        rows = [
+            m
+            for m in self.rows.values()
+            if m.conversation_id == conversation_id and user_id not in m.deleted_for
+        ]
+        if cursor:
+            rows = [m for m in rows if (m.id > cursor if newer else m.id < cursor)]
+        rows.sort(key=lambda m: m.id, reverse=not newer)
+        return [copy.deepcopy(m) for m in rows[:limit]]
+
+    def latest(self, conversation_id: str) -> Message | None:
+        rows = [m for m in self.rows.values() if m.conversation_id == conversation_id]
+        return copy.deepcopy(max(rows, key=lambda m: m.id)) if rows else None
+
+    def edit(
+        self, message_id: str, content: str, previous: dict[str, Any], at: datetime
+    ) -> Message | None:
+        return self._change(
+            message_id,
+            lambda m: replace(
+                m,
+                content=content,
+                edited=True,
+                edited_at=at,
+                edit_history=[*m.edit_history, dict(previous)],
+            ),
+        )
+
+    def delete_for_everyone(self, message_id: str, at: datetime) -> Message | None:
+        return self._change(
+            message_id, lambda m: replace(m, deleted=True, content="", file=None, edit_history=[])
+        )
+
+    def hide_for(self, message_id: str, user_id: str) -> None:
+        m = self.rows.get(message_id)
+        if m is not None and user_id not in m.deleted_for:
+            m.deleted_for.append(user_id)
+
+    def react(self, message_id: str, user_id: str, emoji: str, add: bool) -> Message | None:
+        entry = {"userId": user_id, "emoji": emoji}
+
+        def change(m: Message) -> Message:
+            others = [r for r in m.reactions if r != entry]
+            return replace(m, reactions=[*others, entry] if add else others)
+
+        return self._change(message_id, change)
+
+    def search(
+        self,
+        user_id: str,
+        text: str,
+        limit: int,
+        *,
+        conversation_id: str | None = None,
+        cursor: str | None = None,
+    ) -> tuple[list[Message], str | None]:
+        """Every word of `text` starts a word of the message, accents and case aside."""
+        words = _words(text)
+        if not words:
+            return [], None
+        mine = set(self._conversations.ids_for(user_id))
+        hits = [
+            m
+            for m in sorted(self.rows.values(), key=lambda m: m.id, reverse=True)
+            if m.conversation_id in mine
+            and (not conversation_id or m.conversation_id == conversation_id)
+            and not m.deleted
+            and user_id not in m.deleted_for
+            and all(any(w.startswith(q) for w in _words(m.content)) for q in words)
+        ]
+        start = _offset(cursor)
+        page = hits[start : start + limit]
+        more = len(hits) > start + limit
+        return [copy.deepcopy(m) for m in page], _cursor(start + limit) if more else None
+
+    def _change(self, message_id: str, fn: Any) -> Message | None:
+        m = self.rows.get(message_id)
+        if m is None:
+            return None
+        self.rows[message_id] = fn(m)
+        return self.get(message_id)
+
+
+def _words(text: str) -> list[str]:
+    plain = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    return re.findall(r"\w+", plain)
+
+
+def _cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"o{offset}".encode()).decode()
+
+
+def _offset(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        raw = base64.urlsafe_b64decode(cursor.encode()).decode()
+        return int(raw[1:]) if raw.startswith("o") else int("x")
+    except ValueError:
+        raise InvalidCursorError() from None
+
+
+class FakeFileStore:
+    def __init__(self) -> None:
+        self.rows: dict[str, FileRecord] = {}
+
+    def add(self, record: FileRecord) -> None:
+        self.rows[record.id] = record
+
+    def get(self, file_id: str) -> FileRecord | None:
+        return self.rows.get(file_id)
+
+    def list_for_conversation(self, conversation_id: str, limit: int) -> list[FileRecord]:
+        found = [r for r in self.rows.values() if conversation_id in r.conversation_ids]
+        found.sort(key=lambda r: (r.created_at, r.id), reverse=True)
+        return found[:limit]
+
+    def link_conversation(self, file_id: str, conversation_id: str) -> None:
+        r = self.rows.get(file_id)
+        if r is not None and conversation_id not in r.conversation_ids:
+            self.rows[file_id] = replace(r, conversation_ids=(*r.conversation_ids, conversation_id))
+
+    def delete(self, file_id: str) -> bool:
+        return self.rows.pop(file_id, None) is not None
+
+
+def fake_chat_stores() -> ChatStores:
+    conversations = FakeConversationStore()
+    return ChatStores(
+        conversations=conversations,
+        messages=FakeMessageStore(conversations),
+        files=FakeFileStore(),
+        backend="memory",
+    )
