@@ -3,8 +3,9 @@
     SERVICE=auth_user gunicorn -c gunicorn.conf.py
     SERVICE=chat_file gunicorn -c gunicorn.conf.py
 
-auth_user: sync-style `gthread` workers (scale with WEB_CONCURRENCY). With no MONGODB_URI the
-in-process mongomock store lives inside one worker, so the default is then a single worker.
+auth_user: sync-style `gthread` workers (scale with WEB_CONCURRENCY), several by default on
+SQLite and PostgreSQL; with `DATABASE_URL=mongomock://` the in-process store lives inside one
+worker, so the default is then a single worker with a single thread.
 chat_file: `gevent`, one worker per process (Socket.IO needs sticky sessions; scale with more
 processes and SOCKETIO_MESSAGE_QUEUE).
 """
@@ -22,7 +23,8 @@ _default_port = {"auth_user": "8001", "chat_file": "8003"}[service]
 _port = os.environ.get(
     "AUTH_USER_SERVICE_PORT" if service == "auth_user" else "CHAT_FILE_SERVICE_PORT", _default_port
 )
-_embedded_mongo = not os.environ.get("MONGODB_URI")
+_database = os.environ.get("DATABASE_URL") or os.environ.get("MONGODB_URI") or "sqlite"
+_in_process = _database.startswith("mongomock")
 
 if service == "chat_file":
     worker_class = "gevent"
@@ -32,11 +34,11 @@ else:
     worker_class = "gthread"
     workers = int(
         os.environ.get(
-            "WEB_CONCURRENCY", "1" if _embedded_mongo else str(multiprocessing.cpu_count() * 2 + 1)
+            "WEB_CONCURRENCY", "1" if _in_process else str(multiprocessing.cpu_count() * 2 + 1)
         )
     )
-    # mongomock is not thread-safe: one thread unless a real MongoDB is configured.
-    threads = int(os.environ.get("THREADS", "1" if _embedded_mongo else "4"))
+    # mongomock is not thread-safe: one thread when it is the store.
+    threads = int(os.environ.get("THREADS", "1" if _in_process else "4"))
 
 # Several workers: Prometheus counters go to shared files so /metrics adds up every worker.
 # Must be set before prometheus_client is imported (it picks its storage at import).

@@ -11,8 +11,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -144,7 +147,7 @@ def migrate(engine: Engine, script_location: str, version_table: str) -> None:
     config = Config()
     config.set_main_option("script_location", script_location)
     config.attributes["version_table"] = version_table
-    with engine.connect() as connection:
+    with _sqlite_file_lock(engine), engine.connect() as connection:
         if connection.dialect.name == "postgresql":
             key = MIGRATION_LOCK  # one lock for every service: extensions are database-wide
             connection.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": key})
@@ -158,6 +161,22 @@ def migrate(engine: Engine, script_location: str, version_table: str) -> None:
                 connection.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": key})
                 connection.commit()
     logger.info("database schema up to date (%s)", version_table)
+
+
+@contextmanager
+def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
+    """SQLite's counterpart of the advisory lock: several gunicorn workers start together and
+    each migrates; an exclusive lock on a file beside the database makes them take turns."""
+    path = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not path or path == ":memory:":
+        yield
+        return
+    with open(f"{path}.migrate-lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def run_alembic_env(context: Any, metadata: sa.MetaData) -> None:

@@ -13,6 +13,16 @@ from .errors import StoreUnavailableError
 
 T = TypeVar("T")
 
+
+def mongo_store_errors() -> tuple[type[Exception], ...]:
+    """The pymongo failures that mean "the database did not answer" (DuplicateKeyError and
+    other operation failures are not among them)."""
+    from pymongo.errors import ConnectionFailure, ExecutionTimeout, WTimeoutError
+
+    # ConnectionFailure covers AutoReconnect, NetworkTimeout, ServerSelectionTimeoutError
+    return (ConnectionFailure, ExecutionTimeout, WTimeoutError)
+
+
 logger = logging.getLogger(__name__)
 
 

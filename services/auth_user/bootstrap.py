@@ -10,7 +10,7 @@ from typing import Any
 
 import redis
 
-from libs.servicekit.stores import connect_mongo, connect_redis
+from libs.servicekit.stores import connect_redis
 from libs.usercache import UserCache
 
 from .application.auth import AuthService
@@ -28,6 +28,7 @@ from .infrastructure.mongo_users import MongoUserStore
 from .infrastructure.passwords import Argon2PasswordHasher
 from .infrastructure.redis_ratelimit import RedisRateLimiter
 from .infrastructure.redis_tokens import RedisRefreshTokenStore
+from .infrastructure.stores import AuthStores, open_auth_stores
 from .settings import Settings
 
 
@@ -42,6 +43,7 @@ class Services:
 def build(
     settings: Settings,
     *,
+    stores: AuthStores | None = None,
     db: Any = None,
     redis_client: redis.Redis | None = None,
     users: UserStore | None = None,
@@ -52,8 +54,10 @@ def build(
     cache: ProfileCache | None = None,
     clock: Callable[[], float] = time.time,
 ) -> Services:
-    """Everything the service needs; tests replace any piece by keyword."""
-    users = users or _mongo_users(settings, db)
+    """Everything the service needs; tests replace any piece by keyword (`stores=` a bundle,
+    `db=` a pymongo/mongomock database for the Mongo adapter, or single adapters)."""
+    if users is None:
+        users = _mongo_users(db) if db is not None else (stores or _open(settings)).users
     clients: list[redis.Redis] = [redis_client] if redis_client is not None else []
 
     def shared_redis() -> redis.Redis:  # connected only if some adapter needs it
@@ -82,14 +86,16 @@ def build(
         settings.login_limits,
         clock,
     )
-    checks = {"mongo": users.ping, "redis": refresh_tokens.ping}
+    checks = {"database": users.ping, "redis": refresh_tokens.ping}
     return Services(settings, auth, UserDirectory(users, hasher, cache), checks)
 
 
-def _mongo_users(settings: Settings, db: Any) -> MongoUserStore:
-    embedded = not settings.mongodb_uri
-    if db is None:
-        db = connect_mongo(settings.mongodb_uri, settings.mongodb_db)
-    store = MongoUserStore(db, lock=threading.Lock() if embedded else None)
+def _open(settings: Settings) -> AuthStores:
+    return open_auth_stores(settings.database_url, settings.mongodb_db)
+
+
+def _mongo_users(db: Any) -> MongoUserStore:
+    mock = type(db).__module__.startswith("mongomock")  # not thread-safe: serialise its calls
+    store = MongoUserStore(db, lock=threading.Lock() if mock else None)
     store.ensure_indexes()
     return store

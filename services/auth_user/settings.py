@@ -9,6 +9,7 @@ from libs.servicekit.settings import (
     DEV_JWT_SECRET,
     DEVELOPMENT_ENVS,
     SettingsError,
+    database_url,
     env_bool,
     env_int,
     env_str,
@@ -27,7 +28,7 @@ class Settings:
     redis_key_prefix: str = ""
     user_cache_prefix: str = DEFAULT_PREFIX
     user_cache_ttl: int = DEFAULT_TTL
-    mongodb_uri: str = field(default="", repr=False)
+    database_url: str = field(default="sqlite:///var/auth_user.db", repr=False)
     mongodb_db: str = "auth_user_db"
     seed_demo_users: bool = False
     access_token_ttl: int = 900
@@ -51,7 +52,7 @@ class Settings:
             redis_key_prefix=env.get("REDIS_KEY_PREFIX", "").strip(),
             user_cache_prefix=env_str(env, "USER_CACHE_PREFIX", DEFAULT_PREFIX),
             user_cache_ttl=env_int(env, "USER_CACHE_TTL", DEFAULT_TTL),
-            mongodb_uri=env.get("MONGODB_URI", "").strip(),
+            database_url=database_url(env, "auth_user"),
             mongodb_db=env_str(env, "MONGODB_DB", cls.mongodb_db),
             seed_demo_users=env_bool(env, "SEED_DEMO_USERS", False),
             access_token_ttl=env_int(env, "ACCESS_TOKEN_TTL", cls.access_token_ttl),

@@ -136,4 +136,4 @@ def test_cache_entry_follows_login_update_and_delete(
 def test_readiness_reports_both_stores(service: ServiceProcess) -> None:
     ready = requests.get(f"{service.url}/ready", timeout=5)
     assert ready.status_code == 200
-    assert ready.json()["checks"] == {"mongo": "ok", "redis": "ok"}
+    assert ready.json()["checks"] == {"database": "ok", "redis": "ok"}

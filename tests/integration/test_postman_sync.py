@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import mongomock
@@ -69,13 +70,14 @@ def spec_routes(app: Any) -> set[Route]:
 
 
 @pytest.fixture
-def apps(redis_url: str, key_prefix: str) -> dict[str, Any]:
+def apps(redis_url: str, key_prefix: str, tmp_path: Path) -> dict[str, Any]:
     shared = {
         "redis_url": redis_url,
         "redis_key_prefix": key_prefix,
         "user_cache_prefix": f"{key_prefix}user:profile:",
     }
-    auth = create_auth_app(AuthSettings(app_env="test", **shared))
+    auth_db = f"sqlite:///{tmp_path / 'auth_user.db'}"
+    auth = create_auth_app(AuthSettings(app_env="test", database_url=auth_db, **shared))
     chat_settings = ChatSettings(
         app_env="test", jwt_secret=DEV_JWT_SECRET, async_mode="threading", **shared
     )

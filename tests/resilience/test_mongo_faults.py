@@ -246,12 +246,12 @@ def test_auth_user_answers_503_and_invents_no_user_while_mongo_is_down(
     new = {"matricule": "MONGO01", "nom": "N", "prenom": "P", "password": "mongo-pass-1"}
     with db.switch.fail():
         refused = client.post("/login", json=login)
-        assert (refused.status_code, refused.get_json()["code"]) == (503, "SERVICE_UNAVAILABLE")
+        assert (refused.status_code, refused.get_json()["code"]) == (503, "STORE_UNAVAILABLE")
         assert "accessToken" not in refused.get_data(as_text=True)
         assert client.get("/ready").status_code == 503
     with db.switch.fail(frozenset({"insert_one"})):
         made = client.post("/", json=new, headers=headers)
-        assert (made.status_code, made.get_json()["code"]) == (503, "SERVICE_UNAVAILABLE")
+        assert (made.status_code, made.get_json()["code"]) == (503, "STORE_UNAVAILABLE")
     assert client.get("/matricule/MONGO01").status_code == 404  # nothing was acknowledged
     assert client.post("/", json=new, headers=headers).status_code == 201
     assert client.post("/login", json=login).status_code == 200

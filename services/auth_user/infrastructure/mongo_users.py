@@ -15,6 +15,8 @@ from bson import ObjectId
 from bson.errors import InvalidId
 from pymongo.errors import DuplicateKeyError
 
+from libs.servicekit.stores import guard_store, mongo_store_errors
+
 from ..domain.errors import MatriculeTakenError
 from ..domain.model import NewUser, Role, User
 
@@ -51,6 +53,7 @@ def _user(doc: Mapping[str, Any]) -> User:
     )
 
 
+@guard_store(*mongo_store_errors())
 class MongoUserStore:
     """`lock` serialises calls for the in-process mongomock backend, which is not thread-safe."""
 

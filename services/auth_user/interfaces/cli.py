@@ -3,8 +3,8 @@
     python -m services.auth_user.interfaces.cli create-admin --matricule X --nom N --prenom P
     python -m services.auth_user.interfaces.cli seed-demo
 
-With no MONGODB_URI the store is in-process mongomock, so these only matter against a real
-MongoDB; `SEED_DEMO_USERS=true` seeds the demo users inside the running service instead.
+They act on the database `DATABASE_URL` names (the SQLite file under var/ when unset);
+`SEED_DEMO_USERS=true` seeds the demo users inside the running service instead.
 """
 
 from __future__ import annotations

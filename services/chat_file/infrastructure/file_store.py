@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from libs.servicekit.stores import guard_store
+from libs.servicekit.stores import guard_store, mongo_store_errors
 from services.chat_file.domain.files import FileKind, FileRecord
 
-from .mongo_errors import MONGO_STORE_ERRORS
 
-
-@guard_store(*MONGO_STORE_ERRORS)
+@guard_store(*mongo_store_errors())
 class MongoFileStore:
     def __init__(self, db: Any, collection: str = "files") -> None:
         self._files = db[collection]

@@ -16,15 +16,14 @@ import pymongo
 from bson import ObjectId
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
-from libs.servicekit.stores import guard_store
+from libs.servicekit.stores import guard_store, mongo_store_errors
 
 from ..domain.model import Conversation, ConversationType, Receipt, pair_key
-from .mongo_errors import MONGO_STORE_ERRORS
 
 RECEIPT_FIELDS = ("readSeq", "lastRead", "readAt", "deliveredSeq", "deliveredAt")
 
 
-@guard_store(*MONGO_STORE_ERRORS)
+@guard_store(*mongo_store_errors())
 class MongoConversationStore:
     def __init__(self, db: Any) -> None:
         self._col = db["conversations"]

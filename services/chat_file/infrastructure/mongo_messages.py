@@ -17,12 +17,11 @@ import pymongo
 from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
-from libs.servicekit.stores import guard_store
+from libs.servicekit.stores import guard_store, mongo_store_errors
 
 from ..application.ports import DuplicateMessageError
 from ..domain.errors import InvalidCursorError
 from ..domain.model import OBJECT_ID_RE, Message, MessageType
-from .mongo_errors import MONGO_STORE_ERRORS
 
 AFTER = pymongo.ReturnDocument.AFTER
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -45,7 +44,7 @@ def accent_blind(word: str) -> str:
     return "".join(f"[{ACCENTS[ch]}]" if ch in ACCENTS else re.escape(ch) for ch in plain)
 
 
-@guard_store(*MONGO_STORE_ERRORS)
+@guard_store(*mongo_store_errors())
 class MongoMessageStore:
     def __init__(self, db: Any) -> None:
         self._col = db["messages"]

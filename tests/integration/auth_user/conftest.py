@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,14 +11,17 @@ from flask.testing import FlaskClient
 
 from services.auth_user.app import create_app
 from services.auth_user.settings import Settings
+from tests.support.databases import sqlite_url
 
 DEMO_PASSWORD = "Ngomna2026!"
 FAST_HASHING = {"password_time_cost": 1, "password_memory_cost": 8, "password_parallelism": 1}
 
 
 def make_settings(redis_url: str, key_prefix: str, **overrides: Any) -> Settings:
+    """Settings of one test's app, on a SQLite file of its own (never the repository's var/)."""
     values: dict[str, Any] = {
         "app_env": "test",
+        "database_url": sqlite_url(Path(tempfile.mkdtemp(prefix="ngomna-auth-")), "auth_user"),
         "redis_url": redis_url,
         "redis_key_prefix": key_prefix,
         "user_cache_prefix": f"{key_prefix}user:profile:",

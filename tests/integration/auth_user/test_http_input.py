@@ -164,5 +164,5 @@ def test_ready_is_503_with_details_when_redis_is_down(app: Flask, key_prefix: st
     response = dead.get("/ready")
     body = response.get_json()
     assert (response.status_code, body["code"]) == (503, "NOT_READY")
-    assert body["checks"]["mongo"] == "ok" and body["checks"]["redis"].startswith("error")
+    assert body["checks"]["database"] == "ok" and body["checks"]["redis"].startswith("error")
     assert dead.get("/health").status_code == 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 import time
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -20,6 +21,17 @@ from services.auth_user.domain.errors import (
 from services.auth_user.domain.model import NewUser, Role, TokenClaims, TokenPair, TokenType, User
 
 _HEX = re.compile(r"^[0-9a-f]{24}$")
+
+
+def _words(text: str) -> list[str]:
+    """Words without accents or case, as the SQL full-text indexes see them."""
+    plain = unicodedata.normalize("NFKD", text.casefold())
+    return re.findall(r"\w+", "".join(c for c in plain if not unicodedata.combining(c)))
+
+
+def _prefixes_match(wanted: list[str], words: list[str]) -> bool:
+    """Directory search: each word of the query starts some word of the user's names."""
+    return all(any(w.startswith(q) for w in words) for q in wanted)
 
 
 class FakeUserStore:
@@ -42,11 +54,13 @@ class FakeUserStore:
 
     def search(self, query: str | None, offset: int, limit: int) -> tuple[list[User], int]:
         self.queries += 1
-        q = (query or "").lower()
+        wanted = _words(query or "")
+        if query and not wanted:
+            return [], 0
         found = [
             u
             for u in sorted(self.users.values(), key=lambda u: (u.nom, u.prenom, u.id))
-            if q in f"{u.nom} {u.prenom} {u.matricule}".lower()
+            if _prefixes_match(wanted, _words(f"{u.nom} {u.prenom} {u.matricule}"))
         ]
         return found[offset : offset + limit], len(found)
 

@@ -64,6 +64,6 @@ def test_seed_demo_is_idempotent(services: Services, capsys: pytest.CaptureFixtu
 
 
 def test_build_reports_readiness_through_the_ports(services: Services) -> None:
-    assert set(services.checks) == {"mongo", "redis"}
+    assert set(services.checks) == {"database", "redis"}
     for check in services.checks.values():
         check()

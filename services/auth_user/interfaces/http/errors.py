@@ -6,7 +6,6 @@ import logging
 
 import redis
 from flask import Flask, Response, jsonify, request
-from pymongo.errors import PyMongoError
 
 from libs.servicekit.http import error_body
 
@@ -29,6 +28,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "RATE_LIMITED": 429,
     "NOT_READY": 503,
     "SERVICE_UNAVAILABLE": 503,
+    "STORE_UNAVAILABLE": 503,
 }
 
 
@@ -37,10 +37,10 @@ def error_response(code: str, message: str) -> tuple[Response, int]:
 
 
 def install_store_errors(app: Flask) -> None:
-    """Redis or MongoDB unreachable: a 503 the client can retry, never a 500."""
+    """Redis unreachable: a 503 the client can retry, never a 500. (The database adapters raise
+    the coded `StoreUnavailableError`, 503 `STORE_UNAVAILABLE`, themselves.)"""
 
     @app.errorhandler(redis.RedisError)
-    @app.errorhandler(PyMongoError)
     def store_down(exc: Exception) -> tuple[Response, int]:
         logger.error("store unavailable on %s %s: %s", request.method, request.path, exc)
         return error_response("SERVICE_UNAVAILABLE", "Service temporairement indisponible")

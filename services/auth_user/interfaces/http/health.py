@@ -1,4 +1,4 @@
-"""GET /health (liveness, no I/O) and GET /ready (Mongo and Redis answer)."""
+"""GET /health (liveness, no I/O) and GET /ready (the database and Redis answer)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,10 @@ def health() -> Response:
 
 @bp.get("/ready")
 @documented(
-    "Readiness: MongoDB and Redis answer", response=ReadyResponse, errors=["NOT_READY"], auth=False
+    "Readiness: the database and Redis answer",
+    response=ReadyResponse,
+    errors=["NOT_READY"],
+    auth=False,
 )
 def ready() -> tuple[Response, int]:
     checks: dict[str, str] = {}

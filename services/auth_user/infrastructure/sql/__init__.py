@@ -1,0 +1,1 @@
+"""auth_user on SQL databases (SQLite, PostgreSQL) through SQLAlchemy 2 Core."""

@@ -1,0 +1,32 @@
+"""The auth_user schema (SQLAlchemy Core); alembic revisions in `migrations/` create it.
+
+Ids are 24-hex strings (what clients and chat_file already hold). The directory search index
+lives beside `users`, per dialect (see the migration and `users.py`)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from libs.servicekit.sql import UtcDateTime
+
+metadata = sa.MetaData()
+
+users = sa.Table(
+    "users",
+    metadata,
+    # `num`: the stable integer key SQLite's FTS5 index points at.
+    sa.Column("num", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True),
+    sa.Column("id", sa.String(24), nullable=False, unique=True),
+    sa.Column("matricule", sa.String(64), nullable=False, unique=True),
+    sa.Column("nom", sa.String(100), nullable=False, server_default=""),
+    sa.Column("prenom", sa.String(100), nullable=False, server_default=""),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("email", sa.String(254)),
+    sa.Column("profile_pic", sa.String(2048)),
+    sa.Column("ministere", sa.String(200), nullable=False, server_default=""),
+    sa.Column("sexe", sa.String(16), nullable=False, server_default=""),
+    sa.Column("created_at", UtcDateTime()),
+    sa.Column("updated_at", UtcDateTime()),
+    sa.Index("users_by_name", "nom", "prenom", "id"),
+)

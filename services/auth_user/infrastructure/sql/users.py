@@ -1,0 +1,153 @@
+"""`SqlUserStore`: users on SQLite or PostgreSQL (SQLAlchemy Core).
+
+Directory search is index-backed: each word of the query must start a word of nom, prenom or
+matricule, accents and case aside ("helene" finds "Hélène", "dup" finds "Dupont").
+PostgreSQL: generated `search_vector` (configuration `ngomna_simple` = simple + unaccent) under
+a GIN index, prefix tsquery. SQLite: FTS5 `users_fts` (`remove_diacritics 2`), prefix queries.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from bson import ObjectId
+from sqlalchemy.engine import Engine
+
+from libs.servicekit.sql import SQL_STORE_ERRORS, reader
+from libs.servicekit.stores import guard_store
+
+from ...domain.errors import MatriculeTakenError
+from ...domain.model import NewUser, Role, User
+from .tables import users as U
+
+HEX_ID = re.compile(r"^[0-9a-f]{24}$")
+WORD = re.compile(r"\w+", re.UNICODE)
+ORDER = (U.c.nom, U.c.prenom, U.c.id)
+COLUMNS = [c for c in U.c if c.name != "num"]
+
+
+def _now() -> datetime:
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+@guard_store(*SQL_STORE_ERRORS)
+class SqlUserStore:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._read = reader(engine)
+        self._postgres = engine.dialect.name == "postgresql"
+
+    def get(self, user_id: str) -> User | None:
+        if not HEX_ID.match(user_id or ""):
+            return None
+        return self._one(U.c.id == user_id)
+
+    def get_by_matricule(self, matricule: str) -> User | None:
+        return self._one(U.c.matricule == matricule)
+
+    def get_many(self, user_ids: Sequence[str]) -> list[User]:
+        ids = [i for i in dict.fromkeys(user_ids) if HEX_ID.match(i or "")]
+        if not ids:
+            return []
+        with self._read.connect() as db:
+            rows = db.execute(sa.select(*COLUMNS).where(U.c.id.in_(ids)))
+            return [_user(r._mapping) for r in rows]
+
+    def search(self, query: str | None, offset: int, limit: int) -> tuple[list[User], int]:
+        where: Any = sa.true()
+        base = sa.select(*COLUMNS)
+        if query:
+            words = WORD.findall(query)[:8]
+            if not words:
+                return [], 0
+            where, base = self._match(words, base)
+        page = base.where(where).order_by(*ORDER).offset(offset).limit(limit)
+        count = sa.select(sa.func.count()).select_from(base.where(where).subquery())
+        with self._read.connect() as db:
+            found = [_user(r._mapping) for r in db.execute(page)]
+            total = int(db.execute(count).scalar_one())
+        return found, total
+
+    def add(self, user: NewUser) -> User:
+        now = _now()
+        row = {
+            "id": str(ObjectId()),
+            "matricule": user.matricule,
+            "nom": user.nom,
+            "prenom": user.prenom,
+            "password_hash": user.password_hash,
+            "role": Role(user.role).value,
+            "email": user.email,
+            "profile_pic": user.profile_pic,
+            "ministere": user.ministere,
+            "sexe": user.sexe,
+            "created_at": now,
+            "updated_at": now,
+        }
+        try:
+            with self._engine.begin() as tx:
+                tx.execute(U.insert().values(**row))
+        except sa.exc.IntegrityError as exc:
+            raise MatriculeTakenError() from exc
+        return _user(row)
+
+    def update(self, user_id: str, changes: Mapping[str, Any]) -> User | None:
+        if not HEX_ID.match(user_id or ""):
+            return None
+        values = {k: (v.value if isinstance(v, Role) else v) for k, v in changes.items()}
+        values["updated_at"] = _now()
+        try:
+            with self._engine.begin() as tx:
+                done = tx.execute(U.update().where(U.c.id == user_id).values(**values)).rowcount
+        except sa.exc.IntegrityError as exc:  # a matricule change onto a taken one
+            raise MatriculeTakenError() from exc
+        return self.get(user_id) if done else None
+
+    def delete(self, user_id: str) -> bool:
+        if not HEX_ID.match(user_id or ""):
+            return False
+        with self._engine.begin() as tx:
+            return bool(tx.execute(U.delete().where(U.c.id == user_id)).rowcount)
+
+    def ping(self) -> None:
+        with self._read.connect() as db:
+            db.execute(sa.text("SELECT 1"))
+
+    def _one(self, where: Any) -> User | None:
+        with self._read.connect() as db:
+            row = db.execute(sa.select(*COLUMNS).where(where)).first()
+        return _user(row._mapping) if row else None
+
+    def _match(self, words: list[str], base: sa.Select[Any]) -> tuple[Any, sa.Select[Any]]:
+        if self._postgres:
+            # each word a prefix term; words are \w+ only, so no tsquery operator gets through
+            terms = " & ".join(f"{w}:*" for w in words)
+            config: Any = sa.literal_column("'ngomna_simple'::regconfig")
+            vector: Any = sa.literal_column("users.search_vector")
+            return vector.op("@@")(sa.func.to_tsquery(config, terms)), base
+        fts = sa.table("users_fts", sa.column("rowid"))
+        phrase = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+        match = sa.literal_column("users_fts").op("MATCH")(phrase)
+        return match, base.select_from(fts.join(U, U.c.num == fts.c.rowid))
+
+
+def _user(row: Any) -> User:
+    return User(
+        id=row["id"],
+        matricule=row["matricule"],
+        nom=row["nom"] or "",
+        prenom=row["prenom"] or "",
+        password_hash=row["password_hash"] or "",
+        role=Role(row["role"]),
+        email=row["email"],
+        profile_pic=row["profile_pic"],
+        ministere=row["ministere"] or "",
+        sexe=row["sexe"] or "",
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
