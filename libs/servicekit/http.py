@@ -49,7 +49,15 @@ def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
 
 
 def install_json_errors(app: Flask, status_by_code: Mapping[str, int]) -> None:
-    """Every error leaves as `{success: false, message, code}`; unknown codes map to 400."""
+    """Every error leaves as `{success: false, message, code}`; unknown codes map to 400.
+
+    A NUL character in the path or the query string is refused up front (400 `VALIDATION_ERROR`):
+    no identifier or search term contains one, and PostgreSQL text cannot store it."""
+
+    @app.before_request
+    def refuse_nul() -> None:
+        if "\x00" in request.path or any("\x00" in v for v in request.args.values()):
+            raise InvalidInputError(errors={"path": ["caractère NUL interdit"]})
 
     @app.errorhandler(CodedError)
     def coded(exc: CodedError) -> tuple[Response, int]:
@@ -93,4 +101,17 @@ def load(schema: Schema, data: Mapping[str, Any]) -> dict[str, Any]:
         result: dict[str, Any] = schema.load(data)
     except ValidationError as exc:
         raise InvalidInputError(errors=exc.messages) from exc
+    nul = next((field for field, value in result.items() if _has_nul(value)), None)
+    if nul is not None:  # no text we store may hold one (PostgreSQL refuses it)
+        raise InvalidInputError(errors={nul: ["caractère NUL interdit"]})
     return result
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple | set):
+        return any(_has_nul(v) for v in value)
+    return False

@@ -186,3 +186,18 @@ def test_login_brute_force_hits_the_rate_limit(limited: Stack) -> None:
         for i in range(8)
     ]
     assert sprayed[-1] == 429 and 401 in sprayed
+
+
+def test_a_nul_character_in_a_body_is_a_validation_error_on_both_services(stack: Stack) -> None:
+    admin = bearer(stack.login("ADMIN001")["accessToken"])
+    new_user = {"matricule": "NUL\x00001", "nom": "A", "prenom": "B", "password": "Ngomna2026!x"}
+    created = stack.auth.post("/", json=new_user, headers=admin)
+    assert (created.status_code, created.get_json()["code"]) == (400, "VALIDATION_ERROR")
+    me = stack.login("MAT1001")
+    peer = stack.login("MAT1002")["user"]["id"]
+    sent = stack.chat.post(
+        "/messages",
+        json={"receiverId": peer, "content": "bon\x00jour"},
+        headers=bearer(me["accessToken"]),
+    )
+    assert (sent.status_code, sent.get_json()["code"]) == (400, "VALIDATION_ERROR")
