@@ -1,0 +1,108 @@
+"""Porting the Mongo backend (mongomock here; a real MongoDB when `MONGODB_URI` is set) into
+PostgreSQL: the documents become the SQL adapters' rows and users see the same thing."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import mongomock
+import pytest
+import sqlalchemy as sa
+
+from libs.servicekit.port_sources import MongoSource
+from libs.servicekit.sql import create_sql_engine
+from libs.servicekit.sql_port import TableReport, port
+from scripts.port_db import main
+from services.auth_user.infrastructure import port as auth_port
+from services.chat_file.infrastructure import port as chat_port
+from tests.support.databases import require_mongodb
+
+from .conftest import MakeStack
+from .world import fill, view
+
+
+@pytest.fixture(params=["mongomock", "mongodb"])
+def mongo(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """One database holding both services' collections (their names do not overlap)."""
+    if request.param == "mongomock":
+        yield mongomock.MongoClient(tz_aware=True)[f"port_{uuid.uuid4().hex[:6]}"]
+        return
+    import pymongo
+
+    client: Any = pymongo.MongoClient(require_mongodb(), tz_aware=True)
+    name = f"port_{uuid.uuid4().hex[:8]}"
+    yield client[name]
+    client.drop_database(name)
+
+
+def ported(db: Any, target_url: str) -> list[TableReport]:
+    """mongomock lives in this process: the port runs through the library, not the command."""
+    if not type(db).__module__.startswith("mongomock"):
+        uri = require_mongodb()
+        for service in ("auth_user", "chat_file"):
+            argv = ["--service", service, "--from", uri, "--to", target_url]
+            assert main([*argv, "--mongodb-db", db.name]) == 0
+        return []
+    engine = create_sql_engine(target_url)
+    try:
+        reports = []
+        for module in (auth_port, chat_port):
+            source = MongoSource(db, module.mongo_tables(), f"mongomock {db.name}")
+            reports += port(source, engine, module.port_spec(), batch_size=2)
+        return reports
+    finally:
+        engine.dispose()
+
+
+def test_what_users_saw_on_mongo_they_see_on_postgresql(
+    make_stack: MakeStack, mongo: Any, target_url: str
+) -> None:
+    before = make_stack(db=mongo)
+    world = fill(before)
+    seen = view(before, world)
+    assert len(seen["alice search RÉUNION"]) == 2
+    reports = ported(mongo, target_url)
+    assert all(r.ok for r in reports), reports
+    assert {r.table: r.target_rows for r in reports if r.target_rows}.keys() >= {
+        "users",
+        "conversations",
+        "conversation_members",
+        "messages",
+        "message_hidden",
+        "files",
+        "file_conversations",
+    }
+    after = make_stack(target_url, target_url, seed=False)
+    assert view(after, world) == seen
+
+
+class StoppedSource(MongoSource):
+    """The Mongo source, interrupted (as by Ctrl-C) after two batches of messages."""
+
+    def batches(self, table: sa.Table, after: Any, size: int) -> Iterator[Any]:
+        for n, batch in enumerate(super().batches(table, after, size)):
+            if table.name == "messages" and n == 2:
+                raise KeyboardInterrupt
+            yield batch
+
+
+def test_a_mongo_port_interrupted_between_batches_resumes(
+    make_stack: MakeStack, target_url: str
+) -> None:
+    db = mongomock.MongoClient(tz_aware=True)["interrupted"]
+    fill(make_stack(db=db))
+    tables, spec = chat_port.mongo_tables(), chat_port.port_spec()
+    engine = create_sql_engine(target_url)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            port(StoppedSource(db, tables, "mongomock interrupted"), engine, spec, batch_size=2)
+        with engine.connect() as connection:
+            count = sa.text("SELECT count(*) FROM messages")
+            assert connection.execute(count).scalar() == 4  # two batches of two
+        source = MongoSource(db, tables, "mongomock interrupted")
+        reports = port(source, engine, spec, batch_size=2)
+        assert all(r.ok for r in reports) and reports[2].target_rows == 6
+    finally:
+        engine.dispose()
