@@ -65,33 +65,47 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--to", dest="target", required=True, help="postgresql+psycopg://…")
     parser.add_argument("--mongodb-db", help="MongoDB database when the URL names none")
     parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument(
+        "--gridfs-to",
+        metavar="FILES_DIR",
+        help="chat_file from MongoDB with FILE_STORAGE=gridfs: write the file bytes here",
+    )
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     args = parse(argv)
-    service = _service(args.service)
     if backend_of(args.target) not in {"postgresql", "sqlite"}:
         print("--to must be a SQL database (postgresql+psycopg://…)", file=sys.stderr)
         return 2
-    target = create_sql_engine(args.target)
     try:
-        source_url = args.source or default_database_url(args.service)
-        source = open_source(source_url, service, args.mongodb_db)
-        if source.identity == masked(args.target):
-            raise PortRefusedError("the source and the target are the same database")
-        try:
-            reports = port(source, target, service.port_spec(), batch_size=args.batch_size)
-        finally:
-            source.close()
+        reports = run(args, _service(args.service))
     except PortRefusedError as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return 2
-    finally:
-        target.dispose()
     print(report(reports))
     return 0 if all(r.ok for r in reports) else 1
+
+
+def run(args: argparse.Namespace, service: ModuleType) -> list[TableReport]:
+    source = open_source(
+        args.source or default_database_url(args.service), service, args.mongodb_db
+    )
+    target = create_sql_engine(args.target)
+    try:
+        if source.identity == masked(args.target):
+            raise PortRefusedError("the source and the target are the same database")
+        if args.gridfs_to:
+            if not isinstance(source, MongoSource) or args.service != "chat_file":
+                raise PortRefusedError("--gridfs-to is for chat_file ported from MongoDB")
+            copied = service.copy_gridfs_files(source.db, args.gridfs_to)
+            print(f"{copied} files copied from GridFS into {args.gridfs_to}")
+        return port(source, target, service.port_spec(), batch_size=args.batch_size)
+    finally:
+        source.close()
+        target.dispose()
 
 
 if __name__ == "__main__":

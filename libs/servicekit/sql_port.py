@@ -14,6 +14,7 @@ Tables added to the metadata later are ported without changing this module.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ from .port_sources import PortRefusedError, RowSource, SqlSource, checksum
 from .sql import migrate
 
 logger = logging.getLogger(__name__)
+PROGRESS_EVERY = 10.0  # seconds between two progress lines of a long table
 
 progress_metadata = sa.MetaData()
 PROGRESS = sa.Table(
@@ -98,7 +100,7 @@ def _check_schema(source: RowSource, target: Engine, spec: PortSpec) -> None:
     if found is not None and found != wanted:
         raise PortRefusedError(
             f"{source.identity} is at schema revision {found!r}, the target at {wanted!r}: "
-            f"migrate the source first (python -m services.{spec.service}.migrate)"
+            f"upgrade the source first (start the current {spec.service} on it once)"
         )
 
 
@@ -155,6 +157,7 @@ def _copy(
     copied = int(state.rows)
     if copied:
         logger.info("%s: resuming after %d rows", table.name, copied)
+    said = time.monotonic()
     for rows, position in source.batches(table, start, size):
         with target.begin() as tx:
             if rows:
@@ -162,6 +165,9 @@ def _copy(
             moved = {"position": json_util.dumps(position), "rows": PROGRESS.c.rows + len(rows)}
             tx.execute(PROGRESS.update().where(where).values(**moved))
         copied += len(rows)
+        if time.monotonic() - said > PROGRESS_EVERY:
+            logger.info("%s: %d rows copied so far", table.name, copied)
+            said = time.monotonic()
     with target.begin() as tx:
         _advance_sequence(tx, table)
         tx.execute(PROGRESS.update().where(where).values(done=True))

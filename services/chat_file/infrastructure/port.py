@@ -6,22 +6,28 @@ Conversations give a `conversations` row and one `conversation_members` row per 
 messages give `messages` rows and one `message_hidden` row per `deletedFor` entry; files give
 `files` rows and one `file_conversations` row per `conversationIds` entry. `messages.num` is
 left to the target's sequence (assigned in `_id` order, i.e. in insertion order).
+
+File bytes are not rows: in a directory (`FILE_STORAGE=local`) they stay where they are; in
+GridFS (`FILE_STORAGE=gridfs`, MongoDB only) `copy_gridfs_files` writes them to a directory.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import timedelta
-from typing import Any
+from typing import Any, BinaryIO
 
 from libs.servicekit.port_sources import MongoTable, Row
 from libs.servicekit.sql_port import PortSpec
 
+from .file_storage import GridFSFileStorage, LocalFileStorage
 from .sql.codec import to_doc
 from .sql.tables import conversations, file_links, files, hidden, members, messages, metadata
 from .stores import MIGRATIONS, VERSION_TABLE
 
 MONGODB_DB = "chat_file_service"
+GRIDFS_BUCKET = "file_bytes"
+CHUNK = 1 << 20
 
 
 def port_spec() -> PortSpec:
@@ -132,3 +138,23 @@ def _links(doc: Mapping[str, Any]) -> Iterator[Row]:
             "conversation_id": conversation_id,
             "linked_at": doc["createdAt"] + timedelta(microseconds=n),
         }
+
+
+def copy_gridfs_files(db: Any, files_dir: str, bucket: str = GRIDFS_BUCKET) -> int:
+    """Every GridFS object into `files_dir` laid out as `LocalFileStorage` reads it. Objects
+    already there are skipped (each save is atomic), so an interrupted copy just runs again."""
+    source, target = GridFSFileStorage(db, bucket), LocalFileStorage(files_dir)
+    copied = 0
+    for doc in db[f"{bucket}.files"].find({}, {"_id": 1}).sort("_id", 1):
+        key = str(doc["_id"])
+        if target.path(key).exists():
+            continue
+        with source.open(key) as stream:
+            target.save(key, _chunks(stream))
+        copied += 1
+    return copied
+
+
+def _chunks(stream: BinaryIO) -> Iterator[bytes]:
+    while chunk := stream.read(CHUNK):
+        yield chunk

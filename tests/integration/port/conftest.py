@@ -35,7 +35,9 @@ def make_stack(
     monkeypatch.setenv("DATABASE_URL", "sqlite:///unused")
     namespaces: list[Any] = []
 
-    def make(auth_url: str = "", chat_url: str = "", *, seed: bool = True, db: Any = None) -> Stack:
+    def make(
+        auth_url: str = "", chat_url: str = "", *, seed: bool = True, db: Any = None, **chat: Any
+    ) -> Stack:
         namespace = redis_namespace(redis_client, "port")
         namespaces.append(namespace)
         prefix = namespace.__enter__()
@@ -45,7 +47,9 @@ def make_stack(
             **mongo,
         )
         chat_app = create_chat_app(
-            chat_settings(prefix, tmp_path / "files", database_url=chat_url or "mongomock://"),
+            chat_settings(
+                prefix, tmp_path / "files", database_url=chat_url or "mongomock://", **chat
+            ),
             auth_client=InProcessAuthUser(auth_app),
             **mongo,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import mongomock
@@ -17,6 +18,8 @@ from libs.servicekit.sql_port import TableReport, port
 from scripts.port_db import main
 from services.auth_user.infrastructure import port as auth_port
 from services.chat_file.infrastructure import port as chat_port
+from services.chat_file.infrastructure.port import copy_gridfs_files
+from tests.security.conftest import bearer
 from tests.support.databases import require_mongodb
 
 from .conftest import MakeStack
@@ -76,6 +79,25 @@ def test_what_users_saw_on_mongo_they_see_on_postgresql(
     }
     after = make_stack(target_url, target_url, seed=False)
     assert view(after, world) == seen
+
+
+def test_file_bytes_kept_in_gridfs_move_to_the_files_directory(
+    make_stack: MakeStack, target_url: str, tmp_path: Path
+) -> None:
+    db = mongomock.MongoClient(tz_aware=True)["gridfs"]
+    before = make_stack(db=db, file_storage="gridfs")
+    world = fill(before)
+    carol = bearer(before.login(world.matricules["carol"])["accessToken"])
+    listed = before.chat.get(f"/files/conversation/{world.conversations[0]}", headers=carol)
+    file_id = listed.get_json()["data"]["files"][0]["id"]
+    paths = [f"/files/{file_id}/download", f"/files/{file_id}/thumbnail?size=large"]
+    original = [before.chat.get(path, headers=carol).data for path in paths]
+    assert all(r.ok for r in ported(db, target_url))
+    assert copy_gridfs_files(db, str(tmp_path / "files")) == 4  # the picture, 3 thumbnails
+    assert copy_gridfs_files(db, str(tmp_path / "files")) == 0  # there already: skipped
+    after = make_stack(target_url, target_url, seed=False)  # FILE_STORAGE=local
+    carol = bearer(after.login(world.matricules["carol"])["accessToken"])
+    assert [after.chat.get(path, headers=carol).data for path in paths] == original
 
 
 class StoppedSource(MongoSource):
