@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -32,15 +33,13 @@ def make_stack(
     """Both apps in-process on the given databases (or `db=` a Mongo database), sharing one
     files directory; each stack has its own Redis namespace, so no name comes from a cache
     filled by another one."""
-    monkeypatch.setenv("DATABASE_URL", "sqlite:///unused")
-    namespaces: list[Any] = []
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///unused")  # every stack names its own
+    namespaces = ExitStack()
 
     def make(
         auth_url: str = "", chat_url: str = "", *, seed: bool = True, db: Any = None, **chat: Any
     ) -> Stack:
-        namespace = redis_namespace(redis_client, "port")
-        namespaces.append(namespace)
-        prefix = namespace.__enter__()
+        prefix = namespaces.enter_context(redis_namespace(redis_client, "port"))
         mongo = {} if db is None else {"db": db}
         auth_app = create_auth_app(
             auth_settings(prefix, database_url=auth_url or "mongomock://", seed_demo_users=seed),
@@ -55,6 +54,5 @@ def make_stack(
         )
         return Stack(auth_app, chat_app, prefix)
 
-    yield make
-    for namespace in namespaces:
-        namespace.__exit__(None, None, None)
+    with namespaces:
+        yield make
