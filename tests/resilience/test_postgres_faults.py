@@ -210,13 +210,6 @@ def test_killed_connections_answer_503_meanwhile_and_lose_no_message(shared_stac
     check(load, shared_stack)
 
 
-@pytest.fixture(scope="module")
-def own_postgres() -> Iterator[OwnPostgres]:
-    server = OwnPostgres().create()
-    yield server
-    server.destroy()
-
-
 @pytest.fixture
 def private_stack(own_postgres: OwnPostgres, redis_url: str, prefix: str) -> Iterator[Stack]:
     url = own_postgres.create_database(f"ngomna_{uuid.uuid4().hex[:8]}")
