@@ -111,6 +111,8 @@ class MongoSource:
         self.identity = identity
 
     def columns(self, table: sa.Table) -> list[str]:
+        if table.name not in self.tables:
+            raise PortRefusedError(f"no mapping from MongoDB documents to table {table.name}")
         return list(self.tables[table.name].columns)
 
     def batches(self, table: sa.Table, after: Any, size: int) -> Iterator[Batch]:

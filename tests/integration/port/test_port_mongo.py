@@ -26,6 +26,22 @@ from .conftest import MakeStack
 from .world import fill, view
 
 
+@pytest.mark.parametrize("service", [auth_port, chat_port], ids=["auth_user", "chat_file"])
+def test_every_sql_table_has_a_mapping_from_the_mongo_documents(service: Any) -> None:
+    """A table added to the metadata fails here until port.py says where its rows come from."""
+    tables, mapping = service.port_spec().metadata.tables, service.mongo_tables()
+    assert set(mapping) == set(tables)
+    for name, source in mapping.items():
+        table = tables[name]
+        serial = table.autoincrement_column
+        required = {
+            c.name
+            for c in table.columns
+            if not c.nullable and c.server_default is None and c is not serial
+        }
+        assert required <= set(source.columns) <= {c.name for c in table.columns}, name
+
+
 @pytest.fixture(params=["mongomock", "mongodb"])
 def mongo(request: pytest.FixtureRequest) -> Iterator[Any]:
     """One database holding both services' collections (their names do not overlap)."""

@@ -68,7 +68,7 @@ def test_what_users_saw_on_sqlite_they_see_on_postgresql(
     assert len(seen["alice search RÉUNION"]) == 2  # the group's and the private one
     assert seen["carol search ordre"] and not seen["bob search ordre"]  # bob hid it
     assert run_port("auth_user", auth_db, target_url) == 0
-    assert run_port("chat_file", chat_db, target_url) == 0
+    assert run_port("chat_file", chat_db, target_url, "--batch-size", "2") == 0  # keyset pages
     after = make_stack(target_url, target_url, seed=False)  # the admin too comes from SQLite
     assert view(after, world) == seen
     # the copied serial keys are behind the target's sequences: new rows insert fine
