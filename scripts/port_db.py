@@ -6,7 +6,8 @@
 Stop the service first. The target schema is created by the service's migrations; the copy
 is resumable (run the same command again after an interruption) and ends by comparing the row
 count and checksum of every table. Run again after success, it only verifies.
-Exit status: 0 copied and verified, 1 a table differs, 2 refused (nothing written).
+Exit status: 0 copied and verified, 1 a table differs, 2 refused (nothing written), 3 a
+database became unreachable (run again: the port resumes).
 """
 
 from __future__ import annotations
@@ -18,9 +19,14 @@ from pathlib import Path
 from types import ModuleType
 
 from libs.servicekit.port_sources import MongoSource, PortRefusedError, RowSource, SqlSource, masked
-from libs.servicekit.sql import backend_of, create_sql_engine, default_database_url
+from libs.servicekit.sql import (
+    SQL_STORE_ERRORS,
+    backend_of,
+    create_sql_engine,
+    default_database_url,
+)
 from libs.servicekit.sql_port import TableReport, port
-from libs.servicekit.stores import connect_mongo
+from libs.servicekit.stores import connect_mongo, mongo_store_errors
 
 
 def _service(name: str) -> ModuleType:
@@ -39,7 +45,7 @@ def open_source(url: str, service: ModuleType, mongodb_db: str | None) -> RowSou
         raise PortRefusedError("mongomock:// lives in one process only: there is nothing to port")
     if backend == "mongodb":
         db = connect_mongo(url, mongodb_db or service.MONGODB_DB)
-        return MongoSource(db, service.mongo_tables(), masked(url))
+        return MongoSource(db, service.mongo_tables(), f"{masked(url)} (database {db.name})")
     if backend == "sqlite":
         path = Path(url.split(":///", 1)[1])
         if not path.is_file():
@@ -85,6 +91,14 @@ def main(argv: list[str] | None = None) -> int:
     except PortRefusedError as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return 2
+    except (
+        *SQL_STORE_ERRORS,
+        *mongo_store_errors(),
+    ) as exc:  # a database went away: what is committed stays committed
+        print(
+            f"database unavailable ({exc.__class__.__name__}): run again to resume", file=sys.stderr
+        )
+        return 3
     print(report(reports))
     return 0 if all(r.ok for r in reports) else 1
 
