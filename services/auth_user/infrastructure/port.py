@@ -1,0 +1,42 @@
+"""What `python -m scripts.port_db --service auth_user` needs: the SQL schema to fill, and how
+the `users` documents of `MongoUserStore` become its rows (`num` is left to the target's
+sequence, assigned in `_id` order)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from libs.servicekit.port_sources import MongoTable, Row
+from libs.servicekit.sql_port import PortSpec
+
+from .sql.tables import metadata, users
+from .stores import MIGRATIONS, VERSION_TABLE
+
+MONGODB_DB = "auth_user_db"
+
+
+def port_spec() -> PortSpec:
+    return PortSpec("auth_user", metadata, MIGRATIONS, VERSION_TABLE)
+
+
+def mongo_tables() -> dict[str, MongoTable]:
+    columns = tuple(c.name for c in users.columns if c.name != "num")
+    return {"users": MongoTable("users", columns, _user)}
+
+
+def _user(doc: Mapping[str, Any]) -> Iterator[Row]:
+    yield {
+        "id": str(doc["_id"]),
+        "matricule": doc["matricule"],
+        "nom": doc.get("nom", ""),
+        "prenom": doc.get("prenom", ""),
+        "password_hash": doc.get("password_hash", ""),
+        "role": doc.get("role", "user"),
+        "email": doc.get("email"),
+        "profile_pic": doc.get("profile_pic"),
+        "ministere": doc.get("ministere", ""),
+        "sexe": doc.get("sexe", ""),
+        "created_at": doc.get("created_at"),
+        "updated_at": doc.get("updated_at"),
+    }
