@@ -1,0 +1,118 @@
+"""A profile written while Redis is down still reaches every reader once Redis is back.
+
+Our own redis-server, persistent (a crash keeps the old hash): without the replay of failed
+cache writes, chat_file would serve the old name from Redis for the whole cache TTL.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import redis
+import requests
+
+from libs.usercache import UserCache
+from tests.e2e.test_chat_core import auth_env, call, chat_env, login
+from tests.support.figures import record_figures
+from tests.support.servers import ServiceProcess
+
+from .support import OwnRedis
+
+pytestmark = pytest.mark.e2e
+
+
+@dataclass
+class Stack:
+    redis: OwnRedis
+    auth: ServiceProcess
+    chat: ServiceProcess
+    prefix: str
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    own = OwnRedis(data_dir=tmp_path_factory.mktemp("redis-aof")).start()
+    prefix = f"test:outage:{uuid.uuid4().hex[:6]}:"
+    auth = ServiceProcess("auth_user", auth_env(prefix, own.url))
+    chat = ServiceProcess("chat_file", chat_env(prefix, own.url, ""))
+    try:
+        auth.start()
+        chat.env = chat_env(prefix, own.url, auth.url)
+        chat.start()
+        yield Stack(own, auth, chat, prefix)
+    finally:
+        chat.stop()
+        auth.stop()
+        own.kill()
+
+
+def wait_until_up(own: OwnRedis) -> None:
+    client = own.client()
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client.ping()
+            return
+        except redis.RedisError:
+            assert time.monotonic() < deadline, "own redis-server did not come back"
+            time.sleep(0.05)
+
+
+def test_a_failed_cache_write_is_replayed_as_soon_as_redis_is_back(tmp_path: Path) -> None:
+    own = OwnRedis(data_dir=tmp_path).start()
+    try:
+        cache = UserCache(own.client(), prefix="p:")
+        cache.set({"id": "u1", "nom": "Dupont", "prenom": "Jean"})
+        own.kill()
+        cache.set({"id": "u1", "nom": "Mballa", "prenom": "Jean"})  # suppressed: Redis is down
+        assert cache.pending == 1
+        own.start()
+        assert own.client().hget("p:u1", "fullName") == b"Jean Dupont"  # the crash kept it
+        deadline = time.monotonic() + 10
+        while cache.pending:
+            assert time.monotonic() < deadline, "the failed write was never replayed"
+            time.sleep(0.01)
+        assert own.client().exists("p:u1") == 0  # readers reload it from its owner
+    finally:
+        own.kill()
+
+
+def test_a_rename_made_while_redis_is_down_is_served_within_seconds_of_its_return(
+    stack: Stack,
+) -> None:
+    jean, marie = login(stack.auth, "MAT1001"), login(stack.auth, "MAT1002")
+    created = call(
+        "POST",
+        f"{stack.chat.url}/conversations",
+        jean,
+        json={"type": "PRIVATE", "participantId": marie["id"]},
+    )
+    cid = created.json()["data"]["id"]
+    body = {"conversationId": cid, "content": "Bonjour"}
+    assert call("POST", f"{stack.chat.url}/messages", jean, json=body).status_code == 201
+    assert sender_names(stack, marie, cid) == ["Jean Dupont"]
+    key = f"{stack.prefix}user:profile:{jean['id']}"
+    assert stack.redis.client().hget(key, "fullName") == b"Jean Dupont"
+
+    stack.redis.kill()
+    renamed = call("PUT", f"{stack.auth.url}/{jean['id']}", jean, json={"nom": "Mballa"})
+    assert renamed.status_code == 200, renamed.text  # stored; the cache write failed
+    stack.redis.start()
+    wait_until_up(stack.redis)
+    started = time.monotonic()
+    while sender_names(stack, marie, cid) != ["Jean Mballa"]:
+        assert time.monotonic() - started < 10, "chat_file still serves the old name"
+        time.sleep(0.05)
+    delay_ms = (time.monotonic() - started) * 1000
+    record_figures(usercache_rename_after_redis_outage_visible_ms=round(delay_ms, 1))
+
+
+def sender_names(stack: Stack, user: dict, cid: str) -> list[str]:
+    page = call("GET", f"{stack.chat.url}/messages", user, params={"conversationId": cid})
+    assert page.status_code == 200, page.text
+    return [m["senderName"] for m in page.json()["data"]["messages"]]
