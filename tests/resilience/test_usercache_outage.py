@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 import redis
-import requests
 
 from libs.usercache import UserCache
 from tests.e2e.test_chat_core import auth_env, call, chat_env, login
