@@ -85,7 +85,9 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
         ),
     )
     auth_client = overrides.get("auth_client") or HttpAuthUserClient(
-        settings.auth_user_service_url, settings.auth_user_timeout
+        settings.auth_user_service_url,
+        settings.auth_user_timeout,
+        attempts=settings.auth_user_attempts,
     )
     breaker = overrides.get("breaker") or CircuitBreaker(
         settings.breaker_failures, settings.breaker_reset_seconds

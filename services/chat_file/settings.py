@@ -38,6 +38,7 @@ class Settings:
     auth_user_service_url: str = "http://127.0.0.1:8001"
     auth_user_public_url: str = "http://127.0.0.1:8001"
     auth_user_timeout: float = 5.0
+    auth_user_attempts: int = 3  # tries of one lookup on connect errors and 502/503/504
     breaker_failures: int = 5
     breaker_reset_seconds: float = 30.0
     negative_cache_seconds: float = 30.0
@@ -94,6 +95,7 @@ class Settings:
             auth_user_service_url=auth_url,
             auth_user_public_url=env_str(env, "AUTH_USER_PUBLIC_URL", auth_url),
             auth_user_timeout=env_float(env, "AUTH_USER_TIMEOUT", 5.0),
+            auth_user_attempts=env_int(env, "AUTH_USER_ATTEMPTS", 3),
             breaker_failures=env_int(env, "AUTH_USER_BREAKER_FAILURES", 5),
             breaker_reset_seconds=env_float(env, "AUTH_USER_BREAKER_RESET", 30.0),
             negative_cache_seconds=env_float(env, "USER_NEGATIVE_CACHE_SECONDS", 30.0),
