@@ -22,17 +22,17 @@ def iso(moment: datetime | None) -> str | None:
 
 
 class ReceiptIndex:
-    """A conversation's receipt pointers read once for a whole page: each time is converted to
-    ISO text once (not once per message) and the status floor is computed once per sender.
-    Same results as `Conversation.status_of`, `read_by` and `delivered_to`."""
+    """A conversation's receipt pointers read once for many messages: each time is converted
+    to ISO text at most once (when a message first lists it, not once per message) and the
+    status floor is computed once per sender. Same results as `Conversation.status_of`,
+    `read_by` and `delivered_to`."""
 
     def __init__(self, conversation: Conversation) -> None:
         self._conversation = conversation
-        self._rows = [
-            (user, r.read_up_to, r.delivered, iso(r.read_at), iso(r.delivered_at or r.read_at))
-            for user, r in conversation.receipts.items()
-        ]
+        self._rows = [(u, r.read_up_to, r.delivered, r) for u, r in conversation.receipts.items()]
         self._floors: dict[str, tuple[int, int] | None] = {}
+        self._read_at: dict[str, str | None] = {}
+        self._delivered_at: dict[str, str | None] = {}
 
     def status(self, sender_id: str, seq: int) -> str:
         if sender_id not in self._floors:
@@ -51,10 +51,22 @@ class ReceiptIndex:
         return ReceiptStatus.DELIVERED.value if floor[1] >= seq else "SENT"
 
     def read_by(self, sender_id: str, seq: int) -> dict[str, str | None]:
-        return {u: at for u, read, _, at, _ in self._rows if u != sender_id and read >= seq}
+        times, found = self._read_at, {}
+        for user, read, _, receipt in self._rows:
+            if read >= seq and user != sender_id:
+                if user not in times:
+                    times[user] = iso(receipt.read_at)
+                found[user] = times[user]
+        return found
 
     def delivered_to(self, sender_id: str, seq: int) -> dict[str, str | None]:
-        return {u: at for u, _, got, _, at in self._rows if u != sender_id and got >= seq}
+        times, found = self._delivered_at, {}
+        for user, _, delivered, receipt in self._rows:
+            if delivered >= seq and user != sender_id:
+                if user not in times:
+                    times[user] = iso(receipt.delivered_at or receipt.read_at)
+                found[user] = times[user]
+        return found
 
 
 def message_view(
