@@ -1,8 +1,9 @@
 """Where the time of `GET /messages` goes: cProfile of a warm page of 50 (10 senders), in process.
 
-`python -m bench.profile_messages [N]` prints the top 10 functions by own time over N requests
-(default 500). Storage: `PROFILE_DATABASE_URL` (default a fresh SQLite file), Redis at
-`REDIS_URL`, profiles served by the warm in-process L1, auth_user faked over HTTP.
+`python -m bench.profile_messages [N]` prints, over N requests (default 500), the share of the
+main steps of the request and the top 10 functions by own time. Storage:
+`PROFILE_DATABASE_URL` (default a fresh SQLite file), Redis at `REDIS_URL`, profiles served by
+the warm in-process L1, auth_user faked over HTTP.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sys
 import tempfile
 import time
 import uuid
+from typing import Any
 
 from bench.chat_core import IDS, REDIS_URL, SECRET, token
 from services.chat_file.app import create_app
@@ -51,9 +53,34 @@ def profile(requests: int = 500) -> str:
     finally:
         server.stop()
     out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("tottime")
-    stats.print_stats(10)
+    stats = pstats.Stats(profiler, stream=out)
+    out.write(_steps(stats, requests))
+    stats.strip_dirs().sort_stats("tottime").print_stats(10)
     return out.getvalue()
+
+
+# (label, path suffix, function name): cumulative time of the request's main steps.
+STEPS = [
+    ("whole request (Flask test client)", "flask/testing.py", "open"),
+    ("conversation + receipts (store)", "application/access.py", "conversation_for"),
+    ("page of messages (store)", "infrastructure/sql/messages.py", "page"),
+    ("senders (directory, L1)", "application/directory.py", "resolve_map"),
+    ("views (presenters)", "application/presenters.py", "page_views"),
+    ("JSON encoding (orjson provider)", "servicekit/json_provider.py", "response"),
+    ("token check (JWT)", "interfaces/http/auth.py", "authenticate"),
+]
+
+
+def _steps(stats: Any, requests: int) -> str:
+    lines = ["step                                  ms/request (profiled)"]
+    for label, path, name in STEPS:
+        total = sum(
+            row[3]
+            for (file, _, func), row in stats.stats.items()
+            if func == name and file.endswith(path)
+        )
+        lines.append(f"{label:38s}{total * 1000 / requests:8.3f}")
+    return "\n".join(lines) + "\n\n"
 
 
 if __name__ == "__main__":
