@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -17,20 +16,14 @@ import redis
 
 from libs.usercache import UserCache
 from tests.e2e.test_chat_core import auth_env, call, chat_env, login
+from tests.e2e.test_usercache_l1 import sender_names
 from tests.support.figures import record_figures
 from tests.support.servers import ServiceProcess
 
 from .support import OwnRedis
+from .test_redis_faults import Stack
 
 pytestmark = pytest.mark.e2e
-
-
-@dataclass
-class Stack:
-    redis: OwnRedis
-    auth: ServiceProcess
-    chat: ServiceProcess
-    prefix: str
 
 
 @pytest.fixture(scope="module")
@@ -66,17 +59,17 @@ def test_a_failed_cache_write_is_replayed_as_soon_as_redis_is_back(tmp_path: Pat
     own = OwnRedis(data_dir=tmp_path).start()
     try:
         cache = UserCache(own.client(), prefix="p:")
-        cache.set({"id": "u1", "nom": "Dupont", "prenom": "Jean"})
+        cache.set_many([{"id": "u1", "nom": "Dupont", "prenom": "Jean"}, {"id": "u2", "nom": "X"}])
         own.kill()
         cache.set({"id": "u1", "nom": "Mballa", "prenom": "Jean"})  # suppressed: Redis is down
         assert cache.pending == 1
         own.start()
-        assert own.client().hget("p:u1", "fullName") == b"Jean Dupont"  # the crash kept it
         deadline = time.monotonic() + 10
         while cache.pending:
             assert time.monotonic() < deadline, "the failed write was never replayed"
             time.sleep(0.01)
         assert own.client().exists("p:u1") == 0  # readers reload it from its owner
+        assert own.client().hget("p:u2", "fullName") == b"X"  # the restart kept the data
     finally:
         own.kill()
 
@@ -94,7 +87,7 @@ def test_a_rename_made_while_redis_is_down_is_served_within_seconds_of_its_retur
     cid = created.json()["data"]["id"]
     body = {"conversationId": cid, "content": "Bonjour"}
     assert call("POST", f"{stack.chat.url}/messages", jean, json=body).status_code == 201
-    assert sender_names(stack, marie, cid) == ["Jean Dupont"]
+    assert sender_names(stack.chat, marie, cid) == ["Jean Dupont"]
     key = f"{stack.prefix}user:profile:{jean['id']}"
     assert stack.redis.client().hget(key, "fullName") == b"Jean Dupont"
 
@@ -104,14 +97,8 @@ def test_a_rename_made_while_redis_is_down_is_served_within_seconds_of_its_retur
     stack.redis.start()
     wait_until_up(stack.redis)
     started = time.monotonic()
-    while sender_names(stack, marie, cid) != ["Jean Mballa"]:
+    while sender_names(stack.chat, marie, cid) != ["Jean Mballa"]:
         assert time.monotonic() - started < 10, "chat_file still serves the old name"
         time.sleep(0.05)
     delay_ms = (time.monotonic() - started) * 1000
     record_figures(usercache_rename_after_redis_outage_visible_ms=round(delay_ms, 1))
-
-
-def sender_names(stack: Stack, user: dict, cid: str) -> list[str]:
-    page = call("GET", f"{stack.chat.url}/messages", user, params={"conversationId": cid})
-    assert page.status_code == 200, page.text
-    return [m["senderName"] for m in page.json()["data"]["messages"]]
