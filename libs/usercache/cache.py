@@ -33,7 +33,8 @@ class UserCache:
     failed is retried as a delete of the key until Redis takes it (`PendingInvalidations`).
 
     `local=LocalProfiles(...)` adds the in-process L1: hits are served from memory, only the
-    rest is read from Redis, and an `InvalidationListener` keeps it true (no L1 without it).
+    rest is read from Redis, and an `InvalidationListener` keeps it true (no L1 without it);
+    its connection counts as lost when a PING gets no answer within `health_interval` seconds.
     """
 
     def __init__(
@@ -44,6 +45,7 @@ class UserCache:
         ttl: int = DEFAULT_TTL,
         on_error: ErrorPolicy = "suppress",
         local: LocalProfiles | None = None,
+        health_interval: float = 5.0,
     ) -> None:
         if ttl <= 0:
             raise ValueError("ttl must be positive")
@@ -57,7 +59,11 @@ class UserCache:
         self.misses = 0
         self.errors = 0
         self.local = local
-        self._listener = InvalidationListener(client, local, prefix) if local is not None else None
+        self._listener = (
+            InvalidationListener(client, local, prefix, health_interval=health_interval)
+            if local is not None
+            else None
+        )
         self._pending = PendingInvalidations(self._delete_now)
 
     def key(self, user_id: str) -> str:

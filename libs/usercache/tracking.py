@@ -93,13 +93,16 @@ class InvalidationListener:
         self._local.active = True
         self.connected_count += 1
         logger.info("user cache invalidations subscribed (prefix %s)", self._prefix)
-        pinged = time.monotonic()
+        pinged, answered = time.monotonic(), True
         while not self._stop.is_set():
             if conn.can_read(timeout=min(1.0, self._health_interval)):
                 self._handle(conn.read_response())
+                answered = True
             elif time.monotonic() - pinged >= self._health_interval:
-                conn.send_command("PING")  # a dead peer shows up as an error on the next read
-                pinged = time.monotonic()
+                if not answered:  # a silent peer (partition, frozen server) counts as lost
+                    raise redis.ConnectionError("no answer to PING on the tracking connection")
+                conn.send_command("PING")
+                pinged, answered = time.monotonic(), False
 
     def _connect(self) -> Any:
         pool = self._client.connection_pool

@@ -6,15 +6,16 @@ cache writes, chat_file would serve the old name from Redis for the whole cache 
 
 from __future__ import annotations
 
+import signal
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import redis
 
-from libs.usercache import UserCache
+from libs.usercache import LocalProfiles, UserCache
 from tests.e2e.test_chat_core import auth_env, call, chat_env, login
 from tests.e2e.test_usercache_l1 import sender_names
 from tests.support.figures import record_figures
@@ -102,3 +103,42 @@ def test_a_rename_made_while_redis_is_down_is_served_within_seconds_of_its_retur
         time.sleep(0.05)
     delay_ms = (time.monotonic() - started) * 1000
     record_figures(usercache_rename_after_redis_outage_visible_ms=round(delay_ms, 1))
+
+
+def test_the_l1_stops_serving_while_its_redis_is_dead_or_frozen(tmp_path: Path) -> None:
+    own = OwnRedis(data_dir=tmp_path).start()
+    local = LocalProfiles(max_size=10, ttl=600)
+    cache = UserCache(own.client(), prefix="p:", local=local, health_interval=0.2)
+    try:
+        cache.set({"id": "u1", "nom": "Dupont", "prenom": "Jean"})
+        warm(cache, local)
+        own.kill()
+        wait_for(lambda: not local.active)
+        assert len(local) == 0 and cache.get("u1") is None  # a miss, never the old copy
+        own.start()
+        warm(cache, local)
+        assert own.proc is not None
+        own.proc.send_signal(signal.SIGSTOP)  # frozen: the socket stays open, nothing answers
+        try:
+            wait_for(lambda: not local.active)  # the unanswered PING gave it away
+            assert len(local) == 0
+        finally:
+            own.proc.send_signal(signal.SIGCONT)
+        warm(cache, local)
+    finally:
+        cache.close()
+        own.kill()
+
+
+def warm(cache: UserCache, local: LocalProfiles) -> None:
+    """Wait for tracking, then fill the L1 with u1 and check it is served from memory."""
+    cache.get("u1")
+    wait_for(lambda: local.active)
+    assert cache.get("u1") is not None and "u1" in local.lookup(["u1"])[0]
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.01)
