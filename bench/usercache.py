@@ -1,4 +1,9 @@
-"""UserCache figures: round trips per operation and get_many(100) against a raw pipeline."""
+"""UserCache figures: round trips per operation and get_many(100) against a raw pipeline.
+
+`usercache_l1_get_many_100_vs_raw_pipeline`: the same 100 ids served warm from the in-process
+L1, against the raw Redis pipeline, interleaved in the same run. The cross-process
+invalidation delay comes from `bench.usercache_invalidation`.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,8 @@ import uuid
 from collections.abc import Callable
 
 from bench.roundtrips import RoundTrips, counting_client
-from libs.usercache import UserCache
+from bench.usercache_invalidation import invalidation_figures
+from libs.usercache import LocalProfiles, UserCache
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 REPEATS = 2000
@@ -30,6 +36,7 @@ def run() -> dict[str, float | int]:
     client = counting_client(REDIS_URL)
     prefix = f"bench:{uuid.uuid4().hex[:8]}:user:profile:"
     cache = UserCache(client, prefix=prefix)
+    l1 = UserCache(client, prefix=prefix, local=LocalProfiles(max_size=1000, ttl=600))
     ids = [f"{n:024x}" for n in range(100)]
     profiles = [
         {"id": i, "nom": f"Nom{n}", "prenom": "Jean", "matricule": f"MAT{n}", "ministere": "MINFI"}
@@ -49,13 +56,21 @@ def run() -> dict[str, float | int]:
                 pipe.hgetall(key)
             return pipe.execute()
 
+        _warm(l1, ids)
         ours: list[float] = []
         raw: list[float] = []
-        for _ in range(5):  # interleave rounds so both see the same machine load
+        local: list[float] = []
+        for _ in range(5):  # interleave rounds so all see the same machine load
             ours.append(_median_ms(lambda: cache.get_many(ids), REPEATS // 5))
             raw.append(_median_ms(raw_pipeline, REPEATS // 5))
+            local.append(_median_ms(lambda: l1.get_many(ids), REPEATS // 5))
         ours_ms, raw_ms = statistics.median(ours), statistics.median(raw)
+        l1_ms = statistics.median(local)
+        assert l1.local_stats()["misses"] <= 200, "the L1 was not serving"
         return {
+            **invalidation_figures(REDIS_URL, prefix),
+            "usercache_l1_get_many_100_ms": round(l1_ms, 4),
+            "usercache_l1_get_many_100_vs_raw_pipeline": round(l1_ms / raw_ms, 4),
             "usercache_get_many_100_roundtrips": get_rt.count,
             "usercache_set_roundtrips": set_rt.count,
             "usercache_get_many_100_ms": round(ours_ms, 4),
@@ -64,4 +79,14 @@ def run() -> dict[str, float | int]:
             "usercache_get_one_ms": round(_median_ms(lambda: cache.get(ids[0])), 4),
         }
     finally:
+        l1.close()
         cache.delete(*ids)
+
+
+def _warm(cache: UserCache, ids: list[str]) -> None:
+    deadline = time.monotonic() + 10
+    cache.get_many(ids)
+    while cache.local is not None and not cache.local.active:
+        assert time.monotonic() < deadline, "the L1 never subscribed to invalidations"
+        time.sleep(0.01)
+    assert len(cache.get_many(ids)) == len(ids)

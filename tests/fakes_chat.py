@@ -23,6 +23,7 @@ class FakeAuthUserServer:
         self.batch_calls: list[list[str]] = []
         self.request_ids: list[str | None] = []
         self.delay = 0.0
+        self.fail_next: list[int] = []  # statuses the next batch calls answer instead of 200
         self.port = free_port()
         self._lock = threading.Lock()
         self._server: BaseWSGIServer | None = None
@@ -61,6 +62,9 @@ class FakeAuthUserServer:
             with self._lock:
                 self.batch_calls.append(ids)
                 self.request_ids.append(request.headers.get("X-Request-ID"))
+                failure = self.fail_next.pop(0) if self.fail_next else None
+            if failure:
+                return jsonify({"success": False, "message": "indisponible"}), failure
             if self.delay:
                 time.sleep(self.delay)
             users = [self.users[i] for i in ids if i in self.users]

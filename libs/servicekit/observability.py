@@ -206,16 +206,26 @@ class Metrics:
 CACHE_RESULTS = {"hits": "hit", "misses": "miss", "errors": "error"}
 
 
+L1_EVENTS = {"hits": "hit", "misses": "miss", "invalidations": "invalidation", "flushes": "flush"}
+
+
 def install_cache_metrics(metrics: Metrics, cache: Any) -> None:
-    """`user_cache_operations{result=hit|miss|error}` from a `UserCache.stats()`."""
+    """`user_cache_operations{result=hit|miss|error}` from a `UserCache.stats()`, and
+    `user_cache_l1_events{event=hit|miss|invalidation|flush}` from its `local_stats()`."""
     stats = getattr(cache, "stats", None)
-    if stats is None:
-        return
-    metrics.gauge(
-        "user_cache_operations",
-        "Shared user-cache lookups by result since start",
-        lambda: [({"result": CACHE_RESULTS.get(k, k)}, float(v)) for k, v in stats().items()],
-    )
+    if stats is not None:
+        metrics.gauge(
+            "user_cache_operations",
+            "Shared user-cache lookups by result since start",
+            lambda: [({"result": CACHE_RESULTS.get(k, k)}, float(v)) for k, v in stats().items()],
+        )
+    local_stats = getattr(cache, "local_stats", None)
+    if local_stats is not None:
+        metrics.gauge(
+            "user_cache_l1_events",
+            "In-process (L1) user-cache events since start",
+            lambda: [({"event": L1_EVENTS.get(k, k)}, float(v)) for k, v in local_stats().items()],
+        )
 
 
 def install_observability(app: Flask, service: str) -> Metrics:

@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from libs.servicekit.cors import install_cors
 from libs.servicekit.http import install_json_errors
+from libs.servicekit.json_provider import OrjsonProvider
 from libs.servicekit.observability import install_observability
 from libs.servicekit.openapi import install_openapi
 from libs.servicekit.settings import process_env
@@ -42,7 +43,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     if settings.trusted_proxy_hops:  # client IP (login rate limit) from X-Forwarded-For
         hops = settings.trusted_proxy_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
-    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json = OrjsonProvider(app)
+    app.json.sort_keys = False
     app.extensions[EXTENSION] = services
     install_json_errors(app, STATUS_BY_CODE)
     install_store_errors(app)

@@ -11,7 +11,7 @@ from typing import Any
 import redis
 
 from libs.servicekit.stores import connect_redis
-from libs.usercache import UserCache
+from libs.usercache import UserCache, local_profiles
 
 from .application.auth import AuthService
 from .application.ports import (
@@ -69,7 +69,12 @@ def build(
     refresh_tokens = refresh_tokens or RedisRefreshTokenStore(shared_redis(), prefix=prefix)
     limiter = limiter or RedisRateLimiter(shared_redis(), prefix=prefix)
     cache = cache or UserCache(
-        shared_redis(), prefix=settings.user_cache_prefix, ttl=settings.user_cache_ttl
+        shared_redis(),
+        prefix=settings.user_cache_prefix,
+        ttl=settings.user_cache_ttl,
+        local=local_profiles(
+            settings.user_cache_l1, settings.user_cache_l1_size, settings.user_cache_l1_ttl
+        ),
     )
     hasher = hasher or Argon2PasswordHasher(
         time_cost=settings.password_time_cost,

@@ -11,11 +11,12 @@ from libs.servicekit.settings import (
     SettingsError,
     database_url,
     env_bool,
+    env_float,
     env_int,
     env_str,
     jwt_secret,
 )
-from libs.usercache import DEFAULT_PREFIX, DEFAULT_TTL
+from libs.usercache import DEFAULT_L1_SIZE, DEFAULT_L1_TTL, DEFAULT_PREFIX, DEFAULT_TTL
 
 from .domain.model import LoginLimits
 
@@ -28,6 +29,9 @@ class Settings:
     redis_key_prefix: str = ""
     user_cache_prefix: str = DEFAULT_PREFIX
     user_cache_ttl: int = DEFAULT_TTL
+    user_cache_l1: bool = True  # in-process L1, kept true by Redis invalidations
+    user_cache_l1_size: int = DEFAULT_L1_SIZE
+    user_cache_l1_ttl: float = DEFAULT_L1_TTL
     database_url: str = field(default="sqlite:///var/auth_user.db", repr=False)
     mongodb_db: str = "auth_user_db"
     seed_demo_users: bool = False
@@ -52,6 +56,9 @@ class Settings:
             redis_key_prefix=env.get("REDIS_KEY_PREFIX", "").strip(),
             user_cache_prefix=env_str(env, "USER_CACHE_PREFIX", DEFAULT_PREFIX),
             user_cache_ttl=env_int(env, "USER_CACHE_TTL", DEFAULT_TTL),
+            user_cache_l1=env_bool(env, "USER_CACHE_L1", True),
+            user_cache_l1_size=env_int(env, "USER_CACHE_L1_SIZE", DEFAULT_L1_SIZE),
+            user_cache_l1_ttl=env_float(env, "USER_CACHE_L1_TTL", DEFAULT_L1_TTL),
             database_url=database_url(env, "auth_user"),
             mongodb_db=env_str(env, "MONGODB_DB", cls.mongodb_db),
             seed_demo_users=env_bool(env, "SEED_DEMO_USERS", False),
@@ -84,6 +91,8 @@ class Settings:
             "ACCESS_TOKEN_TTL": self.access_token_ttl,
             "REFRESH_TOKEN_TTL": self.refresh_token_ttl,
             "USER_CACHE_TTL": self.user_cache_ttl,
+            "USER_CACHE_L1_SIZE": self.user_cache_l1_size,
+            "USER_CACHE_L1_TTL": self.user_cache_l1_ttl,
             "LOGIN_RATE_WINDOW": self.login_limits.window_seconds,
             "LOGIN_MAX_ATTEMPTS_PER_MATRICULE": self.login_limits.per_matricule,
             "LOGIN_MAX_ATTEMPTS_PER_IP": self.login_limits.per_ip,

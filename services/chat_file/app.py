@@ -8,6 +8,7 @@ from flask import Flask
 
 from libs.servicekit.cors import install_cors
 from libs.servicekit.http import install_json_errors
+from libs.servicekit.json_provider import OrjsonProvider
 from libs.servicekit.observability import Metrics, install_cache_metrics, install_observability
 from libs.servicekit.openapi import install_openapi
 
@@ -24,7 +25,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     services = build(settings, **overrides)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # JSON bodies; uploads set their own limit
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json = OrjsonProvider(app)
+    app.json.ensure_ascii = False
     app.extensions["chat"] = services
     install_json_errors(app, STATUS_BY_CODE)
     install_store_errors(app)

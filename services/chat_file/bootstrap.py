@@ -14,7 +14,7 @@ from typing import Any
 import redis
 
 from libs.servicekit.stores import connect_redis
-from libs.usercache import UserCache
+from libs.usercache import UserCache, local_profiles
 
 from .application.breaker import CircuitBreaker
 from .application.conversations import ConversationService
@@ -77,10 +77,17 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
     stores = _stores(settings, overrides)
     client = overrides.get("redis") or connect_redis(settings.redis_url)
     cache = overrides.get("cache") or UserCache(
-        client, prefix=settings.user_cache_prefix, ttl=settings.user_cache_ttl
+        client,
+        prefix=settings.user_cache_prefix,
+        ttl=settings.user_cache_ttl,
+        local=local_profiles(
+            settings.user_cache_l1, settings.user_cache_l1_size, settings.user_cache_l1_ttl
+        ),
     )
     auth_client = overrides.get("auth_client") or HttpAuthUserClient(
-        settings.auth_user_service_url, settings.auth_user_timeout
+        settings.auth_user_service_url,
+        settings.auth_user_timeout,
+        attempts=settings.auth_user_attempts,
     )
     breaker = overrides.get("breaker") or CircuitBreaker(
         settings.breaker_failures, settings.breaker_reset_seconds

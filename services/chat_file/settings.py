@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from libs.servicekit.settings import (
     SettingsError,
     database_url,
+    env_bool,
     env_float,
     env_int,
     env_str,
@@ -15,7 +16,7 @@ from libs.servicekit.settings import (
     process_env,
 )
 from libs.servicekit.sql import backend_of
-from libs.usercache import DEFAULT_PREFIX, DEFAULT_TTL
+from libs.usercache import DEFAULT_L1_SIZE, DEFAULT_L1_TTL, DEFAULT_PREFIX, DEFAULT_TTL
 
 ASYNC_MODES = frozenset({"gevent", "eventlet", "threading"})
 FILE_STORAGES = frozenset({"local", "gridfs"})
@@ -29,11 +30,15 @@ class Settings:
     redis_key_prefix: str = ""
     user_cache_prefix: str = DEFAULT_PREFIX
     user_cache_ttl: int = DEFAULT_TTL
+    user_cache_l1: bool = True  # in-process L1, kept true by Redis invalidations
+    user_cache_l1_size: int = DEFAULT_L1_SIZE
+    user_cache_l1_ttl: float = DEFAULT_L1_TTL
     database_url: str = "sqlite:///var/chat_file.db"
     mongodb_db: str = "chat_file_service"
     auth_user_service_url: str = "http://127.0.0.1:8001"
     auth_user_public_url: str = "http://127.0.0.1:8001"
     auth_user_timeout: float = 5.0
+    auth_user_attempts: int = 3  # tries of one lookup on connect errors and 502/503/504
     breaker_failures: int = 5
     breaker_reset_seconds: float = 30.0
     negative_cache_seconds: float = 30.0
@@ -66,6 +71,11 @@ class Settings:
         file_storage = env_str(env, "FILE_STORAGE", "local")
         if file_storage not in FILE_STORAGES:
             raise SettingsError(f"FILE_STORAGE must be one of {sorted(FILE_STORAGES)}")
+        if (
+            env_int(env, "USER_CACHE_L1_SIZE", 1) <= 0
+            or env_float(env, "USER_CACHE_L1_TTL", 1) <= 0
+        ):
+            raise SettingsError("USER_CACHE_L1_SIZE and USER_CACHE_L1_TTL must be positive")
         origins = env_str(env, "ALLOWED_ORIGINS", "")
         url = database_url(env, "chat_file")
         if file_storage == "gridfs" and backend_of(url) not in {"mongodb", "mongomock"}:
@@ -77,11 +87,15 @@ class Settings:
             redis_key_prefix=env.get("REDIS_KEY_PREFIX", "").strip(),
             user_cache_prefix=env_str(env, "USER_CACHE_PREFIX", DEFAULT_PREFIX),
             user_cache_ttl=env_int(env, "USER_CACHE_TTL", DEFAULT_TTL),
+            user_cache_l1=env_bool(env, "USER_CACHE_L1", True),
+            user_cache_l1_size=env_int(env, "USER_CACHE_L1_SIZE", DEFAULT_L1_SIZE),
+            user_cache_l1_ttl=env_float(env, "USER_CACHE_L1_TTL", DEFAULT_L1_TTL),
             database_url=url,
             mongodb_db=env_str(env, "MONGODB_DB", "chat_file_service"),
             auth_user_service_url=auth_url,
             auth_user_public_url=env_str(env, "AUTH_USER_PUBLIC_URL", auth_url),
             auth_user_timeout=env_float(env, "AUTH_USER_TIMEOUT", 5.0),
+            auth_user_attempts=env_int(env, "AUTH_USER_ATTEMPTS", 3),
             breaker_failures=env_int(env, "AUTH_USER_BREAKER_FAILURES", 5),
             breaker_reset_seconds=env_float(env, "AUTH_USER_BREAKER_RESET", 30.0),
             negative_cache_seconds=env_float(env, "USER_NEGATIVE_CACHE_SECONDS", 30.0),

@@ -12,6 +12,7 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,10 +27,13 @@ JWT_SECRET = "resilience-secret-0123456789abcdef-0123456789"
 
 @dataclass
 class OwnRedis:
-    """A throwaway redis-server on a free port: no persistence, killed with SIGKILL at will."""
+    """A throwaway redis-server on a free port, killed with SIGKILL at will. No persistence,
+    unless `data_dir` is given: then every write is fsynced to an append-only file there and
+    a restart comes back with the data (a crash, not a wipe)."""
 
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
+    data_dir: Path | None = None
 
     @property
     def url(self) -> str:
@@ -50,8 +54,7 @@ class OwnRedis:
                 "127.0.0.1",
                 "--save",
                 "",
-                "--appendonly",
-                "no",
+                *self._persistence(),
                 "--logfile",
                 str(log),
             ],
@@ -68,6 +71,11 @@ class OwnRedis:
             except redis.RedisError:
                 time.sleep(0.05)
         raise RuntimeError("own redis-server did not start")
+
+    def _persistence(self) -> list[str]:
+        if self.data_dir is None:
+            return ["--appendonly", "no"]
+        return ["--appendonly", "yes", "--appendfsync", "always", "--dir", str(self.data_dir)]
 
     def kill(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

@@ -101,6 +101,7 @@ class UserDirectory:
     def stats(self) -> dict[str, Any]:
         with self._lock:
             figures: dict[str, Any] = dict(self._stats)
+        figures["http_retries"] = int(getattr(self._source, "retries", 0))
         figures["breaker_state"] = self.breaker.state
         figures["breaker_opened"] = self.breaker.opened_count
         return figures

@@ -33,7 +33,7 @@ from .ports import (
     MessageStore,
     Notifier,
 )
-from .presenters import message_view, summary_of
+from .presenters import message_view, page_views, summary_of
 
 MAX_EMOJI = 16
 MAX_QUERY = 200
@@ -181,7 +181,7 @@ class MessageService:
         else:
             next_cursor = after
         senders = self._directory.resolve_map(m.sender_id for m in rows)
-        views = [message_view(m, senders[m.sender_id], conversation) for m in rows]
+        views = page_views(rows, senders, conversation)
         return {
             "conversationId": conversation.id,
             "messages": views,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from ..domain.model import Conversation, Message
+from ..domain.model import Conversation, Message, ReceiptStatus
 
 DISPLAYED_PARTICIPANTS = 50
 SUMMARY_CHARS = 200
@@ -21,33 +21,89 @@ def iso(moment: datetime | None) -> str | None:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+class ReceiptIndex:
+    """A conversation's receipt pointers read once for many messages: each time is converted
+    to ISO text at most once (when a message first lists it, not once per message) and the
+    status floor is computed once per sender. Same results as `Conversation.status_of`,
+    `read_by` and `delivered_to`."""
+
+    def __init__(self, conversation: Conversation) -> None:
+        self._conversation = conversation
+        self._rows = [(u, r.read_up_to, r.delivered, r) for u, r in conversation.receipts.items()]
+        self._floors: dict[str, tuple[int, int] | None] = {}
+        self._read_at: dict[str, str | None] = {}
+        self._delivered_at: dict[str, str | None] = {}
+
+    def status(self, sender_id: str, seq: int) -> str:
+        if sender_id not in self._floors:
+            c = self._conversation
+            recipients = [c.receipt(r) for r in c.recipients_of(sender_id)]
+            self._floors[sender_id] = (
+                (min(r.read_up_to for r in recipients), min(r.delivered for r in recipients))
+                if recipients
+                else None
+            )
+        floor = self._floors[sender_id]
+        if floor is None or not seq:
+            return "SENT"
+        if floor[0] >= seq:
+            return ReceiptStatus.READ.value
+        return ReceiptStatus.DELIVERED.value if floor[1] >= seq else "SENT"
+
+    def read_by(self, sender_id: str, seq: int) -> dict[str, str | None]:
+        times, found = self._read_at, {}
+        for user, read, _, receipt in self._rows:
+            if read >= seq and user != sender_id:
+                if user not in times:
+                    times[user] = iso(receipt.read_at)
+                found[user] = times[user]
+        return found
+
+    def delivered_to(self, sender_id: str, seq: int) -> dict[str, str | None]:
+        times, found = self._delivered_at, {}
+        for user, _, delivered, receipt in self._rows:
+            if delivered >= seq and user != sender_id:
+                if user not in times:
+                    times[user] = iso(receipt.delivered_at or receipt.read_at)
+                found[user] = times[user]
+        return found
+
+
 def message_view(
-    message: Message, sender: dict[str, Any], conversation: Conversation, *, detail: bool = False
+    message: Message,
+    sender: dict[str, Any],
+    conversation: Conversation,
+    *,
+    detail: bool = False,
+    receipts: ReceiptIndex | None = None,
 ) -> dict[str, Any]:
-    """Status, readBy and deliveredTo are derived from the members' receipt pointers."""
+    """Status, readBy and deliveredTo are derived from the members' receipt pointers; pass
+    the page's `receipts` index when presenting many messages of one conversation."""
+    index = receipts or ReceiptIndex(conversation)
     stamp = iso(message.created_at)
+    sender_id, seq, deleted = message.sender_id, message.seq, message.deleted
     view: dict[str, Any] = {
         "id": message.id,
         "messageId": message.id,
         "conversationId": message.conversation_id,
-        "senderId": message.sender_id,
+        "senderId": sender_id,
         "senderName": sender["name"],
         "senderAvatar": sender.get("avatar"),
-        "content": "" if message.deleted else message.content,
+        "content": "" if deleted else message.content,
         "type": message.type.value,
-        "status": conversation.status_of(message),
-        "fileId": None if message.deleted else message.file_id,
-        "file": None if message.deleted else message.file,
+        "status": index.status(sender_id, seq),
+        "fileId": None if deleted else message.file_id,
+        "file": None if deleted else message.file,
         "replyTo": message.reply_to,
         "temporaryId": message.temporary_id,
         "timestamp": stamp,
         "createdAt": stamp,
         "edited": message.edited,
-        "editedAt": iso(message.edited_at),
-        "deleted": message.deleted,
+        "editedAt": iso(message.edited_at) if message.edited_at else None,
+        "deleted": deleted,
         "reactions": message.reactions,
-        "deliveredTo": {u: iso(t) for u, t in conversation.delivered_to(message).items()},
-        "readBy": {u: iso(t) for u, t in conversation.read_by(message).items()},
+        "deliveredTo": index.delivered_to(sender_id, seq),
+        "readBy": index.read_by(sender_id, seq),
     }
     if detail:
         view["editHistory"] = [
@@ -55,6 +111,14 @@ def message_view(
             for h in message.edit_history
         ]
     return view
+
+
+def page_views(
+    messages: list[Message], senders: dict[str, dict[str, Any]], conversation: Conversation
+) -> list[dict[str, Any]]:
+    """The views of a page of one conversation, in one pass over shared receipt data."""
+    index = ReceiptIndex(conversation)
+    return [message_view(m, senders[m.sender_id], conversation, receipts=index) for m in messages]
 
 
 def summary_of(message: Message) -> dict[str, Any]:

@@ -1,8 +1,18 @@
-"""`HttpAuthUserClient`: auth_user's `POST /batch` (≤ 200 ids a call) with a hard timeout."""
+"""`HttpAuthUserClient`: auth_user's `POST /batch` (≤ 200 ids a call) with a hard timeout.
+
+The batch lookup is idempotent, so a retryable failure (the connection refused or reset,
+502/503/504 from a proxy or a restarting auth_user) is tried again, up to `attempts` times in
+all, after an exponential backoff with full jitter — always inside the one `timeout` budget of
+the whole lookup. Other failures (a read timeout, a 4xx or a 500, a bad body) are not retried.
+The circuit breaker (in `UserDirectory`) sees one failure per lookup that finally failed.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import requests
@@ -12,6 +22,8 @@ from libs.servicekit.observability import REQUEST_ID_HEADER, current_request_id
 from ..application.ports import ProfileSourceError
 
 BATCH_LIMIT = 200
+RETRYABLE_STATUS = frozenset({502, 503, 504})
+MIN_ATTEMPT_SECONDS = 0.05  # no retry when less than this would remain for the attempt
 
 
 def _propagated_headers() -> dict[str, str]:
@@ -20,17 +32,37 @@ def _propagated_headers() -> dict[str, str]:
     return {REQUEST_ID_HEADER: request_id} if request_id else {}
 
 
+class _Retryable(Exception):
+    """One attempt failed in a way worth another try."""
+
+
 class HttpAuthUserClient:
-    def __init__(self, base_url: str, timeout: float = 5.0) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        timeout: float = 5.0,
+        *,
+        attempts: int = 3,
+        backoff: float = 0.1,
+        jitter: Callable[[float, float], float] = random.uniform,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self.attempts = max(1, attempts)
+        self.backoff = backoff
+        self._jitter = jitter
+        self._clock = clock
         self._session = requests.Session()
+        self._lock = threading.Lock()
+        self.retries = 0  # attempts made again after a retryable failure
 
     def fetch_many(self, user_ids: list[str]) -> dict[str, Mapping[str, Any]]:
         """Found users by id; ids auth_user reports missing are simply absent."""
         found: dict[str, Mapping[str, Any]] = {}
+        deadline = self._clock() + self.timeout
         for start in range(0, len(user_ids), BATCH_LIMIT):
-            for user in self._batch(user_ids[start : start + BATCH_LIMIT]):
+            for user in self._batch(user_ids[start : start + BATCH_LIMIT], deadline):
                 if isinstance(user, Mapping):
                     uid = str(user.get("id") or user.get("_id") or "")
                     if uid:
@@ -44,16 +76,35 @@ class HttpAuthUserClient:
             return False
         return response.status_code == 200
 
-    def _batch(self, ids: list[str]) -> list[Any]:
+    def _batch(self, ids: list[str], deadline: float) -> list[Any]:
+        attempt = 1
+        while True:
+            try:
+                return self._attempt(ids, deadline - self._clock())
+            except _Retryable as exc:
+                pause = self._jitter(0, self.backoff * 2 ** (attempt - 1))
+                left = deadline - self._clock() - pause
+                if attempt >= self.attempts or left < MIN_ATTEMPT_SECONDS:
+                    raise ProfileSourceError(str(exc)) from exc
+                time.sleep(pause)
+                attempt += 1
+                with self._lock:
+                    self.retries += 1
+
+    def _attempt(self, ids: list[str], budget: float) -> list[Any]:
         try:
             response = self._session.post(
                 f"{self.base_url}/batch",
                 json={"ids": ids},
-                timeout=self.timeout,
+                timeout=max(budget, MIN_ATTEMPT_SECONDS),
                 headers=_propagated_headers(),
             )
-        except requests.RequestException as exc:
+        except requests.ConnectionError as exc:  # refused, reset, connect timeout
+            raise _Retryable(f"auth_user unreachable: {type(exc).__name__}") from exc
+        except requests.RequestException as exc:  # read timeout: the budget is spent
             raise ProfileSourceError(f"auth_user unreachable: {type(exc).__name__}") from exc
+        if response.status_code in RETRYABLE_STATUS:
+            raise _Retryable(f"auth_user answered {response.status_code}")
         if response.status_code != 200:
             raise ProfileSourceError(f"auth_user answered {response.status_code}")
         try:

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from services.auth_user.app import create_app
 from services.auth_user.settings import Settings
 from tests.support.databases import sqlite_url
+from tests.support.json_parity import json_parity
 
 DEMO_PASSWORD = "Ngomna2026!"
 FAST_HASHING = {"password_time_cost": 1, "password_memory_cost": 8, "password_parallelism": 1}
@@ -34,7 +35,9 @@ def make_settings(redis_url: str, key_prefix: str, **overrides: Any) -> Settings
 
 @pytest.fixture
 def app(redis_url: str, key_prefix: str) -> Iterator[Flask]:
-    yield create_app(make_settings(redis_url, key_prefix))
+    app = create_app(make_settings(redis_url, key_prefix))
+    with json_parity(app):  # every response also checked against the standard JSON provider
+        yield app
 
 
 @pytest.fixture

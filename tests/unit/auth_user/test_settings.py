@@ -51,3 +51,10 @@ def test_invalid_numbers_are_refused(env: dict[str, str]) -> None:
 
 def test_the_secret_is_not_in_the_repr() -> None:
     assert "x" * 32 not in repr(Settings.from_env({"JWT_SECRET": "x" * 32}))
+
+
+def test_the_l1_settings_are_read_and_checked() -> None:
+    settings = Settings.from_env({"USER_CACHE_L1": "off", "USER_CACHE_L1_SIZE": "7"})
+    assert (settings.user_cache_l1, settings.user_cache_l1_size) == (False, 7)
+    with pytest.raises(SettingsError):
+        Settings.from_env({"USER_CACHE_L1_TTL": "0"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from services.chat_file.bootstrap import ChatServices, build
 from services.chat_file.domain.identity import Identity
 from services.chat_file.settings import Settings
 from tests.fake_stores import fake_chat_stores
+from tests.support.json_parity import json_parity
 
 from .fakes import (
     FakeAttachmentResolver,
@@ -64,8 +66,10 @@ def chat(settings: Settings, fakes: dict[str, Any]) -> ChatServices:
 
 
 @pytest.fixture
-def app(settings: Settings, fakes: dict[str, Any]) -> Flask:
-    return create_app(settings, **fakes)
+def app(settings: Settings, fakes: dict[str, Any]) -> Iterator[Flask]:
+    app = create_app(settings, **fakes)
+    with json_parity(app):  # every response also checked against the standard JSON provider
+        yield app
 
 
 @pytest.fixture

@@ -44,3 +44,15 @@ def test_values_are_read_and_the_secret_is_never_printed() -> None:
 def test_bad_environments_are_refused(env: dict[str, str]) -> None:
     with pytest.raises(SettingsError):
         Settings.from_env(env)
+
+
+def test_the_l1_and_the_auth_retries_are_configurable() -> None:
+    defaults = Settings.from_env({})
+    assert (defaults.user_cache_l1, defaults.user_cache_l1_size) == (True, 10_000)
+    assert defaults.user_cache_l1_ttl == 300.0 and defaults.auth_user_attempts == 3
+    env = {"USER_CACHE_L1": "false", "USER_CACHE_L1_SIZE": "50", "USER_CACHE_L1_TTL": "2.5"}
+    settings = Settings.from_env({**env, "AUTH_USER_ATTEMPTS": "1"})
+    assert (settings.user_cache_l1, settings.user_cache_l1_size) == (False, 50)
+    assert settings.user_cache_l1_ttl == 2.5 and settings.auth_user_attempts == 1
+    with pytest.raises(SettingsError):
+        Settings.from_env({"USER_CACHE_L1_SIZE": "0"})

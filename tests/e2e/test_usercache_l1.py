@@ -1,0 +1,78 @@
+"""auth_user renames a user → a chat_file process whose in-process L1 holds the old name serves
+the new one on its next reads (Redis invalidation, both services under gunicorn)."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from tests.e2e.test_chat_core import auth_env, call, chat_env, login
+from tests.support.figures import record_figures
+from tests.support.servers import ServiceProcess
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def auth_user(module_key_prefix: str, redis_url: str) -> Iterator[ServiceProcess]:
+    process = ServiceProcess("auth_user", auth_env(module_key_prefix, redis_url)).start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="module")
+def chat(
+    module_key_prefix: str, redis_url: str, auth_user: ServiceProcess
+) -> Iterator[ServiceProcess]:
+    env = chat_env(module_key_prefix, redis_url, auth_user.url)
+    process = ServiceProcess("chat_file", env).start()
+    yield process
+    process.stop()
+
+
+def l1_events(chat: ServiceProcess) -> dict[str, float]:
+    text = requests.get(f"{chat.url}/metrics", timeout=10).text
+    pattern = r'^user_cache_l1_events\{event="(\w+)"\} ([0-9.e+]+)$'
+    return {m[1]: float(m[2]) for m in re.finditer(pattern, text, re.M)}
+
+
+def sender_names(chat: ServiceProcess, user: dict, cid: str) -> list[str]:
+    page = call("GET", f"{chat.url}/messages", user, params={"conversationId": cid})
+    assert page.status_code == 200, page.text
+    return [m["senderName"] for m in page.json()["data"]["messages"]]
+
+
+def test_a_rename_in_auth_user_reaches_the_warm_l1_of_chat_file(
+    auth_user: ServiceProcess, chat: ServiceProcess
+) -> None:
+    jean, marie = login(auth_user, "MAT1001"), login(auth_user, "MAT1002")
+    created = call(
+        "POST",
+        f"{chat.url}/conversations",
+        jean,
+        json={"type": "PRIVATE", "participantId": marie["id"]},
+    )
+    cid = created.json()["data"]["id"]
+    sent = call(
+        "POST", f"{chat.url}/messages", jean, json={"conversationId": cid, "content": "Bonjour"}
+    )
+    assert sent.status_code == 201, sent.text
+    assert sender_names(chat, marie, cid) == ["Jean Dupont"]
+    hits = l1_events(chat).get("hit", 0)
+    assert sender_names(chat, marie, cid) == ["Jean Dupont"]
+    assert l1_events(chat)["hit"] > hits  # the name now comes from the process's memory
+
+    renamed = call("PUT", f"{auth_user.url}/{jean['id']}", jean, json={"nom": "Mballa"})
+    assert renamed.status_code == 200, renamed.text
+    started, reads = time.monotonic(), 0
+    while sender_names(chat, marie, cid) != ["Jean Mballa"]:
+        reads += 1
+        assert time.monotonic() - started < 3.0, "chat_file still serves the old name"
+    delay_ms = (time.monotonic() - started) * 1000
+    assert l1_events(chat)["invalidation"] >= 1
+    record_figures(usercache_l1_e2e_rename_visible_ms=round(delay_ms, 2))
+    print(f"rename visible after {delay_ms:.1f} ms and {reads} stale read(s)")
