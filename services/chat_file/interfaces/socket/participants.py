@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_socketio import leave_room
-from marshmallow import EXCLUDE, Schema, fields
+from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
 from libs.servicekit.http import load
 from services.chat_file.domain.identity import Identity
@@ -16,12 +16,22 @@ from .events import register
 from .hub import RealtimeHub
 
 
+class OneOrMany(fields.Field):
+    """One id or a non-empty list of ids (old clients send either); always a list."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[str]:
+        ids = value if isinstance(value, list) else [value]
+        if not ids or not all(isinstance(i, str) for i in ids):
+            raise ValidationError("Un identifiant ou une liste d'identifiants est attendu")
+        return ids
+
+
 class ParticipantChange(Schema):
     class Meta:
         unknown = EXCLUDE
 
     conversationId = fields.String(required=True)
-    participantId = fields.Raw(required=True)  # one id or a list of ids
+    participantId = OneOrMany(required=True)
 
 
 class Leave(Schema):
@@ -43,8 +53,7 @@ def register_participant_events(hub: RealtimeHub) -> None:
 
     def change(user: Identity, data: dict[str, Any]) -> tuple[str, list[Any]]:
         body = load(PARTICIPANT_CHANGE, data)
-        ids = body["participantId"]
-        return str(body["conversationId"]), ids if isinstance(ids, list) else [ids]
+        return str(body["conversationId"]), body["participantId"]
 
     def add(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
         return chat.conversations.add_members(user, *change(user, data))
