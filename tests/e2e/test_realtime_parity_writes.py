@@ -3,39 +3,17 @@ both async modes (the rest of the parity table: test_realtime_parity.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 
-from tests.support.servers import ServiceProcess
-
-from .realtime_support import (
-    ASYNC_MODES,
-    Probe,
-    chat_servers,
-    new_group,
-    new_user,
-    private_chat,
-    probes,
-    send,
-    token_for,
-)
+from .realtime_support import Probe, new_group, new_user, private_chat, send, token_for
+from .test_realtime import connect, server
 
 pytestmark = pytest.mark.e2e
+__all__ = ["connect", "server"]  # the same servers as test_realtime.py, started for this module
 
 Connect = Callable[..., Probe]
-
-
-@pytest.fixture(scope="module", params=ASYNC_MODES)
-def server(request: pytest.FixtureRequest, redis_url: str) -> Iterator[ServiceProcess]:
-    with chat_servers(redis_url, request.param) as (process,):
-        yield process
-
-
-@pytest.fixture
-def connect(server: ServiceProcess) -> Iterator[Connect]:
-    with probes(server.url) as opener:
-        yield opener
 
 
 # --- membership -----------------------------------------------------------------------------
