@@ -102,13 +102,15 @@ class ActivityService:
         return {"online": [u for u in wanted if states[u][0]], "users": users}
 
     def _flush(self, users: dict[str, str], contacts_of: Callable[[str], Any]) -> None:
+        """Write the activity not written yet; forget users who left this process."""
         with self._lock:
             pending = {u: last for u, (last, written) in self._local.items() if last > written}
             for user_id, last in pending.items():
                 self._local[user_id] = (last, last)
+            for user_id in [u for u in self._local if u not in users]:
+                del self._local[user_id]
         for user_id, last in pending.items():
-            if user_id in users:
-                self._write(user_id, last, _bound(contacts_of, user_id))
+            self._write(user_id, last, _bound(contacts_of, user_id))
 
     def _write(self, user_id: str, at: float, contacts: Contacts) -> None:
         if self._store.touch(user_id, at):

@@ -234,3 +234,15 @@ def test_who_is_online_lists_contacts_with_status_and_last_seen() -> None:
     ]
     asked = service.who_is_online("u1", ["stranger", "u2"], contacts=lambda: ["u2"])
     assert [u["userId"] for u in asked["users"]] == ["u2"]
+
+
+def test_the_sweep_forgets_users_who_left_this_process_after_writing_them() -> None:
+    service, store, _sink, now = activity(idle_after=60)
+    service.active("u1", contacts=lambda: [])
+    now[0] += 1
+    service.active("u1", contacts=lambda: [])  # not written yet; then u1 leaves this process
+    service.sweep([], contacts_of=lambda u: [])
+    assert store.seen["u1"] == 1001.0
+    now[0] += 1
+    service.active("u1", contacts=lambda: [])  # back: written at once (nothing remembered)
+    assert store.seen["u1"] == 1002.0
