@@ -57,12 +57,12 @@ def register_loading_events(hub: RealtimeHub) -> None:
         q = load(MESSAGES_QUICK, data)
         page = chat.messages.history(user, q["conversationId"], None, q["limit"])
         keys = ("conversationId", "messages", "hasMore", "nextCursor")
-        return {**{k: page[k] for k in keys}, "fromCache": False, "timestamp": utc_now_iso()}
+        return {**{k: page[k] for k in keys}, **_loaded()}
 
     def messages_full(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
         q = load(MESSAGES_FULL, data)
         page = chat.messages.history(user, q["conversationId"], q["cursor"], q["limit"])
-        return {**page, "fromCache": False, "timestamp": utc_now_iso()}
+        return {**page, **_loaded()}
 
     def conversations_quick(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
         q = load(CONVERSATIONS_QUICK, data)
