@@ -63,8 +63,22 @@ CONVERSATIONS_FOLDER = [
         "GET",
         "/conversations",
         query=(("page", "1"), ("limit", "20")),
-        keys=("conversations", "pagination", "totalUnreadMessages", "unreadConversations"),
+        keys=(
+            "conversations",
+            "pagination",
+            "metadata",
+            "totalUnreadMessages",
+            "unreadConversations",
+        ),
         checks=(
+            (
+                "metadata.pagination as the old clients read it",
+                "pm.expect(data.metadata.pagination).to.include({currentPage: 1, limit: 20, "
+                "offset: 0, hasPrevious: false, previousPage: null});"
+                "pm.expect(data.metadata.pagination.totalCount).to.equal(data.pagination.total);"
+                "pm.expect(data.metadata.pagination).to.include.all.keys('totalPages', "
+                "'hasNext', 'nextPage');",
+            ),
             (
                 "contains the private conversation",
                 "pm.expect(data.conversations.map("

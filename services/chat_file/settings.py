@@ -49,6 +49,7 @@ class Settings:
     socket_send_rate: float = 10.0  # sendMessage per second per socket (bursts of 2x); 0 = off
     typing_timeout: float = 10.0  # seconds before a silent typist is announced as stopped
     presence_ttl: int = 60  # seconds a device counts without its process refreshing it
+    idle_timeout: float = 300.0  # seconds without activity before `user_idle`; 0 = off
     files_dir: str = "var/files"
     file_storage: str = "local"  # or "gridfs" (the service's MongoDB)
     max_upload_bytes: int = 25 * 1024 * 1024
@@ -106,6 +107,7 @@ class Settings:
             socket_send_rate=env_float(env, "SOCKET_SEND_RATE", 10.0),
             typing_timeout=env_float(env, "TYPING_TIMEOUT", 10.0),
             presence_ttl=env_int(env, "PRESENCE_TTL", 60),
+            idle_timeout=env_float(env, "IDLE_TIMEOUT", 300.0),
             files_dir=env_str(env, "FILES_DIR", "var/files"),
             file_storage=file_storage,
             max_upload_bytes=env_int(env, "MAX_UPLOAD_BYTES", 25 * 1024 * 1024),

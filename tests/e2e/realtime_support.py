@@ -159,3 +159,24 @@ def probes(url: str) -> Iterator[Callable[..., Probe]]:
     finally:
         for probe in opened:
             probe.close()
+
+
+def send(probe: Probe, **message: object) -> dict:
+    """`sendMessage` (TEXT, a fresh temporaryId) that must succeed; its ack."""
+    body = {"content": "Bonjour", "type": "TEXT", "temporaryId": uuid.uuid4().hex, **message}
+    ack = probe.call("sendMessage", body)
+    assert ack["success"], ack
+    return ack
+
+
+def private_chat(a: Probe, other: str, count: int = 1) -> tuple[str, list[dict]]:
+    """`count` messages m0, m1… to `other`: the private conversation id and the acks."""
+    acks = [send(a, receiverId=other, content=f"m{n}") for n in range(count)]
+    return str(acks[0]["result"]["conversationId"]), acks
+
+
+def new_group(a: Probe, members: list[str]) -> dict:
+    """`createGroup` "Équipe" that must succeed: the conversation."""
+    created = a.call("createGroup", {"name": "Équipe", "members": members})
+    assert created["success"], created
+    return dict(created["conversation"])

@@ -1,7 +1,7 @@
 """Two chat_file processes, one Redis: Socket.IO events cross processes through the queue.
 
 Both processes (gevent under gunicorn, or eventlet under its own server) share
-SOCKETIO_MESSAGE_QUEUE (Redis) and REDIS_KEY_PREFIX (presence counts).
+SOCKETIO_MESSAGE_QUEUE (Redis) and REDIS_KEY_PREFIX (presence counts, last activity).
 Both also share the module's database (DATABASE_URL, see tests/e2e/conftest.py): the process
 that persists a write emits to the recipients' user rooms and the queue carries it to the other
 process's sockets.
@@ -9,6 +9,7 @@ process's sockets.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -27,12 +28,15 @@ from .realtime_support import (
 
 pytestmark = pytest.mark.e2e
 
+IDLE_TIMEOUT = 3.0
+
 
 @pytest.fixture(scope="module", params=ASYNC_MODES)
 def cluster(
     request: pytest.FixtureRequest, redis_url: str
 ) -> Iterator[tuple[ServiceProcess, ServiceProcess]]:
-    with chat_servers(redis_url, request.param, 2, SOCKETIO_MESSAGE_QUEUE=redis_url) as (a, b):
+    extra = {"SOCKETIO_MESSAGE_QUEUE": redis_url, "IDLE_TIMEOUT": str(IDLE_TIMEOUT)}
+    with chat_servers(redis_url, request.param, 2, **extra) as (a, b):
         yield a, b
 
 
@@ -89,3 +93,26 @@ def test_presence_counts_devices_across_processes(
     watcher.quiet("user_offline", lambda e: e["userId"] == alice, for_s=0.4)
     laptop.close()  # the last device, on the other process: B announces it through the queue
     assert watcher.wait("user_offline", lambda e: e["userId"] == alice)["lastSeen"]
+
+
+def test_idle_follows_activity_on_any_process(
+    cluster: tuple[ServiceProcess, ServiceProcess],
+    on_a: Callable[..., Probe],
+    on_b: Callable[..., Probe],
+) -> None:
+    alice, bob = new_user(), new_user()
+    for server in cluster:
+        post_message(server, alice, bob, "bonjour")
+    watcher = on_a(token_for(bob))
+    on_a(token_for(alice))  # a quiet phone on A
+    laptop = on_b(token_for(alice))  # busy on B: A must not call alice idle
+    busy_until = time.monotonic() + IDLE_TIMEOUT * 1.5
+    while time.monotonic() < busy_until:
+        laptop.call("ping")
+        time.sleep(0.3)
+    watcher.quiet("user_idle", lambda e: e["userId"] == alice, for_s=0.1)
+    idle = watcher.wait("user_idle", lambda e: e["userId"] == alice, timeout=IDLE_TIMEOUT * 4)
+    assert idle["matricule"]
+    watcher.quiet("user_idle", lambda e: e["userId"] == alice, for_s=1.0)  # announced once
+    laptop.call("ping")
+    assert watcher.wait("user_online", lambda e: e["userId"] == alice)["lastSeen"]

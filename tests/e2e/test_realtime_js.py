@@ -1,4 +1,4 @@
-"""The realtime happy path with the official JavaScript client (socket.io-client from npm)."""
+"""The official JavaScript client (socket.io-client from npm): happy path, old clients' events."""
 
 from __future__ import annotations
 
@@ -63,3 +63,28 @@ def test_official_js_client_happy_path(node: str, server: ServiceProcess) -> Non
     assert seen["status"] == "READ"
     assert seen["typing"] is True
     assert seen["history"] == ["Bonjour depuis JS"]
+
+
+def test_official_js_client_loads_in_two_steps_and_types(node: str, server: ServiceProcess) -> None:
+    alice, bob = new_user(), new_user()
+    env = {
+        **os.environ,
+        "CHAT_URL": server.url,
+        "ALICE_TOKEN": token_for(alice),
+        "BOB_TOKEN": token_for(bob),
+        "BOB_ID": bob,
+    }
+    done = subprocess.run(
+        [node, "legacy_events.js"], cwd=JS, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["messages"] == {
+        "quick": ["trois", "deux"],
+        "quickHasMore": True,
+        "full": ["un"],
+        "fullHasMore": False,
+        "totalCount": 3,
+    }
+    assert seen["conversations"] == {"quick": [seen["conversationId"]], "full": 1}
+    assert seen["typing"] == {"userId": alice, "conversationId": seen["conversationId"]}

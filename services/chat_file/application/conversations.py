@@ -6,7 +6,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from libs.servicekit.errors import CodedError
+
 from ..domain.errors import (
+    AlreadyParticipantError,
     InvalidConversationTypeError,
     InvalidNameError,
     MembersRequiredError,
@@ -15,15 +18,21 @@ from ..domain.errors import (
 )
 from ..domain.identity import Identity
 from ..domain.model import Conversation, ConversationType, check_user_id
-from ..domain.paging import parse_limit, parse_page
+from ..domain.paging import page_metadata, parse_limit, parse_page
 from .access import conversation_for, rooms_of
 from .directory import UserDirectory
 from .ports import ConversationStore, Notifier
-from .presenters import conversation_view, displayed_ids
+from .presenters import conversation_view, displayed_ids, invitation, iso
 
 MAX_NAME = 100
 MAX_MEMBERS = 1000
 MAX_CONTACT_CONVERSATIONS = 1000  # presence reaches the contacts of the most recent ones
+# Who made a membership change, under the old clients' name for each event.
+ACTOR_FIELDS = {
+    "participants:added": "addedBy",
+    "participant:removed": "removedBy",
+    "participant:left": "userId",
+}
 
 
 def utc_now() -> datetime:
@@ -65,7 +74,15 @@ class ConversationService:
         view = self.view(conversation, user.user_id)
         if created:
             self.notifier.notify("conversation:created", view, rooms_of(conversation))
+        if created and ctype is not ConversationType.PRIVATE:
+            self._invite(user, conversation, view)
         return view, created
+
+    def _invite(self, user: Identity, conversation: Conversation, view: dict[str, Any]) -> None:
+        """Old clients: `<type>:invitation` to every member but the creator."""
+        payload = invitation(view, user.user_id, user.matricule, self._clock())
+        members = [f"user_{p}" for p in conversation.participants if p != user.user_id]
+        self.notifier.notify(f"{conversation.type.value.lower()}:invitation", payload, members)
 
     def open_private(self, user_id: str, other_id: Any) -> tuple[Conversation, bool]:
         """The one private conversation of the pair, created on first use."""
@@ -76,8 +93,10 @@ class ConversationService:
             raise UserNotFoundError()
         return self._store.get_or_create_private(user_id, other, self._clock())
 
-    def list_for(self, user: Identity, page: Any = None, limit: Any = None) -> dict[str, Any]:
-        page_no, size = parse_page(page), parse_limit(limit, default=20)
+    def list_for(
+        self, user: Identity, page: Any = None, limit: Any = None, maximum: int = 100
+    ) -> dict[str, Any]:
+        page_no, size = parse_page(page), parse_limit(limit, default=20, maximum=maximum)
         rows, total = self._store.list_for(user.user_id, (page_no - 1) * size, size)
         profiles = self._directory.resolve_map(i for c in rows for i in displayed_ids(c))
         unread, unread_conversations = self._store.unread_totals(user.user_id)
@@ -92,6 +111,7 @@ class ConversationService:
                 "pages": (total + size - 1) // size,
                 "hasMore": page_no * size < total,
             },
+            "metadata": {"pagination": page_metadata(page_no, size, total)},
         }
 
     def get(self, user: Identity, conversation_id: str) -> dict[str, Any]:
@@ -110,6 +130,66 @@ class ConversationService:
         updated = self._store.add_participants(conversation.id, ids, admins)
         return self._changed(updated or conversation, "participants:added", user, ids)
 
+    def add_members(
+        self, user: Identity, conversation_id: str, user_ids: list[Any]
+    ) -> dict[str, Any]:
+        """Socket `addParticipant`: adds the new valid ids, lists the others in `failed`."""
+        conversation = self._managed(user, conversation_id, user_ids)
+        added: list[str] = []
+        failed: list[tuple[Any, CodedError]] = []
+        for raw in dict.fromkeys(user_ids):
+            try:
+                uid = check_user_id(raw)
+                if conversation.is_participant(uid):
+                    raise AlreadyParticipantError()
+            except CodedError as exc:
+                failed.append((raw, exc))
+            else:
+                added.append(uid)
+        if added:
+            stored = self._store.add_participants(conversation.id, added, [])
+            conversation = stored or conversation
+        return self._batch(conversation, "participants:added", user, added, failed)
+
+    def remove_members(
+        self, user: Identity, conversation_id: str, user_ids: list[Any]
+    ) -> dict[str, Any]:
+        """Socket `removeParticipant`: removes what it may, lists the others in `failed`."""
+        conversation = self._managed(user, conversation_id, user_ids)
+        removed: list[str] = []
+        failed: list[tuple[Any, CodedError]] = []
+        for raw in dict.fromkeys(user_ids):
+            try:
+                uid = check_user_id(raw)
+                conversation.check_can_remove(user.user_id, uid)
+                conversation = self._store.remove_participant(conversation.id, uid) or conversation
+            except CodedError as exc:
+                failed.append((raw, exc))
+            else:
+                removed.append(uid)
+        return self._batch(conversation, "participant:removed", user, removed, failed)
+
+    def _managed(self, user: Identity, conversation_id: str, user_ids: list[Any]) -> Conversation:
+        conversation = conversation_for(self._store, conversation_id, user.user_id)
+        conversation.check_can_manage(user.user_id)
+        if len(user_ids) > MAX_MEMBERS:
+            raise MembersRequiredError(f"{MAX_MEMBERS} participants au plus")
+        return conversation
+
+    def _batch(
+        self,
+        conversation: Conversation,
+        event: str,
+        user: Identity,
+        done: list[str],
+        failed: list[tuple[Any, CodedError]],
+    ) -> dict[str, Any]:
+        """Nothing done: the first failure is the error; else announce what was done."""
+        if not done:
+            raise failed[0][1] if failed else MembersRequiredError()
+        errors = [{"userId": str(u), "code": e.code, "message": e.message} for u, e in failed]
+        return self._notify_change(conversation, event, user, done, errors)
+
     def remove_participant(
         self, user: Identity, conversation_id: str, target: str
     ) -> dict[str, Any]:
@@ -122,8 +202,10 @@ class ConversationService:
         conversation = conversation_for(self._store, conversation_id, user.user_id)
         conversation.check_can_leave(user.user_id)
         updated = self._store.remove_participant(conversation.id, user.user_id)
-        self._notify_change(updated or conversation, "participant:left", user, [user.user_id])
-        return {"conversationId": conversation.id, "left": True}
+        event = self._notify_change(
+            updated or conversation, "participant:left", user, [user.user_id]
+        )
+        return {"conversationId": conversation.id, "left": True, **event}
 
     def ids_for(self, user_id: str) -> list[str]:
         """Ids of every conversation the user takes part in (socket rooms at connect)."""
@@ -149,11 +231,31 @@ class ConversationService:
         return self.view(conversation, user.user_id)
 
     def _notify_change(
-        self, conversation: Conversation, event: str, user: Identity, user_ids: list[str]
-    ) -> None:
-        payload = {"conversationId": conversation.id, "userIds": user_ids, "by": user.user_id}
-        rooms = rooms_of(conversation) + [f"user_{u}" for u in user_ids]
-        self.notifier.notify(event, payload, list(dict.fromkeys(rooms)))
+        self,
+        conversation: Conversation,
+        event: str,
+        user: Identity,
+        user_ids: list[str],
+        failed: list[dict[str, str]] | None = None,
+    ) -> dict[str, Any]:
+        """Today's `{conversationId, userIds, by}` and the old clients' fields in one payload;
+        an addition is also announced under its old name `participant:added`."""
+        payload = {
+            "success": True,
+            "conversationId": conversation.id,
+            "userIds": user_ids,
+            "participantIds": user_ids,
+            "by": user.user_id,
+            ACTOR_FIELDS[event]: user.user_id,
+            "failed": failed or [],
+            "remainingParticipants": len(conversation.participants),
+            "timestamp": iso(self._clock()),
+        }
+        rooms = list(dict.fromkeys(rooms_of(conversation) + [f"user_{u}" for u in user_ids]))
+        self.notifier.notify(event, payload, rooms)
+        if event == "participants:added":
+            self.notifier.notify("participant:added", payload, rooms)
+        return payload
 
     def _create_group(
         self,

@@ -33,7 +33,7 @@ from .ports import (
     MessageStore,
     Notifier,
 )
-from .presenters import message_view, page_views, summary_of
+from .presenters import iso, message_view, page_views, summary_of
 
 MAX_EMOJI = 16
 MAX_QUERY = 200
@@ -187,6 +187,7 @@ class MessageService:
             "messages": views,
             "nextCursor": next_cursor,
             "hasMore": has_more,
+            "totalCount": conversation.seq,
         }
 
     def get(self, user: Identity, message_id: str) -> dict[str, Any]:
@@ -201,20 +202,35 @@ class MessageService:
         text = check_content(content, message.type, message.file is not None, self.max_length)
         previous = {"content": message.content, "editedAt": message.edited_at or message.created_at}
         updated = self._messages.edit(message.id, text, previous, self._clock())
-        return self._announce("message:edited", updated or message, conversation, detail=True)
+        author = self._directory.resolve(user.user_id)
+        view = message_view(updated or message, author, conversation, detail=True)
+        legacy = {"success": True, "newContent": view["content"], "editedBy": user.user_id}
+        legacy["editedByMatricule"] = user.matricule or author.get("matricule")
+        self.notifier.notify("message:edited", {**view, **legacy}, rooms_of(conversation))
+        return view
 
     def delete(self, user: Identity, message_id: str, scope: str | None) -> dict[str, Any]:
         """scope=me hides it for the caller; scope=everyone (author only) blanks it for all."""
         message, conversation = self._access(message_id, user)
-        if (scope or "me") == "me":
-            self._messages.hide_for(message.id, user.user_id)
-            return {"messageId": message.id, "scope": "me", "deleted": True}
-        if scope != "everyone":
+        scope = scope or "me"
+        if scope not in {"me", "everyone"}:
             raise InvalidQueryError("scope doit valoir me ou everyone")
-        message.check_author(user.user_id)
-        updated = self._messages.delete_for_everyone(message.id, self._clock())
-        self._announce("message:deleted", updated or message, conversation)
-        return {"messageId": message.id, "scope": "everyone", "deleted": True}
+        if scope == "everyone":
+            message.check_author(user.user_id)
+            message = self._messages.delete_for_everyone(message.id, self._clock()) or message
+        else:
+            self._messages.hide_for(message.id, user.user_id)
+        now = iso(self._clock())
+        result: dict[str, Any] = {"messageId": message.id, "conversationId": conversation.id}
+        result |= {"scope": scope, "deleteType": scope, "deleted": True, "deletedAt": now}
+        if scope == "everyone":  # the view's timestamp (the message's time) is kept
+            event = {**self._view(message, conversation), **result, "success": True}
+            self.notifier.notify("message:deleted", event, rooms_of(conversation))
+        result["timestamp"] = now
+        if scope == "me":  # the caller's devices only: nobody else's view changed
+            event = {**result, "success": True}
+            self.notifier.notify("message:deleted", event, [f"user_{user.user_id}"])
+        return result
 
     def react(self, user: Identity, message_id: str, emoji: Any, add: bool) -> dict[str, Any]:
         if not isinstance(emoji, str) or not 0 < len(emoji) <= MAX_EMOJI or emoji.strip() != emoji:
@@ -223,7 +239,9 @@ class MessageService:
         if message.deleted:
             raise MessageDeletedError()
         updated = self._messages.react(message.id, user.user_id, emoji, add)
-        return self._announce("message:reaction", updated or message, conversation)
+        view = self._view(updated or message, conversation)
+        self.notifier.notify("message:reaction", view, rooms_of(conversation))
+        return view
 
     def search(
         self,
@@ -279,10 +297,3 @@ class MessageService:
         return message_view(
             message, self._directory.resolve(message.sender_id), conversation, detail=detail
         )
-
-    def _announce(
-        self, event: str, message: Message, conversation: Conversation, detail: bool = False
-    ) -> dict[str, Any]:
-        view = self._view(message, conversation, detail)
-        self.notifier.notify(event, view, rooms_of(conversation))
-        return view

@@ -170,3 +170,25 @@ def conversation_view(
         "unreadCount": c.unread_for(viewer),
         "lastReadMessageId": c.receipt(viewer).last_read_id,
     }
+
+
+def group_summary(view: dict[str, Any]) -> dict[str, Any]:
+    """The old clients' `group` / `broadcast` object, cut from a conversation view."""
+    keys = ("id", "name", "type", "participants", "createdBy", "createdAt", "participantCount")
+    return {key: view[key] for key in keys}
+
+
+def invitation(
+    view: dict[str, Any], inviter: str, matricule: str | None, at: datetime
+) -> dict[str, Any]:
+    """`group:invitation` / `broadcast:invitation {group|broadcast, invitedBy, timestamp}`."""
+    if matricule is None:
+        me: dict[str, Any] = next(
+            (p for p in view["participants"] if p.get("userId") == inviter), {}
+        )
+        matricule = me.get("matricule")
+    return {
+        str(view["type"]).lower(): group_summary(view),
+        "invitedBy": {"userId": inviter, "matricule": matricule},
+        "timestamp": iso(at),
+    }

@@ -151,3 +151,8 @@ class NotParticipantError(ChatError):
 class MessageDeletedError(ChatError):
     code = "MESSAGE_DELETED"
     message = "Ce message a été supprimé"
+
+
+class AlreadyParticipantError(ChatError):
+    code = "ALREADY_PARTICIPANT"
+    message = "Cet utilisateur participe déjà à la conversation"

@@ -108,3 +108,31 @@ def test_online_reads_live_devices_of_many_users_in_one_round_trip(
     clock.now += 61  # the process holding u1's device died without saying goodbye
     assert presence.online(["u1"]) == set()
     assert presence.online([]) == set()
+
+
+def test_touch_records_activity_and_clears_the_idle_flag(
+    presence: RedisPresence, redis_client: redis.Redis, key_prefix: str
+) -> None:
+    assert presence.touch("u1", 1000.5) is False
+    assert presence.last_seen(["u1", "u2"]) == {"u1": 1000.5}
+    assert presence.mark_idle(["u1", "u2"]) == ["u1", "u2"]
+    assert presence.mark_idle(["u1"]) == []  # announced once, whichever process asks
+    assert presence.touch("u1", 1001.0) is True
+    assert presence.touch("u1", 1002.0) is False
+    for key in (f"{key_prefix}presence:seen:u1", f"{key_prefix}presence:idle:u2"):
+        assert redis_client.ttl(key) > 0
+
+
+def test_states_read_online_idle_and_last_activity_in_one_round_trip(
+    presence: RedisPresence,
+) -> None:
+    presence.device_connected("u1", "a")
+    presence.touch("u1", 999.0)
+    presence.device_connected("u2", "b")
+    presence.mark_idle(["u2"])
+    assert presence.states(["u1", "u2", "u3"]) == {
+        "u1": (True, False, 999.0),
+        "u2": (True, True, None),
+        "u3": (False, False, None),
+    }
+    assert presence.states([]) == {}

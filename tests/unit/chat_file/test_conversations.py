@@ -50,7 +50,7 @@ def test_group_needs_a_name_and_members(chat: ChatServices) -> None:
 
 def test_creation_is_announced_to_every_member(chat: ChatServices, fakes) -> None:
     view = group(chat)
-    event, payload, rooms = fakes["notifier"].events[-1]
+    event, payload, rooms = fakes["notifier"].events[-2]
     assert event == "conversation:created" and payload["id"] == view["id"]
     assert {"user_alice", "user_bob", "user_carol"} <= set(rooms)
 

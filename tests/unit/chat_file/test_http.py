@@ -181,7 +181,13 @@ def test_full_flow_read_receipts_reactions_delete(client: FlaskClient, cid: str)
     unreact = client.delete(f"/messages/{mid}/reactions?emoji=🎉", headers=bearer("bob"))
     assert unreact.get_json()["data"]["reactions"] == []
     gone = client.delete(f"/messages/{mid}?scope=everyone", headers=bearer("alice"))
-    assert gone.get_json()["data"] == {"messageId": mid, "scope": "everyone", "deleted": True}
+    deleted = gone.get_json()["data"]
+    assert {k: deleted[k] for k in ("messageId", "scope", "deleted")} == {
+        "messageId": mid,
+        "scope": "everyone",
+        "deleted": True,
+    }
+    assert deleted["deleteType"] == "everyone" and deleted["deletedAt"]
     found = client.get("/messages/search?q=bonjour", headers=bearer("bob")).get_json()["data"]
     assert found["count"] == 0
 

@@ -15,8 +15,9 @@ class FakeEventSink:
     ) -> None:
         self.sent.append((event, payload, list(user_ids), skip_sid))
 
-    def events(self) -> list[str]:
-        return [e[0] for e in self.sent]
+    def events(self, *names: str) -> list[str]:
+        """Names of the events sent, in order (only `names` if given)."""
+        return [e[0] for e in self.sent if not names or e[0] in names]
 
 
 class FakePresenceStore:
@@ -33,6 +34,32 @@ class FakePresenceStore:
 
     def online(self, user_ids: Iterable[str]) -> set[str]:
         return {u for u in user_ids if self.devices.get(u)}
+
+
+class FakeActivityStore(FakePresenceStore):
+    """Devices plus last activity and idle flags, like `RedisPresence`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: dict[str, float] = {}
+        self.idle: set[str] = set()
+
+    def touch(self, user_id: str, at: float) -> bool:
+        self.seen[user_id] = at
+        was_idle = user_id in self.idle
+        self.idle.discard(user_id)
+        return was_idle
+
+    def last_seen(self, user_ids: Iterable[str]) -> dict[str, float]:
+        return {u: self.seen[u] for u in user_ids if u in self.seen}
+
+    def mark_idle(self, user_ids: Iterable[str]) -> list[str]:
+        fresh = [u for u in dict.fromkeys(user_ids) if u not in self.idle]
+        self.idle.update(fresh)
+        return fresh
+
+    def states(self, user_ids: Iterable[str]) -> dict[str, tuple[bool, bool, float | None]]:
+        return {u: (bool(self.devices.get(u)), u in self.idle, self.seen.get(u)) for u in user_ids}
 
 
 class FakeScheduler:

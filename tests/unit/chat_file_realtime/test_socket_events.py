@@ -211,7 +211,12 @@ def test_typing_and_explicit_stop_reach_the_other_participants(
     call(alice, "typing", {"conversationId": conversation_id})
     call(alice, "typing", {"conversationId": conversation_id})
     call(alice, "stopTyping", {"conversationId": conversation_id})
-    assert events(bob) == ["userTyping", "userStoppedTyping"]
+    heard = events(bob)
+    assert [e for e in heard if e in {"userTyping", "userStoppedTyping"}] == [
+        "userTyping",
+        "userStoppedTyping",
+    ]
+    assert heard.count("typing:indicator") == 2 and heard.count("typing") == 2  # start, stop
     assert events(alice) == []  # the typing socket does not hear itself
 
 
@@ -309,9 +314,13 @@ def test_get_online_users_reports_online_contacts_only(connect: Callable[..., Cl
     connect("bob")
     connect("mallory")  # online, but shares no conversation with alice
     ack = call(alice, "getOnlineUsers", {})
-    assert ack == {"success": True, "online": ["bob"]}
+    assert ack["success"] and ack["online"] == ["bob"]
+    assert [(u["userId"], u["status"]) for u in ack["users"]] == [
+        ("bob", "online"),
+        ("carol", "offline"),
+    ]
     asked = call(alice, "getOnlineUsers", {"userIds": ["bob", "carol", "mallory"]})
     assert asked["online"] == ["bob"]
-    assert events(alice, "onlineUsers")[-1] == {"online": ["bob"]}
+    assert events(alice, "onlineUsers")[-1]["online"] == ["bob"]
     refused = call(alice, "getOnlineUsers", {"userIds": "bob"})
     assert (refused["success"], refused["code"]) == (False, "VALIDATION_ERROR")

@@ -54,6 +54,9 @@ class HistoryDoc(_Doc):
     messages = fields.List(fields.Nested(MessageDoc), metadata={"description": "newest first"})
     nextCursor = fields.String(allow_none=True)
     hasMore = fields.Boolean()
+    totalCount = fields.Integer(
+        metadata={"description": "messages ever posted in the conversation (deleted included)"}
+    )
 
 
 class SearchDoc(_Doc):
@@ -79,11 +82,50 @@ class ConversationDoc(_Doc):
     lastReadMessageId = fields.String(allow_none=True)
 
 
+class PageMetadataDoc(_Doc):
+    """The old clients' page description (`metadata.pagination`)."""
+
+    currentPage = fields.Integer()
+    totalPages = fields.Integer()
+    totalCount = fields.Integer()
+    hasNext = fields.Boolean()
+    hasPrevious = fields.Boolean()
+    limit = fields.Integer()
+    offset = fields.Integer()
+    nextPage = fields.Integer(allow_none=True)
+    previousPage = fields.Integer(allow_none=True)
+
+
+class PageDoc(_Doc):
+    page = fields.Integer()
+    limit = fields.Integer()
+    total = fields.Integer()
+    pages = fields.Integer()
+    hasMore = fields.Boolean()
+
+
+class ListMetadataDoc(_Doc):
+    pagination = fields.Nested(PageMetadataDoc)
+
+
 class ConversationListDoc(_Doc):
     conversations = fields.List(fields.Nested(ConversationDoc))
     totalUnreadMessages = fields.Integer()
     unreadConversations = fields.Integer()
-    pagination = fields.Dict()
+    pagination = fields.Nested(PageDoc)
+    metadata = fields.Nested(
+        ListMetadataDoc, metadata={"description": "the same page, as the old clients read it"}
+    )
+
+
+class DeleteDoc(_Doc):
+    messageId = fields.String()
+    conversationId = fields.String()
+    scope = fields.String(metadata={"enum": ["me", "everyone"]})
+    deleteType = fields.String(metadata={"description": "scope, under the old clients' name"})
+    deleted = fields.Boolean()
+    deletedAt = fields.String()
+    timestamp = fields.String()
 
 
 class ReadDoc(_Doc):

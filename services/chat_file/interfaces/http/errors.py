@@ -40,6 +40,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "MESSAGE_NOT_FOUND": 404,
     "USER_NOT_FOUND": 404,
     "LAST_ADMIN": 409,
+    "ALREADY_PARTICIPANT": 409,
     "MESSAGE_DELETED": 409,
     # files (services/chat_file/domain/files.py); an unreadable file looks absent: 404
     "FILE_REQUIRED": 400,

@@ -12,6 +12,7 @@ from ...application.receipts import ReceiptService
 from .api_docs import (
     AUTH_ERRORS,
     WRITE_ERRORS,
+    DeleteDoc,
     DeleteQuery,
     EmojiQuery,
     HistoryDoc,
@@ -151,6 +152,7 @@ def edit(message_id: str) -> Reply:
 @documented(
     "Delete for me (hide) or for everyone (author only)",
     query=DeleteQuery,
+    response=DeleteDoc,
     errors=(*WRITE, "NOT_MESSAGE_AUTHOR", "INVALID_QUERY"),
     tags=["messages"],
 )

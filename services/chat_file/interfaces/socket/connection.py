@@ -75,8 +75,7 @@ def register_connection_events(hub: RealtimeHub) -> None:
         if not isinstance(asked, list) or len(asked) > MAX_PRESENCE_QUERY:
             raise InvalidPresenceQueryError()
         contacts = lambda: hub.contacts(user.user_id)  # noqa: E731
-        online = hub.presence.online_contacts(user.user_id, [str(u) for u in asked], contacts)
-        return {"online": online}
+        return hub.activity.who_is_online(user.user_id, [str(u) for u in asked], contacts)
 
     def ping(_user: Identity | None, _data: dict[str, Any]) -> dict[str, Any]:
         return {"timestamp": int(time.time() * 1000)}

@@ -9,6 +9,8 @@ from flask_socketio import join_room, leave_room
 from marshmallow import EXCLUDE, Schema, fields
 
 from libs.servicekit.http import load
+from services.chat_file.application.presenters import group_summary
+from services.chat_file.application.realtime import utc_now_iso
 from services.chat_file.domain.identity import Identity
 from services.chat_file.infrastructure.realtime import conversation_room
 
@@ -23,6 +25,10 @@ class _Payload(Schema):
 
 class ConversationRef(_Payload):
     conversationId = fields.String(required=True)
+
+
+class TypingRef(ConversationRef):
+    isTyping = fields.Boolean(load_default=True)  # old clients: `typing {isTyping: false}` stops
 
 
 class PageQuery(_Payload):
@@ -43,9 +49,21 @@ class NewBroadcast(_Payload):
 
 # Schemas are stateless: one instance each, built at import (no I/O).
 CONVERSATION_REF = ConversationRef()
+TYPING_REF = TypingRef()
 PAGE_QUERY = PageQuery()
 NEW_GROUP = NewGroup()
 NEW_BROADCAST = NewBroadcast()
+
+
+def created(kind: str, view: dict[str, Any]) -> dict[str, Any]:
+    """`group:created` / `broadcast:created`: today's `conversation` and the old clients'
+    `{success, group|broadcast, timestamp}`."""
+    return {
+        "success": True,
+        kind: group_summary(view),
+        "timestamp": utc_now_iso(),
+        "conversation": view,
+    }
 
 
 def register_conversation_events(hub: RealtimeHub) -> None:
@@ -55,7 +73,10 @@ def register_conversation_events(hub: RealtimeHub) -> None:
         return str(load(CONVERSATION_REF, data)["conversationId"])
 
     def typing(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
-        cid = conversation_id(data)
+        ref = load(TYPING_REF, data)
+        cid = str(ref["conversationId"])
+        if not ref["isTyping"]:
+            return stop_typing(user, data)
         hub.typing.start(user.user_id, cid, hub.participants(user, cid), request.sid)  # type: ignore[attr-defined]
         return {"conversationId": cid}
 
@@ -84,14 +105,14 @@ def register_conversation_events(hub: RealtimeHub) -> None:
         view, _ = chat.conversations.create(
             user, "GROUP", name=body["name"], members=body["members"]
         )
-        return {"conversation": view}
+        return created("group", view)
 
     def create_broadcast(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
         body = load(NEW_BROADCAST, data)
         view, _ = chat.conversations.create(
             user, "BROADCAST", name=body["name"], members=body["recipients"], admins=body["admins"]
         )
-        return {"conversation": view}
+        return created("broadcast", view)
 
     register(socketio, sessions, "typing", typing)
     register(socketio, sessions, "stopTyping", stop_typing)

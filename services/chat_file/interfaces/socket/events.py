@@ -66,7 +66,7 @@ def register(
 
     def handler(data: Any = None, *_extra: Any) -> dict[str, Any]:
         try:
-            user = sessions.get(request.sid)  # type: ignore[attr-defined]
+            user = sessions.active(request.sid)  # type: ignore[attr-defined]
             if user is None and not public:
                 raise MissingTokenError()  # same code as HTTP without a token
             if data is None:
@@ -82,7 +82,9 @@ def register(
             if reply:
                 emit(reply, body)
             return {"success": True, **body}
-        emit(error, answer if error != "error" else {**answer, "event": event})
+        # old clients read `error` on the named error events, `event` on the generic one
+        extra = {"event": event} if error == "error" else {"error": answer["message"]}
+        emit(error, {**answer, **extra})
         return answer
 
     socketio.on_event(event, handler)

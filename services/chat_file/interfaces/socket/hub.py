@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask_socketio import join_room
 
+from services.chat_file.application.activity import ActivityService
 from services.chat_file.application.realtime import (
     PresenceService,
     Scheduler,
@@ -42,6 +43,8 @@ class RealtimeHub:
     limiter: SendRateLimiter
     keepalive: PresenceKeepAlive
     scheduler: Scheduler
+    activity: ActivityService
+    idle_watch: PresenceKeepAlive  # looks for idle users of this process
 
     def admit(self, sid: str, user: Identity) -> list[str]:
         """An authenticated socket: join its rooms, count the device; returns conversation ids."""
@@ -52,7 +55,9 @@ class RealtimeHub:
         self.sessions.bind(sid, user)
         try:
             self.presence.connected(user.user_id, sid, lambda: self.contacts(user.user_id))
+            self.activity.active(user.user_id, lambda: self.contacts(user.user_id))
             self.keepalive.ensure_started()
+            self.idle_watch.ensure_started()
         except Exception:  # presence is best effort: the socket works without it
             logger.exception("presence update failed at connect")
         return conversation_ids
@@ -65,9 +70,17 @@ class RealtimeHub:
             return
         self.typing.stop_all(user.user_id, sid)
         try:
-            self.presence.disconnected(user.user_id, sid, lambda: self.contacts(user.user_id))
+            if self.presence.disconnected(user.user_id, sid, lambda: self.contacts(user.user_id)):
+                self.activity.gone(user.user_id)
         except Exception:
             logger.exception("presence update failed at disconnect")
+
+    def record_activity(self, user: Identity) -> None:
+        """Any event from an authenticated socket (best effort, like presence)."""
+        try:
+            self.activity.active(user.user_id, lambda: self.contacts(user.user_id))
+        except Exception:
+            logger.exception("activity update failed")
 
     def expect_authentication(self, sid: str, within: float) -> None:
         """A socket that connected without a token has `within` seconds to `authenticate`."""

@@ -9,6 +9,7 @@ from marshmallow import EXCLUDE, Schema, fields
 
 from libs.servicekit.errors import CodedError
 from libs.servicekit.http import load
+from services.chat_file.application.realtime import utc_now_iso
 from services.chat_file.domain.identity import Identity
 
 from ..http.schemas import SendMessageSchema
@@ -97,7 +98,9 @@ def register_message_events(hub: RealtimeHub) -> None:
     def edit(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
         ref = load(EDIT_REF, data)
         content = ref["newContent"] if ref["newContent"] is not None else ref["content"]
-        return {"message": chat.messages.edit(user, ref["messageId"], content)}
+        view = chat.messages.edit(user, ref["messageId"], content)
+        legacy = {"messageId": view["messageId"], "newContent": view["content"]}
+        return {"message": view, **legacy, "editedAt": view["editedAt"], "timestamp": utc_now_iso()}
 
     def delete(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
         ref = load(DELETE_REF, data)
@@ -105,8 +108,10 @@ def register_message_events(hub: RealtimeHub) -> None:
         return chat.messages.delete(user, ref["messageId"], scope)
 
     register(socketio, sessions, "sendMessage", send, reply="message_sent", error="message_error")
-    register(socketio, sessions, "markMessageDelivered", mark("DELIVERED"))
-    register(socketio, sessions, "markMessageRead", mark("READ"))
+    for name in ("markMessageDelivered", "messageDelivered"):  # the Flutter app's names too
+        register(socketio, sessions, name, mark("DELIVERED"))
+    for name in ("markMessageRead", "messageRead"):
+        register(socketio, sessions, name, mark("READ"))
     register(socketio, sessions, "getMessages", history, reply="messagesLoaded")
     register(socketio, sessions, "editMessage", edit)
     register(socketio, sessions, "deleteMessage", delete)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask
 from flask_socketio import SocketIO
 
+from services.chat_file.application.activity import ActivityService
 from services.chat_file.application.ports import NullNotifier
 from services.chat_file.application.realtime import (
     PresenceService,
@@ -21,7 +22,9 @@ from services.chat_file.infrastructure.socket_notifier import SocketIONotifier
 from .connection import register_connection_events
 from .conversations import register_conversation_events
 from .hub import RealtimeHub
+from .loading import register_loading_events
 from .messages import register_message_events
+from .participants import register_participant_events
 from .session import SocketSessions
 
 if TYPE_CHECKING:
@@ -47,21 +50,34 @@ def install_socketio(app: Flask, chat: ChatServices) -> SocketIO:
     sessions = SocketSessions()
     rate = settings.socket_send_rate
     scheduler = SocketIOScheduler(socketio)
+    activity = ActivityService(store, notifier, settings.idle_timeout)
     hub = RealtimeHub(
         socketio=socketio,
         chat=chat,
         sessions=sessions,
         presence=PresenceService(store, notifier),
-        typing=TypingService(notifier, scheduler, settings.typing_timeout),
+        typing=TypingService(
+            notifier, scheduler, settings.typing_timeout, names=lambda u: display_name(chat, u)
+        ),
         limiter=SendRateLimiter(rate, burst=max(rate * 2, 1)),
         keepalive=PresenceKeepAlive(
             socketio, store.refresh, sessions.devices, interval=settings.presence_ttl / 3
         ),
         scheduler=scheduler,
+        activity=activity,
+        idle_watch=PresenceKeepAlive(
+            socketio,
+            lambda users: activity.sweep(users, chat.conversations.contacts_of),
+            sessions.identities,
+            interval=sweep_interval(settings.idle_timeout),
+        ),
     )
+    sessions.on_activity = hub.record_activity
     register_connection_events(hub)
     register_conversation_events(hub)
     register_message_events(hub)
+    register_loading_events(hub)
+    register_participant_events(hub)
     app.extensions["realtime"] = hub
     app.extensions["socketio"] = socketio
     if "metrics" in app.extensions:
@@ -71,6 +87,15 @@ def install_socketio(app: Flask, chat: ChatServices) -> SocketIO:
             lambda: [({}, float(len(sessions)))],
         )
     return socketio
+
+
+def display_name(chat: ChatServices, user_id: str) -> str:
+    return str(chat.directory.resolve(user_id)["name"])
+
+
+def sweep_interval(idle_timeout: float) -> float:
+    """How often each process looks for idle users: a quarter of the timeout, 0.2 s..15 s."""
+    return max(0.2, min(15.0, idle_timeout / 4)) if idle_timeout > 0 else 60.0
 
 
 def same_origin_or(origins: Iterable[str]) -> Any:

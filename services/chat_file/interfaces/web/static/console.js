@@ -5,7 +5,7 @@
 const cfg = window.NGOMNA_CONFIG;
 const $ = (id) => document.getElementById(id);
 const state = { token: null, user: null, socket: null, conversations: [], current: null,
-                online: new Set(), typingTimer: null, seen: new Set() };
+                online: new Set(), idle: new Set(), typingTimer: null, seen: new Set() };
 
 const idOf = (x) => x.id || x._id || x.messageId || x.conversationId;
 
@@ -57,10 +57,28 @@ function connectSocket() {
   socket.on("conversation:created", loadConversations);
   socket.on("userTyping", (e) => showTyping(e, true));
   socket.on("userStoppedTyping", (e) => showTyping(e, false));
-  socket.on("user_online", (e) => { state.online.add(e.userId); renderConversations(); });
-  socket.on("user_offline", (e) => { state.online.delete(e.userId); renderConversations(); });
-  socket.on("message:edited", () => state.current && openConversation(state.current));
-  socket.on("message:deleted", () => state.current && openConversation(state.current));
+  socket.on("user_online", (e) => setPresence(e.userId, "online"));
+  socket.on("user_idle", (e) => setPresence(e.userId, "idle"));
+  socket.on("user_offline", (e) => setPresence(e.userId, "offline"));
+  socket.on("message:edited", (e) => setContent(e.messageId, e.newContent));
+  // deleteType "me" comes from one of my other devices: the message is gone for me only
+  socket.on("message:deleted", (e) => (e.deleteType === "me" ? removeMessage(e.messageId)
+                                                              : setContent(e.messageId, "")));
+}
+
+function ask(event, data) {
+  // Socket request with an ack; null when the socket is down or the server refused.
+  return new Promise((resolve) => {
+    if (!state.socket || !state.socket.connected) return resolve(null);
+    state.socket.timeout(10000).emit(event, data, (error, ack) =>
+      resolve(!error && ack && ack.success ? ack : null));
+  });
+}
+
+function setPresence(userId, status) {
+  if (status === "offline") state.online.delete(userId); else state.online.add(userId);
+  if (status === "idle") state.idle.add(userId); else state.idle.delete(userId);
+  renderConversations();
 }
 
 function setStatus(online, why) {
@@ -69,7 +87,14 @@ function setStatus(online, why) {
 }
 
 async function loadConversations() {
-  const data = await api("/conversations?limit=50");
+  // Over the socket: a short first page to draw at once, then the full list.
+  const quick = await ask("conversations:quickload", { limit: 10 });
+  if (quick) {
+    state.conversations = quick.conversations;
+    renderConversations();
+  }
+  let data = quick && !quick.hasMore ? quick : await ask("conversations:fullload", { page: 1, limit: 50 });
+  if (!data) data = await api("/conversations?limit=50"); // socket not connected yet
   state.conversations = data.conversations || [];
   renderConversations();
   refreshPresence();
@@ -81,6 +106,7 @@ function refreshPresence() {
   state.socket.emit("getOnlineUsers", {}, (ack) => {
     if (!ack || ack.success === false) return;
     state.online = new Set(ack.online);
+    state.idle = new Set((ack.users || []).filter((u) => u.status === "idle").map((u) => u.userId));
     renderConversations();
   });
 }
@@ -99,11 +125,13 @@ function renderConversations() {
   list.replaceChildren();
   for (const conversation of state.conversations) {
     const item = document.createElement("li");
-    const online = others(conversation).some((p) => state.online.has(p.userId || p.id));
+    const ids = others(conversation).map((p) => p.userId || p.id);
+    const online = ids.some((id) => state.online.has(id) && !state.idle.has(id));
+    const idle = !online && ids.some((id) => state.idle.has(id));
     item.dataset.id = idOf(conversation);
     item.className = state.current === idOf(conversation) ? "active" : "";
     const dot = document.createElement("span");
-    dot.className = `presence${online ? " online" : ""}`;
+    dot.className = `presence${online ? " online" : idle ? " idle" : ""}`;
     const label = document.createElement("span");
     label.append(dot, titleOf(conversation));
     item.append(label);
@@ -123,16 +151,25 @@ async function openConversation(conversationId) {
   const conversation = state.conversations.find((c) => idOf(c) === conversationId);
   $("conversation-title").textContent = conversation ? titleOf(conversation) : "Conversation";
   $("send-form").hidden = false;
-  const data = await api(`/messages?conversationId=${encodeURIComponent(conversationId)}&limit=50`);
   $("messages").replaceChildren();
   state.seen.clear();
+  // The newest 20 over the socket first (drawn at once), then 30 older ones.
+  const quick = await ask("messages:quickload", { conversationId, limit: 20 });
+  const data = quick || await api(`/messages?conversationId=${encodeURIComponent(conversationId)}&limit=50`);
+  if (state.current !== conversationId) return;
   for (const message of (data.messages || []).slice().reverse()) appendMessage(message);
+  if (quick && quick.hasMore) {
+    const older = await ask("messages:fullload", { conversationId, cursor: quick.nextCursor, limit: 30 });
+    if (older && state.current === conversationId) {
+      for (const message of older.messages) appendMessage(message, { prepend: true });
+    }
+  }
   await api(`/conversations/${conversationId}/read`, { method: "PUT" }).catch(() => {});
   if (conversation) conversation.unreadCount = 0;
   renderConversations();
 }
 
-function appendMessage(message) {
+function appendMessage(message, { prepend = false } = {}) {
   const id = idOf(message);
   if (state.seen.has(id)) return; // de-duplicate: ack and broadcast may both arrive
   state.seen.add(id);
@@ -148,8 +185,26 @@ function appendMessage(message) {
   item.append(who, text);
   const file = message.file || message.attachment;
   if (file) item.append(attachmentLink(file));
+  if (prepend) {
+    $("messages").prepend(item);
+    return;
+  }
   $("messages").append(item);
   item.scrollIntoView({ block: "end" });
+}
+
+function messageItem(messageId) {
+  return [...$("messages").children].find((item) => item.dataset.id === messageId);
+}
+
+function setContent(messageId, content) {
+  const item = messageItem(messageId);
+  if (item) item.querySelector(".content").textContent = content || "Message supprimé";
+}
+
+function removeMessage(messageId) {
+  const item = messageItem(messageId);
+  if (item) item.remove();
 }
 
 function attachmentLink(file) {
