@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from services.chat_file.application.ports import DuplicateMessageError
+from services.chat_file.domain.devices import Device
 from services.chat_file.domain.errors import InvalidCursorError
 from services.chat_file.domain.files import FileRecord
 from services.chat_file.domain.model import Conversation, Message, Receipt, pair_key
@@ -314,11 +315,56 @@ class FakeFileStore:
         return self.rows.pop(file_id, None) is not None
 
 
+class FakeDeviceStore:
+    def __init__(self) -> None:
+        self.rows: dict[str, Device] = {}
+        self._lock = threading.Lock()
+
+    def register(self, device: Device) -> Device:
+        with self._lock:
+            for row in list(self.rows.values()):
+                same_target = (row.user_id, row.device_key) == (device.user_id, device.device_key)
+                if row.token == device.token and not same_target:
+                    del self.rows[row.id]
+            for row in self.rows.values():
+                if (row.user_id, row.device_key) == (device.user_id, device.device_key):
+                    stored = replace(device, id=row.id, created_at=row.created_at)
+                    self.rows[row.id] = stored
+                    return stored
+            self.rows[device.id] = device
+            return device
+
+    def list_for(self, user_id: str) -> list[Device]:
+        return self.list_for_users([user_id]).get(user_id, [])
+
+    def list_for_users(self, user_ids: list[str]) -> dict[str, list[Device]]:
+        wanted = set(user_ids)
+        found: dict[str, list[Device]] = {}
+        for row in sorted(self.rows.values(), key=lambda d: (d.created_at, d.id)):
+            if row.user_id in wanted:
+                found.setdefault(row.user_id, []).append(row)
+        return found
+
+    def delete(self, user_id: str, device_id: str) -> bool:
+        row = self.rows.get(device_id)
+        if row is None or row.user_id != user_id:
+            return False
+        del self.rows[device_id]
+        return True
+
+    def delete_token(self, token: str) -> int:
+        dead = [i for i, row in self.rows.items() if row.token == token]
+        for i in dead:
+            del self.rows[i]
+        return len(dead)
+
+
 def fake_chat_stores() -> ChatStores:
     conversations = FakeConversationStore()
     return ChatStores(
         conversations=conversations,
         messages=FakeMessageStore(conversations),
         files=FakeFileStore(),
+        devices=FakeDeviceStore(),
         backend="memory",
     )

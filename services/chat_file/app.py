@@ -12,7 +12,7 @@ from libs.servicekit.observability import Metrics, install_cache_metrics, instal
 from libs.servicekit.openapi import install_openapi
 
 from .bootstrap import ChatServices, build
-from .interfaces.http import conversations, files, health, messages
+from .interfaces.http import conversations, devices, files, health, messages
 from .interfaces.http.errors import STATUS_BY_CODE, install_store_errors
 from .interfaces.socket.server import install_socketio
 from .interfaces.web.console import console_blueprint
@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(conversations.bp)
     app.register_blueprint(messages.bp)
     app.register_blueprint(files.bp)
+    app.register_blueprint(devices.bp)
     app.register_blueprint(console_blueprint(settings.auth_user_public_url))
     install_socketio(app, services)  # app.extensions["socketio"]; services notify through it
     install_openapi(

@@ -18,6 +18,7 @@ from libs.usercache import UserCache
 
 from .application.breaker import CircuitBreaker
 from .application.conversations import ConversationService
+from .application.devices import DeviceService
 from .application.directory import UserDirectory
 from .application.file_links import FileAttachments, StoreConversationAccess
 from .application.files import FileService
@@ -53,6 +54,7 @@ class ChatServices:
     receipts: ReceiptService
     notifier: Notifier
     files: FileService
+    devices: DeviceService
 
     def attach_notifier(self, notifier: Notifier) -> None:
         """Plug the real-time layer in: every service announces through it from now on."""
@@ -117,6 +119,7 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
         receipts=receipts,
         notifier=notifier,
         files=files,
+        devices=DeviceService(stores.devices, settings.push.endpoint_hosts, **clock),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from libs.servicekit.settings import (
     SettingsError,
@@ -16,6 +16,8 @@ from libs.servicekit.settings import (
 )
 from libs.servicekit.sql import backend_of
 from libs.usercache import DEFAULT_PREFIX, DEFAULT_TTL
+
+from .push_settings import PushSettings
 
 ASYNC_MODES = frozenset({"gevent", "eventlet", "threading"})
 FILE_STORAGES = frozenset({"local", "gridfs"})
@@ -47,6 +49,7 @@ class Settings:
     files_dir: str = "var/files"
     file_storage: str = "local"  # or "gridfs" (the service's MongoDB)
     max_upload_bytes: int = 25 * 1024 * 1024
+    push: PushSettings = field(default_factory=PushSettings)
 
     def __repr__(self) -> str:  # never print the secret
         return f"Settings(app_env={self.app_env!r}, backend={self.backend!r}, …)"
@@ -95,4 +98,5 @@ class Settings:
             files_dir=env_str(env, "FILES_DIR", "var/files"),
             file_storage=file_storage,
             max_upload_bytes=env_int(env, "MAX_UPLOAD_BYTES", 25 * 1024 * 1024),
+            push=PushSettings.from_env(env),
         )

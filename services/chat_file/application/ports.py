@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from libs.usercache import CachedUser
 
+from ..domain.devices import Device
 from ..domain.model import Conversation, Message
 
 
@@ -141,4 +142,30 @@ class MessageStore(Protocol):
         """Messages of the conversations `user_id` takes part in (or of `conversation_id`)
         matching `text` (case- and accent-insensitive words), best first; the opaque cursor of
         the next page, or None."""
+        ...
+
+
+class DeviceStore(Protocol):
+    """Push targets, indexed by user. One target per (user, deviceId); a token (FCM token or
+    Web Push endpoint) belongs to one target only."""
+
+    def register(self, device: Device) -> Device:
+        """Upsert on (user, deviceId): the stored device (its first id and createdAt kept).
+        Any other target holding the same token is removed (the install changed hands)."""
+        ...
+
+    def list_for(self, user_id: str) -> list[Device]:
+        """The user's devices, oldest first."""
+        ...
+
+    def list_for_users(self, user_ids: list[str]) -> dict[str, list[Device]]:
+        """Devices of many users in one query (users without devices are absent)."""
+        ...
+
+    def delete(self, user_id: str, device_id: str) -> bool:
+        """Remove one of this user's devices by its id; False if it is not theirs or absent."""
+        ...
+
+    def delete_token(self, token: str) -> int:
+        """Remove the targets holding a token the provider reported dead; how many."""
         ...

@@ -19,7 +19,7 @@ from libs.servicekit.sql import backend_of, create_sql_engine, migrate
 from libs.servicekit.stores import connect_mongo
 
 from ..application.files import FileMetadataStore
-from ..application.ports import ConversationStore, MessageStore
+from ..application.ports import ConversationStore, DeviceStore, MessageStore
 
 MIGRATIONS = str(Path(__file__).with_name("sql") / "migrations")
 VERSION_TABLE = "alembic_version_chat_file"
@@ -30,6 +30,7 @@ class ChatStores:
     conversations: ConversationStore
     messages: MessageStore
     files: FileMetadataStore
+    devices: DeviceStore
     backend: str
     close: Callable[[], None] = lambda: None
     mongo_db: Any = None  # the pymongo database when the backend is Mongo (GridFS bytes)
@@ -47,6 +48,7 @@ def open_chat_stores(database_url: str, mongodb_db: str = "chat_file_service") -
 
 def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatStores:
     from .sql.conversations import SqlConversationStore
+    from .sql.devices import SqlDeviceStore
     from .sql.files import SqlFileStore
     from .sql.messages import SqlMessageStore
 
@@ -57,6 +59,7 @@ def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatSt
         conversations=SqlConversationStore(engine),
         messages=SqlMessageStore(engine),
         files=SqlFileStore(engine),
+        devices=SqlDeviceStore(engine),
         backend=engine.dialect.name,
         close=engine.dispose,
     )
@@ -65,15 +68,19 @@ def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatSt
 def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
     from .file_store import MongoFileStore
     from .mongo_conversations import MongoConversationStore
+    from .mongo_devices import MongoDeviceStore
     from .mongo_messages import MongoMessageStore
 
     conversations, messages = MongoConversationStore(db), MongoMessageStore(db)
     conversations.ensure_indexes()
     messages.ensure_indexes()
+    devices = MongoDeviceStore(db)
+    devices.ensure_indexes()
     return ChatStores(
         conversations=conversations,
         messages=messages,
         files=MongoFileStore(db),
+        devices=devices,
         backend=backend,
         close=db.client.close,
         mongo_db=db,

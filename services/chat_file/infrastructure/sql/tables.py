@@ -114,3 +114,19 @@ file_links = sa.Table(
     sa.Column("linked_at", TIME, nullable=False),
     sa.Index("file_links_by_conversation", "conversation_id", "file_id"),
 )
+
+devices = sa.Table(
+    "push_devices",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("user_id", USER, nullable=False),
+    sa.Column("device_key", sa.String(128), nullable=False),  # the client's deviceId
+    sa.Column("platform", sa.String(16), nullable=False),
+    sa.Column("token", sa.Text, nullable=False),  # FCM token or Web Push endpoint
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),  # sha256 of token
+    sa.Column("subscription_keys", DOC),
+    sa.Column("app_version", sa.String(32), nullable=False, server_default=""),
+    sa.Column("created_at", TIME, nullable=False),
+    sa.Column("updated_at", TIME, nullable=False),
+    sa.UniqueConstraint("user_id", "device_key", name="push_devices_by_user"),
+)
