@@ -14,6 +14,7 @@ from libs.servicekit.openapi import install_openapi
 from .bootstrap import ChatServices, build
 from .interfaces.http import conversations, devices, files, health, messages
 from .interfaces.http.errors import STATUS_BY_CODE, install_store_errors
+from .interfaces.http.push_metrics import install_push_metrics
 from .interfaces.socket.server import install_socketio
 from .interfaces.web.console import console_blueprint
 from .settings import Settings
@@ -72,3 +73,4 @@ def _install_metrics(metrics: Metrics, services: ChatServices) -> None:
         lambda: [({}, float(services.messages.sent))],
     )
     install_cache_metrics(metrics, services.cache)
+    install_push_metrics(metrics, services.push_queue)

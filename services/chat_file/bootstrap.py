@@ -29,9 +29,11 @@ from .application.ports import (
     ProfileCache,
     ProfileSource,
 )
+from .application.push import with_push
 from .application.receipts import ReceiptService
 from .infrastructure.auth_client import HttpAuthUserClient
 from .infrastructure.file_storage import GridFSFileStorage, LocalFileStorage
+from .infrastructure.push_queue import RedisPushQueue
 from .infrastructure.stores import ChatStores, open_chat_stores, open_mongo_stores
 from .infrastructure.thumbnails import PillowThumbnailer
 from .infrastructure.tokens import JwtVerifier
@@ -55,12 +57,15 @@ class ChatServices:
     notifier: Notifier
     files: FileService
     devices: DeviceService
+    push_queue: RedisPushQueue | None = None  # None when PUSH_ENABLED is off
 
     def attach_notifier(self, notifier: Notifier) -> None:
-        """Plug the real-time layer in: every service announces through it from now on."""
+        """Plug the real-time layer in: every service announces through it from now on (new
+        messages also go to the push outbox)."""
         self.notifier = notifier
+        announced = with_push(notifier, self.push_queue)
         for service in (self.conversations, self.messages, self.receipts):
-            service.notifier = notifier
+            service.notifier = announced
 
     def readiness(self) -> dict[str, Any]:
         try:
@@ -91,21 +96,25 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
         cache, auth_client, breaker, negative_ttl=settings.negative_cache_seconds
     )
     notifier: Notifier = overrides.get("notifier") or NullNotifier()
+    push_queue = overrides.get("push_queue") or (
+        RedisPushQueue(client, prefix=settings.redis_key_prefix) if settings.push.enabled else None
+    )
+    announced = with_push(notifier, push_queue)
     conversation_store, message_store = stores.conversations, stores.messages
     files = overrides.get("files") or build_files(settings, stores, overrides)
     clock = {"clock": overrides["clock"]} if "clock" in overrides else {}
-    conversations = ConversationService(conversation_store, directory, notifier, **clock)
+    conversations = ConversationService(conversation_store, directory, announced, **clock)
     messages = MessageService(
         conversation_store,
         message_store,
         directory,
-        notifier,
+        announced,
         conversations,
         attachments=overrides.get("attachments") or FileAttachments(files),
         max_length=settings.max_message_length,
         **clock,
     )
-    receipts = ReceiptService(conversation_store, message_store, notifier, **clock)
+    receipts = ReceiptService(conversation_store, message_store, announced, **clock)
     return ChatServices(
         settings=settings,
         stores=stores,
@@ -120,6 +129,7 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
         notifier=notifier,
         files=files,
         devices=DeviceService(stores.devices, settings.push.endpoint_hosts, **clock),
+        push_queue=push_queue,
     )
 
 
