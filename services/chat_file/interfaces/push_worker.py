@@ -18,6 +18,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from libs.servicekit.observability import configure_logging
 from services.chat_file.application.push import PushDelivery, PushFanout
 from services.chat_file.application.push_ports import PushSender
 from services.chat_file.bootstrap import ChatServices, build
@@ -53,10 +54,13 @@ class PushWorker:
         self._next_claim = 0.0
 
     def run(self, stop: threading.Event) -> None:
-        self.queue.ensure_groups()
         logger.info("push worker %s started", self.consumer)
+        ready = False
         while not stop.is_set():
             try:
+                if not ready:
+                    self.queue.ensure_groups()
+                    ready = True
                 self.run_once()
             except Exception:  # Redis or the database down: wait, then carry on
                 logger.exception("push worker iteration failed")
@@ -137,10 +141,7 @@ def build_worker(
 
 
 def main() -> None:
-    logging.basicConfig(
-        level=os.environ.get("LOG_LEVEL", "INFO"),
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
+    configure_logging("push_worker", os.environ.get("LOG_LEVEL", "INFO"))
     settings = Settings.from_env()
     worker = build_worker(settings)
     stop = threading.Event()
