@@ -21,7 +21,7 @@ from .files_requests import FILES_FOLDER
 from .message_actions_requests import MESSAGE_ACTIONS
 from .messages_requests import MESSAGES_FOLDER
 from .ops_requests import OPS_FOLDER
-from .push_requests import PUSH_FOLDER
+from .push_requests import PUSH_FOLDER, SETTINGS_FOLDER
 from .users_requests import USERS_FOLDER
 
 HERE = Path(__file__).resolve().parent
@@ -97,7 +97,11 @@ def collection() -> dict[str, Any]:
             [*MESSAGES_FOLDER, *MESSAGE_ACTIONS],
         ),
         folder("Files", "Upload, metadata, download, thumbnail, list, delete.", FILES_FOLDER),
-        folder("Push", "Push devices (FCM, Web Push) and the push configuration.", PUSH_FOLDER),
+        folder(
+            "Push",
+            "Push devices (FCM, Web Push), push configuration, notification settings.",
+            [*PUSH_FOLDER, *SETTINGS_FOLDER],
+        ),
         folder("Ops", "Health, readiness, metrics and API docs of both services.", OPS_FOLDER),
         folder("Logout", "Ends the sessions opened in Auth.", LOGOUT_FOLDER),
     ]

@@ -55,3 +55,51 @@ PUSH_FOLDER = [
         keys=("id", "deleted"),
     ),
 ]
+
+SETTINGS_KEYS = ("dndUntil", "quietHours", "previews")
+
+SETTINGS_FOLDER = [
+    chat(
+        "GET /notifications/settings — defaults: everything, with previews",
+        "GET",
+        "/notifications/settings",
+        status=200,
+        keys=(*SETTINGS_KEYS, "conversations"),
+    ),
+    chat(
+        "PUT /notifications/settings — quiet hours in Douala, private previews",
+        "PUT",
+        "/notifications/settings",
+        status=200,
+        body={
+            "quietHours": {"start": "22:00", "end": "06:30", "timeZone": "Africa/Douala"},
+            "previews": False,
+        },
+        keys=SETTINGS_KEYS,
+        checks=(("previews off", "pm.expect(data.previews).to.equal(false);"),),
+    ),
+    chat(
+        "PUT /notifications/settings — unknown time zone (400)",
+        "PUT",
+        "/notifications/settings",
+        status=400,
+        body={"quietHours": {"start": "22:00", "end": "06:30", "timeZone": "Mars/Olympus"}},
+        error="INVALID_NOTIFICATION_SETTINGS",
+    ),
+    chat(
+        "PUT /conversations/:id/notifications — mentions only",
+        "PUT",
+        "/conversations/{{groupId}}/notifications",
+        status=200,
+        body={"level": "mentions"},
+        keys=("conversationId", "level", "mutedUntil"),
+        checks=(("level", "pm.expect(data.level).to.equal('mentions');"),),
+    ),
+    chat(
+        "GET /conversations/:id/notifications",
+        "GET",
+        "/conversations/{{groupId}}/notifications",
+        status=200,
+        keys=("conversationId", "level", "mutedUntil"),
+    ),
+]

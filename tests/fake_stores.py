@@ -21,6 +21,7 @@ from services.chat_file.domain.devices import Device
 from services.chat_file.domain.errors import InvalidCursorError
 from services.chat_file.domain.files import FileRecord
 from services.chat_file.domain.model import Conversation, Message, Receipt, pair_key
+from services.chat_file.domain.notify_prefs import ConversationPrefs, UserPrefs
 from services.chat_file.infrastructure.stores import ChatStores
 
 _ids = itertools.count(1)
@@ -359,6 +360,42 @@ class FakeDeviceStore:
         return len(dead)
 
 
+class FakeNotificationSettingsStore:
+    def __init__(self) -> None:
+        self.users: dict[str, UserPrefs] = {}
+        self.chats: dict[tuple[str, str], ConversationPrefs] = {}
+
+    def get_user(self, user_id: str) -> UserPrefs:
+        return self.users.get(user_id) or UserPrefs(user_id)
+
+    def put_user(self, prefs: UserPrefs) -> None:
+        self.users[prefs.user_id] = prefs
+
+    def get_conversation(self, user_id: str, conversation_id: str) -> ConversationPrefs:
+        found = self.chats.get((user_id, conversation_id))
+        return found or ConversationPrefs(user_id, conversation_id)
+
+    def put_conversation(self, prefs: ConversationPrefs) -> None:
+        self.chats[(prefs.user_id, prefs.conversation_id)] = prefs
+
+    def conversations_of(self, user_id: str) -> list[ConversationPrefs]:
+        return sorted(
+            (p for (u, _), p in self.chats.items() if u == user_id),
+            key=lambda p: p.conversation_id,
+        )
+
+    def for_recipients(
+        self, conversation_id: str, user_ids: list[str]
+    ) -> tuple[dict[str, UserPrefs], dict[str, ConversationPrefs]]:
+        users = {u: self.users[u] for u in user_ids if u in self.users}
+        chats = {
+            u: self.chats[(u, conversation_id)]
+            for u in user_ids
+            if (u, conversation_id) in self.chats
+        }
+        return users, chats
+
+
 def fake_chat_stores() -> ChatStores:
     conversations = FakeConversationStore()
     return ChatStores(
@@ -366,5 +403,6 @@ def fake_chat_stores() -> ChatStores:
         messages=FakeMessageStore(conversations),
         files=FakeFileStore(),
         devices=FakeDeviceStore(),
+        notification_settings=FakeNotificationSettingsStore(),
         backend="memory",
     )

@@ -23,6 +23,7 @@ from .application.directory import UserDirectory
 from .application.file_links import FileAttachments, StoreConversationAccess
 from .application.files import FileService
 from .application.messages import MessageService
+from .application.notify_prefs import NotificationSettingsService
 from .application.ports import (
     Notifier,
     NullNotifier,
@@ -57,6 +58,7 @@ class ChatServices:
     notifier: Notifier
     files: FileService
     devices: DeviceService
+    notification_settings: NotificationSettingsService
     push_queue: RedisPushQueue | None = None  # None when PUSH_ENABLED is off
 
     def attach_notifier(self, notifier: Notifier) -> None:
@@ -66,6 +68,7 @@ class ChatServices:
         announced = with_push(notifier, self.push_queue)
         for service in (self.conversations, self.messages, self.receipts):
             service.notifier = announced
+        self.notification_settings.notifier = notifier
 
     def readiness(self) -> dict[str, Any]:
         try:
@@ -129,6 +132,9 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
         notifier=notifier,
         files=files,
         devices=DeviceService(stores.devices, settings.push.endpoint_hosts, **clock),
+        notification_settings=NotificationSettingsService(
+            stores.notification_settings, conversation_store, notifier, **clock
+        ),
         push_queue=push_queue,
     )
 

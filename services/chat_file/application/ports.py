@@ -10,6 +10,7 @@ from libs.usercache import CachedUser
 
 from ..domain.devices import Device
 from ..domain.model import Conversation, Message
+from ..domain.notify_prefs import ConversationPrefs, UserPrefs
 
 
 class ProfileSourceError(Exception):
@@ -168,4 +169,28 @@ class DeviceStore(Protocol):
 
     def delete_token(self, token: str) -> int:
         """Remove the targets holding a token the provider reported dead; how many."""
+        ...
+
+
+class NotificationSettingsStore(Protocol):
+    """Per-user and per-user-per-conversation notification settings. Absent rows read as the
+    defaults (`UserPrefs(user_id)`, `ConversationPrefs(user_id, conversation_id)`)."""
+
+    def get_user(self, user_id: str) -> UserPrefs: ...
+
+    def put_user(self, prefs: UserPrefs) -> None: ...
+
+    def get_conversation(self, user_id: str, conversation_id: str) -> ConversationPrefs: ...
+
+    def put_conversation(self, prefs: ConversationPrefs) -> None: ...
+
+    def conversations_of(self, user_id: str) -> list[ConversationPrefs]:
+        """The user's stored per-conversation settings (not the defaults), by conversation id."""
+        ...
+
+    def for_recipients(
+        self, conversation_id: str, user_ids: list[str]
+    ) -> tuple[dict[str, UserPrefs], dict[str, ConversationPrefs]]:
+        """Stored settings of these users, and for this conversation: two queries for a
+        fan-out (users without a row are absent)."""
         ...

@@ -11,12 +11,22 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from ..domain.model import Conversation, Message
+from ..domain.notify_prefs import ConversationPrefs, UserPrefs, should_push
 from ..domain.push import Outcome, SendResult, job, notification, retry_delay
+from .conversations import utc_now
 from .directory import UserDirectory
-from .ports import ConversationStore, DeviceStore, MessageStore, Notifier
+from .ports import (
+    ConversationStore,
+    DeviceStore,
+    MessageStore,
+    NotificationSettingsStore,
+    Notifier,
+)
 from .push_ports import OnlineUsers, PushJobs, PushOutbox, PushSender
 
 logger = logging.getLogger(__name__)
@@ -57,15 +67,19 @@ class PushFanout:
         devices: DeviceStore,
         directory: UserDirectory,
         presence: OnlineUsers,
+        settings: NotificationSettingsStore,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._conversations = conversations
         self._messages = messages
         self._devices = devices
         self._directory = directory
         self._presence = presence
+        self._settings = settings
+        self._clock = clock
 
     def jobs_for(self, event: dict[str, Any]) -> list[dict[str, Any]]:
-        """One job per device of each offline recipient (none for a vanished message)."""
+        """One job per device of each offline recipient whose settings allow it."""
         message = self._messages.get(str(event.get("messageId", "")))
         if message is None or message.deleted:
             return []
@@ -74,22 +88,36 @@ class PushFanout:
             return []
         recipients = [u for u in conversation.participants if u != message.sender_id]
         online = self._presence.online(recipients) if recipients else set()
-        offline = [u for u in recipients if u not in online]
-        devices = self._devices.list_for_users(offline) if offline else {}
+        prefs = self._wanted(conversation, message, [u for u in recipients if u not in online])
+        devices = self._devices.list_for_users(list(prefs)) if prefs else {}
         if not devices:
             return []
         sender = self._directory.resolve(message.sender_id)["name"]
         return [
-            job(message.id, device, self._note(conversation, message, sender, user_id))
+            job(message.id, device, self._note(conversation, message, sender, prefs[user_id]))
             for user_id, targets in devices.items()
             for device in targets
         ]
 
+    def _wanted(
+        self, conversation: Conversation, message: Message, user_ids: list[str]
+    ) -> dict[str, UserPrefs]:
+        """The recipients whose settings let this message through, with their settings."""
+        users, chats = self._settings.for_recipients(conversation.id, user_ids)
+        now, mentioned = self._clock(), set(message.mentions)
+        wanted: dict[str, UserPrefs] = {}
+        for user_id in user_ids:
+            mine = users.get(user_id) or UserPrefs(user_id)
+            chat = chats.get(user_id) or ConversationPrefs(user_id, conversation.id)
+            if should_push(mine, chat, now, user_id in mentioned):
+                wanted[user_id] = mine
+        return wanted
+
     def _note(
-        self, conversation: Conversation, message: Message, sender: str, user_id: str
+        self, conversation: Conversation, message: Message, sender: str, prefs: UserPrefs
     ) -> dict[str, Any]:
-        badge = self._conversations.unread_totals(user_id)[0]
-        return notification(conversation, message, sender, badge)
+        badge = self._conversations.unread_totals(prefs.user_id)[0]
+        return notification(conversation, message, sender, badge, prefs.previews)
 
 
 class PushDelivery:

@@ -19,7 +19,12 @@ from libs.servicekit.sql import backend_of, create_sql_engine, migrate
 from libs.servicekit.stores import connect_mongo
 
 from ..application.files import FileMetadataStore
-from ..application.ports import ConversationStore, DeviceStore, MessageStore
+from ..application.ports import (
+    ConversationStore,
+    DeviceStore,
+    MessageStore,
+    NotificationSettingsStore,
+)
 
 MIGRATIONS = str(Path(__file__).with_name("sql") / "migrations")
 VERSION_TABLE = "alembic_version_chat_file"
@@ -31,6 +36,7 @@ class ChatStores:
     messages: MessageStore
     files: FileMetadataStore
     devices: DeviceStore
+    notification_settings: NotificationSettingsStore
     backend: str
     close: Callable[[], None] = lambda: None
     mongo_db: Any = None  # the pymongo database when the backend is Mongo (GridFS bytes)
@@ -51,6 +57,7 @@ def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatSt
     from .sql.devices import SqlDeviceStore
     from .sql.files import SqlFileStore
     from .sql.messages import SqlMessageStore
+    from .sql.notify_prefs import SqlNotificationSettingsStore
 
     engine = create_sql_engine(database_url)
     if run_migrations:
@@ -60,6 +67,7 @@ def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatSt
         messages=SqlMessageStore(engine),
         files=SqlFileStore(engine),
         devices=SqlDeviceStore(engine),
+        notification_settings=SqlNotificationSettingsStore(engine),
         backend=engine.dialect.name,
         close=engine.dispose,
     )
@@ -70,17 +78,21 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
     from .mongo_conversations import MongoConversationStore
     from .mongo_devices import MongoDeviceStore
     from .mongo_messages import MongoMessageStore
+    from .mongo_notify_prefs import MongoNotificationSettingsStore
 
     conversations, messages = MongoConversationStore(db), MongoMessageStore(db)
     conversations.ensure_indexes()
     messages.ensure_indexes()
     devices = MongoDeviceStore(db)
     devices.ensure_indexes()
+    settings = MongoNotificationSettingsStore(db)
+    settings.ensure_indexes()
     return ChatStores(
         conversations=conversations,
         messages=messages,
         files=MongoFileStore(db),
         devices=devices,
+        notification_settings=settings,
         backend=backend,
         close=db.client.close,
         mongo_db=db,

@@ -125,7 +125,12 @@ def build_worker(
     )
     stores, push = chat.stores, settings.push
     fanout = PushFanout(
-        stores.conversations, stores.messages, stores.devices, chat.directory, presence
+        stores.conversations,
+        stores.messages,
+        stores.devices,
+        chat.directory,
+        presence,
+        stores.notification_settings,
     )
     delivery = PushDelivery(
         queue,

@@ -130,3 +130,24 @@ devices = sa.Table(
     sa.Column("updated_at", TIME, nullable=False),
     sa.UniqueConstraint("user_id", "device_key", name="push_devices_by_user"),
 )
+
+notify_users = sa.Table(
+    "notification_user_settings",
+    metadata,
+    sa.Column("user_id", USER, primary_key=True),
+    sa.Column("dnd_until", TIME),
+    sa.Column("quiet_start", sa.String(5)),
+    sa.Column("quiet_end", sa.String(5)),
+    sa.Column("time_zone", sa.String(64)),
+    sa.Column("previews", sa.Boolean, nullable=False, server_default=sa.true()),
+)
+
+notify_conversations = sa.Table(
+    "notification_conversation_settings",
+    metadata,
+    sa.Column("user_id", USER, primary_key=True),
+    sa.Column("conversation_id", ID, primary_key=True),
+    sa.Column("level", sa.String(16), nullable=False, server_default="all"),
+    sa.Column("muted_until", TIME),
+    sa.Index("notification_settings_by_conversation", "conversation_id", "user_id"),
+)

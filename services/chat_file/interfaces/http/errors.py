@@ -58,6 +58,7 @@ STATUS_BY_CODE: dict[str, int] = {
     # push devices (services/chat_file/domain/devices.py)
     "INVALID_DEVICE": 400,
     "DEVICE_NOT_FOUND": 404,
+    "INVALID_NOTIFICATION_SETTINGS": 400,
     "SERVICE_UNAVAILABLE": 503,
     "STORE_UNAVAILABLE": 503,
 }
