@@ -17,6 +17,7 @@ import requests
 import socketio
 
 from services.chat_file.push_keys import new_vapid_keys
+from tests.support.fcm_receiver import FakeFcm
 from tests.support.push_receivers import WebPushReceiver
 from tests.support.servers import ROOT, ServiceProcess
 
@@ -49,8 +50,27 @@ def auth_user(prefix: str, redis_url: str) -> Iterator[ServiceProcess]:
 
 
 @pytest.fixture(scope="module")
-def env(prefix: str, redis_url: str, auth_user: ServiceProcess) -> dict[str, str]:
-    return chat_env(prefix, redis_url, auth_user.url, **PUSH_ENV)
+def fcm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeFcm]:
+    server = FakeFcm().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def env(
+    prefix: str,
+    redis_url: str,
+    auth_user: ServiceProcess,
+    fcm: FakeFcm,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, str]:
+    credentials = fcm.service_account_file(tmp_path_factory.mktemp("fcm"))
+    fcm_env = {
+        "FCM_PROJECT_ID": fcm.project,
+        "FCM_CREDENTIALS_FILE": str(credentials),
+        "FCM_ENDPOINT": fcm.origin,
+    }
+    return chat_env(prefix, redis_url, auth_user.url, **PUSH_ENV, **fcm_env)
 
 
 @pytest.fixture(scope="module")
@@ -167,3 +187,14 @@ def test_push_service_down_then_back_gets_the_notification(chat, worker, users, 
     time.sleep(1.5)  # a few attempts fail against the closed port
     receiver.start()
     assert receiver.next_delivery(timeout=30).payload["body"] == "Message pendant la panne"
+
+
+def test_an_android_device_gets_an_fcm_v1_message(chat, worker, users, fcm) -> None:
+    jean, marie = users["MAT1001"], users["MAT1002"]
+    body = {"platform": "fcm", "token": "marie-android", "deviceId": "marie-android"}
+    assert call("POST", f"{chat.url}/devices", marie, json=body).status_code == 201
+    message_id = send(chat, jean, marie, "Bonjour depuis le bureau")
+    message = fcm.received.get(timeout=30)
+    assert message["token"] == "marie-android" and fcm.rejected == []
+    assert message["notification"] == {"title": "Jean Dupont", "body": "Bonjour depuis le bureau"}
+    assert message["data"]["messageId"] == message_id

@@ -22,6 +22,7 @@ from libs.servicekit.observability import configure_logging
 from services.chat_file.application.push import PushDelivery, PushFanout
 from services.chat_file.application.push_ports import PushSender
 from services.chat_file.bootstrap import ChatServices, build
+from services.chat_file.infrastructure.fcm import FcmSender
 from services.chat_file.infrastructure.presence import RedisPresence
 from services.chat_file.infrastructure.push_queue import Entry, RedisPushQueue
 from services.chat_file.infrastructure.webpush import WebPushSender
@@ -52,15 +53,12 @@ class PushWorker:
         self.stale_ms = int(stale_seconds * 1000)
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="push")
         self._next_claim = 0.0
+        self._ready = False  # consumer groups ensured
 
     def run(self, stop: threading.Event) -> None:
         logger.info("push worker %s started", self.consumer)
-        ready = False
         while not stop.is_set():
             try:
-                if not ready:
-                    self.queue.ensure_groups()
-                    ready = True
                 self.run_once()
             except Exception:  # Redis or the database down: wait, then carry on
                 logger.exception("push worker iteration failed")
@@ -69,6 +67,9 @@ class PushWorker:
 
     def run_once(self) -> int:
         """One pass; how many entries it settled or attempted."""
+        if not self._ready:
+            self.queue.ensure_groups()
+            self._ready = True
         self.queue.release_due()
         entries = self._stale() + self.queue.read(self.consumer, self.batch, self.block_ms)
         events = [e for e in entries if e[0] == "events"]
@@ -110,6 +111,14 @@ def senders_for(settings: Settings) -> dict[str, PushSender]:
     if push.webpush_ready:
         senders["webpush"] = WebPushSender(
             push.vapid_private_key, push.vapid_subject, ttl=push.ttl, timeout=push.timeout
+        )
+    if push.fcm_ready:
+        senders["fcm"] = FcmSender(
+            push.fcm_project_id,
+            push.fcm_credentials_file,
+            endpoint=push.fcm_endpoint,
+            ttl=push.ttl,
+            timeout=push.timeout,
         )
     return senders
 
