@@ -396,6 +396,21 @@ class FakeNotificationSettingsStore:
         return users, chats
 
 
+class FakeMentionStore:
+    def __init__(self) -> None:
+        self.rows: set[tuple[str, str, int]] = set()  # (user, conversation, seq)
+
+    def add(self, conversation_id: str, message_id: str, seq: int, user_ids: list[str]) -> None:
+        self.rows.update((u, conversation_id, seq) for u in user_ids)
+
+    def unread_counts(self, user_id: str, read_up_to: dict[str, int]) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for user, conversation_id, seq in self.rows:
+            if user == user_id and seq > read_up_to.get(conversation_id, seq):
+                counts[conversation_id] = counts.get(conversation_id, 0) + 1
+        return counts
+
+
 def fake_chat_stores() -> ChatStores:
     conversations = FakeConversationStore()
     return ChatStores(
@@ -404,5 +419,6 @@ def fake_chat_stores() -> ChatStores:
         files=FakeFileStore(),
         devices=FakeDeviceStore(),
         notification_settings=FakeNotificationSettingsStore(),
+        mentions=FakeMentionStore(),
         backend="memory",
     )

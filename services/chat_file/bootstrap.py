@@ -22,6 +22,7 @@ from .application.devices import DeviceService
 from .application.directory import UserDirectory
 from .application.file_links import FileAttachments, StoreConversationAccess
 from .application.files import FileService
+from .application.mentions import Mentions
 from .application.messages import MessageService
 from .application.notify_prefs import NotificationSettingsService
 from .application.ports import (
@@ -106,7 +107,10 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
     conversation_store, message_store = stores.conversations, stores.messages
     files = overrides.get("files") or build_files(settings, stores, overrides)
     clock = {"clock": overrides["clock"]} if "clock" in overrides else {}
-    conversations = ConversationService(conversation_store, directory, announced, **clock)
+    mentions = Mentions(stores.mentions, directory)
+    conversations = ConversationService(
+        conversation_store, directory, announced, mentions=mentions, **clock
+    )
     messages = MessageService(
         conversation_store,
         message_store,
@@ -115,6 +119,7 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
         conversations,
         attachments=overrides.get("attachments") or FileAttachments(files),
         max_length=settings.max_message_length,
+        mentions=mentions,
         **clock,
     )
     receipts = ReceiptService(conversation_store, message_store, announced, **clock)

@@ -198,3 +198,27 @@ def test_an_android_device_gets_an_fcm_v1_message(chat, worker, users, fcm) -> N
     assert message["token"] == "marie-android" and fcm.rejected == []
     assert message["notification"] == {"title": "Jean Dupont", "body": "Bonjour depuis le bureau"}
     assert message["data"]["messageId"] == message_id
+
+
+def test_muted_recipient_gets_only_mentions(chat, worker, users, receiver) -> None:
+    jean, marie = users["MAT1001"], users["MAT1002"]
+    subscribe(chat, marie, receiver, "marie-tablet")
+    body = {"type": "GROUP", "name": "Cellule RH", "members": [marie["id"]]}
+    cid = call("POST", f"{chat.url}/conversations", jean, json=body).json()["data"]["id"]
+    until = "2099-01-01T00:00:00Z"
+    muted = call(
+        "PUT", f"{chat.url}/conversations/{cid}/notifications", marie, json={"mutedUntil": until}
+    )
+    assert muted.status_code == 200
+    for text in ("Ordre du jour", "@MAT1002 ton avis ?"):
+        sent = call(
+            "POST", f"{chat.url}/messages", jean, json={"conversationId": cid, "content": text}
+        )
+        assert sent.status_code == 201
+    mention_id = sent.json()["data"]["id"]
+    assert sent.json()["data"]["mentions"] == [marie["id"]]
+    delivery = receiver.next_delivery(timeout=30)
+    assert delivery.payload["messageId"] == mention_id  # the muted plain message never came
+    assert delivery.payload["title"] == "Cellule RH"
+    listing = call("GET", f"{chat.url}/conversations", marie).json()["data"]["conversations"]
+    assert next(c for c in listing if c["id"] == cid)["unreadMentions"] == 1

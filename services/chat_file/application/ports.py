@@ -194,3 +194,16 @@ class NotificationSettingsStore(Protocol):
         """Stored settings of these users, and for this conversation: two queries for a
         fan-out (users without a row are absent)."""
         ...
+
+
+class MentionStore(Protocol):
+    """Who was mentioned by which numbered message: the unread-mention counts."""
+
+    def add(self, conversation_id: str, message_id: str, seq: int, user_ids: list[str]) -> None:
+        """Record that message `seq` of the conversation mentions these users (idempotent)."""
+        ...
+
+    def unread_counts(self, user_id: str, read_up_to: dict[str, int]) -> dict[str, int]:
+        """Per conversation id given, how many mentions of the user lie after their read
+        pointer (conversations without any are absent)."""
+        ...

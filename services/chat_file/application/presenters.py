@@ -46,6 +46,7 @@ def message_view(
         "editedAt": iso(message.edited_at),
         "deleted": message.deleted,
         "reactions": message.reactions,
+        "mentions": list(message.mentions),
         "deliveredTo": {u: iso(t) for u, t in conversation.delivered_to(message).items()},
         "readBy": {u: iso(t) for u, t in conversation.read_by(message).items()},
     }

@@ -22,6 +22,7 @@ from ..application.files import FileMetadataStore
 from ..application.ports import (
     ConversationStore,
     DeviceStore,
+    MentionStore,
     MessageStore,
     NotificationSettingsStore,
 )
@@ -37,6 +38,7 @@ class ChatStores:
     files: FileMetadataStore
     devices: DeviceStore
     notification_settings: NotificationSettingsStore
+    mentions: MentionStore
     backend: str
     close: Callable[[], None] = lambda: None
     mongo_db: Any = None  # the pymongo database when the backend is Mongo (GridFS bytes)
@@ -56,6 +58,7 @@ def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatSt
     from .sql.conversations import SqlConversationStore
     from .sql.devices import SqlDeviceStore
     from .sql.files import SqlFileStore
+    from .sql.mentions import SqlMentionStore
     from .sql.messages import SqlMessageStore
     from .sql.notify_prefs import SqlNotificationSettingsStore
 
@@ -68,6 +71,7 @@ def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatSt
         files=SqlFileStore(engine),
         devices=SqlDeviceStore(engine),
         notification_settings=SqlNotificationSettingsStore(engine),
+        mentions=SqlMentionStore(engine),
         backend=engine.dialect.name,
         close=engine.dispose,
     )
@@ -77,6 +81,7 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
     from .file_store import MongoFileStore
     from .mongo_conversations import MongoConversationStore
     from .mongo_devices import MongoDeviceStore
+    from .mongo_mentions import MongoMentionStore
     from .mongo_messages import MongoMessageStore
     from .mongo_notify_prefs import MongoNotificationSettingsStore
 
@@ -87,12 +92,15 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
     devices.ensure_indexes()
     settings = MongoNotificationSettingsStore(db)
     settings.ensure_indexes()
+    mentions = MongoMentionStore(db)
+    mentions.ensure_indexes()
     return ChatStores(
         conversations=conversations,
         messages=messages,
         files=MongoFileStore(db),
         devices=devices,
         notification_settings=settings,
+        mentions=mentions,
         backend=backend,
         close=db.client.close,
         mongo_db=db,

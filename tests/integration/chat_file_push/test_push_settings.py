@@ -81,3 +81,30 @@ def test_private_previews_hide_the_text(chat, worker, receiver) -> None:
     drain(worker, lambda: not receiver.received.empty())
     note = receiver.next_delivery().payload
     assert note["body"] == "Nouveau message" and "1234" not in str(note)
+
+
+def test_a_mention_gets_through_a_mute_and_the_mentions_level(chat, worker, receiver) -> None:
+    subscribe(chat, receiver, "bob", "bob-phone")
+    subscribe(chat, receiver, "carol", "carol-phone")
+    cid = group(chat)
+    chat.notification_settings.update_conversation(who("bob"), cid, {"mutedUntil": soon()})
+    chat.notification_settings.update_conversation(who("carol"), cid, {"level": "mentions"})
+    chat.messages.send(who("alice"), conversation_id=cid, content="Pour tous")
+    mention, _ = chat.messages.send(who("alice"), conversation_id=cid, content="@tous urgent")
+    drain(worker, lambda: receiver.received.qsize() >= 2)
+    got = [receiver.next_delivery() for _ in range(2)]
+    assert {d.name for d in got} == {"bob-phone", "carol-phone"}
+    assert {d.payload["messageId"] for d in got} == {mention["id"]}
+    assert receiver.nothing_for(0.2)
+
+
+def test_a_mention_does_not_break_do_not_disturb(chat, worker, receiver) -> None:
+    subscribe(chat, receiver, "bob", "bob-phone")
+    subscribe(chat, receiver, "carol", "carol-phone")
+    cid = group(chat)
+    chat.notification_settings.update(who("bob"), {"dndUntil": soon()})
+    chat.messages.send(who("alice"), conversation_id=cid, content="@MAT-bob @MAT-carol vite")
+    drain(worker, lambda: not receiver.received.empty())
+    assert receiver.next_delivery().name == "carol-phone"
+    drain(worker, lambda: worker.queue.depths()["jobs"] == 0)
+    assert "bob-phone" not in receiver.attempts

@@ -76,6 +76,7 @@ messages = sa.Table(
     sa.Column("deleted", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("deleted_at", TIME),
     sa.Column("reactions", DOC),
+    sa.Column("mentions", DOC),  # user ids (revision 0004)
     sa.Index("messages_history", "conversation_id", "id"),
     sa.Index("messages_by_seq", "conversation_id", "seq"),
 )
@@ -150,4 +151,13 @@ notify_conversations = sa.Table(
     sa.Column("level", sa.String(16), nullable=False, server_default="all"),
     sa.Column("muted_until", TIME),
     sa.Index("notification_settings_by_conversation", "conversation_id", "user_id"),
+)
+
+mentions = sa.Table(
+    "message_mentions",
+    metadata,
+    sa.Column("user_id", USER, primary_key=True),
+    sa.Column("conversation_id", ID, primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True),
+    sa.Column("message_id", ID, nullable=False),
 )
