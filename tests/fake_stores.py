@@ -411,6 +411,14 @@ class FakeMentionStore:
         return counts
 
 
+class FakeBadgeCounts:
+    def __init__(self, conversations: FakeConversationStore) -> None:
+        self._conversations = conversations
+
+    def totals_for(self, user_ids: list[str]) -> dict[str, int]:
+        return {u: self._conversations.unread_totals(u)[0] for u in dict.fromkeys(user_ids)}
+
+
 def fake_chat_stores() -> ChatStores:
     conversations = FakeConversationStore()
     return ChatStores(
@@ -420,5 +428,6 @@ def fake_chat_stores() -> ChatStores:
         devices=FakeDeviceStore(),
         notification_settings=FakeNotificationSettingsStore(),
         mentions=FakeMentionStore(),
+        badges=FakeBadgeCounts(conversations),
         backend="memory",
     )

@@ -74,4 +74,4 @@ def _install_metrics(metrics: Metrics, services: ChatServices) -> None:
         lambda: [({}, float(services.messages.sent))],
     )
     install_cache_metrics(metrics, services.cache)
-    install_push_metrics(metrics, services.push_queue)
+    install_push_metrics(metrics, services.push_queue, services.push_outbox)

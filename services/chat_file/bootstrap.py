@@ -35,6 +35,7 @@ from .application.push import with_push
 from .application.receipts import ReceiptService
 from .infrastructure.auth_client import HttpAuthUserClient
 from .infrastructure.file_storage import GridFSFileStorage, LocalFileStorage
+from .infrastructure.push_outbox import BufferedOutbox
 from .infrastructure.push_queue import RedisPushQueue
 from .infrastructure.stores import ChatStores, open_chat_stores, open_mongo_stores
 from .infrastructure.thumbnails import PillowThumbnailer
@@ -61,12 +62,13 @@ class ChatServices:
     devices: DeviceService
     notification_settings: NotificationSettingsService
     push_queue: RedisPushQueue | None = None  # None when PUSH_ENABLED is off
+    push_outbox: BufferedOutbox | None = None
 
     def attach_notifier(self, notifier: Notifier) -> None:
         """Plug the real-time layer in: every service announces through it from now on (new
         messages also go to the push outbox)."""
         self.notifier = notifier
-        announced = with_push(notifier, self.push_queue)
+        announced = with_push(notifier, self.push_outbox)
         for service in (self.conversations, self.messages, self.receipts):
             service.notifier = announced
         self.notification_settings.notifier = notifier
@@ -103,7 +105,10 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
     push_queue = overrides.get("push_queue") or (
         RedisPushQueue(client, prefix=settings.redis_key_prefix) if settings.push.enabled else None
     )
-    announced = with_push(notifier, push_queue)
+    push_outbox = overrides.get("push_outbox") or (
+        BufferedOutbox(push_queue) if push_queue else None
+    )
+    announced = with_push(notifier, push_outbox)
     conversation_store, message_store = stores.conversations, stores.messages
     files = overrides.get("files") or build_files(settings, stores, overrides)
     clock = {"clock": overrides["clock"]} if "clock" in overrides else {}
@@ -141,6 +146,7 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
             stores.notification_settings, conversation_store, notifier, **clock
         ),
         push_queue=push_queue,
+        push_outbox=push_outbox,
     )
 
 

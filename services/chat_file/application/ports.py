@@ -207,3 +207,10 @@ class MentionStore(Protocol):
         """Per conversation id given, how many mentions of the user lie after their read
         pointer (conversations without any are absent)."""
         ...
+
+
+class BadgeCounts(Protocol):
+    """The exact unread totals of many users at once (what a push badge shows): for each id,
+    the same number as `ConversationStore.unread_totals(id)[0]`, in one query."""
+
+    def totals_for(self, user_ids: list[str]) -> dict[str, int]: ...

@@ -21,6 +21,7 @@ from ..domain.push import Outcome, SendResult, job, notification, retry_delay
 from .conversations import utc_now
 from .directory import UserDirectory
 from .ports import (
+    BadgeCounts,
     ConversationStore,
     DeviceStore,
     MessageStore,
@@ -68,6 +69,7 @@ class PushFanout:
         directory: UserDirectory,
         presence: OnlineUsers,
         settings: NotificationSettingsStore,
+        badges: BadgeCounts,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._conversations = conversations
@@ -76,6 +78,7 @@ class PushFanout:
         self._directory = directory
         self._presence = presence
         self._settings = settings
+        self._badges = badges
         self._clock = clock
 
     def jobs_for(self, event: dict[str, Any]) -> list[dict[str, Any]]:
@@ -93,8 +96,15 @@ class PushFanout:
         if not devices:
             return []
         sender = self._directory.resolve(message.sender_id)["name"]
+        badges = self._badges.totals_for(list(devices))
         return [
-            job(message.id, device, self._note(conversation, message, sender, prefs[user_id]))
+            job(
+                message.id,
+                device,
+                notification(
+                    conversation, message, sender, badges[user_id], prefs[user_id].previews
+                ),
+            )
             for user_id, targets in devices.items()
             for device in targets
         ]
@@ -112,12 +122,6 @@ class PushFanout:
             if should_push(mine, chat, now, user_id in mentioned):
                 wanted[user_id] = mine
         return wanted
-
-    def _note(
-        self, conversation: Conversation, message: Message, sender: str, prefs: UserPrefs
-    ) -> dict[str, Any]:
-        badge = self._conversations.unread_totals(prefs.user_id)[0]
-        return notification(conversation, message, sender, badge, prefs.previews)
 
 
 class PushDelivery:

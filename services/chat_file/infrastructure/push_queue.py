@@ -1,7 +1,8 @@
 """`RedisPushQueue`: the durable push queue on Redis streams, shared by every process.
 
 Keys (under `<prefix>push:`):
-- `events` (stream): one entry per stored message, appended on the request path.
+- `events` (stream): one entry per stored message, appended by the request path's
+  `BufferedOutbox`.
 - `jobs` (stream): one entry per (message, device), appended by the worker's fan-out.
   Both streams are read by the consumer group `workers`; an entry is acknowledged once it is
   settled, so a worker that dies mid-way leaves it pending and another claims it later
@@ -10,21 +11,18 @@ Keys (under `<prefix>push:`):
   moves the due ones back to `jobs` atomically (Lua).
 - `sent:<jobId>` (string, 7 days): the dedupe mark of a delivered (message, device).
 - `dead` (stream, capped): jobs given up on, with the reason.
-- `stats` (hash): counters `sent`, `retried`, `failed`, `token_deleted`, `dead_letter`,
-  `enqueued`, `outbox_errors`, read by `/metrics` of any process.
+- `stats` (hash): counters `fanned_out` (messages), `enqueued` (jobs), `sent`, `retried`,
+  `failed`, `token_deleted`, `dead_letter`, read by `/metrics` of any process.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import time
 from collections.abc import Callable
 from typing import Any
 
 import redis
-
-logger = logging.getLogger(__name__)
 
 GROUP = "workers"
 SENT_TTL = 7 * 24 * 3600
@@ -53,18 +51,14 @@ class RedisPushQueue:
     def key(self, name: str) -> str:
         return self.prefix + name
 
-    # request path -----------------------------------------------------------------------
-    def message_stored(self, event: dict[str, Any]) -> None:
-        try:
-            self._redis.xadd(
-                self.key("events"),
-                {"event": json.dumps(event)},
-                maxlen=STREAM_CAP,
-                approximate=True,
-            )
-        except Exception as exc:  # the send already succeeded: lose the push, never the send
-            logger.warning("push outbox unavailable, notification dropped: %s", exc)
-            self._count_quietly("outbox_errors")
+    # request path (through BufferedOutbox) ----------------------------------------------
+    def append_events(self, events: list[dict[str, Any]]) -> None:
+        """Append stored-message events in one pipelined round trip."""
+        pipe = self._redis.pipeline(transaction=False)
+        for event in events:
+            fields: dict[Any, Any] = {"event": json.dumps(event)}
+            pipe.xadd(self.key("events"), fields, maxlen=STREAM_CAP, approximate=True)
+        pipe.execute()
 
     # worker side ------------------------------------------------------------------------
     def ensure_groups(self) -> None:
@@ -158,12 +152,6 @@ class RedisPushQueue:
             data = fields.get(field.encode()) or fields.get(field)
             decoded.append((kind, _text(entry_id), json.loads(data)))
         return decoded
-
-    def _count_quietly(self, outcome: str) -> None:
-        try:
-            self.count(outcome)
-        except Exception:  # counting is best effort on the request path
-            logger.debug("push outbox counter unavailable")
 
 
 def _text(value: Any) -> str:

@@ -20,6 +20,7 @@ from libs.servicekit.stores import connect_mongo
 
 from ..application.files import FileMetadataStore
 from ..application.ports import (
+    BadgeCounts,
     ConversationStore,
     DeviceStore,
     MentionStore,
@@ -39,6 +40,7 @@ class ChatStores:
     devices: DeviceStore
     notification_settings: NotificationSettingsStore
     mentions: MentionStore
+    badges: BadgeCounts
     backend: str
     close: Callable[[], None] = lambda: None
     mongo_db: Any = None  # the pymongo database when the backend is Mongo (GridFS bytes)
@@ -55,6 +57,7 @@ def open_chat_stores(database_url: str, mongodb_db: str = "chat_file_service") -
 
 
 def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatStores:
+    from .sql.badges import SqlBadgeCounts
     from .sql.conversations import SqlConversationStore
     from .sql.devices import SqlDeviceStore
     from .sql.files import SqlFileStore
@@ -72,6 +75,7 @@ def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatSt
         devices=SqlDeviceStore(engine),
         notification_settings=SqlNotificationSettingsStore(engine),
         mentions=SqlMentionStore(engine),
+        badges=SqlBadgeCounts(engine),
         backend=engine.dialect.name,
         close=engine.dispose,
     )
@@ -79,6 +83,7 @@ def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatSt
 
 def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
     from .file_store import MongoFileStore
+    from .mongo_badges import MongoBadgeCounts
     from .mongo_conversations import MongoConversationStore
     from .mongo_devices import MongoDeviceStore
     from .mongo_mentions import MongoMentionStore
@@ -101,6 +106,7 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
         devices=devices,
         notification_settings=settings,
         mentions=mentions,
+        badges=MongoBadgeCounts(db),
         backend=backend,
         close=db.client.close,
         mongo_db=db,

@@ -90,6 +90,7 @@ class PushWorker:
         kind, entry_id, event = entry
         try:
             self.queue.enqueue(self.fanout.jobs_for(event))
+            self.queue.count("fanned_out")
         except Exception:  # left pending: claimed again after stale_seconds
             logger.exception("push fan-out failed for message %s", event.get("messageId"))
             return
@@ -140,6 +141,7 @@ def build_worker(
         chat.directory,
         presence,
         stores.notification_settings,
+        stores.badges,
     )
     delivery = PushDelivery(
         queue,

@@ -8,6 +8,7 @@ import logging
 import redis
 
 from libs.servicekit.observability import Metrics
+from services.chat_file.infrastructure.push_outbox import BufferedOutbox
 from services.chat_file.infrastructure.push_queue import RedisPushQueue
 
 logger = logging.getLogger(__name__)
@@ -15,8 +16,10 @@ logger = logging.getLogger(__name__)
 Samples = list[tuple[dict[str, str], float]]
 
 
-def install_push_metrics(metrics: Metrics, queue: RedisPushQueue | None) -> None:
-    if queue is None:
+def install_push_metrics(
+    metrics: Metrics, queue: RedisPushQueue | None, outbox: BufferedOutbox | None
+) -> None:
+    if queue is None or outbox is None:
         return
 
     def outcomes() -> Samples:
@@ -35,8 +38,16 @@ def install_push_metrics(metrics: Metrics, queue: RedisPushQueue | None) -> None
     metrics.gauge(
         "chat_push_notifications",
         "Push notifications by outcome since the queue was created "
-        "(enqueued, sent, retried, failed, dead_letter, token_deleted, outbox_errors)",
+        "(fanned_out messages; enqueued, sent, retried, failed, dead_letter, token_deleted jobs)",
         outcomes,
+    )
+    metrics.gauge(
+        "chat_push_outbox_events",
+        "This process's events not yet in Redis (pending) or dropped on a full buffer",
+        lambda: [
+            ({"state": "pending"}, float(outbox.pending())),
+            ({"state": "dropped"}, float(outbox.dropped)),
+        ],
     )
     metrics.gauge(
         "chat_push_queue_length",
