@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import queue
 import secrets
-import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -26,6 +25,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from tests.support.loopback import LoopbackHTTP
 from tests.support.servers import free_port
 
 # google-auth signs its assertion for Google's token endpoint whatever `token_uri` says.
@@ -46,7 +46,7 @@ UNREGISTERED = {
 
 
 @dataclass
-class FakeFcm:
+class FakeFcm(LoopbackHTTP):
     project: str = "ngomna-test"
     port: int = field(default_factory=free_port)
     key: rsa.RSAPrivateKey = field(default_factory=lambda: rsa.generate_private_key(65537, 2048))
@@ -55,10 +55,6 @@ class FakeFcm:
     rejected: list[str] = field(default_factory=list)
     _script: dict[str, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
     _server: ThreadingHTTPServer | None = None
-
-    @property
-    def origin(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     def service_account_file(self, directory: Path) -> Path:
         pem = self.key.private_bytes(
@@ -82,17 +78,8 @@ class FakeFcm:
     def respond(self, token: str, status: int, body: dict[str, Any]) -> None:
         self._script.setdefault(token, []).append((status, body))
 
-    def start(self) -> FakeFcm:
-        ThreadingHTTPServer.allow_reuse_address = True
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), _handler(self))
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        return _handler(self)
 
     def token(self, form: dict[str, list[str]]) -> tuple[int, dict[str, Any]]:
         try:

@@ -15,7 +15,6 @@ import base64
 import json
 import os
 import queue
-import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -26,6 +25,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from tests.support.loopback import LoopbackHTTP
 from tests.support.servers import free_port
 
 
@@ -65,7 +65,7 @@ class Delivery:
 
 
 @dataclass
-class WebPushReceiver:
+class WebPushReceiver(LoopbackHTTP):
     port: int = field(default_factory=free_port)
     subscribers: dict[str, Subscriber] = field(default_factory=dict)
     received: queue.Queue[Delivery] = field(default_factory=queue.Queue)
@@ -73,10 +73,6 @@ class WebPushReceiver:
     rejected: list[str] = field(default_factory=list)
     _script: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
     _server: ThreadingHTTPServer | None = None
-
-    @property
-    def origin(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     def subscription(self, name: str) -> dict[str, Any]:
         """A new subscriber `name`: the `PushSubscription.toJSON()` a browser would send."""
@@ -99,17 +95,8 @@ class WebPushReceiver:
             return True
         return False
 
-    def start(self) -> WebPushReceiver:
-        ThreadingHTTPServer.allow_reuse_address = True
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), _handler(self))
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        return _handler(self)
 
     def handle(self, name: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str]]:
         self.attempts[name] = self.attempts.get(name, 0) + 1

@@ -60,23 +60,31 @@ def settings(key_prefix: str, redis_url: str) -> Settings:
     )
 
 
-@pytest.fixture
-def chat(settings: Settings, redis_client: redis.Redis) -> ChatServices:
+def chat_on(settings: Settings, client: redis.Redis) -> ChatServices:
+    """chat_file's services over the store fakes, on real Redis."""
     return build(
         settings,
         stores=fake_chat_stores(),
-        redis=redis_client,
+        redis=client,
         cache=FakeProfileCache(),
         auth_client=FakeProfileSource(USERS),
     )
 
 
-@pytest.fixture
-def worker(settings: Settings, chat: ChatServices) -> PushWorker:
+def worker_on(settings: Settings, chat: ChatServices) -> PushWorker:
     built = build_worker(settings, chat)
     built.block_ms = 20
-    built.queue.ensure_groups()
     return built
+
+
+@pytest.fixture
+def chat(settings: Settings, redis_client: redis.Redis) -> ChatServices:
+    return chat_on(settings, redis_client)
+
+
+@pytest.fixture
+def worker(settings: Settings, chat: ChatServices) -> PushWorker:
+    return worker_on(settings, chat)
 
 
 def who(user_id: str) -> Identity:

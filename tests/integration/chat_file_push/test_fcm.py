@@ -9,14 +9,12 @@ from pathlib import Path
 import pytest
 import redis
 
-from services.chat_file.bootstrap import ChatServices, build
-from services.chat_file.interfaces.push_worker import PushWorker, build_worker
+from services.chat_file.bootstrap import ChatServices
+from services.chat_file.interfaces.push_worker import PushWorker
 from services.chat_file.settings import Settings
-from tests.fake_stores import fake_chat_stores
 from tests.support.fcm_receiver import UNREGISTERED, FakeFcm
-from tests.unit.chat_file.fakes import FakeProfileCache, FakeProfileSource
 
-from .conftest import USERS, drain, who, with_push
+from .conftest import chat_on, drain, who, with_push, worker_on
 
 
 @pytest.fixture
@@ -38,20 +36,12 @@ def fcm_settings(settings: Settings, fcm: FakeFcm, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def fcm_chat(fcm_settings: Settings, redis_client: redis.Redis) -> ChatServices:
-    return build(
-        fcm_settings,
-        stores=fake_chat_stores(),
-        redis=redis_client,
-        cache=FakeProfileCache(),
-        auth_client=FakeProfileSource(USERS),
-    )
+    return chat_on(fcm_settings, redis_client)
 
 
 @pytest.fixture
 def fcm_worker(fcm_settings: Settings, fcm_chat: ChatServices) -> PushWorker:
-    built = build_worker(fcm_settings, fcm_chat)
-    built.block_ms = 20
-    return built
+    return worker_on(fcm_settings, fcm_chat)
 
 
 def register(chat: ChatServices, token: str) -> None:

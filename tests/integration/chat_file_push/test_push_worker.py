@@ -4,18 +4,17 @@
 from __future__ import annotations
 
 import json
+import time
 
 import redis
 
-from services.chat_file.bootstrap import ChatServices, build
+from services.chat_file.bootstrap import ChatServices
 from services.chat_file.infrastructure.presence import RedisPresence
 from services.chat_file.interfaces.push_worker import PushWorker
 from services.chat_file.settings import Settings
-from tests.fake_stores import fake_chat_stores
 from tests.support.push_receivers import WebPushReceiver
-from tests.unit.chat_file.fakes import FakeProfileCache, FakeProfileSource
 
-from .conftest import USERS, drain, subscribe, who
+from .conftest import chat_on, drain, subscribe, who
 
 
 def group(chat: ChatServices, name: str = "Équipe RH") -> str:
@@ -150,6 +149,10 @@ def test_a_worker_that_died_mid_job_leaves_it_to_another(
 ) -> None:
     subscribe(chat, receiver, "bob", "bob-laptop")
     chat.messages.send(who("alice"), receiver_id="bob", content="Bonjour")
+    worker.queue.ensure_groups()
+    deadline = time.monotonic() + 10
+    while worker.queue.depths()["events"] == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)  # the outbox's flusher appends it within milliseconds
     taken = worker.queue.read("dead-worker", 10, 10)  # read, never acknowledged
     assert [kind for kind, _, _ in taken] == ["events"]
     worker.stale_ms = 0
@@ -159,12 +162,6 @@ def test_a_worker_that_died_mid_job_leaves_it_to_another(
 
 def test_a_send_succeeds_when_the_push_queue_is_unreachable(settings: Settings) -> None:
     dead = redis.Redis(port=1, socket_connect_timeout=0.2, socket_timeout=0.2)
-    chat = build(
-        settings,
-        stores=fake_chat_stores(),
-        redis=dead,
-        cache=FakeProfileCache(),
-        auth_client=FakeProfileSource(USERS),
-    )
+    chat = chat_on(settings, dead)
     message, created = chat.messages.send(who("alice"), receiver_id="bob", content="Bonjour")
     assert created and message["content"] == "Bonjour"
