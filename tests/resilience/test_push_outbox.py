@@ -49,6 +49,7 @@ def test_events_wait_in_the_outbox_while_redis_is_down_then_reach_it(own_redis: 
         b'{"messageId": "d"}',
     ]
     assert outbox.pending() == 0 and outbox.dropped == 0
+    outbox.stop()
 
 
 def test_a_full_outbox_drops_and_counts(own_redis: OwnRedis) -> None:
@@ -57,3 +58,4 @@ def test_a_full_outbox_drops_and_counts(own_redis: OwnRedis) -> None:
     for name in "abcd":
         outbox.message_stored({"messageId": name})
     assert outbox.dropped == 2 and outbox.pending() <= 2
+    outbox.stop()

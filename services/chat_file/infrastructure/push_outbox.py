@@ -37,6 +37,7 @@ class BufferedOutbox:
         self._wake = threading.Event()
         self._lock = threading.Lock()
         self._pid = 0  # the process whose flusher runs (a forked worker starts its own)
+        self._stopped = False
         self.dropped = 0
 
     def message_stored(self, event: dict[str, Any]) -> None:
@@ -63,6 +64,11 @@ class BufferedOutbox:
             sent += len(batch)
         return sent
 
+    def stop(self) -> None:
+        """End the flusher after its current attempt (what is still buffered stays here)."""
+        self._stopped = True
+        self._wake.set()
+
     def _ensure_flusher(self) -> None:
         if self._pid == os.getpid():
             return
@@ -72,7 +78,7 @@ class BufferedOutbox:
                 threading.Thread(target=self._run, name="push-outbox", daemon=True).start()
 
     def _run(self) -> None:
-        while True:
+        while not self._stopped:
             self._wake.wait()
             time.sleep(LINGER_SECONDS)
             self._wake.clear()

@@ -163,5 +163,9 @@ def test_a_worker_that_died_mid_job_leaves_it_to_another(
 def test_a_send_succeeds_when_the_push_queue_is_unreachable(settings: Settings) -> None:
     dead = redis.Redis(port=1, socket_connect_timeout=0.2, socket_timeout=0.2)
     chat = chat_on(settings, dead)
-    message, created = chat.messages.send(who("alice"), receiver_id="bob", content="Bonjour")
-    assert created and message["content"] == "Bonjour"
+    assert chat.push_outbox is not None
+    try:
+        message, created = chat.messages.send(who("alice"), receiver_id="bob", content="Bonjour")
+        assert created and message["content"] == "Bonjour"
+    finally:
+        chat.push_outbox.stop()
