@@ -224,3 +224,32 @@ def test_muted_recipient_gets_only_mentions(chat, worker, users, receiver) -> No
     assert delivery.payload["title"] == "Cellule RH"
     listing = call("GET", f"{chat.url}/conversations", marie).json()["data"]["conversations"]
     assert next(c for c in listing if c["id"] == cid)["unreadMentions"] == 1
+
+
+def test_settings_changes_reach_the_users_other_devices(chat, worker, users) -> None:
+    marie = users["MAT1002"]
+    token = marie["headers"]["Authorization"].split()[1]
+    events: list[dict[str, Any]] = []
+    client = socketio.Client(reconnection=False)
+    client.on("notificationSettings:updated", events.append)
+    client.connect(chat.url, auth={"token": token}, transports=["websocket"], wait_timeout=5)
+    try:
+        body = {"previews": False, "dndUntil": "2099-01-01T08:00:00+01:00"}
+        assert (
+            call("PUT", f"{chat.url}/notifications/settings", marie, json=body).status_code == 200
+        )
+        wait_for(lambda: bool(events))
+    finally:
+        client.disconnect()
+    assert events[0] == {
+        "scope": "user",
+        "dndUntil": "2099-01-01T07:00:00.000Z",
+        "quietHours": None,
+        "previews": False,
+    }
+    call(
+        "PUT",
+        f"{chat.url}/notifications/settings",
+        marie,
+        json={"previews": True, "dndUntil": None},
+    )
