@@ -8,7 +8,9 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +23,8 @@ from tests.support.fcm_receiver import FakeFcm
 from tests.support.push_receivers import WebPushReceiver
 from tests.support.servers import ROOT, ServiceProcess
 
+from .realtime_support import chat_env as realtime_env
+from .realtime_support import chat_process, token_for
 from .test_chat_core import auth_env, call, chat_env, login
 
 pytestmark = pytest.mark.e2e
@@ -253,3 +257,22 @@ def test_settings_changes_reach_the_users_other_devices(chat, worker, users) -> 
         marie,
         json={"previews": True, "dndUntil": None},
     )
+
+
+def test_the_outbox_flushes_under_eventlet_too(redis_url: str, tmp_path: Path) -> None:
+    """The flusher is a thread: under eventlet's monkey patching it must still reach Redis."""
+    prefix = f"test:push-eventlet:{uuid.uuid4().hex[:8]}:"
+    env = realtime_env(prefix, redis_url, "eventlet", DATABASE_URL=f"sqlite:///{tmp_path / 'c.db'}")
+    process = chat_process(env).start()
+    client = redis.Redis.from_url(redis_url)
+    try:
+        headers = {"Authorization": f"Bearer {token_for(uuid.uuid4().hex[:24])}"}
+        body = {"receiverId": uuid.uuid4().hex[:24], "content": "Bonjour"}
+        sent = requests.post(f"{process.url}/messages", json=body, headers=headers, timeout=10)
+        assert sent.status_code == 201, sent.text
+        wait_for(lambda: client.xlen(f"{prefix}push:events") == 1)
+    finally:
+        process.stop()
+        keys = list(client.scan_iter(match=f"{prefix}*"))
+        if keys:
+            client.delete(*keys)
