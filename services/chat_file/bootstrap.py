@@ -32,6 +32,7 @@ from .application.ports import (
     ProfileSource,
 )
 from .application.push import with_push
+from .application.push_ports import PushOutbox
 from .application.receipts import ReceiptService
 from .infrastructure.auth_client import HttpAuthUserClient
 from .infrastructure.file_storage import GridFSFileStorage, LocalFileStorage
@@ -62,7 +63,7 @@ class ChatServices:
     devices: DeviceService
     notification_settings: NotificationSettingsService
     push_queue: RedisPushQueue | None = None  # None when PUSH_ENABLED is off
-    push_outbox: BufferedOutbox | None = None
+    push_outbox: PushOutbox | None = None  # a BufferedOutbox unless a test passes a fake
 
     def attach_notifier(self, notifier: Notifier) -> None:
         """Plug the real-time layer in: every service announces through it from now on (new
@@ -102,12 +103,7 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
         cache, auth_client, breaker, negative_ttl=settings.negative_cache_seconds
     )
     notifier: Notifier = overrides.get("notifier") or NullNotifier()
-    push_queue = overrides.get("push_queue") or (
-        RedisPushQueue(client, prefix=settings.redis_key_prefix) if settings.push.enabled else None
-    )
-    push_outbox = overrides.get("push_outbox") or (
-        BufferedOutbox(push_queue) if push_queue else None
-    )
+    push_queue, push_outbox = _push(settings, client, overrides)
     announced = with_push(notifier, push_outbox)
     conversation_store, message_store = stores.conversations, stores.messages
     files = overrides.get("files") or build_files(settings, stores, overrides)
@@ -148,6 +144,17 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
         push_queue=push_queue,
         push_outbox=push_outbox,
     )
+
+
+def _push(
+    settings: Settings, client: redis.Redis, overrides: dict[str, Any]
+) -> tuple[RedisPushQueue | None, PushOutbox | None]:
+    """The push queue and this process's outbox (None, None when PUSH_ENABLED is off).
+    Overrides: `push_queue=`, `push_outbox=` (any `PushOutbox`)."""
+    if not settings.push.enabled:
+        return None, None
+    queue = overrides.get("push_queue") or RedisPushQueue(client, prefix=settings.redis_key_prefix)
+    return queue, overrides.get("push_outbox") or BufferedOutbox(queue)
 
 
 def _stores(settings: Settings, overrides: dict[str, Any]) -> ChatStores:

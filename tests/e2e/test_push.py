@@ -156,6 +156,8 @@ def test_offline_recipient_gets_the_notification_through_web_push(
     assert delivery.claims["aud"] == receiver.origin and receiver.rejected == []
     metrics = requests.get(f"{chat.url}/metrics", timeout=10).text
     assert 'chat_push_notifications{outcome="sent"}' in metrics
+    assert 'chat_push_queue_length{queue="dead"}' in metrics
+    assert 'chat_push_outbox_events{state="dropped"} 0.0' in metrics
 
 
 def test_online_recipient_gets_no_push(chat, worker, users, receiver, redis_url, prefix) -> None:

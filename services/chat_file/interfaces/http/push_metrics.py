@@ -16,10 +16,8 @@ logger = logging.getLogger(__name__)
 Samples = list[tuple[dict[str, str], float]]
 
 
-def install_push_metrics(
-    metrics: Metrics, queue: RedisPushQueue | None, outbox: BufferedOutbox | None
-) -> None:
-    if queue is None or outbox is None:
+def install_push_metrics(metrics: Metrics, queue: RedisPushQueue | None, outbox: object) -> None:
+    if queue is None:
         return
 
     def outcomes() -> Samples:
@@ -42,15 +40,20 @@ def install_push_metrics(
         outcomes,
     )
     metrics.gauge(
+        "chat_push_queue_length",
+        "Unsettled entries: events, jobs, retry (waiting), dead (dead letters kept)",
+        depths,
+    )
+    if isinstance(outbox, BufferedOutbox):
+        _install_outbox_metrics(metrics, outbox)
+
+
+def _install_outbox_metrics(metrics: Metrics, outbox: BufferedOutbox) -> None:
+    metrics.gauge(
         "chat_push_outbox_events",
         "This process's events not yet in Redis (pending) or dropped on a full buffer",
         lambda: [
             ({"state": "pending"}, float(outbox.pending())),
             ({"state": "dropped"}, float(outbox.dropped)),
         ],
-    )
-    metrics.gauge(
-        "chat_push_queue_length",
-        "Unsettled entries: events, jobs, retry (waiting), dead (dead letters kept)",
-        depths,
     )
