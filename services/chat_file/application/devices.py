@@ -12,6 +12,8 @@ from .conversations import utc_now
 from .ports import DeviceStore
 from .presenters import iso
 
+MAX_DEVICES = 10  # push targets per user
+
 
 class DeviceService:
     def __init__(
@@ -25,9 +27,15 @@ class DeviceService:
         self._clock = clock
 
     def register(self, user: Identity, body: dict[str, Any]) -> dict[str, Any]:
-        """Upsert on (caller, deviceId); the same token elsewhere moves to the caller."""
+        """Upsert on (caller, deviceId); the same token elsewhere moves to the caller. Past
+        `MAX_DEVICES` a new device replaces the caller's oldest (every send fans out to all)."""
         device = parse_device(user.user_id, body, self._clock(), self._endpoint_hosts)
-        return device_view(self._store.register(device))
+        stored = self._store.register(device)
+        mine = self._store.list_for(user.user_id)
+        for old in mine[: max(0, len(mine) - MAX_DEVICES)]:
+            if old.id != stored.id:
+                self._store.delete(user.user_id, old.id)
+        return device_view(stored)
 
     def list_for(self, user: Identity) -> dict[str, Any]:
         return {"devices": [device_view(d) for d in self._store.list_for(user.user_id)]}

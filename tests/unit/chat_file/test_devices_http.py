@@ -103,3 +103,9 @@ def test_loopback_endpoints_are_accepted_for_local_receivers(client: FlaskClient
 def test_push_config_hands_out_the_public_key_only(client: FlaskClient) -> None:
     data = client.get("/push/config", headers=bearer("alice")).get_json()["data"]
     assert data == {"vapidPublicKey": None, "webpush": False, "fcm": False}
+
+
+def test_past_ten_devices_the_oldest_is_replaced(client: FlaskClient) -> None:
+    ids = [register(client, webpush(f"d{n}")).get_json()["data"]["id"] for n in range(12)]
+    listed = client.get("/devices", headers=bearer("alice")).get_json()["data"]["devices"]
+    assert [d["id"] for d in listed] == ids[2:]
