@@ -21,6 +21,7 @@ from .files_requests import FILES_FOLDER
 from .message_actions_requests import MESSAGE_ACTIONS
 from .messages_requests import MESSAGES_FOLDER
 from .ops_requests import OPS_FOLDER
+from .push_requests import PUSH_FOLDER, SETTINGS_FOLDER
 from .users_requests import USERS_FOLDER
 
 HERE = Path(__file__).resolve().parent
@@ -73,6 +74,7 @@ RUNTIME = [
     ("secondMessageId", False),
     ("fileId", False),
     ("fileSize", False),
+    ("pushDeviceId", False),
 ]
 
 NO_SERVER_ERROR = [
@@ -95,6 +97,11 @@ def collection() -> dict[str, Any]:
             [*MESSAGES_FOLDER, *MESSAGE_ACTIONS],
         ),
         folder("Files", "Upload, metadata, download, thumbnail, list, delete.", FILES_FOLDER),
+        folder(
+            "Push",
+            "Push devices (FCM, Web Push), push configuration, notification settings.",
+            [*PUSH_FOLDER, *SETTINGS_FOLDER],
+        ),
         folder("Ops", "Health, readiness, metrics and API docs of both services.", OPS_FOLDER),
         folder("Logout", "Ends the sessions opened in Auth.", LOGOUT_FOLDER),
     ]

@@ -1,5 +1,6 @@
 """`make run`: both services under gunicorn on embedded defaults, demo users seeded.
 
+The push worker (`services.chat_file.interfaces.push_worker`) runs beside chat_file.
 Redis: `REDIS_URL` if set; else the server on 127.0.0.1:6379; else a `redis-server` started here;
 else an embedded in-process Redis (fakeredis over TCP) with a warning. Database: `DATABASE_URL`
 if set (PostgreSQL, MongoDB...), else durable SQLite files `var/auth_user.db` and
@@ -73,6 +74,16 @@ def start(service: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
     )
 
 
+def start_push_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """chat_file's push worker (offline notifications), on the same settings as chat_file."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "services.chat_file.interfaces.push_worker"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        start_new_session=True,
+    )
+
+
 def wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -108,6 +119,7 @@ def banner(auth_url: str, chat_url: str) -> None:
 ngomna chat is running.
   auth_user  {auth_url}
   chat_file  {chat_url}   web console: {chat_url}/   API docs: /docs on both
+  push       worker running (Web Push needs VAPID_PRIVATE_KEY: see docs/push.md)
   data       {data} (kept across restarts)
 
 Demo users (password {DEMO_PASSWORD}): ADMIN001 (admin), MAT1001, MAT1002, MAT1003, MAT1004
@@ -147,6 +159,7 @@ def main() -> int:
         chat = start("chat_file", common)
         children.append(chat)
         wait_healthy(chat_url, chat)
+        children.append(start_push_worker(common))
         banner(auth_url, chat_url)
         while all(proc.poll() is None for proc in children):
             time.sleep(0.5)

@@ -21,6 +21,12 @@ from services.chat_file.domain.errors import InvalidCursorError
 from services.chat_file.domain.files import FileRecord
 from services.chat_file.domain.model import Conversation, Message, Receipt, pair_key
 from services.chat_file.infrastructure.stores import ChatStores
+from tests.fake_push_stores import (
+    FakeBadgeCounts,
+    FakeDeviceStore,
+    FakeMentionStore,
+    FakeNotificationSettingsStore,
+)
 
 _ids = itertools.count(1)
 
@@ -320,5 +326,9 @@ def fake_chat_stores() -> ChatStores:
         conversations=conversations,
         messages=FakeMessageStore(conversations),
         files=FakeFileStore(),
+        devices=FakeDeviceStore(),
+        notification_settings=FakeNotificationSettingsStore(),
+        mentions=FakeMentionStore(),
+        badges=FakeBadgeCounts(conversations),
         backend="memory",
     )

@@ -13,8 +13,9 @@ from libs.servicekit.observability import Metrics, install_cache_metrics, instal
 from libs.servicekit.openapi import install_openapi
 
 from .bootstrap import ChatServices, build
-from .interfaces.http import conversations, files, health, messages
+from .interfaces.http import conversations, devices, files, health, messages, notify_prefs
 from .interfaces.http.errors import STATUS_BY_CODE, install_store_errors
+from .interfaces.http.push_metrics import install_push_metrics
 from .interfaces.socket.server import install_socketio
 from .interfaces.web.console import console_blueprint
 from .settings import Settings
@@ -36,6 +37,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(conversations.bp)
     app.register_blueprint(messages.bp)
     app.register_blueprint(files.bp)
+    app.register_blueprint(devices.bp)
+    app.register_blueprint(notify_prefs.bp)
     app.register_blueprint(console_blueprint(settings.auth_user_public_url))
     install_socketio(app, services)  # app.extensions["socketio"]; services notify through it
     install_openapi(
@@ -73,3 +76,4 @@ def _install_metrics(metrics: Metrics, services: ChatServices) -> None:
         lambda: [({}, float(services.messages.sent))],
     )
     install_cache_metrics(metrics, services.cache)
+    install_push_metrics(metrics, services.push_queue, services.push_outbox)

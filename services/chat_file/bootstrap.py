@@ -18,19 +18,26 @@ from libs.usercache import UserCache, local_profiles
 
 from .application.breaker import CircuitBreaker
 from .application.conversations import ConversationService
+from .application.devices import DeviceService
 from .application.directory import UserDirectory
 from .application.file_links import FileAttachments, StoreConversationAccess
 from .application.files import FileService
+from .application.mentions import Mentions
 from .application.messages import MessageService
+from .application.notify_prefs import NotificationSettingsService
 from .application.ports import (
     Notifier,
     NullNotifier,
     ProfileCache,
     ProfileSource,
 )
+from .application.push import with_push
+from .application.push_ports import PushOutbox
 from .application.receipts import ReceiptService
 from .infrastructure.auth_client import HttpAuthUserClient
 from .infrastructure.file_storage import GridFSFileStorage, LocalFileStorage
+from .infrastructure.push_outbox import BufferedOutbox
+from .infrastructure.push_queue import RedisPushQueue
 from .infrastructure.stores import ChatStores, open_chat_stores, open_mongo_stores
 from .infrastructure.thumbnails import PillowThumbnailer
 from .infrastructure.tokens import JwtVerifier
@@ -53,12 +60,19 @@ class ChatServices:
     receipts: ReceiptService
     notifier: Notifier
     files: FileService
+    devices: DeviceService
+    notification_settings: NotificationSettingsService
+    push_queue: RedisPushQueue | None = None  # None when PUSH_ENABLED is off
+    push_outbox: PushOutbox | None = None  # a BufferedOutbox unless a test passes a fake
 
     def attach_notifier(self, notifier: Notifier) -> None:
-        """Plug the real-time layer in: every service announces through it from now on."""
+        """Plug the real-time layer in: every service announces through it from now on (new
+        messages also go to the push outbox)."""
         self.notifier = notifier
+        announced = with_push(notifier, self.push_outbox)
         for service in (self.conversations, self.messages, self.receipts):
-            service.notifier = notifier
+            service.notifier = announced
+        self.notification_settings.notifier = notifier
 
     def readiness(self) -> dict[str, Any]:
         try:
@@ -96,21 +110,27 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
         cache, auth_client, breaker, negative_ttl=settings.negative_cache_seconds
     )
     notifier: Notifier = overrides.get("notifier") or NullNotifier()
+    push_queue, push_outbox = _push(settings, client, overrides)
+    announced = with_push(notifier, push_outbox)
     conversation_store, message_store = stores.conversations, stores.messages
     files = overrides.get("files") or build_files(settings, stores, overrides)
     clock = {"clock": overrides["clock"]} if "clock" in overrides else {}
-    conversations = ConversationService(conversation_store, directory, notifier, **clock)
+    mentions = Mentions(stores.mentions, directory)
+    conversations = ConversationService(
+        conversation_store, directory, announced, mentions=mentions, **clock
+    )
     messages = MessageService(
         conversation_store,
         message_store,
         directory,
-        notifier,
+        announced,
         conversations,
         attachments=overrides.get("attachments") or FileAttachments(files),
         max_length=settings.max_message_length,
+        mentions=mentions,
         **clock,
     )
-    receipts = ReceiptService(conversation_store, message_store, notifier, **clock)
+    receipts = ReceiptService(conversation_store, message_store, announced, **clock)
     return ChatServices(
         settings=settings,
         stores=stores,
@@ -124,7 +144,24 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
         receipts=receipts,
         notifier=notifier,
         files=files,
+        devices=DeviceService(stores.devices, settings.push.endpoint_hosts, **clock),
+        notification_settings=NotificationSettingsService(
+            stores.notification_settings, conversation_store, notifier, **clock
+        ),
+        push_queue=push_queue,
+        push_outbox=push_outbox,
     )
+
+
+def _push(
+    settings: Settings, client: redis.Redis, overrides: dict[str, Any]
+) -> tuple[RedisPushQueue | None, PushOutbox | None]:
+    """The push queue and this process's outbox (None, None when PUSH_ENABLED is off).
+    Overrides: `push_queue=`, `push_outbox=` (any `PushOutbox`)."""
+    if not settings.push.enabled:
+        return None, None
+    queue = overrides.get("push_queue") or RedisPushQueue(client, prefix=settings.redis_key_prefix)
+    return queue, overrides.get("push_outbox") or BufferedOutbox(queue)
 
 
 def _stores(settings: Settings, overrides: dict[str, Any]) -> ChatStores:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from libs.servicekit.settings import (
     SettingsError,
@@ -17,6 +17,8 @@ from libs.servicekit.settings import (
 )
 from libs.servicekit.sql import backend_of
 from libs.usercache import DEFAULT_L1_SIZE, DEFAULT_L1_TTL, DEFAULT_PREFIX, DEFAULT_TTL
+
+from .push_settings import PushSettings
 
 ASYNC_MODES = frozenset({"gevent", "eventlet", "threading"})
 FILE_STORAGES = frozenset({"local", "gridfs"})
@@ -53,6 +55,7 @@ class Settings:
     files_dir: str = "var/files"
     file_storage: str = "local"  # or "gridfs" (the service's MongoDB)
     max_upload_bytes: int = 25 * 1024 * 1024
+    push: PushSettings = field(default_factory=PushSettings)
 
     def __repr__(self) -> str:  # never print the secret
         return f"Settings(app_env={self.app_env!r}, backend={self.backend!r}, …)"
@@ -111,4 +114,5 @@ class Settings:
             files_dir=env_str(env, "FILES_DIR", "var/files"),
             file_storage=file_storage,
             max_upload_bytes=env_int(env, "MAX_UPLOAD_BYTES", 25 * 1024 * 1024),
+            push=PushSettings.from_env(env),
         )

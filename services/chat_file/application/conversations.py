@@ -21,6 +21,7 @@ from ..domain.model import Conversation, ConversationType, check_user_id
 from ..domain.paging import page_metadata, parse_limit, parse_page
 from .access import conversation_for, rooms_of
 from .directory import UserDirectory
+from .mentions import Mentions
 from .ports import ConversationStore, Notifier
 from .presenters import conversation_view, displayed_ids, invitation, iso
 
@@ -46,8 +47,10 @@ class ConversationService:
         directory: UserDirectory,
         notifier: Notifier,
         clock: Callable[[], datetime] = utc_now,
+        mentions: Mentions | None = None,
     ) -> None:
         self._store = conversations
+        self.mentions = mentions
         self._directory = directory
         self.notifier = notifier
         self._clock = clock
@@ -100,8 +103,15 @@ class ConversationService:
         rows, total = self._store.list_for(user.user_id, (page_no - 1) * size, size)
         profiles = self._directory.resolve_map(i for c in rows for i in displayed_ids(c))
         unread, unread_conversations = self._store.unread_totals(user.user_id)
+        mentioned = self.mentions.unread_counts(user.user_id, rows) if self.mentions else {}
         return {
-            "conversations": [conversation_view(c, profiles, user.user_id) for c in rows],
+            "conversations": [
+                {
+                    **conversation_view(c, profiles, user.user_id),
+                    "unreadMentions": mentioned.get(c.id, 0),
+                }
+                for c in rows
+            ],
             "totalUnreadMessages": unread,
             "unreadConversations": unread_conversations,
             "pagination": {

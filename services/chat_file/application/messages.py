@@ -26,6 +26,7 @@ from ..domain.paging import parse_cursor, parse_direction, parse_limit
 from .access import conversation_for, message_for, rooms_of
 from .conversations import ConversationService, utc_now
 from .directory import UserDirectory
+from .mentions import Mentions
 from .ports import (
     AttachmentResolver,
     ConversationStore,
@@ -53,6 +54,7 @@ class MessageService:
         attachments: AttachmentResolver | None = None,
         max_length: int = 10_000,
         clock: Callable[[], datetime] = utc_now,
+        mentions: Mentions | None = None,
     ) -> None:
         self._conversations = conversations
         self._messages = messages
@@ -62,6 +64,7 @@ class MessageService:
         self.attachments = attachments
         self.max_length = max_length
         self._clock = clock
+        self.mentions = mentions
         self.sent = 0  # messages stored by this process (metrics)
 
     def send(
@@ -75,6 +78,7 @@ class MessageService:
         file_id: str | None = None,
         reply_to: str | None = None,
         temporary_id: str | None = None,
+        mentions: Any = None,
     ) -> tuple[dict[str, Any], bool]:
         """`(message, created)`; a retry with the same temporaryId returns the stored one."""
         sender = user.user_id
@@ -103,6 +107,8 @@ class MessageService:
             file=file,
             reply_to=reply_to,
         )
+        if self.mentions is not None:
+            message.mentions = self.mentions.resolve(conversation, sender, text, mentions)
         stored, created = self._persist(message)
         view = self._view(stored, conversation)
         if created:
@@ -155,6 +161,8 @@ class MessageService:
         message.seq = self._conversations.next_seq(cid, summary_of(message), message.created_at)
         self._messages.set_seq(message.id, message.seq)
         self._conversations.mark_read(cid, sender, message.seq, message.id, message.created_at)
+        if self.mentions is not None:
+            self.mentions.record(message)
 
     def history(
         self,

@@ -8,7 +8,9 @@ from typing import Any, Protocol
 
 from libs.usercache import CachedUser
 
+from ..domain.devices import Device
 from ..domain.model import Conversation, Message
+from ..domain.notify_prefs import ConversationPrefs, UserPrefs
 
 
 class ProfileSourceError(Exception):
@@ -142,3 +144,73 @@ class MessageStore(Protocol):
         matching `text` (case- and accent-insensitive words), best first; the opaque cursor of
         the next page, or None."""
         ...
+
+
+class DeviceStore(Protocol):
+    """Push targets, indexed by user. One target per (user, deviceId); a token (FCM token or
+    Web Push endpoint) belongs to one target only."""
+
+    def register(self, device: Device) -> Device:
+        """Upsert on (user, deviceId): the stored device (its first id and createdAt kept).
+        Any other target holding the same token is removed (the install changed hands)."""
+        ...
+
+    def list_for(self, user_id: str) -> list[Device]:
+        """The user's devices, oldest first."""
+        ...
+
+    def list_for_users(self, user_ids: list[str]) -> dict[str, list[Device]]:
+        """Devices of many users in one query (users without devices are absent)."""
+        ...
+
+    def delete(self, user_id: str, device_id: str) -> bool:
+        """Remove one of this user's devices by its id; False if it is not theirs or absent."""
+        ...
+
+    def delete_token(self, token: str) -> int:
+        """Remove the targets holding a token the provider reported dead; how many."""
+        ...
+
+
+class NotificationSettingsStore(Protocol):
+    """Per-user and per-user-per-conversation notification settings. Absent rows read as the
+    defaults (`UserPrefs(user_id)`, `ConversationPrefs(user_id, conversation_id)`)."""
+
+    def get_user(self, user_id: str) -> UserPrefs: ...
+
+    def put_user(self, prefs: UserPrefs) -> None: ...
+
+    def get_conversation(self, user_id: str, conversation_id: str) -> ConversationPrefs: ...
+
+    def put_conversation(self, prefs: ConversationPrefs) -> None: ...
+
+    def conversations_of(self, user_id: str) -> list[ConversationPrefs]:
+        """The user's stored per-conversation settings (not the defaults), by conversation id."""
+        ...
+
+    def for_recipients(
+        self, conversation_id: str, user_ids: list[str]
+    ) -> tuple[dict[str, UserPrefs], dict[str, ConversationPrefs]]:
+        """Stored settings of these users, and for this conversation: two queries for a
+        fan-out (users without a row are absent)."""
+        ...
+
+
+class MentionStore(Protocol):
+    """Who was mentioned by which numbered message: the unread-mention counts."""
+
+    def add(self, conversation_id: str, message_id: str, seq: int, user_ids: list[str]) -> None:
+        """Record that message `seq` of the conversation mentions these users (idempotent)."""
+        ...
+
+    def unread_counts(self, user_id: str, read_up_to: dict[str, int]) -> dict[str, int]:
+        """Per conversation id given, how many mentions of the user lie after their read
+        pointer (conversations without any are absent)."""
+        ...
+
+
+class BadgeCounts(Protocol):
+    """The exact unread totals of many users at once (what a push badge shows): for each id,
+    the same number as `ConversationStore.unread_totals(id)[0]`, in one query."""
+
+    def totals_for(self, user_ids: list[str]) -> dict[str, int]: ...

@@ -102,6 +102,7 @@ def message_view(
         "editedAt": iso(message.edited_at) if message.edited_at else None,
         "deleted": deleted,
         "reactions": message.reactions,
+        "mentions": list(message.mentions),
         "deliveredTo": index.delivered_to(sender_id, seq),
         "readBy": index.read_by(sender_id, seq),
     }

@@ -215,6 +215,7 @@ class Message:
     deleted: bool = False
     deleted_for: list[str] = field(default_factory=list)
     reactions: list[dict[str, str]] = field(default_factory=list)
+    mentions: list[str] = field(default_factory=list)  # user ids notified by name (or @tous)
 
     def visible_to(self, user_id: str) -> bool:
         return user_id not in self.deleted_for

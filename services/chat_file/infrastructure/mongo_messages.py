@@ -188,7 +188,12 @@ def _to_doc(m: Message) -> dict[str, Any]:
         "createdAt": m.created_at,
         "seq": m.seq,
     }
-    optional = {"fileId": m.file_id, "file": m.file, "replyTo": m.reply_to}
+    optional = {
+        "fileId": m.file_id,
+        "file": m.file,
+        "replyTo": m.reply_to,
+        "mentions": list(m.mentions),
+    }
     doc.update({k: v for k, v in optional.items() if v})
     if m.temporary_id:
         doc["temporaryId"] = m.temporary_id
@@ -215,6 +220,7 @@ def _from_doc(doc: dict[str, Any]) -> Message:
         deleted=bool(doc.get("deleted")),
         deleted_for=list(doc.get("deletedFor") or []),
         reactions=list(doc.get("reactions") or []),
+        mentions=list(doc.get("mentions") or []),
     )
 
 

@@ -19,7 +19,14 @@ from libs.servicekit.sql import backend_of, create_sql_engine, migrate
 from libs.servicekit.stores import connect_mongo
 
 from ..application.files import FileMetadataStore
-from ..application.ports import ConversationStore, MessageStore
+from ..application.ports import (
+    BadgeCounts,
+    ConversationStore,
+    DeviceStore,
+    MentionStore,
+    MessageStore,
+    NotificationSettingsStore,
+)
 
 MIGRATIONS = str(Path(__file__).with_name("sql") / "migrations")
 VERSION_TABLE = "alembic_version_chat_file"
@@ -30,6 +37,10 @@ class ChatStores:
     conversations: ConversationStore
     messages: MessageStore
     files: FileMetadataStore
+    devices: DeviceStore
+    notification_settings: NotificationSettingsStore
+    mentions: MentionStore
+    badges: BadgeCounts
     backend: str
     close: Callable[[], None] = lambda: None
     mongo_db: Any = None  # the pymongo database when the backend is Mongo (GridFS bytes)
@@ -46,9 +57,13 @@ def open_chat_stores(database_url: str, mongodb_db: str = "chat_file_service") -
 
 
 def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatStores:
+    from .sql.badges import SqlBadgeCounts
     from .sql.conversations import SqlConversationStore
+    from .sql.devices import SqlDeviceStore
     from .sql.files import SqlFileStore
+    from .sql.mentions import SqlMentionStore
     from .sql.messages import SqlMessageStore
+    from .sql.notify_prefs import SqlNotificationSettingsStore
 
     engine = create_sql_engine(database_url)
     if run_migrations:
@@ -57,6 +72,10 @@ def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatSt
         conversations=SqlConversationStore(engine),
         messages=SqlMessageStore(engine),
         files=SqlFileStore(engine),
+        devices=SqlDeviceStore(engine),
+        notification_settings=SqlNotificationSettingsStore(engine),
+        mentions=SqlMentionStore(engine),
+        badges=SqlBadgeCounts(engine),
         backend=engine.dialect.name,
         close=engine.dispose,
     )
@@ -64,16 +83,30 @@ def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatSt
 
 def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
     from .file_store import MongoFileStore
+    from .mongo_badges import MongoBadgeCounts
     from .mongo_conversations import MongoConversationStore
+    from .mongo_devices import MongoDeviceStore
+    from .mongo_mentions import MongoMentionStore
     from .mongo_messages import MongoMessageStore
+    from .mongo_notify_prefs import MongoNotificationSettingsStore
 
     conversations, messages = MongoConversationStore(db), MongoMessageStore(db)
     conversations.ensure_indexes()
     messages.ensure_indexes()
+    devices = MongoDeviceStore(db)
+    devices.ensure_indexes()
+    settings = MongoNotificationSettingsStore(db)
+    settings.ensure_indexes()
+    mentions = MongoMentionStore(db)
+    mentions.ensure_indexes()
     return ChatStores(
         conversations=conversations,
         messages=messages,
         files=MongoFileStore(db),
+        devices=devices,
+        notification_settings=settings,
+        mentions=mentions,
+        badges=MongoBadgeCounts(db),
         backend=backend,
         close=db.client.close,
         mongo_db=db,

@@ -24,6 +24,7 @@ from .fakes import (
     RecordingNotifier,
     profile,
 )
+from .push_fakes import FakeOutbox
 
 USERS = {
     u: profile(u, p, n)
@@ -57,6 +58,7 @@ def fakes() -> dict[str, Any]:
         "auth_client": FakeProfileSource(USERS),
         "notifier": RecordingNotifier(),
         "attachments": FakeAttachmentResolver(),
+        "push_outbox": FakeOutbox(),
     }
 
 

@@ -181,6 +181,7 @@ def _row(m: Message) -> dict[str, Any]:
         "file_id": m.file_id,
         "file": to_doc(m.file),
         "reply_to": m.reply_to,
+        "mentions": list(m.mentions) or None,
     }
 
 
@@ -203,4 +204,5 @@ def _message(row: Any, deleted_for: list[str] | None = None) -> Message:
         deleted=bool(row.deleted),
         deleted_for=deleted_for or [],
         reactions=list(row.reactions or []),
+        mentions=list(row.mentions or []),
     )

@@ -44,6 +44,7 @@ class MessageDoc(_Doc):
     edited = fields.Boolean()
     deleted = fields.Boolean()
     reactions = fields.List(fields.Dict())
+    mentions = fields.List(fields.String(), metadata={"description": "mentioned user ids"})
     deliveredTo = fields.Dict()
     readBy = fields.Dict()
     editHistory = fields.List(fields.Dict(), metadata={"description": "GET /messages/{id} only"})
@@ -80,6 +81,9 @@ class ConversationDoc(_Doc):
     lastActivity = fields.String()
     unreadCount = fields.Integer()
     lastReadMessageId = fields.String(allow_none=True)
+    unreadMentions = fields.Integer(
+        metadata={"description": "GET /conversations only: unread messages mentioning the caller"}
+    )
 
 
 class PageMetadataDoc(_Doc):

@@ -56,6 +56,10 @@ STATUS_BY_CODE: dict[str, int] = {
     "RANGE_NOT_SATISFIABLE": 416,
     "CORRUPT_IMAGE": 422,
     "IMAGE_TOO_LARGE": 422,
+    # push devices (services/chat_file/domain/devices.py)
+    "INVALID_DEVICE": 400,
+    "DEVICE_NOT_FOUND": 404,
+    "INVALID_NOTIFICATION_SETTINGS": 400,
     "SERVICE_UNAVAILABLE": 503,
     "STORE_UNAVAILABLE": 503,
 }

@@ -96,6 +96,7 @@ def send() -> Reply:
         file_id=body["fileId"],
         reply_to=body["replyTo"],
         temporary_id=body["temporaryId"],
+        mentions=body["mentions"],
     )
     return ok(view, 201 if created else 200)
 

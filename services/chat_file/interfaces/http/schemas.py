@@ -20,6 +20,13 @@ class SendMessageSchema(_Body):
     temporaryId = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(min=1, max=100)
     )
+    mentions = fields.List(
+        fields.String(validate=validate.Length(min=1, max=64)),
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=1000),
+        metadata={"description": "user ids mentioned (participants only; @matricule also works)"},
+    )
 
 
 class CreateConversationSchema(_Body):

@@ -75,6 +75,7 @@ def register_message_events(hub: RealtimeHub) -> None:
             file_id=body["fileId"],
             reply_to=body["replyTo"],
             temporary_id=body["temporaryId"],
+            mentions=body["mentions"],
         )
         return {
             "messageId": view["messageId"],

@@ -1,0 +1,35 @@
+"""`MongoMentionStore`: the `message_mentions` collection, one document per (user,
+conversation, seq), indexed for counting a user's unread mentions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from libs.servicekit.stores import guard_store, mongo_store_errors
+
+
+@guard_store(*mongo_store_errors())
+class MongoMentionStore:
+    def __init__(self, db: Any) -> None:
+        self._mentions = db["message_mentions"]
+
+    def ensure_indexes(self) -> None:
+        self._mentions.create_index([("userId", 1), ("conversationId", 1), ("seq", 1)])
+
+    def add(self, conversation_id: str, message_id: str, seq: int, user_ids: list[str]) -> None:
+        for user_id in dict.fromkeys(user_ids):
+            key = f"{user_id}:{conversation_id}:{seq}"
+            fields = {"userId": user_id, "conversationId": conversation_id, "seq": seq}
+            self._mentions.update_one(
+                {"_id": key}, {"$set": {**fields, "messageId": message_id}}, upsert=True
+            )
+
+    def unread_counts(self, user_id: str, read_up_to: dict[str, int]) -> dict[str, int]:
+        if not read_up_to:
+            return {}
+        after = [{"conversationId": c, "seq": {"$gt": seq}} for c, seq in read_up_to.items()]
+        pipeline = [
+            {"$match": {"userId": user_id, "$or": after}},
+            {"$group": {"_id": "$conversationId", "n": {"$sum": 1}}},
+        ]
+        return {doc["_id"]: int(doc["n"]) for doc in self._mentions.aggregate(pipeline)}

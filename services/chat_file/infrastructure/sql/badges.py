@@ -1,0 +1,35 @@
+"""`SqlBadgeCounts`: many users' unread totals in one grouped query over the members' pointers
+(the `members_by_user` index), for push badges."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from libs.servicekit.sql import SQL_STORE_ERRORS, reader
+from libs.servicekit.stores import guard_store
+
+from .tables import conversations as C
+from .tables import members as M
+
+
+@guard_store(*SQL_STORE_ERRORS)
+class SqlBadgeCounts:
+    def __init__(self, engine: Engine) -> None:
+        self._read = reader(engine)
+
+    def totals_for(self, user_ids: list[str]) -> dict[str, int]:
+        ids = list(dict.fromkeys(user_ids))
+        if not ids:
+            return {}
+        unread = C.c.seq - M.c.read_up_to
+        total = sa.func.coalesce(sa.func.sum(sa.case((unread > 0, unread), else_=0)), 0)
+        query = (
+            sa.select(M.c.user_id, total)
+            .select_from(M.join(C, C.c.id == M.c.conversation_id))
+            .where(M.c.user_id.in_(ids))
+            .group_by(M.c.user_id)
+        )
+        with self._read.connect() as db:
+            found = {user_id: int(n) for user_id, n in db.execute(query)}
+        return {u: found.get(u, 0) for u in ids}

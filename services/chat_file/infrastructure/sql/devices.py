@@ -1,0 +1,91 @@
+"""`SqlDeviceStore`: push targets in `push_devices` (unique per user+deviceId and per token)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from libs.servicekit.sql import SQL_STORE_ERRORS, reader
+from libs.servicekit.stores import guard_store
+
+from ...domain.devices import Device, Platform, token_hash
+from .tables import devices as D
+
+
+@guard_store(*SQL_STORE_ERRORS)
+class SqlDeviceStore:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._read = reader(engine)
+
+    def register(self, device: Device) -> Device:
+        try:
+            return self._register(device)
+        except sa.exc.IntegrityError:  # a concurrent registration of the same target won
+            return self._register(device)
+
+    def _register(self, device: Device) -> Device:
+        digest = token_hash(device.token)
+        mine = sa.and_(D.c.user_id == device.user_id, D.c.device_key == device.device_key)
+        with self._engine.begin() as tx:
+            tx.execute(D.delete().where(D.c.token_hash == digest, sa.not_(mine)))
+            row = tx.execute(sa.select(D.c.id, D.c.created_at).where(mine)).first()
+            if row is None:
+                tx.execute(
+                    D.insert().values(**_row(device), id=device.id, created_at=device.created_at)
+                )
+                return device
+            tx.execute(D.update().where(D.c.id == row.id).values(**_row(device)))
+        return replace(device, id=row.id, created_at=row.created_at)
+
+    def list_for(self, user_id: str) -> list[Device]:
+        return self.list_for_users([user_id]).get(user_id, [])
+
+    def list_for_users(self, user_ids: list[str]) -> dict[str, list[Device]]:
+        ids = list(dict.fromkeys(user_ids))
+        found: dict[str, list[Device]] = {}
+        if not ids:
+            return found
+        query = sa.select(D).where(D.c.user_id.in_(ids)).order_by(D.c.created_at, D.c.id)
+        with self._read.connect() as db:
+            for row in db.execute(query):
+                found.setdefault(row.user_id, []).append(_from_row(row))
+        return found
+
+    def delete(self, user_id: str, device_id: str) -> bool:
+        with self._engine.begin() as tx:
+            gone = tx.execute(D.delete().where(D.c.id == device_id, D.c.user_id == user_id))
+            return bool(gone.rowcount)
+
+    def delete_token(self, token: str) -> int:
+        with self._engine.begin() as tx:
+            return int(tx.execute(D.delete().where(D.c.token_hash == token_hash(token))).rowcount)
+
+
+def _row(d: Device) -> dict[str, Any]:
+    return {
+        "user_id": d.user_id,
+        "device_key": d.device_key,
+        "platform": d.platform.value,
+        "token": d.token,
+        "token_hash": token_hash(d.token),
+        "subscription_keys": dict(d.keys),
+        "app_version": d.app_version,
+        "updated_at": d.created_at,
+    }
+
+
+def _from_row(row: Any) -> Device:
+    return Device(
+        id=row.id,
+        user_id=row.user_id,
+        platform=Platform(row.platform),
+        token=row.token,
+        device_key=row.device_key,
+        app_version=row.app_version,
+        created_at=row.created_at,
+        keys=dict(row.subscription_keys or {}),
+    )

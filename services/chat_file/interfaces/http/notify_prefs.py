@@ -1,0 +1,121 @@
+"""Notification settings routes: the caller's global settings and per-conversation ones."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app
+from marshmallow import EXCLUDE, INCLUDE, Schema, fields, validate
+
+from libs.servicekit.http import json_body, load, ok
+from libs.servicekit.openapi import documented
+
+from ...application.notify_prefs import NotificationSettingsService
+from .api_docs import AUTH_ERRORS, WRITE_ERRORS
+from .auth import authenticate, current_user
+
+bp = Blueprint("notification_settings", __name__)
+bp.before_request(authenticate)
+
+Reply = tuple[Response, int]
+INVALID = "INVALID_NOTIFICATION_SETTINGS"
+CONVERSATION = ("INVALID_ID", "CONVERSATION_NOT_FOUND")
+
+
+class QuietHoursSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    start = fields.String(required=True, metadata={"description": "HH:MM local time"})
+    end = fields.String(required=True, metadata={"description": "HH:MM (may cross midnight)"})
+    timeZone = fields.String(required=True, metadata={"description": "IANA, e.g. Africa/Douala"})
+
+
+class UserSettingsSchema(Schema):
+    """Fields present are replaced (null clears); absent fields are kept."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    dndUntil = fields.Raw(allow_none=True, metadata={"description": "ISO-8601 with offset"})
+    quietHours = fields.Raw(allow_none=True, metadata={"description": "{start, end, timeZone}"})
+    previews = fields.Raw(metadata={"description": "false: notifications say 'Nouveau message'"})
+
+
+class ConversationSettingsSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    level = fields.String(validate=validate.OneOf(["all", "mentions", "none"]))
+    mutedUntil = fields.Raw(allow_none=True, metadata={"description": "ISO-8601 with offset"})
+
+
+class _Doc(Schema):
+    class Meta:
+        unknown = INCLUDE
+
+
+class ConversationSettingsDoc(_Doc):
+    conversationId = fields.String()
+    level = fields.String(metadata={"enum": ["all", "mentions", "none"]})
+    mutedUntil = fields.String(allow_none=True)
+
+
+class UserSettingsDoc(_Doc):
+    dndUntil = fields.String(allow_none=True)
+    quietHours = fields.Nested(QuietHoursSchema, allow_none=True)
+    previews = fields.Boolean()
+    conversations = fields.List(
+        fields.Nested(ConversationSettingsDoc), metadata={"description": "GET only: overrides"}
+    )
+
+
+def _service() -> NotificationSettingsService:
+    service: NotificationSettingsService = current_app.extensions["chat"].notification_settings
+    return service
+
+
+@bp.get("/notifications/settings")
+@documented(
+    "The caller's notification settings and their per-conversation overrides",
+    response=UserSettingsDoc,
+    errors=AUTH_ERRORS,
+    tags=["push"],
+)
+def get_settings() -> Reply:
+    return ok(_service().get(current_user()))
+
+
+@bp.put("/notifications/settings")
+@documented(
+    "Change do-not-disturb, quiet hours, preview privacy (event notificationSettings:updated)",
+    body=UserSettingsSchema,
+    response=UserSettingsDoc,
+    errors=(*WRITE_ERRORS, INVALID),
+    tags=["push"],
+)
+def put_settings() -> Reply:
+    body = load(UserSettingsSchema(), json_body())
+    return ok(_service().update(current_user(), body))
+
+
+@bp.get("/conversations/<conversation_id>/notifications")
+@documented(
+    "The caller's notification level and mute for one conversation",
+    response=ConversationSettingsDoc,
+    errors=(*AUTH_ERRORS, *CONVERSATION),
+    tags=["push"],
+)
+def get_conversation_settings(conversation_id: str) -> Reply:
+    return ok(_service().get_conversation(current_user(), conversation_id))
+
+
+@bp.put("/conversations/<conversation_id>/notifications")
+@documented(
+    "Set level all|mentions|none and/or mute until (event notificationSettings:updated)",
+    body=ConversationSettingsSchema,
+    response=ConversationSettingsDoc,
+    errors=(*WRITE_ERRORS, *CONVERSATION, INVALID),
+    tags=["push"],
+)
+def put_conversation_settings(conversation_id: str) -> Reply:
+    body = load(ConversationSettingsSchema(), json_body())
+    return ok(_service().update_conversation(current_user(), conversation_id, body))

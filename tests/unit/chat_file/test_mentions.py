@@ -1,0 +1,84 @@
+"""Mentions through the HTTP API over the in-memory stores: resolution, views, unread counts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from .fakes import bearer
+
+
+def group(client: FlaskClient, admin: str = "alice") -> str:
+    body = {"type": "GROUP", "name": "Équipe", "members": ["bob", "carol"]}
+    return str(
+        client.post("/conversations", json=body, headers=bearer(admin)).get_json()["data"]["id"]
+    )
+
+
+def send(client: FlaskClient, cid: str, content: str, user: str = "alice", **extra: Any) -> dict:
+    body = {"conversationId": cid, "content": content, **extra}
+    response = client.post("/messages", json=body, headers=bearer(user))
+    assert response.status_code == 201, response.get_json()
+    return dict(response.get_json()["data"])
+
+
+def unread_mentions(client: FlaskClient, user: str) -> dict[str, int]:
+    listing = client.get("/conversations", headers=bearer(user)).get_json()["data"]
+    return {c["id"]: c["unreadMentions"] for c in listing["conversations"]}
+
+
+@pytest.mark.parametrize(
+    ("content", "extra", "mentioned"),
+    [
+        ("Bonjour @MAT-bob", {}, ["bob"]),
+        ("@mat-carol et @MAT-bob, vous venez ?", {}, ["bob", "carol"]),
+        ("mail alice@MAT-bob.cm", {}, []),
+        ("@MAT-dave n'est pas là", {}, []),
+        ("Bonjour", {"mentions": ["carol", "dave", "alice"]}, ["carol"]),
+        ("@tous réunion", {}, ["bob", "carol"]),
+        ("@all réunion", {}, ["bob", "carol"]),
+    ],
+)
+def test_mentions_resolve_to_participants_other_than_the_sender(
+    client: FlaskClient, content: str, extra: dict, mentioned: list[str]
+) -> None:
+    message = send(client, group(client), content, **extra)
+    assert message["mentions"] == mentioned
+
+
+def test_only_group_admins_can_mention_everyone(client: FlaskClient) -> None:
+    cid = group(client)
+    assert send(client, cid, "@tous attention", user="bob")["mentions"] == []
+    private = client.post(
+        "/conversations", json={"type": "PRIVATE", "participantId": "bob"}, headers=bearer("alice")
+    ).get_json()["data"]["id"]
+    assert send(client, private, "@tous")["mentions"] == []
+
+
+def test_mentions_are_returned_in_history(client: FlaskClient) -> None:
+    cid = group(client)
+    sent = send(client, cid, "Voir @MAT-carol")
+    page = client.get(f"/messages?conversationId={cid}", headers=bearer("bob")).get_json()["data"]
+    assert [m["mentions"] for m in page["messages"]] == [["carol"]]
+    got = client.get(f"/messages/{sent['id']}", headers=bearer("bob")).get_json()["data"]
+    assert got["mentions"] == ["carol"]
+
+
+def test_unread_mentions_per_conversation_until_read(client: FlaskClient) -> None:
+    cid, other = group(client), group(client)
+    send(client, cid, "@MAT-bob un")
+    send(client, cid, "sans mention")
+    send(client, cid, "@MAT-bob deux")
+    send(client, other, "@MAT-carol")
+    assert unread_mentions(client, "bob") == {cid: 2, other: 0}
+    assert unread_mentions(client, "carol")[other] == 1
+    client.put(f"/conversations/{cid}/read", headers=bearer("bob"))
+    assert unread_mentions(client, "bob") == {cid: 0, other: 0}
+
+
+def test_a_bad_mentions_list_is_a_validation_error(client: FlaskClient) -> None:
+    body = {"conversationId": group(client), "content": "x", "mentions": "bob"}
+    response = client.post("/messages", json=body, headers=bearer("alice"))
+    assert response.status_code == 400 and response.get_json()["code"] == "VALIDATION_ERROR"
