@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import redis
 
@@ -20,7 +20,7 @@ from .application.breaker import CircuitBreaker
 from .application.conversations import ConversationService
 from .application.directory import UserDirectory
 from .application.file_links import FileAttachments, StoreConversationAccess
-from .application.files import FileService
+from .application.files import DownloadLinks, FileService, FileStorage
 from .application.messages import MessageService
 from .application.ports import (
     Notifier,
@@ -129,14 +129,11 @@ def _stores(settings: Settings, overrides: dict[str, Any]) -> ChatStores:
 
 
 def build_files(settings: Settings, stores: ChatStores, overrides: dict[str, Any]) -> FileService:
-    """Files: bytes in a directory (default) or GridFS, metadata in the stores, Pillow
-    thumbnails. Overrides: `file_storage=`, `file_store=`, `thumbnailer=`,
-    `conversation_access=`."""
-    storage = overrides.get("file_storage") or (
-        GridFSFileStorage(stores.mongo_db)
-        if settings.file_storage == "gridfs"
-        else LocalFileStorage(settings.files_dir)
-    )
+    """Files: bytes in a directory (default), GridFS or an S3 bucket, metadata in the stores,
+    Pillow thumbnails (S3 may sign download redirects). Overrides: `file_storage=`,
+    `file_store=`, `thumbnailer=`, `conversation_access=`."""
+    storage = overrides.get("file_storage") or _file_storage(settings, stores)
+    presigned = settings.file_storage == "s3" and settings.s3.presigned_downloads
     return FileService(
         store=overrides.get("file_store") or stores.files,
         storage=storage,
@@ -144,4 +141,17 @@ def build_files(settings: Settings, stores: ChatStores, overrides: dict[str, Any
         conversations=overrides.get("conversation_access")
         or StoreConversationAccess(stores.conversations),
         max_upload_bytes=settings.max_upload_bytes,
+        links=cast(DownloadLinks, storage) if presigned else None,
     )
+
+
+def _file_storage(settings: Settings, stores: ChatStores) -> FileStorage:
+    if settings.file_storage == "gridfs":
+        return GridFSFileStorage(stores.mongo_db)
+    if settings.file_storage == "s3":
+        from .infrastructure.s3_storage import S3FileStorage, make_s3_client
+
+        s3 = settings.s3
+        client = make_s3_client(s3.endpoint_url, s3.region, s3.access_key_id, s3.secret_access_key)
+        return S3FileStorage(client, s3.bucket, s3.presign_seconds)
+    return LocalFileStorage(settings.files_dir)

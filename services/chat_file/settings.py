@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from libs.servicekit.settings import (
     SettingsError,
     database_url,
+    env_bool,
     env_float,
     env_int,
     env_str,
@@ -18,7 +19,35 @@ from libs.servicekit.sql import backend_of
 from libs.usercache import DEFAULT_PREFIX, DEFAULT_TTL
 
 ASYNC_MODES = frozenset({"gevent", "eventlet", "threading"})
-FILE_STORAGES = frozenset({"local", "gridfs"})
+FILE_STORAGES = frozenset({"local", "gridfs", "s3"})
+
+
+@dataclass(frozen=True)
+class S3Settings:
+    """The bucket of `FILE_STORAGE=s3`; empty keys leave boto3's own credential chain."""
+
+    bucket: str = ""
+    endpoint_url: str = ""  # MinIO/Ceph URL; empty for AWS
+    region: str = "us-east-1"
+    access_key_id: str = ""
+    secret_access_key: str = ""
+    presigned_downloads: bool = False  # downloads answer 302 to a presigned GET
+    presign_seconds: int = 60
+
+    def __repr__(self) -> str:  # never print the keys
+        return f"S3Settings(bucket={self.bucket!r}, endpoint_url={self.endpoint_url!r}, …)"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> S3Settings:
+        return cls(
+            bucket=env.get("S3_BUCKET", "").strip(),
+            endpoint_url=env.get("S3_ENDPOINT_URL", "").strip(),
+            region=env_str(env, "S3_REGION", "us-east-1"),
+            access_key_id=env.get("S3_ACCESS_KEY_ID", "").strip(),
+            secret_access_key=env.get("S3_SECRET_ACCESS_KEY", "").strip(),
+            presigned_downloads=env_bool(env, "S3_PRESIGNED_DOWNLOADS", False),
+            presign_seconds=env_int(env, "S3_PRESIGN_SECONDS", 60),
+        )
 
 
 @dataclass(frozen=True)
@@ -45,8 +74,9 @@ class Settings:
     typing_timeout: float = 10.0  # seconds before a silent typist is announced as stopped
     presence_ttl: int = 60  # seconds a device counts without its process refreshing it
     files_dir: str = "var/files"
-    file_storage: str = "local"  # or "gridfs" (the service's MongoDB)
+    file_storage: str = "local"  # or "gridfs" (the service's MongoDB) or "s3"
     max_upload_bytes: int = 25 * 1024 * 1024
+    s3: S3Settings = field(default_factory=S3Settings)
 
     def __repr__(self) -> str:  # never print the secret
         return f"Settings(app_env={self.app_env!r}, backend={self.backend!r}, …)"
@@ -70,6 +100,9 @@ class Settings:
         url = database_url(env, "chat_file")
         if file_storage == "gridfs" and backend_of(url) not in {"mongodb", "mongomock"}:
             raise SettingsError("FILE_STORAGE=gridfs needs a MongoDB DATABASE_URL")
+        s3 = S3Settings.from_env(env)
+        if file_storage == "s3" and not s3.bucket:
+            raise SettingsError("FILE_STORAGE=s3 needs S3_BUCKET")
         return cls(
             app_env=app_env,
             jwt_secret=jwt_secret(env, app_env),
@@ -95,4 +128,5 @@ class Settings:
             files_dir=env_str(env, "FILES_DIR", "var/files"),
             file_storage=file_storage,
             max_upload_bytes=env_int(env, "MAX_UPLOAD_BYTES", 25 * 1024 * 1024),
+            s3=s3,
         )

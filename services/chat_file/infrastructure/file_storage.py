@@ -29,6 +29,9 @@ def _checked(key: str) -> str:
     return key
 
 
+checked_key = _checked  # the key check every adapter applies (S3 too)
+
+
 class LocalFileStorage:
     """Files under `root/<2 hex>/<key>`, mode 0600 (never executable), written via a temp file."""
 

@@ -1,4 +1,5 @@
-"""One contract for FileStorage, run on the local directory and on GridFS (mongomock / MongoDB)."""
+"""One contract for FileStorage, run on the local directory, on GridFS (mongomock / MongoDB) and
+on S3 (moto's server, or TEST_S3_ENDPOINT_URL)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import pytest
 from services.chat_file.application.files import FileStorage
 from services.chat_file.domain.files import StoredFileNotFoundError
 from services.chat_file.infrastructure.file_storage import GridFSFileStorage, LocalFileStorage
+from services.chat_file.infrastructure.s3_storage import S3FileStorage
+from tests.support.s3 import s3_client
 
 from .conftest import MONGO_BACKENDS, open_mongo
 
@@ -19,10 +22,14 @@ KEY = "0123456789abcdef01234567"
 THUMB = f"{KEY}-small.webp"
 
 
-@pytest.fixture(params=["local", *(f"gridfs-{b}" for b in MONGO_BACKENDS)])
+@pytest.fixture(params=["local", *(f"gridfs-{b}" for b in MONGO_BACKENDS), "s3"])
 def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[FileStorage]:
     if request.param == "local":
         yield LocalFileStorage(tmp_path / "files")
+        return
+    if request.param == "s3":
+        endpoint = request.getfixturevalue("s3_endpoint")
+        yield S3FileStorage(s3_client(endpoint), request.getfixturevalue("s3_bucket"))
         return
     for db in open_mongo(request.param.removeprefix("gridfs-")):
         yield GridFSFileStorage(db)
