@@ -75,7 +75,11 @@ class ChatServices:
 
 def build(settings: Settings, **overrides: Any) -> ChatServices:
     stores = _stores(settings, overrides)
-    client = overrides.get("redis") or connect_redis(settings.redis_url)
+    client = overrides.get("redis") or connect_redis(
+        settings.redis_url,
+        sentinels=settings.redis_sentinels,
+        service=settings.redis_sentinel_service,
+    )
     cache = overrides.get("cache") or UserCache(
         client, prefix=settings.user_cache_prefix, ttl=settings.user_cache_ttl
     )

@@ -14,8 +14,10 @@ from libs.servicekit.settings import (
     env_str,
     jwt_secret,
     process_env,
+    redis_sentinels,
 )
 from libs.servicekit.sql import backend_of
+from libs.servicekit.stores import DEFAULT_SENTINEL_SERVICE, sentinel_queue_url
 from libs.usercache import DEFAULT_PREFIX, DEFAULT_TTL
 
 ASYNC_MODES = frozenset({"gevent", "eventlet", "threading"})
@@ -56,6 +58,10 @@ class Settings:
     jwt_secret: str = ""
     redis_url: str = "redis://127.0.0.1:6379/0"
     redis_key_prefix: str = ""
+    redis_sentinels: tuple[
+        tuple[str, int], ...
+    ] = ()  # REDIS_SENTINELS: the primary comes from them
+    redis_sentinel_service: str = DEFAULT_SENTINEL_SERVICE
     user_cache_prefix: str = DEFAULT_PREFIX
     user_cache_ttl: int = DEFAULT_TTL
     database_url: str = "sqlite:///var/chat_file.db"
@@ -80,6 +86,13 @@ class Settings:
 
     def __repr__(self) -> str:  # never print the secret
         return f"Settings(app_env={self.app_env!r}, backend={self.backend!r}, …)"
+
+    @property
+    def message_queue_url(self) -> str:
+        """SOCKETIO_MESSAGE_QUEUE, through the sentinels when REDIS_SENTINELS is set."""
+        return sentinel_queue_url(
+            self.socketio_message_queue, self.redis_sentinels, self.redis_sentinel_service
+        )
 
     @property
     def backend(self) -> str:
@@ -108,6 +121,8 @@ class Settings:
             jwt_secret=jwt_secret(env, app_env),
             redis_url=env_str(env, "REDIS_URL", "redis://127.0.0.1:6379/0"),
             redis_key_prefix=env.get("REDIS_KEY_PREFIX", "").strip(),
+            redis_sentinels=redis_sentinels(env),
+            redis_sentinel_service=env_str(env, "REDIS_SENTINEL_SERVICE", DEFAULT_SENTINEL_SERVICE),
             user_cache_prefix=env_str(env, "USER_CACHE_PREFIX", DEFAULT_PREFIX),
             user_cache_ttl=env_int(env, "USER_CACHE_TTL", DEFAULT_TTL),
             database_url=url,

@@ -32,6 +32,7 @@ class OwnRedis:
 
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
+    extra_args: list[str] = field(default_factory=list)  # more redis-server options
 
     @property
     def url(self) -> str:
@@ -56,6 +57,7 @@ class OwnRedis:
                 "no",
                 "--logfile",
                 str(log),
+                *self.extra_args,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

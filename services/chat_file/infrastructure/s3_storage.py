@@ -126,6 +126,9 @@ class S3ObjectReader(io.RawIOBase):
             )
             self._body = found["Body"]
         data = self._body.read(len(buffer))
+        if not data:  # the store closed the stream before the object's end
+            self._drop_body()
+            raise OSError(f"object {self._key} ended at {self._pos} of {self._size} bytes")
         buffer[: len(data)] = data
         self._pos += len(data)
         return len(data)
