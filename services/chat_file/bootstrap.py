@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, cast
 
 import redis
@@ -20,6 +21,7 @@ from .application.breaker import CircuitBreaker
 from .application.conversations import ConversationService
 from .application.directory import UserDirectory
 from .application.file_links import FileAttachments, StoreConversationAccess
+from .application.file_sweeper import OrphanSweeper, SweepableStorage
 from .application.files import DownloadLinks, FileService, FileStorage
 from .application.messages import MessageService
 from .application.ports import (
@@ -147,6 +149,15 @@ def build_files(settings: Settings, stores: ChatStores, overrides: dict[str, Any
         max_upload_bytes=settings.max_upload_bytes,
         links=cast(DownloadLinks, storage) if presigned else None,
     )
+
+
+def build_file_sweeper(
+    settings: Settings, grace: timedelta, **overrides: Any
+) -> tuple[OrphanSweeper, ChatStores]:
+    """The orphan sweeper over the configured storage and the stores (close them after)."""
+    stores = _stores(settings, overrides)
+    storage = overrides.get("file_storage") or _file_storage(settings, stores)
+    return OrphanSweeper(cast(SweepableStorage, storage), stores.files, grace), stores
 
 
 def _file_storage(settings: Settings, stores: ChatStores) -> FileStorage:

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,8 +17,8 @@ import requests
 from PIL import Image
 
 from services.chat_file.infrastructure.s3_storage import PART_SIZE
-from tests.support.s3 import bucket_keys, new_bucket, open_uploads, s3_env
-from tests.support.servers import ServiceProcess
+from tests.support.s3 import bucket_keys, new_bucket, open_uploads, s3_client, s3_env
+from tests.support.servers import ROOT, ServiceProcess
 from tests.unit.chat_file_files import samples
 
 from .test_files import ALICE, BOB, EVE, auth, server_env, upload
@@ -135,3 +138,22 @@ def test_presigned_downloads_redirect_after_the_access_check(
         assert (outsider.status_code, outsider.json()["code"]) == (404, "FILE_NOT_FOUND")
     finally:
         process.stop()
+
+
+def test_sweep_command_removes_an_orphaned_object_and_keeps_the_rest(
+    server: ServiceProcess, s3_endpoint: str, bucket: str
+) -> None:
+    file_id = upload(server.url, samples.PDF, "garde.pdf").json()["data"]["id"]
+    orphan = "0f" * 12  # bytes whose row was never written (a process killed mid-upload)
+    s3_client(s3_endpoint).put_object(Bucket=bucket, Key=orphan, Body=b"orphelin")
+    time.sleep(1.1)  # object times have a one-second resolution
+    env = {**os.environ, **server.env}
+    done = subprocess.run(
+        [sys.executable, "-m", "services.chat_file.sweep_files", "--grace-minutes", "0"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert orphan not in bucket_keys(s3_endpoint, bucket)
+    assert file_id in bucket_keys(s3_endpoint, bucket)
+    got = requests.get(f"{server.url}/files/{file_id}/download", headers=auth(ALICE), timeout=10)
+    assert got.status_code == 200 and got.content == samples.PDF

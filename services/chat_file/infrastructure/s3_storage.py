@@ -14,6 +14,7 @@ import contextlib
 import io
 import tempfile
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from typing import IO, Any, BinaryIO, cast
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -21,7 +22,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from libs.servicekit.stores import guard_store
 from services.chat_file.domain.files import StoredFileNotFoundError
 
-from .file_storage import checked_key
+from .file_storage import KEY_RE, checked_key
 
 PART_SIZE = 8 * 1024 * 1024  # S3 refuses parts under 5 MiB (except the last one)
 READ_BUFFER = 256 * 1024
@@ -176,6 +177,13 @@ class S3FileStorage:
 
     def delete(self, key: str) -> None:
         self._client.delete_object(Bucket=self.bucket, Key=checked_key(key))
+
+    def stale_keys(self, older_than: datetime) -> Iterator[str]:
+        pages = self._client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket)
+        for page in pages:
+            for item in page.get("Contents", []):
+                if item["LastModified"] < older_than and KEY_RE.match(item["Key"]):
+                    yield item["Key"]
 
     def presigned_url(self, key: str, mime_type: str, content_disposition: str) -> str:
         params = {

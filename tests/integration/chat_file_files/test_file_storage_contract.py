@@ -6,10 +6,13 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 import pytest
 
+from services.chat_file.application.file_sweeper import SweepableStorage
 from services.chat_file.application.files import FileStorage
 from services.chat_file.domain.files import StoredFileNotFoundError
 from services.chat_file.infrastructure.file_storage import GridFSFileStorage, LocalFileStorage
@@ -67,6 +70,15 @@ def test_delete_removes_and_is_idempotent(storage: FileStorage) -> None:
     storage.delete(THUMB)
     with pytest.raises(StoredFileNotFoundError):
         storage.open(THUMB)
+
+
+def test_stale_keys_lists_objects_written_before_a_time(storage: FileStorage) -> None:
+    storage.save(KEY, [b"data"])
+    storage.save(THUMB, [b"webp"])
+    sweepable = cast(SweepableStorage, storage)
+    now = datetime.now(UTC)
+    assert sorted(sweepable.stale_keys(now + timedelta(hours=1))) == [KEY, THUMB]
+    assert list(sweepable.stale_keys(now - timedelta(hours=1))) == []
 
 
 @pytest.mark.parametrize("key", ["../../etc/passwd", "abc", f"{KEY}/../x", f"{KEY}.sh"])

@@ -6,11 +6,13 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
 
 from libs.servicekit.errors import StoreUnavailableError
+from services.chat_file.application.file_sweeper import OrphanSweeper
 from services.chat_file.application.files import FileService
 from services.chat_file.domain.files import FileTooLargeError
 from services.chat_file.infrastructure.s3_storage import PART_SIZE, S3FileStorage
@@ -122,3 +124,20 @@ def test_failed_s3_write_leaves_no_metadata_row(s3_endpoint: str) -> None:
     with pytest.raises(StoreUnavailableError):
         file_service(missing_bucket, store).upload(OWNER, "a.pdf", [b"%PDF-1.4\n" + b"x" * 100])
     assert store.records == {}
+
+
+def test_sweeper_removes_only_old_objects_nobody_references(
+    storage: S3FileStorage, s3_endpoint: str
+) -> None:
+    store = FakeFileStore()
+    kept = file_service(storage, store).upload(OWNER, "p.png", [samples.png()])
+    orphan = "f" * 24
+    for key in (orphan, f"{orphan}-small.webp"):  # as a process killed before its row
+        storage.save(key, [b"bytes"])
+    later = datetime.now(UTC) + timedelta(hours=2)
+    young = OrphanSweeper(storage, store, grace=timedelta(hours=3), clock=lambda: later)
+    assert young.sweep() == []  # inside the grace period: maybe an upload in progress
+    old = OrphanSweeper(storage, store, grace=timedelta(hours=1), clock=lambda: later)
+    assert sorted(old.sweep()) == [orphan, f"{orphan}-small.webp"]
+    assert all(k.startswith(kept.id) for k in bucket_keys(s3_endpoint, storage.bucket))
+    assert len(bucket_keys(s3_endpoint, storage.bucket)) == 4
