@@ -45,23 +45,26 @@ def bucket(s3_endpoint: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def server(
-    s3_endpoint: str, bucket: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ServiceProcess]:
-    process = start(tmp_path_factory.mktemp("s3files"), s3_endpoint, bucket)
+def files_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("s3files")
+
+
+@pytest.fixture(scope="module")
+def server(s3_endpoint: str, bucket: str, files_dir: Path) -> Iterator[ServiceProcess]:
+    process = start(files_dir, s3_endpoint, bucket)
     yield process
     process.stop()
 
 
 def test_large_upload_then_whole_and_ranged_downloads(
-    server: ServiceProcess, s3_endpoint: str, bucket: str, tmp_path: Path
+    server: ServiceProcess, s3_endpoint: str, bucket: str, files_dir: Path
 ) -> None:
     content = b"%PDF-1.4\n" + os.urandom(PART_SIZE + 500_000)  # two parts
     created = upload(server.url, content, "rapport.pdf")
     assert created.status_code == 201, created.text
     file_id = created.json()["data"]["id"]
     assert file_id in bucket_keys(s3_endpoint, bucket)
-    assert not list(tmp_path.iterdir())  # nothing kept on local disk
+    assert [p for p in files_dir.rglob("*") if p.is_file()] == []  # FILES_DIR stays unused
     url = f"{server.url}/files/{file_id}/download"
     whole = requests.get(url, headers=auth(ALICE), timeout=30)
     assert whole.status_code == 200 and whole.content == content
