@@ -50,6 +50,18 @@ def env_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raise SettingsError(f"{name} must be a boolean, got {raw!r}")
 
 
+def redis_sentinels(env: Mapping[str, str]) -> tuple[tuple[str, int], ...]:
+    """`REDIS_SENTINELS` = `host:port,host:port,...`; empty means no Sentinel (plain REDIS_URL)."""
+    raw = env.get("REDIS_SENTINELS", "").strip()
+    found: list[tuple[str, int]] = []
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        host, _, port = item.rpartition(":")
+        if not host or not port.isdigit():
+            raise SettingsError(f"REDIS_SENTINELS entries are host:port, got {item!r}")
+        found.append((host, int(port)))
+    return tuple(found)
+
+
 def jwt_secret(env: Mapping[str, str], app_env: str) -> str:
     """`JWT_SECRET`, defaulted only in development/test; under 32 bytes is refused elsewhere."""
     secret = env.get("JWT_SECRET", "")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import redis
+from redis.connection import parse_url
+from redis.sentinel import Sentinel
 
 from .errors import StoreUnavailableError
 
@@ -42,12 +45,27 @@ def connect_mongo(uri: str, db_name: str) -> Any:
     return mongomock.MongoClient(tz_aware=True)[db_name]
 
 
-def connect_redis(url: str, *, timeout: float = 2.0, max_connections: int = 200) -> redis.Redis:
+Sentinels = Sequence[tuple[str, int]]
+DEFAULT_SENTINEL_SERVICE = "mymaster"
+
+
+def connect_redis(
+    url: str,
+    *,
+    timeout: float = 2.0,
+    max_connections: int = 200,
+    sentinels: Sentinels = (),
+    service: str = DEFAULT_SENTINEL_SERVICE,
+) -> redis.Redis:
     """A Redis client with short timeouts so a dead server fails fast instead of hanging.
 
     The pool blocks (up to `timeout`) when all connections are busy instead of raising "Too many
     connections": under gevent a burst of greenlets then queues rather than turning into errors.
+    With `sentinels`, the client talks to the primary the sentinels name for `service` (db and
+    credentials still come from `url`) and follows it through a failover.
     """
+    if sentinels:
+        return sentinel_primary(url, sentinels, service, timeout, max_connections)
     pool = redis.BlockingConnectionPool.from_url(
         url,
         max_connections=max_connections,
@@ -57,6 +75,38 @@ def connect_redis(url: str, *, timeout: float = 2.0, max_connections: int = 200)
         health_check_interval=30,
     )
     return redis.Redis(connection_pool=pool)
+
+
+def sentinel_primary(
+    url: str, sentinels: Sentinels, service: str, timeout: float, max_connections: int
+) -> redis.Redis:
+    """The primary of `service` as named by `sentinels`. Every new connection asks them again,
+    so after a failover the client reaches the new primary without a restart; while none is
+    reachable, commands fail fast with a `redis.ConnectionError` (the services' Redis-outage
+    paths). redis-py's Sentinel pool does not block when full: past `max_connections` busy
+    connections a command fails instead of queueing."""
+    options = {k: v for k, v in parse_url(url).items() if k in {"db", "username", "password"}}
+    timeouts = {"socket_timeout": timeout, "socket_connect_timeout": timeout}
+    sentinel = Sentinel(list(sentinels), sentinel_kwargs=timeouts, **timeouts)
+    return sentinel.master_for(
+        service,
+        max_connections=max_connections,
+        health_check_interval=30,
+        **timeouts,
+        **options,
+    )
+
+
+def sentinel_queue_url(url: str, sentinels: Sentinels, service: str) -> str:
+    """A `redis://` message-queue URL rewritten for python-socketio's Sentinel support
+    (`redis+sentinel://[user:password@]host:port,.../db/service`); other URLs unchanged."""
+    parsed = urlsplit(url)
+    if not sentinels or parsed.scheme != "redis":
+        return url
+    credentials = parsed.netloc.rpartition("@")[0]
+    hosts = ",".join(f"{host}:{port}" for host, port in sentinels)
+    db = parsed.path.strip("/") or "0"
+    return f"redis+sentinel://{credentials + '@' if credentials else ''}{hosts}/{db}/{service}"
 
 
 def guard_store(*errors: type[Exception]) -> Callable[[type[T]], type[T]]:

@@ -62,7 +62,13 @@ def build(
 
     def shared_redis() -> redis.Redis:  # connected only if some adapter needs it
         if not clients:
-            clients.append(connect_redis(settings.redis_url))
+            clients.append(
+                connect_redis(
+                    settings.redis_url,
+                    sentinels=settings.redis_sentinels,
+                    service=settings.redis_sentinel_service,
+                )
+            )
         return clients[0]
 
     prefix = settings.redis_key_prefix

@@ -15,7 +15,9 @@ from libs.servicekit.settings import (
     env_int,
     env_str,
     jwt_secret,
+    redis_sentinels,
 )
+from libs.servicekit.stores import DEFAULT_SENTINEL_SERVICE
 from libs.usercache import DEFAULT_L1_SIZE, DEFAULT_L1_TTL, DEFAULT_PREFIX, DEFAULT_TTL
 
 from .domain.model import LoginLimits
@@ -27,6 +29,10 @@ class Settings:
     jwt_secret: str = field(default=DEV_JWT_SECRET, repr=False)
     redis_url: str = "redis://127.0.0.1:6379/0"
     redis_key_prefix: str = ""
+    redis_sentinels: tuple[
+        tuple[str, int], ...
+    ] = ()  # REDIS_SENTINELS: the primary comes from them
+    redis_sentinel_service: str = DEFAULT_SENTINEL_SERVICE
     user_cache_prefix: str = DEFAULT_PREFIX
     user_cache_ttl: int = DEFAULT_TTL
     user_cache_l1: bool = True  # in-process L1, kept true by Redis invalidations
@@ -54,6 +60,8 @@ class Settings:
             jwt_secret=jwt_secret(env, app_env),
             redis_url=env_str(env, "REDIS_URL", cls.redis_url),
             redis_key_prefix=env.get("REDIS_KEY_PREFIX", "").strip(),
+            redis_sentinels=redis_sentinels(env),
+            redis_sentinel_service=env_str(env, "REDIS_SENTINEL_SERVICE", DEFAULT_SENTINEL_SERVICE),
             user_cache_prefix=env_str(env, "USER_CACHE_PREFIX", DEFAULT_PREFIX),
             user_cache_ttl=env_int(env, "USER_CACHE_TTL", DEFAULT_TTL),
             user_cache_l1=env_bool(env, "USER_CACHE_L1", True),

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from datetime import timedelta
+from typing import Any, cast
 
 import redis
 
@@ -21,7 +22,8 @@ from .application.conversations import ConversationService
 from .application.devices import DeviceService
 from .application.directory import UserDirectory
 from .application.file_links import FileAttachments, StoreConversationAccess
-from .application.files import FileService
+from .application.file_sweeper import OrphanSweeper, SweepableStorage
+from .application.files import DownloadLinks, FileService, FileStorage
 from .application.mentions import Mentions
 from .application.messages import MessageService
 from .application.notify_prefs import NotificationSettingsService
@@ -89,7 +91,11 @@ class ChatServices:
 
 def build(settings: Settings, **overrides: Any) -> ChatServices:
     stores = _stores(settings, overrides)
-    client = overrides.get("redis") or connect_redis(settings.redis_url)
+    client = overrides.get("redis") or connect_redis(
+        settings.redis_url,
+        sentinels=settings.redis_sentinels,
+        service=settings.redis_sentinel_service,
+    )
     cache = overrides.get("cache") or UserCache(
         client,
         prefix=settings.user_cache_prefix,
@@ -173,14 +179,11 @@ def _stores(settings: Settings, overrides: dict[str, Any]) -> ChatStores:
 
 
 def build_files(settings: Settings, stores: ChatStores, overrides: dict[str, Any]) -> FileService:
-    """Files: bytes in a directory (default) or GridFS, metadata in the stores, Pillow
-    thumbnails. Overrides: `file_storage=`, `file_store=`, `thumbnailer=`,
-    `conversation_access=`."""
-    storage = overrides.get("file_storage") or (
-        GridFSFileStorage(stores.mongo_db)
-        if settings.file_storage == "gridfs"
-        else LocalFileStorage(settings.files_dir)
-    )
+    """Files: bytes in a directory (default), GridFS or an S3 bucket, metadata in the stores,
+    Pillow thumbnails (S3 may sign download redirects). Overrides: `file_storage=`,
+    `file_store=`, `thumbnailer=`, `conversation_access=`."""
+    storage = overrides.get("file_storage") or _file_storage(settings, stores)
+    presigned = settings.file_storage == "s3" and settings.s3.presigned_downloads
     return FileService(
         store=overrides.get("file_store") or stores.files,
         storage=storage,
@@ -188,4 +191,26 @@ def build_files(settings: Settings, stores: ChatStores, overrides: dict[str, Any
         conversations=overrides.get("conversation_access")
         or StoreConversationAccess(stores.conversations),
         max_upload_bytes=settings.max_upload_bytes,
+        links=cast(DownloadLinks, storage) if presigned else None,
     )
+
+
+def build_file_sweeper(
+    settings: Settings, grace: timedelta, **overrides: Any
+) -> tuple[OrphanSweeper, ChatStores]:
+    """The orphan sweeper over the configured storage and the stores (close them after)."""
+    stores = _stores(settings, overrides)
+    storage = overrides.get("file_storage") or _file_storage(settings, stores)
+    return OrphanSweeper(cast(SweepableStorage, storage), stores.files, grace), stores
+
+
+def _file_storage(settings: Settings, stores: ChatStores) -> FileStorage:
+    if settings.file_storage == "gridfs":
+        return GridFSFileStorage(stores.mongo_db)
+    if settings.file_storage == "s3":
+        from .infrastructure.s3_storage import S3FileStorage, make_s3_client
+
+        s3 = settings.s3
+        client = make_s3_client(s3.endpoint_url, s3.region, s3.access_key_id, s3.secret_access_key)
+        return S3FileStorage(client, s3.bucket, s3.presign_seconds)
+    return LocalFileStorage(settings.files_dir)

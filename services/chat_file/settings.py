@@ -14,14 +14,44 @@ from libs.servicekit.settings import (
     env_str,
     jwt_secret,
     process_env,
+    redis_sentinels,
 )
 from libs.servicekit.sql import backend_of
+from libs.servicekit.stores import DEFAULT_SENTINEL_SERVICE, sentinel_queue_url
 from libs.usercache import DEFAULT_L1_SIZE, DEFAULT_L1_TTL, DEFAULT_PREFIX, DEFAULT_TTL
 
 from .push_settings import PushSettings
 
 ASYNC_MODES = frozenset({"gevent", "eventlet", "threading"})
-FILE_STORAGES = frozenset({"local", "gridfs"})
+FILE_STORAGES = frozenset({"local", "gridfs", "s3"})
+
+
+@dataclass(frozen=True)
+class S3Settings:
+    """The bucket of `FILE_STORAGE=s3`; empty keys leave boto3's own credential chain."""
+
+    bucket: str = ""
+    endpoint_url: str = ""  # MinIO/Ceph URL; empty for AWS
+    region: str = "us-east-1"
+    access_key_id: str = ""
+    secret_access_key: str = ""
+    presigned_downloads: bool = False  # downloads answer 302 to a presigned GET
+    presign_seconds: int = 60
+
+    def __repr__(self) -> str:  # never print the keys
+        return f"S3Settings(bucket={self.bucket!r}, endpoint_url={self.endpoint_url!r}, …)"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> S3Settings:
+        return cls(
+            bucket=env.get("S3_BUCKET", "").strip(),
+            endpoint_url=env.get("S3_ENDPOINT_URL", "").strip(),
+            region=env_str(env, "S3_REGION", "us-east-1"),
+            access_key_id=env.get("S3_ACCESS_KEY_ID", "").strip(),
+            secret_access_key=env.get("S3_SECRET_ACCESS_KEY", "").strip(),
+            presigned_downloads=env_bool(env, "S3_PRESIGNED_DOWNLOADS", False),
+            presign_seconds=env_int(env, "S3_PRESIGN_SECONDS", 60),
+        )
 
 
 @dataclass(frozen=True)
@@ -30,6 +60,10 @@ class Settings:
     jwt_secret: str = ""
     redis_url: str = "redis://127.0.0.1:6379/0"
     redis_key_prefix: str = ""
+    redis_sentinels: tuple[
+        tuple[str, int], ...
+    ] = ()  # REDIS_SENTINELS: the primary comes from them
+    redis_sentinel_service: str = DEFAULT_SENTINEL_SERVICE
     user_cache_prefix: str = DEFAULT_PREFIX
     user_cache_ttl: int = DEFAULT_TTL
     user_cache_l1: bool = True  # in-process L1, kept true by Redis invalidations
@@ -53,12 +87,20 @@ class Settings:
     presence_ttl: int = 60  # seconds a device counts without its process refreshing it
     idle_timeout: float = 300.0  # seconds without activity before `user_idle`; 0 = off
     files_dir: str = "var/files"
-    file_storage: str = "local"  # or "gridfs" (the service's MongoDB)
+    file_storage: str = "local"  # or "gridfs" (the service's MongoDB) or "s3"
     max_upload_bytes: int = 25 * 1024 * 1024
     push: PushSettings = field(default_factory=PushSettings)
+    s3: S3Settings = field(default_factory=S3Settings)
 
     def __repr__(self) -> str:  # never print the secret
         return f"Settings(app_env={self.app_env!r}, backend={self.backend!r}, …)"
+
+    @property
+    def message_queue_url(self) -> str:
+        """SOCKETIO_MESSAGE_QUEUE, through the sentinels when REDIS_SENTINELS is set."""
+        return sentinel_queue_url(
+            self.socketio_message_queue, self.redis_sentinels, self.redis_sentinel_service
+        )
 
     @property
     def backend(self) -> str:
@@ -84,11 +126,16 @@ class Settings:
         url = database_url(env, "chat_file")
         if file_storage == "gridfs" and backend_of(url) not in {"mongodb", "mongomock"}:
             raise SettingsError("FILE_STORAGE=gridfs needs a MongoDB DATABASE_URL")
+        s3 = S3Settings.from_env(env)
+        if file_storage == "s3" and not s3.bucket:
+            raise SettingsError("FILE_STORAGE=s3 needs S3_BUCKET")
         return cls(
             app_env=app_env,
             jwt_secret=jwt_secret(env, app_env),
             redis_url=env_str(env, "REDIS_URL", "redis://127.0.0.1:6379/0"),
             redis_key_prefix=env.get("REDIS_KEY_PREFIX", "").strip(),
+            redis_sentinels=redis_sentinels(env),
+            redis_sentinel_service=env_str(env, "REDIS_SENTINEL_SERVICE", DEFAULT_SENTINEL_SERVICE),
             user_cache_prefix=env_str(env, "USER_CACHE_PREFIX", DEFAULT_PREFIX),
             user_cache_ttl=env_int(env, "USER_CACHE_TTL", DEFAULT_TTL),
             user_cache_l1=env_bool(env, "USER_CACHE_L1", True),
@@ -115,4 +162,5 @@ class Settings:
             file_storage=file_storage,
             max_upload_bytes=env_int(env, "MAX_UPLOAD_BYTES", 25 * 1024 * 1024),
             push=PushSettings.from_env(env),
+            s3=s3,
         )

@@ -4,6 +4,7 @@ and helpers to drive chat_file over HTTP while it happens."""
 from __future__ import annotations
 
 import os
+import queue
 import shutil
 import signal
 import subprocess
@@ -18,6 +19,7 @@ from typing import Any
 import pytest
 import redis
 import requests
+import socketio
 
 from tests.support.servers import ROOT, free_port
 from tests.support.tokens import mint
@@ -34,6 +36,7 @@ class OwnRedis:
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
     data_dir: Path | None = None
+    extra_args: list[str] = field(default_factory=list)  # more redis-server options
 
     @property
     def url(self) -> str:
@@ -57,6 +60,7 @@ class OwnRedis:
                 *self._persistence(),
                 "--logfile",
                 str(log),
+                *self.extra_args,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -197,3 +201,51 @@ def history_ids(url: str, user: str, conversation_id: str) -> list[str]:
 def kill_process_group(proc: subprocess.Popen[bytes] | None, sig: int = signal.SIGKILL) -> None:
     if proc is not None and proc.poll() is None:
         os.killpg(proc.pid, sig)
+
+
+class Device:
+    """A reconnecting python-socketio client that records events."""
+
+    def __init__(self, user: str, reconnection: bool = True, http_session: Any = None) -> None:
+        self.user = user
+        self.events: queue.Queue[tuple[str, Any]] = queue.Queue()
+        self.connects = 0
+        self.client = socketio.Client(
+            reconnection=reconnection,
+            reconnection_delay=0.2,
+            reconnection_delay_max=0.5,
+            http_session=http_session,
+        )
+        self.client.on("*", lambda event, data=None: self.events.put((event, data)))
+        self.client.on("connect", self._connected)
+
+    def _connected(self) -> None:
+        self.connects += 1
+
+    def connect(self, url: str) -> Device:
+        self.client.connect(url, auth={"token": token_for(self.user)}, transports=["websocket"])
+        return self
+
+    def wait(self, event: str, match: Any = lambda _d: True, timeout: float = 8.0) -> Any:
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                name, data = self.events.get(timeout=left)
+            except queue.Empty:
+                break
+            if name == event and match(data):
+                return data
+        raise AssertionError(f"{self.user[:6]}: no {event} in {timeout}s")
+
+    def close(self) -> None:
+        if self.client.connected:
+            self.client.disconnect()
+
+
+def wait_for(predicate: Any, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError("condition not met in time")

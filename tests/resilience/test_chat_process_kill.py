@@ -10,66 +10,19 @@ once PRESENCE_TTL has passed.
 
 from __future__ import annotations
 
-import queue
 import signal
 import time
 from typing import Any
 
 import pytest
 import requests
-import socketio
 
 from tests.support.servers import ServiceProcess
 
-from .support import chat_env, kill_process_group, new_user, token_for
+from .support import Device, chat_env, kill_process_group, new_user, token_for, wait_for
 
 pytestmark = pytest.mark.e2e
 PRESENCE_TTL = 2
-
-
-class Device:
-    """A reconnecting python-socketio client that records events."""
-
-    def __init__(self, user: str, reconnection: bool = True) -> None:
-        self.user = user
-        self.events: queue.Queue[tuple[str, Any]] = queue.Queue()
-        self.connects = 0
-        self.client = socketio.Client(
-            reconnection=reconnection, reconnection_delay=0.2, reconnection_delay_max=0.5
-        )
-        self.client.on("*", lambda event, data=None: self.events.put((event, data)))
-        self.client.on("connect", self._connected)
-
-    def _connected(self) -> None:
-        self.connects += 1
-
-    def connect(self, url: str) -> Device:
-        self.client.connect(url, auth={"token": token_for(self.user)}, transports=["websocket"])
-        return self
-
-    def wait(self, event: str, match: Any = lambda _d: True, timeout: float = 8.0) -> Any:
-        deadline = time.monotonic() + timeout
-        while (left := deadline - time.monotonic()) > 0:
-            try:
-                name, data = self.events.get(timeout=left)
-            except queue.Empty:
-                break
-            if name == event and match(data):
-                return data
-        raise AssertionError(f"{self.user[:6]}: no {event} in {timeout}s")
-
-    def close(self) -> None:
-        if self.client.connected:
-            self.client.disconnect()
-
-
-def wait_for(predicate: Any, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
 
 
 @pytest.fixture

@@ -81,6 +81,12 @@ class Thumbnailer(Protocol):
         ...
 
 
+class DownloadLinks(Protocol):
+    """Short-lived direct URLs to stored bytes (S3 presigned GETs), for redirect downloads."""
+
+    def presigned_url(self, key: str, mime_type: str, content_disposition: str) -> str: ...
+
+
 class ConversationAccess(Protocol):
     def is_participant(self, conversation_id: str, user_id: str) -> bool: ...
 
@@ -139,6 +145,7 @@ class FileService:
         max_upload_bytes: int,
         new_id: Callable[[], str] = new_file_id,
         clock: Callable[[], datetime] = _now,
+        links: DownloadLinks | None = None,
     ) -> None:
         self._store = store
         self._storage = storage
@@ -147,6 +154,7 @@ class FileService:
         self.max_upload_bytes = max_upload_bytes
         self._new_id = new_id
         self._clock = clock
+        self._links = links
 
     def upload(
         self,
@@ -198,6 +206,18 @@ class FileService:
             return FileDownload(record, stream, record.size, None, record.mime_type)
         stream.seek(byte_range.start)
         return FileDownload(record, stream, byte_range.length, byte_range, record.mime_type)
+
+    def download_link(
+        self, user_id: str, file_id: str, disposition: Callable[[FileRecord], str]
+    ) -> str | None:
+        """A short-lived URL to the bytes, after the same access check as `open_download`;
+        None when downloads are streamed by the service (no `links`)."""
+        if self._links is None:
+            return None
+        record = self._readable(user_id, file_id)
+        return self._links.presigned_url(
+            content_key(record.id), record.mime_type, disposition(record)
+        )
 
     def open_thumbnail(self, user_id: str, file_id: str, size: str) -> FileDownload:
         if size not in THUMBNAIL_SIZES:

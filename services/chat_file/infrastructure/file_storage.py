@@ -10,7 +10,8 @@ import contextlib
 import os
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, BinaryIO, cast
@@ -27,6 +28,9 @@ def _checked(key: str) -> str:
     if not KEY_RE.match(key):
         raise ValueError(f"invalid storage key {key!r}")
     return key
+
+
+checked_key = _checked  # the key check every adapter applies (S3 too)
 
 
 class LocalFileStorage:
@@ -66,6 +70,12 @@ class LocalFileStorage:
     def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)
 
+    def stale_keys(self, older_than: datetime) -> Iterator[str]:
+        cutoff = older_than.timestamp()
+        for path in self.root.glob("??/*"):
+            if KEY_RE.match(path.name) and path.stat().st_mtime < cutoff:
+                yield path.name
+
 
 def _bucket(db: Any, bucket_name: str) -> GridFSBucket:
     """A GridFSBucket; mongomock needs GridFS support enabled and a `client.options.timeout`."""
@@ -104,3 +114,8 @@ class GridFSFileStorage:
     def delete(self, key: str) -> None:
         with contextlib.suppress(NoFile):
             self._bucket.delete(_checked(key))
+
+    def stale_keys(self, older_than: datetime) -> Iterator[str]:
+        for stored in self._bucket.find({"uploadDate": {"$lt": older_than}}):
+            if isinstance(stored._id, str) and KEY_RE.match(stored._id):
+                yield stored._id

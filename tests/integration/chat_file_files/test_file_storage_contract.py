@@ -1,17 +1,23 @@
-"""One contract for FileStorage, run on the local directory and on GridFS (mongomock / MongoDB)."""
+"""One contract for FileStorage, run on the local directory, on GridFS (mongomock / MongoDB) and
+on S3 (moto's server, or TEST_S3_ENDPOINT_URL)."""
 
 from __future__ import annotations
 
 import os
 import stat
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 import pytest
 
+from services.chat_file.application.file_sweeper import SweepableStorage
 from services.chat_file.application.files import FileStorage
 from services.chat_file.domain.files import StoredFileNotFoundError
 from services.chat_file.infrastructure.file_storage import GridFSFileStorage, LocalFileStorage
+from services.chat_file.infrastructure.s3_storage import S3FileStorage
+from tests.support.s3 import s3_client
 
 from .conftest import MONGO_BACKENDS, open_mongo
 
@@ -19,10 +25,14 @@ KEY = "0123456789abcdef01234567"
 THUMB = f"{KEY}-small.webp"
 
 
-@pytest.fixture(params=["local", *(f"gridfs-{b}" for b in MONGO_BACKENDS)])
+@pytest.fixture(params=["local", *(f"gridfs-{b}" for b in MONGO_BACKENDS), "s3"])
 def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[FileStorage]:
     if request.param == "local":
         yield LocalFileStorage(tmp_path / "files")
+        return
+    if request.param == "s3":
+        endpoint = request.getfixturevalue("s3_endpoint")
+        yield S3FileStorage(s3_client(endpoint), request.getfixturevalue("s3_bucket"))
         return
     for db in open_mongo(request.param.removeprefix("gridfs-")):
         yield GridFSFileStorage(db)
@@ -60,6 +70,15 @@ def test_delete_removes_and_is_idempotent(storage: FileStorage) -> None:
     storage.delete(THUMB)
     with pytest.raises(StoredFileNotFoundError):
         storage.open(THUMB)
+
+
+def test_stale_keys_lists_objects_written_before_a_time(storage: FileStorage) -> None:
+    storage.save(KEY, [b"data"])
+    storage.save(THUMB, [b"webp"])
+    sweepable = cast(SweepableStorage, storage)
+    now = datetime.now(UTC)
+    assert sorted(sweepable.stale_keys(now + timedelta(hours=1))) == [KEY, THUMB]
+    assert list(sweepable.stale_keys(now - timedelta(hours=1))) == []
 
 
 @pytest.mark.parametrize("key", ["../../etc/passwd", "abc", f"{KEY}/../x", f"{KEY}.sh"])

@@ -80,3 +80,10 @@ class FakeConversationAccess:
 
     def is_participant(self, conversation_id: str, user_id: str) -> bool:
         return user_id in self.participants.get(conversation_id, set())
+
+
+class FakeDownloadLinks:
+    """Signs nothing: the URL spells out what a real presigner would be asked for."""
+
+    def presigned_url(self, key: str, mime_type: str, content_disposition: str) -> str:
+        return f"https://objects.example/{key}?type={mime_type}&cd={content_disposition}"

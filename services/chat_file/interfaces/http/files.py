@@ -6,13 +6,17 @@ import unicodedata
 from typing import IO, Any, BinaryIO, cast
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, redirect, request
 from werkzeug.wsgi import wrap_file
 
 from libs.servicekit.http import error_body, load, ok
 from libs.servicekit.openapi import documented
 from services.chat_file.application.files import FileDownload, FileService, describe
-from services.chat_file.domain.files import FileTooLargeError, RangeNotSatisfiableError
+from services.chat_file.domain.files import (
+    FileRecord,
+    FileTooLargeError,
+    RangeNotSatisfiableError,
+)
 
 from .auth import authenticate, current_user
 from .errors import STATUS_BY_CODE
@@ -97,15 +101,29 @@ def metadata(file_id: str) -> Any:
 
 @bp.get("/<file_id>/download")
 @documented(
-    "The file's bytes (binary, not JSON); `Range: bytes=a-b` gives 206 with Content-Range",
+    "The file's bytes (binary, not JSON); `Range: bytes=a-b` gives 206 with Content-Range; "
+    "with S3 presigned downloads on, a 302 to a short-lived object URL instead",
     errors=[*READ_ERRORS, "RANGE_NOT_SATISFIABLE"],
     tags=["files"],
     produces="application/octet-stream",
     extra={"x-partial-content": "206 with Content-Range for a satisfiable Range header"},
 )
-def download(file_id: str) -> Response:
+def download(file_id: str) -> Any:
+    link = _service().download_link(_user_id(), file_id, _download_disposition)
+    if link is not None:
+        response = redirect(link, 302)
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
     found = _service().open_download(_user_id(), file_id, request.headers.get("Range"))
-    return _send(found, "inline" if found.record.is_image else "attachment")
+    return _send(found, _disposition_kind(found.record))
+
+
+def _disposition_kind(record: FileRecord) -> str:
+    return "inline" if record.is_image else "attachment"
+
+
+def _download_disposition(record: FileRecord) -> str:
+    return content_disposition(_disposition_kind(record), record.original_name)
 
 
 @bp.get("/<file_id>/thumbnail")

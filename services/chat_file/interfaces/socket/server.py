@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 from flask_socketio import SocketIO
+from socketio import RedisManager
 
 from services.chat_file.application.activity import ActivityService
 from services.chat_file.application.ports import NullNotifier
@@ -31,6 +32,14 @@ if TYPE_CHECKING:
     from services.chat_file.bootstrap import ChatServices
 
 
+def queue_options(url: str, channel: str) -> dict[str, Any]:
+    """Flask-SocketIO's queue arguments. It picks a manager by URL scheme and knows no
+    `redis+sentinel://`, so that one gets python-socketio's RedisManager (which does) directly."""
+    if url.startswith("redis+sentinel://"):
+        return {"client_manager": RedisManager(url, channel=channel)}
+    return {"message_queue": url or None, "channel": channel}
+
+
 def install_socketio(app: Flask, chat: ChatServices) -> SocketIO:
     """Socket.IO on `app` (async mode and queue from settings); the services notify through it."""
     settings = chat.settings
@@ -38,8 +47,7 @@ def install_socketio(app: Flask, chat: ChatServices) -> SocketIO:
     socketio.init_app(
         app,
         async_mode=settings.async_mode,
-        message_queue=settings.socketio_message_queue or None,
-        channel=f"{settings.redis_key_prefix}flask-socketio",
+        **queue_options(settings.message_queue_url, f"{settings.redis_key_prefix}flask-socketio"),
         cors_allowed_origins=same_origin_or(settings.allowed_origins),
         manage_session=False,
     )
