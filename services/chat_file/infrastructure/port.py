@@ -4,7 +4,8 @@ the documents of the Mongo adapters become its rows.
 Conversations give a `conversations` row and one `conversation_members` row per participant
 (receipt pointers from the `readSeq`/`deliveredSeq`/`lastRead`/`readAt`/`deliveredAt` maps);
 messages give `messages` rows and one `message_hidden` row per `deletedFor` entry; files give
-`files` rows and one `file_conversations` row per `conversationIds` entry. `messages.num` is
+`files` rows and one `file_conversations` row per `conversationIds` entry; push devices,
+notification settings and mentions map one document to one row. `messages.num` is
 left to the target's sequence (assigned in `_id` order, i.e. in insertion order).
 
 File bytes are not rows: in a directory (`FILE_STORAGE=local`) they stay where they are; in
@@ -22,7 +23,19 @@ from libs.servicekit.sql_port import PortSpec
 
 from .file_storage import GridFSFileStorage, LocalFileStorage
 from .sql.codec import to_doc
-from .sql.tables import conversations, file_links, files, hidden, members, messages, metadata
+from .sql.tables import (
+    conversations,
+    devices,
+    file_links,
+    files,
+    hidden,
+    members,
+    mentions,
+    messages,
+    metadata,
+    notify_conversations,
+    notify_users,
+)
 from .stores import MIGRATIONS, VERSION_TABLE
 
 MONGODB_DB = "chat_file_service"
@@ -46,6 +59,14 @@ def mongo_tables() -> dict[str, MongoTable]:
         "file_conversations": MongoTable(
             "files", _names(file_links), _links, {"conversationIds.0": {"$exists": True}}
         ),
+        "push_devices": MongoTable("push_devices", _names(devices), _device),
+        "notification_user_settings": MongoTable(
+            "notification_users", _names(notify_users), _user_settings
+        ),
+        "notification_conversation_settings": MongoTable(
+            "notification_conversations", _names(notify_conversations), _conversation_settings
+        ),
+        "message_mentions": MongoTable("message_mentions", _names(mentions), _mention),
     }
 
 
@@ -106,6 +127,7 @@ def _message(doc: Mapping[str, Any]) -> Iterator[Row]:
         "deleted": bool(doc.get("deleted")),
         "deleted_at": doc.get("deletedAt"),
         "reactions": doc.get("reactions"),
+        "mentions": list(doc.get("mentions") or []),
     }
 
 
@@ -138,6 +160,51 @@ def _links(doc: Mapping[str, Any]) -> Iterator[Row]:
             "conversation_id": conversation_id,
             "linked_at": doc["createdAt"] + timedelta(microseconds=n),
         }
+
+
+def _device(doc: Mapping[str, Any]) -> Iterator[Row]:
+    yield {
+        "id": str(doc["_id"]),
+        "user_id": doc["userId"],
+        "device_key": doc["deviceKey"],
+        "platform": doc["platform"],
+        "token": doc["token"],
+        "token_hash": doc["tokenHash"],
+        "subscription_keys": dict(doc.get("keys") or {}),
+        "app_version": doc.get("appVersion", ""),
+        "created_at": doc["createdAt"],
+        "updated_at": doc.get("updatedAt") or doc["createdAt"],
+    }
+
+
+def _user_settings(doc: Mapping[str, Any]) -> Iterator[Row]:
+    quiet = doc.get("quietHours") or {}
+    yield {
+        "user_id": doc["_id"],
+        "dnd_until": doc.get("dndUntil"),
+        "quiet_start": quiet.get("start"),
+        "quiet_end": quiet.get("end"),
+        "time_zone": quiet.get("timeZone"),
+        "previews": bool(doc.get("previews", True)),
+    }
+
+
+def _conversation_settings(doc: Mapping[str, Any]) -> Iterator[Row]:
+    yield {
+        "user_id": doc["userId"],
+        "conversation_id": doc["conversationId"],
+        "level": doc.get("level", "all"),
+        "muted_until": doc.get("mutedUntil"),
+    }
+
+
+def _mention(doc: Mapping[str, Any]) -> Iterator[Row]:
+    yield {
+        "user_id": doc["userId"],
+        "conversation_id": doc["conversationId"],
+        "seq": int(doc["seq"]),
+        "message_id": doc["messageId"],
+    }
 
 
 def copy_gridfs_files(db: Any, files_dir: str, bucket: str = GRIDFS_BUCKET) -> int:
