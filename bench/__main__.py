@@ -13,7 +13,17 @@ import sys
 import time
 from pathlib import Path
 
-MODULES = ["usercache", "auth_user", "chat_core", "realtime", "files", "files_s3", "proxy", "push"]
+MODULES = [
+    "usercache",
+    "auth_user",
+    "chat_core",
+    "storage",
+    "realtime",
+    "files",
+    "files_s3",
+    "proxy",
+    "push",
+]
 RESULTS = Path(__file__).with_name("results.json")
 
 

@@ -7,7 +7,9 @@ Counts (deterministic; also asserted in tests/integration/chat_file/test_directo
 - messages_page_50_redis_roundtrips / _auth_calls_warm: GET /messages (50 messages, 10 senders).
 Throughput: messages_page_50_vs_flask_ceiling = req/s of an authenticated GET /messages (page
 of 50, warm cache) ÷ req/s of the same app's bare JSON `/health`, same gunicorn process
-(gevent worker), interleaved rounds, a keep-alive client with several threads.
+(gevent worker), interleaved rounds, a keep-alive client with several threads. This figure is
+on mongomock (`DATABASE_URL=mongomock://`); `bench/storage.py` measures the same ratio on
+PostgreSQL and SQLite with a realistic amount of data.
 """
 
 from __future__ import annotations
@@ -103,7 +105,8 @@ def _page_counts(server: FakeAuthUserServer, prefix: str) -> dict[str, int]:
     }
 
 
-def _rate(port: int, path: str, headers: dict[str, str], seconds: float) -> float:
+def request_rate(port: int, path: str, headers: dict[str, str], seconds: float) -> float:
+    """Requests per second of THREADS keep-alive clients asking for `path` for `seconds`."""
     done = [0] * THREADS
     stop = time.monotonic() + seconds
 
@@ -126,18 +129,34 @@ def _rate(port: int, path: str, headers: dict[str, str], seconds: float) -> floa
     return sum(done) / (time.monotonic() - started)
 
 
-def _throughput(server: FakeAuthUserServer, prefix: str) -> dict[str, float]:
-    env = {
+def interleaved_rates(
+    port: int, routes: dict[str, tuple[str, dict[str, str]]], rounds: int = ROUNDS
+) -> dict[str, float]:
+    """Median req/s of each named (path, headers), measured in turn over several rounds, so a
+    change of load on the machine weighs on every route alike."""
+    samples: dict[str, list[float]] = {name: [] for name in routes}
+    for _ in range(rounds):
+        for name, (path, headers) in routes.items():
+            samples[name].append(request_rate(port, path, headers, SECONDS_PER_ROUND))
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def service_env(prefix: str, auth_url: str, database_url: str) -> dict[str, str]:
+    """Environment of a benchmarked chat_file process (quiet logs, its own cache prefix)."""
+    return {
         "APP_ENV": "test",
         "JWT_SECRET": SECRET,
         "REDIS_URL": REDIS_URL,
         "USER_CACHE_PREFIX": f"{prefix}gunicorn:",
-        "AUTH_USER_SERVICE_URL": server.url,
-        "MONGODB_URI": "",
+        "AUTH_USER_SERVICE_URL": auth_url,
+        "DATABASE_URL": database_url,
         "ACCESS_LOG": "/dev/null",
         "LOG_LEVEL": "warning",
     }
-    chat = ServiceProcess("chat_file", env).start()
+
+
+def _throughput(server: FakeAuthUserServer, prefix: str) -> dict[str, float]:
+    chat = ServiceProcess("chat_file", service_env(prefix, server.url, "mongomock://")).start()
     try:
         users = IDS[:10]
         auth = [{"Authorization": f"Bearer {token(u)}"} for u in users]
@@ -149,16 +168,11 @@ def _throughput(server: FakeAuthUserServer, prefix: str) -> dict[str, float]:
             requests.post(f"{chat.url}/messages", json=body, headers=auth[n % 10], timeout=5)
         page = f"/messages?conversationId={created['id']}&limit=50"
         assert len(requests.get(chat.url + page, headers=auth[0]).json()["data"]["messages"]) == 50
-        pages: list[float] = []
-        bare: list[float] = []
-        for _ in range(ROUNDS):
-            pages.append(_rate(chat.port, page, auth[0], SECONDS_PER_ROUND))
-            bare.append(_rate(chat.port, "/health", {}, SECONDS_PER_ROUND))
-        page_rps, bare_rps = statistics.median(pages), statistics.median(bare)
+        rates = interleaved_rates(chat.port, {"page": (page, auth[0]), "bare": ("/health", {})})
         return {
-            "messages_page_50_rps": round(page_rps, 1),
-            "flask_bare_json_rps": round(bare_rps, 1),
-            "messages_page_50_vs_flask_ceiling": round(page_rps / bare_rps, 3),
+            "messages_page_50_rps": round(rates["page"], 1),
+            "flask_bare_json_rps": round(rates["bare"], 1),
+            "messages_page_50_vs_flask_ceiling": round(rates["page"] / rates["bare"], 3),
         }
     finally:
         chat.stop()
@@ -175,7 +189,12 @@ def run() -> dict[str, Any]:
         return figures
     finally:
         server.stop()
-        cleaner = counting_client(REDIS_URL)
-        keys = list(cleaner.scan_iter(match=f"{prefix}*", count=1000))
-        if keys:
-            cleaner.delete(*keys)
+        drop_keys(prefix)
+
+
+def drop_keys(prefix: str) -> None:
+    """Remove the Redis keys a bench run wrote under `prefix` (never anything else)."""
+    cleaner = counting_client(REDIS_URL)
+    keys = list(cleaner.scan_iter(match=f"{prefix}*", count=1000))
+    if keys:
+        cleaner.delete(*keys)

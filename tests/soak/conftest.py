@@ -7,8 +7,11 @@ every soak test is skipped here, so the long runs never slow the normal suite do
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pytest
+
+from tests.support.databases import postgres_database
 
 _SELECTS_SOAK = re.compile(r"(?<!not )\bsoak\b")
 
@@ -20,6 +23,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("soak") is not None:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="module")
+def e2e_database_url() -> Iterator[str]:
+    """The soak measures the production backend: always a fresh PostgreSQL database (skips
+    loudly without a server, fails under CI), never the SQLite fallback of the e2e tier."""
+    with postgres_database() as url:
+        yield url
 
 
 @pytest.fixture(scope="module", autouse=True)

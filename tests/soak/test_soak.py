@@ -2,6 +2,7 @@
 chat_file process (gunicorn gevent) on loopback, with HTTP traffic alongside (history pages,
 conversation lists, HTTP sends). Clients live in SOAK_PROCESSES processes (no single GIL).
 
+Runs on PostgreSQL (see conftest.py); every figure name ends in `_postgres`.
 Figures (bench/results.json): soak_msgs_per_s (acknowledged sends / s), soak_p50_ms and
 soak_p99_ms (emit → delivery to the other members), soak_errors (failed or refused sends,
 HTTP errors, failed connections; target 0), soak_lost_messages (acknowledged but not in history
@@ -214,7 +215,7 @@ def test_soak_sockets_and_http(server: tuple[ServiceProcess, str], redis_url: st
         "soak_lost_deliveries": lost_deliveries,
         "soak_http_requests": sum(t.requests for t in http),
     }
-    record_figures(**figures)
+    record_figures(**{f"{name}_postgres": value for name, value in figures.items()})
     for route in sorted({r for t in http for r in t.timings}):
         times = sorted(x for t in http for x in t.timings.get(route, []))
         print(

@@ -55,7 +55,11 @@ class MessageSearch:
         """(rank where smaller is better, the match condition, the select to extend)."""
         if self._postgres:
             config: Any = sa.literal_column("'ngomna_fr'::regconfig")
-            tsquery = sa.func.plainto_tsquery(config, " ".join(words))
+            # Inlined (escaped) rather than a server-side parameter: once psycopg prepares the
+            # statement, PostgreSQL's generic plan cannot see how common the words are and
+            # re-parses the query for every row (8x slower on 200 000 messages).
+            terms = sa.bindparam("terms", " ".join(words), sa.String, literal_execute=True)
+            tsquery = sa.func.plainto_tsquery(config, terms)
             vector: Any = sa.literal_column("messages.search_vector")
             rank: Any = sa.cast(-sa.func.ts_rank(vector, tsquery), sa.Double)
             return rank, vector.op("@@")(tsquery), base
