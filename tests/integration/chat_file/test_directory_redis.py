@@ -22,8 +22,10 @@ from services.chat_file.app import create_app
 from services.chat_file.application.breaker import CircuitBreaker
 from services.chat_file.application.directory import UserDirectory
 from services.chat_file.infrastructure.auth_client import HttpAuthUserClient
+from services.chat_file.push_settings import PushSettings
 from services.chat_file.settings import Settings
 from tests.fakes_chat import FakeAuthUserServer, demo_profile, seed_conversation
+from tests.support.l1 import settled
 from tests.unit.chat_file.fakes import bearer
 
 IDS = [f"{n:024x}" for n in range(1, 101)]
@@ -119,6 +121,7 @@ def test_messages_page_of_50_is_at_most_one_round_trip_and_no_auth_call_when_war
         user_cache_prefix=f"{key_prefix}user:profile:",
         auth_user_service_url=auth_server.url,
         user_cache_l1=l1,
+        push=PushSettings(enabled=False),  # its outbox flushes to Redis from a thread
     )
     app = create_app(
         settings, redis=counting_client(redis_url), db=mongomock.MongoClient(tz_aware=True)["t"]
@@ -134,6 +137,8 @@ def test_messages_page_of_50_is_at_most_one_round_trip_and_no_auth_call_when_war
     client = app.test_client()
     url = f"/messages?conversationId={cid}&limit=50"
     client.get(url, headers=bearer(users[0]))  # warms whatever the seeding did not
+    if l1:
+        settled(services.cache, users)
     calls = auth_server.calls
     with RoundTrips() as rt:
         response = client.get(url, headers=bearer(users[0]))

@@ -13,6 +13,7 @@ import redis
 
 from bench.roundtrips import RoundTrips, counting_client
 from libs.usercache import LocalProfiles, UserCache
+from tests.support.l1 import settled
 
 
 def profile(n: int, nom: str = "Dupont") -> dict[str, str]:
@@ -33,19 +34,6 @@ def tracked(cache: UserCache) -> UserCache:
     cache.get_many(["warm-up"])  # starts the listener
     wait_until(lambda: cache.local is not None and cache.local.active)
     return cache
-
-
-def settled(cache: UserCache, user_ids: list[str]) -> None:
-    """Wait until the echoes of our own writes (BCAST invalidations, which arrive on the
-    listener's connection some time after the write) have come and the ids stay in the L1."""
-
-    def served_from_memory() -> bool:
-        cache.get_many(user_ids)
-        with RoundTrips() as rt:
-            cache.get_many(user_ids)
-        return rt.count == 0
-
-    wait_until(served_from_memory)
 
 
 @pytest.fixture
