@@ -125,10 +125,10 @@ AUTH_FOLDER = [
         description="No body: the jar sends the refreshToken cookie set by the admin login.",
     ),
     auth(
-        "Refresh — cookie without X-CSRF-TOKEN (401 CSRF_FAILED)",
+        "Refresh — cookie without X-CSRF-TOKEN (403 CSRF_FAILED)",
         "POST",
         "/refresh",
-        status=401,
+        status=403,
         error="CSRF_FAILED",
     ),
     auth(
@@ -235,6 +235,34 @@ AUTH_FOLDER = [
 ]
 
 LOGOUT_FOLDER = [
+    auth(
+        "Sessions of user 3 (devices, IP, login and last use)",
+        "GET",
+        "/sessions",
+        token="user3Token",
+        keys=("sessions",),
+        checks=(
+            (
+                "the current session is listed",
+                "pm.expect(data.sessions.some(s => s.current)).to.be.true;",
+            ),
+        ),
+    ),
+    auth(
+        "End one session — not one of mine (404 SESSION_NOT_FOUND)",
+        "DELETE",
+        "/sessions/{{unknownId}}",
+        token="user3Token",
+        status=404,
+        error="SESSION_NOT_FOUND",
+    ),
+    auth(
+        "Logout everywhere user 3 (every session ends, sockets closed within 1 s)",
+        "POST",
+        "/logout-all",
+        token="user3Token",
+        keys=("message",),
+    ),
     auth(
         "Logout user 1 (revokes the refresh family)",
         "POST",

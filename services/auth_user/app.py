@@ -16,7 +16,7 @@ from libs.servicekit.settings import process_env
 
 from .application.demo import seed_demo_users
 from .bootstrap import build
-from .interfaces.http import auth_routes, health, user_routes
+from .interfaces.http import auth_routes, health, session_routes, user_routes
 from .interfaces.http.context import EXTENSION
 from .interfaces.http.errors import STATUS_BY_CODE, install_store_errors
 from .interfaces.http.jwt import install_jwt
@@ -47,10 +47,16 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     install_json_errors(app, STATUS_BY_CODE)
     install_store_errors(app)
     install_jwt(app, settings)
-    install_observability(app, "auth_user")
+    metrics = install_observability(app, "auth_user")
+    metrics.gauge(
+        "revocation_mirror_stale_seconds",
+        "Seconds since this process's revocation mirror stopped following Redis (0 = fresh)",
+        lambda: [({}, services.mirror.staleness())],
+    )
     install_cors(app, settings.cors_allowed_origins)  # browsers on the chat_file console origin
     app.register_blueprint(health.bp)
     app.register_blueprint(auth_routes.bp)
+    app.register_blueprint(session_routes.bp)
     app.register_blueprint(user_routes.bp)
     install_openapi(
         app,
@@ -60,6 +66,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         enveloped=False,
         description=API_DESCRIPTION,
     )
+    if services.listener is not None:  # revocations mirrored from Redis (libs/sessions)
+        services.listener.start()
     if settings.seed_demo_users:
         created = seed_demo_users(services.users)
         logger.info("demo users seeded: %s", ", ".join(created) or "already present")

@@ -11,6 +11,7 @@ from typing import Any
 import redis
 
 from libs.servicekit.stores import connect_redis
+from libs.sessions import RedisRevocations, RevocationListener, RevocationMirror
 from libs.usercache import UserCache
 
 from .application.auth import AuthService
@@ -19,14 +20,18 @@ from .application.ports import (
     ProfileCache,
     RateLimiter,
     RefreshTokenStore,
+    RevocationLog,
+    SessionRegistry,
     TokenCodec,
     UserStore,
 )
+from .application.sessions import SessionControl
 from .application.users import UserDirectory
 from .infrastructure.jwt_tokens import FlaskJwtTokenCodec
 from .infrastructure.mongo_users import MongoUserStore
 from .infrastructure.passwords import Argon2PasswordHasher
 from .infrastructure.redis_ratelimit import RedisRateLimiter
+from .infrastructure.redis_sessions import RedisSessionRegistry
 from .infrastructure.redis_tokens import RedisRefreshTokenStore
 from .infrastructure.stores import AuthStores, open_auth_stores
 from .settings import Settings
@@ -38,6 +43,8 @@ class Services:
     auth: AuthService
     users: UserDirectory
     checks: Mapping[str, Callable[[], None]]
+    mirror: RevocationMirror
+    listener: RevocationListener | None
 
 
 def build(
@@ -52,6 +59,8 @@ def build(
     refresh_tokens: RefreshTokenStore | None = None,
     limiter: RateLimiter | None = None,
     cache: ProfileCache | None = None,
+    revocations: RevocationLog | None = None,
+    registry: SessionRegistry | None = None,
     clock: Callable[[], float] = time.time,
 ) -> Services:
     """Everything the service needs; tests replace any piece by keyword (`stores=` a bundle,
@@ -76,6 +85,20 @@ def build(
         memory_cost=settings.password_memory_cost,
         parallelism=settings.password_parallelism,
     )
+    mirror = RevocationMirror(settings.revocation_max_staleness)
+    listener = None
+    if revocations is None:
+        log = RedisRevocations(
+            shared_redis(), prefix=prefix, retention_seconds=settings.refresh_token_ttl
+        )
+        listener = RevocationListener(shared_redis(), log, mirror, spawn=_daemon_thread)
+        revocations = log
+    sessions = SessionControl(
+        revocations,
+        mirror,
+        refresh_tokens,
+        registry or RedisSessionRegistry(shared_redis(), prefix=prefix, clock=clock),
+    )
     auth = AuthService(
         users,
         hasher,
@@ -84,10 +107,30 @@ def build(
         limiter,
         cache,
         settings.login_limits,
+        sessions,
         clock,
     )
-    checks = {"database": users.ping, "redis": refresh_tokens.ping}
-    return Services(settings, auth, UserDirectory(users, hasher, cache), checks)
+    checks = {"database": users.ping, "redis": refresh_tokens.ping, "revocations": _fresh(mirror)}
+    directory = UserDirectory(users, hasher, cache, sessions)
+    return Services(settings, auth, directory, checks, mirror, listener)
+
+
+class RevocationsStaleError(RuntimeError):
+    """/ready: the revocation mirror does not follow Redis at the moment."""
+
+
+def _fresh(mirror: RevocationMirror) -> Callable[[], None]:
+    def check() -> None:
+        if not mirror.fresh:
+            raise RevocationsStaleError()
+
+    return check
+
+
+def _daemon_thread(fn: Callable[[], None]) -> threading.Thread:
+    thread = threading.Thread(target=fn, name="revocation-listener", daemon=True)
+    thread.start()
+    return thread
 
 
 def _open(settings: Settings) -> AuthStores:

@@ -14,6 +14,7 @@ from typing import Any
 import redis
 
 from libs.servicekit.stores import connect_redis
+from libs.sessions import RedisRevocations, RevocationMirror
 from libs.usercache import UserCache
 
 from .application.breaker import CircuitBreaker
@@ -53,6 +54,7 @@ class ChatServices:
     receipts: ReceiptService
     notifier: Notifier
     files: FileService
+    revocations: RedisRevocations | None = None  # followed by the socket layer's listener
 
     def attach_notifier(self, notifier: Notifier) -> None:
         """Plug the real-time layer in: every service announces through it from now on."""
@@ -70,6 +72,7 @@ class ChatServices:
             "redis": redis_ok,
             "authUser": self.auth_client.ping(),
             "breaker": self.directory.breaker.state,
+            "revocations": self.verifier.mirror.status(),
         }
 
 
@@ -108,7 +111,9 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
         settings=settings,
         stores=stores,
         redis=client,
-        verifier=JwtVerifier(settings.jwt_secret),
+        verifier=JwtVerifier(
+            settings.jwt_secret, mirror=RevocationMirror(settings.revocation_max_staleness)
+        ),
         cache=cache,
         auth_client=auth_client,
         directory=directory,
@@ -117,6 +122,7 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
         receipts=receipts,
         notifier=notifier,
         files=files,
+        revocations=RedisRevocations(client, prefix=settings.redis_key_prefix),
     )
 
 

@@ -47,6 +47,7 @@ class Settings:
     files_dir: str = "var/files"
     file_storage: str = "local"  # or "gridfs" (the service's MongoDB)
     max_upload_bytes: int = 25 * 1024 * 1024
+    revocation_max_staleness: int = 0  # seconds; 0 = keep serving on the last known state
 
     def __repr__(self) -> str:  # never print the secret
         return f"Settings(app_env={self.app_env!r}, backend={self.backend!r}, …)"
@@ -95,4 +96,5 @@ class Settings:
             files_dir=env_str(env, "FILES_DIR", "var/files"),
             file_storage=file_storage,
             max_upload_bytes=env_int(env, "MAX_UPLOAD_BYTES", 25 * 1024 * 1024),
+            revocation_max_staleness=env_int(env, "REVOCATION_MAX_STALENESS", 0),
         )

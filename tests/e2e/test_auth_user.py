@@ -83,7 +83,7 @@ def test_browser_cookie_flow_with_csrf_header(service: ServiceProcess) -> None:
     )
     assert browser.get(f"{service.url}/all", timeout=5).status_code == 200
     refused = browser.post(f"{service.url}/refresh", timeout=5)
-    assert (refused.status_code, refused.json()["code"]) == (401, "CSRF_FAILED")
+    assert (refused.status_code, refused.json()["code"]) == (403, "CSRF_FAILED")
     csrf = {"X-CSRF-TOKEN": browser.cookies["csrf_refresh_token"]}
     assert browser.post(f"{service.url}/refresh", headers=csrf, timeout=5).status_code == 200
     csrf = {"X-CSRF-TOKEN": browser.cookies["csrf_refresh_token"]}

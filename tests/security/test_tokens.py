@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 import pytest
 
+from tests.support.waiting import wait_until
+
 from .conftest import Stack, bearer, forge
 
 # forging the HS512 token with our 48-byte secret is the point; PyJWT warns about its length
@@ -142,9 +144,8 @@ def test_access_token_is_not_a_refresh_token(stack: Stack) -> None:
 
 
 def test_tokens_of_a_deleted_user_get_no_new_session_and_no_rights(fresh_stack: Stack) -> None:
-    """After deletion: refresh is refused, the (still unexpired, stateless) access token gives
-    no admin right and cannot edit the profile. Its remaining lifetime (≤ ACCESS_TOKEN_TTL,
-    15 min) is the accepted window of local verification (docs/security.md)."""
+    """After deletion: refresh is refused, and the still unexpired access token is revoked
+    (TOKEN_REVOKED within a second, by both services): it gives no right at all."""
     stack = fresh_stack
     admin = bearer(stack.login("ADMIN001")["accessToken"])
     created = stack.auth.post(
@@ -158,8 +159,11 @@ def test_tokens_of_a_deleted_user_get_no_new_session_and_no_rights(fresh_stack: 
     session = stack.login("GONE001", "gone-pass-1")
     assert stack.auth.delete(f"/{user_id}", headers=admin).status_code == 200
     refreshed = stack.auth.post("/refresh", json={"refreshToken": session["refreshToken"]})
-    assert (refreshed.status_code, refreshed.get_json()["code"]) == (401, "INVALID_TOKEN")
+    assert (refreshed.status_code, refreshed.get_json()["code"]) == (401, "REFRESH_TOKEN_REVOKED")
     ghost = bearer(session["accessToken"])
+    wait_until(lambda: stack.auth.get("/all", headers=ghost).status_code == 401, timeout=2)
+    wait_until(lambda: stack.chat.get("/conversations", headers=ghost).status_code == 401, 2)
+    assert stack.chat.get("/conversations", headers=ghost).get_json()["code"] == "TOKEN_REVOKED"
     made = stack.auth.post(
         "/",
         json={"matricule": "GHOST01", "nom": "N", "prenom": "P", "password": "x" * 10},

@@ -15,15 +15,23 @@ from ..domain.errors import (
 from ..domain.model import MAX_BATCH_IDS, BatchResult, NewUser, Role, User, UserPage
 from ..domain.policy import check_can_edit, check_can_manage_users
 from .ports import PasswordHasher, ProfileCache, UserStore
+from .sessions import SessionControl
 
 logger = logging.getLogger(__name__)
 
 
 class UserDirectory:
-    def __init__(self, users: UserStore, hasher: PasswordHasher, cache: ProfileCache) -> None:
+    def __init__(
+        self,
+        users: UserStore,
+        hasher: PasswordHasher,
+        cache: ProfileCache,
+        sessions: SessionControl,
+    ) -> None:
         self._users = users
         self._hasher = hasher
         self._cache = cache
+        self._sessions = sessions
 
     def get(self, ident: str) -> User:
         """A user by id, or by matricule when no id matches."""
@@ -57,7 +65,16 @@ class UserDirectory:
         check_can_manage_users(self.actor(actor_id))
         return self._add(fields)
 
-    def update(self, actor_id: str, ident: str, fields: Mapping[str, Any]) -> User:
+    def update(
+        self,
+        actor_id: str,
+        ident: str,
+        fields: Mapping[str, Any],
+        actor_session: str | None = None,
+    ) -> User:
+        """A password change ends the target's other sessions (all of them when an admin
+        changes someone else's); a role change ends all of them (rights are in the tokens'
+        users, re-read at the next login)."""
         check_can_edit(self.actor(actor_id), ident, fields)
         target = self.get(ident)
         changes = dict(fields)
@@ -68,7 +85,22 @@ class UserDirectory:
             raise UserNotFoundError()
         self._cache.set(updated.profile())
         logger.info("user %s updated by %s (fields %s)", updated.id, actor_id, sorted(fields))
+        self._end_sessions_after(target, updated, actor_id, actor_session, fields)
         return updated
+
+    def _end_sessions_after(
+        self,
+        before: User,
+        after: User,
+        actor_id: str,
+        actor_session: str | None,
+        fields: Mapping[str, Any],
+    ) -> None:
+        if before.role is not after.role:
+            self._sessions.end_user(after.id, "role_changed")
+        elif "password" in fields:
+            keep = actor_session if actor_id == after.id else None
+            self._sessions.end_others(after.id, keep, "password_changed")
 
     def delete(self, actor_id: str, ident: str) -> User:
         check_can_manage_users(self.actor(actor_id))
@@ -76,6 +108,7 @@ class UserDirectory:
         if not self._users.delete(target.id):
             raise UserNotFoundError()
         self._cache.delete(target.id)
+        self._sessions.end_user(target.id, "deleted")
         logger.info("user %s deleted by %s", target.id, actor_id)
         return target
 

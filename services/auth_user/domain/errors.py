@@ -29,6 +29,21 @@ class TokenExpiredError(AuthUserError):
     message = "Token expiré"
 
 
+class TokenRevokedError(AuthUserError):
+    code = "TOKEN_REVOKED"
+    message = "Session révoquée : reconnectez-vous"
+
+
+class RevocationStateStaleError(AuthUserError):
+    code = "REVOCATION_STATE_STALE"
+    message = "État des sessions indisponible, réessayez plus tard"
+
+
+class SessionNotFoundError(AuthUserError):
+    code = "SESSION_NOT_FOUND"
+    message = "Session introuvable"
+
+
 class CsrfError(AuthUserError):
     code = "CSRF_FAILED"
     message = "Jeton CSRF manquant ou invalide (en-tête X-CSRF-TOKEN)"

@@ -88,7 +88,8 @@ class TokenClaims:
     jti: str
     type: TokenType
     exp: int
-    family: str | None = None
+    family: str | None = None  # the session: `fam` on refresh tokens, `sid` on access tokens
+    auth_ms: int = 0  # when the session logged in (ms); revocation watermarks compare it
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +106,17 @@ class Session:
 
     user: User
     tokens: TokenPair
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceSession:
+    """One logged-in device, as its owner sees it in the list of their sessions."""
+
+    id: str
+    user_agent: str
+    ip: str
+    created_at_ms: int
+    last_used_ms: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,16 @@ class TokenExpiredError(ChatError):
     message = "Token invalide ou expiré"
 
 
+class TokenRevokedError(ChatError):
+    code = "TOKEN_REVOKED"
+    message = "Session révoquée : reconnectez-vous"
+
+
+class RevocationStateStaleError(ChatError):
+    code = "REVOCATION_STATE_STALE"
+    message = "État des sessions indisponible, réessayez plus tard"
+
+
 class CsrfError(ChatError):
     code = "CSRF_FAILED"
     message = "Requête refusée : origine non autorisée (protection CSRF)"

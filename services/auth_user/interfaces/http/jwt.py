@@ -9,8 +9,17 @@ from flask import Flask, Response
 from flask_jwt_extended import JWTManager
 from flask_jwt_extended.exceptions import CSRFError
 
-from ...domain.errors import CsrfError, InvalidTokenError, MissingTokenError, TokenExpiredError
+from ...domain.errors import (
+    CsrfError,
+    InvalidTokenError,
+    MissingTokenError,
+    TokenExpiredError,
+    TokenRevokedError,
+)
+from ...domain.model import TokenClaims, TokenType
+from ...infrastructure.jwt_tokens import auth_ms_of
 from ...settings import Settings
+from .context import services
 from .errors import error_response
 
 ACCESS_COOKIE = "accessToken"
@@ -45,6 +54,19 @@ def _failure(error: type[Exception]) -> tuple[Response, int]:
     return error_response(instance.code, instance.message)
 
 
+def _claims(payload: dict[str, Any]) -> TokenClaims:
+    kind = TokenType.REFRESH if payload.get("type") == "refresh" else TokenType.ACCESS
+    return TokenClaims(
+        user_id=str(payload.get("id", "")),
+        matricule=str(payload.get("matricule", "")),
+        jti=str(payload.get("jti", "")),
+        type=kind,
+        exp=int(payload.get("exp", 0)),
+        family=payload.get("sid") if isinstance(payload.get("sid"), str) else None,
+        auth_ms=auth_ms_of(payload),
+    )
+
+
 def install_jwt(app: Flask, settings: Settings) -> JWTManager:
     """Configure the extension and replace every default (422/JSON `msg`) error reply."""
     app.config.update(jwt_config(settings))
@@ -69,7 +91,20 @@ def install_jwt(app: Flask, settings: Settings) -> JWTManager:
     def invalid_claims(_header: dict[str, Any], _payload: dict[str, Any]) -> tuple[Response, int]:
         return _failure(InvalidTokenError)
 
-    manager.revoked_token_loader(invalid_claims)
+    @manager.token_in_blocklist_loader
+    def revoked(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
+        """The in-memory revocation mirror (no Redis call); a stale one past the fail-closed
+        limit raises REVOCATION_STATE_STALE (503)."""
+        try:
+            services().auth.sessions.check(_claims(payload))
+        except TokenRevokedError:
+            return True
+        return False
+
+    @manager.revoked_token_loader
+    def revoked_reply(_header: dict[str, Any], _payload: dict[str, Any]) -> tuple[Response, int]:
+        return _failure(TokenRevokedError)
+
     manager.needs_fresh_token_loader(invalid_claims)
     manager.token_verification_failed_loader(invalid_claims)
     manager.user_lookup_error_loader(invalid_claims)

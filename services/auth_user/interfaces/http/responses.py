@@ -59,3 +59,20 @@ class HealthResponse(Schema):
 class ReadyResponse(Schema):
     status = fields.String()
     checks = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class DeviceSessionSchema(Schema):
+    id = fields.String(required=True, metadata={"description": "session id (the `sid` claim)"})
+    userAgent = fields.String()
+    ip = fields.String()
+    createdAt = fields.Integer(metadata={"description": "login time, Unix ms"})
+    lastUsedAt = fields.Integer(metadata={"description": "last login or refresh, Unix ms"})
+    current = fields.Boolean(metadata={"description": "the session of the presented token"})
+
+
+class SessionListResponse(Schema):
+    sessions = fields.List(fields.Nested(DeviceSessionSchema))
+
+
+class SessionsEndedResponse(Schema):
+    message = fields.String()

@@ -4,7 +4,7 @@ chat_file, never any secret); listing needs a token; writes need a token and a r
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
-from flask_jwt_extended import get_jwt_identity, jwt_required
+from flask_jwt_extended import get_jwt, get_jwt_identity, jwt_required
 
 from libs.servicekit.http import json_body, load
 from libs.servicekit.openapi import documented
@@ -127,7 +127,9 @@ def create_user() -> tuple[Response, int]:
 @jwt_required()
 def update_user(ident: str) -> Response:
     fields = load(UpdateUserSchema(), json_body())
-    return jsonify(dump_user(services().users.update(get_jwt_identity(), ident, fields)))
+    session = get_jwt().get("sid")
+    user = services().users.update(get_jwt_identity(), ident, fields, session)
+    return jsonify(dump_user(user))
 
 
 @bp.delete("/<ident>")

@@ -23,6 +23,7 @@ from .conversations import register_conversation_events
 from .hub import RealtimeHub
 from .messages import register_message_events
 from .session import SocketSessions
+from .session_guard import install_session_guard
 
 if TYPE_CHECKING:
     from services.chat_file.bootstrap import ChatServices
@@ -62,6 +63,7 @@ def install_socketio(app: Flask, chat: ChatServices) -> SocketIO:
     register_connection_events(hub)
     register_conversation_events(hub)
     register_message_events(hub)
+    install_session_guard(hub)  # revoked or expired sessions close their sockets
     app.extensions["realtime"] = hub
     app.extensions["socketio"] = socketio
     if "metrics" in app.extensions:
