@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-MODULES = ["usercache", "auth_user", "chat_core", "realtime", "files"]
+MODULES = ["usercache", "auth_user", "chat_core", "realtime", "files", "sessions"]
 RESULTS = Path(__file__).with_name("results.json")
 
 

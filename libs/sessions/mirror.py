@@ -40,13 +40,19 @@ class Revocation:
 class RevocationMirror:
     """Thread-safe for one writer (the listener) and many readers (requests, sockets)."""
 
-    def __init__(self, max_staleness: float = 0, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        max_staleness: float = 0,
+        clock: Callable[[], float] = time.time,
+        keep_seconds: float = 86_400,
+    ) -> None:
         self._users: dict[str, int] = {}
         self._sessions: dict[str, int] = {}
         self._subscribers: list[Callable[[Revocation], None]] = []
         self._lock = threading.Lock()
         self._clock = clock
         self._max_staleness = max_staleness
+        self._keep_ms = int(keep_seconds * 1000)
         self._stale_since: float | None = clock()  # nothing loaded yet
         self.synced_once = False
 
@@ -61,10 +67,14 @@ class RevocationMirror:
         return Verdict.VALID
 
     def replace(self, users: Mapping[str, int], sessions: Mapping[str, int]) -> None:
-        """The whole state, read from Redis after (re)subscribing: the mirror is fresh."""
+        """The whole state, read from Redis after (re)subscribing: the mirror is fresh.
+
+        What this process already knew is kept (for `keep_seconds`, longer than any access
+        token lives): a Redis that came back empty must not bring revoked tokens back."""
+        horizon = int(self._clock() * 1000) - self._keep_ms
         with self._lock:
-            self._users = dict(users)
-            self._sessions = dict(sessions)
+            self._users = _union(self._users, users, horizon)
+            self._sessions = _union(self._sessions, sessions, horizon)
             self._stale_since = None
             self.synced_once = True
 
@@ -103,3 +113,10 @@ class RevocationMirror:
 
     def __len__(self) -> int:
         return len(self._users) + len(self._sessions)
+
+
+def _union(known: Mapping[str, int], loaded: Mapping[str, int], horizon: int) -> dict[str, int]:
+    merged = {key: at for key, at in known.items() if at >= horizon}
+    for key, at in loaded.items():
+        merged[key] = max(merged.get(key, 0), at)
+    return merged

@@ -34,7 +34,7 @@ class JwtVerifier:
             raise ValueError("a JWT secret is required")
         self._secret = secret
         self._leeway = leeway
-        self.mirror = mirror or RevocationMirror()
+        self.mirror = mirror if mirror is not None else RevocationMirror()
 
     def verify(self, token: str) -> Identity:
         identity = self._identity(self._claims(token))
