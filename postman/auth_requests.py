@@ -16,6 +16,7 @@ USER_KEYS = (
     "ministere",
     "sexe",
     "role",
+    "active",
 )
 NO_SECRETS = (
     "no secret fields",
@@ -169,32 +170,8 @@ AUTH_FOLDER = [
         body={"token": "{{refreshToken}}"},
         error="INVALID_TOKEN",
     ),
-    auth(
-        "Refresh — rotate user 1's refresh token",
-        "POST",
-        "/refresh",
-        body={"refreshToken": "{{refreshToken}}"},
-        keys=("accessToken", "refreshToken"),
-        checks=(
-            (
-                "a new refresh token",
-                "pm.expect(data.refreshToken).to.not.equal(env('refreshToken'));",
-            ),
-        ),
-        save=(
-            ("spentRefreshToken", "env('refreshToken')"),
-            ("refreshToken", "data.refreshToken"),
-            ("accessToken", "data.accessToken"),
-        ),
-    ),
-    auth(
-        "Validate — the rotated access token",
-        "POST",
-        "/validate",
-        token="accessToken",
-        keys=("valid", "id"),
-        checks=(("user 1", "pm.expect(data.id).to.equal(env('userId'));"),),
-    ),
+    # User 4's session ends by reuse: done before user 1's rotation, so that the session
+    # cookies the jar keeps (chat_file's cookie requests use them) are of a live session.
     login("user4", "user4Token", "user4Id", "user4RefreshToken"),
     auth(
         "Refresh — rotate user 4's refresh token",
@@ -222,6 +199,32 @@ AUTH_FOLDER = [
         status=401,
         body={"refreshToken": "{{user4RefreshToken}}"},
         error="REFRESH_TOKEN_REVOKED",
+    ),
+    auth(
+        "Refresh — rotate user 1's refresh token",
+        "POST",
+        "/refresh",
+        body={"refreshToken": "{{refreshToken}}"},
+        keys=("accessToken", "refreshToken"),
+        checks=(
+            (
+                "a new refresh token",
+                "pm.expect(data.refreshToken).to.not.equal(env('refreshToken'));",
+            ),
+        ),
+        save=(
+            ("spentRefreshToken", "env('refreshToken')"),
+            ("refreshToken", "data.refreshToken"),
+            ("accessToken", "data.accessToken"),
+        ),
+    ),
+    auth(
+        "Validate — the rotated access token",
+        "POST",
+        "/validate",
+        token="accessToken",
+        keys=("valid", "id"),
+        checks=(("user 1", "pm.expect(data.id).to.equal(env('userId'));"),),
     ),
     auth(
         "Refresh — no token at all (401 MISSING_TOKEN)",

@@ -225,6 +225,22 @@ USERS_FOLDER = [
         error="FORBIDDEN",
     ),
     auth(
+        "POST /:id/deactivate — admin deactivates the throwaway user (sessions end)",
+        "POST",
+        "/{{tempUserId}}/deactivate",
+        token="adminToken",
+        keys=USER_KEYS,
+        checks=(("inactive", "pm.expect(data.active).to.equal(false);"),),
+    ),
+    auth(
+        "POST /:id/reactivate — admin reactivates the throwaway user",
+        "POST",
+        "/{{tempUserId}}/reactivate",
+        token="adminToken",
+        keys=USER_KEYS,
+        checks=(("active again", "pm.expect(data.active).to.equal(true);"),),
+    ),
+    auth(
         "DELETE /:id — admin deletes the throwaway user",
         "DELETE",
         "/{{tempUserId}}",

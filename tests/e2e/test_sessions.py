@@ -235,3 +235,34 @@ def test_token_refresh_on_the_open_socket_keeps_it_past_the_first_expiry(
     probe.quiet("session:revoked", for_s=3.5)  # the first token is expired by now
     assert probe.client.connected
     assert probe.call("ping")["success"] is True
+
+
+def test_deactivation_ends_everything_until_reactivated(
+    auth_user: ServiceProcess, chat: ServiceProcess, sockets: list[Probe]
+) -> None:
+    account = new_account(auth_user)
+    devices = [login(auth_user, account["matricule"]) for _ in range(2)]
+    probes = [connect(chat, d["accessToken"], sockets) for d in devices]
+    started = time.monotonic()
+    admin = bearer(account["admin"])
+    url = f"{auth_user.url}/{account['id']}"
+    deactivated = requests.post(f"{url}/deactivate", headers=admin, timeout=5)
+    assert (deactivated.status_code, deactivated.json()["active"]) == (200, False)
+    for probe, device in zip(probes, devices, strict=True):
+        revoked_within_bound(chat, probe, device["accessToken"], started)
+    refused = requests.post(
+        f"{auth_user.url}/login",
+        json={"matricule": account["matricule"], "password": PASSWORD},
+        timeout=5,
+    )
+    assert (refused.status_code, refused.json()["code"]) == (403, "ACCOUNT_DISABLED")
+    refresh = requests.post(
+        f"{auth_user.url}/refresh", json={"refreshToken": devices[0]["refreshToken"]}, timeout=5
+    )
+    assert refresh.json()["code"] == "REFRESH_TOKEN_REVOKED"
+    shown = requests.get(url, headers=bearer(login(auth_user, "MAT1002")["accessToken"]), timeout=5)
+    assert shown.json()["active"] is False  # others see the account as inactive
+    assert requests.post(f"{url}/reactivate", headers=admin, timeout=5).json()["active"] is True
+    fresh = login(auth_user, account["matricule"])["accessToken"]
+    assert chat_status(chat, fresh) == (200, None)
+    assert chat_status(chat, devices[1]["accessToken"]) == (401, "TOKEN_REVOKED")  # stays ended

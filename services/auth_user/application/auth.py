@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable
 
 from ..domain.errors import (
+    AccountDisabledError,
     InvalidCredentialsError,
     InvalidTokenError,
     RateLimitedError,
@@ -68,6 +69,9 @@ class AuthService:
         if not self._hasher.verify(user.password_hash, password):
             logger.info("login refused: wrong password for user %s", user.id)
             raise InvalidCredentialsError()
+        if not user.active:
+            logger.info("login refused: user %s is deactivated", user.id)
+            raise AccountDisabledError()
         self._limiter.reset(_matricule_key(matricule))
         family, now_ms = uuid.uuid4().hex, int(self._clock() * 1000)
         tokens = self._tokens.issue(user, family=family, auth_ms=now_ms)
@@ -91,6 +95,9 @@ class AuthService:
         user = self._users.get(claims.user_id)
         if user is None:
             raise InvalidTokenError()
+        if not user.active:
+            self._refresh_tokens.revoke_family(family)
+            raise RefreshTokenRevokedError()
         tokens = self._tokens.issue(user, family=family, auth_ms=claims.auth_ms)
         ttl = tokens.refresh_expires_at - int(self._clock())
         outcome = self._refresh_tokens.rotate(family, claims.jti, tokens.refresh_jti, ttl)

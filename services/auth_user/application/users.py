@@ -102,6 +102,21 @@ class UserDirectory:
             keep = actor_session if actor_id == after.id else None
             self._sessions.end_others(after.id, keep, "password_changed")
 
+    def set_active(self, actor_id: str, ident: str, active: bool) -> User:
+        """Admin only. Deactivating ends every session of the user at once and refuses their
+        logins; reactivating lets them log in again (old sessions stay ended)."""
+        check_can_manage_users(self.actor(actor_id))
+        target = self.get(ident)
+        updated = self._users.update(target.id, {"active": active})
+        if updated is None:
+            raise UserNotFoundError()
+        if not active:
+            self._sessions.end_user(updated.id, "deactivated")
+        logger.info(
+            "user %s %s by %s", updated.id, "reactivated" if active else "deactivated", actor_id
+        )
+        return updated
+
     def delete(self, actor_id: str, ident: str) -> User:
         check_can_manage_users(self.actor(actor_id))
         target = self.get(ident)

@@ -39,6 +39,11 @@ class RevocationStateStaleError(AuthUserError):
     message = "État des sessions indisponible, réessayez plus tard"
 
 
+class AccountDisabledError(AuthUserError):
+    code = "ACCOUNT_DISABLED"
+    message = "Compte désactivé : contactez un administrateur"
+
+
 class SessionNotFoundError(AuthUserError):
     code = "SESSION_NOT_FOUND"
     message = "Session introuvable"

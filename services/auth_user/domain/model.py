@@ -59,6 +59,7 @@ class User:
     sexe: str = ""
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    active: bool = True  # False: deactivated by an admin (no login, every session ended)
 
     @property
     def is_admin(self) -> bool:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from services.auth_user.domain.errors import (
+    AccountDisabledError,
+    ForbiddenError,
     RefreshTokenReusedError,
     RefreshTokenRevokedError,
     SessionNotFoundError,
@@ -117,3 +119,22 @@ def test_a_user_lists_their_sessions_and_ends_one_but_not_someone_elses(world: W
     assert revoked(world, phone) and not revoked(world, theirs)
     assert [s.user_agent for s in world.auth.sessions.list(me.id)] == ["Firefox"]
     assert len(world.auth.sessions.list(other.id)) == 1
+
+
+def test_deactivation_ends_every_session_and_refuses_logins_until_reactivated(
+    world: World,
+) -> None:
+    admin, user = world.add_user("ADM1", Role.ADMIN), world.add_user("MAT1")
+    session = world.auth.login("MAT1", PASSWORD, IP)
+    world.directory.set_active(admin.id, user.id, False)
+    assert revoked(world, session)
+    assert world.revocations.log[-1].reason == "deactivated"
+    with pytest.raises(AccountDisabledError):
+        world.auth.login("MAT1", PASSWORD, IP)
+    with pytest.raises(RefreshTokenRevokedError):
+        world.auth.refresh(session.tokens.refresh_token)
+    with pytest.raises(ForbiddenError):
+        world.directory.set_active(user.id, user.id, True)
+    world.clock.now += 1
+    world.directory.set_active(admin.id, user.id, True)
+    assert not revoked(world, world.auth.login("MAT1", PASSWORD, IP))

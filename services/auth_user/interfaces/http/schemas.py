@@ -150,6 +150,7 @@ class UserSchema(Schema):
     role = fields.Function(lambda user: user.role.value)
     createdAt = fields.DateTime(attribute="created_at", allow_none=True)
     updatedAt = fields.DateTime(attribute="updated_at", allow_none=True)
+    active = fields.Boolean(metadata={"description": "false once an admin deactivated the account"})
 
 
 USER = UserSchema()

@@ -132,6 +132,30 @@ def update_user(ident: str) -> Response:
     return jsonify(dump_user(user))
 
 
+@bp.post("/<ident>/deactivate")
+@documented(
+    "Deactivate an account (admin only): no more logins, every session ends within 1 s",
+    response=UserSchema,
+    errors=["FORBIDDEN", "USER_NOT_FOUND", "CSRF_FAILED"],
+    tags=["users"],
+)
+@jwt_required()
+def deactivate_user(ident: str) -> Response:
+    return jsonify(dump_user(services().users.set_active(get_jwt_identity(), ident, False)))
+
+
+@bp.post("/<ident>/reactivate")
+@documented(
+    "Reactivate an account (admin only): the user may log in again",
+    response=UserSchema,
+    errors=["FORBIDDEN", "USER_NOT_FOUND", "CSRF_FAILED"],
+    tags=["users"],
+)
+@jwt_required()
+def reactivate_user(ident: str) -> Response:
+    return jsonify(dump_user(services().users.set_active(get_jwt_identity(), ident, True)))
+
+
 @bp.delete("/<ident>")
 @documented(
     "Delete a user (admin only); deletes the cache entry",
