@@ -133,7 +133,7 @@ def test_cache_entry_follows_login_update_and_delete(
     assert requests.get(f"{service.url}/{user_id}", timeout=5).status_code == 404
 
 
-def test_readiness_reports_both_stores(service: ServiceProcess) -> None:
+def test_readiness_reports_both_stores_and_the_revocation_mirror(service: ServiceProcess) -> None:
     ready = requests.get(f"{service.url}/ready", timeout=5)
     assert ready.status_code == 200
-    assert ready.json()["checks"] == {"database": "ok", "redis": "ok"}
+    assert ready.json()["checks"] == {"database": "ok", "redis": "ok", "revocations": "ok"}
