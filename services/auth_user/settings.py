@@ -15,6 +15,7 @@ from libs.servicekit.settings import (
     env_str,
     jwt_secret,
 )
+from libs.sessions import KeyRing, secrets_list
 from libs.usercache import DEFAULT_PREFIX, DEFAULT_TTL
 
 from .domain.model import LoginLimits
@@ -24,6 +25,7 @@ from .domain.model import LoginLimits
 class Settings:
     app_env: str = "development"
     jwt_secret: str = field(default=DEV_JWT_SECRET, repr=False)
+    jwt_previous_secrets: tuple[str, ...] = field(default=(), repr=False)
     redis_url: str = "redis://127.0.0.1:6379/0"
     redis_key_prefix: str = ""
     user_cache_prefix: str = DEFAULT_PREFIX
@@ -43,12 +45,17 @@ class Settings:
     revocation_max_staleness: int = 0  # seconds; 0 = keep serving on the last known state
     cors_allowed_origins: tuple[str, ...] = ("http://127.0.0.1:8003", "http://localhost:8003")
 
+    @property
+    def keys(self) -> KeyRing:
+        return KeyRing(self.jwt_secret, self.jwt_previous_secrets)
+
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
         app_env = env_str(env, "APP_ENV", "development")
         settings = cls(
             app_env=app_env,
             jwt_secret=jwt_secret(env, app_env),
+            jwt_previous_secrets=secrets_list(env.get("JWT_PREVIOUS_SECRETS", "")),
             redis_url=env_str(env, "REDIS_URL", cls.redis_url),
             redis_key_prefix=env.get("REDIS_KEY_PREFIX", "").strip(),
             user_cache_prefix=env_str(env, "USER_CACHE_PREFIX", DEFAULT_PREFIX),

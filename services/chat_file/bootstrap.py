@@ -112,7 +112,7 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
         stores=stores,
         redis=client,
         verifier=JwtVerifier(
-            settings.jwt_secret, mirror=RevocationMirror(settings.revocation_max_staleness)
+            settings.keys, mirror=RevocationMirror(settings.revocation_max_staleness)
         ),
         cache=cache,
         auth_client=auth_client,

@@ -15,6 +15,7 @@ from libs.servicekit.settings import (
     process_env,
 )
 from libs.servicekit.sql import backend_of
+from libs.sessions import KeyRing, secrets_list
 from libs.usercache import DEFAULT_PREFIX, DEFAULT_TTL
 
 ASYNC_MODES = frozenset({"gevent", "eventlet", "threading"})
@@ -25,6 +26,7 @@ FILE_STORAGES = frozenset({"local", "gridfs"})
 class Settings:
     app_env: str = "development"
     jwt_secret: str = ""
+    jwt_previous_secrets: tuple[str, ...] = ()
     redis_url: str = "redis://127.0.0.1:6379/0"
     redis_key_prefix: str = ""
     user_cache_prefix: str = DEFAULT_PREFIX
@@ -53,6 +55,10 @@ class Settings:
         return f"Settings(app_env={self.app_env!r}, backend={self.backend!r}, …)"
 
     @property
+    def keys(self) -> KeyRing:
+        return KeyRing(self.jwt_secret, self.jwt_previous_secrets)
+
+    @property
     def backend(self) -> str:
         return backend_of(self.database_url)
 
@@ -74,6 +80,7 @@ class Settings:
         return cls(
             app_env=app_env,
             jwt_secret=jwt_secret(env, app_env),
+            jwt_previous_secrets=secrets_list(env.get("JWT_PREVIOUS_SECRETS", "")),
             redis_url=env_str(env, "REDIS_URL", "redis://127.0.0.1:6379/0"),
             redis_key_prefix=env.get("REDIS_KEY_PREFIX", "").strip(),
             user_cache_prefix=env_str(env, "USER_CACHE_PREFIX", DEFAULT_PREFIX),

@@ -9,11 +9,12 @@ import json
 import time
 from collections.abc import Callable
 
+import jwt
 import pytest
 
 from tests.support.waiting import wait_until
 
-from .conftest import Stack, bearer, forge
+from .conftest import SECRET, Stack, bearer, forge
 
 # forging the HS512 token with our 48-byte secret is the point; PyJWT warns about its length
 pytestmark = pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
@@ -55,7 +56,28 @@ def attacks(stack: Stack) -> dict[str, tuple[str, str]]:
         "tampered_payload": (tampered(session["accessToken"], id=admin_id), "INVALID_TOKEN"),
         "refresh_as_access": (session["refreshToken"], "INVALID_TOKEN"),
         "garbage": ("not.a.jwt", "INVALID_TOKEN"),
+        "unknown_kid": (kid_token("0123456789ab"), "INVALID_TOKEN"),
+        "logged_out_session": (logged_out(stack), "TOKEN_REVOKED"),
     }
+
+
+def kid_token(kid: str) -> str:
+    """Signed with the right secret, but naming a key the services do not hold."""
+    token = forge()
+    claims = jwt.decode(token, options={"verify_signature": False})
+    return jwt.encode(claims, SECRET, algorithm="HS256", headers={"kid": kid})
+
+
+def logged_out(stack: Stack) -> str:
+    """An access token whose session logged out (revoked in every process within a second)."""
+    session = stack.login("MAT1003")
+    stack.auth.post("/logout", json={"refreshToken": session["refreshToken"]})
+    token: str = session["accessToken"]
+    wait_until(lambda: stack.auth.get("/all", headers=bearer(token)).status_code == 401, 2)
+    wait_until(
+        lambda: stack.chat.get("/conversations", headers=bearer(token)).status_code == 401, 2
+    )
+    return token
 
 
 ATTACKS = [
@@ -68,6 +90,8 @@ ATTACKS = [
     "tampered_payload",
     "refresh_as_access",
     "garbage",
+    "unknown_kid",
+    "logged_out_session",
 ]
 
 

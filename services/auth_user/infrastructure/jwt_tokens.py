@@ -15,12 +15,15 @@ from jwt import ExpiredSignatureError, PyJWTError
 from ..domain.errors import CsrfError, InvalidTokenError, TokenExpiredError
 from ..domain.model import TokenClaims, TokenPair, TokenType, User
 
+KID_CONFIG = "NGOMNA_JWT_KID"  # the current key's id, set by interfaces/http/jwt.py
+
 
 class FlaskJwtTokenCodec:
     """Claims: `{id, matricule, iat, nbf, exp, jti, type, csrf, auth_ms}` plus `sid` on access
     tokens and `fam` on refresh tokens (both the session id).
 
-    Lifetimes, secret and algorithm come from the app's `JWT_*` config
+    Header `kid`: the current key's id (`libs.sessions.keys`). Lifetimes, keys and algorithm
+    come from the app's `JWT_*` config
     (`interfaces/http/jwt.py`), so tokens checked by `@jwt_required` match these exactly.
     """
 
@@ -28,12 +31,17 @@ class FlaskJwtTokenCodec:
         claims = {"matricule": user.matricule, "auth_ms": auth_ms}
         jti = str(uuid.uuid4())  # ours, so the caller knows it without decoding the token
         lifetime = current_app.config["JWT_REFRESH_TOKEN_EXPIRES"].total_seconds()
+        headers = {"kid": current_app.config[KID_CONFIG]}
         return TokenPair(
             access_token=create_access_token(
-                identity=user.id, additional_claims={**claims, "sid": family}
+                identity=user.id,
+                additional_claims={**claims, "sid": family},
+                additional_headers=headers,
             ),
             refresh_token=create_refresh_token(
-                identity=user.id, additional_claims={**claims, "fam": family, "jti": jti}
+                identity=user.id,
+                additional_claims={**claims, "fam": family, "jti": jti},
+                additional_headers=headers,
             ),
             refresh_jti=jti,
             refresh_expires_at=int(time.time() + lifetime),

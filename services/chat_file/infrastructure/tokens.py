@@ -1,6 +1,7 @@
 """`JwtVerifier`: local verification of auth_user's access tokens (no HTTP call per request).
 
-HS256 only (so `alg: none` and asymmetric-algorithm confusion are refused), `exp` required,
+HS256 only (so `alg: none` and asymmetric-algorithm confusion are refused), the key chosen by
+the header's `kid` among the current and previous secrets, `exp` required,
 `type` must be "access" (a refresh token is never an access token). Then the revocation mirror
 (`libs.sessions`, in memory: no Redis call) says whether the token's session or user was
 revoked. The HTTP middleware and the Socket.IO handlers all call `verify(token)`.
@@ -12,7 +13,7 @@ from typing import Any
 
 import jwt
 
-from libs.sessions import RevocationMirror, Verdict
+from libs.sessions import KeyRing, RevocationMirror, Verdict
 
 from ..domain.errors import (
     InvalidTokenError,
@@ -27,12 +28,17 @@ ALGORITHMS = ["HS256"]
 
 
 class JwtVerifier:
+    """`keys`: the current secret and the previous ones still accepted (picked by `kid`)."""
+
     def __init__(
-        self, secret: str, leeway: float = 0, mirror: RevocationMirror | None = None
+        self,
+        secret: str | KeyRing,
+        leeway: float = 0,
+        mirror: RevocationMirror | None = None,
     ) -> None:
-        if not secret:
+        self._keys = secret if isinstance(secret, KeyRing) else KeyRing(secret)
+        if not self._keys.current:
             raise ValueError("a JWT secret is required")
-        self._secret = secret
         self._leeway = leeway
         self.mirror = mirror if mirror is not None else RevocationMirror()
 
@@ -47,9 +53,12 @@ class JwtVerifier:
 
     def _claims(self, token: str) -> dict[str, Any]:
         try:
+            secret = self._keys.secret_for(jwt.get_unverified_header(token).get("kid"))
+            if secret is None:  # a key we never had, or one dropped from the ring
+                raise InvalidTokenError()
             claims: dict[str, Any] = jwt.decode(
                 token,
-                self._secret,
+                secret,
                 algorithms=ALGORITHMS,
                 options={"require": ["exp"]},
                 leeway=self._leeway,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 from typing import Any
 
@@ -17,7 +18,7 @@ from ...domain.errors import (
     TokenRevokedError,
 )
 from ...domain.model import TokenClaims, TokenType
-from ...infrastructure.jwt_tokens import auth_ms_of
+from ...infrastructure.jwt_tokens import KID_CONFIG, auth_ms_of
 from ...settings import Settings
 from .context import services
 from .errors import error_response
@@ -30,6 +31,7 @@ CSRF_HEADER = "X-CSRF-TOKEN"
 def jwt_config(settings: Settings) -> dict[str, Any]:
     return {
         "JWT_SECRET_KEY": settings.jwt_secret,
+        KID_CONFIG: settings.keys.current_kid,
         "JWT_ALGORITHM": "HS256",
         "JWT_DECODE_ALGORITHMS": ["HS256"],
         "JWT_IDENTITY_CLAIM": "id",
@@ -71,6 +73,17 @@ def install_jwt(app: Flask, settings: Settings) -> JWTManager:
     """Configure the extension and replace every default (422/JSON `msg`) error reply."""
     app.config.update(jwt_config(settings))
     manager = JWTManager(app)
+    keys = settings.keys
+
+    @manager.encode_key_loader
+    def signing_key(_identity: Any) -> str:
+        return keys.current
+
+    @manager.decode_key_loader
+    def verifying_key(header: dict[str, Any], _payload: dict[str, Any]) -> str:
+        """The key named by `kid` (current or previous); an unknown id gets a key nobody
+        signs with, so the signature check refuses the token (401 INVALID_TOKEN)."""
+        return keys.secret_for(header.get("kid")) or secrets.token_hex(32)
 
     @manager.token_verification_loader
     def has_expiry(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
