@@ -62,6 +62,22 @@ def jwt_secret(env: Mapping[str, str], app_env: str) -> str:
     return secret
 
 
+DEV_SERVICE_SECRET = "ngomna-dev-only-service-secret-not-for-production"
+
+
+def service_secret(env: Mapping[str, str], app_env: str) -> str:
+    """`SERVICE_SECRET` (signs chat_file's calls to auth_user), defaulted only in
+    development/test; under 32 bytes is refused elsewhere. Identical in both services."""
+    secret = env.get("SERVICE_SECRET", "")
+    if app_env in DEVELOPMENT_ENVS:
+        return secret or DEV_SERVICE_SECRET
+    if len(secret.encode()) < MIN_SECRET_BYTES:
+        raise SettingsError(
+            f"SERVICE_SECRET must be at least {MIN_SECRET_BYTES} bytes when APP_ENV={app_env}"
+        )
+    return secret
+
+
 def process_env() -> Mapping[str, str]:
     return os.environ
 

@@ -98,6 +98,11 @@ class RevocationMirror:
     def fresh(self) -> bool:
         return self._stale_since is None
 
+    def following(self, grace: float = 2.0) -> bool:
+        """For readiness: in step with Redis, or out of it for less than `grace` seconds (the
+        first load at start-up, a reconnect)."""
+        return self.staleness() <= grace
+
     def staleness(self) -> float:
         """Seconds since the mirror stopped following Redis; 0 while it follows."""
         since = self._stale_since

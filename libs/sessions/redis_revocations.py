@@ -131,6 +131,9 @@ class RevocationListener:
                     mirror.mark_stale()
                 logger.warning("revocation channel lost (%s); serving on the last state", exc)
                 self._sleep(self._retry)
+            except Exception:  # not a Redis failure: a client without pub/sub, a bug
+                logger.exception("revocation listener stopped")
+                return
 
     def _follow(self) -> None:
         pubsub = self._redis.pubsub()

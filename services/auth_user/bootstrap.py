@@ -111,7 +111,7 @@ def build(
         clock,
     )
     checks = {"database": users.ping, "redis": refresh_tokens.ping, "revocations": _fresh(mirror)}
-    directory = UserDirectory(users, hasher, cache, sessions)
+    directory = UserDirectory(users, hasher, cache, sessions, limiter)
     return Services(settings, auth, directory, checks, mirror, listener)
 
 
@@ -121,7 +121,7 @@ class RevocationsStaleError(RuntimeError):
 
 def _fresh(mirror: RevocationMirror) -> Callable[[], None]:
     def check() -> None:
-        if not mirror.fresh:
+        if not mirror.following():
             raise RevocationsStaleError()
 
     return check

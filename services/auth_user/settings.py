@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from libs.servicekit.settings import (
     DEV_JWT_SECRET,
+    DEV_SERVICE_SECRET,
     DEVELOPMENT_ENVS,
     SettingsError,
     database_url,
@@ -14,6 +15,7 @@ from libs.servicekit.settings import (
     env_int,
     env_str,
     jwt_secret,
+    service_secret,
 )
 from libs.sessions import KeyRing, secrets_list
 from libs.usercache import DEFAULT_PREFIX, DEFAULT_TTL
@@ -26,6 +28,9 @@ class Settings:
     app_env: str = "development"
     jwt_secret: str = field(default=DEV_JWT_SECRET, repr=False)
     jwt_previous_secrets: tuple[str, ...] = field(default=(), repr=False)
+    service_secret: str = field(default=DEV_SERVICE_SECRET, repr=False)
+    lookup_rate_per_minute: int = 600  # per user on GET /<id>, /matricule, /batch, /all
+    service_lookup_rate_per_minute: int = 12_000  # per calling service
     redis_url: str = "redis://127.0.0.1:6379/0"
     redis_key_prefix: str = ""
     user_cache_prefix: str = DEFAULT_PREFIX
@@ -56,6 +61,9 @@ class Settings:
             app_env=app_env,
             jwt_secret=jwt_secret(env, app_env),
             jwt_previous_secrets=secrets_list(env.get("JWT_PREVIOUS_SECRETS", "")),
+            service_secret=service_secret(env, app_env),
+            lookup_rate_per_minute=env_int(env, "LOOKUP_RATE_PER_MINUTE", 600),
+            service_lookup_rate_per_minute=env_int(env, "SERVICE_LOOKUP_RATE_PER_MINUTE", 12_000),
             redis_url=env_str(env, "REDIS_URL", cls.redis_url),
             redis_key_prefix=env.get("REDIS_KEY_PREFIX", "").strip(),
             user_cache_prefix=env_str(env, "USER_CACHE_PREFIX", DEFAULT_PREFIX),
@@ -96,6 +104,8 @@ class Settings:
             "LOGIN_RATE_WINDOW": self.login_limits.window_seconds,
             "LOGIN_MAX_ATTEMPTS_PER_MATRICULE": self.login_limits.per_matricule,
             "LOGIN_MAX_ATTEMPTS_PER_IP": self.login_limits.per_ip,
+            "LOOKUP_RATE_PER_MINUTE": self.lookup_rate_per_minute,
+            "SERVICE_LOOKUP_RATE_PER_MINUTE": self.service_lookup_rate_per_minute,
         }
         for name, value in positive.items():
             if value <= 0:

@@ -29,6 +29,7 @@ from .application.ports import (
     ProfileCache,
     ProfileSource,
 )
+from .application.realtime import SendRateLimiter
 from .application.receipts import ReceiptService
 from .infrastructure.auth_client import HttpAuthUserClient
 from .infrastructure.file_storage import GridFSFileStorage, LocalFileStorage
@@ -55,6 +56,7 @@ class ChatServices:
     notifier: Notifier
     files: FileService
     revocations: RedisRevocations | None = None  # followed by the socket layer's listener
+    send_limiter: SendRateLimiter | None = None  # HTTP messages and uploads, per user
 
     def attach_notifier(self, notifier: Notifier) -> None:
         """Plug the real-time layer in: every service announces through it from now on."""
@@ -83,7 +85,7 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
         client, prefix=settings.user_cache_prefix, ttl=settings.user_cache_ttl
     )
     auth_client = overrides.get("auth_client") or HttpAuthUserClient(
-        settings.auth_user_service_url, settings.auth_user_timeout
+        settings.auth_user_service_url, settings.auth_user_timeout, settings.service_secret
     )
     breaker = overrides.get("breaker") or CircuitBreaker(
         settings.breaker_failures, settings.breaker_reset_seconds
@@ -123,6 +125,9 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
         notifier=notifier,
         files=files,
         revocations=RedisRevocations(client, prefix=settings.redis_key_prefix),
+        send_limiter=SendRateLimiter(
+            settings.socket_send_rate, burst=max(settings.socket_send_rate * 2, 1)
+        ),
     )
 
 

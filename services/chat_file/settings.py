@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from libs.servicekit.settings import (
+    DEV_SERVICE_SECRET,
     SettingsError,
     database_url,
     env_float,
@@ -13,6 +14,7 @@ from libs.servicekit.settings import (
     env_str,
     jwt_secret,
     process_env,
+    service_secret,
 )
 from libs.servicekit.sql import backend_of
 from libs.sessions import KeyRing, secrets_list
@@ -27,6 +29,7 @@ class Settings:
     app_env: str = "development"
     jwt_secret: str = ""
     jwt_previous_secrets: tuple[str, ...] = ()
+    service_secret: str = DEV_SERVICE_SECRET
     redis_url: str = "redis://127.0.0.1:6379/0"
     redis_key_prefix: str = ""
     user_cache_prefix: str = DEFAULT_PREFIX
@@ -81,6 +84,7 @@ class Settings:
             app_env=app_env,
             jwt_secret=jwt_secret(env, app_env),
             jwt_previous_secrets=secrets_list(env.get("JWT_PREVIOUS_SECRETS", "")),
+            service_secret=service_secret(env, app_env),
             redis_url=env_str(env, "REDIS_URL", "redis://127.0.0.1:6379/0"),
             redis_key_prefix=env.get("REDIS_KEY_PREFIX", "").strip(),
             user_cache_prefix=env_str(env, "USER_CACHE_PREFIX", DEFAULT_PREFIX),

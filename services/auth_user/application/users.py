@@ -8,13 +8,14 @@ from typing import Any
 
 from ..domain.errors import (
     InvalidTokenError,
+    LookupRateLimitedError,
     MatriculeTakenError,
     TooManyIdsError,
     UserNotFoundError,
 )
 from ..domain.model import MAX_BATCH_IDS, BatchResult, NewUser, Role, User, UserPage
 from ..domain.policy import check_can_edit, check_can_manage_users
-from .ports import PasswordHasher, ProfileCache, UserStore
+from .ports import PasswordHasher, ProfileCache, RateLimiter, UserStore
 from .sessions import SessionControl
 
 logger = logging.getLogger(__name__)
@@ -27,11 +28,23 @@ class UserDirectory:
         hasher: PasswordHasher,
         cache: ProfileCache,
         sessions: SessionControl,
+        limiter: RateLimiter | None = None,
     ) -> None:
         self._users = users
         self._hasher = hasher
         self._cache = cache
         self._sessions = sessions
+        self._limiter = limiter
+
+    def admit_lookup(self, caller: str, per_minute: int) -> None:
+        """Count one directory read by `caller` (a user or a service); RATE_LIMITED beyond
+        `per_minute` in the current minute."""
+        if self._limiter is None:
+            return
+        wait = self._limiter.hit(f"lookup:{caller}", per_minute, 60)
+        if wait > 0:
+            logger.warning("directory lookups rate limited for %s", caller)
+            raise LookupRateLimitedError(retry_after=wait)
 
     def get(self, ident: str) -> User:
         """A user by id, or by matricule when no id matches."""

@@ -73,6 +73,15 @@ class RateLimitedError(AuthUserError):
         self.retry_after = retry_after
 
 
+class LookupRateLimitedError(RateLimitedError):
+    message = "Trop de requêtes, réessayez plus tard"
+
+
+class InvalidServiceSignatureError(AuthUserError):
+    code = "INVALID_SERVICE_SIGNATURE"
+    message = "Signature de service invalide ou expirée"
+
+
 class ForbiddenError(AuthUserError):
     code = "FORBIDDEN"
     message = "Accès refusé"

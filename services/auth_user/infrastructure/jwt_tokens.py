@@ -19,8 +19,9 @@ KID_CONFIG = "NGOMNA_JWT_KID"  # the current key's id, set by interfaces/http/jw
 
 
 class FlaskJwtTokenCodec:
-    """Claims: `{id, matricule, iat, nbf, exp, jti, type, csrf, auth_ms}` plus `sid` on access
-    tokens and `fam` on refresh tokens (both the session id).
+    """Claims: `{id, matricule, iat, nbf, exp, jti, type, csrf, auth_ms}` plus `sid` and `role`
+    on access tokens and `fam` on refresh tokens (`sid` = `fam`: the session id). A role change
+    revokes the user's sessions, so `role` never outlives it.
 
     Header `kid`: the current key's id (`libs.sessions.keys`). Lifetimes, keys and algorithm
     come from the app's `JWT_*` config
@@ -35,7 +36,7 @@ class FlaskJwtTokenCodec:
         return TokenPair(
             access_token=create_access_token(
                 identity=user.id,
-                additional_claims={**claims, "sid": family},
+                additional_claims={**claims, "sid": family, "role": user.role.value},
                 additional_headers=headers,
             ),
             refresh_token=create_refresh_token(

@@ -35,6 +35,14 @@ class RevocationStateStaleError(ChatError):
     message = "État des sessions indisponible, réessayez plus tard"
 
 
+class SendRateLimitedError(ChatError):
+    code = "RATE_LIMITED"
+    message = "Trop de messages envoyés : réessayez dans un instant"
+
+    def __init__(self) -> None:
+        super().__init__(retry_after=1)
+
+
 class CsrfError(ChatError):
     code = "CSRF_FAILED"
     message = "Requête refusée : origine non autorisée (protection CSRF)"

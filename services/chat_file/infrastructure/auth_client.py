@@ -1,17 +1,21 @@
-"""`HttpAuthUserClient`: auth_user's `POST /batch` (≤ 200 ids a call) with a hard timeout."""
+"""`HttpAuthUserClient`: auth_user's `POST /batch` (≤ 200 ids a call) with a hard timeout,
+signed as the `chat_file` service (`libs.servicekit.service_auth`, `SERVICE_SECRET`)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
 import requests
 
 from libs.servicekit.observability import REQUEST_ID_HEADER, current_request_id
+from libs.servicekit.service_auth import sign_request
 
 from ..application.ports import ProfileSourceError
 
 BATCH_LIMIT = 200
+SERVICE_NAME = "chat_file"
 
 
 def _propagated_headers() -> dict[str, str]:
@@ -21,9 +25,10 @@ def _propagated_headers() -> dict[str, str]:
 
 
 class HttpAuthUserClient:
-    def __init__(self, base_url: str, timeout: float = 5.0) -> None:
+    def __init__(self, base_url: str, timeout: float = 5.0, service_secret: str = "") -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self._secret = service_secret
         self._session = requests.Session()
 
     def fetch_many(self, user_ids: list[str]) -> dict[str, Mapping[str, Any]]:
@@ -45,12 +50,13 @@ class HttpAuthUserClient:
         return response.status_code == 200
 
     def _batch(self, ids: list[str]) -> list[Any]:
+        body = json.dumps({"ids": ids}).encode()
+        headers = {**_propagated_headers(), "Content-Type": "application/json"}
+        if self._secret:
+            headers.update(sign_request(self._secret, SERVICE_NAME, "POST", "/batch", body))
         try:
             response = self._session.post(
-                f"{self.base_url}/batch",
-                json={"ids": ids},
-                timeout=self.timeout,
-                headers=_propagated_headers(),
+                f"{self.base_url}/batch", data=body, timeout=self.timeout, headers=headers
             )
         except requests.RequestException as exc:
             raise ProfileSourceError(f"auth_user unreachable: {type(exc).__name__}") from exc

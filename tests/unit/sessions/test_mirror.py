@@ -69,6 +69,15 @@ def test_stale_mirror_keeps_serving_unless_a_limit_is_set() -> None:
     assert strict.check("u1", None, 1) is Verdict.VALID and strict.staleness() == 0
 
 
+def test_readiness_tolerates_a_short_gap_only() -> None:
+    mirror, clock = fresh_mirror()
+    mirror.mark_stale()
+    clock.now += 2
+    assert mirror.following(grace=2)
+    clock.now += 0.1
+    assert not mirror.following(grace=2)
+
+
 def test_a_reload_from_an_emptied_redis_keeps_what_this_process_knew() -> None:
     mirror, clock = fresh_mirror(keep_seconds=3600)
     now_ms = int(clock.now * 1000)

@@ -165,3 +165,14 @@ def dump_user(user: Any) -> dict[str, Any]:
 def dump_users(users: Any) -> list[dict[str, Any]]:
     result: list[dict[str, Any]] = USERS.dump(users)
     return result
+
+
+PRIVATE_FIELDS = ("email", "role")  # shown only to the user themself and to admins
+
+
+def dump_user_for(user: Any, private: bool) -> dict[str, Any]:
+    """The user shape; `email` and `role` are null unless `private` (self or admin)."""
+    data = dump_user(user)
+    if not private:
+        data.update(dict.fromkeys(PRIVATE_FIELDS))
+    return data
