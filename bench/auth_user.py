@@ -70,7 +70,9 @@ def _served(prefix: str) -> dict[str, float | int]:
         url = service.url
         credentials = {"matricule": "MAT1001", "password": PASSWORD}
         login_ms = _median_ms(lambda: http.post(f"{url}/login", json=credentials, timeout=5), 30)
-        user_id = http.post(f"{url}/login", json=credentials, timeout=5).json()["user"]["id"]
+        session = http.post(f"{url}/login", json=credentials, timeout=5).json()
+        user_id = session["user"]["id"]
+        http.headers["Authorization"] = f"Bearer {session['accessToken']}"  # reads need a caller
         count, started = 2000, time.perf_counter()
         for _ in range(count):
             http.get(f"{url}/{user_id}", timeout=5)

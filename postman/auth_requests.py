@@ -239,6 +239,23 @@ AUTH_FOLDER = [
 
 LOGOUT_FOLDER = [
     auth(
+        "Audit log — admin reads the security events (newest first)",
+        "GET",
+        "/audit",
+        token="adminToken",
+        query=(("limit", "5"),),
+        keys=("events", "pagination"),
+        checks=(("some events", "pm.expect(data.events.length).to.be.above(0);"),),
+    ),
+    auth(
+        "Audit log — not an admin (403 FORBIDDEN)",
+        "GET",
+        "/audit",
+        token="user3Token",
+        status=403,
+        error="FORBIDDEN",
+    ),
+    auth(
         "Sessions of user 3 (devices, IP, login and last use)",
         "GET",
         "/sessions",

@@ -14,8 +14,10 @@ from libs.servicekit.stores import connect_redis
 from libs.sessions import RedisRevocations, RevocationListener, RevocationMirror
 from libs.usercache import UserCache
 
+from .application.audit import SecurityAudit
 from .application.auth import AuthService
 from .application.ports import (
+    AuditLog,
     PasswordHasher,
     ProfileCache,
     RateLimiter,
@@ -28,12 +30,11 @@ from .application.ports import (
 from .application.sessions import SessionControl
 from .application.users import UserDirectory
 from .infrastructure.jwt_tokens import FlaskJwtTokenCodec
-from .infrastructure.mongo_users import MongoUserStore
 from .infrastructure.passwords import Argon2PasswordHasher
 from .infrastructure.redis_ratelimit import RedisRateLimiter
 from .infrastructure.redis_sessions import RedisSessionRegistry
 from .infrastructure.redis_tokens import RedisRefreshTokenStore
-from .infrastructure.stores import AuthStores, open_auth_stores
+from .infrastructure.stores import AuthStores, open_auth_stores, open_mongo_stores
 from .settings import Settings
 
 
@@ -61,12 +62,14 @@ def build(
     cache: ProfileCache | None = None,
     revocations: RevocationLog | None = None,
     registry: SessionRegistry | None = None,
+    audit_log: AuditLog | None = None,
     clock: Callable[[], float] = time.time,
 ) -> Services:
     """Everything the service needs; tests replace any piece by keyword (`stores=` a bundle,
     `db=` a pymongo/mongomock database for the Mongo adapter, or single adapters)."""
     if users is None:
-        users = _mongo_users(db) if db is not None else (stores or _open(settings)).users
+        users, stored_audit = _users_and_audit(settings, stores, db)
+        audit_log = audit_log or stored_audit
     clients: list[redis.Redis] = [redis_client] if redis_client is not None else []
 
     def shared_redis() -> redis.Redis:  # connected only if some adapter needs it
@@ -98,6 +101,7 @@ def build(
         mirror,
         refresh_tokens,
         registry or RedisSessionRegistry(shared_redis(), prefix=prefix, clock=clock),
+        SecurityAudit(audit_log),
     )
     auth = AuthService(
         users,
@@ -137,8 +141,12 @@ def _open(settings: Settings) -> AuthStores:
     return open_auth_stores(settings.database_url, settings.mongodb_db)
 
 
-def _mongo_users(db: Any) -> MongoUserStore:
-    mock = type(db).__module__.startswith("mongomock")  # not thread-safe: serialise its calls
-    store = MongoUserStore(db, lock=threading.Lock() if mock else None)
-    store.ensure_indexes()
-    return store
+def _users_and_audit(
+    settings: Settings, stores: AuthStores | None, db: Any
+) -> tuple[UserStore, AuditLog | None]:
+    if db is not None:
+        mock = type(db).__module__.startswith("mongomock")  # not thread-safe: serialise calls
+        users, audit = open_mongo_stores(db, threading.Lock() if mock else None)
+        return users, audit
+    bundle = stores or _open(settings)
+    return bundle.users, bundle.audit

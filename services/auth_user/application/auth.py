@@ -18,6 +18,7 @@ from ..domain.errors import (
     TokenRevokedError,
 )
 from ..domain.model import DeviceSession, LoginLimits, Session, TokenClaims, TokenType
+from .audit import LOGIN_FAILED, LOGIN_OK, RATE_LIMITED
 from .ports import (
     PasswordHasher,
     ProfileCache,
@@ -64,13 +65,13 @@ class AuthService:
         user = self._users.get_by_matricule(matricule)
         if user is None:
             self._hasher.verify(self._dummy_hash, password)
-            logger.info("login refused: unknown matricule")
+            self._refused(None, client_ip, "unknown_matricule")
             raise InvalidCredentialsError()
         if not self._hasher.verify(user.password_hash, password):
-            logger.info("login refused: wrong password for user %s", user.id)
+            self._refused(user.id, client_ip, "wrong_password")
             raise InvalidCredentialsError()
         if not user.active:
-            logger.info("login refused: user %s is deactivated", user.id)
+            self._refused(user.id, client_ip, "account_disabled")
             raise AccountDisabledError()
         self._limiter.reset(_matricule_key(matricule))
         family, now_ms = uuid.uuid4().hex, int(self._clock() * 1000)
@@ -80,7 +81,7 @@ class AuthService:
         device = DeviceSession(family, user_agent[:256], client_ip, now_ms, now_ms)
         self.sessions.started(user.id, device, ttl)
         self._cache.set(user.profile())
-        logger.info("login ok for user %s", user.id)
+        self.sessions.audit.record(LOGIN_OK, user_id=user.id, ip=client_ip, detail=family)
         return Session(user, tokens)
 
     def refresh(self, refresh_token: str, csrf: str | None = None) -> Session:
@@ -149,8 +150,11 @@ class AuthService:
             self._limiter.hit(f"login:ip:{client_ip}", self._limits.per_ip, window),
         )
         if max(waits) > 0:
-            logger.warning("login rate limited (ip %s)", client_ip)
+            self.sessions.audit.record(RATE_LIMITED, ip=client_ip, detail="login")
             raise RateLimitedError(retry_after=max(waits))
+
+    def _refused(self, user_id: str | None, client_ip: str, reason: str) -> None:
+        self.sessions.audit.record(LOGIN_FAILED, user_id=user_id, ip=client_ip, detail=reason)
 
 
 def _matricule_key(matricule: str) -> str:

@@ -6,7 +6,15 @@ from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any, Protocol
 
-from ..domain.model import DeviceSession, NewUser, TokenClaims, TokenPair, TokenType, User
+from ..domain.model import (
+    AuditEvent,
+    DeviceSession,
+    NewUser,
+    TokenClaims,
+    TokenPair,
+    TokenType,
+    User,
+)
 
 
 class UserStore(Protocol):
@@ -112,3 +120,15 @@ class SessionRegistry(Protocol):
     def list(self, user_id: str) -> list[DeviceSession]: ...
 
     def remove(self, user_id: str, session_id: str) -> bool: ...
+
+
+class AuditLog(Protocol):
+    """Stored security events (SQL table `audit_events`, Mongo collection `audit_events`)."""
+
+    def record(self, event: AuditEvent) -> None: ...
+
+    def page(
+        self, kind: str | None, user_id: str | None, offset: int, limit: int
+    ) -> tuple[list[AuditEvent], int]:
+        """Newest first, filtered by kind and/or user; and the total."""
+        ...

@@ -7,13 +7,10 @@ closed). Ending a user publishes a user watermark: every session that logged in 
 
 from __future__ import annotations
 
-import logging
-
 from ..domain.errors import RevocationStateStaleError, SessionNotFoundError, TokenRevokedError
 from ..domain.model import DeviceSession, TokenClaims
+from .audit import SESSION_ENDED, USER_SESSIONS_ENDED, SecurityAudit
 from .ports import RefreshTokenStore, RevocationCheck, RevocationLog, SessionRegistry
-
-logger = logging.getLogger(__name__)
 
 
 class SessionControl:
@@ -23,11 +20,13 @@ class SessionControl:
         mirror: RevocationCheck,
         refresh_tokens: RefreshTokenStore,
         registry: SessionRegistry,
+        audit: SecurityAudit | None = None,
     ) -> None:
         self._revocations = revocations
         self._mirror = mirror
         self._refresh_tokens = refresh_tokens
         self._registry = registry
+        self.audit = audit or SecurityAudit(None)
 
     def check(self, claims: TokenClaims) -> None:
         """Raise if the token's session or user was revoked (in-memory, no I/O)."""
@@ -50,7 +49,7 @@ class SessionControl:
         self._refresh_tokens.revoke_family(session_id)
         self._registry.remove(user_id, session_id)
         self._revocations.revoke_session(session_id, reason)
-        logger.info("session of user %s ended (%s)", user_id, reason)
+        self.audit.record(SESSION_ENDED, user_id=user_id, detail=reason)
 
     def end_user(self, user_id: str, reason: str) -> None:
         """Every session of the user, on every device."""
@@ -58,7 +57,7 @@ class SessionControl:
         for session in self._registry.list(user_id):
             self._refresh_tokens.revoke_family(session.id)
             self._registry.remove(user_id, session.id)
-        logger.info("every session of user %s ended (%s)", user_id, reason)
+        self.audit.record(USER_SESSIONS_ENDED, user_id=user_id, detail=reason)
 
     def end_others(self, user_id: str, keep: str | None, reason: str) -> None:
         """Every session of the user but `keep` (the device that asked)."""

@@ -15,6 +15,7 @@ from ..domain.errors import (
 )
 from ..domain.model import MAX_BATCH_IDS, BatchResult, NewUser, Role, User, UserPage
 from ..domain.policy import check_can_edit, check_can_manage_users
+from . import audit
 from .ports import PasswordHasher, ProfileCache, RateLimiter, UserStore
 from .sessions import SessionControl
 
@@ -43,7 +44,7 @@ class UserDirectory:
             return
         wait = self._limiter.hit(f"lookup:{caller}", per_minute, 60)
         if wait > 0:
-            logger.warning("directory lookups rate limited for %s", caller)
+            self._sessions.audit.record(audit.RATE_LIMITED, detail=f"lookup {caller}")
             raise LookupRateLimitedError(retry_after=wait)
 
     def get(self, ident: str) -> User:
@@ -110,8 +111,12 @@ class UserDirectory:
         fields: Mapping[str, Any],
     ) -> None:
         if before.role is not after.role:
+            self._sessions.audit.record(
+                audit.ROLE_CHANGED, user_id=after.id, actor_id=actor_id, detail=after.role.value
+            )
             self._sessions.end_user(after.id, "role_changed")
         elif "password" in fields:
+            self._sessions.audit.record(audit.PASSWORD_CHANGED, user_id=after.id, actor_id=actor_id)
             keep = actor_session if actor_id == after.id else None
             self._sessions.end_others(after.id, keep, "password_changed")
 
@@ -123,11 +128,10 @@ class UserDirectory:
         updated = self._users.update(target.id, {"active": active})
         if updated is None:
             raise UserNotFoundError()
+        kind = audit.REACTIVATED if active else audit.DEACTIVATED
+        self._sessions.audit.record(kind, user_id=updated.id, actor_id=actor_id)
         if not active:
             self._sessions.end_user(updated.id, "deactivated")
-        logger.info(
-            "user %s %s by %s", updated.id, "reactivated" if active else "deactivated", actor_id
-        )
         return updated
 
     def delete(self, actor_id: str, ident: str) -> User:
@@ -136,8 +140,8 @@ class UserDirectory:
         if not self._users.delete(target.id):
             raise UserNotFoundError()
         self._cache.delete(target.id)
+        self._sessions.audit.record(audit.DELETED, user_id=target.id, actor_id=actor_id)
         self._sessions.end_user(target.id, "deleted")
-        logger.info("user %s deleted by %s", target.id, actor_id)
         return target
 
     def actor(self, actor_id: str) -> User:

@@ -121,6 +121,18 @@ class DeviceSession:
 
 
 @dataclass(frozen=True, slots=True)
+class AuditEvent:
+    """A security event: login ok/failed, logout, revocation, account change, refusal."""
+
+    kind: str
+    at: datetime
+    user_id: str | None = None  # whose account
+    actor_id: str | None = None  # who did it (an admin, the user, None for the system)
+    ip: str = ""
+    detail: str = ""  # a reason code (`wrong_password`, `logout_all`...), never a secret
+
+
+@dataclass(frozen=True, slots=True)
 class UserPage:
     users: list[User]
     total: int

@@ -20,6 +20,7 @@ from services.auth_user.domain.errors import (
     TokenExpiredError,
 )
 from services.auth_user.domain.model import (
+    AuditEvent,
     DeviceSession,
     NewUser,
     Role,
@@ -241,3 +242,21 @@ class FakeSessionRegistry:
 
     def remove(self, user_id: str, session_id: str) -> bool:
         return self.sessions.get(user_id, {}).pop(session_id, None) is not None
+
+
+class FakeAuditLog:
+    def __init__(self) -> None:
+        self.events: list[AuditEvent] = []
+
+    def record(self, event: AuditEvent) -> None:
+        self.events.append(event)
+
+    def page(
+        self, kind: str | None, user_id: str | None, offset: int, limit: int
+    ) -> tuple[list[AuditEvent], int]:
+        found = [
+            e
+            for e in reversed(self.events)
+            if (kind is None or e.kind == kind) and (user_id is None or e.user_id == user_id)
+        ]
+        return found[offset : offset + limit], len(found)

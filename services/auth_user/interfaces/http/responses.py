@@ -76,3 +76,17 @@ class SessionListResponse(Schema):
 
 class SessionsEndedResponse(Schema):
     message = fields.String()
+
+
+class AuditEventSchema(Schema):
+    kind = fields.String(metadata={"description": "login_ok, login_failed, rate_limited, ..."})
+    at = fields.String(metadata={"description": "ISO 8601, UTC"})
+    userId = fields.String(allow_none=True)
+    actorId = fields.String(allow_none=True)
+    ip = fields.String()
+    detail = fields.String(metadata={"description": "a reason code, never a secret"})
+
+
+class AuditPageResponse(Schema):
+    events = fields.List(fields.Nested(AuditEventSchema))
+    pagination = fields.Nested(Pagination)
