@@ -84,7 +84,8 @@ def test_bad_create_bodies_are_validation_errors_and_create_nothing(
 
 
 @pytest.mark.parametrize(
-    "body", [{}, {"matricule": "OTHER"}, {"nom": ""}, {"prenom": LONG}, {"sexe": 3}]
+    "body",
+    [{}, {"matricule": "OTHER"}, {"nom": ""}, {"prenom": LONG}, {"sexe": 3}, {"sexe": "x" * 17}],
 )
 def test_bad_update_bodies_are_validation_errors_and_change_nothing(
     client: FlaskClient, login: Login, body: dict[str, Any]

@@ -100,7 +100,7 @@ class _ProfileFields(Schema):
     profile_pic = fields.String(allow_none=True, validate=validate.Length(max=MAX_URL_LENGTH))
     avatar = fields.String(allow_none=True, validate=validate.Length(max=MAX_URL_LENGTH))
     ministere = fields.String(validate=validate.Length(max=MAX_NAME_LENGTH))
-    sexe = fields.String(validate=validate.Length(max=20))
+    sexe = fields.String(validate=validate.Length(max=16))  # the column is VARCHAR(16)
     role = fields.String(validate=validate.OneOf([r.value for r in Role]))
 
     @post_load
