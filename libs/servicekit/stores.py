@@ -42,12 +42,17 @@ def connect_mongo(uri: str, db_name: str) -> Any:
     return mongomock.MongoClient(tz_aware=True)[db_name]
 
 
-def connect_redis(url: str, *, timeout: float = 2.0, max_connections: int = 200) -> redis.Redis:
+def connect_redis(
+    url: str, *, timeout: float = 2.0, max_connections: int = 200, ca_file: str = ""
+) -> redis.Redis:
     """A Redis client with short timeouts so a dead server fails fast instead of hanging.
 
     The pool blocks (up to `timeout`) when all connections are busy instead of raising "Too many
     connections": under gevent a burst of greenlets then queues rather than turning into errors.
+    `rediss://` URLs use TLS; `ca_file` is then the bundle the server's certificate must chain
+    to (default: the system's trust store).
     """
+    tls = {"ssl_ca_certs": ca_file} if ca_file and url.startswith("rediss://") else {}
     pool = redis.BlockingConnectionPool.from_url(
         url,
         max_connections=max_connections,
@@ -55,6 +60,7 @@ def connect_redis(url: str, *, timeout: float = 2.0, max_connections: int = 200)
         socket_timeout=timeout,
         socket_connect_timeout=timeout,
         health_check_interval=30,
+        **tls,
     )
     return redis.Redis(connection_pool=pool)
 

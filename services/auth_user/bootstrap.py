@@ -74,7 +74,7 @@ def build(
 
     def shared_redis() -> redis.Redis:  # connected only if some adapter needs it
         if not clients:
-            clients.append(connect_redis(settings.redis_url))
+            clients.append(connect_redis(settings.redis_url, ca_file=settings.tls_ca_file))
         return clients[0]
 
     prefix = settings.redis_key_prefix

@@ -48,6 +48,7 @@ class Settings:
     max_content_length: int = 64 * 1024
     trusted_proxy_hops: int = 0
     revocation_max_staleness: int = 0  # seconds; 0 = keep serving on the last known state
+    tls_ca_file: str = ""  # CA bundle for rediss:// (empty: the system's trust store)
     cors_allowed_origins: tuple[str, ...] = ("http://127.0.0.1:8003", "http://localhost:8003")
 
     @property
@@ -85,6 +86,7 @@ class Settings:
             max_content_length=env_int(env, "MAX_CONTENT_LENGTH", 64 * 1024),
             trusted_proxy_hops=env_int(env, "TRUSTED_PROXY_HOPS", 0),
             revocation_max_staleness=env_int(env, "REVOCATION_MAX_STALENESS", 0),
+            tls_ca_file=env.get("TLS_CA_FILE", "").strip(),
             cors_allowed_origins=tuple(
                 o.strip()
                 for o in env_str(

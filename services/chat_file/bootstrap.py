@@ -80,12 +80,17 @@ class ChatServices:
 
 def build(settings: Settings, **overrides: Any) -> ChatServices:
     stores = _stores(settings, overrides)
-    client = overrides.get("redis") or connect_redis(settings.redis_url)
+    client = overrides.get("redis") or connect_redis(
+        settings.redis_url, ca_file=settings.tls_ca_file
+    )
     cache = overrides.get("cache") or UserCache(
         client, prefix=settings.user_cache_prefix, ttl=settings.user_cache_ttl
     )
     auth_client = overrides.get("auth_client") or HttpAuthUserClient(
-        settings.auth_user_service_url, settings.auth_user_timeout, settings.service_secret
+        settings.auth_user_service_url,
+        settings.auth_user_timeout,
+        settings.service_secret,
+        ca_file=settings.tls_ca_file,
     )
     breaker = overrides.get("breaker") or CircuitBreaker(
         settings.breaker_failures, settings.breaker_reset_seconds

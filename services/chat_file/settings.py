@@ -53,6 +53,7 @@ class Settings:
     file_storage: str = "local"  # or "gridfs" (the service's MongoDB)
     max_upload_bytes: int = 25 * 1024 * 1024
     revocation_max_staleness: int = 0  # seconds; 0 = keep serving on the last known state
+    tls_ca_file: str = ""  # CA bundle for rediss:// and an https AUTH_USER_SERVICE_URL
 
     def __repr__(self) -> str:  # never print the secret
         return f"Settings(app_env={self.app_env!r}, backend={self.backend!r}, …)"
@@ -108,4 +109,5 @@ class Settings:
             file_storage=file_storage,
             max_upload_bytes=env_int(env, "MAX_UPLOAD_BYTES", 25 * 1024 * 1024),
             revocation_max_staleness=env_int(env, "REVOCATION_MAX_STALENESS", 0),
+            tls_ca_file=env.get("TLS_CA_FILE", "").strip(),
         )

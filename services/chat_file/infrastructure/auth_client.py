@@ -25,11 +25,16 @@ def _propagated_headers() -> dict[str, str]:
 
 
 class HttpAuthUserClient:
-    def __init__(self, base_url: str, timeout: float = 5.0, service_secret: str = "") -> None:
+    def __init__(
+        self, base_url: str, timeout: float = 5.0, service_secret: str = "", ca_file: str = ""
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self._secret = service_secret
         self._session = requests.Session()
+        # An https base_url's certificate must chain to this bundle (passed on every call:
+        # requests lets REQUESTS_CA_BUNDLE override a session-level setting).
+        self._verify: bool | str = ca_file or True
 
     def fetch_many(self, user_ids: list[str]) -> dict[str, Mapping[str, Any]]:
         """Found users by id; ids auth_user reports missing are simply absent."""
@@ -44,7 +49,9 @@ class HttpAuthUserClient:
 
     def ping(self) -> bool:
         try:
-            response = self._session.get(f"{self.base_url}/health", timeout=min(self.timeout, 2))
+            response = self._session.get(
+                f"{self.base_url}/health", timeout=min(self.timeout, 2), verify=self._verify
+            )
         except requests.RequestException:
             return False
         return response.status_code == 200
@@ -56,7 +63,11 @@ class HttpAuthUserClient:
             headers.update(sign_request(self._secret, SERVICE_NAME, "POST", "/batch", body))
         try:
             response = self._session.post(
-                f"{self.base_url}/batch", data=body, timeout=self.timeout, headers=headers
+                f"{self.base_url}/batch",
+                data=body,
+                timeout=self.timeout,
+                headers=headers,
+                verify=self._verify,
             )
         except requests.RequestException as exc:
             raise ProfileSourceError(f"auth_user unreachable: {type(exc).__name__}") from exc
