@@ -42,7 +42,11 @@ class UserDirectory:
         `per_minute` in the current minute."""
         if self._limiter is None:
             return
-        wait = self._limiter.hit(f"lookup:{caller}", per_minute, 60)
+        try:
+            wait = self._limiter.hit(f"lookup:{caller}", per_minute, 60)
+        except Exception as exc:  # the budget lives in Redis: reads go on while it is down
+            logger.warning("lookup budget unavailable (%s): read allowed", type(exc).__name__)
+            return
         if wait > 0:
             self._sessions.audit.record(audit.RATE_LIMITED, detail=f"lookup {caller}")
             raise LookupRateLimitedError(retry_after=wait)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from services.auth_user.application.users import UserDirectory
 from services.auth_user.domain.errors import (
     AccountDisabledError,
     ForbiddenError,
+    RateLimitedError,
     RefreshTokenReusedError,
     RefreshTokenRevokedError,
     SessionNotFoundError,
@@ -138,3 +140,24 @@ def test_deactivation_ends_every_session_and_refuses_logins_until_reactivated(
     world.clock.now += 1
     world.directory.set_active(admin.id, user.id, True)
     assert not revoked(world, world.auth.login("MAT1", PASSWORD, IP))
+
+
+class BrokenLimiter:
+    def hit(self, key: str, limit: int, window: int) -> int:
+        raise ConnectionError("redis down")
+
+    def reset(self, key: str) -> None:
+        raise ConnectionError("redis down")
+
+
+def test_lookup_budgets_are_enforced_and_fail_open_without_their_store(world: World) -> None:
+    limited = UserDirectory(
+        world.users, world.hasher, world.cache, world.auth.sessions, world.limiter
+    )
+    limited.admit_lookup("user:u1", 1)
+    with pytest.raises(RateLimitedError):
+        limited.admit_lookup("user:u1", 1)
+    limited.admit_lookup("user:u2", 1)  # another caller, another budget
+    broken = UserDirectory(*parts, BrokenLimiter())
+    broken.admit_lookup("user:u1", 1)
+    broken.admit_lookup("user:u1", 1)
