@@ -151,9 +151,8 @@ class BrokenLimiter:
 
 
 def test_lookup_budgets_are_enforced_and_fail_open_without_their_store(world: World) -> None:
-    limited = UserDirectory(
-        world.users, world.hasher, world.cache, world.auth.sessions, world.limiter
-    )
+    parts = (world.users, world.hasher, world.cache, world.auth.sessions)
+    limited = UserDirectory(*parts, world.limiter)
     limited.admit_lookup("user:u1", 1)
     with pytest.raises(RateLimitedError):
         limited.admit_lookup("user:u1", 1)
