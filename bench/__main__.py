@@ -23,6 +23,7 @@ MODULES = [
     "files_s3",
     "proxy",
     "push",
+    "sessions",
 ]
 RESULTS = Path(__file__).with_name("results.json")
 

@@ -16,6 +16,7 @@ USER_KEYS = (
     "ministere",
     "sexe",
     "role",
+    "active",
 )
 NO_SECRETS = (
     "no secret fields",
@@ -125,10 +126,10 @@ AUTH_FOLDER = [
         description="No body: the jar sends the refreshToken cookie set by the admin login.",
     ),
     auth(
-        "Refresh — cookie without X-CSRF-TOKEN (401 CSRF_FAILED)",
+        "Refresh — cookie without X-CSRF-TOKEN (403 CSRF_FAILED)",
         "POST",
         "/refresh",
-        status=401,
+        status=403,
         error="CSRF_FAILED",
     ),
     auth(
@@ -169,32 +170,8 @@ AUTH_FOLDER = [
         body={"token": "{{refreshToken}}"},
         error="INVALID_TOKEN",
     ),
-    auth(
-        "Refresh — rotate user 1's refresh token",
-        "POST",
-        "/refresh",
-        body={"refreshToken": "{{refreshToken}}"},
-        keys=("accessToken", "refreshToken"),
-        checks=(
-            (
-                "a new refresh token",
-                "pm.expect(data.refreshToken).to.not.equal(env('refreshToken'));",
-            ),
-        ),
-        save=(
-            ("spentRefreshToken", "env('refreshToken')"),
-            ("refreshToken", "data.refreshToken"),
-            ("accessToken", "data.accessToken"),
-        ),
-    ),
-    auth(
-        "Validate — the rotated access token",
-        "POST",
-        "/validate",
-        token="accessToken",
-        keys=("valid", "id"),
-        checks=(("user 1", "pm.expect(data.id).to.equal(env('userId'));"),),
-    ),
+    # User 4's session ends by reuse: done before user 1's rotation, so that the session
+    # cookies the jar keeps (chat_file's cookie requests use them) are of a live session.
     login("user4", "user4Token", "user4Id", "user4RefreshToken"),
     auth(
         "Refresh — rotate user 4's refresh token",
@@ -224,6 +201,32 @@ AUTH_FOLDER = [
         error="REFRESH_TOKEN_REVOKED",
     ),
     auth(
+        "Refresh — rotate user 1's refresh token",
+        "POST",
+        "/refresh",
+        body={"refreshToken": "{{refreshToken}}"},
+        keys=("accessToken", "refreshToken"),
+        checks=(
+            (
+                "a new refresh token",
+                "pm.expect(data.refreshToken).to.not.equal(env('refreshToken'));",
+            ),
+        ),
+        save=(
+            ("spentRefreshToken", "env('refreshToken')"),
+            ("refreshToken", "data.refreshToken"),
+            ("accessToken", "data.accessToken"),
+        ),
+    ),
+    auth(
+        "Validate — the rotated access token",
+        "POST",
+        "/validate",
+        token="accessToken",
+        keys=("valid", "id"),
+        checks=(("user 1", "pm.expect(data.id).to.equal(env('userId'));"),),
+    ),
+    auth(
         "Refresh — no token at all (401 MISSING_TOKEN)",
         "POST",
         "/refresh",
@@ -235,6 +238,51 @@ AUTH_FOLDER = [
 ]
 
 LOGOUT_FOLDER = [
+    auth(
+        "Audit log — admin reads the security events (newest first)",
+        "GET",
+        "/audit",
+        token="adminToken",
+        query=(("limit", "5"),),
+        keys=("events", "pagination"),
+        checks=(("some events", "pm.expect(data.events.length).to.be.above(0);"),),
+    ),
+    auth(
+        "Audit log — not an admin (403 FORBIDDEN)",
+        "GET",
+        "/audit",
+        token="user3Token",
+        status=403,
+        error="FORBIDDEN",
+    ),
+    auth(
+        "Sessions of user 3 (devices, IP, login and last use)",
+        "GET",
+        "/sessions",
+        token="user3Token",
+        keys=("sessions",),
+        checks=(
+            (
+                "the current session is listed",
+                "pm.expect(data.sessions.some(s => s.current)).to.be.true;",
+            ),
+        ),
+    ),
+    auth(
+        "End one session — not one of mine (404 SESSION_NOT_FOUND)",
+        "DELETE",
+        "/sessions/{{unknownId}}",
+        token="user3Token",
+        status=404,
+        error="SESSION_NOT_FOUND",
+    ),
+    auth(
+        "Logout everywhere user 3 (every session ends, sockets closed within 1 s)",
+        "POST",
+        "/logout-all",
+        token="user3Token",
+        keys=("message",),
+    ),
     auth(
         "Logout user 1 (revokes the refresh family)",
         "POST",

@@ -64,12 +64,25 @@ def redis_sentinels(env: Mapping[str, str]) -> tuple[tuple[str, int], ...]:
 
 def jwt_secret(env: Mapping[str, str], app_env: str) -> str:
     """`JWT_SECRET`, defaulted only in development/test; under 32 bytes is refused elsewhere."""
-    secret = env.get("JWT_SECRET", "")
+    return _secret(env, "JWT_SECRET", app_env, DEV_JWT_SECRET)
+
+
+DEV_SERVICE_SECRET = "ngomna-dev-only-service-secret-not-for-production"
+
+
+def service_secret(env: Mapping[str, str], app_env: str) -> str:
+    """`SERVICE_SECRET` (signs chat_file's calls to auth_user), defaulted only in
+    development/test; under 32 bytes is refused elsewhere. Identical in both services."""
+    return _secret(env, "SERVICE_SECRET", app_env, DEV_SERVICE_SECRET)
+
+
+def _secret(env: Mapping[str, str], name: str, app_env: str, development_default: str) -> str:
+    secret = env.get(name, "")
     if app_env in DEVELOPMENT_ENVS:
-        return secret or DEV_JWT_SECRET
+        return secret or development_default
     if len(secret.encode()) < MIN_SECRET_BYTES:
         raise SettingsError(
-            f"JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes when APP_ENV={app_env}"
+            f"{name} must be at least {MIN_SECRET_BYTES} bytes when APP_ENV={app_env}"
         )
     return secret
 

@@ -56,6 +56,7 @@ def connect_redis(
     max_connections: int = 200,
     sentinels: Sentinels = (),
     service: str = DEFAULT_SENTINEL_SERVICE,
+    ca_file: str = "",
 ) -> redis.Redis:
     """A Redis client with short timeouts so a dead server fails fast instead of hanging.
 
@@ -63,9 +64,12 @@ def connect_redis(
     connections": under gevent a burst of greenlets then queues rather than turning into errors.
     With `sentinels`, the client talks to the primary the sentinels name for `service` (db and
     credentials still come from `url`) and follows it through a failover.
+    `rediss://` URLs use TLS; `ca_file` is then the bundle the server's certificate must chain
+    to (default: the system's trust store).
     """
     if sentinels:
         return sentinel_primary(url, sentinels, service, timeout, max_connections)
+    tls = {"ssl_ca_certs": ca_file} if ca_file and url.startswith("rediss://") else {}
     pool = redis.BlockingConnectionPool.from_url(
         url,
         max_connections=max_connections,
@@ -73,6 +77,7 @@ def connect_redis(
         socket_timeout=timeout,
         socket_connect_timeout=timeout,
         health_check_interval=30,
+        **tls,
     )
     return redis.Redis(connection_pool=pool)
 

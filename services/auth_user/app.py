@@ -11,13 +11,15 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from libs.servicekit.cors import install_cors
 from libs.servicekit.http import install_json_errors
 from libs.servicekit.json_provider import OrjsonProvider
-from libs.servicekit.observability import install_observability
+from libs.servicekit.observability import Metrics, install_observability
 from libs.servicekit.openapi import install_openapi
 from libs.servicekit.settings import process_env
 
+from .application.audit import LOGIN_FAILED, RATE_LIMITED
 from .application.demo import seed_demo_users
-from .bootstrap import build
-from .interfaces.http import auth_routes, health, user_routes
+from .bootstrap import Services, build
+from .domain.model import AuditEvent
+from .interfaces.http import audit_routes, auth_routes, health, session_routes, user_routes
 from .interfaces.http.context import EXTENSION
 from .interfaces.http.errors import STATUS_BY_CODE, install_store_errors
 from .interfaces.http.jwt import install_jwt
@@ -49,10 +51,18 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     install_json_errors(app, STATUS_BY_CODE)
     install_store_errors(app)
     install_jwt(app, settings)
-    install_observability(app, "auth_user")
+    metrics = install_observability(app, "auth_user")
+    _count_security_events(metrics, services)
+    metrics.gauge(
+        "revocation_mirror_stale_seconds",
+        "Seconds since this process's revocation mirror stopped following Redis (0 = fresh)",
+        lambda: [({}, services.mirror.staleness())],
+    )
     install_cors(app, settings.cors_allowed_origins)  # browsers on the chat_file console origin
     app.register_blueprint(health.bp)
     app.register_blueprint(auth_routes.bp)
+    app.register_blueprint(session_routes.bp)
+    app.register_blueprint(audit_routes.bp)
     app.register_blueprint(user_routes.bp)
     install_openapi(
         app,
@@ -62,7 +72,23 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         enveloped=False,
         description=API_DESCRIPTION,
     )
+    if services.listener is not None:  # revocations mirrored from Redis (libs/sessions)
+        services.listener.start()
     if settings.seed_demo_users:
         created = seed_demo_users(services.users)
         logger.info("demo users seeded: %s", ", ".join(created) or "already present")
     return app
+
+
+def _count_security_events(metrics: Metrics, services: Services) -> None:
+    """Login failures by reason and rate-limit refusals by scope, from the audit events."""
+    failures = metrics.counter("auth_login_failures_total", "Refused logins", ["reason"])
+    limited = metrics.counter("auth_rate_limited_total", "Rate-limit refusals", ["scope"])
+
+    def count(event: AuditEvent) -> None:
+        if event.kind == LOGIN_FAILED:
+            failures.labels(reason=event.detail).inc()
+        elif event.kind == RATE_LIMITED:
+            limited.labels(scope=event.detail.split(" ")[0]).inc()
+
+    services.auth.sessions.audit.observe(count)

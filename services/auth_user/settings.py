@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from libs.servicekit.settings import (
     DEV_JWT_SECRET,
+    DEV_SERVICE_SECRET,
     DEVELOPMENT_ENVS,
     SettingsError,
     database_url,
@@ -16,8 +17,10 @@ from libs.servicekit.settings import (
     env_str,
     jwt_secret,
     redis_sentinels,
+    service_secret,
 )
 from libs.servicekit.stores import DEFAULT_SENTINEL_SERVICE
+from libs.sessions import KeyRing, secrets_list
 from libs.usercache import DEFAULT_L1_SIZE, DEFAULT_L1_TTL, DEFAULT_PREFIX, DEFAULT_TTL
 
 from .domain.model import LoginLimits
@@ -27,6 +30,10 @@ from .domain.model import LoginLimits
 class Settings:
     app_env: str = "development"
     jwt_secret: str = field(default=DEV_JWT_SECRET, repr=False)
+    jwt_previous_secrets: tuple[str, ...] = field(default=(), repr=False)
+    service_secret: str = field(default=DEV_SERVICE_SECRET, repr=False)
+    lookup_rate_per_minute: int = 600  # per user on GET /<id>, /matricule, /batch, /all
+    service_lookup_rate_per_minute: int = 12_000  # per calling service
     redis_url: str = "redis://127.0.0.1:6379/0"
     redis_key_prefix: str = ""
     redis_sentinels: tuple[
@@ -50,7 +57,13 @@ class Settings:
     login_limits: LoginLimits = field(default_factory=LoginLimits)
     max_content_length: int = 64 * 1024
     trusted_proxy_hops: int = 0
+    revocation_max_staleness: int = 0  # seconds; 0 = keep serving on the last known state
+    tls_ca_file: str = ""  # CA bundle for rediss:// (empty: the system's trust store)
     cors_allowed_origins: tuple[str, ...] = ("http://127.0.0.1:8003", "http://localhost:8003")
+
+    @property
+    def keys(self) -> KeyRing:
+        return KeyRing(self.jwt_secret, self.jwt_previous_secrets)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -58,6 +71,10 @@ class Settings:
         settings = cls(
             app_env=app_env,
             jwt_secret=jwt_secret(env, app_env),
+            jwt_previous_secrets=secrets_list(env.get("JWT_PREVIOUS_SECRETS", "")),
+            service_secret=service_secret(env, app_env),
+            lookup_rate_per_minute=env_int(env, "LOOKUP_RATE_PER_MINUTE", 600),
+            service_lookup_rate_per_minute=env_int(env, "SERVICE_LOOKUP_RATE_PER_MINUTE", 12_000),
             redis_url=env_str(env, "REDIS_URL", cls.redis_url),
             redis_key_prefix=env.get("REDIS_KEY_PREFIX", "").strip(),
             redis_sentinels=redis_sentinels(env),
@@ -83,6 +100,8 @@ class Settings:
             ),
             max_content_length=env_int(env, "MAX_CONTENT_LENGTH", 64 * 1024),
             trusted_proxy_hops=env_int(env, "TRUSTED_PROXY_HOPS", 0),
+            revocation_max_staleness=env_int(env, "REVOCATION_MAX_STALENESS", 0),
+            tls_ca_file=env.get("TLS_CA_FILE", "").strip(),
             cors_allowed_origins=tuple(
                 o.strip()
                 for o in env_str(
@@ -104,6 +123,8 @@ class Settings:
             "LOGIN_RATE_WINDOW": self.login_limits.window_seconds,
             "LOGIN_MAX_ATTEMPTS_PER_MATRICULE": self.login_limits.per_matricule,
             "LOGIN_MAX_ATTEMPTS_PER_IP": self.login_limits.per_ip,
+            "LOOKUP_RATE_PER_MINUTE": self.lookup_rate_per_minute,
+            "SERVICE_LOOKUP_RATE_PER_MINUTE": self.service_lookup_rate_per_minute,
         }
         for name, value in positive.items():
             if value <= 0:

@@ -75,5 +75,10 @@ def _install_metrics(metrics: Metrics, services: ChatServices) -> None:
         "Messages stored by this process since it started",
         lambda: [({}, float(services.messages.sent))],
     )
+    metrics.gauge(
+        "revocation_mirror_stale_seconds",
+        "Seconds since this process's revocation mirror stopped following Redis (0 = fresh)",
+        lambda: [({}, services.verifier.mirror.staleness())],
+    )
     install_cache_metrics(metrics, services.cache)
     install_push_metrics(metrics, services.push_queue, services.push_outbox)

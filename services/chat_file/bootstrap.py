@@ -15,6 +15,7 @@ from typing import Any, cast
 import redis
 
 from libs.servicekit.stores import connect_redis
+from libs.sessions import RedisRevocations, RevocationMirror
 from libs.usercache import UserCache, local_profiles
 
 from .application.breaker import CircuitBreaker
@@ -35,6 +36,7 @@ from .application.ports import (
 )
 from .application.push import with_push
 from .application.push_ports import PushOutbox
+from .application.realtime import SendRateLimiter
 from .application.receipts import ReceiptService
 from .infrastructure.auth_client import HttpAuthUserClient
 from .infrastructure.file_storage import GridFSFileStorage, LocalFileStorage
@@ -66,6 +68,8 @@ class ChatServices:
     notification_settings: NotificationSettingsService
     push_queue: RedisPushQueue | None = None  # None when PUSH_ENABLED is off
     push_outbox: PushOutbox | None = None  # a BufferedOutbox unless a test passes a fake
+    revocations: RedisRevocations | None = None  # followed by the socket layer's listener
+    send_limiter: SendRateLimiter | None = None  # HTTP messages and uploads, per user
 
     def attach_notifier(self, notifier: Notifier) -> None:
         """Plug the real-time layer in: every service announces through it from now on (new
@@ -86,6 +90,7 @@ class ChatServices:
             "redis": redis_ok,
             "authUser": self.auth_client.ping(),
             "breaker": self.directory.breaker.state,
+            "revocations": self.verifier.mirror.status(),
         }
 
 
@@ -95,6 +100,7 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
         settings.redis_url,
         sentinels=settings.redis_sentinels,
         service=settings.redis_sentinel_service,
+        ca_file=settings.tls_ca_file,
     )
     cache = overrides.get("cache") or UserCache(
         client,
@@ -107,6 +113,8 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
     auth_client = overrides.get("auth_client") or HttpAuthUserClient(
         settings.auth_user_service_url,
         settings.auth_user_timeout,
+        settings.service_secret,
+        ca_file=settings.tls_ca_file,
         attempts=settings.auth_user_attempts,
     )
     breaker = overrides.get("breaker") or CircuitBreaker(
@@ -141,7 +149,9 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
         settings=settings,
         stores=stores,
         redis=client,
-        verifier=JwtVerifier(settings.jwt_secret),
+        verifier=JwtVerifier(
+            settings.keys, mirror=RevocationMirror(settings.revocation_max_staleness)
+        ),
         cache=cache,
         auth_client=auth_client,
         directory=directory,
@@ -156,6 +166,10 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
         ),
         push_queue=push_queue,
         push_outbox=push_outbox,
+        revocations=RedisRevocations(client, prefix=settings.redis_key_prefix),
+        send_limiter=SendRateLimiter(
+            settings.socket_send_rate, burst=max(settings.socket_send_rate * 2, 1)
+        ),
     )
 
 

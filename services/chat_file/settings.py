@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from libs.servicekit.settings import (
+    DEV_SERVICE_SECRET,
     SettingsError,
     database_url,
     env_bool,
@@ -15,9 +16,11 @@ from libs.servicekit.settings import (
     jwt_secret,
     process_env,
     redis_sentinels,
+    service_secret,
 )
 from libs.servicekit.sql import backend_of
 from libs.servicekit.stores import DEFAULT_SENTINEL_SERVICE, sentinel_queue_url
+from libs.sessions import KeyRing, secrets_list
 from libs.usercache import DEFAULT_L1_SIZE, DEFAULT_L1_TTL, DEFAULT_PREFIX, DEFAULT_TTL
 
 from .push_settings import PushSettings
@@ -58,6 +61,8 @@ class S3Settings:
 class Settings:
     app_env: str = "development"
     jwt_secret: str = ""
+    jwt_previous_secrets: tuple[str, ...] = ()
+    service_secret: str = DEV_SERVICE_SECRET
     redis_url: str = "redis://127.0.0.1:6379/0"
     redis_key_prefix: str = ""
     redis_sentinels: tuple[
@@ -91,6 +96,8 @@ class Settings:
     max_upload_bytes: int = 25 * 1024 * 1024
     push: PushSettings = field(default_factory=PushSettings)
     s3: S3Settings = field(default_factory=S3Settings)
+    revocation_max_staleness: int = 0  # seconds; 0 = keep serving on the last known state
+    tls_ca_file: str = ""  # CA bundle for rediss:// and an https AUTH_USER_SERVICE_URL
 
     def __repr__(self) -> str:  # never print the secret
         return f"Settings(app_env={self.app_env!r}, backend={self.backend!r}, …)"
@@ -101,6 +108,10 @@ class Settings:
         return sentinel_queue_url(
             self.socketio_message_queue, self.redis_sentinels, self.redis_sentinel_service
         )
+
+    @property
+    def keys(self) -> KeyRing:
+        return KeyRing(self.jwt_secret, self.jwt_previous_secrets)
 
     @property
     def backend(self) -> str:
@@ -132,6 +143,8 @@ class Settings:
         return cls(
             app_env=app_env,
             jwt_secret=jwt_secret(env, app_env),
+            jwt_previous_secrets=secrets_list(env.get("JWT_PREVIOUS_SECRETS", "")),
+            service_secret=service_secret(env, app_env),
             redis_url=env_str(env, "REDIS_URL", "redis://127.0.0.1:6379/0"),
             redis_key_prefix=env.get("REDIS_KEY_PREFIX", "").strip(),
             redis_sentinels=redis_sentinels(env),
@@ -163,4 +176,6 @@ class Settings:
             max_upload_bytes=env_int(env, "MAX_UPLOAD_BYTES", 25 * 1024 * 1024),
             push=PushSettings.from_env(env),
             s3=s3,
+            revocation_max_staleness=env_int(env, "REVOCATION_MAX_STALENESS", 0),
+            tls_ca_file=env.get("TLS_CA_FILE", "").strip(),
         )

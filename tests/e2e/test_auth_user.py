@@ -10,6 +10,7 @@ import redis
 import requests
 
 from tests.support.servers import ServiceProcess
+from tests.support.service_auth import service_headers
 
 pytestmark = pytest.mark.e2e
 
@@ -56,7 +57,12 @@ def auth(token: str) -> dict[str, str]:
 
 def test_login_then_read_the_user_by_id_and_validate_the_token(service: ServiceProcess) -> None:
     body = login(service, "MAT1001")
-    user = requests.get(f"{service.url}/{body['user']['id']}", timeout=5).json()
+    anonymous = requests.get(f"{service.url}/{body['user']['id']}", timeout=5)
+    assert (anonymous.status_code, anonymous.json()["code"]) == (401, "MISSING_TOKEN")
+    target = f"/{body['user']['id']}"
+    user = requests.get(
+        f"{service.url}{target}", headers=service_headers("GET", target), timeout=5
+    ).json()
     assert (user["id"], user["nom"], user["prenom"]) == (body["user"]["id"], "Dupont", "Jean")
     assert "password_hash" not in user
     checked = requests.post(f"{service.url}/validate", headers=auth(body["accessToken"]), timeout=5)
@@ -83,7 +89,7 @@ def test_browser_cookie_flow_with_csrf_header(service: ServiceProcess) -> None:
     )
     assert browser.get(f"{service.url}/all", timeout=5).status_code == 200
     refused = browser.post(f"{service.url}/refresh", timeout=5)
-    assert (refused.status_code, refused.json()["code"]) == (401, "CSRF_FAILED")
+    assert (refused.status_code, refused.json()["code"]) == (403, "CSRF_FAILED")
     csrf = {"X-CSRF-TOKEN": browser.cookies["csrf_refresh_token"]}
     assert browser.post(f"{service.url}/refresh", headers=csrf, timeout=5).status_code == 200
     csrf = {"X-CSRF-TOKEN": browser.cookies["csrf_refresh_token"]}
@@ -130,10 +136,11 @@ def test_cache_entry_follows_login_update_and_delete(
     deleted = requests.delete(f"{service.url}/{user_id}", headers=admin, timeout=5)
     assert deleted.status_code == 200
     assert not redis_client.exists(key)
-    assert requests.get(f"{service.url}/{user_id}", timeout=5).status_code == 404
+    gone = requests.get(f"{service.url}/{user_id}", headers=admin, timeout=5)
+    assert gone.status_code == 404
 
 
-def test_readiness_reports_both_stores(service: ServiceProcess) -> None:
+def test_readiness_reports_both_stores_and_the_revocation_mirror(service: ServiceProcess) -> None:
     ready = requests.get(f"{service.url}/ready", timeout=5)
     assert ready.status_code == 200
-    assert ready.json()["checks"] == {"database": "ok", "redis": "ok"}
+    assert ready.json()["checks"] == {"database": "ok", "redis": "ok", "revocations": "ok"}

@@ -26,6 +26,7 @@ from services.auth_user.domain.model import LoginLimits
 from services.auth_user.settings import Settings as AuthSettings
 from services.chat_file.app import create_app as create_chat_app
 from services.chat_file.settings import Settings as ChatSettings
+from tests.support.service_auth import service_post
 
 SECRET = "security-tier-secret-0123456789abcdef-0123456789"
 PASSWORD = "Ngomna2026!"
@@ -38,7 +39,7 @@ class InProcessAuthUser:
         self._client = app.test_client()
 
     def fetch_many(self, user_ids: list[str]) -> dict[str, Mapping[str, Any]]:
-        users = self._client.post("/batch", json={"ids": user_ids}).get_json()["users"]
+        users = service_post(self._client, "/batch", {"ids": user_ids}).get_json()["users"]
         return {u["id"]: u for u in users}
 
     def ping(self) -> bool:
@@ -146,11 +147,12 @@ def drop_keys(client: redis.Redis, prefix: str) -> None:
         client.delete(*keys)
 
 
-def new_stack(files_dir: Path, **auth_changes: Any) -> Stack:
+def new_stack(files_dir: Path, socket_send_rate: float = 0, **auth_changes: Any) -> Stack:
     prefix = f"test:sec:{uuid.uuid4().hex[:8]}:"
     auth_app = create_auth_app(auth_settings(prefix, **auth_changes))
     chat_app = create_chat_app(
-        chat_settings(prefix, files_dir), auth_client=InProcessAuthUser(auth_app)
+        chat_settings(prefix, files_dir, socket_send_rate=socket_send_rate),
+        auth_client=InProcessAuthUser(auth_app),
     )
     return Stack(auth_app, chat_app, prefix)
 

@@ -1,7 +1,7 @@
 """CSRF: cookie-authenticated writes from another site are refused by both services.
 
 auth_user: flask-jwt-extended double submit (the `csrf_access_token` cookie echoed in
-X-CSRF-TOKEN); no header → 401 CSRF_FAILED whatever the Origin.
+X-CSRF-TOKEN); no header → 403 CSRF_FAILED (the same status as chat_file) whatever the Origin.
 chat_file: a cookie-authenticated POST/PUT/DELETE needs the same double submit, or an Origin
 (Referer when Origin is absent) equal to chat_file's own origin or a listed ALLOWED_ORIGINS one;
 otherwise 403 CSRF_FAILED. Bearer requests are exempt (a browser never adds that header on a
@@ -36,7 +36,7 @@ def test_auth_user_cookie_writes_need_the_double_submit_header(stack: Stack) -> 
     body = {"matricule": "CSRF001", "nom": "N", "prenom": "P", "password": "csrf-pass-1"}
     for headers in ({}, {"Origin": EVIL}, {"Origin": EVIL, "X-CSRF-TOKEN": "forged"}):
         refused = client.post("/", json=body, headers=headers)
-        assert (refused.status_code, refused.get_json()["code"]) == (401, "CSRF_FAILED"), headers
+        assert (refused.status_code, refused.get_json()["code"]) == (403, "CSRF_FAILED"), headers
     assert client.get("/all").status_code == 200  # reads need no header
     created = client.post("/", json=body, headers={"X-CSRF-TOKEN": csrf})
     assert created.status_code == 201
@@ -49,9 +49,9 @@ def test_auth_user_cookie_writes_need_the_double_submit_header(stack: Stack) -> 
 def test_auth_user_refresh_cookie_needs_its_csrf_header(stack: Stack) -> None:
     client, _, _ = browser_session(stack, "MAT1004")
     refused = client.post("/refresh", headers={"Origin": EVIL})
-    assert (refused.status_code, refused.get_json()["code"]) == (401, "CSRF_FAILED")
+    assert (refused.status_code, refused.get_json()["code"]) == (403, "CSRF_FAILED")
     logout = client.post("/logout", headers={"Origin": EVIL})
-    assert (logout.status_code, logout.get_json()["code"]) == (401, "CSRF_FAILED")
+    assert (logout.status_code, logout.get_json()["code"]) == (403, "CSRF_FAILED")
 
 
 @pytest.fixture

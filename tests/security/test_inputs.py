@@ -54,8 +54,8 @@ def test_nosql_operators_in_every_json_field_never_match(stack: Stack) -> None:
         (stack.auth, "POST", "/login", b, {})
         for b in _variants({"matricule": "ADMIN001", "password": PASSWORD + "-wrong"})
     ]
-    cases += [(stack.auth, "POST", "/batch", {"ids": op}, {}) for op in OPERATORS]
-    cases += [(stack.auth, "POST", "/batch", {"ids": [op]}, {}) for op in OPERATORS]
+    cases += [(stack.auth, "POST", "/batch", {"ids": op}, me) for op in OPERATORS]
+    cases += [(stack.auth, "POST", "/batch", {"ids": [op]}, me) for op in OPERATORS]
     cases += [
         (stack.chat, "POST", "/messages", b, me)
         for b in _variants(
@@ -86,7 +86,7 @@ def test_nosql_operators_in_every_json_field_never_match(stack: Stack) -> None:
         response = stack.chat.get("/messages", query_string={key: value}, headers=me)
         tried += 1
         assert response.status_code == 400
-    response = stack.auth.get("/batch", query_string={"ids[$ne]": "x"})
+    response = stack.auth.get("/batch", query_string={"ids[$ne]": "x"}, headers=me)
     tried += 1
     assert response.status_code == 400
     history = stack.chat.get(f"/messages?conversationId={conversation}", headers=me)
@@ -109,7 +109,7 @@ def test_path_traversal_in_ids_is_a_clean_4xx(stack: Stack, raw: str) -> None:
         assert response.status_code in {400, 404}, (path, response.status_code)
         assert response.get_json()["success"] is False
         assert "root:" not in response.get_data(as_text=True)
-    response = stack.auth.get(f"/{raw}")
+    response = stack.auth.get(f"/{raw}", headers=me)
     assert response.status_code in {400, 404} and response.is_json
 
 
@@ -141,7 +141,7 @@ def test_oversized_bodies_are_413_json(stack: Stack) -> None:
     for client, path, headers in (
         (stack.chat, "/messages", me),
         (stack.auth, "/login", {}),
-        (stack.auth, "/batch", {}),
+        (stack.auth, "/batch", me),
     ):
         response = client.post(path, json=huge, headers=headers)
         assert response.status_code == 413, path

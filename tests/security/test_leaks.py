@@ -107,9 +107,9 @@ def exercise(p: Pair) -> None:
     user = login.json()["user"]
     token = refreshed.json()["accessToken"]
     p.call("POST", f"{a}/validate", json={"token": token})
-    p.call("GET", f"{a}/{user['id']}")
+    p.call("GET", f"{a}/{user['id']}", headers=auth_header)
     p.call("GET", f"{a}/all", headers=auth_header)
-    p.call("GET", f"{a}/batch", params={"ids": user["id"]})
+    p.call("GET", f"{a}/batch", params={"ids": user["id"]}, headers=auth_header)
     sent = p.call(
         "POST",
         f"{c}/messages",

@@ -9,9 +9,12 @@ import json
 import time
 from collections.abc import Callable
 
+import jwt
 import pytest
 
-from .conftest import Stack, bearer, forge
+from tests.support.waiting import wait_until
+
+from .conftest import SECRET, Stack, bearer, forge
 
 # forging the HS512 token with our 48-byte secret is the point; PyJWT warns about its length
 pytestmark = pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
@@ -53,7 +56,28 @@ def attacks(stack: Stack) -> dict[str, tuple[str, str]]:
         "tampered_payload": (tampered(session["accessToken"], id=admin_id), "INVALID_TOKEN"),
         "refresh_as_access": (session["refreshToken"], "INVALID_TOKEN"),
         "garbage": ("not.a.jwt", "INVALID_TOKEN"),
+        "unknown_kid": (kid_token("0123456789ab"), "INVALID_TOKEN"),
+        "logged_out_session": (logged_out(stack), "TOKEN_REVOKED"),
     }
+
+
+def kid_token(kid: str) -> str:
+    """Signed with the right secret, but naming a key the services do not hold."""
+    token = forge()
+    claims = jwt.decode(token, options={"verify_signature": False})
+    return jwt.encode(claims, SECRET, algorithm="HS256", headers={"kid": kid})
+
+
+def logged_out(stack: Stack) -> str:
+    """An access token whose session logged out (revoked in every process within a second)."""
+    session = stack.login("MAT1003")
+    stack.auth.post("/logout", json={"refreshToken": session["refreshToken"]})
+    token: str = session["accessToken"]
+    wait_until(lambda: stack.auth.get("/all", headers=bearer(token)).status_code == 401, 2)
+    wait_until(
+        lambda: stack.chat.get("/conversations", headers=bearer(token)).status_code == 401, 2
+    )
+    return token
 
 
 ATTACKS = [
@@ -66,6 +90,8 @@ ATTACKS = [
     "tampered_payload",
     "refresh_as_access",
     "garbage",
+    "unknown_kid",
+    "logged_out_session",
 ]
 
 
@@ -142,9 +168,8 @@ def test_access_token_is_not_a_refresh_token(stack: Stack) -> None:
 
 
 def test_tokens_of_a_deleted_user_get_no_new_session_and_no_rights(fresh_stack: Stack) -> None:
-    """After deletion: refresh is refused, the (still unexpired, stateless) access token gives
-    no admin right and cannot edit the profile. Its remaining lifetime (≤ ACCESS_TOKEN_TTL,
-    15 min) is the accepted window of local verification (docs/security.md)."""
+    """After deletion: refresh is refused, and the still unexpired access token is revoked
+    (TOKEN_REVOKED within a second, by both services): it gives no right at all."""
     stack = fresh_stack
     admin = bearer(stack.login("ADMIN001")["accessToken"])
     created = stack.auth.post(
@@ -158,8 +183,11 @@ def test_tokens_of_a_deleted_user_get_no_new_session_and_no_rights(fresh_stack: 
     session = stack.login("GONE001", "gone-pass-1")
     assert stack.auth.delete(f"/{user_id}", headers=admin).status_code == 200
     refreshed = stack.auth.post("/refresh", json={"refreshToken": session["refreshToken"]})
-    assert (refreshed.status_code, refreshed.get_json()["code"]) == (401, "INVALID_TOKEN")
+    assert (refreshed.status_code, refreshed.get_json()["code"]) == (401, "REFRESH_TOKEN_REVOKED")
     ghost = bearer(session["accessToken"])
+    wait_until(lambda: stack.auth.get("/all", headers=ghost).status_code == 401, timeout=2)
+    wait_until(lambda: stack.chat.get("/conversations", headers=ghost).status_code == 401, 2)
+    assert stack.chat.get("/conversations", headers=ghost).get_json()["code"] == "TOKEN_REVOKED"
     made = stack.auth.post(
         "/",
         json={"matricule": "GHOST01", "nom": "N", "prenom": "P", "password": "x" * 10},

@@ -8,14 +8,17 @@ import uuid
 from collections.abc import Callable
 
 from ..domain.errors import (
+    AccountDisabledError,
     InvalidCredentialsError,
     InvalidTokenError,
     RateLimitedError,
     RefreshTokenReusedError,
     RefreshTokenRevokedError,
     TokenExpiredError,
+    TokenRevokedError,
 )
-from ..domain.model import LoginLimits, Session, TokenClaims, TokenType
+from ..domain.model import DeviceSession, LoginLimits, Session, TokenClaims, TokenType
+from .audit import LOGIN_FAILED, LOGIN_OK, RATE_LIMITED
 from .ports import (
     PasswordHasher,
     ProfileCache,
@@ -25,6 +28,7 @@ from .ports import (
     TokenCodec,
     UserStore,
 )
+from .sessions import SessionControl
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +46,7 @@ class AuthService:
         limiter: RateLimiter,
         cache: ProfileCache,
         limits: LoginLimits,
+        sessions: SessionControl,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._users = users
@@ -51,26 +56,32 @@ class AuthService:
         self._limiter = limiter
         self._cache = cache
         self._limits = limits
+        self.sessions = sessions
         self._clock = clock
         self._dummy_hash = hasher.hash(_DUMMY_PASSWORD)
 
-    def login(self, matricule: str, password: str, client_ip: str) -> Session:
+    def login(self, matricule: str, password: str, client_ip: str, user_agent: str = "") -> Session:
         self._check_rate(matricule, client_ip)
         user = self._users.get_by_matricule(matricule)
         if user is None:
             self._hasher.verify(self._dummy_hash, password)
-            logger.info("login refused: unknown matricule")
+            self._refused(None, client_ip, "unknown_matricule")
             raise InvalidCredentialsError()
         if not self._hasher.verify(user.password_hash, password):
-            logger.info("login refused: wrong password for user %s", user.id)
+            self._refused(user.id, client_ip, "wrong_password")
             raise InvalidCredentialsError()
+        if not user.active:
+            self._refused(user.id, client_ip, "account_disabled")
+            raise AccountDisabledError()
         self._limiter.reset(_matricule_key(matricule))
-        family = uuid.uuid4().hex
-        tokens = self._tokens.issue(user, family=family)
+        family, now_ms = uuid.uuid4().hex, int(self._clock() * 1000)
+        tokens = self._tokens.issue(user, family=family, auth_ms=now_ms)
         ttl = tokens.refresh_expires_at - int(self._clock())
         self._refresh_tokens.start(family, tokens.refresh_jti, ttl)
+        device = DeviceSession(family, user_agent[:256], client_ip, now_ms, now_ms)
+        self.sessions.started(user.id, device, ttl)
         self._cache.set(user.profile())
-        logger.info("login ok for user %s", user.id)
+        self.sessions.audit.record(LOGIN_OK, user_id=user.id, ip=client_ip, detail=family)
         return Session(user, tokens)
 
     def refresh(self, refresh_token: str, csrf: str | None = None) -> Session:
@@ -81,17 +92,23 @@ class AuthService:
         """
         claims = self._tokens.decode(refresh_token, TokenType.REFRESH, csrf)
         family = _family(claims)
+        self._check_not_revoked(claims)
         user = self._users.get(claims.user_id)
         if user is None:
             raise InvalidTokenError()
-        tokens = self._tokens.issue(user, family=family)
+        if not user.active:
+            self._refresh_tokens.revoke_family(family)
+            raise RefreshTokenRevokedError()
+        tokens = self._tokens.issue(user, family=family, auth_ms=claims.auth_ms)
         ttl = tokens.refresh_expires_at - int(self._clock())
         outcome = self._refresh_tokens.rotate(family, claims.jti, tokens.refresh_jti, ttl)
         if outcome is Rotation.REUSED:
             logger.warning("refresh token reused: session of user %s ended", claims.user_id)
+            self.sessions.end_session(claims.user_id, family, "refresh_reused")
             raise RefreshTokenReusedError()
         if outcome is Rotation.REVOKED:
             raise RefreshTokenRevokedError()
+        self.sessions.used(user.id, family, int(self._clock() * 1000), ttl)
         return Session(user, tokens)
 
     def logout(self, refresh_token: str | None, csrf: str | None = None) -> bool:
@@ -106,12 +123,25 @@ class AuthService:
             claims = self._tokens.decode(refresh_token, TokenType.REFRESH, csrf)
         except (InvalidTokenError, TokenExpiredError):
             return False
-        self._refresh_tokens.revoke_family(_family(claims))
-        logger.info("logout: refresh family of user %s revoked", claims.user_id)
+        self.sessions.end_session(claims.user_id, _family(claims), "logout")
         return True
 
+    def logout_all(self, user_id: str) -> None:
+        """Every session of the user on every device (POST /logout-all)."""
+        self.sessions.end_user(user_id, "logout_all")
+
     def validate(self, access_token: str) -> TokenClaims:
-        return self._tokens.decode(access_token, TokenType.ACCESS)
+        claims = self._tokens.decode(access_token, TokenType.ACCESS)
+        self.sessions.check(claims)
+        return claims
+
+    def _check_not_revoked(self, claims: TokenClaims) -> None:
+        """A refresh token of a revoked session or user ends that session (fails closed)."""
+        try:
+            self.sessions.check(claims)
+        except TokenRevokedError:
+            self._refresh_tokens.revoke_family(_family(claims))
+            raise RefreshTokenRevokedError() from None
 
     def _check_rate(self, matricule: str, client_ip: str) -> None:
         window = self._limits.window_seconds
@@ -120,8 +150,11 @@ class AuthService:
             self._limiter.hit(f"login:ip:{client_ip}", self._limits.per_ip, window),
         )
         if max(waits) > 0:
-            logger.warning("login rate limited (ip %s)", client_ip)
+            self.sessions.audit.record(RATE_LIMITED, ip=client_ip, detail="login")
             raise RateLimitedError(retry_after=max(waits))
+
+    def _refused(self, user_id: str | None, client_ip: str, reason: str) -> None:
+        self.sessions.audit.record(LOGIN_FAILED, user_id=user_id, ip=client_ip, detail=reason)
 
 
 def _matricule_key(matricule: str) -> str:

@@ -6,7 +6,15 @@ from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any, Protocol
 
-from ..domain.model import NewUser, TokenClaims, TokenPair, TokenType, User
+from ..domain.model import (
+    AuditEvent,
+    DeviceSession,
+    NewUser,
+    TokenClaims,
+    TokenPair,
+    TokenType,
+    User,
+)
 
 
 class UserStore(Protocol):
@@ -40,7 +48,7 @@ class PasswordHasher(Protocol):
 
 
 class TokenCodec(Protocol):
-    def issue(self, user: User, family: str) -> TokenPair: ...
+    def issue(self, user: User, family: str, auth_ms: int) -> TokenPair: ...
 
     def decode(self, token: str, expected: TokenType, csrf: str | None = None) -> TokenClaims:
         """Verified claims; raises `InvalidTokenError`, `TokenExpiredError` or `CsrfError`.
@@ -84,3 +92,43 @@ class ProfileCache(Protocol):
     def set(self, profile: Mapping[str, Any]) -> None: ...
 
     def delete(self, *user_ids: str) -> int: ...
+
+
+class RevocationLog(Protocol):
+    """Publishes revocation watermarks to every process (`libs.sessions.RedisRevocations`)."""
+
+    def revoke_user(self, user_id: str, reason: str) -> object: ...
+
+    def revoke_session(self, session_id: str, reason: str) -> object: ...
+
+
+class RevocationCheck(Protocol):
+    """This process's mirror of the watermarks (`libs.sessions.RevocationMirror`)."""
+
+    def check(self, user_id: str, session_id: str | None, auth_ms: int) -> str:
+        """A `libs.sessions.Verdict`: "valid", "revoked" or "stale"."""
+        ...
+
+
+class SessionRegistry(Protocol):
+    """The logged-in devices of each user (for listing, and for ending all but one)."""
+
+    def add(self, user_id: str, session: DeviceSession, ttl: int) -> None: ...
+
+    def touch(self, user_id: str, session_id: str, at_ms: int, ttl: int) -> None: ...
+
+    def list(self, user_id: str) -> list[DeviceSession]: ...
+
+    def remove(self, user_id: str, session_id: str) -> bool: ...
+
+
+class AuditLog(Protocol):
+    """Stored security events (SQL table `audit_events`, Mongo collection `audit_events`)."""
+
+    def record(self, event: AuditEvent) -> None: ...
+
+    def page(
+        self, kind: str | None, user_id: str | None, offset: int, limit: int
+    ) -> tuple[list[AuditEvent], int]:
+        """Newest first, filtered by kind and/or user; and the total."""
+        ...

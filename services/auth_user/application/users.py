@@ -8,22 +8,48 @@ from typing import Any
 
 from ..domain.errors import (
     InvalidTokenError,
+    LookupRateLimitedError,
     MatriculeTakenError,
     TooManyIdsError,
     UserNotFoundError,
 )
 from ..domain.model import MAX_BATCH_IDS, BatchResult, NewUser, Role, User, UserPage
 from ..domain.policy import check_can_edit, check_can_manage_users
-from .ports import PasswordHasher, ProfileCache, UserStore
+from . import audit
+from .ports import PasswordHasher, ProfileCache, RateLimiter, UserStore
+from .sessions import SessionControl
 
 logger = logging.getLogger(__name__)
 
 
 class UserDirectory:
-    def __init__(self, users: UserStore, hasher: PasswordHasher, cache: ProfileCache) -> None:
+    def __init__(
+        self,
+        users: UserStore,
+        hasher: PasswordHasher,
+        cache: ProfileCache,
+        sessions: SessionControl,
+        limiter: RateLimiter | None = None,
+    ) -> None:
         self._users = users
         self._hasher = hasher
         self._cache = cache
+        self._sessions = sessions
+        self._limiter = limiter
+
+    def admit_lookup(self, caller: str, per_minute: int) -> None:
+        """Count one directory read by `caller` (a user or a service); RATE_LIMITED beyond
+        `per_minute` in the current minute."""
+        if self._limiter is None:
+            return
+        try:
+            wait = self._limiter.hit(f"lookup:{caller}", per_minute, 60)
+        except Exception as exc:  # the budget lives in Redis: reads go on while it is down
+            logger.warning("lookup budget unavailable (%s): read allowed", type(exc).__name__)
+            return
+        if wait > 0:
+            self._sessions.audit.record(audit.RATE_LIMITED, detail=f"lookup {caller}")
+            raise LookupRateLimitedError(retry_after=wait)
 
     def get(self, ident: str) -> User:
         """A user by id, or by matricule when no id matches."""
@@ -57,7 +83,16 @@ class UserDirectory:
         check_can_manage_users(self.actor(actor_id))
         return self._add(fields)
 
-    def update(self, actor_id: str, ident: str, fields: Mapping[str, Any]) -> User:
+    def update(
+        self,
+        actor_id: str,
+        ident: str,
+        fields: Mapping[str, Any],
+        actor_session: str | None = None,
+    ) -> User:
+        """A password change ends the target's other sessions (all of them when an admin
+        changes someone else's); a role change ends all of them (rights are in the tokens'
+        users, re-read at the next login)."""
         check_can_edit(self.actor(actor_id), ident, fields)
         target = self.get(ident)
         changes = dict(fields)
@@ -68,6 +103,39 @@ class UserDirectory:
             raise UserNotFoundError()
         self._cache.set(updated.profile())
         logger.info("user %s updated by %s (fields %s)", updated.id, actor_id, sorted(fields))
+        self._end_sessions_after(target, updated, actor_id, actor_session, fields)
+        return updated
+
+    def _end_sessions_after(
+        self,
+        before: User,
+        after: User,
+        actor_id: str,
+        actor_session: str | None,
+        fields: Mapping[str, Any],
+    ) -> None:
+        if before.role is not after.role:
+            self._sessions.audit.record(
+                audit.ROLE_CHANGED, user_id=after.id, actor_id=actor_id, detail=after.role.value
+            )
+            self._sessions.end_user(after.id, "role_changed")
+        elif "password" in fields:
+            self._sessions.audit.record(audit.PASSWORD_CHANGED, user_id=after.id, actor_id=actor_id)
+            keep = actor_session if actor_id == after.id else None
+            self._sessions.end_others(after.id, keep, "password_changed")
+
+    def set_active(self, actor_id: str, ident: str, active: bool) -> User:
+        """Admin only. Deactivating ends every session of the user at once and refuses their
+        logins; reactivating lets them log in again (old sessions stay ended)."""
+        check_can_manage_users(self.actor(actor_id))
+        target = self.get(ident)
+        updated = self._users.update(target.id, {"active": active})
+        if updated is None:
+            raise UserNotFoundError()
+        kind = audit.REACTIVATED if active else audit.DEACTIVATED
+        self._sessions.audit.record(kind, user_id=updated.id, actor_id=actor_id)
+        if not active:
+            self._sessions.end_user(updated.id, "deactivated")
         return updated
 
     def delete(self, actor_id: str, ident: str) -> User:
@@ -76,7 +144,8 @@ class UserDirectory:
         if not self._users.delete(target.id):
             raise UserNotFoundError()
         self._cache.delete(target.id)
-        logger.info("user %s deleted by %s", target.id, actor_id)
+        self._sessions.audit.record(audit.DELETED, user_id=target.id, actor_id=actor_id)
+        self._sessions.end_user(target.id, "deleted")
         return target
 
     def actor(self, actor_id: str) -> User:

@@ -29,6 +29,26 @@ class TokenExpiredError(AuthUserError):
     message = "Token expiré"
 
 
+class TokenRevokedError(AuthUserError):
+    code = "TOKEN_REVOKED"
+    message = "Session révoquée : reconnectez-vous"
+
+
+class RevocationStateStaleError(AuthUserError):
+    code = "REVOCATION_STATE_STALE"
+    message = "État des sessions indisponible, réessayez plus tard"
+
+
+class AccountDisabledError(AuthUserError):
+    code = "ACCOUNT_DISABLED"
+    message = "Compte désactivé : contactez un administrateur"
+
+
+class SessionNotFoundError(AuthUserError):
+    code = "SESSION_NOT_FOUND"
+    message = "Session introuvable"
+
+
 class CsrfError(AuthUserError):
     code = "CSRF_FAILED"
     message = "Jeton CSRF manquant ou invalide (en-tête X-CSRF-TOKEN)"
@@ -51,6 +71,15 @@ class RateLimitedError(AuthUserError):
     def __init__(self, retry_after: int) -> None:
         super().__init__(retry_after=retry_after)
         self.retry_after = retry_after
+
+
+class LookupRateLimitedError(RateLimitedError):
+    message = "Trop de requêtes, réessayez plus tard"
+
+
+class InvalidServiceSignatureError(AuthUserError):
+    code = "INVALID_SERVICE_SIGNATURE"
+    message = "Signature de service invalide ou expirée"
 
 
 class ForbiddenError(AuthUserError):

@@ -59,6 +59,7 @@ class User:
     sexe: str = ""
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    active: bool = True  # False: deactivated by an admin (no login, every session ended)
 
     @property
     def is_admin(self) -> bool:
@@ -88,7 +89,8 @@ class TokenClaims:
     jti: str
     type: TokenType
     exp: int
-    family: str | None = None
+    family: str | None = None  # the session: `fam` on refresh tokens, `sid` on access tokens
+    auth_ms: int = 0  # when the session logged in (ms); revocation watermarks compare it
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +107,29 @@ class Session:
 
     user: User
     tokens: TokenPair
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceSession:
+    """One logged-in device, as its owner sees it in the list of their sessions."""
+
+    id: str
+    user_agent: str
+    ip: str
+    created_at_ms: int
+    last_used_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    """A security event: login ok/failed, logout, revocation, account change, refusal."""
+
+    kind: str
+    at: datetime
+    user_id: str | None = None  # whose account
+    actor_id: str | None = None  # who did it (an admin, the user, None for the system)
+    ip: str = ""
+    detail: str = ""  # a reason code (`wrong_password`, `logout_all`...), never a secret
 
 
 @dataclass(frozen=True, slots=True)

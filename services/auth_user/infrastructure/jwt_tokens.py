@@ -15,22 +15,34 @@ from jwt import ExpiredSignatureError, PyJWTError
 from ..domain.errors import CsrfError, InvalidTokenError, TokenExpiredError
 from ..domain.model import TokenClaims, TokenPair, TokenType, User
 
+KID_CONFIG = "NGOMNA_JWT_KID"  # the current key's id, set by interfaces/http/jwt.py
+
 
 class FlaskJwtTokenCodec:
-    """Claims: `{id, matricule, iat, nbf, exp, jti, type, csrf}` plus `fam` on refresh tokens.
+    """Claims: `{id, matricule, iat, nbf, exp, jti, type, csrf, auth_ms}` plus `sid` and `role`
+    on access tokens and `fam` on refresh tokens (`sid` = `fam`: the session id). A role change
+    revokes the user's sessions, so `role` never outlives it.
 
-    Lifetimes, secret and algorithm come from the app's `JWT_*` config
+    Header `kid`: the current key's id (`libs.sessions.keys`). Lifetimes, keys and algorithm
+    come from the app's `JWT_*` config
     (`interfaces/http/jwt.py`), so tokens checked by `@jwt_required` match these exactly.
     """
 
-    def issue(self, user: User, family: str) -> TokenPair:
-        claims = {"matricule": user.matricule}
+    def issue(self, user: User, family: str, auth_ms: int) -> TokenPair:
+        claims = {"matricule": user.matricule, "auth_ms": auth_ms}
         jti = str(uuid.uuid4())  # ours, so the caller knows it without decoding the token
         lifetime = current_app.config["JWT_REFRESH_TOKEN_EXPIRES"].total_seconds()
+        headers = {"kid": current_app.config[KID_CONFIG]}
         return TokenPair(
-            access_token=create_access_token(identity=user.id, additional_claims=claims),
+            access_token=create_access_token(
+                identity=user.id,
+                additional_claims={**claims, "sid": family, "role": user.role.value},
+                additional_headers=headers,
+            ),
             refresh_token=create_refresh_token(
-                identity=user.id, additional_claims={**claims, "fam": family, "jti": jti}
+                identity=user.id,
+                additional_claims={**claims, "fam": family, "jti": jti},
+                additional_headers=headers,
             ),
             refresh_jti=jti,
             refresh_expires_at=int(time.time() + lifetime),
@@ -42,7 +54,7 @@ class FlaskJwtTokenCodec:
             raise InvalidTokenError(_WRONG_TYPE[expected])
         if csrf is not None and not compare_digest(str(data.get("csrf", "")), csrf):
             raise CsrfError()
-        family = data.get("fam")
+        family = data.get("fam" if expected is TokenType.REFRESH else "sid")
         if expected is TokenType.REFRESH and not isinstance(family, str):
             raise InvalidTokenError()
         return TokenClaims(
@@ -51,7 +63,8 @@ class FlaskJwtTokenCodec:
             jti=data["jti"],
             type=expected,
             exp=int(data["exp"]),
-            family=family,
+            family=family if isinstance(family, str) else None,
+            auth_ms=auth_ms_of(data),
         )
 
 
@@ -59,6 +72,15 @@ _WRONG_TYPE = {
     TokenType.ACCESS: "Un token d'accès est requis",
     TokenType.REFRESH: "Un token de rafraîchissement est requis",
 }
+
+
+def auth_ms_of(claims: dict[str, Any]) -> int:
+    """When the token's session logged in: `auth_ms`, else `iat` (tokens issued before it)."""
+    value = claims.get("auth_ms")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    iat = claims.get("iat")
+    return int(iat) * 1000 if isinstance(iat, int | float) else 0
 
 
 def _verified(token: str) -> dict[str, Any]:

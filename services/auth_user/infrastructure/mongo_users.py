@@ -46,6 +46,7 @@ def _user(doc: Mapping[str, Any]) -> User:
         role=Role(doc.get("role", Role.USER)),
         email=doc.get("email"),
         profile_pic=doc.get("profile_pic"),
+        active=bool(doc.get("active", True)),
         ministere=doc.get("ministere", ""),
         sexe=doc.get("sexe", ""),
         created_at=doc.get("created_at"),

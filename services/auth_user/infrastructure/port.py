@@ -1,6 +1,6 @@
 """What `python -m scripts.port_db --service auth_user` needs: the SQL schema to fill, and how
-the `users` documents of `MongoUserStore` become its rows (`num` is left to the target's
-sequence, assigned in `_id` order)."""
+the `users` documents of `MongoUserStore` and the `audit_events` of `MongoAuditLog` become its
+rows (`num` is left to the target's sequence, assigned in `_id` order)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from libs.servicekit.port_sources import MongoTable, Row
 from libs.servicekit.sql_port import PortSpec
 
-from .sql.tables import metadata, users
+from .sql.tables import audit_events, metadata, users
 from .stores import MIGRATIONS, VERSION_TABLE
 
 MONGODB_DB = "auth_user_db"
@@ -21,8 +21,14 @@ def port_spec() -> PortSpec:
 
 
 def mongo_tables() -> dict[str, MongoTable]:
-    columns = tuple(c.name for c in users.columns if c.name != "num")
-    return {"users": MongoTable("users", columns, _user)}
+    return {
+        "users": MongoTable("users", _names(users), _user),
+        "audit_events": MongoTable("audit_events", _names(audit_events), _audit_event),
+    }
+
+
+def _names(table: Any) -> tuple[str, ...]:
+    return tuple(c.name for c in table.columns if c.name != "num")
 
 
 def _user(doc: Mapping[str, Any]) -> Iterator[Row]:
@@ -39,4 +45,16 @@ def _user(doc: Mapping[str, Any]) -> Iterator[Row]:
         "sexe": doc.get("sexe", ""),
         "created_at": doc.get("created_at"),
         "updated_at": doc.get("updated_at"),
+        "active": bool(doc.get("active", True)),
+    }
+
+
+def _audit_event(doc: Mapping[str, Any]) -> Iterator[Row]:
+    yield {
+        "at": doc["at"],
+        "kind": doc["kind"],
+        "user_id": doc.get("user_id"),
+        "actor_id": doc.get("actor_id"),
+        "ip": doc.get("ip", ""),
+        "detail": doc.get("detail", ""),
     }

@@ -7,11 +7,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from libs.servicekit.sql import backend_of, create_sql_engine, migrate
 from libs.servicekit.stores import connect_mongo
 
-from ..application.ports import UserStore
+from ..application.ports import AuditLog, UserStore
 
 MIGRATIONS = str(Path(__file__).with_name("sql") / "migrations")
 VERSION_TABLE = "alembic_version_auth_user"
@@ -22,6 +23,7 @@ class AuthStores:
     users: UserStore
     backend: str
     close: Callable[[], None] = lambda: None
+    audit: AuditLog | None = None  # the security events (table / collection `audit_events`)
 
     def ping(self) -> None:
         self.users.ping()
@@ -30,18 +32,28 @@ class AuthStores:
 def open_auth_stores(database_url: str, mongodb_db: str = "auth_user_db") -> AuthStores:
     backend = backend_of(database_url)
     if backend in {"sqlite", "postgresql"}:
+        from .sql.audit import SqlAuditLog
         from .sql.users import SqlUserStore
 
         engine = create_sql_engine(database_url)
         migrate(engine, MIGRATIONS, VERSION_TABLE)
-        return AuthStores(SqlUserStore(engine), engine.dialect.name, engine.dispose)
-    from .mongo_users import MongoUserStore
-
+        users = SqlUserStore(engine)
+        return AuthStores(users, engine.dialect.name, engine.dispose, SqlAuditLog(engine))
     db = connect_mongo(database_url, mongodb_db)
     # mongomock is not thread-safe: serialise its calls (gthread workers)
-    store = MongoUserStore(db, lock=threading.Lock() if backend == "mongomock" else None)
+    store, audit = open_mongo_stores(db, threading.Lock() if backend == "mongomock" else None)
+    return AuthStores(store, backend, db.client.close, audit)
+
+
+def open_mongo_stores(db: Any, lock: threading.Lock | None) -> tuple[Any, Any]:
+    """The user store and the audit log over one pymongo (or mongomock) database."""
+    from .mongo_audit import MongoAuditLog
+    from .mongo_users import MongoUserStore
+
+    store, audit = MongoUserStore(db, lock=lock), MongoAuditLog(db, lock=lock)
     store.ensure_indexes()
-    return AuthStores(store, backend, db.client.close)
+    audit.ensure_indexes()
+    return store, audit
 
 
 def migrate_auth_database(database_url: str) -> None:

@@ -26,11 +26,15 @@ class StoreConversationAccess:
 
 
 class FileAttachments:
-    """The core's AttachmentResolver: a readable file becomes readable in the conversation."""
+    """The core's AttachmentResolver: `resolve` checks (no write) while the message is validated;
+    `link` makes the file readable in the conversation once the message is stored."""
 
     def __init__(self, files: FileService) -> None:
         self._files = files
 
     def resolve(self, file_id: str, user_id: str, conversation_id: str) -> dict[str, Any] | None:
-        record = self._files.attach(file_id, user_id, conversation_id)
+        record = self._files.attachable(file_id, user_id, conversation_id)
         return describe(record) if record is not None else None
+
+    def link(self, file_id: str, conversation_id: str) -> None:
+        self._files.link(file_id, conversation_id)

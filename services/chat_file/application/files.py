@@ -244,16 +244,22 @@ class FileService:
         self._store.delete(record.id)  # metadata first: nobody can reach half-deleted bytes
         self._discard(record.id)
 
-    def attach(self, file_id: str, user_id: str, conversation_id: str) -> FileRecord | None:
-        """The file a message of `user_id` in `conversation_id` carries, now readable there."""
+    def attachable(self, file_id: str, user_id: str, conversation_id: str) -> FileRecord | None:
+        """The file as it will be once attached (None if the user may not attach it); writes
+        nothing: a message refused later must leave no trace (`link` after it is stored)."""
         try:
             record = self._readable(user_id, file_id)
         except (StoredFileNotFoundError, InvalidFileIdError):
             return None
         if conversation_id not in record.conversation_ids:
-            self._store.link_conversation(record.id, conversation_id)
             record = replace(record, conversation_ids=(*record.conversation_ids, conversation_id))
         return record
+
+    def link(self, file_id: str, conversation_id: str) -> None:
+        """Make the file readable in the conversation (idempotent)."""
+        record = self._store.get(check_file_id(file_id))
+        if record is not None and conversation_id not in record.conversation_ids:
+            self._store.link_conversation(record.id, conversation_id)
 
     def _readable(self, user_id: str, file_id: str) -> FileRecord:
         """The one access check: the uploader or a participant of one of its conversations."""

@@ -90,6 +90,7 @@ class MessageService:
             if existing is not None:
                 if not existing.seq:  # stored, but numbering failed last time: finish it now
                     self._number(existing)
+                self._link_attachment(existing)
                 return self._view(existing, conversation), False
         file = self._attachment(file_id, sender, conversation.id)
         text = check_content(content, kind, file is not None, self.max_length)
@@ -110,6 +111,7 @@ class MessageService:
         if self.mentions is not None:
             message.mentions = self.mentions.resolve(conversation, sender, text, mentions)
         stored, created = self._persist(message)
+        self._link_attachment(stored)  # only now: a refused message links nothing
         view = self._view(stored, conversation)
         if created:
             self.sent += 1
@@ -290,6 +292,10 @@ class MessageService:
         if file is None:
             raise AttachmentNotFoundError()
         return file
+
+    def _link_attachment(self, message: Message) -> None:
+        if message.file_id and self.attachments:
+            self.attachments.link(message.file_id, message.conversation_id)
 
     def _check_reply(self, reply_to: str, conversation_id: str, user_id: str) -> None:
         check_object_id(reply_to)

@@ -53,11 +53,14 @@ class NullNotifier:
 
 
 class AttachmentResolver(Protocol):
-    """File metadata a user may attach to a message in a conversation, else None."""
+    """File metadata a user may attach to a message in a conversation, else None (no write);
+    `link` makes the file readable in the conversation, once the message is stored."""
 
     def resolve(
         self, file_id: str, user_id: str, conversation_id: str
     ) -> dict[str, Any] | None: ...
+
+    def link(self, file_id: str, conversation_id: str) -> None: ...
 
 
 class ConversationStore(Protocol):

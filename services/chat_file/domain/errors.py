@@ -25,6 +25,24 @@ class TokenExpiredError(ChatError):
     message = "Token invalide ou expiré"
 
 
+class TokenRevokedError(ChatError):
+    code = "TOKEN_REVOKED"
+    message = "Session révoquée : reconnectez-vous"
+
+
+class RevocationStateStaleError(ChatError):
+    code = "REVOCATION_STATE_STALE"
+    message = "État des sessions indisponible, réessayez plus tard"
+
+
+class SendRateLimitedError(ChatError):
+    code = "RATE_LIMITED"
+    message = "Trop de messages envoyés : réessayez dans un instant"
+
+    def __init__(self) -> None:
+        super().__init__(retry_after=1)
+
+
 class CsrfError(ChatError):
     code = "CSRF_FAILED"
     message = "Requête refusée : origine non autorisée (protection CSRF)"

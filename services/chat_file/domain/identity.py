@@ -9,3 +9,6 @@ from dataclasses import dataclass
 class Identity:
     user_id: str  # the `id` claim (falls back to `matricule` only for tokens without `id`)
     matricule: str | None
+    session_id: str | None = None  # the `sid` claim: one login on one device
+    auth_ms: int = 0  # when that session logged in (ms); revocation watermarks compare it
+    expires_at: int = 0  # the token's `exp` (Unix seconds): a socket ends then unless refreshed

@@ -5,10 +5,13 @@ The batch lookup is idempotent, so a retryable failure (the connection refused o
 all, after an exponential backoff with full jitter — always inside the one `timeout` budget of
 the whole lookup. Other failures (a read timeout, a 4xx or a 500, a bad body) are not retried.
 The circuit breaker (in `UserDirectory`) sees one failure per lookup that finally failed.
+Each attempt is signed as the `chat_file` service (`libs.servicekit.service_auth`,
+`SERVICE_SECRET`); an https `base_url`'s certificate must chain to `ca_file` when given.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 import time
@@ -18,12 +21,14 @@ from typing import Any
 import requests
 
 from libs.servicekit.observability import REQUEST_ID_HEADER, current_request_id
+from libs.servicekit.service_auth import sign_request
 
 from ..application.ports import ProfileSourceError
 
 BATCH_LIMIT = 200
 RETRYABLE_STATUS = frozenset({502, 503, 504})
 MIN_ATTEMPT_SECONDS = 0.05  # no retry when less than this would remain for the attempt
+SERVICE_NAME = "chat_file"
 
 
 def _propagated_headers() -> dict[str, str]:
@@ -41,7 +46,9 @@ class HttpAuthUserClient:
         self,
         base_url: str,
         timeout: float = 5.0,
+        service_secret: str = "",
         *,
+        ca_file: str = "",
         attempts: int = 3,
         backoff: float = 0.1,
         jitter: Callable[[float, float], float] = random.uniform,
@@ -53,7 +60,10 @@ class HttpAuthUserClient:
         self.backoff = backoff
         self._jitter = jitter
         self._clock = clock
+        self._secret = service_secret
         self._session = requests.Session()
+        # passed on every call: requests lets REQUESTS_CA_BUNDLE override a session setting
+        self._verify: bool | str = ca_file or True
         self._lock = threading.Lock()
         self.retries = 0  # attempts made again after a retryable failure
 
@@ -71,7 +81,9 @@ class HttpAuthUserClient:
 
     def ping(self) -> bool:
         try:
-            response = self._session.get(f"{self.base_url}/health", timeout=min(self.timeout, 2))
+            response = self._session.get(
+                f"{self.base_url}/health", timeout=min(self.timeout, 2), verify=self._verify
+            )
         except requests.RequestException:
             return False
         return response.status_code == 200
@@ -92,12 +104,17 @@ class HttpAuthUserClient:
                     self.retries += 1
 
     def _attempt(self, ids: list[str], budget: float) -> list[Any]:
+        body = json.dumps({"ids": ids}).encode()
+        headers = {**_propagated_headers(), "Content-Type": "application/json"}
+        if self._secret:
+            headers.update(sign_request(self._secret, SERVICE_NAME, "POST", "/batch", body))
         try:
             response = self._session.post(
                 f"{self.base_url}/batch",
-                json={"ids": ids},
+                data=body,
                 timeout=max(budget, MIN_ATTEMPT_SECONDS),
-                headers=_propagated_headers(),
+                headers=headers,
+                verify=self._verify,
             )
         except requests.ConnectionError as exc:  # refused, reset, connect timeout
             raise _Retryable(f"auth_user unreachable: {type(exc).__name__}") from exc

@@ -1,15 +1,26 @@
 """`JwtVerifier`: local verification of auth_user's access tokens (no HTTP call per request).
 
-HS256 only (so `alg: none` and asymmetric-algorithm confusion are refused), `exp` required,
-`type` must be "access" (a refresh token is never an access token). The HTTP middleware and
-the Socket.IO connect handler both call `verify(token)`.
+HS256 only (so `alg: none` and asymmetric-algorithm confusion are refused), the key chosen by
+the header's `kid` among the current and previous secrets, `exp` required,
+`type` must be "access" (a refresh token is never an access token). Then the revocation mirror
+(`libs.sessions`, in memory: no Redis call) says whether the token's session or user was
+revoked. The HTTP middleware and the Socket.IO handlers all call `verify(token)`.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import jwt
 
-from ..domain.errors import InvalidTokenError, TokenExpiredError
+from libs.sessions import KeyRing, RevocationMirror, Verdict
+
+from ..domain.errors import (
+    InvalidTokenError,
+    RevocationStateStaleError,
+    TokenExpiredError,
+    TokenRevokedError,
+)
 from ..domain.identity import Identity
 from ..domain.model import USER_ID_RE
 
@@ -17,17 +28,37 @@ ALGORITHMS = ["HS256"]
 
 
 class JwtVerifier:
-    def __init__(self, secret: str, leeway: float = 0) -> None:
-        if not secret:
+    """`keys`: the current secret and the previous ones still accepted (picked by `kid`)."""
+
+    def __init__(
+        self,
+        secret: str | KeyRing,
+        leeway: float = 0,
+        mirror: RevocationMirror | None = None,
+    ) -> None:
+        self._keys = secret if isinstance(secret, KeyRing) else KeyRing(secret)
+        if not self._keys.current:
             raise ValueError("a JWT secret is required")
-        self._secret = secret
         self._leeway = leeway
+        self.mirror = mirror if mirror is not None else RevocationMirror()
 
     def verify(self, token: str) -> Identity:
+        identity = self._identity(self._claims(token))
+        verdict = self.mirror.check(identity.user_id, identity.session_id, identity.auth_ms)
+        if verdict is Verdict.REVOKED:
+            raise TokenRevokedError()
+        if verdict is Verdict.STALE:
+            raise RevocationStateStaleError()
+        return identity
+
+    def _claims(self, token: str) -> dict[str, Any]:
         try:
-            claims = jwt.decode(
+            secret = self._keys.secret_for(jwt.get_unverified_header(token).get("kid"))
+            if secret is None:  # a key we never had, or one dropped from the ring
+                raise InvalidTokenError()
+            claims: dict[str, Any] = jwt.decode(
                 token,
-                self._secret,
+                secret,
                 algorithms=ALGORITHMS,
                 options={"require": ["exp"]},
                 leeway=self._leeway,
@@ -38,8 +69,27 @@ class JwtVerifier:
             raise InvalidTokenError() from None
         if claims.get("type") != "access":
             raise InvalidTokenError()
+        return claims
+
+    def _identity(self, claims: dict[str, Any]) -> Identity:
         user_id = str(claims.get("id") or claims.get("matricule") or "")
         if not USER_ID_RE.match(user_id):
             raise InvalidTokenError()
         matricule = claims.get("matricule")
-        return Identity(user_id=user_id, matricule=str(matricule) if matricule else None)
+        sid = claims.get("sid")
+        return Identity(
+            user_id=user_id,
+            matricule=str(matricule) if matricule else None,
+            session_id=sid if isinstance(sid, str) and sid else None,
+            auth_ms=_auth_ms(claims),
+            expires_at=int(claims["exp"]),
+        )
+
+
+def _auth_ms(claims: dict[str, Any]) -> int:
+    """When the session logged in: `auth_ms`, else `iat` (tokens issued before the claim)."""
+    value = claims.get("auth_ms")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    iat = claims.get("iat")
+    return int(iat) * 1000 if isinstance(iat, int | float) else 0

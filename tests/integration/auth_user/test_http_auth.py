@@ -105,7 +105,7 @@ def test_refresh_state_lives_under_the_key_prefix_with_a_ttl(
 def test_cookie_refresh_needs_the_csrf_header(client: FlaskClient) -> None:
     client.post("/login", json=CREDENTIALS)
     refused = client.post("/refresh")
-    assert (refused.status_code, refused.get_json()["code"]) == (401, "CSRF_FAILED")
+    assert (refused.status_code, refused.get_json()["code"]) == (403, "CSRF_FAILED")
     csrf = client.get_cookie("csrf_refresh_token")
     assert csrf is not None
     accepted = client.post("/refresh", headers={"X-CSRF-TOKEN": csrf.value})

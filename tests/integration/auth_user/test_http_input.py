@@ -9,6 +9,8 @@ import redis
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.support.service_auth import service_get
+
 from .conftest import Login, bearer, make_settings
 
 LONG = "x" * 101
@@ -78,7 +80,7 @@ def test_bad_create_bodies_are_validation_errors_and_create_nothing(
 ) -> None:
     response = client.post("/", json=body, headers=bearer(login("ADMIN001")["accessToken"]))
     assert (response.status_code, response.get_json()["code"]) == (400, "VALIDATION_ERROR")
-    assert client.get("/matricule/NEW001").status_code == 404
+    assert service_get(client, "/matricule/NEW001").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -92,7 +94,10 @@ def test_bad_update_bodies_are_validation_errors_and_change_nothing(
     user_id = session["user"]["id"]
     response = client.put(f"/{user_id}", json=body, headers=bearer(session["accessToken"]))
     assert (response.status_code, response.get_json()["code"]) == (400, "VALIDATION_ERROR")
-    assert client.get(f"/{user_id}").get_json() == session["user"]
+    assert (
+        client.get(f"/{user_id}", headers=bearer(session["accessToken"])).get_json()
+        == (session["user"])
+    )
 
 
 def test_admin_updating_an_unknown_user_is_404(client: FlaskClient, login: Login) -> None:
@@ -108,7 +113,7 @@ def test_writes_without_a_token_are_missing_token(client: FlaskClient) -> None:
         client.delete("/MAT1001"),
     ):
         assert (response.status_code, response.get_json()["code"]) == (401, "MISSING_TOKEN")
-    assert client.get("/MAT1001").get_json()["nom"] == "Dupont"
+    assert service_get(client, "/MAT1001").get_json()["nom"] == "Dupont"
 
 
 @pytest.mark.parametrize(
@@ -124,10 +129,11 @@ def test_writes_without_a_token_are_missing_token(client: FlaskClient) -> None:
     ],
 )
 def test_bad_batch_refresh_and_validate_inputs_are_validation_errors(
-    client: FlaskClient, request_args: tuple[str, str, dict[str, Any]]
+    client: FlaskClient, login: Login, request_args: tuple[str, str, dict[str, Any]]
 ) -> None:
     method, path, kwargs = request_args
-    response = getattr(client, method)(path, **kwargs)
+    headers = bearer(login()["accessToken"]) if path == "/batch" else {}
+    response = getattr(client, method)(path, headers=headers, **kwargs)
     assert (response.status_code, response.get_json()["code"]) == (400, "VALIDATION_ERROR")
 
 
@@ -139,14 +145,16 @@ def test_bad_list_queries_are_validation_errors(
     assert (response.status_code, response.get_json()["code"]) == (400, "VALIDATION_ERROR")
 
 
-def test_oversized_body_is_413_json(client: FlaskClient) -> None:
-    response = client.post("/batch", json={"ids": ["a" * 60] * 1200})
+def test_oversized_body_is_413_json(client: FlaskClient, login: Login) -> None:
+    headers = bearer(login()["accessToken"])
+    response = client.post("/batch", json={"ids": ["a" * 60] * 1200}, headers=headers)
     assert (response.status_code, response.get_json()["code"]) == (413, "PAYLOAD_TOO_LARGE")
 
 
 def test_fixed_routes_are_not_shadowed_by_the_id_route(client: FlaskClient) -> None:
     assert client.get("/all").get_json()["code"] == "MISSING_TOKEN"
-    assert client.get("/batch?ids=").get_json() == {"users": [], "count": 0, "missing": []}
+    assert client.get("/batch?ids=").get_json()["code"] == "MISSING_TOKEN"
+    assert service_get(client, "/batch?ids=").get_json() == {"users": [], "count": 0, "missing": []}
     assert client.get("/health").get_json()["status"] == "ok"
     assert client.get("/ready").get_json()["status"] == "ready"
     assert client.get("/metrics").status_code == 200

@@ -35,7 +35,7 @@ def payload(token: str) -> dict[str, object]:
 
 
 def test_access_token_carries_the_shared_claims_and_lives_15_minutes() -> None:
-    data = payload(CODEC.issue(USER, "fam1").access_token)
+    data = payload(CODEC.issue(USER, "fam1", 1).access_token)
     assert {"id", "matricule", "iat", "nbf", "exp", "jti", "type"} <= set(data)
     assert (data["id"], data["matricule"], data["type"]) == (USER.id, "MAT1", "access")
     assert data["exp"] - data["iat"] == 900  # type: ignore[operator]
@@ -43,17 +43,18 @@ def test_access_token_carries_the_shared_claims_and_lives_15_minutes() -> None:
 
 
 def test_refresh_token_has_its_own_type_family_and_7_day_life() -> None:
-    data = payload(CODEC.issue(USER, "fam1").refresh_token)
+    data = payload(CODEC.issue(USER, "fam1", 1).refresh_token)
     assert (data["type"], data["fam"]) == ("refresh", "fam1")
     assert data["exp"] - data["iat"] == 604_800  # type: ignore[operator]
 
 
 def test_decode_round_trips_both_kinds() -> None:
-    pair = CODEC.issue(USER, "fam1")
+    pair = CODEC.issue(USER, "fam1", 1)
     access = CODEC.decode(pair.access_token, TokenType.ACCESS)
     refresh = CODEC.decode(pair.refresh_token, TokenType.REFRESH)
-    assert (access.user_id, access.matricule, access.family) == (USER.id, "MAT1", None)
+    assert (access.user_id, access.matricule, access.family) == (USER.id, "MAT1", "fam1")
     assert (refresh.family, refresh.type) == ("fam1", TokenType.REFRESH)
+    assert access.auth_ms == refresh.auth_ms == 1  # the session's login time, on both
     assert access.jti != refresh.jti
 
 
@@ -62,14 +63,14 @@ def test_decode_round_trips_both_kinds() -> None:
     ["garbage", "alg_none", "wrong_secret", "tampered_payload", "without_exp", "refresh_as_access"],
 )
 def test_bad_tokens_are_invalid(name: str) -> None:
-    token = invalid_tokens(CODEC.issue(USER, "f").access_token, USER.id, "MAT1")[name]
+    token = invalid_tokens(CODEC.issue(USER, "f", 1).access_token, USER.id, "MAT1")[name]
     with pytest.raises(InvalidTokenError):
         CODEC.decode(token, TokenType.ACCESS)
 
 
 def test_an_access_token_is_not_a_refresh_token() -> None:
     with pytest.raises(InvalidTokenError):
-        CODEC.decode(CODEC.issue(USER, "f").access_token, TokenType.REFRESH)
+        CODEC.decode(CODEC.issue(USER, "f", 1).access_token, TokenType.REFRESH)
 
 
 def test_an_expired_token_is_reported_as_expired() -> None:
@@ -78,7 +79,7 @@ def test_an_expired_token_is_reported_as_expired() -> None:
 
 
 def test_csrf_value_must_match_the_token_claim() -> None:
-    token = CODEC.issue(USER, "f").refresh_token
+    token = CODEC.issue(USER, "f", 1).refresh_token
     csrf = str(payload(token)["csrf"])
     assert CODEC.decode(token, TokenType.REFRESH, csrf=csrf).family == "f"
     for wrong in ("", "forged"):

@@ -36,7 +36,9 @@ def test_the_spec_lists_every_contract_route_with_a_summary(client: FlaskClient)
 
 def test_the_spec_declares_auth_and_error_codes_per_route(client: FlaskClient) -> None:
     paths = client.get("/openapi.json").get_json()["paths"]
-    assert "security" not in paths["/{ident}"]["get"]
-    assert {"bearerAuth": []} in paths["/all"]["get"]["security"]
+    assert "security" not in paths["/login"]["post"]
+    for path in ("/{ident}", "/all", "/batch", "/matricule/{matricule}"):
+        assert {"bearerAuth": []} in paths[path]["get"]["security"]
+        assert "INVALID_SERVICE_SIGNATURE" in paths[path]["get"]["responses"]["401"]["description"]
     assert "MATRICULE_TAKEN" in paths["/"]["post"]["responses"]["409"]["description"]
     assert "RATE_LIMITED" in paths["/login"]["post"]["responses"]["429"]["description"]

@@ -129,6 +129,15 @@ def test_update_sets_fields_and_bumps_updated_at(store: UserStore) -> None:
     assert store.get(user.id) == updated
 
 
+def test_a_user_is_active_until_deactivated_and_still_found_by_search(store: UserStore) -> None:
+    user = store.add(new("ACT1", nom="Actif"))
+    assert user.active is True
+    assert store.update(user.id, {"active": False}).active is False  # type: ignore[union-attr]
+    assert store.get(user.id).active is False  # type: ignore[union-attr]
+    assert [u.active for u in store.search("actif", 0, 10)[0]] == [False]
+    assert store.update(user.id, {"active": True}).active is True  # type: ignore[union-attr]
+
+
 def test_delete_removes_the_user_once(store: UserStore) -> None:
     user = store.add(new("MAT1"))
     assert store.delete(user.id) is True

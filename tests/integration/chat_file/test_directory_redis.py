@@ -15,7 +15,7 @@ import mongomock
 import pytest
 
 from bench.roundtrips import RoundTrips, counting_client
-from libs.servicekit.settings import DEV_JWT_SECRET
+from libs.servicekit.settings import DEV_JWT_SECRET, DEV_SERVICE_SECRET
 from libs.servicekit.stores import connect_redis
 from libs.usercache import UNKNOWN_USER_NAME, UserCache
 from services.chat_file.app import create_app
@@ -42,7 +42,9 @@ def directory_for(redis_url: str, prefix: str, server: FakeAuthUserServer, **kw)
     client = counting_client(redis_url)
     client.ping()  # connect now: the handshake is not a round trip of the lookup
     cache = UserCache(client, prefix=f"{prefix}user:profile:")
-    return UserDirectory(cache, HttpAuthUserClient(server.url, timeout=5), **kw)
+    return UserDirectory(
+        cache, HttpAuthUserClient(server.url, timeout=5, service_secret=DEV_SERVICE_SECRET), **kw
+    )
 
 
 def test_100_misses_are_one_http_call_and_two_round_trips(redis_url, key_prefix, auth_server):
@@ -87,7 +89,9 @@ def test_unknown_ids_are_not_written_to_the_shared_cache(
 
 def test_redis_down_lookups_fall_back_to_http(auth_server):
     cache = UserCache(connect_redis("redis://127.0.0.1:1", timeout=0.5), prefix="x:")
-    directory = UserDirectory(cache, HttpAuthUserClient(auth_server.url))
+    directory = UserDirectory(
+        cache, HttpAuthUserClient(auth_server.url, service_secret=DEV_SERVICE_SECRET)
+    )
     started = time.monotonic()
     assert directory.resolve(IDS[3])["name"] == "Agent Nom3"
     assert time.monotonic() - started < 2 and auth_server.calls == 1

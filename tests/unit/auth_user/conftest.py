@@ -4,7 +4,9 @@ from dataclasses import dataclass
 
 import pytest
 
+from libs.sessions import RevocationMirror
 from services.auth_user.application.auth import AuthService
+from services.auth_user.application.sessions import SessionControl
 from services.auth_user.application.users import UserDirectory
 from services.auth_user.domain.model import LoginLimits, NewUser, Role, User
 
@@ -13,6 +15,8 @@ from .fakes import (
     FakeProfileCache,
     FakeRateLimiter,
     FakeRefreshTokenStore,
+    FakeRevocationLog,
+    FakeSessionRegistry,
     FakeTokenCodec,
     FakeUserStore,
 )
@@ -39,6 +43,8 @@ class World:
     clock: Clock
     auth: AuthService
     directory: UserDirectory
+    revocations: FakeRevocationLog
+    registry: FakeSessionRegistry
 
     def add_user(self, matricule: str, role: Role = Role.USER, nom: str = "Dupont") -> User:
         return self.users.add(
@@ -58,6 +64,22 @@ def world() -> World:
     users, hasher, cache = FakeUserStore(), FakePasswordHasher(), FakeProfileCache()
     tokens, refresh, limiter = FakeTokenCodec(clock), FakeRefreshTokenStore(), FakeRateLimiter()
     limits = LoginLimits(per_matricule=3, per_ip=10, window_seconds=60)
-    auth = AuthService(users, hasher, tokens, refresh, limiter, cache, limits, clock)
-    directory = UserDirectory(users, hasher, cache)
-    return World(users, hasher, tokens, refresh, limiter, cache, clock, auth, directory)
+    mirror = RevocationMirror(clock=clock)
+    mirror.replace({}, {})
+    revocations, registry = FakeRevocationLog(mirror, clock), FakeSessionRegistry()
+    sessions = SessionControl(revocations, mirror, refresh, registry)
+    auth = AuthService(users, hasher, tokens, refresh, limiter, cache, limits, sessions, clock)
+    directory = UserDirectory(users, hasher, cache, sessions)
+    return World(
+        users,
+        hasher,
+        tokens,
+        refresh,
+        limiter,
+        cache,
+        clock,
+        auth,
+        directory,
+        revocations,
+        registry,
+    )

@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
+from libs.sessions import Revocation, RevocationMirror
 from services.auth_user.application.ports import Rotation
 from services.auth_user.domain.errors import (
     CsrfError,
@@ -18,7 +19,16 @@ from services.auth_user.domain.errors import (
     MatriculeTakenError,
     TokenExpiredError,
 )
-from services.auth_user.domain.model import NewUser, Role, TokenClaims, TokenPair, TokenType, User
+from services.auth_user.domain.model import (
+    AuditEvent,
+    DeviceSession,
+    NewUser,
+    Role,
+    TokenClaims,
+    TokenPair,
+    TokenType,
+    User,
+)
 
 _HEX = re.compile(r"^[0-9a-f]{24}$")
 
@@ -112,36 +122,38 @@ class FakePasswordHasher:
 
 
 class FakeTokenCodec:
-    """Tokens are readable strings `type|id|matricule|jti|family|exp|csrf`; no signature."""
+    """Tokens are readable strings `type|id|matricule|jti|family|exp|csrf|auth_ms`; no signature."""
 
     def __init__(self, clock: Any = time.time, access_ttl: int = 900, refresh_ttl: int = 3600):
         self._clock = clock
         self._ttl = {TokenType.ACCESS: access_ttl, TokenType.REFRESH: refresh_ttl}
         self._jtis = itertools.count(1)
 
-    def make(self, kind: TokenType, user: User, family: str, exp: int | None = None) -> str:
+    def make(
+        self, kind: TokenType, user: User, family: str, exp: int | None = None, auth_ms: int = 0
+    ) -> str:
         exp = exp if exp is not None else int(self._clock()) + self._ttl[kind]
         jti = f"jti{next(self._jtis)}"
-        return f"{kind.value}|{user.id}|{user.matricule}|{jti}|{family}|{exp}|csrf-{jti}"
+        return f"{kind.value}|{user.id}|{user.matricule}|{jti}|{family}|{exp}|csrf-{jti}|{auth_ms}"
 
-    def issue(self, user: User, family: str) -> TokenPair:
-        refresh = self.make(TokenType.REFRESH, user, family)
-        _, _, _, jti, _, exp, _ = refresh.split("|")
-        return TokenPair(self.make(TokenType.ACCESS, user, family), refresh, jti, int(exp))
+    def issue(self, user: User, family: str, auth_ms: int = 0) -> TokenPair:
+        refresh = self.make(TokenType.REFRESH, user, family, auth_ms=auth_ms)
+        _, _, _, jti, _, exp, _, _ = refresh.split("|")
+        access = self.make(TokenType.ACCESS, user, family, auth_ms=auth_ms)
+        return TokenPair(access, refresh, jti, int(exp))
 
     def decode(self, token: str, expected: TokenType, csrf: str | None = None) -> TokenClaims:
         parts = token.split("|")
-        if len(parts) != 7:
+        if len(parts) != 8:
             raise InvalidTokenError()
-        kind, user_id, matricule, jti, family, exp, token_csrf = parts
+        kind, user_id, matricule, jti, family, exp, token_csrf, auth_ms = parts
         if int(exp) <= self._clock():
             raise TokenExpiredError()
         if kind != expected.value:
             raise InvalidTokenError()
         if csrf is not None and csrf != token_csrf:
             raise CsrfError()
-        fam = family if expected is TokenType.REFRESH else None
-        return TokenClaims(user_id, matricule, jti, expected, int(exp), fam)
+        return TokenClaims(user_id, matricule, jti, expected, int(exp), family, int(auth_ms))
 
 
 class FakeRefreshTokenStore:
@@ -191,3 +203,60 @@ class FakeProfileCache:
 
     def delete(self, *user_ids: str) -> int:
         return sum(self.profiles.pop(u, None) is not None for u in user_ids)
+
+
+class FakeRevocationLog:
+    """Revocations applied straight to one process's mirror (as if published and received)."""
+
+    def __init__(self, mirror: RevocationMirror, clock: Any = time.time) -> None:
+        self.mirror = mirror
+        self.log: list[Revocation] = []
+        self._clock = clock
+
+    def revoke_user(self, user_id: str, reason: str) -> Revocation:
+        return self._publish(Revocation("user", user_id, int(self._clock() * 1000), reason))
+
+    def revoke_session(self, session_id: str, reason: str) -> Revocation:
+        return self._publish(Revocation("session", session_id, int(self._clock() * 1000), reason))
+
+    def _publish(self, revocation: Revocation) -> Revocation:
+        self.log.append(revocation)
+        self.mirror.apply(revocation)
+        return revocation
+
+
+class FakeSessionRegistry:
+    def __init__(self) -> None:
+        self.sessions: dict[str, dict[str, DeviceSession]] = {}
+
+    def add(self, user_id: str, session: DeviceSession, ttl: int) -> None:
+        self.sessions.setdefault(user_id, {})[session.id] = session
+
+    def touch(self, user_id: str, session_id: str, at_ms: int, ttl: int) -> None:
+        found = self.sessions.get(user_id, {}).get(session_id)
+        if found is not None:
+            self.sessions[user_id][session_id] = replace(found, last_used_ms=at_ms)
+
+    def list(self, user_id: str) -> list[DeviceSession]:
+        return sorted(self.sessions.get(user_id, {}).values(), key=lambda s: -s.last_used_ms)
+
+    def remove(self, user_id: str, session_id: str) -> bool:
+        return self.sessions.get(user_id, {}).pop(session_id, None) is not None
+
+
+class FakeAuditLog:
+    def __init__(self) -> None:
+        self.events: list[AuditEvent] = []
+
+    def record(self, event: AuditEvent) -> None:
+        self.events.append(event)
+
+    def page(
+        self, kind: str | None, user_id: str | None, offset: int, limit: int
+    ) -> tuple[list[AuditEvent], int]:
+        found = [
+            e
+            for e in reversed(self.events)
+            if (kind is None or e.kind == kind) and (user_id is None or e.user_id == user_id)
+        ]
+        return found[offset : offset + limit], len(found)

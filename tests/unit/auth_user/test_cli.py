@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from services.auth_user.bootstrap import Services, build
@@ -64,6 +66,12 @@ def test_seed_demo_is_idempotent(services: Services, capsys: pytest.CaptureFixtu
 
 
 def test_build_reports_readiness_through_the_ports(services: Services) -> None:
-    assert set(services.checks) == {"database", "redis"}
-    for check in services.checks.values():
-        check()
+    assert set(services.checks) == {"database", "redis", "revocations"}
+    services.checks["database"]()
+    services.checks["redis"]()
+    assert services.listener is not None
+    services.listener.start()
+    deadline = time.monotonic() + 5
+    while not services.mirror.fresh and time.monotonic() < deadline:
+        time.sleep(0.01)
+    services.checks["revocations"]()

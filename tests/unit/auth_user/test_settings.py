@@ -22,8 +22,16 @@ def test_production_refuses_a_short_jwt_secret() -> None:
 
 
 def test_production_defaults_to_secure_cookies() -> None:
-    settings = Settings.from_env({"APP_ENV": "production", "JWT_SECRET": "x" * 32})
+    env = {"APP_ENV": "production", "JWT_SECRET": "x" * 32, "SERVICE_SECRET": "s" * 32}
+    settings = Settings.from_env(env)
     assert settings.cookie_secure is True
+
+
+def test_production_refuses_a_missing_or_short_service_secret() -> None:
+    with pytest.raises(SettingsError):
+        Settings.from_env({"APP_ENV": "production", "JWT_SECRET": "x" * 32})
+    with pytest.raises(SettingsError):
+        Settings.from_env({"APP_ENV": "production", "JWT_SECRET": "x" * 32, "SERVICE_SECRET": "s"})
 
 
 def test_environment_overrides_are_parsed() -> None:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import pytest
 from flask.testing import FlaskClient
+
+from services.chat_file.app import create_app
+from services.chat_file.settings import Settings
 
 from .fakes import bearer, token
 
@@ -209,3 +213,17 @@ def test_openapi_documents_every_chat_core_route(client: FlaskClient) -> None:
     ]:
         assert method in paths[path], (method, path)
         assert paths[path][method].get("summary"), (method, path)
+
+
+def test_http_sends_and_uploads_share_the_socket_send_rate_per_user(
+    settings: Settings, fakes: dict
+) -> None:
+    client = create_app(replace(settings, socket_send_rate=1.0), **fakes).test_client()
+    conversation = post(client, "/conversations", {"type": "PRIVATE", "participantId": "bob"})
+    body = {"conversationId": conversation.get_json()["data"]["id"], "content": "x"}
+    answers = [post(client, "/messages", body).status_code for _ in range(3)]
+    assert answers == [201, 201, 429]  # a burst of 2 at 1 message a second
+    refused = client.post("/files/upload", headers=bearer("alice"))
+    assert (refused.status_code, refused.get_json()["code"]) == (429, "RATE_LIMITED")
+    assert refused.headers["Retry-After"] == "1"
+    assert post(client, "/messages", body, user="bob").status_code == 201  # bob's own budget

@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, cast
 
+import pytest
+
 from services.chat_file.application.file_links import FileAttachments, StoreConversationAccess
 from services.chat_file.application.files import FileService
 from services.chat_file.application.ports import ConversationStore
+from services.chat_file.domain.files import StoredFileNotFoundError
 from services.chat_file.domain.model import Conversation, ConversationType
 
 from . import samples
@@ -63,4 +66,7 @@ def test_attachment_resolves_to_file_metadata_and_opens_it_to_the_conversation()
     assert resolved["id"] == record.id and resolved["mimeType"] == "image/png"
     assert resolved["thumbnailUrl"] == f"/files/{record.id}/thumbnail?size=medium"
     assert resolved["conversationId"] == CONV
+    with pytest.raises(StoredFileNotFoundError):  # resolving writes nothing
+        files.get(BOB, record.id)
+    attachments.link(record.id, CONV)  # the message is stored: now it is readable there
     assert files.get(BOB, record.id).id == record.id

@@ -242,8 +242,11 @@ def test_list_for_conversation_is_for_participants_newest_first(service: FileSer
 
 def test_attach_links_the_file_to_the_message_conversation(service: FileService) -> None:
     record = service.upload(ALICE, "p.png", [samples.png()])
-    assert service.attach(record.id, EVE, CONV) is None  # not hers
-    assert service.attach("not-an-id", ALICE, CONV) is None
-    attached = service.attach(record.id, ALICE, CONV)
+    assert service.attachable(record.id, EVE, CONV) is None  # not hers
+    assert service.attachable("not-an-id", ALICE, CONV) is None
+    attached = service.attachable(record.id, ALICE, CONV)
     assert attached is not None and attached.conversation_ids == (CONV,)
+    with pytest.raises(StoredFileNotFoundError):  # checked, not linked yet
+        service.get(BOB, record.id)
+    service.link(record.id, CONV)
     assert service.get(BOB, record.id).id == record.id  # the other participant can read it now

@@ -28,5 +28,21 @@ users = sa.Table(
     sa.Column("sexe", sa.String(16), nullable=False, server_default=""),
     sa.Column("created_at", UtcDateTime()),
     sa.Column("updated_at", UtcDateTime()),
+    sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true()),
     sa.Index("users_by_name", "nom", "prenom", "id"),
+)
+
+# Security events (logins, logouts, revocations, account changes), newest = highest `num`.
+audit_events = sa.Table(
+    "audit_events",
+    metadata,
+    sa.Column("num", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True),
+    sa.Column("at", UtcDateTime(), nullable=False),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("user_id", sa.String(24)),
+    sa.Column("actor_id", sa.String(24)),
+    sa.Column("ip", sa.String(64), nullable=False, server_default=""),
+    sa.Column("detail", sa.String(500), nullable=False, server_default=""),
+    sa.Index("audit_events_by_user", "user_id", "num"),
+    sa.Index("audit_events_by_kind", "kind", "num"),
 )

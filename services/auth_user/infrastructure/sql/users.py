@@ -150,4 +150,5 @@ def _user(row: Any) -> User:
         sexe=row["sexe"] or "",
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        active=bool(row.get("active", True)),
     )

@@ -31,7 +31,8 @@ bp = Blueprint("auth", __name__)
 )
 def login() -> Response:
     data = load(LoginSchema(), json_body())
-    session = services().auth.login(data["matricule"], data["password"], client_ip())
+    agent = request.headers.get("User-Agent", "")
+    session = services().auth.login(data["matricule"], data["password"], client_ip(), agent)
     return _with_cookies({"user": dump_user(session.user), **_tokens(session)}, session)
 
 
@@ -62,7 +63,8 @@ def refresh() -> Response:
 
 @bp.post("/logout")
 @documented(
-    "Revoke the refresh token family and clear the session cookies",
+    "End the session of the refresh token (its access tokens refused and its sockets closed"
+    " within 1 s) and clear the session cookies",
     body=RefreshSchema,
     response=LogoutResponse,
     errors=["VALIDATION_ERROR", "CSRF_FAILED"],
@@ -82,7 +84,7 @@ def logout() -> Response:
     "Check an access token ({token} body or Bearer header)",
     body=ValidateSchema,
     response=ValidateResponse,
-    errors=["VALIDATION_ERROR", "MISSING_TOKEN", "INVALID_TOKEN", "TOKEN_EXPIRED"],
+    errors=["VALIDATION_ERROR", "MISSING_TOKEN", "INVALID_TOKEN", "TOKEN_EXPIRED", "TOKEN_REVOKED"],
     auth=False,
     tags=["auth"],
 )

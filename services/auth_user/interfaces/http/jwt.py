@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 from typing import Any
 
@@ -9,8 +10,17 @@ from flask import Flask, Response
 from flask_jwt_extended import JWTManager
 from flask_jwt_extended.exceptions import CSRFError
 
-from ...domain.errors import CsrfError, InvalidTokenError, MissingTokenError, TokenExpiredError
+from ...domain.errors import (
+    CsrfError,
+    InvalidTokenError,
+    MissingTokenError,
+    TokenExpiredError,
+    TokenRevokedError,
+)
+from ...domain.model import TokenClaims, TokenType
+from ...infrastructure.jwt_tokens import KID_CONFIG, auth_ms_of
 from ...settings import Settings
+from .context import services
 from .errors import error_response
 
 ACCESS_COOKIE = "accessToken"
@@ -21,6 +31,7 @@ CSRF_HEADER = "X-CSRF-TOKEN"
 def jwt_config(settings: Settings) -> dict[str, Any]:
     return {
         "JWT_SECRET_KEY": settings.jwt_secret,
+        KID_CONFIG: settings.keys.current_kid,
         "JWT_ALGORITHM": "HS256",
         "JWT_DECODE_ALGORITHMS": ["HS256"],
         "JWT_IDENTITY_CLAIM": "id",
@@ -45,10 +56,34 @@ def _failure(error: type[Exception]) -> tuple[Response, int]:
     return error_response(instance.code, instance.message)
 
 
+def _claims(payload: dict[str, Any]) -> TokenClaims:
+    kind = TokenType.REFRESH if payload.get("type") == "refresh" else TokenType.ACCESS
+    return TokenClaims(
+        user_id=str(payload.get("id", "")),
+        matricule=str(payload.get("matricule", "")),
+        jti=str(payload.get("jti", "")),
+        type=kind,
+        exp=int(payload.get("exp", 0)),
+        family=payload.get("sid") if isinstance(payload.get("sid"), str) else None,
+        auth_ms=auth_ms_of(payload),
+    )
+
+
 def install_jwt(app: Flask, settings: Settings) -> JWTManager:
     """Configure the extension and replace every default (422/JSON `msg`) error reply."""
     app.config.update(jwt_config(settings))
     manager = JWTManager(app)
+    keys = settings.keys
+
+    @manager.encode_key_loader
+    def signing_key(_identity: Any) -> str:
+        return keys.current
+
+    @manager.decode_key_loader
+    def verifying_key(header: dict[str, Any], _payload: dict[str, Any]) -> str:
+        """The key named by `kid` (current or previous); an unknown id gets a key nobody
+        signs with, so the signature check refuses the token (401 INVALID_TOKEN)."""
+        return keys.secret_for(header.get("kid")) or secrets.token_hex(32)
 
     @manager.token_verification_loader
     def has_expiry(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
@@ -69,7 +104,20 @@ def install_jwt(app: Flask, settings: Settings) -> JWTManager:
     def invalid_claims(_header: dict[str, Any], _payload: dict[str, Any]) -> tuple[Response, int]:
         return _failure(InvalidTokenError)
 
-    manager.revoked_token_loader(invalid_claims)
+    @manager.token_in_blocklist_loader
+    def revoked(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
+        """The in-memory revocation mirror (no Redis call); a stale one past the fail-closed
+        limit raises REVOCATION_STATE_STALE (503)."""
+        try:
+            services().auth.sessions.check(_claims(payload))
+        except TokenRevokedError:
+            return True
+        return False
+
+    @manager.revoked_token_loader
+    def revoked_reply(_header: dict[str, Any], _payload: dict[str, Any]) -> tuple[Response, int]:
+        return _failure(TokenRevokedError)
+
     manager.needs_fresh_token_loader(invalid_claims)
     manager.token_verification_failed_loader(invalid_claims)
     manager.user_lookup_error_loader(invalid_claims)

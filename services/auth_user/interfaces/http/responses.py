@@ -59,3 +59,34 @@ class HealthResponse(Schema):
 class ReadyResponse(Schema):
     status = fields.String()
     checks = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class DeviceSessionSchema(Schema):
+    id = fields.String(required=True, metadata={"description": "session id (the `sid` claim)"})
+    userAgent = fields.String()
+    ip = fields.String()
+    createdAt = fields.Integer(metadata={"description": "login time, Unix ms"})
+    lastUsedAt = fields.Integer(metadata={"description": "last login or refresh, Unix ms"})
+    current = fields.Boolean(metadata={"description": "the session of the presented token"})
+
+
+class SessionListResponse(Schema):
+    sessions = fields.List(fields.Nested(DeviceSessionSchema))
+
+
+class SessionsEndedResponse(Schema):
+    message = fields.String()
+
+
+class AuditEventSchema(Schema):
+    kind = fields.String(metadata={"description": "login_ok, login_failed, rate_limited, ..."})
+    at = fields.String(metadata={"description": "ISO 8601, UTC"})
+    userId = fields.String(allow_none=True)
+    actorId = fields.String(allow_none=True)
+    ip = fields.String()
+    detail = fields.String(metadata={"description": "a reason code, never a secret"})
+
+
+class AuditPageResponse(Schema):
+    events = fields.List(fields.Nested(AuditEventSchema))
+    pagination = fields.Nested(Pagination)

@@ -100,7 +100,7 @@ class _ProfileFields(Schema):
     profile_pic = fields.String(allow_none=True, validate=validate.Length(max=MAX_URL_LENGTH))
     avatar = fields.String(allow_none=True, validate=validate.Length(max=MAX_URL_LENGTH))
     ministere = fields.String(validate=validate.Length(max=MAX_NAME_LENGTH))
-    sexe = fields.String(validate=validate.Length(max=16))  # the column holds 16
+    sexe = fields.String(validate=validate.Length(max=16))  # the column is VARCHAR(16)
     role = fields.String(validate=validate.OneOf([r.value for r in Role]))
 
     @post_load
@@ -150,6 +150,7 @@ class UserSchema(Schema):
     role = fields.Function(lambda user: user.role.value)
     createdAt = fields.DateTime(attribute="created_at", allow_none=True)
     updatedAt = fields.DateTime(attribute="updated_at", allow_none=True)
+    active = fields.Boolean(metadata={"description": "false once an admin deactivated the account"})
 
 
 USER = UserSchema()
@@ -164,3 +165,14 @@ def dump_user(user: Any) -> dict[str, Any]:
 def dump_users(users: Any) -> list[dict[str, Any]]:
     result: list[dict[str, Any]] = USERS.dump(users)
     return result
+
+
+PRIVATE_FIELDS = ("email", "role")  # shown only to the user themself and to admins
+
+
+def dump_user_for(user: Any, private: bool) -> dict[str, Any]:
+    """The user shape; `email` and `role` are null unless `private` (self or admin)."""
+    data = dump_user(user)
+    if not private:
+        data.update(dict.fromkeys(PRIVATE_FIELDS))
+    return data

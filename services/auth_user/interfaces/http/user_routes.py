@@ -1,15 +1,19 @@
-"""User directory routes. Reads by id/matricule/batch are open (server-to-server from
-chat_file, never any secret); listing needs a token; writes need a token and a role."""
+"""User directory routes. Reads (by id, matricule, batch, the list) need a user's access token
+or a signed service request (`callers.py`), are rate limited per caller, and show `email` and
+`role` only to the user themself and admins; writes need a token and a role."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, jsonify, request
-from flask_jwt_extended import get_jwt_identity, jwt_required
+from flask_jwt_extended import get_jwt, get_jwt_identity, jwt_required
 
 from libs.servicekit.http import json_body, load
 from libs.servicekit.openapi import documented
 
-from ...domain.model import BatchResult
+from ...domain.model import BatchResult, User
+from .callers import caller_required, current_caller
 from .context import services
 from .responses import BatchResponse, DeletedResponse, UserPageResponse
 from .schemas import (
@@ -20,37 +24,47 @@ from .schemas import (
     UpdateUserSchema,
     UserSchema,
     dump_user,
-    dump_users,
+    dump_user_for,
 )
 
 bp = Blueprint("users", __name__)
 
 
+READ_ERRORS = [
+    "MISSING_TOKEN",
+    "INVALID_TOKEN",
+    "TOKEN_EXPIRED",
+    "TOKEN_REVOKED",
+    "INVALID_SERVICE_SIGNATURE",
+    "RATE_LIMITED",
+]
+
+
 @bp.get("/all")
 @documented(
-    "Users, paginated, searched on nom/prenom/matricule",
+    "Users, paginated, searched on nom/prenom/matricule (token or service signature)",
     query=ListQuerySchema,
     response=UserPageResponse,
-    errors=["VALIDATION_ERROR"],
+    errors=["VALIDATION_ERROR", *READ_ERRORS],
     tags=["users"],
 )
-@jwt_required()
+@caller_required
 def list_users() -> Response:
     query = load(ListQuerySchema(), request.args.to_dict())
     page = services().users.search(query["page"], query["limit"], query["q"])
     pagination = {"page": page.page, "limit": page.limit, "total": page.total, "pages": page.pages}
-    return jsonify(users=dump_users(page.users), pagination=pagination)
+    return jsonify(users=_visible(page.users), pagination=pagination)
 
 
 @bp.get("/batch")
 @documented(
-    "Users of up to 200 ids (?ids=a,b,c), one query; no token needed",
+    "Users of up to 200 ids (?ids=a,b,c), one query (token or service signature)",
     query=BatchQuerySchema,
     response=BatchResponse,
-    errors=["VALIDATION_ERROR", "TOO_MANY_IDS"],
-    auth=False,
+    errors=["VALIDATION_ERROR", "TOO_MANY_IDS", *READ_ERRORS],
     tags=["users"],
 )
+@caller_required
 def batch_by_query() -> Response:
     raw = load(BatchQuerySchema(), request.args.to_dict())["ids"]
     ids = [part.strip() for part in raw.split(",") if part.strip()]
@@ -59,39 +73,39 @@ def batch_by_query() -> Response:
 
 @bp.post("/batch")
 @documented(
-    "Users of up to 200 ids ({ids: [...]}), one query; no token needed",
+    "Users of up to 200 ids ({ids: [...]}), one query (token or service signature)",
     body=BatchSchema,
     response=BatchResponse,
-    errors=["VALIDATION_ERROR", "INVALID_JSON", "TOO_MANY_IDS"],
-    auth=False,
+    errors=["VALIDATION_ERROR", "INVALID_JSON", "TOO_MANY_IDS", "CSRF_FAILED", *READ_ERRORS],
     tags=["users"],
 )
+@caller_required
 def batch_by_body() -> Response:
     return _batch(load(BatchSchema(), json_body())["ids"])
 
 
 @bp.get("/matricule/<matricule>")
 @documented(
-    "One user by matricule; no token needed",
+    "One user by matricule (token or service signature)",
     response=UserSchema,
-    errors=["USER_NOT_FOUND"],
-    auth=False,
+    errors=["USER_NOT_FOUND", *READ_ERRORS],
     tags=["users"],
 )
+@caller_required
 def get_by_matricule(matricule: str) -> Response:
-    return jsonify(dump_user(services().users.get_by_matricule(matricule)))
+    return jsonify(_visible([services().users.get_by_matricule(matricule)])[0])
 
 
 @bp.get("/<ident>")
 @documented(
-    "One user by id, or by matricule; no token needed (server-to-server)",
+    "One user by id, or by matricule (token or service signature)",
     response=UserSchema,
-    errors=["USER_NOT_FOUND"],
-    auth=False,
+    errors=["USER_NOT_FOUND", *READ_ERRORS],
     tags=["users"],
 )
+@caller_required
 def get_user(ident: str) -> Response:
-    return jsonify(dump_user(services().users.get(ident)))
+    return jsonify(_visible([services().users.get(ident)])[0])
 
 
 @bp.post("/")
@@ -127,7 +141,33 @@ def create_user() -> tuple[Response, int]:
 @jwt_required()
 def update_user(ident: str) -> Response:
     fields = load(UpdateUserSchema(), json_body())
-    return jsonify(dump_user(services().users.update(get_jwt_identity(), ident, fields)))
+    session = get_jwt().get("sid")
+    user = services().users.update(get_jwt_identity(), ident, fields, session)
+    return jsonify(dump_user(user))
+
+
+@bp.post("/<ident>/deactivate")
+@documented(
+    "Deactivate an account (admin only): no more logins, every session ends within 1 s",
+    response=UserSchema,
+    errors=["FORBIDDEN", "USER_NOT_FOUND", "CSRF_FAILED"],
+    tags=["users"],
+)
+@jwt_required()
+def deactivate_user(ident: str) -> Response:
+    return jsonify(dump_user(services().users.set_active(get_jwt_identity(), ident, False)))
+
+
+@bp.post("/<ident>/reactivate")
+@documented(
+    "Reactivate an account (admin only): the user may log in again",
+    response=UserSchema,
+    errors=["FORBIDDEN", "USER_NOT_FOUND", "CSRF_FAILED"],
+    tags=["users"],
+)
+@jwt_required()
+def reactivate_user(ident: str) -> Response:
+    return jsonify(dump_user(services().users.set_active(get_jwt_identity(), ident, True)))
 
 
 @bp.delete("/<ident>")
@@ -145,4 +185,9 @@ def delete_user(ident: str) -> Response:
 
 def _batch(ids: list[str]) -> Response:
     result: BatchResult = services().users.batch(ids)
-    return jsonify(users=dump_users(result.users), count=len(result.users), missing=result.missing)
+    return jsonify(users=_visible(result.users), count=len(result.users), missing=result.missing)
+
+
+def _visible(users: list[User]) -> list[dict[str, Any]]:
+    caller = current_caller()
+    return [dump_user_for(u, caller.sees_private_fields_of(u.id)) for u in users]

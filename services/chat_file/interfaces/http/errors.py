@@ -15,6 +15,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "MISSING_TOKEN": 401,
     "INVALID_TOKEN": 401,
     "TOKEN_EXPIRED": 401,
+    "TOKEN_REVOKED": 401,
     "CSRF_FAILED": 403,
     "INVALID_JSON": 400,
     "VALIDATION_ERROR": 400,
@@ -54,6 +55,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "FILE_TOO_LARGE": 413,
     "UNSUPPORTED_FILE_TYPE": 415,
     "RANGE_NOT_SATISFIABLE": 416,
+    "RATE_LIMITED": 429,
     "CORRUPT_IMAGE": 422,
     "IMAGE_TOO_LARGE": 422,
     # push devices (services/chat_file/domain/devices.py)
@@ -61,6 +63,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "DEVICE_NOT_FOUND": 404,
     "INVALID_NOTIFICATION_SETTINGS": 400,
     "SERVICE_UNAVAILABLE": 503,
+    "REVOCATION_STATE_STALE": 503,
     "STORE_UNAVAILABLE": 503,
 }
 

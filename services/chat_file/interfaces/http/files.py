@@ -28,6 +28,7 @@ from .file_schemas import (
     ThumbnailQuery,
     UploadForm,
 )
+from .limits import check_send_rate
 from .multipart import MultipartUpload
 
 MULTIPART_OVERHEAD = 64 * 1024  # headers, boundaries and small fields around the file
@@ -42,6 +43,7 @@ UPLOAD_ERRORS = [
     "CORRUPT_IMAGE",
     "IMAGE_TOO_LARGE",
     "CONVERSATION_NOT_FOUND",
+    "RATE_LIMITED",
 ]
 
 bp = Blueprint("files", __name__, url_prefix="/files")
@@ -68,6 +70,7 @@ def _user_id() -> str:
     tags=["files"],
 )
 def upload() -> Any:
+    check_send_rate()
     service = _service()
     body_limit = service.max_upload_bytes + MULTIPART_OVERHEAD  # replaces the JSON body limit
     if (request.content_length or 0) > body_limit:

@@ -17,14 +17,17 @@ def health() -> tuple[Response, int]:
 
 @bp.get("/ready")
 @documented(
-    "Readiness: database, Redis, auth_user reachability, breaker state (503 without database)",
+    "Readiness: database, Redis, auth_user reachability, breaker state, revocation mirror"
+    " freshness (503 without database)",
     auth=False,
     tags=["ops"],
 )
 def ready() -> tuple[Response, int]:
     """503 only without the database; Redis or auth_user down means degraded but serving."""
     checks = current_app.extensions["chat"].readiness()
-    status = "ready" if all(v is True for k, v in checks.items() if k != "breaker") else "degraded"
+    following = current_app.extensions["chat"].verifier.mirror.following()  # or stale
+    plain = (v for k, v in checks.items() if k not in ("breaker", "revocations"))
+    status = "ready" if following and all(v is True for v in plain) else "degraded"
     if not checks["database"]:
         status = "unavailable"
     body = {"success": True, "data": {"status": status, **checks}}

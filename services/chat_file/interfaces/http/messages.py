@@ -22,6 +22,7 @@ from .api_docs import (
     SearchQuery,
 )
 from .auth import authenticate, current_user
+from .limits import check_send_rate
 from .schemas import EditSchema, ReactionSchema, SendMessageSchema, StatusSchema
 
 bp = Blueprint("messages", __name__)
@@ -82,10 +83,12 @@ def history() -> Reply:
         "CONVERSATION_NOT_FOUND",
         "BROADCAST_READ_ONLY",
         "FILE_NOT_FOUND",
+        "RATE_LIMITED",
     ),
     tags=["messages"],
 )
 def send() -> Reply:
+    check_send_rate()
     body = load(SendMessageSchema(), json_body())
     view, created = _service().send(
         current_user(),

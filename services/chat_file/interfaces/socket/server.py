@@ -27,6 +27,7 @@ from .loading import register_loading_events
 from .messages import register_message_events
 from .participants import register_participant_events
 from .session import SocketSessions
+from .session_guard import install_session_guard
 
 if TYPE_CHECKING:
     from services.chat_file.bootstrap import ChatServices
@@ -86,6 +87,7 @@ def install_socketio(app: Flask, chat: ChatServices) -> SocketIO:
     register_message_events(hub)
     register_loading_events(hub)
     register_participant_events(hub)
+    install_session_guard(hub)  # revoked or expired sessions close their sockets
     app.extensions["realtime"] = hub
     app.extensions["socketio"] = socketio
     if "metrics" in app.extensions:

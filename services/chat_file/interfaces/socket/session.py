@@ -32,6 +32,11 @@ class SocketSessions:
         with self._lock:
             return self._by_sid.pop(sid, None)
 
+    def items(self) -> list[tuple[str, Identity]]:
+        """`(sid, identity)` of every authenticated socket of this process."""
+        with self._lock:
+            return list(self._by_sid.items())
+
     def devices(self) -> list[tuple[str, str]]:
         """`(user_id, sid)` of every authenticated socket of this process."""
         with self._lock:
