@@ -2,7 +2,8 @@
 
 - `backend_of(url)`: "sqlite", "postgresql", "mongodb" or "mongomock".
 - `create_sql_engine(url)`: SQLAlchemy 2 engine. SQLite gets WAL, a busy timeout and foreign
-  keys on every connection; PostgreSQL (psycopg 3) a pre-pinged pool and short connect timeout.
+  keys on every connection; PostgreSQL (psycopg 3) a pool that pings connections which sat idle
+  (`IDLE_PING_SECONDS`), and a short connect timeout. JSON columns are decoded with orjson.
 - `migrate(engine, script_location, version_table)`: alembic `upgrade head`; on PostgreSQL under
   an advisory lock, so two processes starting together do not race.
 - `SQL_STORE_ERRORS`: the driver failures an adapter turns into `StoreUnavailableError`
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -28,6 +31,11 @@ logger = logging.getLogger(__name__)
 
 BACKENDS = ("sqlite", "postgresql", "mongodb", "mongomock")
 MIGRATION_LOCK = zlib.crc32(b"ngomna-migrations")
+# A pooled connection idle longer than this is pinged before use (a server restart or an idle
+# timeout may have closed it). A busy connection is not: pinging every checkout would add a
+# round trip to every store call. One killed while busy fails its next statement, that request
+# answers 503 STORE_UNAVAILABLE, and SQLAlchemy then replaces every pooled connection.
+IDLE_PING_SECONDS = 5.0
 
 # Connection-level failures: server down or restarting, connection killed, pool exhausted.
 # IntegrityError and ProgrammingError are bugs or domain conflicts, never "unavailable".
@@ -91,26 +99,54 @@ def sqlalchemy_url(url: str) -> str:
     return f"postgresql+psycopg://{rest}"
 
 
-def create_sql_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10) -> Engine:
+def create_sql_engine(
+    url: str, *, pool_size: int = 5, max_overflow: int = 10, idle_ping: float = IDLE_PING_SECONDS
+) -> Engine:
     url = sqlalchemy_url(url)
     if backend_of(url) == "sqlite":
         return _sqlite_engine(url)
-    return sa.create_engine(
+    engine = sa.create_engine(
         url,
         pool_size=pool_size,
         max_overflow=max_overflow,
-        pool_pre_ping=True,  # a connection killed while idle is replaced, not handed out
         pool_timeout=5,
         pool_recycle=1800,
         connect_args={"connect_timeout": 5},
+        json_deserializer=orjson.loads,
     )
+    _ping_when_idle(engine, idle_ping)
+    return engine
+
+
+def _ping_when_idle(engine: Engine, seconds: float) -> None:
+    """SQLAlchemy's pre-ping, but only for connections idle longer than `seconds`."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop("idle_since", None)
+        if since is None or time.monotonic() - since < seconds:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # any failure of the ping: the pool retries a fresh connection
+            raise sa.exc.DisconnectionError("idle connection is gone") from exc
+        if not alive:
+            raise sa.exc.DisconnectionError("idle connection is gone")
 
 
 def _sqlite_engine(url: str) -> Engine:
     path = sa.engine.make_url(url).database
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, connect_args={"timeout": 10, "check_same_thread": False})
+    engine = sa.create_engine(
+        url,
+        connect_args={"timeout": 10, "check_same_thread": False},
+        json_deserializer=orjson.loads,
+    )
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:

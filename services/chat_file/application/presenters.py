@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,17 +23,21 @@ def iso(moment: datetime | None) -> str | None:
 
 
 class ReceiptIndex:
-    """A conversation's receipt pointers read once for many messages: each time is converted
-    to ISO text at most once (when a message first lists it, not once per message) and the
-    status floor is computed once per sender. Same results as `Conversation.status_of`,
-    `read_by` and `delivered_to`."""
+    """A conversation's receipt pointers read once for many messages. Same results as
+    `Conversation.status_of`, `read_by` and `delivered_to`, at a cost that does not grow with
+    members times messages: the status floor is computed once per sender; who read (or has) a
+    message depends only on how many pointers reach its number (a bisection), so each distinct
+    answer is built once per page and shared by the views that have it (treat them as
+    read-only); each time is converted to ISO text at most once."""
 
     def __init__(self, conversation: Conversation) -> None:
         self._conversation = conversation
-        self._rows = [(u, r.read_up_to, r.delivered, r) for u, r in conversation.receipts.items()]
+        receipts = conversation.receipts.items()
+        self._read = _Reached([(u, r.read_up_to, r.read_at) for u, r in receipts])
+        self._delivered = _Reached(
+            [(u, r.delivered, r.delivered_at or r.read_at) for u, r in receipts]
+        )
         self._floors: dict[str, tuple[int, int] | None] = {}
-        self._read_at: dict[str, str | None] = {}
-        self._delivered_at: dict[str, str | None] = {}
 
     def status(self, sender_id: str, seq: int) -> str:
         if sender_id not in self._floors:
@@ -51,22 +56,37 @@ class ReceiptIndex:
         return ReceiptStatus.DELIVERED.value if floor[1] >= seq else "SENT"
 
     def read_by(self, sender_id: str, seq: int) -> dict[str, str | None]:
-        times, found = self._read_at, {}
-        for user, read, _, receipt in self._rows:
-            if read >= seq and user != sender_id:
-                if user not in times:
-                    times[user] = iso(receipt.read_at)
-                found[user] = times[user]
-        return found
+        return self._read.reached(sender_id, seq)
 
     def delivered_to(self, sender_id: str, seq: int) -> dict[str, str | None]:
-        times, found = self._delivered_at, {}
-        for user, _, delivered, receipt in self._rows:
-            if delivered >= seq and user != sender_id:
-                if user not in times:
-                    times[user] = iso(receipt.delivered_at or receipt.read_at)
-                found[user] = times[user]
-        return found
+        return self._delivered.reached(sender_id, seq)
+
+
+class _Reached:
+    """Which members' pointer (read or delivered) reaches a sequence number, with the time."""
+
+    def __init__(self, rows: list[tuple[str, int, datetime | None]]) -> None:
+        self._rows = rows  # (user, pointer, time), in member order
+        self._pointers = sorted(pointer for _, pointer, _ in rows)
+        self._answers: dict[tuple[str, int], dict[str, str | None]] = {}
+        self._times: dict[str, str | None] = {}
+
+    def reached(self, sender_id: str, seq: int) -> dict[str, str | None]:
+        count = len(self._pointers) - bisect_left(self._pointers, seq)  # pointers >= seq
+        key = (sender_id, count)
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = self._answers[key] = {
+                user: self._time(user, moment)
+                for user, pointer, moment in self._rows
+                if pointer >= seq and user != sender_id
+            }
+        return answer
+
+    def _time(self, user: str, moment: datetime | None) -> str | None:
+        if user not in self._times:
+            self._times[user] = iso(moment)
+        return self._times[user]
 
 
 def message_view(

@@ -5,10 +5,17 @@ the header's `kid` among the current and previous secrets, `exp` required,
 `type` must be "access" (a refresh token is never an access token). Then the revocation mirror
 (`libs.sessions`, in memory: no Redis call) says whether the token's session or user was
 revoked. The HTTP middleware and the Socket.IO handlers all call `verify(token)`.
+
+A token already verified is remembered (bounded, by its exact text) until it expires: a client
+sends the same token on every request for up to 15 minutes, and checking the signature and
+claims again cost more than the rest of the middleware. The revocation check is never cached.
 """
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 import jwt
@@ -25,6 +32,7 @@ from ..domain.identity import Identity
 from ..domain.model import USER_ID_RE
 
 ALGORITHMS = ["HS256"]
+VERIFIED_TOKENS = 4096  # how many verified tokens one process remembers
 
 
 class JwtVerifier:
@@ -35,21 +43,38 @@ class JwtVerifier:
         secret: str | KeyRing,
         leeway: float = 0,
         mirror: RevocationMirror | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self._keys = secret if isinstance(secret, KeyRing) else KeyRing(secret)
         if not self._keys.current:
             raise ValueError("a JWT secret is required")
         self._leeway = leeway
         self.mirror = mirror if mirror is not None else RevocationMirror()
+        self._clock = clock
+        self._verified: dict[str, Identity] = {}
+        self._remembering = threading.Lock()
 
     def verify(self, token: str) -> Identity:
-        identity = self._identity(self._claims(token))
+        identity = self._verified.get(token)
+        if identity is None:
+            identity = self._identity(self._claims(token))
+            self._remember(token, identity)
+        elif identity.expires_at <= self._clock() - self._leeway:  # PyJWT's rule for `exp`
+            self._verified.pop(token, None)
+            raise TokenExpiredError()
         verdict = self.mirror.check(identity.user_id, identity.session_id, identity.auth_ms)
         if verdict is Verdict.REVOKED:
             raise TokenRevokedError()
         if verdict is Verdict.STALE:
             raise RevocationStateStaleError()
         return identity
+
+    def _remember(self, token: str, identity: Identity) -> None:
+        with self._remembering:
+            verified = self._verified
+            while len(verified) >= VERIFIED_TOKENS:  # oldest first (dicts keep insertion order)
+                verified.pop(next(iter(verified)), None)
+            verified[token] = identity
 
     def _claims(self, token: str) -> dict[str, Any]:
         try:

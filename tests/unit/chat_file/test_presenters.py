@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 
 from services.chat_file.application.presenters import iso, message_view, page_views
@@ -65,3 +66,37 @@ def test_page_views_match_the_domain_rules_for_every_message() -> None:
             assert {k: view[k] for k in ("status", "readBy", "deliveredTo")} == expected(m, c)
             assert view == message_view(m, senders[m.sender_id], c)  # alone or in a page
             assert view["senderName"] == m.sender_id.upper()
+
+
+def test_page_views_of_a_large_group_with_tied_pointers_match_the_domain_rules() -> None:
+    rng = random.Random(7)
+    people = [f"u{n:04d}" for n in range(1000)]
+    receipts = {
+        u: Receipt(
+            read_up_to=(read := rng.choice([0, 3, 3, 10, 25, 40])),
+            delivered_up_to=read + rng.choice([0, 0, 5]),
+            read_at=T0 + timedelta(seconds=n) if read else None,
+            delivered_at=T0 + timedelta(seconds=2 * n),
+        )
+        for n, u in enumerate(people)
+        if n % 7  # some members have no receipt row
+    }
+    c = Conversation(
+        id="big",
+        type=ConversationType.GROUP,
+        participants=people,
+        admins=people[:1],
+        created_by=people[0],
+        created_at=T0,
+        last_activity=T0,
+        seq=50,
+        receipts=receipts,
+    )
+    page = [
+        Message(f"m{n}", "big", rng.choice(people[:20]), "x", MessageType.TEXT, T0, seq=n)
+        for n in range(50, 0, -1)
+    ]
+    views = page_views(page, {u: {"name": u} for u in people}, c)
+    for m, view in zip(page, views, strict=True):
+        assert {k: view[k] for k in ("status", "readBy", "deliveredTo")} == expected(m, c)
+        assert list(view["readBy"]) == list(c.read_by(m))  # member order kept

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import jwt
 import pytest
 
+from libs.sessions.mirror import USER, Revocation
 from services.chat_file.application.breaker import CLOSED, HALF_OPEN, OPEN, CircuitBreaker
 from services.chat_file.domain import errors
 from services.chat_file.domain.model import (
@@ -166,6 +167,36 @@ def test_verifier_accepts_access_tokens_and_reads_identity() -> None:
     assert (identity.user_id, identity.matricule) == ("u1", "MAT1")
     fallback = verifier.verify(token(None, secret=SECRET, matricule="MAT9"))
     assert fallback.user_id == "MAT9"
+
+
+def test_verifier_remembers_a_token_only_until_it_expires() -> None:
+    now = [time.time()]
+    verifier = JwtVerifier(SECRET, clock=lambda: now[0])
+    issued = token("u1", secret=SECRET, exp=int(now[0]) + 60)
+    assert verifier.verify(issued).user_id == "u1"
+    assert verifier.verify(issued).user_id == "u1"  # remembered: same answer
+    now[0] += 61
+    with pytest.raises(errors.TokenExpiredError):
+        verifier.verify(issued)
+
+
+def test_verifier_still_checks_revocation_for_a_remembered_token() -> None:
+    verifier = JwtVerifier(SECRET)
+    issued = token("u1", secret=SECRET)
+    verifier.verify(issued)
+    verifier.mirror.apply(Revocation(USER, "u1", int(time.time() * 1000)))
+    with pytest.raises(errors.TokenRevokedError):
+        verifier.verify(issued)
+
+
+def test_verifier_does_not_remember_a_forged_twin_of_a_good_token() -> None:
+    verifier = JwtVerifier(SECRET)
+    good = token("u1", secret=SECRET)
+    verifier.verify(good)
+    header, payload, signature = good.split(".")
+    forged = f"{header}.{payload}.{signature[:-2]}AA"
+    with pytest.raises(errors.InvalidTokenError):
+        verifier.verify(forged)
 
 
 @pytest.mark.parametrize(

@@ -44,7 +44,7 @@ class SqlConversationStore:
         if not ids:
             return {}
         with self._read.connect() as db:
-            rows = db.execute(sa.select(C).where(C.c.id.in_(ids))).all()
+            rows = db.execute(BY_IDS, {"ids": ids}).all()
             found = _assemble(db, rows)
         return {c.id: c for c in found}
 
@@ -255,14 +255,22 @@ MEMBER_COLUMNS = (
 )
 
 
+# Built once (building a statement on every call cost as much as running it).
+BY_IDS = sa.select(C).where(C.c.id.in_(sa.bindparam("ids", expanding=True)))
+MEMBERS_OF = (
+    sa.select(*MEMBER_COLUMNS)
+    .where(M.c.conversation_id.in_(sa.bindparam("ids", expanding=True)))
+    .order_by(M.c.position)
+)
+
+
 def _assemble(db: Connection, rows: Sequence[Any]) -> list[Conversation]:
     """Conversations from their rows and all their members (one more query)."""
     if not rows:
         return []
     ids = [row.id for row in rows]
-    query = sa.select(*MEMBER_COLUMNS).where(M.c.conversation_id.in_(ids)).order_by(M.c.position)
     by_conversation: dict[str, list[Any]] = {i: [] for i in ids}
-    for conversation_id, *member in db.execute(query):
+    for conversation_id, *member in db.execute(MEMBERS_OF, {"ids": ids}).all():
         by_conversation[conversation_id].append(member)
     return [_conversation(row, by_conversation[row.id]) for row in rows]
 

@@ -66,12 +66,15 @@ class SqlMessageStore:
         self, conversation_id: str, user_id: str, cursor: str | None, limit: int, newer: bool
     ) -> list[Message]:
         """Up to `limit` messages after (`newer`) or before the cursor, nearest first."""
-        query = sa.select(*COLUMNS).where(T.c.conversation_id == conversation_id, _shown(user_id))
-        if cursor:
-            query = query.where(T.c.id > cursor if newer else T.c.id < cursor)
-        query = query.order_by(T.c.id.asc() if newer else T.c.id.desc()).limit(limit)
+        query = PAGES[(cursor is not None, newer)]
+        params = {
+            "conversation": conversation_id,
+            "user": user_id,
+            "cursor": cursor,
+            "limit": limit,
+        }
         with self._read.connect() as db:
-            return [_message(row) for row in db.execute(query)]
+            return [_message(row) for row in db.execute(query, params).all()]
 
     def latest(self, conversation_id: str) -> Message | None:
         query = (
@@ -169,6 +172,23 @@ def _shown(user_id: Any) -> Any:
     """Not hidden by `user_id` ("deleted for me")."""
     mark = sa.select(H.c.message_id).where(H.c.message_id == T.c.id, H.c.user_id == user_id)
     return ~mark.exists()
+
+
+def _page_query(cursor: bool, newer: bool) -> Any:
+    """A history page, built once: bound parameters `conversation`, `user`, `cursor`, `limit`.
+    (Building the statement on every call cost as much as running it.)"""
+    query = sa.select(*COLUMNS).where(
+        T.c.conversation_id == sa.bindparam("conversation"), _shown(sa.bindparam("user"))
+    )
+    if cursor:
+        after: Any = sa.bindparam("cursor", type_=sa.String)
+        query = query.where(T.c.id > after if newer else T.c.id < after)
+    order = T.c.id.asc() if newer else T.c.id.desc()
+    return query.order_by(order).limit(sa.bindparam("limit", type_=sa.Integer))
+
+
+# (has a cursor, newer) → statement
+PAGES = {(c, n): _page_query(c, n) for c in (False, True) for n in (False, True)}
 
 
 def _row(m: Message) -> dict[str, Any]:

@@ -1,0 +1,80 @@
+"""The PostgreSQL pool: an idle connection the server closed is replaced before use, a busy one
+is not pinged (no extra round trip per store call), and a killed busy one fails once."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+
+from libs.servicekit.sql import create_sql_engine
+from tests.support.databases import POSTGRES_ADMIN_URL, postgres_database
+
+
+@pytest.fixture
+def database() -> Iterator[str]:
+    with postgres_database() as url:
+        yield url
+
+
+def backend_pid(engine: sa.Engine) -> int:
+    with engine.connect() as db:
+        return int(db.execute(sa.text("SELECT pg_backend_pid()")).scalar_one())
+
+
+def terminate(pid: int) -> None:
+    admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as db:
+        db.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    admin.dispose()
+
+
+def statements(engine: sa.Engine) -> list[str]:
+    sent: list[str] = []
+    sa.event.listen(engine, "before_cursor_execute", lambda *a: sent.append(a[2]))
+    return sent
+
+
+def test_an_idle_connection_the_server_closed_is_replaced_before_use(database: str) -> None:
+    engine = create_sql_engine(database, pool_size=1, idle_ping=0.2)
+    old = backend_pid(engine)
+    terminate(old)
+    time.sleep(0.3)
+    assert backend_pid(engine) != old  # the ping failed, a fresh connection answered
+    engine.dispose()
+
+
+def test_a_busy_connection_is_not_pinged(database: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = create_sql_engine(database, pool_size=1, idle_ping=60)
+    backend_pid(engine)
+    pings: list[object] = []
+    ping = engine.dialect.do_ping
+    monkeypatch.setattr(engine.dialect, "do_ping", lambda c: pings.append(c) or ping(c))
+    sent = statements(engine)
+    for _ in range(5):
+        backend_pid(engine)
+    assert (sent, pings) == (["SELECT pg_backend_pid()"] * 5, [])
+    engine.dispose()
+
+
+def test_an_idle_connection_is_pinged(database: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = create_sql_engine(database, pool_size=1, idle_ping=0.1)
+    backend_pid(engine)
+    pings: list[object] = []
+    ping = engine.dialect.do_ping
+    monkeypatch.setattr(engine.dialect, "do_ping", lambda c: pings.append(c) or ping(c))
+    time.sleep(0.2)
+    backend_pid(engine)
+    assert len(pings) == 1
+    engine.dispose()
+
+
+def test_a_killed_busy_connection_fails_once_then_the_pool_recovers(database: str) -> None:
+    engine = create_sql_engine(database, pool_size=1, idle_ping=60)
+    terminate(backend_pid(engine))
+    with pytest.raises(sa.exc.OperationalError):
+        backend_pid(engine)
+    assert backend_pid(engine) > 0
+    engine.dispose()
