@@ -4,6 +4,7 @@ mentions, badge counts), with the semantics their contract tests check on every 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -52,10 +53,22 @@ class FakeDeviceStore:
         return True
 
     def delete_token(self, token: str) -> int:
-        dead = [i for i, row in self.rows.items() if row.token == token]
-        for i in dead:
-            del self.rows[i]
-        return len(dead)
+        return self._delete(lambda row: row.token == token)
+
+    def delete_for_session(self, session_id: str) -> int:
+        return self._delete(lambda row: row.session_id == session_id)
+
+    def delete_for_user(self, user_id: str, authenticated_up_to_ms: int) -> int:
+        return self._delete(
+            lambda row: row.user_id == user_id and row.auth_ms <= authenticated_up_to_ms
+        )
+
+    def _delete(self, dead: Callable[[Device], bool]) -> int:
+        with self._lock:
+            gone = [i for i, row in self.rows.items() if dead(row)]
+            for i in gone:
+                del self.rows[i]
+        return len(gone)
 
 
 class FakeNotificationSettingsStore:

@@ -48,7 +48,7 @@ class RevocationMirror:
     ) -> None:
         self._users: dict[str, int] = {}
         self._sessions: dict[str, int] = {}
-        self._subscribers: list[Callable[[Revocation], None]] = []
+        self._subscribers: list[Callable[[Revocation], object]] = []
         self._lock = threading.Lock()
         self._clock = clock
         self._max_staleness = max_staleness
@@ -85,7 +85,7 @@ class RevocationMirror:
         for subscriber in list(self._subscribers):
             subscriber(revocation)
 
-    def subscribe(self, subscriber: Callable[[Revocation], None]) -> None:
+    def subscribe(self, subscriber: Callable[[Revocation], object]) -> None:
         """`subscriber(revocation)` runs for every revocation received (live sockets)."""
         self._subscribers.append(subscriber)
 

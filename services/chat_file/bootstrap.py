@@ -145,13 +145,14 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
         **clock,
     )
     receipts = ReceiptService(conversation_store, message_store, announced, **clock)
+    mirror = RevocationMirror(settings.revocation_max_staleness)
+    devices = DeviceService(stores.devices, settings.push.endpoint_hosts, **clock)
+    mirror.subscribe(devices.forget_ended)  # an ended session gets no more pushes
     return ChatServices(
         settings=settings,
         stores=stores,
         redis=client,
-        verifier=JwtVerifier(
-            settings.keys, mirror=RevocationMirror(settings.revocation_max_staleness)
-        ),
+        verifier=JwtVerifier(settings.keys, mirror=mirror),
         cache=cache,
         auth_client=auth_client,
         directory=directory,
@@ -160,7 +161,7 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
         receipts=receipts,
         notifier=notifier,
         files=files,
-        devices=DeviceService(stores.devices, settings.push.endpoint_hosts, **clock),
+        devices=devices,
         notification_settings=NotificationSettingsService(
             stores.notification_settings, conversation_store, notifier, **clock
         ),

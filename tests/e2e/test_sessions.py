@@ -266,3 +266,40 @@ def test_deactivation_ends_everything_until_reactivated(
     fresh = login(auth_user, account["matricule"])["accessToken"]
     assert chat_status(chat, fresh) == (200, None)
     assert chat_status(chat, devices[1]["accessToken"]) == (401, "TOKEN_REVOKED")  # stays ended
+
+
+def register_phone(chat: ServiceProcess, session: dict[str, Any], name: str) -> None:
+    body = {"platform": "fcm", "token": f"{name}-{uuid.uuid4().hex}", "deviceId": name}
+    answer = requests.post(
+        f"{chat.url}/devices", json=body, headers=bearer(session["accessToken"]), timeout=5
+    )
+    assert answer.status_code == 201, answer.text
+
+
+def device_names(chat: ServiceProcess, token: str) -> list[str]:
+    answer = requests.get(f"{chat.url}/devices", headers=bearer(token), timeout=5)
+    return [d["deviceId"] for d in answer.json()["data"]["devices"]]
+
+
+def test_an_ended_session_loses_its_push_devices(
+    auth_user: ServiceProcess, chat: ServiceProcess
+) -> None:
+    account = new_account(auth_user)
+    phone, laptop = login(auth_user, account["matricule"]), login(auth_user, account["matricule"])
+    register_phone(chat, phone, "phone")
+    register_phone(chat, laptop, "laptop")
+    assert sorted(device_names(chat, laptop["accessToken"])) == ["laptop", "phone"]
+    requests.post(
+        f"{auth_user.url}/logout", json={"refreshToken": phone["refreshToken"]}, timeout=5
+    )
+    assert wait_until(
+        lambda: device_names(chat, laptop["accessToken"]) == ["laptop"], REVOCATION_BOUND_S, 0.01
+    )
+    later = login(auth_user, account["matricule"])
+    register_phone(chat, later, "tablet")
+    ended = requests.post(
+        f"{auth_user.url}/logout-all", headers=bearer(later["accessToken"]), timeout=5
+    )
+    assert ended.status_code == 200, ended.text
+    fresh = login(auth_user, account["matricule"])["accessToken"]
+    assert wait_until(lambda: device_names(chat, fresh) == [], REVOCATION_BOUND_S, 0.01)

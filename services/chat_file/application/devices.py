@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+
+from libs.servicekit.errors import StoreUnavailableError
+from libs.sessions.mirror import SESSION, Revocation
 
 from ..domain.devices import Device, DeviceNotFoundError, check_device_id, parse_device
 from ..domain.identity import Identity
@@ -13,6 +17,8 @@ from .ports import DeviceStore
 from .presenters import iso
 
 MAX_DEVICES = 10  # push targets per user
+
+logger = logging.getLogger(__name__)
 
 
 class DeviceService:
@@ -29,7 +35,7 @@ class DeviceService:
     def register(self, user: Identity, body: dict[str, Any]) -> dict[str, Any]:
         """Upsert on (caller, deviceId); the same token elsewhere moves to the caller. Past
         `MAX_DEVICES` a new device replaces the caller's oldest (every send fans out to all)."""
-        device = parse_device(user.user_id, body, self._clock(), self._endpoint_hosts)
+        device = parse_device(user, body, self._clock(), self._endpoint_hosts)
         stored = self._store.register(device)
         mine = self._store.list_for(user.user_id)
         for old in mine[: max(0, len(mine) - MAX_DEVICES)]:
@@ -44,6 +50,18 @@ class DeviceService:
         if not self._store.delete(user.user_id, check_device_id(device_id)):
             raise DeviceNotFoundError()
         return {"id": device_id, "deleted": True}
+
+    def forget_ended(self, revocation: Revocation) -> int:
+        """Ended sessions get no more pushes: remove the devices they registered (called for
+        every revocation this process hears: logout, logout everywhere, password or role
+        change, deactivation). Every process does it; the deletes are idempotent."""
+        try:
+            if revocation.kind == SESSION:
+                return self._store.delete_for_session(revocation.id)
+            return self._store.delete_for_user(revocation.id, revocation.at_ms)
+        except StoreUnavailableError:
+            logger.warning("devices of an ended session not removed: the store is unavailable")
+            return 0
 
 
 def device_view(device: Device) -> dict[str, Any]:

@@ -174,6 +174,15 @@ class DeviceStore(Protocol):
         """Remove the targets holding a token the provider reported dead; how many."""
         ...
 
+    def delete_for_session(self, session_id: str) -> int:
+        """Remove the targets registered by this login session (it ended); how many."""
+        ...
+
+    def delete_for_user(self, user_id: str, authenticated_up_to_ms: int) -> int:
+        """Remove the user's targets registered by sessions that logged in at or before this
+        time (ms; every session of the user ended then); how many."""
+        ...
+
 
 class NotificationSettingsStore(Protocol):
     """Per-user and per-user-per-conversation notification settings. Absent rows read as the

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import ChatError
+from .identity import Identity
 
 DEVICE_KEY_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 DEVICE_ID_RE = re.compile(r"^[0-9a-f]{24}$")
@@ -59,6 +60,10 @@ class Device:
     app_version: str
     created_at: datetime
     keys: dict[str, str] = field(default_factory=dict)
+    # The login session that registered it (the token's `sid`, and when that session logged
+    # in): ending the session (logout, password change...) removes the device.
+    session_id: str | None = None
+    auth_ms: int = 0
 
 
 def token_hash(token: str) -> str:
@@ -77,7 +82,7 @@ def check_device_id(value: Any) -> str:
 
 
 def parse_device(
-    user_id: str, body: dict[str, Any], at: datetime, allowed_hosts: tuple[str, ...]
+    user: Identity, body: dict[str, Any], at: datetime, allowed_hosts: tuple[str, ...]
 ) -> Device:
     """A `Device` from a registration body (already shaped by the HTTP schema)."""
     try:
@@ -95,7 +100,18 @@ def parse_device(
         token = _fcm_token(body.get("token"))
     else:
         token, keys = _subscription(body.get("subscription"), allowed_hosts)
-    return Device(new_device_id(), user_id, platform, token, key, version, at, keys)
+    return Device(
+        new_device_id(),
+        user.user_id,
+        platform,
+        token,
+        key,
+        version,
+        at,
+        keys,
+        session_id=user.session_id,
+        auth_ms=user.auth_ms,
+    )
 
 
 def _fcm_token(token: Any) -> str:

@@ -21,6 +21,7 @@ class MongoDeviceStore:
     def ensure_indexes(self) -> None:
         self._devices.create_index([("userId", 1), ("deviceKey", 1)], unique=True)
         self._devices.create_index("tokenHash", unique=True)
+        self._devices.create_index("sessionId", sparse=True)
 
     def register(self, device: Device) -> Device:
         try:
@@ -62,7 +63,16 @@ class MongoDeviceStore:
         return bool(self._devices.delete_one({"_id": device_id, "userId": user_id}).deleted_count)
 
     def delete_token(self, token: str) -> int:
-        return int(self._devices.delete_many({"tokenHash": token_hash(token)}).deleted_count)
+        return self._delete({"tokenHash": token_hash(token)})
+
+    def delete_for_session(self, session_id: str) -> int:
+        return self._delete({"sessionId": session_id})
+
+    def delete_for_user(self, user_id: str, authenticated_up_to_ms: int) -> int:
+        return self._delete({"userId": user_id, "authMs": {"$lte": authenticated_up_to_ms}})
+
+    def _delete(self, query: dict[str, Any]) -> int:
+        return int(self._devices.delete_many(query).deleted_count)
 
 
 def _fields(d: Device, digest: str) -> dict[str, Any]:
@@ -73,6 +83,8 @@ def _fields(d: Device, digest: str) -> dict[str, Any]:
         "keys": dict(d.keys),
         "appVersion": d.app_version,
         "updatedAt": d.created_at,
+        "sessionId": d.session_id,
+        "authMs": d.auth_ms,
     }
 
 
@@ -86,4 +98,6 @@ def _from_doc(doc: dict[str, Any]) -> Device:
         app_version=doc.get("appVersion", ""),
         created_at=doc["createdAt"],
         keys=dict(doc.get("keys") or {}),
+        session_id=doc.get("sessionId"),
+        auth_ms=int(doc.get("authMs") or 0),
     )

@@ -174,6 +174,8 @@ def _device(doc: Mapping[str, Any]) -> Iterator[Row]:
         "app_version": doc.get("appVersion", ""),
         "created_at": doc["createdAt"],
         "updated_at": doc.get("updatedAt") or doc["createdAt"],
+        "session_id": doc.get("sessionId"),
+        "auth_ms": int(doc.get("authMs") or 0),
     }
 
 

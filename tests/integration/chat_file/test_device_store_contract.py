@@ -1,4 +1,4 @@
-"""The storage contract of push devices (DeviceStore, 5 methods) on every backend.
+"""The storage contract of push devices (DeviceStore, 7 methods) on every backend.
 
 Part of the chat_file store contract suite: the `stores` fixture (conftest.py) runs each test
 over the fakes, SQLite, PostgreSQL, mongomock (and MongoDB when set).
@@ -7,6 +7,7 @@ over the fakes, SQLite, PostgreSQL, mongomock (and MongoDB when set).
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from services.chat_file.domain.devices import Device, Platform, new_device_id
@@ -84,3 +85,32 @@ def test_delete_token_removes_the_dead_target(stores: ChatStores) -> None:
     assert stores.devices.delete_token(dead.token) == 1
     assert stores.devices.delete_token(dead.token) == 0
     assert stores.devices.list_for(owner) == [alive]
+
+
+def test_a_device_keeps_the_session_that_registered_it(stores: ChatStores) -> None:
+    owner = user()
+    phone = replace(device(owner, "phone"), session_id="s-phone", auth_ms=1_700_000_000_123)
+    stores.devices.register(phone)
+    assert stores.devices.list_for(owner) == [phone]
+
+
+def test_ending_a_session_removes_only_the_devices_it_registered(stores: ChatStores) -> None:
+    owner = user()
+    phone = stores.devices.register(replace(device(owner, "phone"), session_id="s1"))
+    laptop = stores.devices.register(replace(device(owner, "laptop"), session_id="s2"))
+    assert stores.devices.delete_for_session("s1") == 1
+    assert stores.devices.list_for(owner) == [laptop]
+    assert stores.devices.delete_for_session("s1") == 0
+    assert phone not in stores.devices.list_for(owner)
+
+
+def test_ending_every_session_of_a_user_spares_later_logins(stores: ChatStores) -> None:
+    owner, other = user(), user()
+    old = stores.devices.register(replace(device(owner, "old"), session_id="a", auth_ms=1000))
+    legacy = stores.devices.register(device(owner, "legacy"))  # registered without a session
+    new = stores.devices.register(replace(device(owner, "new"), session_id="b", auth_ms=3000))
+    theirs = stores.devices.register(replace(device(other, "x"), session_id="c", auth_ms=1000))
+    assert stores.devices.delete_for_user(owner, 2000) == 2
+    assert stores.devices.list_for(owner) == [new]
+    assert stores.devices.list_for(other) == [theirs]
+    assert old.id != legacy.id

@@ -61,8 +61,17 @@ class SqlDeviceStore:
             return bool(gone.rowcount)
 
     def delete_token(self, token: str) -> int:
+        return self._delete(D.c.token_hash == token_hash(token))
+
+    def delete_for_session(self, session_id: str) -> int:
+        return self._delete(D.c.session_id == session_id)
+
+    def delete_for_user(self, user_id: str, authenticated_up_to_ms: int) -> int:
+        return self._delete(D.c.user_id == user_id, D.c.auth_ms <= authenticated_up_to_ms)
+
+    def _delete(self, *where: Any) -> int:
         with self._engine.begin() as tx:
-            return int(tx.execute(D.delete().where(D.c.token_hash == token_hash(token))).rowcount)
+            return int(tx.execute(D.delete().where(*where)).rowcount)
 
 
 def _row(d: Device) -> dict[str, Any]:
@@ -75,6 +84,8 @@ def _row(d: Device) -> dict[str, Any]:
         "subscription_keys": dict(d.keys),
         "app_version": d.app_version,
         "updated_at": d.created_at,
+        "session_id": d.session_id,
+        "auth_ms": d.auth_ms,
     }
 
 
@@ -88,4 +99,6 @@ def _from_row(row: Any) -> Device:
         app_version=row.app_version,
         created_at=row.created_at,
         keys=dict(row.subscription_keys or {}),
+        session_id=row.session_id,
+        auth_ms=int(row.auth_ms or 0),
     )

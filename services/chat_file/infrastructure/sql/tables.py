@@ -129,6 +129,8 @@ devices = sa.Table(
     sa.Column("app_version", sa.String(32), nullable=False, server_default=""),
     sa.Column("created_at", TIME, nullable=False),
     sa.Column("updated_at", TIME, nullable=False),
+    sa.Column("session_id", sa.String(64), index=True),  # the registering login session
+    sa.Column("auth_ms", sa.BigInteger, nullable=False, server_default="0"),
     sa.UniqueConstraint("user_id", "device_key", name="push_devices_by_user"),
 )
 
