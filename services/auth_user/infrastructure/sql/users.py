@@ -17,8 +17,7 @@ import sqlalchemy as sa
 from bson import ObjectId
 from sqlalchemy.engine import Engine
 
-from libs.servicekit.sql import SQL_STORE_ERRORS, reader
-from libs.servicekit.stores import guard_store
+from libs.servicekit.sql_store import SqlStore
 
 from ...domain.errors import MatriculeTakenError
 from ...domain.model import NewUser, Role, User
@@ -35,11 +34,9 @@ def _now() -> datetime:
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
-@guard_store(*SQL_STORE_ERRORS)
-class SqlUserStore:
+class SqlUserStore(SqlStore):
     def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self._read = reader(engine)
+        super().__init__(engine)
         self._postgres = engine.dialect.name == "postgresql"
 
     def get(self, user_id: str) -> User | None:

@@ -13,10 +13,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from bson import ObjectId
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
-from libs.servicekit.sql import SQL_STORE_ERRORS, reader
-from libs.servicekit.stores import guard_store
+from libs.servicekit.sql import SQL_STORE_ERRORS
+from libs.servicekit.sql_store import SqlStore
 
 from ...domain.model import Conversation, ConversationType, Receipt, pair_key
 from .codec import from_doc, to_doc
@@ -24,12 +24,7 @@ from .tables import conversations as C
 from .tables import members as M
 
 
-@guard_store(*SQL_STORE_ERRORS)
-class SqlConversationStore:
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self._read = reader(engine)
-
+class SqlConversationStore(SqlStore):
     def create(self, conversation: Conversation, key: str | None = None) -> Conversation:
         conversation.id = conversation.id or str(ObjectId())
         with self._engine.begin() as tx:
