@@ -57,15 +57,7 @@ class MongoConversationStore:
         doc = self._col.find_one({"pairKey": key})
         if doc:
             return _from_doc(doc), False
-        conversation = Conversation(
-            id="",
-            type=ConversationType.PRIVATE,
-            participants=sorted((a, b)),
-            admins=[],
-            created_by=a,
-            created_at=now,
-            last_activity=now,
-        )
+        conversation = Conversation.private("", a, b, now)
         try:
             return self.create(conversation, key), True
         except DuplicateKeyError:  # the other side created it just now

@@ -48,15 +48,7 @@ class SqlConversationStore(SqlStore):
         existing = self._by_pair(key)
         if existing is not None:
             return existing, False
-        conversation = Conversation(
-            id=str(ObjectId()),
-            type=ConversationType.PRIVATE,
-            participants=sorted((a, b)),
-            admins=[],
-            created_by=a,
-            created_at=now,
-            last_activity=now,
-        )
+        conversation = Conversation.private(str(ObjectId()), a, b, now)
         try:
             with self._engine.begin() as tx:
                 _insert(tx, conversation, key)
@@ -142,28 +134,28 @@ class SqlConversationStore(SqlStore):
     def mark_read(
         self, conversation_id: str, user_id: str, seq: int, message_id: str, at: datetime
     ) -> bool:
-        update = (
-            M.update()
-            .where(
-                M.c.conversation_id == conversation_id,
-                M.c.user_id == user_id,
-                M.c.read_up_to < seq,
-            )
-            .values(read_up_to=seq, last_read_id=message_id, read_at=at)
-        )
-        with self._engine.begin() as tx:
-            return bool(tx.execute(update).rowcount)
+        changes = {"read_up_to": seq, "last_read_id": message_id, "read_at": at}
+        return self._advance(conversation_id, user_id, [M.c.read_up_to], seq, changes)
 
     def mark_delivered(self, conversation_id: str, user_id: str, seq: int, at: datetime) -> bool:
+        marks = [M.c.delivered_up_to, M.c.read_up_to]  # read implies delivered
+        changes = {"delivered_up_to": seq, "delivered_at": at}
+        return self._advance(conversation_id, user_id, marks, seq, changes)
+
+    def _advance(
+        self,
+        conversation_id: str,
+        user_id: str,
+        marks: list[sa.Column[Any]],
+        seq: int,
+        changes: dict[str, Any],
+    ) -> bool:
+        """Move the member's pointers to `seq` only while every one of `marks` is below it."""
         update = (
             M.update()
-            .where(
-                M.c.conversation_id == conversation_id,
-                M.c.user_id == user_id,
-                M.c.delivered_up_to < seq,
-                M.c.read_up_to < seq,
-            )
-            .values(delivered_up_to=seq, delivered_at=at)
+            .where(M.c.conversation_id == conversation_id, M.c.user_id == user_id)
+            .where(*(mark < seq for mark in marks))
+            .values(**changes)
         )
         with self._engine.begin() as tx:
             return bool(tx.execute(update).rowcount)
