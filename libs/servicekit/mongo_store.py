@@ -2,8 +2,8 @@
 
 Every public method a subclass defines is guarded: pymongo's "the database did not answer"
 failures (`mongo_store_errors()`) become `StoreUnavailableError` (see `guard_store`). A subclass
-that may run on the in-process mongomock backend, which is not thread-safe, sets `_lock` and
-wraps its calls in `with self._serialised():`.
+that may run on the in-process mongomock backend, which is not thread-safe, takes a `lock`
+(`super().__init__(lock=lock)`) and wraps its calls in `with self._serialised():`.
 """
 
 from __future__ import annotations
@@ -17,6 +17,9 @@ from .stores import guard_store, mongo_store_errors
 
 class MongoStore:
     _lock: threading.Lock | None = None
+
+    def __init__(self, *, lock: threading.Lock | None = None) -> None:
+        self._lock = lock
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

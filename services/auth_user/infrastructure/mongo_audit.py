@@ -14,11 +14,9 @@ from ..domain.model import AuditEvent
 
 
 class MongoAuditLog(MongoStore):
-    """`lock` serialises calls for the in-process mongomock backend, which is not thread-safe."""
-
     def __init__(self, db: Any, *, lock: threading.Lock | None = None) -> None:
+        super().__init__(lock=lock)
         self._events = db["audit_events"]
-        self._lock = lock
 
     def ensure_indexes(self) -> None:
         with self._serialised():

@@ -54,11 +54,9 @@ def _user(doc: Mapping[str, Any]) -> User:
 
 
 class MongoUserStore(MongoStore):
-    """`lock` serialises calls for the in-process mongomock backend, which is not thread-safe."""
-
     def __init__(self, db: Any, *, lock: threading.Lock | None = None) -> None:
+        super().__init__(lock=lock)
         self._users = db["users"]
-        self._lock = lock
 
     def ensure_indexes(self) -> None:
         with self._serialised():

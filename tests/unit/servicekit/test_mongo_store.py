@@ -12,9 +12,6 @@ from libs.servicekit.mongo_store import MongoStore
 
 
 class _Store(MongoStore):
-    def __init__(self, lock: threading.Lock | None = None) -> None:
-        self._lock = lock
-
     def locked(self) -> bool:
         with self._serialised():
             return self._lock is not None and self._lock.locked()
@@ -28,7 +25,7 @@ class _Store(MongoStore):
 
 def test_calls_hold_the_lock_when_one_is_given() -> None:
     lock = threading.Lock()
-    assert _Store(lock).locked() is True
+    assert _Store(lock=lock).locked() is True
     assert not lock.locked()
     assert _Store().locked() is False
 
