@@ -6,7 +6,6 @@ import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
-from datetime import UTC, datetime
 from typing import Any
 
 import pymongo
@@ -14,18 +13,13 @@ from bson import ObjectId
 from bson.errors import InvalidId
 from pymongo.errors import DuplicateKeyError
 
+from libs.servicekit.clock import utc_now_ms
 from libs.servicekit.mongo_store import MongoStore
 
 from ..domain.errors import MatriculeTakenError
 from ..domain.model import NewUser, Role, User
 
 _SORT = [("nom", pymongo.ASCENDING), ("prenom", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]
-
-
-def _now() -> datetime:
-    """Current UTC time at BSON's millisecond precision, so what we return is what we stored."""
-    now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 def _object_id(user_id: str) -> ObjectId | None:
@@ -95,7 +89,7 @@ class MongoUserStore(MongoStore):
         return [_user(d) for d in docs], total
 
     def add(self, user: NewUser) -> User:
-        now = _now()
+        now = utc_now_ms()
         doc = {**asdict(user), "role": user.role.value, "created_at": now, "updated_at": now}
         try:
             with self._serialised():
@@ -109,7 +103,7 @@ class MongoUserStore(MongoStore):
         if oid is None:
             return None
         values = {k: (v.value if isinstance(v, Role) else v) for k, v in changes.items()}
-        values["updated_at"] = _now()
+        values["updated_at"] = utc_now_ms()
         with self._serialised():
             doc = self._users.find_one_and_update(
                 {"_id": oid}, {"$set": values}, return_document=pymongo.ReturnDocument.AFTER
