@@ -4,6 +4,8 @@
 several processes share it; each socket gets it once even if it sits in several of the rooms).
 The services address participants' `user_<id>` rooms (`application.access.rooms_of`).
 `to_users` is the presence/typing sink: the rooms `user_<id>` of the given users.
+Before the server is bound to an app (a process without sockets: the push worker, a script)
+there is no socket to tell, and nothing is sent.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ class SocketIONotifier:
 
     def notify(self, event: str, payload: dict[str, Any], rooms: list[str]) -> None:
         targets = list(dict.fromkeys(rooms))
-        if targets:
+        if targets and self._socketio.server is not None:
             self._socketio.emit(event, payload, to=targets)
 
     def to_users(
@@ -31,5 +33,5 @@ class SocketIONotifier:
         skip_sid: str | None = None,
     ) -> None:
         rooms = [user_room(u) for u in dict.fromkeys(user_ids) if u]
-        if rooms:
+        if rooms and self._socketio.server is not None:
             self._socketio.emit(event, payload, to=rooms, skip_sid=skip_sid)

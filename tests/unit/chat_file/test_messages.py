@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from services.chat_file.bootstrap import ChatServices
+from services.chat_file.bootstrap import ChatServices, build
 from services.chat_file.domain import errors
+from services.chat_file.settings import Settings
 
 from .conftest import who
 from .test_conversations import group, private
@@ -18,7 +21,7 @@ def send(chat: ChatServices, user: str, cid: str, content: str = "salut", **kw) 
 def test_send_persists_then_notifies_every_participant(chat: ChatServices, fakes) -> None:
     cid = private(chat)["id"]
     message = send(chat, "alice", cid)
-    assert chat.stores.messages.get(message["id"]) is not None
+    assert chat.adapters.stores.messages.get(message["id"]) is not None
     event, payload, rooms = fakes["notifier"].events[-1]
     assert event == "newMessage" and payload["senderName"] == "Alice Mbarga"
     assert set(rooms) == {"user_alice", "user_bob"}  # current participants' devices only
@@ -208,15 +211,18 @@ def test_search_is_bounded_to_the_callers_conversations(chat: ChatServices) -> N
         chat.messages.search(who("alice"), " ")
 
 
-def test_events_are_sent_only_after_the_write_is_stored(chat: ChatServices) -> None:
+def test_events_are_sent_only_after_the_write_is_stored(
+    settings: Settings, fakes: dict[str, Any]
+) -> None:
     seen: list[bool] = []
+    stored = fakes["stores"].messages
 
     class CheckingNotifier:
         def notify(self, event: str, payload: dict, rooms: list[str]) -> None:
             if event == "newMessage":
-                seen.append(chat.stores.messages.get(payload["id"]) is not None)
+                seen.append(stored.get(payload["id"]) is not None)
 
-    chat.attach_notifier(CheckingNotifier())
+    chat = build(settings, **{**fakes, "notifier": CheckingNotifier()})
     send(chat, "alice", private(chat)["id"])
     assert seen == [True]
 
@@ -234,7 +240,7 @@ def test_a_stored_message_whose_numbering_failed_is_numbered_by_the_retry(
     chat: ChatServices,
 ) -> None:
     cid = private(chat)["id"]
-    store = chat.stores.messages
+    store = chat.adapters.stores.messages
     original = store.set_seq
 
     def failing(message_id: str, seq: int) -> None:

@@ -8,8 +8,9 @@ from services.chat_file.infrastructure.socket_notifier import SocketIONotifier
 
 
 class RecordingSocketIO:
-    def __init__(self) -> None:
+    def __init__(self, bound: bool = True) -> None:
         self.emits: list[tuple[str, Any, dict[str, Any]]] = []
+        self.server = object() if bound else None  # None until `init_app`
 
     def emit(self, event: str, payload: Any, **kwargs: Any) -> None:
         self.emits.append((event, payload, kwargs))
@@ -41,3 +42,10 @@ def test_to_users_addresses_each_user_room_once_and_skips_the_given_socket() -> 
     assert sio.emits == [
         ("userTyping", {"u": 1}, {"to": ["user_b", "user_c"], "skip_sid": "sid-1"})
     ]
+
+
+def test_nothing_is_sent_before_the_server_is_bound_to_an_app() -> None:
+    sio = RecordingSocketIO(bound=False)
+    SocketIONotifier(sio).notify("newMessage", {"x": 1}, ["user_a"])
+    SocketIONotifier(sio).to_users("user_online", {}, ["a"], None)
+    assert sio.emits == []

@@ -30,8 +30,8 @@ class AlreadyAuthenticatedError(CodedError):
     message = "Ce socket est déjà authentifié pour un autre utilisateur"
 
 
-def register_connection_events(hub: RealtimeHub) -> None:
-    socketio, sessions, verify = hub.socketio, hub.sessions, hub.chat.verifier.verify
+def register_connection_events(hub: RealtimeHub, chat: Any) -> None:
+    socketio, sessions, verify = hub.socketio, hub.sessions, chat.verifier.verify
 
     @socketio.on("connect")
     def connect(auth: Any = None) -> None:
@@ -58,8 +58,8 @@ def register_connection_events(hub: RealtimeHub) -> None:
         if current is None:
             joined = hub.admit(request.sid, user)  # type: ignore[attr-defined]
         else:
-            joined = hub.chat.conversations.ids_for(user.user_id)
-        profile = hub.chat.directory.resolve(user.user_id)
+            joined = chat.conversations.ids_for(user.user_id)
+        profile = chat.directory.resolve(user.user_id)
         return {
             "success": True,
             "userId": user.user_id,

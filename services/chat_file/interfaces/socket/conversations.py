@@ -5,14 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from flask_socketio import join_room, leave_room
 from marshmallow import EXCLUDE, Schema, fields
 
 from libs.servicekit.http import load
 from services.chat_file.application.presenters import group_summary
 from services.chat_file.application.realtime import utc_now_iso
 from services.chat_file.domain.identity import Identity
-from services.chat_file.infrastructure.realtime import conversation_room
 
 from .events import register
 from .hub import RealtimeHub
@@ -66,8 +64,8 @@ def created(kind: str, view: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def register_conversation_events(hub: RealtimeHub) -> None:
-    socketio, sessions, chat = hub.socketio, hub.sessions, hub.chat
+def register_conversation_events(hub: RealtimeHub, chat: Any) -> None:
+    socketio, sessions = hub.socketio, hub.sessions
 
     def conversation_id(data: dict[str, Any]) -> str:
         return str(load(CONVERSATION_REF, data)["conversationId"])
@@ -88,12 +86,12 @@ def register_conversation_events(hub: RealtimeHub) -> None:
     def join(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
         cid = conversation_id(data)
         hub.participants(user, cid)  # participants only
-        join_room(conversation_room(cid))
+        hub.join(cid)
         return {"conversationId": cid}
 
     def leave(_user: Identity, data: dict[str, Any]) -> dict[str, Any]:
         cid = conversation_id(data)
-        leave_room(conversation_room(cid))
+        hub.leave(cid)
         return {"conversationId": cid}
 
     def list_conversations(user: Identity, data: dict[str, Any]) -> dict[str, Any]:

@@ -50,8 +50,8 @@ CONVERSATIONS_QUICK = ConversationsQuick()
 CONVERSATIONS_FULL = ConversationsFull()
 
 
-def register_loading_events(hub: RealtimeHub) -> None:
-    socketio, sessions, chat = hub.socketio, hub.sessions, hub.chat
+def register_loading_events(hub: RealtimeHub, chat: Any) -> None:
+    socketio, sessions = hub.socketio, hub.sessions
 
     def messages_quick(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
         q = load(MESSAGES_QUICK, data)

@@ -59,8 +59,8 @@ EDIT_REF = EditRef()
 DELETE_REF = DeleteRef()
 
 
-def register_message_events(hub: RealtimeHub) -> None:
-    socketio, sessions, chat = hub.socketio, hub.sessions, hub.chat
+def register_message_events(hub: RealtimeHub, chat: Any) -> None:
+    socketio, sessions = hub.socketio, hub.sessions
 
     def send(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
         if not hub.limiter.allow(request.sid):  # type: ignore[attr-defined]

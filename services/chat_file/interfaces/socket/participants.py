@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_socketio import leave_room
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
 from libs.servicekit.http import load
 from services.chat_file.domain.identity import Identity
-from services.chat_file.infrastructure.realtime import conversation_room
 
 from .events import register
 from .hub import RealtimeHub
@@ -46,10 +44,10 @@ PARTICIPANT_CHANGE = ParticipantChange()
 LEAVE = Leave()
 
 
-def register_participant_events(hub: RealtimeHub) -> None:
+def register_participant_events(hub: RealtimeHub, chat: Any) -> None:
     """The answer is in the ack; `participant:added` / `participant:removed` reach the caller
     with every other participant (and the users concerned) through the service's event."""
-    socketio, sessions, chat = hub.socketio, hub.sessions, hub.chat
+    socketio, sessions = hub.socketio, hub.sessions
 
     def change(user: Identity, data: dict[str, Any]) -> tuple[str, list[Any]]:
         body = load(PARTICIPANT_CHANGE, data)
@@ -64,7 +62,7 @@ def register_participant_events(hub: RealtimeHub) -> None:
     def leave_for_good(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
         cid = str(load(LEAVE, data)["conversationId"])
         left = chat.conversations.leave(user, cid)
-        leave_room(conversation_room(cid))
+        hub.leave(cid)
         return left
 
     register(socketio, sessions, "addParticipant", add, error="participant:error")

@@ -14,7 +14,7 @@ import time
 import weakref
 from typing import Any
 
-from libs.sessions import Revocation, RevocationListener
+from libs.sessions import Revocation
 from services.chat_file.domain.errors import InvalidTokenError
 from services.chat_file.domain.identity import Identity
 
@@ -31,8 +31,8 @@ REVOKED_MESSAGE = "Session révoquée : reconnectez-vous"
 EXPIRED_MESSAGE = "Token expiré : envoyez token:refresh avant l'expiration"
 
 
-def install_session_guard(hub: RealtimeHub) -> None:
-    socketio, sessions, mirror = hub.socketio, hub.sessions, hub.chat.verifier.mirror
+def install_session_guard(hub: RealtimeHub, verifier: Any) -> None:
+    socketio, sessions, mirror = hub.socketio, hub.sessions, verifier.mirror
 
     def on_revocation(revocation: Revocation) -> None:
         for sid, user in sessions.items():
@@ -40,17 +40,12 @@ def install_session_guard(hub: RealtimeHub) -> None:
                 end_socket(socketio, sid, "TOKEN_REVOKED", revocation.reason or "revoked")
 
     mirror.subscribe(on_revocation)
-    if hub.chat.revocations is not None:
-        RevocationListener(
-            hub.chat.redis,
-            hub.chat.revocations,
-            mirror,
-            spawn=socketio.start_background_task,
-        ).start()
+    if hub.revocation_feed is not None:
+        hub.revocation_feed.start()
     socketio.start_background_task(_sweep_expired, weakref.ref(socketio), weakref.ref(sessions))
 
     def refresh(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
-        fresh = hub.chat.verifier.verify(event_token(data))
+        fresh = verifier.verify(event_token(data))
         if fresh.user_id != user.user_id:
             raise InvalidTokenError("Le token appartient à un autre utilisateur")
         sessions.bind(request_sid(), fresh)
