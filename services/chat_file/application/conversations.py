@@ -19,7 +19,7 @@ from ..domain.errors import (
 from ..domain.identity import Identity
 from ..domain.model import Conversation, ConversationType, check_user_id
 from ..domain.paging import page_metadata, parse_limit, parse_page
-from .access import conversation_for, rooms_of
+from .access import audience, conversation_for
 from .directory import UserDirectory
 from .mentions import Mentions
 from .ports import ConversationStore, Notifier
@@ -76,7 +76,7 @@ class ConversationService:
             created = True
         view = self.view(conversation, user.user_id)
         if created:
-            self.notifier.notify("conversation:created", view, rooms_of(conversation))
+            self.notifier.notify("conversation:created", view, audience(conversation))
         if created and ctype is not ConversationType.PRIVATE:
             self._invite(user, conversation, view)
         return view, created
@@ -84,7 +84,7 @@ class ConversationService:
     def _invite(self, user: Identity, conversation: Conversation, view: dict[str, Any]) -> None:
         """Old clients: `<type>:invitation` to every member but the creator."""
         payload = invitation(view, user.user_id, user.matricule, self._clock())
-        members = [f"user_{p}" for p in conversation.participants if p != user.user_id]
+        members = [p for p in conversation.participants if p != user.user_id]
         self.notifier.notify(f"{conversation.type.value.lower()}:invitation", payload, members)
 
     def open_private(self, user_id: str, other_id: Any) -> tuple[Conversation, bool]:
@@ -261,10 +261,10 @@ class ConversationService:
             "remainingParticipants": len(conversation.participants),
             "timestamp": iso(self._clock()),
         }
-        rooms = list(dict.fromkeys(rooms_of(conversation) + [f"user_{u}" for u in user_ids]))
-        self.notifier.notify(event, payload, rooms)
+        users = list(dict.fromkeys(audience(conversation) + user_ids))
+        self.notifier.notify(event, payload, users)
         if event == "participants:added":
-            self.notifier.notify("participant:added", payload, rooms)
+            self.notifier.notify("participant:added", payload, users)
         return payload
 
     def _create_group(

@@ -23,7 +23,7 @@ from ..domain.errors import (
 from ..domain.identity import Identity
 from ..domain.model import Conversation, Message, check_content, check_object_id, parse_message_type
 from ..domain.paging import parse_cursor, parse_direction, parse_limit
-from .access import conversation_for, message_for, rooms_of
+from .access import audience, conversation_for, message_for
 from .conversations import ConversationService, utc_now
 from .directory import UserDirectory
 from .mentions import Mentions
@@ -115,7 +115,7 @@ class MessageService:
         view = self._view(stored, conversation)
         if created:
             self.sent += 1
-            self.notifier.notify("newMessage", view, rooms_of(conversation))
+            self.notifier.notify("newMessage", view, audience(conversation))
         return view, created
 
     def _target(
@@ -216,7 +216,7 @@ class MessageService:
         view = message_view(updated or message, author, conversation, detail=True)
         legacy = {"success": True, "newContent": view["content"], "editedBy": user.user_id}
         legacy["editedByMatricule"] = user.matricule or author.get("matricule")
-        self.notifier.notify("message:edited", {**view, **legacy}, rooms_of(conversation))
+        self.notifier.notify("message:edited", {**view, **legacy}, audience(conversation))
         return view
 
     def delete(self, user: Identity, message_id: str, scope: str | None) -> dict[str, Any]:
@@ -235,11 +235,11 @@ class MessageService:
         result |= {"scope": scope, "deleteType": scope, "deleted": True, "deletedAt": now}
         if scope == "everyone":  # the view's timestamp (the message's time) is kept
             event = {**self._view(message, conversation), **result, "success": True}
-            self.notifier.notify("message:deleted", event, rooms_of(conversation))
+            self.notifier.notify("message:deleted", event, audience(conversation))
         result["timestamp"] = now
         if scope == "me":  # the caller's devices only: nobody else's view changed
             event = {**result, "success": True}
-            self.notifier.notify("message:deleted", event, [f"user_{user.user_id}"])
+            self.notifier.notify("message:deleted", event, [user.user_id])
         return result
 
     def react(self, user: Identity, message_id: str, emoji: Any, add: bool) -> dict[str, Any]:
@@ -250,7 +250,7 @@ class MessageService:
             raise MessageDeletedError()
         updated = self._messages.react(message.id, user.user_id, emoji, add)
         view = self._view(updated or message, conversation)
-        self.notifier.notify("message:reaction", view, rooms_of(conversation))
+        self.notifier.notify("message:reaction", view, audience(conversation))
         return view
 
     def search(

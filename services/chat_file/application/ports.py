@@ -40,16 +40,10 @@ class ProfileSource(Protocol):
 
 
 class Notifier(Protocol):
-    """Real-time fan-out after a write is persisted (rooms `user_<id>`, `conversation_<id>`)."""
+    """Real-time fan-out after a write is persisted: the event to every device of each user
+    (the adapter knows how its transport addresses them)."""
 
-    def notify(self, event: str, payload: dict[str, Any], rooms: list[str]) -> None: ...
-
-
-class NullNotifier:
-    """No real-time layer attached: events are dropped."""
-
-    def notify(self, event: str, payload: dict[str, Any], rooms: list[str]) -> None:
-        return None
+    def notify(self, event: str, payload: dict[str, Any], user_ids: list[str]) -> None: ...
 
 
 class AttachmentResolver(Protocol):

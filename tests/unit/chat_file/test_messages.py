@@ -24,7 +24,7 @@ def test_send_persists_then_notifies_every_participant(chat: ChatServices, fakes
     assert chat.adapters.stores.messages.get(message["id"]) is not None
     event, payload, rooms = fakes["notifier"].events[-1]
     assert event == "newMessage" and payload["senderName"] == "Alice Mbarga"
-    assert set(rooms) == {"user_alice", "user_bob"}  # current participants' devices only
+    assert set(rooms) == {"alice", "bob"}  # current participants' devices only
 
 
 def test_receiver_id_gets_or_creates_the_private_conversation(chat: ChatServices) -> None:

@@ -40,8 +40,8 @@ def test_the_notifier_hands_new_messages_only_to_the_outbox() -> None:
     inner, outbox = RecordingNotifier(), FakeOutbox()
     notifier = PushNotifier(inner, outbox)
     view = {"id": "m" * 24, "conversationId": "c" * 24, "senderId": "alice", "content": "x"}
-    notifier.notify("newMessage", view, ["user_bob"])
-    notifier.notify("message:edited", view, ["user_bob"])
+    notifier.notify("newMessage", view, ["bob"])
+    notifier.notify("message:edited", view, ["bob"])
     assert inner.names() == ["newMessage", "message:edited"]
     assert outbox.events == [
         {"messageId": "m" * 24, "conversationId": "c" * 24, "senderId": "alice"}
