@@ -43,6 +43,7 @@ from .infrastructure.socket_notifier import SocketIONotifier
 from .infrastructure.stores import ChatStores, open_chat_stores, open_mongo_stores
 from .infrastructure.thumbnails import PillowThumbnailer
 from .infrastructure.tokens import JwtVerifier
+from .interfaces.commands import ChatCommands
 from .interfaces.socket.hub import RealtimeHub
 from .realtime_root import build_realtime, revocation_feed, send_limiter
 from .settings import Settings
@@ -79,9 +80,9 @@ class ChatServices:
     devices: DeviceService
     notification_settings: NotificationSettingsService
     verifier: JwtVerifier
+    commands: ChatCommands  # every write, one entry point for HTTP and Socket.IO
     realtime: RealtimeHub
     health: Readiness
-    send_limiter: Any  # HTTP messages and uploads, per user
     adapters: Adapters
 
 
@@ -99,16 +100,18 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
     revocations = RedisRevocations(client, prefix=settings.redis_key_prefix)
     services = _use_cases(settings, adapters, directory, overrides)
     conversations = services["conversations"]
+    limiter = send_limiter(settings)  # per socket and per HTTP user, the same rate
     feed = revocation_feed(socketio, client, revocations, verifier.mirror)
-    realtime = build_realtime(settings, socketio, client, conversations, directory, feed)
+    realtime = build_realtime(settings, socketio, client, conversations, directory, feed, limiter)
+    commands = ChatCommands(conversations, services["messages"], services["receipts"], limiter)
     return ChatServices(
         settings=settings,
         directory=directory,
         **services,
         verifier=verifier,
+        commands=commands,
         realtime=realtime,
         health=_readiness(adapters, directory, verifier),
-        send_limiter=send_limiter(settings),
         adapters=adapters,
     )
 

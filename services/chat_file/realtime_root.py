@@ -65,6 +65,7 @@ def build_realtime(
     conversations: ConversationService,
     directory: UserDirectory,
     revocations: RevocationListener | None,
+    limiter: SendRateLimiter,
 ) -> RealtimeHub:
     """Presence, typing, activity and their background loops, over one Redis presence store."""
     store = RedisPresence(client, prefix=settings.redis_key_prefix, ttl=settings.presence_ttl)
@@ -84,7 +85,7 @@ def build_realtime(
             settings.typing_timeout,
             names=lambda u: str(directory.resolve(u)["name"]),
         ),
-        limiter=send_limiter(settings),
+        limiter=limiter,
         keepalive=PresenceKeepAlive(
             socketio, store.refresh, sessions.devices, interval=settings.presence_ttl / 3
         ),
