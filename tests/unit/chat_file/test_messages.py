@@ -69,6 +69,37 @@ def test_bad_messages_are_refused_with_specific_codes(chat: ChatServices) -> Non
         send(chat, "alice", cid, reply_to="0" * 24)
 
 
+@pytest.mark.parametrize(
+    ("refusal", "overrides"),
+    [
+        (errors.MessageNotFoundError, {"reply_to": "0" * 24}),  # unknown quoted message
+        (errors.EmptyContentError, {"type": "TEXT", "content": "   "}),
+        (errors.InvalidIdError, {"reply_to": "pas-un-id"}),
+    ],
+)
+def test_a_refused_send_stores_links_and_announces_nothing(
+    chat: ChatServices, fakes, refusal: type[Exception], overrides: dict
+) -> None:
+    cid = private(chat)["id"]
+    fakes["attachments"].files["f1"] = {"id": "f1", "name": "a.png", "uploadedBy": "alice"}
+    before = fakes["notifier"].names()
+    body = {"content": "regarde", "type": "IMAGE", "file_id": "f1", **overrides}
+    with pytest.raises(refusal):
+        chat.messages.send(who("alice"), conversation_id=cid, temporary_id="t-1", **body)
+    assert chat.adapters.stores.messages.find_by_temporary_id("alice", "t-1") is None
+    assert fakes["attachments"].links == []
+    assert fakes["notifier"].names() == before
+    assert chat.messages.history(who("alice"), cid)["messages"] == []
+
+
+def test_a_send_refused_for_its_content_opens_no_private_conversation(
+    chat: ChatServices,
+) -> None:
+    with pytest.raises(errors.EmptyContentError):
+        chat.messages.send(who("alice"), receiver_id="dave", content=" ")
+    assert chat.conversations.list_for(who("alice"))["conversations"] == []
+
+
 def test_attachments_are_resolved_and_kept_on_the_message(chat: ChatServices, fakes) -> None:
     cid = private(chat)["id"]
     fakes["attachments"].files["f1"] = {"id": "f1", "name": "a.png", "uploadedBy": "alice"}
