@@ -72,6 +72,7 @@ def build_realtime(
     sessions, sink = SocketSessions(), SocketIONotifier(socketio)
     scheduler = SocketIOScheduler(socketio)
     activity = ActivityService(store, sink, settings.idle_timeout)
+    names = lambda user_id: str(directory.resolve(user_id)["name"])  # noqa: E731
     hub = RealtimeHub(
         socketio=socketio,
         conversations=conversations,
@@ -79,12 +80,7 @@ def build_realtime(
         rooms=ROOMS,
         sessions=sessions,
         presence=PresenceService(store, sink),
-        typing=TypingService(
-            sink,
-            scheduler,
-            settings.typing_timeout,
-            names=lambda u: str(directory.resolve(u)["name"]),
-        ),
+        typing=TypingService(sink, scheduler, settings.typing_timeout, names=names),
         limiter=limiter,
         keepalive=PresenceKeepAlive(
             socketio, store.refresh, sessions.devices, interval=settings.presence_ttl / 3
