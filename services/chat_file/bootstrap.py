@@ -31,7 +31,7 @@ from .application.health import Readiness
 from .application.mentions import Mentions
 from .application.messages import MessageService
 from .application.notify_prefs import NotificationSettingsService
-from .application.ports import Notifier, ProfileCache, ProfileSource
+from .application.ports import Notifier, ProfileCache, ProfileSource, TokenVerifier
 from .application.push import with_push
 from .application.push_ports import PushOutbox
 from .application.receipts import ReceiptService
@@ -79,7 +79,7 @@ class ChatServices:
     files: FileService
     devices: DeviceService
     notification_settings: NotificationSettingsService
-    verifier: JwtVerifier
+    verifier: TokenVerifier
     commands: ChatCommands  # every write, one entry point for HTTP and Socket.IO
     realtime: RealtimeHub
     health: Readiness
@@ -194,7 +194,7 @@ def _use_cases(
     }
 
 
-def _readiness(adapters: Adapters, directory: UserDirectory, verifier: JwtVerifier) -> Readiness:
+def _readiness(adapters: Adapters, directory: UserDirectory, verifier: TokenVerifier) -> Readiness:
     def redis_ok() -> bool:
         try:
             return bool(adapters.redis.ping())

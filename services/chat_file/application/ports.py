@@ -6,9 +6,11 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
+from libs.sessions import RevocationMirror
 from libs.usercache import CachedUser
 
 from ..domain.devices import Device
+from ..domain.identity import Identity
 from ..domain.model import Conversation, Message
 from ..domain.notify_prefs import ConversationPrefs, UserPrefs
 
@@ -37,6 +39,14 @@ class ProfileSource(Protocol):
     def fetch_many(self, user_ids: list[str]) -> dict[str, Mapping[str, Any]]: ...
 
     def ping(self) -> bool: ...
+
+
+class TokenVerifier(Protocol):
+    """Access tokens checked locally (HTTP and sockets alike); `mirror` follows revocations."""
+
+    mirror: RevocationMirror
+
+    def verify(self, token: str) -> Identity: ...
 
 
 class Notifier(Protocol):

@@ -61,7 +61,9 @@ class CreateConversationSchema(_Body):
 class ParticipantsSchema(_Body):
     userIds = fields.List(fields.String(), load_default=list)
     members = fields.List(fields.String(), load_default=list)
-    participantId = OneOrMany(load_default=list, metadata={"description": "old clients"})
+    participantId = OneOrMany(
+        load_default=list, metadata={"description": "one id or a list: the old clients' userIds"}
+    )
     role = fields.String(load_default="member", validate=validate.OneOf(["member", "admin"]))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, Response, current_app, request
 
 from libs.servicekit.http import json_body, ok, optional_body
@@ -61,49 +63,43 @@ def list_conversations() -> Reply:
     return ok(_service().list_for(current_user(), args.get("page"), args.get("limit")))
 
 
-@bp.post("/conversations")
-@documented(
-    "PRIVATE {participantId}: get-or-create (201 new, 200 existing); "
-    "GROUP|BROADCAST {name, members, admins}",
-    body=CreateConversationSchema,
-    response=ConversationDoc,
-    status=201,
-    errors=CREATE,
-    tags=["conversations"],
+# POST /conversations and its compat aliases: one command, the alias fixes the type.
+CREATIONS = (
+    (
+        "/conversations",
+        "create_conversation",
+        None,
+        "PRIVATE {participantId}: get-or-create (201 new, 200 existing); "
+        "GROUP|BROADCAST {name, members, admins}",
+    ),
+    ("/groups", "create_group", "GROUP", "Create a group (compat alias)"),
+    (
+        "/broadcasts",
+        "create_broadcast",
+        "BROADCAST",
+        "Create a broadcast; members in `recipients` or `members` (compat alias)",
+    ),
 )
-def create_conversation() -> Reply:
-    return _create(None)
 
 
-@bp.post("/groups")
-@documented(
-    "Create a group (compat alias)",
-    body=CreateConversationSchema,
-    response=ConversationDoc,
-    status=201,
-    errors=CREATE,
-    tags=["conversations"],
-)
-def create_group() -> Reply:
-    return _create("GROUP")
+def _creation(kind: str | None, summary: str) -> Callable[[], Reply]:
+    @documented(
+        summary,
+        body=CreateConversationSchema,
+        response=ConversationDoc,
+        status=201,
+        errors=CREATE,
+        tags=["conversations"],
+    )
+    def create() -> Reply:
+        view, created = _commands().create_conversation(current_user(), json_body(), kind)
+        return ok(view, 201 if created else 200)
+
+    return create
 
 
-@bp.post("/broadcasts")
-@documented(
-    "Create a broadcast; members in `recipients` or `members` (compat alias)",
-    body=CreateConversationSchema,
-    response=ConversationDoc,
-    status=201,
-    errors=CREATE,
-    tags=["conversations"],
-)
-def create_broadcast() -> Reply:
-    return _create("BROADCAST")
-
-
-def _create(kind: str | None) -> Reply:
-    view, created = _commands().create_conversation(current_user(), json_body(), kind)
-    return ok(view, 201 if created else 200)
+for _path, _endpoint, _kind, _summary in CREATIONS:
+    bp.add_url_rule(_path, _endpoint, _creation(_kind, _summary), methods=["POST"])
 
 
 @bp.get("/conversations/<conversation_id>")
