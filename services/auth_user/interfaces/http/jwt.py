@@ -1,8 +1,14 @@
-"""flask-jwt-extended set-up: our token shape, and every failure as a 401 in our envelope."""
+"""flask-jwt-extended set-up: our token shape, and every failure as a 401 in our envelope.
+
+The token codec's own knowledge (the config key of the current `kid`, reading claims into
+`TokenClaims`) comes from the composition root as a `TokenShape`: this layer never imports the
+adapters."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -17,8 +23,7 @@ from ...domain.errors import (
     TokenExpiredError,
     TokenRevokedError,
 )
-from ...domain.model import TokenClaims, TokenType
-from ...infrastructure.jwt_tokens import KID_CONFIG, auth_ms_of
+from ...domain.model import TokenClaims
 from ...settings import Settings
 from .context import services
 from .errors import error_response
@@ -28,10 +33,19 @@ REFRESH_COOKIE = "refreshToken"
 CSRF_HEADER = "X-CSRF-TOKEN"
 
 
-def jwt_config(settings: Settings) -> dict[str, Any]:
+@dataclass(frozen=True)
+class TokenShape:
+    """What the token codec decides: where the current key id goes in the app config, and how
+    a verified payload reads as `TokenClaims`."""
+
+    kid_config: str
+    claims: Callable[[dict[str, Any]], TokenClaims]
+
+
+def jwt_config(settings: Settings, kid_config: str) -> dict[str, Any]:
     return {
         "JWT_SECRET_KEY": settings.jwt_secret,
-        KID_CONFIG: settings.keys.current_kid,
+        kid_config: settings.keys.current_kid,
         "JWT_ALGORITHM": "HS256",
         "JWT_DECODE_ALGORITHMS": ["HS256"],
         "JWT_IDENTITY_CLAIM": "id",
@@ -56,23 +70,22 @@ def _failure(error: type[Exception]) -> tuple[Response, int]:
     return error_response(instance.code, instance.message)
 
 
-def _claims(payload: dict[str, Any]) -> TokenClaims:
-    kind = TokenType.REFRESH if payload.get("type") == "refresh" else TokenType.ACCESS
-    return TokenClaims(
-        user_id=str(payload.get("id", "")),
-        matricule=str(payload.get("matricule", "")),
-        jti=str(payload.get("jti", "")),
-        type=kind,
-        exp=int(payload.get("exp", 0)),
-        family=payload.get("sid") if isinstance(payload.get("sid"), str) else None,
-        auth_ms=auth_ms_of(payload),
-    )
-
-
-def install_jwt(app: Flask, settings: Settings) -> JWTManager:
+def install_jwt(app: Flask, settings: Settings, shape: TokenShape) -> JWTManager:
     """Configure the extension and replace every default (422/JSON `msg`) error reply."""
-    app.config.update(jwt_config(settings))
+    app.config.update(jwt_config(settings, shape.kid_config))
     manager = JWTManager(app)
+    _install_keys(manager, settings)
+    _install_failures(manager)
+    _install_revocation(manager, shape)
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(_exc: CSRFError) -> tuple[Response, int]:
+        return _failure(CsrfError)
+
+    return manager
+
+
+def _install_keys(manager: JWTManager, settings: Settings) -> None:
     keys = settings.keys
 
     @manager.encode_key_loader
@@ -89,6 +102,10 @@ def install_jwt(app: Flask, settings: Settings) -> JWTManager:
     def has_expiry(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
         return isinstance(payload.get("exp"), int)
 
+
+def _install_failures(manager: JWTManager) -> None:
+    """Every refusal in our envelope: MISSING_TOKEN, TOKEN_EXPIRED, INVALID_TOKEN."""
+
     @manager.unauthorized_loader
     def missing(_reason: str) -> tuple[Response, int]:
         return _failure(MissingTokenError)
@@ -104,12 +121,18 @@ def install_jwt(app: Flask, settings: Settings) -> JWTManager:
     def invalid_claims(_header: dict[str, Any], _payload: dict[str, Any]) -> tuple[Response, int]:
         return _failure(InvalidTokenError)
 
+    manager.needs_fresh_token_loader(invalid_claims)
+    manager.token_verification_failed_loader(invalid_claims)
+    manager.user_lookup_error_loader(invalid_claims)
+
+
+def _install_revocation(manager: JWTManager, shape: TokenShape) -> None:
     @manager.token_in_blocklist_loader
     def revoked(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
         """The in-memory revocation mirror (no Redis call); a stale one past the fail-closed
         limit raises REVOCATION_STATE_STALE (503)."""
         try:
-            services().auth.sessions.check(_claims(payload))
+            services().auth.sessions.check(shape.claims(payload))
         except TokenRevokedError:
             return True
         return False
@@ -117,13 +140,3 @@ def install_jwt(app: Flask, settings: Settings) -> JWTManager:
     @manager.revoked_token_loader
     def revoked_reply(_header: dict[str, Any], _payload: dict[str, Any]) -> tuple[Response, int]:
         return _failure(TokenRevokedError)
-
-    manager.needs_fresh_token_loader(invalid_claims)
-    manager.token_verification_failed_loader(invalid_claims)
-    manager.user_lookup_error_loader(invalid_claims)
-
-    @app.errorhandler(CSRFError)
-    def csrf_failed(_exc: CSRFError) -> tuple[Response, int]:
-        return _failure(CsrfError)
-
-    return manager
