@@ -181,6 +181,7 @@ def _use_cases(
         attachments=overrides.get("attachments") or FileAttachments(files),
         max_length=settings.max_message_length,
         mentions=mentions,
+        appender=stores.appender,
         **clock,
     )
     return {

@@ -27,12 +27,14 @@ from ..domain.model import (
 )
 from ..domain.paging import parse_cursor, parse_direction, parse_limit
 from .access import audience, conversation_for, message_for
+from .appending import StepwiseAppender
 from .conversations import ConversationService, utc_now
 from .directory import UserDirectory
 from .mentions import Mentions
 from .ports import (
     AttachmentResolver,
     ConversationStore,
+    MessageAppender,
     MessageStore,
     Notifier,
 )
@@ -58,9 +60,11 @@ class MessageService(MessageSending):
         max_length: int = 10_000,
         clock: Callable[[], datetime] = utc_now,
         mentions: Mentions | None = None,
+        appender: MessageAppender | None = None,
     ) -> None:
         self._conversations = conversations
         self._messages = messages
+        self._appender = appender or StepwiseAppender(conversations, messages)
         self._directory = directory
         self.notifier = notifier
         self._conversation_service = conversation_service

@@ -107,6 +107,17 @@ class ConversationStore(Protocol):
     def ping(self) -> bool: ...
 
 
+class MessageAppender(Protocol):
+    """Stores a new message numbered in its conversation."""
+
+    def append(self, message: Message, summary: dict[str, Any]) -> Message:
+        """Store `message` with the conversation's next sequence number, make `summary` the
+        conversation's lastMessage (and its time the last activity), and move the sender's
+        read pointer to it. `DuplicateMessageError`, with nothing written, when the sender's
+        temporaryId is taken. The message is returned numbered."""
+        ...
+
+
 class MessageStore(Protocol):
     def new_id(self) -> str: ...
 

@@ -6,7 +6,6 @@ attachment), notify (`newMessage`). A refused message leaves no message, no link
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -22,6 +21,7 @@ from ..domain.model import (
     parse_message_type,
 )
 from .access import audience, conversation_for
+from .appending import number
 from .conversations import ConversationService
 from .directory import UserDirectory
 from .mentions import Mentions
@@ -29,12 +29,11 @@ from .ports import (
     AttachmentResolver,
     ConversationStore,
     DuplicateMessageError,
+    MessageAppender,
     MessageStore,
     Notifier,
 )
 from .presenters import message_view, summary_of
-
-logger = logging.getLogger(__name__)
 
 
 class MessageSending:
@@ -43,6 +42,7 @@ class MessageSending:
     _directory: UserDirectory
     _conversation_service: ConversationService
     _clock: Callable[[], datetime]
+    _appender: MessageAppender
     notifier: Notifier
     attachments: AttachmentResolver | None
     max_length: int
@@ -95,7 +95,8 @@ class MessageSending:
         if existing is None:
             return None
         if not existing.seq:  # stored, but numbering failed last time: finish it now
-            self._number(existing)
+            number(self._conversations, self._messages, existing, summary_of(existing))
+            self._record_mentions(existing)
         self._link_attachment(existing)
         return self._view(existing, conversation)
 
@@ -141,15 +142,9 @@ class MessageSending:
         raise InvalidIdError("conversationId ou receiverId requis")
 
     def _persist(self, message: Message) -> tuple[Message, bool]:
-        """Store the message, then number it in its conversation (the sender has read it).
-
-        Storing first means a failed insert leaves no trace (no lastMessage, no unread count for
-        a message that does not exist). If numbering the stored message fails, it is removed
-        again so the caller's error is true; if even that fails, a retry with the same
-        temporaryId finds it and completes the numbering.
-        """
+        """Store the message numbered in its conversation (the sender has read it)."""
         try:
-            stored = self._messages.insert(message)
+            stored = self._appender.append(message, summary_of(message))
         except DuplicateMessageError:  # a concurrent retry with this temporaryId won the race
             existing = self._messages.find_by_temporary_id(
                 message.sender_id, message.temporary_id or ""
@@ -157,25 +152,10 @@ class MessageSending:
             if existing is None:
                 raise
             return existing, False
-        try:
-            self._number(stored)
-        except Exception:
-            if not stored.seq:
-                self._withdraw(stored)
-            raise
+        self._record_mentions(stored)
         return stored, True
 
-    def _withdraw(self, message: Message) -> None:
-        try:
-            self._messages.remove(message.id)
-        except Exception:  # the store is failing: the retry path above finishes the job
-            logger.warning("message %s stored but not numbered; kept for retry", message.id)
-
-    def _number(self, message: Message) -> None:
-        cid, sender = message.conversation_id, message.sender_id
-        message.seq = self._conversations.next_seq(cid, summary_of(message), message.created_at)
-        self._messages.set_seq(message.id, message.seq)
-        self._conversations.mark_read(cid, sender, message.seq, message.id, message.created_at)
+    def _record_mentions(self, message: Message) -> None:
         if self.mentions is not None:
             self.mentions.record(message)
 
