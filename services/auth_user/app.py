@@ -19,7 +19,14 @@ from .application.audit import LOGIN_FAILED, RATE_LIMITED
 from .application.demo import seed_demo_users
 from .bootstrap import Services, build
 from .domain.model import AuditEvent
-from .interfaces.http import audit_routes, auth_routes, health, session_routes, user_routes
+from .interfaces.http import (
+    audit_routes,
+    auth_routes,
+    health,
+    jwks_routes,
+    session_routes,
+    user_routes,
+)
 from .interfaces.http.context import EXTENSION
 from .interfaces.http.errors import STATUS_BY_CODE, install_store_errors
 from .interfaces.http.jwt import install_jwt
@@ -60,6 +67,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     )
     install_cors(app, settings.cors_allowed_origins)  # browsers on the chat_file console origin
     app.register_blueprint(health.bp)
+    app.register_blueprint(jwks_routes.bp)
     app.register_blueprint(auth_routes.bp)
     app.register_blueprint(session_routes.bp)
     app.register_blueprint(audit_routes.bp)

@@ -15,12 +15,13 @@ from libs.servicekit.settings import (
     env_float,
     env_int,
     env_str,
-    jwt_secret,
     redis_sentinels,
     service_secret,
 )
 from libs.servicekit.stores import DEFAULT_SENTINEL_SERVICE
 from libs.sessions import KeyRing, secrets_list
+from libs.sessions.asymmetric import HS256, SigningKeys
+from libs.sessions.key_settings import jwt_algorithm, signing_keys, token_secret
 from libs.usercache import DEFAULT_L1_SIZE, DEFAULT_L1_TTL, DEFAULT_PREFIX, DEFAULT_TTL
 
 from .domain.model import LoginLimits
@@ -31,6 +32,10 @@ class Settings:
     app_env: str = "development"
     jwt_secret: str = field(default=DEV_JWT_SECRET, repr=False)
     jwt_previous_secrets: tuple[str, ...] = field(default=(), repr=False)
+    # JWT_ALGORITHM: HS256 signs with jwt_secret; EdDSA/ES256 with jwt_signing's private key
+    # (JWT_PRIVATE_KEY_FILE, JWT_PREVIOUS_PUBLIC_KEY_FILES), published at /.well-known/jwks.json
+    jwt_algorithm: str = HS256
+    jwt_signing: SigningKeys | None = field(default=None, repr=False)
     service_secret: str = field(default=DEV_SERVICE_SECRET, repr=False)
     lookup_rate_per_minute: int = 600  # per user on GET /<id>, /matricule, /batch, /all
     service_lookup_rate_per_minute: int = 12_000  # per calling service
@@ -68,9 +73,12 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
         app_env = env_str(env, "APP_ENV", "development")
+        algorithm = jwt_algorithm(env)
         settings = cls(
             app_env=app_env,
-            jwt_secret=jwt_secret(env, app_env),
+            jwt_secret=token_secret(env, app_env, algorithm),
+            jwt_algorithm=algorithm,
+            jwt_signing=signing_keys(env, algorithm),
             jwt_previous_secrets=secrets_list(env.get("JWT_PREVIOUS_SECRETS", "")),
             service_secret=service_secret(env, app_env),
             lookup_rate_per_minute=env_int(env, "LOOKUP_RATE_PER_MINUTE", 600),
@@ -114,6 +122,8 @@ class Settings:
         return settings
 
     def check(self) -> None:
+        if (self.jwt_signing is None) != (self.jwt_algorithm == HS256):
+            raise SettingsError(f"JWT_ALGORITHM={self.jwt_algorithm} and the signing keys differ")
         positive = {
             "ACCESS_TOKEN_TTL": self.access_token_ttl,
             "REFRESH_TOKEN_TTL": self.refresh_token_ttl,

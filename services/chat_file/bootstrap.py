@@ -46,6 +46,7 @@ from .infrastructure.stores import ChatStores, open_chat_stores, open_mongo_stor
 from .infrastructure.thumbnails import PillowThumbnailer
 from .infrastructure.tokens import JwtVerifier
 from .settings import Settings
+from .token_keys import token_keys
 
 logger = logging.getLogger(__name__)
 
@@ -152,7 +153,7 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
         settings=settings,
         stores=stores,
         redis=client,
-        verifier=JwtVerifier(settings.keys, mirror=mirror),
+        verifier=JwtVerifier(overrides.get("token_keys") or token_keys(settings), mirror=mirror),
         cache=cache,
         auth_client=auth_client,
         directory=directory,

@@ -13,7 +13,6 @@ from libs.servicekit.settings import (
     env_float,
     env_int,
     env_str,
-    jwt_secret,
     process_env,
     redis_sentinels,
     service_secret,
@@ -21,6 +20,8 @@ from libs.servicekit.settings import (
 from libs.servicekit.sql import backend_of
 from libs.servicekit.stores import DEFAULT_SENTINEL_SERVICE, sentinel_queue_url
 from libs.sessions import KeyRing, secrets_list
+from libs.sessions.asymmetric import HS256
+from libs.sessions.key_settings import jwt_algorithm, token_secret
 from libs.usercache import DEFAULT_L1_SIZE, DEFAULT_L1_TTL, DEFAULT_PREFIX, DEFAULT_TTL
 
 from .push_settings import PushSettings
@@ -62,6 +63,11 @@ class Settings:
     app_env: str = "development"
     jwt_secret: str = ""
     jwt_previous_secrets: tuple[str, ...] = ()
+    # JWT_ALGORITHM: HS256 verifies with jwt_secret; EdDSA/ES256 with auth_user's public keys
+    # from JWT_JWKS_URL (default <AUTH_USER_SERVICE_URL>/.well-known/jwks.json), no secret
+    jwt_algorithm: str = HS256
+    jwt_jwks_url: str = ""
+    jwt_jwks_refresh_interval: float = 30.0  # at least this long between two fetches
     service_secret: str = DEV_SERVICE_SECRET
     redis_url: str = "redis://127.0.0.1:6379/0"
     redis_key_prefix: str = ""
@@ -140,9 +146,13 @@ class Settings:
         s3 = S3Settings.from_env(env)
         if file_storage == "s3" and not s3.bucket:
             raise SettingsError("FILE_STORAGE=s3 needs S3_BUCKET")
+        algorithm = jwt_algorithm(env)
         return cls(
             app_env=app_env,
-            jwt_secret=jwt_secret(env, app_env),
+            jwt_secret=token_secret(env, app_env, algorithm),
+            jwt_algorithm=algorithm,
+            jwt_jwks_url=env_str(env, "JWT_JWKS_URL", f"{auth_url}/.well-known/jwks.json"),
+            jwt_jwks_refresh_interval=env_float(env, "JWT_JWKS_REFRESH_INTERVAL", 30.0),
             jwt_previous_secrets=secrets_list(env.get("JWT_PREVIOUS_SECRETS", "")),
             service_secret=service_secret(env, app_env),
             redis_url=env_str(env, "REDIS_URL", "redis://127.0.0.1:6379/0"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 from typing import Any
 
@@ -19,6 +18,7 @@ from ...domain.errors import (
 )
 from ...domain.model import TokenClaims, TokenType
 from ...infrastructure.jwt_tokens import KID_CONFIG, auth_ms_of
+from ...infrastructure.token_keys import TokenKeys, token_keys
 from ...settings import Settings
 from .context import services
 from .errors import error_response
@@ -26,14 +26,16 @@ from .errors import error_response
 ACCESS_COOKIE = "accessToken"
 REFRESH_COOKIE = "refreshToken"
 CSRF_HEADER = "X-CSRF-TOKEN"
+JWKS_CONFIG = "NGOMNA_JWKS"  # the public keys' JWK Set, served by jwks_routes.py
 
 
-def jwt_config(settings: Settings) -> dict[str, Any]:
+def jwt_config(settings: Settings, keys: TokenKeys) -> dict[str, Any]:
     return {
         "JWT_SECRET_KEY": settings.jwt_secret,
-        KID_CONFIG: settings.keys.current_kid,
-        "JWT_ALGORITHM": "HS256",
-        "JWT_DECODE_ALGORITHMS": ["HS256"],
+        KID_CONFIG: keys.current_kid,
+        JWKS_CONFIG: keys.jwks,
+        "JWT_ALGORITHM": keys.algorithm,
+        "JWT_DECODE_ALGORITHMS": [keys.algorithm],  # never another (no algorithm confusion)
         "JWT_IDENTITY_CLAIM": "id",
         "JWT_TOKEN_LOCATION": ["headers", "cookies"],
         "JWT_ACCESS_COOKIE_NAME": ACCESS_COOKIE,
@@ -71,19 +73,19 @@ def _claims(payload: dict[str, Any]) -> TokenClaims:
 
 def install_jwt(app: Flask, settings: Settings) -> JWTManager:
     """Configure the extension and replace every default (422/JSON `msg`) error reply."""
-    app.config.update(jwt_config(settings))
+    keys = token_keys(settings.keys, settings.jwt_signing)
+    app.config.update(jwt_config(settings, keys))
     manager = JWTManager(app)
-    keys = settings.keys
 
     @manager.encode_key_loader
-    def signing_key(_identity: Any) -> str:
-        return keys.current
+    def signing_key(_identity: Any) -> Any:
+        return keys.signing_key
 
     @manager.decode_key_loader
-    def verifying_key(header: dict[str, Any], _payload: dict[str, Any]) -> str:
+    def verifying_key(header: dict[str, Any], _payload: dict[str, Any]) -> Any:
         """The key named by `kid` (current or previous); an unknown id gets a key nobody
         signs with, so the signature check refuses the token (401 INVALID_TOKEN)."""
-        return keys.secret_for(header.get("kid")) or secrets.token_hex(32)
+        return keys.key_for(header.get("kid"))
 
     @manager.token_verification_loader
     def has_expiry(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
