@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import jwt
 import pytest
 
 from libs.servicekit.settings import SettingsError
@@ -27,6 +28,8 @@ def test_a_jwk_set_gives_back_the_same_keys_under_the_same_ids(algorithm: str) -
     assert [k["kid"] for k in published["keys"]] == [kid_of(current), kid_of(old)]
     assert {k["alg"] for k in published["keys"]} == {algorithm}
     assert all(k["use"] == "sig" and "d" not in k for k in published["keys"])  # no private part
+    standard = jwt.PyJWKSet.from_dict(published)  # what any JWKS client reads
+    assert [k.key_id for k in standard.keys] == [kid_of(current), kid_of(old)]
     read = public_keys_from_jwks(published, algorithm)
     assert read.key_for(kid_of(old)) == old.public_key()
     assert read.key_for(None) is None and read.key_for("0123456789ab") is None
