@@ -122,8 +122,9 @@ class Settings:
         return settings
 
     def check(self) -> None:
-        if (self.jwt_signing is None) != (self.jwt_algorithm == HS256):
-            raise SettingsError(f"JWT_ALGORITHM={self.jwt_algorithm} and the signing keys differ")
+        keys_for = self.jwt_signing.algorithm if self.jwt_signing else HS256
+        if keys_for != self.jwt_algorithm:
+            raise SettingsError(f"JWT_ALGORITHM={self.jwt_algorithm} has no keys of its own")
         positive = {
             "ACCESS_TOKEN_TTL": self.access_token_ttl,
             "REFRESH_TOKEN_TTL": self.refresh_token_ttl,

@@ -15,7 +15,7 @@ def token_keys(settings: Settings) -> KeyRing | JwksKeys:
     if settings.jwt_algorithm == HS256:
         return settings.keys
     keys = JwksKeys(
-        settings.jwt_jwks_url,
+        settings.jwt_jwks_url or f"{settings.auth_user_service_url}/.well-known/jwks.json",
         settings.jwt_algorithm,
         ca_file=settings.tls_ca_file,
         timeout=min(settings.auth_user_timeout, 2.0),
