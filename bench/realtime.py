@@ -136,6 +136,37 @@ def _target(client: socketio.Client, sender: str, members: list[str], raw: bool)
     return str(ack["conversation"]["id"])
 
 
+def _view_like(sender: str, seq: int, content: str) -> dict[str, Any]:
+    """What the raw server sends: a payload of the shape and size of chat_file's `newMessage`
+    (the message view of docs/api-contract.md), so both servers write the same bytes."""
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+    message_id = f"{seq:024x}"
+    return {
+        "id": message_id,
+        "messageId": message_id,
+        "conversationId": "0" * 24,
+        "senderId": sender,
+        "senderName": f"{sender[:6]} Membre",
+        "senderAvatar": None,
+        "content": content,
+        "type": "TEXT",
+        "status": "SENT",
+        "fileId": None,
+        "file": None,
+        "replyTo": None,
+        "temporaryId": f"b{seq}",
+        "timestamp": stamp,
+        "createdAt": stamp,
+        "edited": False,
+        "editedAt": None,
+        "deleted": False,
+        "reactions": [],
+        "mentions": [],
+        "deliveredTo": {},
+        "readBy": {},
+    }
+
+
 def _send_all(
     client: socketio.Client, conversation_id: str, raw: bool, members: list[str]
 ) -> float:
@@ -152,7 +183,7 @@ def _send_all(
         window.acquire()
         content = f"bench {seq} {time.time():.6f}"
         if raw:
-            payload = {"conversationId": "raw", "content": content, "type": "TEXT"}
+            payload = _view_like(members[0], seq, content)
             data: dict[str, Any] = {"members": members, "payload": payload}
         else:
             data = {"conversationId": conversation_id, "content": content, "type": "TEXT"}

@@ -28,3 +28,26 @@ class StoreUnavailableError(CodedError):
 
     code = "STORE_UNAVAILABLE"
     message = "Base de données temporairement indisponible"
+
+
+# Checking an access token: the same codes and messages in both services.
+class MissingTokenError(CodedError):
+    code = "MISSING_TOKEN"
+    message = "Token d'authentification requis"
+
+
+class InvalidTokenError(CodedError):
+    code = "INVALID_TOKEN"
+    message = "Token invalide ou expiré"
+
+
+class TokenRevokedError(CodedError):
+    code = "TOKEN_REVOKED"
+    message = "Session révoquée : reconnectez-vous"
+
+
+class RevocationStateStaleError(CodedError):
+    """The revocation mirror is older than the staleness a service tolerates."""
+
+    code = "REVOCATION_STATE_STALE"
+    message = "État des sessions indisponible, réessayez plus tard"

@@ -80,6 +80,19 @@ def install_json_errors(app: Flask, status_by_code: Mapping[str, int]) -> None:
         return jsonify(error_body("INTERNAL_ERROR", "Erreur interne du serveur")), 500
 
 
+def install_redis_errors(app: Flask, status_by_code: Mapping[str, int]) -> None:
+    """A Redis call that is not degraded on purpose failing: a 503 `SERVICE_UNAVAILABLE` the
+    client can retry, with nothing acknowledged, instead of a 500 `INTERNAL_ERROR`. (The
+    database adapters raise the coded `StoreUnavailableError`, 503 `STORE_UNAVAILABLE`.)"""
+    import redis
+
+    @app.errorhandler(redis.RedisError)
+    def store_down(exc: Exception) -> tuple[Response, int]:
+        logger.error("store unavailable on %s %s: %s", request.method, request.path, exc)
+        body = error_body("SERVICE_UNAVAILABLE", "Service temporairement indisponible")
+        return jsonify(body), status_by_code["SERVICE_UNAVAILABLE"]
+
+
 def json_body() -> dict[str, Any]:
     """The request's JSON object, or `InvalidJsonError` (malformed, not an object)."""
     data = request.get_json(silent=True)

@@ -102,6 +102,11 @@ class MongoTable:
     where: Mapping[str, Any] | None = None  # only the documents that give rows
 
 
+def column_names(table: sa.Table, *skip: str) -> tuple[str, ...]:
+    """The columns a `MongoTable` fills: all of `table`'s but `skip` (left to the target)."""
+    return tuple(c.name for c in table.columns if c.name not in skip)
+
+
 class MongoSource:
     """Rows mapped from the documents of a MongoDB database, driven by `_id` order."""
 

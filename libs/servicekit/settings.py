@@ -103,3 +103,8 @@ def database_url(env: Mapping[str, str], service: str) -> str:
     except DatabaseUrlError as exc:
         raise SettingsError(str(exc)) from None
     return url
+
+
+def env_list(env: Mapping[str, str], name: str, default: str = "") -> tuple[str, ...]:
+    """A comma-separated list, items stripped, empty items dropped."""
+    return tuple(item.strip() for item in env_str(env, name, default).split(",") if item.strip())

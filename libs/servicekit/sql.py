@@ -5,7 +5,8 @@
   keys on every connection; PostgreSQL (psycopg 3) a pool that pings connections which sat idle
   (`IDLE_PING_SECONDS`), and a short connect timeout. JSON columns are decoded with orjson.
 - `migrate(engine, script_location, version_table)`: alembic `upgrade head`; on PostgreSQL under
-  an advisory lock, so two processes starting together do not race.
+  an advisory lock, so two processes starting together do not race. `migrate_database(url, …)`:
+  the same from a `DATABASE_URL` (nothing for MongoDB), for the services' migrate commands.
 - `SQL_STORE_ERRORS`: the driver failures an adapter turns into `StoreUnavailableError`
   (see `libs.servicekit.stores.guard_store`).
 """
@@ -30,6 +31,7 @@ from sqlalchemy.engine import Engine
 logger = logging.getLogger(__name__)
 
 BACKENDS = ("sqlite", "postgresql", "mongodb", "mongomock")
+SQL_BACKENDS = frozenset({"sqlite", "postgresql"})
 MIGRATION_LOCK = zlib.crc32(b"ngomna-migrations")
 # A pooled connection idle longer than this is pinged before use (a server restart or an idle
 # timeout may have closed it). A busy connection is not: pinging every checkout would add a
@@ -197,6 +199,14 @@ def migrate(engine: Engine, script_location: str, version_table: str) -> None:
                 connection.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": key})
                 connection.commit()
     logger.info("database schema up to date (%s)", version_table)
+
+
+def migrate_database(database_url: str, script_location: str, version_table: str) -> None:
+    """Schema up to date for a SQL `database_url` (MongoDB needs none)."""
+    if backend_of(database_url) in SQL_BACKENDS:
+        engine = create_sql_engine(database_url)
+        migrate(engine, script_location, version_table)
+        engine.dispose()
 
 
 @contextmanager

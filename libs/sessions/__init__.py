@@ -2,6 +2,7 @@
 session, written to Redis and published by auth_user, mirrored in every process's memory so a
 token check costs no Redis round trip (`docs/security.md`, "Sessions and revocation")."""
 
+from .claims import auth_ms_of
 from .keys import KeyRing, key_id, secrets_list
 from .mirror import Revocation, RevocationMirror, Verdict
 from .redis_revocations import RedisRevocations, RevocationListener
@@ -13,6 +14,7 @@ __all__ = [
     "RevocationListener",
     "RevocationMirror",
     "Verdict",
+    "auth_ms_of",
     "key_id",
     "secrets_list",
 ]

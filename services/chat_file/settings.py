@@ -4,25 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
+from libs.servicekit.service_settings import ServiceSettings
 from libs.servicekit.settings import (
-    DEV_SERVICE_SECRET,
     SettingsError,
-    database_url,
     env_bool,
     env_float,
     env_int,
+    env_list,
     env_str,
     process_env,
-    redis_sentinels,
-    service_secret,
 )
 from libs.servicekit.sql import backend_of
-from libs.servicekit.stores import DEFAULT_SENTINEL_SERVICE, sentinel_queue_url
-from libs.sessions import KeyRing, secrets_list
-from libs.sessions.asymmetric import HS256
-from libs.sessions.key_settings import jwt_algorithm, token_secret
-from libs.usercache import DEFAULT_L1_SIZE, DEFAULT_L1_TTL, DEFAULT_PREFIX, DEFAULT_TTL
+from libs.servicekit.stores import sentinel_queue_url
 
 from .push_settings import PushSettings
 
@@ -59,32 +54,17 @@ class S3Settings:
 
 
 @dataclass(frozen=True)
-class Settings:
-    app_env: str = "development"
-    jwt_secret: str = ""
-    jwt_previous_secrets: tuple[str, ...] = ()
-    # JWT_ALGORITHM: HS256 verifies with jwt_secret; EdDSA/ES256 with auth_user's public keys
-    # from JWT_JWKS_URL (default <AUTH_USER_SERVICE_URL>/.well-known/jwks.json), no secret
-    jwt_algorithm: str = HS256
-    jwt_jwks_url: str = ""
-    jwt_jwks_refresh_interval: float = 30.0  # at least this long between two fetches
-    service_secret: str = DEV_SERVICE_SECRET
-    redis_url: str = "redis://127.0.0.1:6379/0"
-    redis_key_prefix: str = ""
-    redis_sentinels: tuple[
-        tuple[str, int], ...
-    ] = ()  # REDIS_SENTINELS: the primary comes from them
-    redis_sentinel_service: str = DEFAULT_SENTINEL_SERVICE
-    user_cache_prefix: str = DEFAULT_PREFIX
-    user_cache_ttl: int = DEFAULT_TTL
-    user_cache_l1: bool = True  # in-process L1, kept true by Redis invalidations
-    user_cache_l1_size: int = DEFAULT_L1_SIZE
-    user_cache_l1_ttl: float = DEFAULT_L1_TTL
+class Settings(ServiceSettings):
+    SERVICE = "chat_file"
+
     database_url: str = "sqlite:///var/chat_file.db"
     mongodb_db: str = "chat_file_service"
     auth_user_service_url: str = "http://127.0.0.1:8001"
     auth_user_public_url: str = "http://127.0.0.1:8001"
     auth_user_timeout: float = 5.0
+    # JWT_ALGORITHM=EdDSA/ES256: auth_user's public keys from JWT_JWKS_URL (no JWT_SECRET)
+    jwt_jwks_url: str = ""  # empty: <auth_user_service_url>/.well-known/jwks.json
+    jwt_jwks_refresh_interval: float = 30.0  # at least this long between two fetches
     auth_user_attempts: int = 3  # tries of one lookup on connect errors and 502/503/504
     breaker_failures: int = 5
     breaker_reset_seconds: float = 30.0
@@ -102,8 +82,6 @@ class Settings:
     max_upload_bytes: int = 25 * 1024 * 1024
     push: PushSettings = field(default_factory=PushSettings)
     s3: S3Settings = field(default_factory=S3Settings)
-    revocation_max_staleness: int = 0  # seconds; 0 = keep serving on the last known state
-    tls_ca_file: str = ""  # CA bundle for rediss:// and an https AUTH_USER_SERVICE_URL
 
     def __repr__(self) -> str:  # never print the secret
         return f"Settings(app_env={self.app_env!r}, backend={self.backend!r}, …)"
@@ -116,76 +94,68 @@ class Settings:
         )
 
     @property
-    def keys(self) -> KeyRing:
-        return KeyRing(self.jwt_secret, self.jwt_previous_secrets)
-
-    @property
     def backend(self) -> str:
         return backend_of(self.database_url)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = process_env() if env is None else env
-        app_env = env_str(env, "APP_ENV", "development")
-        auth_url = env_str(env, "AUTH_USER_SERVICE_URL", "http://127.0.0.1:8001").rstrip("/")
-        async_mode = env_str(env, "CHAT_ASYNC_MODE", "gevent")
-        if async_mode not in ASYNC_MODES:
-            raise SettingsError(f"CHAT_ASYNC_MODE must be one of {sorted(ASYNC_MODES)}")
-        file_storage = env_str(env, "FILE_STORAGE", "local")
-        if file_storage not in FILE_STORAGES:
-            raise SettingsError(f"FILE_STORAGE must be one of {sorted(FILE_STORAGES)}")
-        if (
-            env_int(env, "USER_CACHE_L1_SIZE", 1) <= 0
-            or env_float(env, "USER_CACHE_L1_TTL", 1) <= 0
-        ):
-            raise SettingsError("USER_CACHE_L1_SIZE and USER_CACHE_L1_TTL must be positive")
-        origins = env_str(env, "ALLOWED_ORIGINS", "")
-        url = database_url(env, "chat_file")
-        if file_storage == "gridfs" and backend_of(url) not in {"mongodb", "mongomock"}:
-            raise SettingsError("FILE_STORAGE=gridfs needs a MongoDB DATABASE_URL")
+        async_mode = _choice(env, "CHAT_ASYNC_MODE", "gevent", ASYNC_MODES)
+        file_storage = _choice(env, "FILE_STORAGE", "local", FILE_STORAGES)
+        shared = cls.shared_from_env(env)
         s3 = S3Settings.from_env(env)
-        if file_storage == "s3" and not s3.bucket:
-            raise SettingsError("FILE_STORAGE=s3 needs S3_BUCKET")
-        algorithm = jwt_algorithm(env)
+        _check_file_storage(file_storage, shared["database_url"], s3)
         return cls(
-            app_env=app_env,
-            jwt_secret=token_secret(env, app_env, algorithm),
-            jwt_algorithm=algorithm,
-            jwt_jwks_url=env_str(env, "JWT_JWKS_URL", f"{auth_url}/.well-known/jwks.json"),
-            jwt_jwks_refresh_interval=env_float(env, "JWT_JWKS_REFRESH_INTERVAL", 30.0),
-            jwt_previous_secrets=secrets_list(env.get("JWT_PREVIOUS_SECRETS", "")),
-            service_secret=service_secret(env, app_env),
-            redis_url=env_str(env, "REDIS_URL", "redis://127.0.0.1:6379/0"),
-            redis_key_prefix=env.get("REDIS_KEY_PREFIX", "").strip(),
-            redis_sentinels=redis_sentinels(env),
-            redis_sentinel_service=env_str(env, "REDIS_SENTINEL_SERVICE", DEFAULT_SENTINEL_SERVICE),
-            user_cache_prefix=env_str(env, "USER_CACHE_PREFIX", DEFAULT_PREFIX),
-            user_cache_ttl=env_int(env, "USER_CACHE_TTL", DEFAULT_TTL),
-            user_cache_l1=env_bool(env, "USER_CACHE_L1", True),
-            user_cache_l1_size=env_int(env, "USER_CACHE_L1_SIZE", DEFAULT_L1_SIZE),
-            user_cache_l1_ttl=env_float(env, "USER_CACHE_L1_TTL", DEFAULT_L1_TTL),
-            database_url=url,
-            mongodb_db=env_str(env, "MONGODB_DB", "chat_file_service"),
-            auth_user_service_url=auth_url,
-            auth_user_public_url=env_str(env, "AUTH_USER_PUBLIC_URL", auth_url),
-            auth_user_timeout=env_float(env, "AUTH_USER_TIMEOUT", 5.0),
-            auth_user_attempts=env_int(env, "AUTH_USER_ATTEMPTS", 3),
-            breaker_failures=env_int(env, "AUTH_USER_BREAKER_FAILURES", 5),
-            breaker_reset_seconds=env_float(env, "AUTH_USER_BREAKER_RESET", 30.0),
-            negative_cache_seconds=env_float(env, "USER_NEGATIVE_CACHE_SECONDS", 30.0),
-            max_message_length=env_int(env, "MAX_MESSAGE_LENGTH", 10_000),
-            allowed_origins=tuple(o.strip().rstrip("/") for o in origins.split(",") if o.strip()),
+            **shared,
+            **_auth_user_client(env),
+            **_realtime(env),
             async_mode=async_mode,
-            socketio_message_queue=env.get("SOCKETIO_MESSAGE_QUEUE", "").strip(),
-            socket_send_rate=env_float(env, "SOCKET_SEND_RATE", 10.0),
-            typing_timeout=env_float(env, "TYPING_TIMEOUT", 10.0),
-            presence_ttl=env_int(env, "PRESENCE_TTL", 60),
-            idle_timeout=env_float(env, "IDLE_TIMEOUT", 300.0),
+            max_message_length=env_int(env, "MAX_MESSAGE_LENGTH", 10_000),
             files_dir=env_str(env, "FILES_DIR", "var/files"),
             file_storage=file_storage,
             max_upload_bytes=env_int(env, "MAX_UPLOAD_BYTES", 25 * 1024 * 1024),
             push=PushSettings.from_env(env),
             s3=s3,
-            revocation_max_staleness=env_int(env, "REVOCATION_MAX_STALENESS", 0),
-            tls_ca_file=env.get("TLS_CA_FILE", "").strip(),
         )
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, allowed: frozenset[str]) -> str:
+    value = env_str(env, name, default)
+    if value not in allowed:
+        raise SettingsError(f"{name} must be one of {sorted(allowed)}")
+    return value
+
+
+def _check_file_storage(file_storage: str, url: str, s3: S3Settings) -> None:
+    if file_storage == "gridfs" and backend_of(url) not in {"mongodb", "mongomock"}:
+        raise SettingsError("FILE_STORAGE=gridfs needs a MongoDB DATABASE_URL")
+    if file_storage == "s3" and not s3.bucket:
+        raise SettingsError("FILE_STORAGE=s3 needs S3_BUCKET")
+
+
+def _auth_user_client(env: Mapping[str, str]) -> dict[str, Any]:
+    """How chat_file reaches auth_user: URLs, timeout, retries, breaker, negative cache."""
+    url = env_str(env, "AUTH_USER_SERVICE_URL", "http://127.0.0.1:8001").rstrip("/")
+    return {
+        "auth_user_service_url": url,
+        "auth_user_public_url": env_str(env, "AUTH_USER_PUBLIC_URL", url),
+        "auth_user_timeout": env_float(env, "AUTH_USER_TIMEOUT", 5.0),
+        "auth_user_attempts": env_int(env, "AUTH_USER_ATTEMPTS", 3),
+        "jwt_jwks_url": env_str(env, "JWT_JWKS_URL", f"{url}/.well-known/jwks.json"),
+        "jwt_jwks_refresh_interval": env_float(env, "JWT_JWKS_REFRESH_INTERVAL", 30.0),
+        "breaker_failures": env_int(env, "AUTH_USER_BREAKER_FAILURES", 5),
+        "breaker_reset_seconds": env_float(env, "AUTH_USER_BREAKER_RESET", 30.0),
+        "negative_cache_seconds": env_float(env, "USER_NEGATIVE_CACHE_SECONDS", 30.0),
+    }
+
+
+def _realtime(env: Mapping[str, str]) -> dict[str, Any]:
+    """Socket.IO: origins, the cross-process queue, send rate, typing, presence and idleness."""
+    return {
+        "allowed_origins": tuple(o.rstrip("/") for o in env_list(env, "ALLOWED_ORIGINS")),
+        "socketio_message_queue": env.get("SOCKETIO_MESSAGE_QUEUE", "").strip(),
+        "socket_send_rate": env_float(env, "SOCKET_SEND_RATE", 10.0),
+        "typing_timeout": env_float(env, "TYPING_TIMEOUT", 10.0),
+        "presence_ttl": env_int(env, "PRESENCE_TTL", 60),
+        "idle_timeout": env_float(env, "IDLE_TIMEOUT", 300.0),
+    }

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from libs.servicekit.errors import CodedError
 
+# the errors of checking an access token, shared with the other service
+from libs.servicekit.errors import InvalidTokenError as InvalidTokenError
+from libs.servicekit.errors import MissingTokenError as MissingTokenError
+from libs.servicekit.errors import RevocationStateStaleError as RevocationStateStaleError
+from libs.servicekit.errors import TokenRevokedError as TokenRevokedError
+
 
 class AuthUserError(CodedError):
     code = "AUTH_USER_ERROR"
@@ -14,29 +20,9 @@ class InvalidCredentialsError(AuthUserError):
     message = "Matricule ou mot de passe incorrect"
 
 
-class MissingTokenError(AuthUserError):
-    code = "MISSING_TOKEN"
-    message = "Token d'authentification requis"
-
-
-class InvalidTokenError(AuthUserError):
-    code = "INVALID_TOKEN"
-    message = "Token invalide ou expiré"
-
-
 class TokenExpiredError(AuthUserError):
     code = "TOKEN_EXPIRED"
     message = "Token expiré"
-
-
-class TokenRevokedError(AuthUserError):
-    code = "TOKEN_REVOKED"
-    message = "Session révoquée : reconnectez-vous"
-
-
-class RevocationStateStaleError(AuthUserError):
-    code = "REVOCATION_STATE_STALE"
-    message = "État des sessions indisponible, réessayez plus tard"
 
 
 class AccountDisabledError(AuthUserError):

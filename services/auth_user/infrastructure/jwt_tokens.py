@@ -12,6 +12,8 @@ from flask_jwt_extended import create_access_token, create_refresh_token, decode
 from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt import ExpiredSignatureError, PyJWTError
 
+from libs.sessions import auth_ms_of
+
 from ..domain.errors import CsrfError, InvalidTokenError, TokenExpiredError
 from ..domain.model import TokenClaims, TokenPair, TokenType, User
 
@@ -72,15 +74,6 @@ _WRONG_TYPE = {
     TokenType.ACCESS: "Un token d'accès est requis",
     TokenType.REFRESH: "Un token de rafraîchissement est requis",
 }
-
-
-def auth_ms_of(claims: dict[str, Any]) -> int:
-    """When the token's session logged in: `auth_ms`, else `iat` (tokens issued before it)."""
-    value = claims.get("auth_ms")
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    iat = claims.get("iat")
-    return int(iat) * 1000 if isinstance(iat, int | float) else 0
 
 
 def _verified(token: str) -> dict[str, Any]:

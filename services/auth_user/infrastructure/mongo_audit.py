@@ -3,32 +3,28 @@
 from __future__ import annotations
 
 import threading
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict
 from typing import Any
 
 import pymongo
 
-from libs.servicekit.stores import guard_store, mongo_store_errors
+from libs.servicekit.mongo_store import MongoStore
 
 from ..domain.model import AuditEvent
 
 
-@guard_store(*mongo_store_errors())
-class MongoAuditLog:
-    """`lock` serialises calls for the in-process mongomock backend, which is not thread-safe."""
-
+class MongoAuditLog(MongoStore):
     def __init__(self, db: Any, *, lock: threading.Lock | None = None) -> None:
+        super().__init__(lock=lock)
         self._events = db["audit_events"]
-        self._lock = lock
 
     def ensure_indexes(self) -> None:
-        with self._guard():
+        with self._serialised():
             self._events.create_index([("user_id", 1), ("_id", -1)])
             self._events.create_index([("kind", 1), ("_id", -1)])
 
     def record(self, event: AuditEvent) -> None:
-        with self._guard():
+        with self._serialised():
             self._events.insert_one(asdict(event))
 
     def page(
@@ -39,14 +35,11 @@ class MongoAuditLog:
             query["kind"] = kind
         if user_id:
             query["user_id"] = user_id
-        with self._guard():
+        with self._serialised():
             cursor = self._events.find(query).sort("_id", pymongo.DESCENDING)
             docs = list(cursor.skip(offset).limit(limit))
             total = self._events.count_documents(query)
         return [_event(d) for d in docs], total
-
-    def _guard(self) -> AbstractContextManager[Any]:
-        return self._lock if self._lock is not None else nullcontext()
 
 
 def _event(doc: dict[str, Any]) -> AuditEvent:

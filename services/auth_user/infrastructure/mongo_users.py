@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Mapping, Sequence
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict
-from datetime import UTC, datetime
 from typing import Any
 
 import pymongo
@@ -15,18 +13,13 @@ from bson import ObjectId
 from bson.errors import InvalidId
 from pymongo.errors import DuplicateKeyError
 
-from libs.servicekit.stores import guard_store, mongo_store_errors
+from libs.servicekit.clock import utc_now_ms
+from libs.servicekit.mongo_store import MongoStore
 
 from ..domain.errors import MatriculeTakenError
 from ..domain.model import NewUser, Role, User
 
 _SORT = [("nom", pymongo.ASCENDING), ("prenom", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]
-
-
-def _now() -> datetime:
-    """Current UTC time at BSON's millisecond precision, so what we return is what we stored."""
-    now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 def _object_id(user_id: str) -> ObjectId | None:
@@ -54,16 +47,13 @@ def _user(doc: Mapping[str, Any]) -> User:
     )
 
 
-@guard_store(*mongo_store_errors())
-class MongoUserStore:
-    """`lock` serialises calls for the in-process mongomock backend, which is not thread-safe."""
-
+class MongoUserStore(MongoStore):
     def __init__(self, db: Any, *, lock: threading.Lock | None = None) -> None:
+        super().__init__(lock=lock)
         self._users = db["users"]
-        self._lock = lock
 
     def ensure_indexes(self) -> None:
-        with self._guard():
+        with self._serialised():
             self._users.create_index("matricule", unique=True)
             self._users.create_index([("nom", 1), ("prenom", 1)])
 
@@ -71,12 +61,12 @@ class MongoUserStore:
         oid = _object_id(user_id)
         if oid is None:
             return None
-        with self._guard():
+        with self._serialised():
             doc = self._users.find_one({"_id": oid})
         return _user(doc) if doc else None
 
     def get_by_matricule(self, matricule: str) -> User | None:
-        with self._guard():
+        with self._serialised():
             doc = self._users.find_one({"matricule": matricule})
         return _user(doc) if doc else None
 
@@ -84,7 +74,7 @@ class MongoUserStore:
         oids = [oid for oid in map(_object_id, user_ids) if oid is not None]
         if not oids:
             return []
-        with self._guard():
+        with self._serialised():
             docs = list(self._users.find({"_id": {"$in": oids}}))
         return [_user(d) for d in docs]
 
@@ -93,16 +83,16 @@ class MongoUserStore:
         if query:
             pattern = {"$regex": re.escape(query), "$options": "i"}
             where = {"$or": [{"nom": pattern}, {"prenom": pattern}, {"matricule": pattern}]}
-        with self._guard():
+        with self._serialised():
             total = self._users.count_documents(where)
             docs = list(self._users.find(where).sort(_SORT).skip(offset).limit(limit))
         return [_user(d) for d in docs], total
 
     def add(self, user: NewUser) -> User:
-        now = _now()
+        now = utc_now_ms()
         doc = {**asdict(user), "role": user.role.value, "created_at": now, "updated_at": now}
         try:
-            with self._guard():
+            with self._serialised():
                 result = self._users.insert_one(doc)
         except DuplicateKeyError as exc:
             raise MatriculeTakenError() from exc
@@ -113,8 +103,8 @@ class MongoUserStore:
         if oid is None:
             return None
         values = {k: (v.value if isinstance(v, Role) else v) for k, v in changes.items()}
-        values["updated_at"] = _now()
-        with self._guard():
+        values["updated_at"] = utc_now_ms()
+        with self._serialised():
             doc = self._users.find_one_and_update(
                 {"_id": oid}, {"$set": values}, return_document=pymongo.ReturnDocument.AFTER
             )
@@ -124,12 +114,9 @@ class MongoUserStore:
         oid = _object_id(user_id)
         if oid is None:
             return False
-        with self._guard():
+        with self._serialised():
             return bool(self._users.delete_one({"_id": oid}).deleted_count)
 
     def ping(self) -> None:
-        with self._guard():
+        with self._serialised():
             self._users.database.command("ping")
-
-    def _guard(self) -> AbstractContextManager[Any]:
-        return self._lock if self._lock is not None else nullcontext()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from libs.servicekit.port_sources import MongoTable, Row
+from libs.servicekit.port_sources import MongoTable, Row, column_names
 from libs.servicekit.sql_port import PortSpec
 
 from .sql.tables import audit_events, metadata, users
@@ -22,13 +22,9 @@ def port_spec() -> PortSpec:
 
 def mongo_tables() -> dict[str, MongoTable]:
     return {
-        "users": MongoTable("users", _names(users), _user),
-        "audit_events": MongoTable("audit_events", _names(audit_events), _audit_event),
+        "users": MongoTable("users", column_names(users, "num"), _user),
+        "audit_events": MongoTable("audit_events", column_names(audit_events, "num"), _audit_event),
     }
-
-
-def _names(table: Any) -> tuple[str, ...]:
-    return tuple(c.name for c in table.columns if c.name != "num")
 
 
 def _user(doc: Mapping[str, Any]) -> Iterator[Row]:

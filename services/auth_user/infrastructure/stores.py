@@ -9,7 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from libs.servicekit.sql import backend_of, create_sql_engine, migrate
+from libs.servicekit.sql import (
+    SQL_BACKENDS,
+    backend_of,
+    create_sql_engine,
+    migrate,
+    migrate_database,
+)
 from libs.servicekit.stores import connect_mongo
 
 from ..application.ports import AuditLog, UserStore
@@ -31,7 +37,7 @@ class AuthStores:
 
 def open_auth_stores(database_url: str, mongodb_db: str = "auth_user_db") -> AuthStores:
     backend = backend_of(database_url)
-    if backend in {"sqlite", "postgresql"}:
+    if backend in SQL_BACKENDS:
         from .sql.audit import SqlAuditLog
         from .sql.users import SqlUserStore
 
@@ -58,7 +64,4 @@ def open_mongo_stores(db: Any, lock: threading.Lock | None) -> tuple[Any, Any]:
 
 def migrate_auth_database(database_url: str) -> None:
     """Schema up to date for a SQL `database_url` (MongoDB needs none)."""
-    if backend_of(database_url) in {"sqlite", "postgresql"}:
-        engine = create_sql_engine(database_url)
-        migrate(engine, MIGRATIONS, VERSION_TABLE)
-        engine.dispose()
+    migrate_database(database_url, MIGRATIONS, VERSION_TABLE)

@@ -4,35 +4,21 @@ from __future__ import annotations
 
 from libs.servicekit.errors import CodedError
 
+# the errors of checking an access token, shared with the other service
+from libs.servicekit.errors import InvalidTokenError as InvalidTokenError
+from libs.servicekit.errors import MissingTokenError as MissingTokenError
+from libs.servicekit.errors import RevocationStateStaleError as RevocationStateStaleError
+from libs.servicekit.errors import TokenRevokedError as TokenRevokedError
+
 
 class ChatError(CodedError):
     code = "CHAT_ERROR"
 
 
 # authentication
-class MissingTokenError(ChatError):
-    code = "MISSING_TOKEN"
-    message = "Token d'authentification requis"
-
-
-class InvalidTokenError(ChatError):
-    code = "INVALID_TOKEN"
-    message = "Token invalide ou expiré"
-
-
 class TokenExpiredError(ChatError):
     code = "TOKEN_EXPIRED"
     message = "Token invalide ou expiré"
-
-
-class TokenRevokedError(ChatError):
-    code = "TOKEN_REVOKED"
-    message = "Session révoquée : reconnectez-vous"
-
-
-class RevocationStateStaleError(ChatError):
-    code = "REVOCATION_STATE_STALE"
-    message = "État des sessions indisponible, réessayez plus tard"
 
 
 class SendRateLimitedError(ChatError):

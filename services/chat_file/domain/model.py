@@ -123,6 +123,19 @@ class Conversation:
     seq: int = 0  # number of messages ever posted; message n has seq n
     receipts: dict[str, Receipt] = field(default_factory=dict)  # per participant
 
+    @classmethod
+    def private(cls, conversation_id: str, a: str, b: str, now: datetime) -> Conversation:
+        """A new one-to-one conversation that `a` opens with `b` (no admins, no name)."""
+        return cls(
+            id=conversation_id,
+            type=ConversationType.PRIVATE,
+            participants=sorted((a, b)),
+            admins=[],
+            created_by=a,
+            created_at=now,
+            last_activity=now,
+        )
+
     def receipt(self, user_id: str) -> Receipt:
         return self.receipts.get(user_id) or NO_RECEIPT
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from libs.servicekit.stores import guard_store, mongo_store_errors
+from libs.servicekit.mongo_store import MongoStore
 from services.chat_file.domain.files import FileKind, FileRecord
 
 
-@guard_store(*mongo_store_errors())
-class MongoFileStore:
+class MongoFileStore(MongoStore):
     def __init__(self, db: Any, collection: str = "files") -> None:
         self._files = db[collection]
         self._files.create_index([("conversationIds", 1), ("createdAt", -1)])

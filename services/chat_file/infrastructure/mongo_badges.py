@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from libs.servicekit.stores import guard_store, mongo_store_errors
+from libs.servicekit.mongo_store import MongoStore
 
 
-@guard_store(*mongo_store_errors())
-class MongoBadgeCounts:
+class MongoBadgeCounts(MongoStore):
     def __init__(self, db: Any, collection: str = "conversations") -> None:
         self._col = db[collection]
 

@@ -16,15 +16,14 @@ import pymongo
 from bson import ObjectId
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
-from libs.servicekit.stores import guard_store, mongo_store_errors
+from libs.servicekit.mongo_store import MongoStore
 
 from ..domain.model import Conversation, ConversationType, Receipt, pair_key
 
 RECEIPT_FIELDS = ("readSeq", "lastRead", "readAt", "deliveredSeq", "deliveredAt")
 
 
-@guard_store(*mongo_store_errors())
-class MongoConversationStore:
+class MongoConversationStore(MongoStore):
     def __init__(self, db: Any) -> None:
         self._col = db["conversations"]
         self._db = db
@@ -57,15 +56,7 @@ class MongoConversationStore:
         doc = self._col.find_one({"pairKey": key})
         if doc:
             return _from_doc(doc), False
-        conversation = Conversation(
-            id="",
-            type=ConversationType.PRIVATE,
-            participants=sorted((a, b)),
-            admins=[],
-            created_by=a,
-            created_at=now,
-            last_activity=now,
-        )
+        conversation = Conversation.private("", a, b, now)
         try:
             return self.create(conversation, key), True
         except DuplicateKeyError:  # the other side created it just now

@@ -8,13 +8,12 @@ from typing import Any
 import pymongo
 from pymongo.errors import DuplicateKeyError
 
-from libs.servicekit.stores import guard_store, mongo_store_errors
+from libs.servicekit.mongo_store import MongoStore
 
 from ..domain.devices import Device, Platform, token_hash
 
 
-@guard_store(*mongo_store_errors())
-class MongoDeviceStore:
+class MongoDeviceStore(MongoStore):
     def __init__(self, db: Any, collection: str = "push_devices") -> None:
         self._devices = db[collection]
 

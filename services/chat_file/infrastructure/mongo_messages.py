@@ -17,7 +17,7 @@ import pymongo
 from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
-from libs.servicekit.stores import guard_store, mongo_store_errors
+from libs.servicekit.mongo_store import MongoStore
 
 from ..application.ports import DuplicateMessageError
 from ..domain.errors import InvalidCursorError
@@ -44,8 +44,7 @@ def accent_blind(word: str) -> str:
     return "".join(f"[{ACCENTS[ch]}]" if ch in ACCENTS else re.escape(ch) for ch in plain)
 
 
-@guard_store(*mongo_store_errors())
-class MongoMessageStore:
+class MongoMessageStore(MongoStore):
     def __init__(self, db: Any) -> None:
         self._col = db["messages"]
         self._conversations = db["conversations"]

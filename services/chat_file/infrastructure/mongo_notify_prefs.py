@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from libs.servicekit.stores import guard_store, mongo_store_errors
+from libs.servicekit.mongo_store import MongoStore
 
 from ..domain.notify_prefs import ConversationPrefs, Level, QuietHours, UserPrefs
 
 
-@guard_store(*mongo_store_errors())
-class MongoNotificationSettingsStore:
+class MongoNotificationSettingsStore(MongoStore):
     def __init__(self, db: Any) -> None:
         self._users = db["notification_users"]
         self._chats = db["notification_conversations"]

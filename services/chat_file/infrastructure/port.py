@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from datetime import timedelta
 from typing import Any, BinaryIO
 
-from libs.servicekit.port_sources import MongoTable, Row
+from libs.servicekit.port_sources import MongoTable, Row, column_names
 from libs.servicekit.sql_port import PortSpec
 
 from .file_storage import GridFSFileStorage, LocalFileStorage
@@ -49,29 +49,25 @@ def port_spec() -> PortSpec:
 
 def mongo_tables() -> dict[str, MongoTable]:
     return {
-        "conversations": MongoTable("conversations", _names(conversations), _conversation),
-        "conversation_members": MongoTable("conversations", _names(members), _members),
-        "messages": MongoTable("messages", _names(messages, "num"), _message),
+        "conversations": MongoTable("conversations", column_names(conversations), _conversation),
+        "conversation_members": MongoTable("conversations", column_names(members), _members),
+        "messages": MongoTable("messages", column_names(messages, "num"), _message),
         "message_hidden": MongoTable(
-            "messages", _names(hidden), _hidden, {"deletedFor.0": {"$exists": True}}
+            "messages", column_names(hidden), _hidden, {"deletedFor.0": {"$exists": True}}
         ),
-        "files": MongoTable("files", _names(files), _file),
+        "files": MongoTable("files", column_names(files), _file),
         "file_conversations": MongoTable(
-            "files", _names(file_links), _links, {"conversationIds.0": {"$exists": True}}
+            "files", column_names(file_links), _links, {"conversationIds.0": {"$exists": True}}
         ),
-        "push_devices": MongoTable("push_devices", _names(devices), _device),
+        "push_devices": MongoTable("push_devices", column_names(devices), _device),
         "notification_user_settings": MongoTable(
-            "notification_users", _names(notify_users), _user_settings
+            "notification_users", column_names(notify_users), _user_settings
         ),
         "notification_conversation_settings": MongoTable(
-            "notification_conversations", _names(notify_conversations), _conversation_settings
+            "notification_conversations", column_names(notify_conversations), _conversation_settings
         ),
-        "message_mentions": MongoTable("message_mentions", _names(mentions), _mention),
+        "message_mentions": MongoTable("message_mentions", column_names(mentions), _mention),
     }
-
-
-def _names(table: Any, *skip: str) -> tuple[str, ...]:
-    return tuple(c.name for c in table.columns if c.name not in skip)
 
 
 def _conversation(doc: Mapping[str, Any]) -> Iterator[Row]:

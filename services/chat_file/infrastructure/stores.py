@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from libs.servicekit.sql import backend_of, create_sql_engine, migrate
+from libs.servicekit.sql import (
+    SQL_BACKENDS,
+    backend_of,
+    create_sql_engine,
+    migrate,
+    migrate_database,
+)
 from libs.servicekit.stores import connect_mongo
 
 from ..application.files import FileMetadataStore
@@ -51,7 +57,7 @@ class ChatStores:
 
 def open_chat_stores(database_url: str, mongodb_db: str = "chat_file_service") -> ChatStores:
     backend = backend_of(database_url)
-    if backend in {"sqlite", "postgresql"}:
+    if backend in SQL_BACKENDS:
         return open_sql_stores(database_url)
     return open_mongo_stores(connect_mongo(database_url, mongodb_db), backend)
 
@@ -115,7 +121,4 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
 
 def migrate_chat_database(database_url: str) -> None:
     """What `python -m services.chat_file.migrate` runs (SQL backends)."""
-    if backend_of(database_url) in {"sqlite", "postgresql"}:
-        engine = create_sql_engine(database_url)
-        migrate(engine, MIGRATIONS, VERSION_TABLE)
-        engine.dispose()
+    migrate_database(database_url, MIGRATIONS, VERSION_TABLE)

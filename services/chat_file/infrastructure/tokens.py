@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 import jwt
 
-from libs.sessions import KeyRing, RevocationMirror, Verdict
+from libs.sessions import KeyRing, RevocationMirror, Verdict, auth_ms_of
 from libs.sessions.asymmetric import ASYMMETRIC, HS256
 
 from ..domain.errors import (
@@ -119,7 +119,7 @@ class JwtVerifier:
             user_id=user_id,
             matricule=str(matricule) if matricule else None,
             session_id=sid if isinstance(sid, str) and sid else None,
-            auth_ms=_auth_ms(claims),
+            auth_ms=auth_ms_of(claims),
             expires_at=int(claims["exp"]),
         )
 
@@ -136,12 +136,3 @@ def _key_source(
     if keys.algorithm not in ASYMMETRIC:
         raise ValueError(f"{keys.algorithm} is not an asymmetric algorithm")
     return [keys.algorithm], keys.key_for
-
-
-def _auth_ms(claims: dict[str, Any]) -> int:
-    """When the session logged in: `auth_ms`, else `iat` (tokens issued before the claim)."""
-    value = claims.get("auth_ms")
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    iat = claims.get("iat")
-    return int(iat) * 1000 if isinstance(iat, int | float) else 0

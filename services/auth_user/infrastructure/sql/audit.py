@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
-from libs.servicekit.sql import SQL_STORE_ERRORS, reader
-from libs.servicekit.stores import guard_store
+from libs.servicekit.sql_store import SqlStore
 
 from ...domain.model import AuditEvent
 from .tables import audit_events as A
@@ -16,12 +14,7 @@ from .tables import audit_events as A
 FIELDS = ("kind", "at", "user_id", "actor_id", "ip", "detail")
 
 
-@guard_store(*SQL_STORE_ERRORS)
-class SqlAuditLog:
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self._read = reader(engine)
-
+class SqlAuditLog(SqlStore):
     def record(self, event: AuditEvent) -> None:
         with self._engine.begin() as tx:
             tx.execute(A.insert().values(**{f: getattr(event, f) for f in FIELDS}))

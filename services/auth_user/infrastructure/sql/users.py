@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from bson import ObjectId
 from sqlalchemy.engine import Engine
 
-from libs.servicekit.sql import SQL_STORE_ERRORS, reader
-from libs.servicekit.stores import guard_store
+from libs.servicekit.clock import utc_now_ms
+from libs.servicekit.sql_store import SqlStore
 
 from ...domain.errors import MatriculeTakenError
 from ...domain.model import NewUser, Role, User
@@ -30,16 +29,9 @@ ORDER = (U.c.nom, U.c.prenom, U.c.id)
 COLUMNS = [c for c in U.c if c.name != "num"]
 
 
-def _now() -> datetime:
-    now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
-
-
-@guard_store(*SQL_STORE_ERRORS)
-class SqlUserStore:
+class SqlUserStore(SqlStore):
     def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self._read = reader(engine)
+        super().__init__(engine)
         self._postgres = engine.dialect.name == "postgresql"
 
     def get(self, user_id: str) -> User | None:
@@ -74,7 +66,7 @@ class SqlUserStore:
         return found, total
 
     def add(self, user: NewUser) -> User:
-        now = _now()
+        now = utc_now_ms()
         row = {
             "id": str(ObjectId()),
             "matricule": user.matricule,
@@ -100,7 +92,7 @@ class SqlUserStore:
         if not HEX_ID.match(user_id or ""):
             return None
         values = {k: (v.value if isinstance(v, Role) else v) for k, v in changes.items()}
-        values["updated_at"] = _now()
+        values["updated_at"] = utc_now_ms()
         try:
             with self._engine.begin() as tx:
                 done = tx.execute(U.update().where(U.c.id == user_id).values(**values)).rowcount

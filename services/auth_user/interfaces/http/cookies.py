@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Response
 from flask_jwt_extended import get_csrf_token
 
@@ -15,49 +17,58 @@ REFRESH_CSRF_COOKIE = "csrf_refresh_token"
 REFRESH_PATHS = ("/refresh", "/logout")
 
 
+@dataclass(frozen=True)
+class TokenCookies:
+    """A token's httpOnly cookie (on `paths`) and its double-submit CSRF cookie."""
+
+    token: str
+    csrf: str
+    same_site: str
+    paths: tuple[str, ...] = ("/",)
+
+
+ACCESS = TokenCookies(ACCESS_COOKIE, ACCESS_CSRF_COOKIE, "Lax")
+REFRESH = TokenCookies(REFRESH_COOKIE, REFRESH_CSRF_COOKIE, "Strict", REFRESH_PATHS)
+
+
 def set_session_cookies(response: Response, tokens: TokenPair, settings: Settings) -> None:
     secure = settings.cookie_secure
-    access_age, refresh_age = settings.access_token_ttl, settings.refresh_token_ttl
-    response.set_cookie(
-        ACCESS_COOKIE,
-        tokens.access_token,
-        max_age=access_age,
-        httponly=True,
-        secure=secure,
-        samesite="Lax",
-    )
-    response.set_cookie(
-        ACCESS_CSRF_COOKIE,
-        get_csrf_token(tokens.access_token),
-        max_age=access_age,
-        secure=secure,
-        samesite="Lax",
-    )
-    for path in REFRESH_PATHS:
-        response.set_cookie(
-            REFRESH_COOKIE,
-            tokens.refresh_token,
-            max_age=refresh_age,
-            path=path,
-            httponly=True,
-            secure=secure,
-            samesite="Strict",
-        )
-    response.set_cookie(
-        REFRESH_CSRF_COOKIE,
-        get_csrf_token(tokens.refresh_token),
-        max_age=refresh_age,
-        secure=secure,
-        samesite="Strict",
-    )
+    _set_token(response, ACCESS, tokens.access_token, settings.access_token_ttl, secure)
+    _set_token(response, REFRESH, tokens.refresh_token, settings.refresh_token_ttl, secure)
 
 
 def clear_session_cookies(response: Response, settings: Settings) -> None:
-    secure = settings.cookie_secure
-    response.delete_cookie(ACCESS_COOKIE, httponly=True, secure=secure, samesite="Lax")
-    response.delete_cookie(ACCESS_CSRF_COOKIE, secure=secure, samesite="Lax")
-    for path in REFRESH_PATHS:
-        response.delete_cookie(
-            REFRESH_COOKIE, path=path, httponly=True, secure=secure, samesite="Strict"
+    for cookies in (ACCESS, REFRESH):
+        same_site = cookies.same_site
+        for path in cookies.paths:
+            response.delete_cookie(
+                cookies.token,
+                path=path,
+                httponly=True,
+                secure=settings.cookie_secure,
+                samesite=same_site,
+            )
+        response.delete_cookie(cookies.csrf, secure=settings.cookie_secure, samesite=same_site)
+
+
+def _set_token(
+    response: Response, cookies: TokenCookies, token: str, max_age: int, secure: bool
+) -> None:
+    """The httpOnly token on each of its paths, then its readable CSRF twin (path /)."""
+    for path in cookies.paths:
+        response.set_cookie(
+            cookies.token,
+            token,
+            max_age=max_age,
+            path=path,
+            httponly=True,
+            secure=secure,
+            samesite=cookies.same_site,
         )
-    response.delete_cookie(REFRESH_CSRF_COOKIE, secure=secure, samesite="Strict")
+    response.set_cookie(
+        cookies.csrf,
+        get_csrf_token(token),
+        max_age=max_age,
+        secure=secure,
+        samesite=cookies.same_site,
+    )

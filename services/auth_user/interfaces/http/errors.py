@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import logging
+from flask import Flask, Response, jsonify
 
-import redis
-from flask import Flask, Response, jsonify, request
-
-from libs.servicekit.http import error_body
-
-logger = logging.getLogger(__name__)
+from libs.servicekit.http import error_body, install_redis_errors
 
 STATUS_BY_CODE: dict[str, int] = {
     "VALIDATION_ERROR": 400,
@@ -42,10 +37,5 @@ def error_response(code: str, message: str) -> tuple[Response, int]:
 
 
 def install_store_errors(app: Flask) -> None:
-    """Redis unreachable: a 503 the client can retry, never a 500. (The database adapters raise
-    the coded `StoreUnavailableError`, 503 `STORE_UNAVAILABLE`, themselves.)"""
-
-    @app.errorhandler(redis.RedisError)
-    def store_down(exc: Exception) -> tuple[Response, int]:
-        logger.error("store unavailable on %s %s: %s", request.method, request.path, exc)
-        return error_response("SERVICE_UNAVAILABLE", "Service temporairement indisponible")
+    """Redis unreachable: a 503 the client can retry, never a 500."""
+    install_redis_errors(app, STATUS_BY_CODE)

@@ -4,20 +4,14 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
-from libs.servicekit.sql import SQL_STORE_ERRORS, reader
-from libs.servicekit.stores import guard_store
+from libs.servicekit.sql_store import SqlStore
 
 from .tables import conversations as C
 from .tables import members as M
 
 
-@guard_store(*SQL_STORE_ERRORS)
-class SqlBadgeCounts:
-    def __init__(self, engine: Engine) -> None:
-        self._read = reader(engine)
-
+class SqlBadgeCounts(SqlStore):
     def totals_for(self, user_ids: list[str]) -> dict[str, int]:
         ids = list(dict.fromkeys(user_ids))
         if not ids:

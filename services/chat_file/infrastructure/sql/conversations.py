@@ -13,10 +13,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from bson import ObjectId
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
-from libs.servicekit.sql import SQL_STORE_ERRORS, reader
-from libs.servicekit.stores import guard_store
+from libs.servicekit.sql import SQL_STORE_ERRORS
+from libs.servicekit.sql_store import SqlStore
 
 from ...domain.model import Conversation, ConversationType, Receipt, pair_key
 from .codec import from_doc, to_doc
@@ -24,12 +24,7 @@ from .tables import conversations as C
 from .tables import members as M
 
 
-@guard_store(*SQL_STORE_ERRORS)
-class SqlConversationStore:
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self._read = reader(engine)
-
+class SqlConversationStore(SqlStore):
     def create(self, conversation: Conversation, key: str | None = None) -> Conversation:
         conversation.id = conversation.id or str(ObjectId())
         with self._engine.begin() as tx:
@@ -53,15 +48,7 @@ class SqlConversationStore:
         existing = self._by_pair(key)
         if existing is not None:
             return existing, False
-        conversation = Conversation(
-            id=str(ObjectId()),
-            type=ConversationType.PRIVATE,
-            participants=sorted((a, b)),
-            admins=[],
-            created_by=a,
-            created_at=now,
-            last_activity=now,
-        )
+        conversation = Conversation.private(str(ObjectId()), a, b, now)
         try:
             with self._engine.begin() as tx:
                 _insert(tx, conversation, key)
@@ -147,28 +134,28 @@ class SqlConversationStore:
     def mark_read(
         self, conversation_id: str, user_id: str, seq: int, message_id: str, at: datetime
     ) -> bool:
-        update = (
-            M.update()
-            .where(
-                M.c.conversation_id == conversation_id,
-                M.c.user_id == user_id,
-                M.c.read_up_to < seq,
-            )
-            .values(read_up_to=seq, last_read_id=message_id, read_at=at)
-        )
-        with self._engine.begin() as tx:
-            return bool(tx.execute(update).rowcount)
+        changes = {"read_up_to": seq, "last_read_id": message_id, "read_at": at}
+        return self._advance(conversation_id, user_id, [M.c.read_up_to], seq, changes)
 
     def mark_delivered(self, conversation_id: str, user_id: str, seq: int, at: datetime) -> bool:
+        marks = [M.c.delivered_up_to, M.c.read_up_to]  # read implies delivered
+        changes = {"delivered_up_to": seq, "delivered_at": at}
+        return self._advance(conversation_id, user_id, marks, seq, changes)
+
+    def _advance(
+        self,
+        conversation_id: str,
+        user_id: str,
+        marks: list[sa.Column[Any]],
+        seq: int,
+        changes: dict[str, Any],
+    ) -> bool:
+        """Move the member's pointers to `seq` only while every one of `marks` is below it."""
         update = (
             M.update()
-            .where(
-                M.c.conversation_id == conversation_id,
-                M.c.user_id == user_id,
-                M.c.delivered_up_to < seq,
-                M.c.read_up_to < seq,
-            )
-            .values(delivered_up_to=seq, delivered_at=at)
+            .where(M.c.conversation_id == conversation_id, M.c.user_id == user_id)
+            .where(*(mark < seq for mark in marks))
+            .values(**changes)
         )
         with self._engine.begin() as tx:
             return bool(tx.execute(update).rowcount)

@@ -6,21 +6,14 @@ from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
-from libs.servicekit.sql import SQL_STORE_ERRORS, reader
-from libs.servicekit.stores import guard_store
+from libs.servicekit.sql_store import SqlStore
 
 from ...domain.devices import Device, Platform, token_hash
 from .tables import devices as D
 
 
-@guard_store(*SQL_STORE_ERRORS)
-class SqlDeviceStore:
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self._read = reader(engine)
-
+class SqlDeviceStore(SqlStore):
     def register(self, device: Device) -> Device:
         try:
             return self._register(device)

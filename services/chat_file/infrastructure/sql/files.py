@@ -7,22 +7,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
-from libs.servicekit.sql import SQL_STORE_ERRORS, reader
-from libs.servicekit.stores import guard_store
+from libs.servicekit.sql_store import SqlStore
 
 from ...domain.files import FileKind, FileRecord
 from .tables import file_links as L
 from .tables import files as F
 
 
-@guard_store(*SQL_STORE_ERRORS)
-class SqlFileStore:
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self._read = reader(engine)
-
+class SqlFileStore(SqlStore):
     def add(self, record: FileRecord) -> None:
         with self._engine.begin() as tx:
             tx.execute(F.insert().values(**_row(record)))

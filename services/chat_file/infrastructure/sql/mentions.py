@@ -4,20 +4,13 @@ a user's unread mentions walks the primary key."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
-from libs.servicekit.sql import SQL_STORE_ERRORS, reader
-from libs.servicekit.stores import guard_store
+from libs.servicekit.sql_store import SqlStore
 
 from .tables import mentions as X
 
 
-@guard_store(*SQL_STORE_ERRORS)
-class SqlMentionStore:
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self._read = reader(engine)
-
+class SqlMentionStore(SqlStore):
     def add(self, conversation_id: str, message_id: str, seq: int, user_ids: list[str]) -> None:
         ids = list(dict.fromkeys(user_ids))
         if not ids:

@@ -15,8 +15,7 @@ import sqlalchemy as sa
 from bson import ObjectId
 from sqlalchemy.engine import Connection, Engine
 
-from libs.servicekit.sql import SQL_STORE_ERRORS, reader
-from libs.servicekit.stores import guard_store
+from libs.servicekit.sql_store import SqlStore
 
 from ...application.ports import DuplicateMessageError
 from ...domain.model import Message, MessageType
@@ -30,11 +29,9 @@ COLUMNS = [c for c in T.c if c.name != "num"]
 COLUMN_COUNT = len(COLUMNS)
 
 
-@guard_store(*SQL_STORE_ERRORS)
-class SqlMessageStore:
+class SqlMessageStore(SqlStore):
     def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self._read = reader(engine)
+        super().__init__(engine)
         self._search = MessageSearch(engine.dialect.name)
 
     def new_id(self) -> str:

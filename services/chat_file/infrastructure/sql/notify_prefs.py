@@ -7,22 +7,16 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
-from libs.servicekit.sql import SQL_STORE_ERRORS, reader
-from libs.servicekit.stores import guard_store
+from libs.servicekit.sql_store import SqlStore
 
 from ...domain.notify_prefs import ConversationPrefs, Level, QuietHours, UserPrefs
 from .tables import notify_conversations as NC
 from .tables import notify_users as NU
 
 
-@guard_store(*SQL_STORE_ERRORS)
-class SqlNotificationSettingsStore:
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self._read = reader(engine)
-
+class SqlNotificationSettingsStore(SqlStore):
     def get_user(self, user_id: str) -> UserPrefs:
         with self._read.connect() as db:
             row = db.execute(sa.select(NU).where(NU.c.user_id == user_id)).first()

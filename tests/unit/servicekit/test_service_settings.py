@@ -1,0 +1,76 @@
+"""`ServiceSettings`: both services read the shared variables the same way."""
+
+from __future__ import annotations
+
+import pytest
+
+from libs.servicekit.service_settings import ServiceSettings
+from libs.servicekit.settings import SettingsError
+from services.auth_user.settings import Settings as AuthSettings
+from services.chat_file.settings import Settings as ChatSettings
+
+SERVICES = [AuthSettings, ChatSettings]
+
+SHARED_ENV = {
+    "APP_ENV": "staging",
+    "JWT_SECRET": "j" * 40,
+    "JWT_PREVIOUS_SECRETS": " " + "o" * 40 + ", ,",
+    "SERVICE_SECRET": "s" * 40,
+    "REDIS_URL": "redis://cache:6380/2",
+    "REDIS_KEY_PREFIX": " team1: ",
+    "REDIS_SENTINELS": "s1:26379, s2:26380",
+    "REDIS_SENTINEL_SERVICE": "primary",
+    "USER_CACHE_PREFIX": "profiles:",
+    "USER_CACHE_TTL": "60",
+    "USER_CACHE_L1": "off",
+    "USER_CACHE_L1_SIZE": "5",
+    "USER_CACHE_L1_TTL": "0.5",
+    "DATABASE_URL": "postgresql://db/chat",
+    "MONGODB_DB": "elsewhere",
+    "REVOCATION_MAX_STALENESS": "30",
+    "TLS_CA_FILE": " /etc/ca.pem ",
+}
+
+
+@pytest.mark.parametrize("settings_class", SERVICES)
+def test_the_shared_variables_are_read_the_same_way(settings_class: type) -> None:
+    settings = settings_class.from_env(SHARED_ENV)
+    assert isinstance(settings, ServiceSettings)
+    assert settings.keys.current == "j" * 40 and settings.keys.previous == ("o" * 40,)
+    assert settings.service_secret == "s" * 40
+    assert (settings.redis_url, settings.redis_key_prefix) == ("redis://cache:6380/2", "team1:")
+    assert settings.redis_sentinels == (("s1", 26379), ("s2", 26380))
+    assert settings.redis_sentinel_service == "primary"
+    assert (settings.user_cache_prefix, settings.user_cache_ttl) == ("profiles:", 60)
+    assert (settings.user_cache_l1, settings.user_cache_l1_size) == (False, 5)
+    assert settings.user_cache_l1_ttl == 0.5
+    assert (settings.database_url, settings.mongodb_db) == ("postgresql://db/chat", "elsewhere")
+    assert (settings.revocation_max_staleness, settings.tls_ca_file) == (30, "/etc/ca.pem")
+
+
+@pytest.mark.parametrize(
+    ("settings_class", "database", "mongodb_db"),
+    [
+        (AuthSettings, "auth_user.db", "auth_user_db"),
+        (ChatSettings, "chat_file.db", "chat_file_service"),
+    ],
+)
+def test_each_service_keeps_its_own_database_defaults(
+    settings_class: type, database: str, mongodb_db: str, tmp_path: object
+) -> None:
+    settings = settings_class.from_env({"VAR_DIR": str(tmp_path)})
+    assert settings.database_url.endswith(f"/{database}")
+    assert settings.mongodb_db == mongodb_db
+
+
+@pytest.mark.parametrize("settings_class", SERVICES)
+@pytest.mark.parametrize("variable", ["USER_CACHE_L1_SIZE", "USER_CACHE_L1_TTL"])
+def test_a_non_positive_l1_is_refused_by_both(settings_class: type, variable: str) -> None:
+    with pytest.raises(SettingsError, match=variable):
+        settings_class.from_env({variable: "0"})
+
+
+@pytest.mark.parametrize("settings_class", SERVICES)
+def test_no_secret_is_printed(settings_class: type) -> None:
+    text = repr(settings_class.from_env(SHARED_ENV))
+    assert not {"j" * 40, "o" * 40, "s" * 40, "postgresql://db/chat"} & set(text.split("'"))
