@@ -29,8 +29,8 @@ from services.chat_file.domain.devices import Device, Platform, new_device_id
 from services.chat_file.domain.identity import Identity
 from services.chat_file.domain.model import Conversation, ConversationType
 from services.chat_file.infrastructure.stores import ChatStores, open_sql_stores
-from services.chat_file.interfaces.push_worker import build_worker
 from services.chat_file.push_settings import PushSettings
+from services.chat_file.push_worker import build_worker
 from services.chat_file.settings import Settings
 from tests.unit.chat_file.fakes import FakeProfileCache, FakeProfileSource, profile
 
@@ -111,7 +111,7 @@ def _fanout_figures(stores: ChatStores, client: redis.Redis, prefix: str) -> dic
 def _send_ratio(stores: ChatStores, client: redis.Redis, prefix: str) -> float:
     with_push = _services(stores, client, f"{prefix}on:", push=True)
     without = _services(stores, client, f"{prefix}off:", push=False)
-    assert with_push.push_queue is not None and without.push_queue is None
+    assert with_push.adapters.push_queue is not None and without.adapters.push_queue is None
     alice, bob = Identity("m0001", None), "m0002"
     rates: dict[bool, list[float]] = {True: [], False: []}
     for n in range(ROUNDS * 2):

@@ -1,6 +1,6 @@
 """`make run`: both services under gunicorn on embedded defaults, demo users seeded.
 
-The push worker (`services.chat_file.interfaces.push_worker`) runs beside chat_file.
+The push worker (`services.chat_file.push_worker`) runs beside chat_file.
 Redis: `REDIS_URL` if set; else the server on 127.0.0.1:6379; else a `redis-server` started here;
 else an embedded in-process Redis (fakeredis over TCP) with a warning. Database: `DATABASE_URL`
 if set (PostgreSQL, MongoDB...), else durable SQLite files `var/auth_user.db` and
@@ -77,7 +77,7 @@ def start(service: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
 def start_push_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
     """chat_file's push worker (offline notifications), on the same settings as chat_file."""
     return subprocess.Popen(
-        [sys.executable, "-m", "services.chat_file.interfaces.push_worker"],
+        [sys.executable, "-m", "services.chat_file.push_worker"],
         cwd=ROOT,
         env={**os.environ, **env},
         start_new_session=True,

@@ -17,7 +17,7 @@ from libs.servicekit.settings import process_env
 
 from .application.audit import LOGIN_FAILED, RATE_LIMITED
 from .application.demo import seed_demo_users
-from .bootstrap import Services, build
+from .bootstrap import TOKEN_SHAPE, Services, build
 from .domain.model import AuditEvent
 from .interfaces.http import (
     audit_routes,
@@ -57,21 +57,21 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.extensions[EXTENSION] = services
     install_json_errors(app, STATUS_BY_CODE)
     install_store_errors(app)
-    install_jwt(app, settings)
-    metrics = install_observability(app, "auth_user")
-    _count_security_events(metrics, services)
-    metrics.gauge(
-        "revocation_mirror_stale_seconds",
-        "Seconds since this process's revocation mirror stopped following Redis (0 = fresh)",
-        lambda: [({}, services.mirror.staleness())],
-    )
+    install_jwt(app, settings, TOKEN_SHAPE)
+    _install_metrics(install_observability(app, "auth_user"), services)
     install_cors(app, settings.cors_allowed_origins)  # browsers on the chat_file console origin
-    app.register_blueprint(health.bp)
-    app.register_blueprint(jwks_routes.bp)
-    app.register_blueprint(auth_routes.bp)
-    app.register_blueprint(session_routes.bp)
-    app.register_blueprint(audit_routes.bp)
-    app.register_blueprint(user_routes.bp)
+    _install_routes(app)
+    if services.listener is not None:  # revocations mirrored from Redis (libs/sessions)
+        services.listener.start()
+    if settings.seed_demo_users:
+        created = seed_demo_users(services.users)
+        logger.info("demo users seeded: %s", ", ".join(created) or "already present")
+    return app
+
+
+def _install_routes(app: Flask) -> None:
+    for blueprint in (health, jwks_routes, auth_routes, session_routes, audit_routes, user_routes):
+        app.register_blueprint(blueprint.bp)
     install_openapi(
         app,
         title="ngomna auth_user",
@@ -80,12 +80,15 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         enveloped=False,
         description=API_DESCRIPTION,
     )
-    if services.listener is not None:  # revocations mirrored from Redis (libs/sessions)
-        services.listener.start()
-    if settings.seed_demo_users:
-        created = seed_demo_users(services.users)
-        logger.info("demo users seeded: %s", ", ".join(created) or "already present")
-    return app
+
+
+def _install_metrics(metrics: Metrics, services: Services) -> None:
+    _count_security_events(metrics, services)
+    metrics.gauge(
+        "revocation_mirror_stale_seconds",
+        "Seconds since this process's revocation mirror stopped following Redis (0 = fresh)",
+        lambda: [({}, services.mirror.staleness())],
+    )
 
 
 def _count_security_events(metrics: Metrics, services: Services) -> None:

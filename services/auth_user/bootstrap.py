@@ -29,12 +29,14 @@ from .application.ports import (
 )
 from .application.sessions import SessionControl
 from .application.users import UserDirectory
-from .infrastructure.jwt_tokens import FlaskJwtTokenCodec
+from .domain.model import TokenClaims, TokenType
+from .infrastructure.jwt_tokens import KID_CONFIG, FlaskJwtTokenCodec, auth_ms_of
 from .infrastructure.passwords import Argon2PasswordHasher
 from .infrastructure.redis_ratelimit import RedisRateLimiter
 from .infrastructure.redis_sessions import RedisSessionRegistry
 from .infrastructure.redis_tokens import RedisRefreshTokenStore
 from .infrastructure.stores import AuthStores, open_auth_stores, open_mongo_stores
+from .interfaces.http.jwt import TokenShape
 from .settings import Settings
 
 
@@ -70,9 +72,46 @@ def build(
     if users is None:
         users, stored_audit = _users_and_audit(settings, stores, db)
         audit_log = audit_log or stored_audit
-    clients: list[redis.Redis] = [redis_client] if redis_client is not None else []
+    redis_of = _lazy_redis(settings, redis_client)
+    prefix = settings.redis_key_prefix
+    refresh_tokens = refresh_tokens or RedisRefreshTokenStore(redis_of(), prefix=prefix)
+    limiter = limiter or RedisRateLimiter(redis_of(), prefix=prefix)
+    cache = cache or _user_cache(settings, redis_of())
+    hasher = hasher or _hasher(settings)
+    mirror = RevocationMirror(settings.revocation_max_staleness)
+    revocations, listener = _revocations(settings, redis_of, revocations, mirror)
+    registry = registry or RedisSessionRegistry(redis_of(), prefix=prefix, clock=clock)
+    audit = SecurityAudit(audit_log)
+    sessions = SessionControl(revocations, mirror, refresh_tokens, registry, audit)
+    auth = AuthService(
+        users, hasher, tokens or FlaskJwtTokenCodec(), refresh_tokens, limiter, cache,
+        settings.login_limits, sessions, clock,
+    )  # fmt: skip
+    checks = {"database": users.ping, "redis": refresh_tokens.ping, "revocations": _fresh(mirror)}
+    directory = UserDirectory(users, hasher, cache, sessions, limiter)
+    return Services(settings, auth, directory, checks, mirror, listener)
 
-    def shared_redis() -> redis.Redis:  # connected only if some adapter needs it
+
+def _revocations(
+    settings: Settings,
+    redis_of: Callable[[], redis.Redis],
+    given: RevocationLog | None,
+    mirror: RevocationMirror,
+) -> tuple[RevocationLog, RevocationListener | None]:
+    """The revocation log (Redis unless given) and the listener that mirrors it here."""
+    if given is not None:
+        return given, None
+    log = RedisRevocations(
+        redis_of(), prefix=settings.redis_key_prefix, retention_seconds=settings.refresh_token_ttl
+    )
+    return log, RevocationListener(redis_of(), log, mirror, spawn=_daemon_thread)
+
+
+def _lazy_redis(settings: Settings, given: redis.Redis | None) -> Callable[[], redis.Redis]:
+    """The shared Redis client, connected only if some adapter needs it."""
+    clients: list[redis.Redis] = [given] if given is not None else []
+
+    def shared() -> redis.Redis:
         if not clients:
             clients.append(
                 connect_redis(
@@ -84,51 +123,45 @@ def build(
             )
         return clients[0]
 
-    prefix = settings.redis_key_prefix
-    refresh_tokens = refresh_tokens or RedisRefreshTokenStore(shared_redis(), prefix=prefix)
-    limiter = limiter or RedisRateLimiter(shared_redis(), prefix=prefix)
-    cache = cache or UserCache(
-        shared_redis(),
+    return shared
+
+
+def _user_cache(settings: Settings, client: redis.Redis) -> UserCache:
+    return UserCache(
+        client,
         prefix=settings.user_cache_prefix,
         ttl=settings.user_cache_ttl,
         local=local_profiles(
             settings.user_cache_l1, settings.user_cache_l1_size, settings.user_cache_l1_ttl
         ),
     )
-    hasher = hasher or Argon2PasswordHasher(
+
+
+def _hasher(settings: Settings) -> PasswordHasher:
+    return Argon2PasswordHasher(
         time_cost=settings.password_time_cost,
         memory_cost=settings.password_memory_cost,
         parallelism=settings.password_parallelism,
     )
-    mirror = RevocationMirror(settings.revocation_max_staleness)
-    listener = None
-    if revocations is None:
-        log = RedisRevocations(
-            shared_redis(), prefix=prefix, retention_seconds=settings.refresh_token_ttl
-        )
-        listener = RevocationListener(shared_redis(), log, mirror, spawn=_daemon_thread)
-        revocations = log
-    sessions = SessionControl(
-        revocations,
-        mirror,
-        refresh_tokens,
-        registry or RedisSessionRegistry(shared_redis(), prefix=prefix, clock=clock),
-        SecurityAudit(audit_log),
+
+
+def token_claims(payload: dict[str, Any]) -> TokenClaims:
+    """A verified token's payload as the sessions check reads it."""
+    kind = TokenType.REFRESH if payload.get("type") == "refresh" else TokenType.ACCESS
+    family = payload.get("sid")
+    return TokenClaims(
+        user_id=str(payload.get("id", "")),
+        matricule=str(payload.get("matricule", "")),
+        jti=str(payload.get("jti", "")),
+        type=kind,
+        exp=int(payload.get("exp", 0)),
+        family=family if isinstance(family, str) else None,
+        auth_ms=auth_ms_of(payload),
     )
-    auth = AuthService(
-        users,
-        hasher,
-        tokens or FlaskJwtTokenCodec(),
-        refresh_tokens,
-        limiter,
-        cache,
-        settings.login_limits,
-        sessions,
-        clock,
-    )
-    checks = {"database": users.ping, "redis": refresh_tokens.ping, "revocations": _fresh(mirror)}
-    directory = UserDirectory(users, hasher, cache, sessions, limiter)
-    return Services(settings, auth, directory, checks, mirror, listener)
+
+
+# How flask-jwt-extended meets our codec (`interfaces/http/jwt.install_jwt`).
+TOKEN_SHAPE = TokenShape(kid_config=KID_CONFIG, claims=token_claims)
 
 
 class RevocationsStaleError(RuntimeError):

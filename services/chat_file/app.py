@@ -18,6 +18,7 @@ from .interfaces.http.errors import STATUS_BY_CODE, install_store_errors
 from .interfaces.http.push_metrics import install_push_metrics
 from .interfaces.socket.server import install_socketio
 from .interfaces.web.console import console_blueprint
+from .realtime_root import socketio_options
 from .settings import Settings
 
 
@@ -40,7 +41,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(devices.bp)
     app.register_blueprint(notify_prefs.bp)
     app.register_blueprint(console_blueprint(settings.auth_user_public_url))
-    install_socketio(app, services)  # app.extensions["socketio"]; services notify through it
+    services.realtime.socketio.init_app(app, **socketio_options(settings))  # extensions["socketio"]
+    install_socketio(app, services)
     install_openapi(
         app,
         title="ngomna chat_file",
@@ -80,5 +82,6 @@ def _install_metrics(metrics: Metrics, services: ChatServices) -> None:
         "Seconds since this process's revocation mirror stopped following Redis (0 = fresh)",
         lambda: [({}, services.verifier.mirror.staleness())],
     )
-    install_cache_metrics(metrics, services.cache)
-    install_push_metrics(metrics, services.push_queue, services.push_outbox)
+    adapters = services.adapters
+    install_cache_metrics(metrics, adapters.cache)
+    install_push_metrics(metrics, adapters.push_queue, adapters.push_outbox)

@@ -1,8 +1,10 @@
-"""The composition root: `build(settings, **overrides)` makes the adapters and the services.
+"""The composition root: `build(settings, **overrides)` makes every adapter (the Socket.IO
+server, presence and notifier included) and the use cases, once; nothing is mutated after.
 
 Tests pass fakes by keyword (`stores=` a `ChatStores` bundle, `cache=`, `auth_client=`,
 `notifier=`, `redis=`, `attachments=`, `clock=`...); `db=` wraps a (mongomock or flaky)
 pymongo database in the Mongo adapters. Otherwise the stores come from `DATABASE_URL`.
+`create_app` binds `services.realtime.socketio` to its app (`socketio.init_app`).
 """
 
 from __future__ import annotations
@@ -25,84 +27,117 @@ from .application.directory import UserDirectory
 from .application.file_links import FileAttachments, StoreConversationAccess
 from .application.file_sweeper import OrphanSweeper, SweepableStorage
 from .application.files import DownloadLinks, FileService, FileStorage
+from .application.health import Readiness
 from .application.mentions import Mentions
 from .application.messages import MessageService
 from .application.notify_prefs import NotificationSettingsService
-from .application.ports import (
-    Notifier,
-    NullNotifier,
-    ProfileCache,
-    ProfileSource,
-)
+from .application.ports import Notifier, ProfileCache, ProfileSource, TokenVerifier
 from .application.push import with_push
 from .application.push_ports import PushOutbox
-from .application.realtime import SendRateLimiter
 from .application.receipts import ReceiptService
 from .infrastructure.auth_client import HttpAuthUserClient
 from .infrastructure.file_storage import GridFSFileStorage, LocalFileStorage
 from .infrastructure.push_outbox import BufferedOutbox
 from .infrastructure.push_queue import RedisPushQueue
+from .infrastructure.socket_notifier import SocketIONotifier
 from .infrastructure.stores import ChatStores, open_chat_stores, open_mongo_stores
 from .infrastructure.thumbnails import PillowThumbnailer
 from .infrastructure.tokens import JwtVerifier
+from .interfaces.commands import ChatCommands
+from .interfaces.socket.hub import RealtimeHub
+from .realtime_root import build_realtime, revocation_feed, send_limiter
 from .settings import Settings
 from .token_keys import token_keys
 
 logger = logging.getLogger(__name__)
 
 
-@dataclass
-class ChatServices:
-    settings: Settings
+@dataclass(frozen=True)
+class Adapters:
+    """The concrete adapters, for the composition root's own use only: `/metrics` gauges,
+    the push worker (same stores and Redis) and tests that inspect storage. Interfaces never
+    read them; they call the use cases of `ChatServices`."""
+
     stores: ChatStores
     redis: redis.Redis
-    verifier: JwtVerifier
     cache: ProfileCache
     auth_client: ProfileSource
+    notifier: Notifier  # what the use cases announce through (push outbox aside)
+    push_queue: RedisPushQueue | None  # None when PUSH_ENABLED is off
+    push_outbox: PushOutbox | None  # a BufferedOutbox unless a test passes a fake
+
+
+@dataclass(frozen=True)
+class ChatServices:
+    """What the interfaces get: configuration, the use cases, the token verifier (a port),
+    the real-time hub of the socket layer and readiness."""
+
+    settings: Settings
     directory: UserDirectory
     conversations: ConversationService
     messages: MessageService
     receipts: ReceiptService
-    notifier: Notifier
     files: FileService
     devices: DeviceService
     notification_settings: NotificationSettingsService
-    push_queue: RedisPushQueue | None = None  # None when PUSH_ENABLED is off
-    push_outbox: PushOutbox | None = None  # a BufferedOutbox unless a test passes a fake
-    revocations: RedisRevocations | None = None  # followed by the socket layer's listener
-    send_limiter: SendRateLimiter | None = None  # HTTP messages and uploads, per user
-
-    def attach_notifier(self, notifier: Notifier) -> None:
-        """Plug the real-time layer in: every service announces through it from now on (new
-        messages also go to the push outbox)."""
-        self.notifier = notifier
-        announced = with_push(notifier, self.push_outbox)
-        for service in (self.conversations, self.messages, self.receipts):
-            service.notifier = announced
-        self.notification_settings.notifier = notifier
-
-    def readiness(self) -> dict[str, Any]:
-        try:
-            redis_ok = bool(self.redis.ping())
-        except redis.RedisError:
-            redis_ok = False
-        return {
-            "database": self.stores.ping(),
-            "redis": redis_ok,
-            "authUser": self.auth_client.ping(),
-            "breaker": self.directory.breaker.state,
-            "revocations": self.verifier.mirror.status(),
-        }
+    verifier: TokenVerifier
+    commands: ChatCommands  # every write, one entry point for HTTP and Socket.IO
+    realtime: RealtimeHub
+    health: Readiness
+    adapters: Adapters
 
 
 def build(settings: Settings, **overrides: Any) -> ChatServices:
     stores = _stores(settings, overrides)
-    client = overrides.get("redis") or connect_redis(
+    client = overrides.get("redis") or _redis(settings)
+    cache, auth_client, directory = _profiles(settings, client, overrides)
+    socketio = overrides.get("socketio") or _socketio()
+    push_queue, push_outbox = _push(settings, client, overrides)
+    notifier: Notifier = overrides.get("notifier") or SocketIONotifier(socketio)
+    adapters = Adapters(stores, client, cache, auth_client, notifier, push_queue, push_outbox)
+    verifier = JwtVerifier(
+        overrides.get("token_keys") or token_keys(settings),
+        mirror=RevocationMirror(settings.revocation_max_staleness),
+    )
+    revocations = RedisRevocations(client, prefix=settings.redis_key_prefix)
+    services = _use_cases(settings, adapters, directory, overrides)
+    verifier.mirror.subscribe(services["devices"].forget_ended)  # ended sessions: no more push
+    conversations = services["conversations"]
+    limiter = send_limiter(settings)  # per socket and per HTTP user, the same rate
+    feed = revocation_feed(socketio, client, revocations, verifier.mirror)
+    realtime = build_realtime(settings, socketio, client, conversations, directory, feed, limiter)
+    commands = ChatCommands(conversations, services["messages"], services["receipts"], limiter)
+    return ChatServices(
+        settings=settings,
+        directory=directory,
+        **services,
+        verifier=verifier,
+        commands=commands,
+        realtime=realtime,
+        health=_readiness(adapters, directory, verifier),
+        adapters=adapters,
+    )
+
+
+def _socketio() -> Any:
+    from flask_socketio import SocketIO
+
+    return SocketIO()  # options at `init_app` (realtime_root.socketio_options)
+
+
+def _redis(settings: Settings) -> redis.Redis:
+    return connect_redis(
         settings.redis_url,
         sentinels=settings.redis_sentinels,
         service=settings.redis_sentinel_service,
         ca_file=settings.tls_ca_file,
     )
+
+
+def _profiles(
+    settings: Settings, client: redis.Redis, overrides: dict[str, Any]
+) -> tuple[ProfileCache, ProfileSource, UserDirectory]:
+    """The user cache (L1 + Redis), auth_user's client and the directory reading through both."""
     cache = overrides.get("cache") or UserCache(
         client,
         prefix=settings.user_cache_prefix,
@@ -124,55 +159,60 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
     directory = overrides.get("directory") or UserDirectory(
         cache, auth_client, breaker, negative_ttl=settings.negative_cache_seconds
     )
-    notifier: Notifier = overrides.get("notifier") or NullNotifier()
-    push_queue, push_outbox = _push(settings, client, overrides)
-    announced = with_push(notifier, push_outbox)
-    conversation_store, message_store = stores.conversations, stores.messages
+    return cache, auth_client, directory
+
+
+def _use_cases(
+    settings: Settings, adapters: Adapters, directory: UserDirectory, overrides: dict[str, Any]
+) -> dict[str, Any]:
+    """The application services over the stores; new messages also go to the push outbox."""
+    stores, notifier = adapters.stores, adapters.notifier
+    announced = with_push(notifier, adapters.push_outbox)
     files = overrides.get("files") or build_files(settings, stores, overrides)
     clock = {"clock": overrides["clock"]} if "clock" in overrides else {}
     mentions = Mentions(stores.mentions, directory)
     conversations = ConversationService(
-        conversation_store, directory, announced, mentions=mentions, **clock
+        stores.conversations, directory, announced, mentions=mentions, **clock
     )
     messages = MessageService(
-        conversation_store,
-        message_store,
+        stores.conversations,
+        stores.messages,
         directory,
         announced,
         conversations,
         attachments=overrides.get("attachments") or FileAttachments(files),
         max_length=settings.max_message_length,
         mentions=mentions,
+        appender=stores.appender,
         **clock,
     )
-    receipts = ReceiptService(conversation_store, message_store, announced, **clock)
-    mirror = RevocationMirror(settings.revocation_max_staleness)
-    devices = DeviceService(stores.devices, settings.push.endpoint_hosts, **clock)
-    mirror.subscribe(devices.forget_ended)  # an ended session gets no more pushes
-    return ChatServices(
-        settings=settings,
-        stores=stores,
-        redis=client,
-        verifier=JwtVerifier(overrides.get("token_keys") or token_keys(settings), mirror=mirror),
-        cache=cache,
-        auth_client=auth_client,
-        directory=directory,
-        conversations=conversations,
-        messages=messages,
-        receipts=receipts,
-        notifier=notifier,
-        files=files,
-        devices=devices,
-        notification_settings=NotificationSettingsService(
-            stores.notification_settings, conversation_store, notifier, **clock
+    return {
+        "conversations": conversations,
+        "messages": messages,
+        "receipts": ReceiptService(stores.conversations, stores.messages, announced, **clock),
+        "files": files,
+        "devices": DeviceService(stores.devices, settings.push.endpoint_hosts, **clock),
+        "notification_settings": NotificationSettingsService(
+            stores.notification_settings, stores.conversations, notifier, **clock
         ),
-        push_queue=push_queue,
-        push_outbox=push_outbox,
-        revocations=RedisRevocations(client, prefix=settings.redis_key_prefix),
-        send_limiter=SendRateLimiter(
-            settings.socket_send_rate, burst=max(settings.socket_send_rate * 2, 1)
-        ),
-    )
+    }
+
+
+def _readiness(adapters: Adapters, directory: UserDirectory, verifier: TokenVerifier) -> Readiness:
+    def redis_ok() -> bool:
+        try:
+            return bool(adapters.redis.ping())
+        except redis.RedisError:
+            return False
+
+    probes = {
+        "database": adapters.stores.ping,
+        "redis": redis_ok,
+        "authUser": adapters.auth_client.ping,
+        "breaker": lambda: directory.breaker.state,
+        "revocations": verifier.mirror.status,
+    }
+    return Readiness(probes, following=verifier.mirror.following)
 
 
 def _push(

@@ -1,5 +1,5 @@
 """Push notifications with real processes: auth_user and chat_file under gunicorn, the push
-worker (`python -m services.chat_file.interfaces.push_worker`), and a loopback Web Push service
+worker (`python -m services.chat_file.push_worker`), and a loopback Web Push service
 that verifies the VAPID JWT and decrypts the RFC 8291 payload with the subscriber's key."""
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def chat(env: dict[str, str]) -> Iterator[ServiceProcess]:
 def worker(env: dict[str, str], chat: ServiceProcess) -> Iterator[subprocess.Popen[bytes]]:
     log = (ROOT / "var" / "test-logs" / f"push-worker-{os.getpid()}.log").open("ab")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "services.chat_file.interfaces.push_worker"],
+        [sys.executable, "-m", "services.chat_file.push_worker"],
         cwd=ROOT,
         env={**os.environ, **env},
         stdout=log,

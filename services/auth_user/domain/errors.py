@@ -86,8 +86,3 @@ class MatriculeTakenError(AuthUserError):
 class TooManyIdsError(AuthUserError):
     code = "TOO_MANY_IDS"
     message = "Trop d'identifiants (200 au maximum)"
-
-
-class NotReadyError(AuthUserError):
-    code = "NOT_READY"
-    message = "Service indisponible"

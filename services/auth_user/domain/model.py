@@ -25,8 +25,7 @@ class TokenType(StrEnum):
     REFRESH = "refresh"
 
 
-# Profile fields a user may change on their own account; anything else is admin-only.
-SELF_EDITABLE_FIELDS = frozenset({"nom", "prenom", "email", "profile_pic", "ministere", "sexe"})
+# Fields only an admin may change; a user edits the rest of their own profile.
 ADMIN_ONLY_FIELDS = frozenset({"role", "password"})
 
 

@@ -30,11 +30,10 @@ def message_for(
     return message, conversation
 
 
-def rooms_of(conversation: Conversation) -> list[str]:
-    """Where events about a conversation go: every current participant's devices.
+def audience(conversation: Conversation) -> list[str]:
+    """Who hears about a conversation: its current participants (every device of each).
 
-    Not the `conversation_<id>` room: a socket of someone removed from the conversation can
-    stay in that room on another process (rooms cannot be emptied across processes), and must
-    not receive its events any more. `user_<id>` rooms follow the participant list exactly.
+    Users, not the conversation: someone removed from it must not receive its events any more,
+    wherever their sockets are. (The Socket.IO adapter turns users into its rooms.)
     """
-    return [f"user_{p}" for p in conversation.participants]
+    return list(conversation.participants)

@@ -6,10 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from libs.servicekit.errors import CodedError
-
 from ..domain.errors import (
-    AlreadyParticipantError,
     InvalidConversationTypeError,
     InvalidNameError,
     MembersRequiredError,
@@ -19,28 +16,22 @@ from ..domain.errors import (
 from ..domain.identity import Identity
 from ..domain.model import Conversation, ConversationType, check_user_id
 from ..domain.paging import page_metadata, parse_limit, parse_page
-from .access import conversation_for, rooms_of
+from .access import audience, conversation_for
 from .directory import UserDirectory
+from .membership import Membership
 from .mentions import Mentions
 from .ports import ConversationStore, Notifier
-from .presenters import conversation_view, displayed_ids, invitation, iso
+from .presenters import conversation_view, displayed_ids, invitation
 
 MAX_NAME = 100
-MAX_MEMBERS = 1000
 MAX_CONTACT_CONVERSATIONS = 1000  # presence reaches the contacts of the most recent ones
-# Who made a membership change, under the old clients' name for each event.
-ACTOR_FIELDS = {
-    "participants:added": "addedBy",
-    "participant:removed": "removedBy",
-    "participant:left": "userId",
-}
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class ConversationService:
+class ConversationService(Membership):
     def __init__(
         self,
         conversations: ConversationStore,
@@ -76,7 +67,7 @@ class ConversationService:
             created = True
         view = self.view(conversation, user.user_id)
         if created:
-            self.notifier.notify("conversation:created", view, rooms_of(conversation))
+            self.notifier.notify("conversation:created", view, audience(conversation))
         if created and ctype is not ConversationType.PRIVATE:
             self._invite(user, conversation, view)
         return view, created
@@ -84,7 +75,7 @@ class ConversationService:
     def _invite(self, user: Identity, conversation: Conversation, view: dict[str, Any]) -> None:
         """Old clients: `<type>:invitation` to every member but the creator."""
         payload = invitation(view, user.user_id, user.matricule, self._clock())
-        members = [f"user_{p}" for p in conversation.participants if p != user.user_id]
+        members = [p for p in conversation.participants if p != user.user_id]
         self.notifier.notify(f"{conversation.type.value.lower()}:invitation", payload, members)
 
     def open_private(self, user_id: str, other_id: Any) -> tuple[Conversation, bool]:
@@ -127,96 +118,6 @@ class ConversationService:
     def get(self, user: Identity, conversation_id: str) -> dict[str, Any]:
         return self.view(conversation_for(self._store, conversation_id, user.user_id), user.user_id)
 
-    def add_participants(
-        self, user: Identity, conversation_id: str, user_ids: list[str], role: str = "member"
-    ) -> dict[str, Any]:
-        """Admins add members (or promote them with role=admin: how an admin hands over)."""
-        conversation = conversation_for(self._store, conversation_id, user.user_id)
-        conversation.check_can_manage(user.user_id)
-        ids = self._checked_members(user_ids, exclude=None)
-        if not ids:
-            raise MembersRequiredError()
-        admins = ids if role == "admin" else []
-        updated = self._store.add_participants(conversation.id, ids, admins)
-        return self._changed(updated or conversation, "participants:added", user, ids)
-
-    def add_members(
-        self, user: Identity, conversation_id: str, user_ids: list[Any]
-    ) -> dict[str, Any]:
-        """Socket `addParticipant`: adds the new valid ids, lists the others in `failed`."""
-        conversation = self._managed(user, conversation_id, user_ids)
-        added: list[str] = []
-        failed: list[tuple[Any, CodedError]] = []
-        for raw in dict.fromkeys(user_ids):
-            try:
-                uid = check_user_id(raw)
-                if conversation.is_participant(uid):
-                    raise AlreadyParticipantError()
-            except CodedError as exc:
-                failed.append((raw, exc))
-            else:
-                added.append(uid)
-        if added:
-            stored = self._store.add_participants(conversation.id, added, [])
-            conversation = stored or conversation
-        return self._batch(conversation, "participants:added", user, added, failed)
-
-    def remove_members(
-        self, user: Identity, conversation_id: str, user_ids: list[Any]
-    ) -> dict[str, Any]:
-        """Socket `removeParticipant`: removes what it may, lists the others in `failed`."""
-        conversation = self._managed(user, conversation_id, user_ids)
-        removed: list[str] = []
-        failed: list[tuple[Any, CodedError]] = []
-        for raw in dict.fromkeys(user_ids):
-            try:
-                uid = check_user_id(raw)
-                conversation.check_can_remove(user.user_id, uid)
-                conversation = self._store.remove_participant(conversation.id, uid) or conversation
-            except CodedError as exc:
-                failed.append((raw, exc))
-            else:
-                removed.append(uid)
-        return self._batch(conversation, "participant:removed", user, removed, failed)
-
-    def _managed(self, user: Identity, conversation_id: str, user_ids: list[Any]) -> Conversation:
-        conversation = conversation_for(self._store, conversation_id, user.user_id)
-        conversation.check_can_manage(user.user_id)
-        if len(user_ids) > MAX_MEMBERS:
-            raise MembersRequiredError(f"{MAX_MEMBERS} participants au plus")
-        return conversation
-
-    def _batch(
-        self,
-        conversation: Conversation,
-        event: str,
-        user: Identity,
-        done: list[str],
-        failed: list[tuple[Any, CodedError]],
-    ) -> dict[str, Any]:
-        """Nothing done: the first failure is the error; else announce what was done."""
-        if not done:
-            raise failed[0][1] if failed else MembersRequiredError()
-        errors = [{"userId": str(u), "code": e.code, "message": e.message} for u, e in failed]
-        return self._notify_change(conversation, event, user, done, errors)
-
-    def remove_participant(
-        self, user: Identity, conversation_id: str, target: str
-    ) -> dict[str, Any]:
-        conversation = conversation_for(self._store, conversation_id, user.user_id)
-        conversation.check_can_remove(user.user_id, check_user_id(target))
-        updated = self._store.remove_participant(conversation.id, target)
-        return self._changed(updated or conversation, "participant:removed", user, [target])
-
-    def leave(self, user: Identity, conversation_id: str) -> dict[str, Any]:
-        conversation = conversation_for(self._store, conversation_id, user.user_id)
-        conversation.check_can_leave(user.user_id)
-        updated = self._store.remove_participant(conversation.id, user.user_id)
-        event = self._notify_change(
-            updated or conversation, "participant:left", user, [user.user_id]
-        )
-        return {"conversationId": conversation.id, "left": True, **event}
-
     def ids_for(self, user_id: str) -> list[str]:
         """Ids of every conversation the user takes part in (socket rooms at connect)."""
         return self._store.ids_for(user_id)
@@ -233,39 +134,6 @@ class ConversationService:
     def view(self, conversation: Conversation, viewer: str) -> dict[str, Any]:
         profiles = self._directory.resolve_map(displayed_ids(conversation))
         return conversation_view(conversation, profiles, viewer)
-
-    def _changed(
-        self, conversation: Conversation, event: str, user: Identity, user_ids: list[str]
-    ) -> dict[str, Any]:
-        self._notify_change(conversation, event, user, user_ids)
-        return self.view(conversation, user.user_id)
-
-    def _notify_change(
-        self,
-        conversation: Conversation,
-        event: str,
-        user: Identity,
-        user_ids: list[str],
-        failed: list[dict[str, str]] | None = None,
-    ) -> dict[str, Any]:
-        """Today's `{conversationId, userIds, by}` and the old clients' fields in one payload;
-        an addition is also announced under its old name `participant:added`."""
-        payload = {
-            "success": True,
-            "conversationId": conversation.id,
-            "userIds": user_ids,
-            "participantIds": user_ids,
-            "by": user.user_id,
-            ACTOR_FIELDS[event]: user.user_id,
-            "failed": failed or [],
-            "remainingParticipants": len(conversation.participants),
-            "timestamp": iso(self._clock()),
-        }
-        rooms = list(dict.fromkeys(rooms_of(conversation) + [f"user_{u}" for u in user_ids]))
-        self.notifier.notify(event, payload, rooms)
-        if event == "participants:added":
-            self.notifier.notify("participant:added", payload, rooms)
-        return payload
 
     def _create_group(
         self,
@@ -294,10 +162,3 @@ class ConversationService:
             name=title,
         )
         return self._store.create(conversation)
-
-    def _checked_members(self, user_ids: list[str], exclude: str | None) -> list[str]:
-        ids = [check_user_id(u) for u in user_ids]
-        unique = [u for u in dict.fromkeys(ids) if u != exclude]
-        if len(unique) > MAX_MEMBERS:
-            raise MembersRequiredError(f"{MAX_MEMBERS} participants au plus")
-        return unique

@@ -3,13 +3,12 @@ messages (the core's AttachmentResolver port)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from ..domain.errors import InvalidIdError
+from ..domain.model import check_object_id
 from .files import FileService, describe
 from .ports import ConversationStore
-
-_CONVERSATION_ID = re.compile(r"^[0-9a-f]{24}$")
 
 
 class StoreConversationAccess:
@@ -19,9 +18,10 @@ class StoreConversationAccess:
         self._conversations = conversations
 
     def is_participant(self, conversation_id: str, user_id: str) -> bool:
-        if not _CONVERSATION_ID.match(conversation_id or ""):
+        try:
+            conversation = self._conversations.get(check_object_id(conversation_id))
+        except InvalidIdError:
             return False
-        conversation = self._conversations.get(conversation_id)
         return conversation is not None and conversation.is_participant(user_id)
 
 

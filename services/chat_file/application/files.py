@@ -1,23 +1,23 @@
 """FileService: upload (streamed, checked, hashed), read, download ranges, thumbnails, delete.
 
-Ports are the Protocols below; adapters live in infrastructure/ (local directory or GridFS for
-bytes, MongoDB for metadata, Pillow for thumbnails) and fakes in tests/unit/chat_file_files.
+Ports are the Protocols of `file_ports.py`; adapters live in infrastructure/ (local directory,
+GridFS or S3 for bytes, the stores for metadata, Pillow for thumbnails) and fakes in
+tests/unit/chat_file_files.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from itertools import chain
-from typing import Any, BinaryIO, Protocol
+from typing import Any
 
 from services.chat_file.domain.files import (
     HEAD_BYTES,
     THUMBNAIL_SIZES,
-    ByteRange,
     FileDeleteForbiddenError,
     FileRecord,
     FileTooLargeError,
@@ -35,69 +35,29 @@ from services.chat_file.domain.files import (
     thumbnail_key,
 )
 
+from .file_ports import (
+    ConversationAccess,
+    DownloadLinks,
+    FileDownload,
+    FileMetadataStore,
+    FileStorage,
+    Rendition,
+    Thumbnailer,
+)
 from .presenters import iso
 
+__all__ = [  # the ports, importable from here as before
+    "DownloadLinks",
+    "FileDownload",
+    "FileMetadataStore",
+    "FileService",
+    "FileStorage",
+    "Rendition",
+    "Thumbnailer",
+    "describe",
+]
+
 logger = logging.getLogger(__name__)
-
-
-class FileStorage(Protocol):
-    """Bytes by key. `save` is all or nothing: if `chunks` raises, nothing is left behind."""
-
-    def save(self, key: str, chunks: Iterable[bytes]) -> int: ...
-
-    def open(self, key: str) -> BinaryIO:
-        """A readable, seekable stream; `StoredFileNotFoundError` when the key is absent."""
-        ...
-
-    def delete(self, key: str) -> None:
-        """Remove the bytes; absent keys are ignored."""
-        ...
-
-
-class FileMetadataStore(Protocol):
-    def add(self, record: FileRecord) -> None: ...
-
-    def get(self, file_id: str) -> FileRecord | None: ...
-
-    def list_for_conversation(self, conversation_id: str, limit: int) -> list[FileRecord]: ...
-
-    def link_conversation(self, file_id: str, conversation_id: str) -> None: ...
-
-    def delete(self, file_id: str) -> bool: ...
-
-
-@dataclass(frozen=True)
-class Rendition:
-    """A decoded image: its dimensions and one WebP thumbnail per size name."""
-
-    width: int
-    height: int
-    thumbnails: Mapping[str, bytes]
-
-
-class Thumbnailer(Protocol):
-    def render(self, source: BinaryIO, sizes: Mapping[str, int]) -> Rendition:
-        """Raises `CorruptImageError` (undecodable) or `ImageTooLargeError` (bomb)."""
-        ...
-
-
-class DownloadLinks(Protocol):
-    """Short-lived direct URLs to stored bytes (S3 presigned GETs), for redirect downloads."""
-
-    def presigned_url(self, key: str, mime_type: str, content_disposition: str) -> str: ...
-
-
-class ConversationAccess(Protocol):
-    def is_participant(self, conversation_id: str, user_id: str) -> bool: ...
-
-
-@dataclass(frozen=True)
-class FileDownload:
-    record: FileRecord
-    stream: BinaryIO  # positioned at the first byte to send
-    length: int
-    byte_range: ByteRange | None = None
-    mime_type: str = ""
 
 
 class _UploadMeter:

@@ -1,6 +1,8 @@
-"""`MessageService`: send (idempotent), history, get, edit, delete, reactions, search.
+"""`MessageService`: send (idempotent, `sending.py`), history, get, edit, delete, reactions,
+search.
 
-Every write is persisted first, then announced through the `Notifier` port.
+Every write is checked first (no write), then persisted, then announced through the `Notifier`
+port.
 """
 
 from __future__ import annotations
@@ -12,29 +14,32 @@ from datetime import datetime
 from typing import Any
 
 from ..domain.errors import (
-    AttachmentNotFoundError,
     InvalidCursorError,
     InvalidEmojiError,
-    InvalidIdError,
     InvalidQueryError,
     MessageDeletedError,
-    MessageNotFoundError,
 )
 from ..domain.identity import Identity
-from ..domain.model import Conversation, Message, check_content, check_object_id, parse_message_type
+from ..domain.model import (
+    Conversation,
+    Message,
+    check_content,
+)
 from ..domain.paging import parse_cursor, parse_direction, parse_limit
-from .access import conversation_for, message_for, rooms_of
+from .access import audience, conversation_for, message_for
+from .appending import StepwiseAppender
 from .conversations import ConversationService, utc_now
 from .directory import UserDirectory
 from .mentions import Mentions
 from .ports import (
     AttachmentResolver,
     ConversationStore,
-    DuplicateMessageError,
+    MessageAppender,
     MessageStore,
     Notifier,
 )
-from .presenters import iso, message_view, page_views, summary_of
+from .presenters import iso, message_view, page_views
+from .sending import MessageSending
 
 MAX_EMOJI = 16
 MAX_QUERY = 200
@@ -43,7 +48,7 @@ SEARCH_CURSOR_RE = re.compile(r"^[A-Za-z0-9_=-]{1,200}$")  # opaque, made by the
 logger = logging.getLogger(__name__)
 
 
-class MessageService:
+class MessageService(MessageSending):
     def __init__(
         self,
         conversations: ConversationStore,
@@ -55,9 +60,11 @@ class MessageService:
         max_length: int = 10_000,
         clock: Callable[[], datetime] = utc_now,
         mentions: Mentions | None = None,
+        appender: MessageAppender | None = None,
     ) -> None:
         self._conversations = conversations
         self._messages = messages
+        self._appender = appender or StepwiseAppender(conversations, messages)
         self._directory = directory
         self.notifier = notifier
         self._conversation_service = conversation_service
@@ -66,105 +73,6 @@ class MessageService:
         self._clock = clock
         self.mentions = mentions
         self.sent = 0  # messages stored by this process (metrics)
-
-    def send(
-        self,
-        user: Identity,
-        *,
-        conversation_id: str | None = None,
-        receiver_id: str | None = None,
-        content: Any = None,
-        type: Any = None,
-        file_id: str | None = None,
-        reply_to: str | None = None,
-        temporary_id: str | None = None,
-        mentions: Any = None,
-    ) -> tuple[dict[str, Any], bool]:
-        """`(message, created)`; a retry with the same temporaryId returns the stored one."""
-        sender = user.user_id
-        kind = parse_message_type(type)
-        conversation = self._target(sender, conversation_id, receiver_id)
-        conversation.check_can_post(sender)
-        if temporary_id:
-            existing = self._messages.find_by_temporary_id(sender, temporary_id)
-            if existing is not None:
-                if not existing.seq:  # stored, but numbering failed last time: finish it now
-                    self._number(existing)
-                self._link_attachment(existing)
-                return self._view(existing, conversation), False
-        file = self._attachment(file_id, sender, conversation.id)
-        text = check_content(content, kind, file is not None, self.max_length)
-        if reply_to:
-            self._check_reply(reply_to, conversation.id, sender)
-        message = Message(
-            id=self._messages.new_id(),
-            conversation_id=conversation.id,
-            sender_id=sender,
-            content=text,
-            type=kind,
-            created_at=self._clock(),
-            temporary_id=temporary_id,
-            file_id=file_id if file else None,
-            file=file,
-            reply_to=reply_to,
-        )
-        if self.mentions is not None:
-            message.mentions = self.mentions.resolve(conversation, sender, text, mentions)
-        stored, created = self._persist(message)
-        self._link_attachment(stored)  # only now: a refused message links nothing
-        view = self._view(stored, conversation)
-        if created:
-            self.sent += 1
-            self.notifier.notify("newMessage", view, rooms_of(conversation))
-        return view, created
-
-    def _target(
-        self, sender: str, conversation_id: str | None, receiver_id: str | None
-    ) -> Conversation:
-        if conversation_id:
-            return conversation_for(self._conversations, conversation_id, sender)
-        if receiver_id:
-            return self._conversation_service.open_private(sender, receiver_id)[0]
-        raise InvalidIdError("conversationId ou receiverId requis")
-
-    def _persist(self, message: Message) -> tuple[Message, bool]:
-        """Store the message, then number it in its conversation (the sender has read it).
-
-        Storing first means a failed insert leaves no trace (no lastMessage, no unread count for
-        a message that does not exist). If numbering the stored message fails, it is removed
-        again so the caller's error is true; if even that fails, a retry with the same
-        temporaryId finds it and completes the numbering.
-        """
-        try:
-            stored = self._messages.insert(message)
-        except DuplicateMessageError:  # a concurrent retry with this temporaryId won the race
-            existing = self._messages.find_by_temporary_id(
-                message.sender_id, message.temporary_id or ""
-            )
-            if existing is None:
-                raise
-            return existing, False
-        try:
-            self._number(stored)
-        except Exception:
-            if not stored.seq:
-                self._withdraw(stored)
-            raise
-        return stored, True
-
-    def _withdraw(self, message: Message) -> None:
-        try:
-            self._messages.remove(message.id)
-        except Exception:  # the store is failing: the retry path above finishes the job
-            logger.warning("message %s stored but not numbered; kept for retry", message.id)
-
-    def _number(self, message: Message) -> None:
-        cid, sender = message.conversation_id, message.sender_id
-        message.seq = self._conversations.next_seq(cid, summary_of(message), message.created_at)
-        self._messages.set_seq(message.id, message.seq)
-        self._conversations.mark_read(cid, sender, message.seq, message.id, message.created_at)
-        if self.mentions is not None:
-            self.mentions.record(message)
 
     def history(
         self,
@@ -216,7 +124,7 @@ class MessageService:
         view = message_view(updated or message, author, conversation, detail=True)
         legacy = {"success": True, "newContent": view["content"], "editedBy": user.user_id}
         legacy["editedByMatricule"] = user.matricule or author.get("matricule")
-        self.notifier.notify("message:edited", {**view, **legacy}, rooms_of(conversation))
+        self.notifier.notify("message:edited", {**view, **legacy}, audience(conversation))
         return view
 
     def delete(self, user: Identity, message_id: str, scope: str | None) -> dict[str, Any]:
@@ -235,11 +143,11 @@ class MessageService:
         result |= {"scope": scope, "deleteType": scope, "deleted": True, "deletedAt": now}
         if scope == "everyone":  # the view's timestamp (the message's time) is kept
             event = {**self._view(message, conversation), **result, "success": True}
-            self.notifier.notify("message:deleted", event, rooms_of(conversation))
+            self.notifier.notify("message:deleted", event, audience(conversation))
         result["timestamp"] = now
         if scope == "me":  # the caller's devices only: nobody else's view changed
             event = {**result, "success": True}
-            self.notifier.notify("message:deleted", event, [f"user_{user.user_id}"])
+            self.notifier.notify("message:deleted", event, [user.user_id])
         return result
 
     def react(self, user: Identity, message_id: str, emoji: Any, add: bool) -> dict[str, Any]:
@@ -250,7 +158,7 @@ class MessageService:
             raise MessageDeletedError()
         updated = self._messages.react(message.id, user.user_id, emoji, add)
         view = self._view(updated or message, conversation)
-        self.notifier.notify("message:reaction", view, rooms_of(conversation))
+        self.notifier.notify("message:reaction", view, audience(conversation))
         return view
 
     def search(
@@ -280,34 +188,3 @@ class MessageService:
 
     def _access(self, message_id: str, user: Identity) -> tuple[Message, Conversation]:
         return message_for(self._messages, self._conversations, message_id, user.user_id)
-
-    def _attachment(self, file_id: str | None, user_id: str, conversation_id: str) -> Any:
-        if not file_id:
-            return None
-        file = (
-            self.attachments.resolve(file_id, user_id, conversation_id)
-            if self.attachments
-            else None
-        )
-        if file is None:
-            raise AttachmentNotFoundError()
-        return file
-
-    def _link_attachment(self, message: Message) -> None:
-        if message.file_id and self.attachments:
-            self.attachments.link(message.file_id, message.conversation_id)
-
-    def _check_reply(self, reply_to: str, conversation_id: str, user_id: str) -> None:
-        check_object_id(reply_to)
-        quoted = self._messages.get(reply_to)
-        if quoted is None or quoted.conversation_id != conversation_id:
-            raise MessageNotFoundError("Message cité introuvable")
-        if not quoted.visible_to(user_id):
-            raise MessageNotFoundError("Message cité introuvable")
-
-    def _view(
-        self, message: Message, conversation: Conversation, detail: bool = False
-    ) -> dict[str, Any]:
-        return message_view(
-            message, self._directory.resolve(message.sender_id), conversation, detail=detail
-        )

@@ -1,7 +1,7 @@
 """`NotificationSettingsService`: read and change a user's notification settings.
 
 A change is persisted, then announced to every device of the user (`notificationSettings:
-updated` in the room `user_<id>`), so all of them show the same switches.
+updated` to every device of the user), so all of them show the same switches.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ class NotificationSettingsService:
         return view
 
     def _announce(self, user_id: str, payload: dict[str, Any]) -> None:
-        self.notifier.notify(EVENT, payload, [f"user_{user_id}"])
+        self.notifier.notify(EVENT, payload, [user_id])
 
 
 def user_view(prefs: UserPrefs) -> dict[str, Any]:

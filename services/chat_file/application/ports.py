@@ -6,9 +6,11 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
+from libs.sessions import RevocationMirror
 from libs.usercache import CachedUser
 
 from ..domain.devices import Device
+from ..domain.identity import Identity
 from ..domain.model import Conversation, Message
 from ..domain.notify_prefs import ConversationPrefs, UserPrefs
 
@@ -39,17 +41,19 @@ class ProfileSource(Protocol):
     def ping(self) -> bool: ...
 
 
+class TokenVerifier(Protocol):
+    """Access tokens checked locally (HTTP and sockets alike); `mirror` follows revocations."""
+
+    mirror: RevocationMirror
+
+    def verify(self, token: str) -> Identity: ...
+
+
 class Notifier(Protocol):
-    """Real-time fan-out after a write is persisted (rooms `user_<id>`, `conversation_<id>`)."""
+    """Real-time fan-out after a write is persisted: the event to every device of each user
+    (the adapter knows how its transport addresses them)."""
 
-    def notify(self, event: str, payload: dict[str, Any], rooms: list[str]) -> None: ...
-
-
-class NullNotifier:
-    """No real-time layer attached: events are dropped."""
-
-    def notify(self, event: str, payload: dict[str, Any], rooms: list[str]) -> None:
-        return None
+    def notify(self, event: str, payload: dict[str, Any], user_ids: list[str]) -> None: ...
 
 
 class AttachmentResolver(Protocol):
@@ -101,6 +105,17 @@ class ConversationStore(Protocol):
         ...
 
     def ping(self) -> bool: ...
+
+
+class MessageAppender(Protocol):
+    """Stores a new message numbered in its conversation."""
+
+    def append(self, message: Message, summary: dict[str, Any]) -> Message:
+        """Store `message` with the conversation's next sequence number, make `summary` the
+        conversation's lastMessage (and its time the last activity), and move the sender's
+        read pointer to it. `DuplicateMessageError`, with nothing written, when the sender's
+        temporaryId is taken. The message is returned numbered."""
+        ...
 
 
 class MessageStore(Protocol):

@@ -127,11 +127,15 @@ def message_view(
         "readBy": index.read_by(sender_id, seq),
     }
     if detail:
-        view["editHistory"] = [
-            {"content": h.get("content"), "editedAt": iso(h.get("editedAt"))}
-            for h in message.edit_history
-        ]
+        view["editHistory"] = edit_history(message)
     return view
+
+
+def edit_history(message: Message) -> list[dict[str, Any]]:
+    return [
+        {"content": h.get("content"), "editedAt": iso(h.get("editedAt"))}
+        for h in message.edit_history
+    ]
 
 
 def page_views(

@@ -40,8 +40,8 @@ class PushNotifier:
         self.inner = inner
         self._outbox = outbox
 
-    def notify(self, event: str, payload: dict[str, Any], rooms: list[str]) -> None:
-        self.inner.notify(event, payload, rooms)
+    def notify(self, event: str, payload: dict[str, Any], user_ids: list[str]) -> None:
+        self.inner.notify(event, payload, user_ids)
         if event == "newMessage":
             self._outbox.message_stored(
                 {

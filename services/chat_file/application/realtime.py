@@ -1,6 +1,6 @@
 """Real-time rules that are not storage: presence transitions, typing auto-stop, send rate.
 
-Framework-free: the socket layer gives these classes an `EventSink` (emit to user rooms), a
+Framework-free: the socket layer gives these classes an `EventSink` (emit to users), a
 `PresenceStore` (device counts shared by every process) and a `Scheduler` (run later).
 """
 
@@ -17,7 +17,7 @@ from .presenters import iso
 
 
 class EventSink(Protocol):
-    """Delivers one event to every device of the given users (rooms `user_<id>`)."""
+    """Delivers one event to every device of the given users."""
 
     def to_users(
         self, event: str, payload: dict[str, Any], user_ids: Iterable[str], skip_sid: str | None

@@ -18,7 +18,7 @@ from typing import Any
 from ..domain.errors import InvalidStatusError, MessageNotFoundError
 from ..domain.identity import Identity
 from ..domain.model import Conversation, ReceiptStatus, check_object_id
-from .access import conversation_for, message_for, rooms_of
+from .access import audience, conversation_for, message_for
 from .conversations import utc_now
 from .ports import ConversationStore, MessageStore, Notifier
 from .presenters import iso
@@ -59,8 +59,8 @@ class ReceiptService:
             "timestamp": iso(now),
             "messageStatus": fresh.status_of(message),
         }
-        self.notifier.notify("messageStatusChanged", event, rooms_of(conversation))
-        self.notifier.notify("message:status", event, [f"user_{message.sender_id}"])
+        self.notifier.notify("messageStatusChanged", event, audience(conversation))
+        self.notifier.notify("message:status", event, [message.sender_id])
         return event
 
     def mark_read(
@@ -86,7 +86,7 @@ class ReceiptService:
             "unreadCount": fresh.unread_for(user.user_id),
         }
         self.notifier.notify(
-            "conversation:read", {**result, "userId": user.user_id}, rooms_of(conversation)
+            "conversation:read", {**result, "userId": user.user_id}, audience(conversation)
         )
         return result
 

@@ -21,9 +21,9 @@ from urllib.parse import urlsplit
 
 from .errors import ChatError
 from .identity import Identity
+from .model import is_object_id
 
 DEVICE_KEY_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
-DEVICE_ID_RE = re.compile(r"^[0-9a-f]{24}$")
 MAX_TOKEN = 4096
 MAX_APP_VERSION = 32
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -76,7 +76,7 @@ def new_device_id() -> str:
 
 
 def check_device_id(value: Any) -> str:
-    if not isinstance(value, str) or not DEVICE_ID_RE.match(value):
+    if not is_object_id(value):
         raise DeviceNotFoundError()
     return value
 

@@ -16,10 +16,10 @@ from enum import StrEnum
 import filetype
 
 from .errors import ChatError
+from .model import is_object_id
 
 HEAD_BYTES = 8192  # bytes inspected to decide the type (filetype reads at most this many)
 MAX_NAME_CHARS = 180
-FILE_ID_RE = re.compile(r"^[0-9a-f]{24}$")
 THUMBNAIL_SIZES: dict[str, int] = {"small": 150, "medium": 300, "large": 600}
 
 
@@ -204,7 +204,7 @@ def new_file_id() -> str:
 
 
 def check_file_id(file_id: str) -> str:
-    if not FILE_ID_RE.match(file_id or ""):
+    if not is_object_id(file_id):
         raise InvalidFileIdError()
     return file_id
 

@@ -44,9 +44,14 @@ class ReceiptStatus(StrEnum):
     READ = "READ"
 
 
+def is_object_id(value: Any) -> bool:
+    """The one shape of our ids (conversations, messages, files, devices): 24 lowercase hex."""
+    return isinstance(value, str) and OBJECT_ID_RE.match(value) is not None
+
+
 def check_object_id(value: Any) -> str:
-    """A conversation/message id: 24 lowercase hex characters, else `INVALID_ID`."""
-    if not isinstance(value, str) or not OBJECT_ID_RE.match(value):
+    """A conversation/message id, else `INVALID_ID`."""
+    if not is_object_id(value):
         raise InvalidIdError()
     return value
 

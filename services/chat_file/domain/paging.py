@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .errors import InvalidCursorError, InvalidPaginationError
-from .model import OBJECT_ID_RE
+from .model import is_object_id
 
 MAX_LIMIT = 100
 
@@ -44,7 +44,7 @@ def parse_cursor(raw: str | None) -> str | None:
     """A cursor is the id of the last message seen; anything else is refused."""
     if raw is None or raw == "":
         return None
-    if not OBJECT_ID_RE.match(raw):
+    if not is_object_id(raw):
         raise InvalidCursorError()
     return raw
 

@@ -21,7 +21,7 @@ from libs.servicekit.mongo_store import MongoStore
 
 from ..application.ports import DuplicateMessageError
 from ..domain.errors import InvalidCursorError
-from ..domain.model import OBJECT_ID_RE, Message, MessageType
+from ..domain.model import Message, MessageType, is_object_id
 
 AFTER = pymongo.ReturnDocument.AFTER
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -224,6 +224,6 @@ def _from_doc(doc: dict[str, Any]) -> Message:
 
 
 def _cursor_id(cursor: str) -> ObjectId:
-    if not OBJECT_ID_RE.match(cursor):
+    if not is_object_id(cursor):
         raise InvalidCursorError()
     return ObjectId(cursor)

@@ -1,9 +1,11 @@
 """`SocketIONotifier`: the core's `Notifier` port on Flask-SocketIO, plus user-room delivery.
 
-`notify` sends one event to a list of rooms in one emit (one publish on the message queue when
-several processes share it; each socket gets it once even if it sits in several of the rooms).
-The services address participants' `user_<id>` rooms (`application.access.rooms_of`).
-`to_users` is the presence/typing sink: the rooms `user_<id>` of the given users.
+The one place the use cases' user ids become Socket.IO rooms (`user_<id>`, `realtime.user_room`).
+`notify` sends one event to the rooms of a list of users in one emit (one publish on the
+message queue when several processes share it; each socket gets it once). `to_users` is the
+presence/typing sink: the same rooms, and it may skip the sending socket.
+Before the server is bound to an app (a process without sockets: the push worker, a script)
+there is no socket to tell, and nothing is sent.
 """
 
 from __future__ import annotations
@@ -18,10 +20,8 @@ class SocketIONotifier:
     def __init__(self, socketio: Any) -> None:
         self._socketio = socketio
 
-    def notify(self, event: str, payload: dict[str, Any], rooms: list[str]) -> None:
-        targets = list(dict.fromkeys(rooms))
-        if targets:
-            self._socketio.emit(event, payload, to=targets)
+    def notify(self, event: str, payload: dict[str, Any], user_ids: list[str]) -> None:
+        self.to_users(event, payload, user_ids)
 
     def to_users(
         self,
@@ -31,5 +31,5 @@ class SocketIONotifier:
         skip_sid: str | None = None,
     ) -> None:
         rooms = [user_room(u) for u in dict.fromkeys(user_ids) if u]
-        if rooms:
+        if rooms and self._socketio.server is not None:
             self._socketio.emit(event, payload, to=rooms, skip_sid=skip_sid)

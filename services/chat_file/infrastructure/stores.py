@@ -30,6 +30,7 @@ from ..application.ports import (
     ConversationStore,
     DeviceStore,
     MentionStore,
+    MessageAppender,
     MessageStore,
     NotificationSettingsStore,
 )
@@ -49,7 +50,12 @@ class ChatStores:
     badges: BadgeCounts
     backend: str
     close: Callable[[], None] = lambda: None
-    mongo_db: Any = None  # the pymongo database when the backend is Mongo (GridFS bytes)
+    mongo_db: Any = None
+    # Stores and numbers a message in one transaction (SQL); None: the application's
+    # step-by-step `StepwiseAppender` over `conversations` and `messages`.
+    appender: MessageAppender | None = (
+        None  # the pymongo database when the backend is Mongo (GridFS bytes)
+    )
 
     def ping(self) -> bool:
         return self.conversations.ping()
@@ -63,6 +69,7 @@ def open_chat_stores(database_url: str, mongodb_db: str = "chat_file_service") -
 
 
 def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatStores:
+    from .sql.appender import SqlMessageAppender
     from .sql.badges import SqlBadgeCounts
     from .sql.conversations import SqlConversationStore
     from .sql.devices import SqlDeviceStore
@@ -84,6 +91,7 @@ def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatSt
         badges=SqlBadgeCounts(engine),
         backend=engine.dialect.name,
         close=engine.dispose,
+        appender=SqlMessageAppender(engine),
     )
 
 

@@ -1,4 +1,5 @@
-"""`python -m services.chat_file.interfaces.push_worker`: the push notification worker.
+"""`PushWorker`: the push notification worker's loop (`python -m services.chat_file.push_worker`
+builds one on the composition root and runs it).
 
 One loop per process: move due retries back to the job stream, take new entries of both
 streams (consumer group `workers`, so several workers share the load), fan message events out
@@ -10,31 +11,40 @@ again after `stale_seconds` (at-least-once; delivered jobs are deduplicated by t
 from __future__ import annotations
 
 import logging
-import os
-import signal
-import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, Protocol
 
-from libs.servicekit.observability import configure_logging
 from services.chat_file.application.push import PushDelivery, PushFanout
-from services.chat_file.application.push_ports import PushSender
-from services.chat_file.bootstrap import ChatServices, build
-from services.chat_file.infrastructure.fcm import FcmSender
-from services.chat_file.infrastructure.presence import RedisPresence
-from services.chat_file.infrastructure.push_queue import Entry, RedisPushQueue
-from services.chat_file.infrastructure.webpush import WebPushSender
-from services.chat_file.settings import Settings
 
 logger = logging.getLogger(__name__)
+
+Entry = tuple[str, str, dict[str, Any]]  # (stream kind, entry id, fields)
+
+
+class WorkQueue(Protocol):
+    """The shared push queue as the worker drives it (`RedisPushQueue`)."""
+
+    def ensure_groups(self) -> None: ...
+
+    def release_due(self) -> int: ...
+
+    def read(self, consumer: str, count: int, block_ms: int) -> list[Entry]: ...
+
+    def claim_stale(self, consumer: str, idle_ms: int) -> list[Entry]: ...
+
+    def enqueue(self, jobs: list[dict[str, Any]]) -> None: ...
+
+    def count(self, outcome: str, n: int = 1) -> None: ...
+
+    def ack(self, kind: str, entry_id: str) -> None: ...
 
 
 class PushWorker:
     def __init__(
         self,
-        queue: RedisPushQueue,
+        queue: WorkQueue,
         fanout: PushFanout,
         delivery: PushDelivery,
         *,
@@ -104,67 +114,3 @@ class PushWorker:
             logger.exception("push delivery failed for job %s", job.get("jobId"))
             return
         self.queue.ack(kind, entry_id)
-
-
-def senders_for(settings: Settings) -> dict[str, PushSender]:
-    push = settings.push
-    senders: dict[str, PushSender] = {}
-    if push.webpush_ready:
-        senders["webpush"] = WebPushSender(
-            push.vapid_private_key, push.vapid_subject, ttl=push.ttl, timeout=push.timeout
-        )
-    if push.fcm_ready:
-        senders["fcm"] = FcmSender(
-            push.fcm_project_id,
-            push.fcm_credentials_file,
-            endpoint=push.fcm_endpoint,
-            ttl=push.ttl,
-            timeout=push.timeout,
-        )
-    return senders
-
-
-def build_worker(
-    settings: Settings, services: ChatServices | None = None, **overrides: Any
-) -> PushWorker:
-    """The worker on chat_file's own composition root (same stores, Redis, directory)."""
-    chat = services or build(settings, **overrides)
-    queue = chat.push_queue or RedisPushQueue(chat.redis, prefix=settings.redis_key_prefix)
-    presence = RedisPresence(
-        chat.redis, prefix=settings.redis_key_prefix, ttl=settings.presence_ttl
-    )
-    stores, push = chat.stores, settings.push
-    fanout = PushFanout(
-        stores.conversations,
-        stores.messages,
-        stores.devices,
-        chat.directory,
-        presence,
-        stores.notification_settings,
-        stores.badges,
-    )
-    delivery = PushDelivery(
-        queue,
-        overrides.get("senders") or senders_for(settings),
-        stores.devices,
-        max_attempts=push.max_attempts,
-        retry_base=push.retry_base_seconds,
-        retry_cap=push.retry_max_seconds,
-    )
-    consumer = f"{socket.gethostname()}-{os.getpid()}"
-    stale = max(60.0, push.timeout * 3)
-    return PushWorker(queue, fanout, delivery, consumer=consumer, stale_seconds=stale)
-
-
-def main() -> None:
-    configure_logging("push_worker", os.environ.get("LOG_LEVEL", "INFO"))
-    settings = Settings.from_env()
-    worker = build_worker(settings)
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
-    worker.run(stop)
-
-
-if __name__ == "__main__":
-    main()

@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 
 from libs.servicekit.settings import DEV_JWT_SECRET
+from services.auth_user.bootstrap import TOKEN_SHAPE
 from services.auth_user.domain.errors import CsrfError, InvalidTokenError, TokenExpiredError
 from services.auth_user.domain.model import TokenType, User
 from services.auth_user.infrastructure.jwt_tokens import FlaskJwtTokenCodec
@@ -24,7 +25,7 @@ CODEC = FlaskJwtTokenCodec()
 @pytest.fixture(autouse=True)
 def app_context() -> Iterator[None]:
     app = Flask("codec")
-    install_jwt(app, Settings(app_env="test"))
+    install_jwt(app, Settings(app_env="test"), TOKEN_SHAPE)
     with app.app_context():
         yield
 

@@ -132,9 +132,9 @@ def test_messages_page_of_50_is_at_most_one_round_trip_and_no_auth_call_when_war
     )
     services = app.extensions["chat"]
     if l1:  # the L1 serves once its invalidation listener is subscribed
-        services.cache.get_many(["warm-up"])
+        services.adapters.cache.get_many(["warm-up"])
         deadline = time.monotonic() + 5
-        while not services.cache.local.active and time.monotonic() < deadline:
+        while not services.adapters.cache.local.active and time.monotonic() < deadline:
             time.sleep(0.01)
     users = IDS[:10]
     cid = seed_conversation(services, users, 50)
@@ -142,7 +142,7 @@ def test_messages_page_of_50_is_at_most_one_round_trip_and_no_auth_call_when_war
     url = f"/messages?conversationId={cid}&limit=50"
     client.get(url, headers=bearer(users[0]))  # warms whatever the seeding did not
     if l1:
-        settled(services.cache, users)
+        settled(services.adapters.cache, users)
     calls = auth_server.calls
     with RoundTrips() as rt:
         response = client.get(url, headers=bearer(users[0]))

@@ -71,7 +71,9 @@ def test_a_recipient_with_a_live_socket_gets_nothing(
 ) -> None:
     subscribe(chat, receiver, "bob", "bob-laptop")
     subscribe(chat, receiver, "carol", "carol-laptop")
-    RedisPresence(chat.redis, prefix=settings.redis_key_prefix).device_connected("bob", "sid1")
+    RedisPresence(chat.adapters.redis, prefix=settings.redis_key_prefix).device_connected(
+        "bob", "sid1"
+    )
     chat.messages.send(who("alice"), conversation_id=group(chat), content="Bonjour")
     drain(worker, lambda: not receiver.received.empty())
     assert receiver.next_delivery().name == "carol-laptop"
@@ -129,7 +131,7 @@ def test_a_job_delivered_twice_is_sent_once(
     chat.messages.send(who("alice"), receiver_id="bob", content="Bonjour")
     drain(worker, lambda: not receiver.received.empty())
     raw = worker.queue.key("sent:")
-    (job_id,) = [k.decode().removeprefix(raw) for k in chat.redis.scan_iter(f"{raw}*")]
+    (job_id,) = [k.decode().removeprefix(raw) for k in chat.adapters.redis.scan_iter(f"{raw}*")]
     message_id, device_id = job_id.split(":")
     replay = {
         "jobId": job_id,
@@ -163,9 +165,9 @@ def test_a_worker_that_died_mid_job_leaves_it_to_another(
 def test_a_send_succeeds_when_the_push_queue_is_unreachable(settings: Settings) -> None:
     dead = redis.Redis(port=1, socket_connect_timeout=0.2, socket_timeout=0.2)
     chat = chat_on(settings, dead)
-    assert chat.push_outbox is not None
+    assert chat.adapters.push_outbox is not None
     try:
         message, created = chat.messages.send(who("alice"), receiver_id="bob", content="Bonjour")
         assert created and message["content"] == "Bonjour"
     finally:
-        chat.push_outbox.stop()
+        chat.adapters.push_outbox.stop()

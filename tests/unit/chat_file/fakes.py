@@ -72,8 +72,8 @@ class RecordingNotifier:
     def __init__(self) -> None:
         self.events: list[tuple[str, dict[str, Any], list[str]]] = []
 
-    def notify(self, event: str, payload: dict[str, Any], rooms: list[str]) -> None:
-        self.events.append((event, payload, rooms))
+    def notify(self, event: str, payload: dict[str, Any], user_ids: list[str]) -> None:
+        self.events.append((event, payload, user_ids))
 
     def names(self) -> list[str]:
         return [e[0] for e in self.events]

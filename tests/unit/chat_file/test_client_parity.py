@@ -22,7 +22,7 @@ def last(fakes, name: str) -> tuple[dict, list[str]]:
 def test_group_members_but_the_creator_get_an_invitation(chat: ChatServices, fakes) -> None:
     view = group(chat)
     payload, rooms = last(fakes, "group:invitation")
-    assert rooms == ["user_bob", "user_carol"]
+    assert rooms == ["bob", "carol"]
     assert payload["invitedBy"] == {"userId": "alice", "matricule": "MAT-alice"}
     assert payload["group"]["id"] == view["id"] and payload["group"]["participantCount"] == 3
     assert set(payload["group"]) == {
@@ -43,7 +43,7 @@ def test_add_members_adds_the_new_and_reports_the_others(chat: ChatServices, fak
     ]
     for name in ("participant:added", "participants:added"):
         payload, rooms = last(fakes, name)
-        assert payload["userIds"] == ["dave"] and "user_dave" in rooms
+        assert payload["userIds"] == ["dave"] and "dave" in rooms
     with pytest.raises(errors.AlreadyParticipantError):
         chat.conversations.add_members(who("alice"), cid, ["dave"])
     with pytest.raises(errors.NotAdminError):
@@ -57,7 +57,7 @@ def test_remove_members_removes_what_it_may(chat: ChatServices, fakes) -> None:
     assert result["failed"][0]["code"] == "NOT_PARTICIPANT"
     assert result["remainingParticipants"] == 2
     payload, rooms = last(fakes, "participant:removed")
-    assert payload["userIds"] == ["bob"] and payload["by"] == "alice" and "user_bob" in rooms
+    assert payload["userIds"] == ["bob"] and payload["by"] == "alice" and "bob" in rooms
 
 
 def test_leave_answers_the_remaining_count(chat: ChatServices) -> None:
@@ -74,7 +74,7 @@ def test_edit_event_carries_the_old_fields_beside_the_message(chat: ChatServices
     assert payload["content"] == payload["newContent"] == "v2"
     assert (payload["editedBy"], payload["editedByMatricule"]) == ("alice", "MAT-alice")
     assert payload["editedAt"] and payload["senderName"] == "Alice Mbarga"
-    assert set(rooms) == {"user_alice", "user_bob"}
+    assert set(rooms) == {"alice", "bob"}
 
 
 def test_delete_for_me_reaches_only_the_callers_devices(chat: ChatServices, fakes) -> None:
@@ -82,12 +82,12 @@ def test_delete_for_me_reaches_only_the_callers_devices(chat: ChatServices, fake
     mid = send(chat, "alice", cid)["id"]
     result = chat.messages.delete(who("bob"), mid, "me")
     payload, rooms = last(fakes, "message:deleted")
-    assert rooms == ["user_bob"] and payload == {**result, "success": True}
+    assert rooms == ["bob"] and payload == {**result, "success": True}
     assert (payload["deleteType"], payload["success"]) == ("me", True) and payload["deletedAt"]
     mine = send(chat, "alice", cid)["id"]
     chat.messages.delete(who("alice"), mine, "everyone")
     payload, rooms = last(fakes, "message:deleted")
-    assert set(rooms) == {"user_alice", "user_bob"}
+    assert set(rooms) == {"alice", "bob"}
     assert (payload["deleteType"], payload["deleted"], payload["content"]) == ("everyone", True, "")
 
 

@@ -52,7 +52,7 @@ def test_creation_is_announced_to_every_member(chat: ChatServices, fakes) -> Non
     view = group(chat)
     event, payload, rooms = fakes["notifier"].events[-2]
     assert event == "conversation:created" and payload["id"] == view["id"]
-    assert {"user_alice", "user_bob", "user_carol"} <= set(rooms)
+    assert {"alice", "bob", "carol"} <= set(rooms)
 
 
 def test_admin_adds_and_removes_members_others_cannot(chat: ChatServices) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from services.chat_file.bootstrap import ChatServices
+from services.chat_file.bootstrap import ChatServices, build
 from services.chat_file.domain import errors
+from services.chat_file.settings import Settings
 
 from .conftest import who
 from .test_conversations import group, private
@@ -18,10 +21,10 @@ def send(chat: ChatServices, user: str, cid: str, content: str = "salut", **kw) 
 def test_send_persists_then_notifies_every_participant(chat: ChatServices, fakes) -> None:
     cid = private(chat)["id"]
     message = send(chat, "alice", cid)
-    assert chat.stores.messages.get(message["id"]) is not None
+    assert chat.adapters.stores.messages.get(message["id"]) is not None
     event, payload, rooms = fakes["notifier"].events[-1]
     assert event == "newMessage" and payload["senderName"] == "Alice Mbarga"
-    assert set(rooms) == {"user_alice", "user_bob"}  # current participants' devices only
+    assert set(rooms) == {"alice", "bob"}  # current participants' devices only
 
 
 def test_receiver_id_gets_or_creates_the_private_conversation(chat: ChatServices) -> None:
@@ -64,6 +67,37 @@ def test_bad_messages_are_refused_with_specific_codes(chat: ChatServices) -> Non
         send(chat, "alice", cid, "", type="IMAGE", file_id="f" * 24)
     with pytest.raises(errors.MessageNotFoundError):
         send(chat, "alice", cid, reply_to="0" * 24)
+
+
+@pytest.mark.parametrize(
+    ("refusal", "overrides"),
+    [
+        (errors.MessageNotFoundError, {"reply_to": "0" * 24}),  # unknown quoted message
+        (errors.EmptyContentError, {"type": "TEXT", "content": "   "}),
+        (errors.InvalidIdError, {"reply_to": "pas-un-id"}),
+    ],
+)
+def test_a_refused_send_stores_links_and_announces_nothing(
+    chat: ChatServices, fakes, refusal: type[Exception], overrides: dict
+) -> None:
+    cid = private(chat)["id"]
+    fakes["attachments"].files["f1"] = {"id": "f1", "name": "a.png", "uploadedBy": "alice"}
+    before = fakes["notifier"].names()
+    body = {"content": "regarde", "type": "IMAGE", "file_id": "f1", **overrides}
+    with pytest.raises(refusal):
+        chat.messages.send(who("alice"), conversation_id=cid, temporary_id="t-1", **body)
+    assert chat.adapters.stores.messages.find_by_temporary_id("alice", "t-1") is None
+    assert fakes["attachments"].links == []
+    assert fakes["notifier"].names() == before
+    assert chat.messages.history(who("alice"), cid)["messages"] == []
+
+
+def test_a_send_refused_for_its_content_opens_no_private_conversation(
+    chat: ChatServices,
+) -> None:
+    with pytest.raises(errors.EmptyContentError):
+        chat.messages.send(who("alice"), receiver_id="dave", content=" ")
+    assert chat.conversations.list_for(who("alice"))["conversations"] == []
 
 
 def test_attachments_are_resolved_and_kept_on_the_message(chat: ChatServices, fakes) -> None:
@@ -208,15 +242,18 @@ def test_search_is_bounded_to_the_callers_conversations(chat: ChatServices) -> N
         chat.messages.search(who("alice"), " ")
 
 
-def test_events_are_sent_only_after_the_write_is_stored(chat: ChatServices) -> None:
+def test_events_are_sent_only_after_the_write_is_stored(
+    settings: Settings, fakes: dict[str, Any]
+) -> None:
     seen: list[bool] = []
+    stored = fakes["stores"].messages
 
     class CheckingNotifier:
         def notify(self, event: str, payload: dict, rooms: list[str]) -> None:
             if event == "newMessage":
-                seen.append(chat.stores.messages.get(payload["id"]) is not None)
+                seen.append(stored.get(payload["id"]) is not None)
 
-    chat.attach_notifier(CheckingNotifier())
+    chat = build(settings, **{**fakes, "notifier": CheckingNotifier()})
     send(chat, "alice", private(chat)["id"])
     assert seen == [True]
 
@@ -234,7 +271,7 @@ def test_a_stored_message_whose_numbering_failed_is_numbered_by_the_retry(
     chat: ChatServices,
 ) -> None:
     cid = private(chat)["id"]
-    store = chat.stores.messages
+    store = chat.adapters.stores.messages
     original = store.set_seq
 
     def failing(message_id: str, seq: int) -> None:

@@ -41,7 +41,7 @@ def test_user_settings_change_partially_and_reach_all_the_users_devices(
     assert data == {"dndUntil": "2026-03-01T18:30:00.000Z", "quietHours": quiet, "previews": False}
     notifier: RecordingNotifier = fakes["notifier"]
     event, payload, rooms = notifier.events[-1]
-    assert (event, rooms, payload["scope"]) == (EVENT, ["user_alice"], "user")
+    assert (event, rooms, payload["scope"]) == (EVENT, ["alice"], "user")
     cleared = put(client, "/notifications/settings", {"dndUntil": None, "quietHours": None})
     assert cleared.get_json()["data"]["dndUntil"] is None
     assert cleared.get_json()["data"]["quietHours"] is None
@@ -62,7 +62,7 @@ def test_conversation_level_and_mute_are_per_user(
     listed = client.get("/notifications/settings", headers=bearer("bob")).get_json()["data"]
     assert listed["conversations"] == [data]
     event, payload, rooms = fakes["notifier"].events[-1]
-    assert (event, rooms, payload) == (EVENT, ["user_bob"], {"scope": "conversation", **data})
+    assert (event, rooms, payload) == (EVENT, ["bob"], {"scope": "conversation", **data})
 
 
 def test_a_non_participant_gets_not_found(client: FlaskClient, cid: str) -> None:

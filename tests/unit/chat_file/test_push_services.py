@@ -24,7 +24,7 @@ def device(user: str, platform: Platform = Platform.FCM) -> Device:
 
 
 def fanout(chat: ChatServices, *online: str) -> PushFanout:
-    s = chat.stores
+    s = chat.adapters.stores
     return PushFanout(
         s.conversations,
         s.messages,
@@ -40,8 +40,8 @@ def test_the_notifier_hands_new_messages_only_to_the_outbox() -> None:
     inner, outbox = RecordingNotifier(), FakeOutbox()
     notifier = PushNotifier(inner, outbox)
     view = {"id": "m" * 24, "conversationId": "c" * 24, "senderId": "alice", "content": "x"}
-    notifier.notify("newMessage", view, ["user_bob"])
-    notifier.notify("message:edited", view, ["user_bob"])
+    notifier.notify("newMessage", view, ["bob"])
+    notifier.notify("message:edited", view, ["bob"])
     assert inner.names() == ["newMessage", "message:edited"]
     assert outbox.events == [
         {"messageId": "m" * 24, "conversationId": "c" * 24, "senderId": "alice"}
@@ -50,7 +50,7 @@ def test_the_notifier_hands_new_messages_only_to_the_outbox() -> None:
 
 def test_fanout_skips_the_sender_online_users_and_users_without_devices(chat: ChatServices) -> None:
     for user in ("alice", "bob", "carol"):
-        chat.stores.devices.register(device(user))
+        chat.adapters.stores.devices.register(device(user))
     cid = chat.conversations.create(
         who("alice"), "GROUP", name="G", members=["bob", "carol", "dave"]
     )[0]["id"]
@@ -62,7 +62,7 @@ def test_fanout_skips_the_sender_online_users_and_users_without_devices(chat: Ch
 
 
 def test_fanout_of_a_vanished_or_deleted_message_is_empty(chat: ChatServices) -> None:
-    chat.stores.devices.register(device("bob"))
+    chat.adapters.stores.devices.register(device("bob"))
     sent, _ = chat.messages.send(who("alice"), receiver_id="bob", content="Oups")
     chat.messages.delete(who("alice"), sent["id"], "everyone")
     assert fanout(chat).jobs_for({"messageId": sent["id"]}) == []
@@ -84,7 +84,12 @@ def job(attempt: int = 0, platform: str = "fcm") -> dict[str, Any]:
 
 def delivery(jobs: FakePushJobs, sender: FakeSender, chat: ChatServices) -> PushDelivery:
     return PushDelivery(
-        jobs, {"fcm": sender}, chat.stores.devices, max_attempts=3, retry_base=1.0, retry_cap=10.0
+        jobs,
+        {"fcm": sender},
+        chat.adapters.stores.devices,
+        max_attempts=3,
+        retry_base=1.0,
+        retry_cap=10.0,
     )
 
 
@@ -97,11 +102,13 @@ def test_a_sent_job_is_marked_and_not_sent_again(chat: ChatServices) -> None:
 
 
 def test_a_dead_token_is_deleted(chat: ChatServices) -> None:
-    dead = chat.stores.devices.register(device("bob"))
+    dead = chat.adapters.stores.devices.register(device("bob"))
     jobs, sender = FakePushJobs(), FakeSender(SendResult(Outcome.GONE, 404))
     item = {**job(), "device": {**job()["device"], "token": dead.token}}
     assert delivery(jobs, sender, chat).deliver(item) is Outcome.GONE
-    assert chat.stores.devices.list_for("bob") == [] and jobs.counts == {"token_deleted": 1}
+    assert chat.adapters.stores.devices.list_for("bob") == [] and jobs.counts == {
+        "token_deleted": 1
+    }
 
 
 @pytest.mark.parametrize(

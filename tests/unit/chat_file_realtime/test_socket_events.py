@@ -286,7 +286,7 @@ def test_a_store_failure_at_connect_refuses_the_socket_cleanly(app: Flask) -> No
     def broken(_user_id: str) -> list[str]:
         raise RuntimeError("mongo is down")
 
-    app.extensions["chat"].stores.conversations.ids_for = broken
+    app.extensions["chat"].adapters.stores.conversations.ids_for = broken
     client = app.extensions["socketio"].test_client(app, auth={"token": token("alice")})
     assert not client.is_connected()
     assert len(app.extensions["realtime"].sessions) == 0
@@ -303,7 +303,7 @@ def test_a_notifier_passed_to_build_is_kept_and_used_by_socket_writes() -> None:
     )
     client = app.extensions["socketio"].test_client(app, auth={"token": token("alice")})
     send(client, receiverId="bob")
-    assert app.extensions["chat"].notifier is recorder
+    assert app.extensions["chat"].adapters.notifier is recorder
     assert recorder.names() == ["newMessage"]
 
 

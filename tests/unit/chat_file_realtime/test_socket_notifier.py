@@ -1,4 +1,4 @@
-"""SocketIONotifier: which rooms an event is addressed to (one emit per event)."""
+"""SocketIONotifier: the rooms of the users an event is for (one emit per event)."""
 
 from __future__ import annotations
 
@@ -8,23 +8,18 @@ from services.chat_file.infrastructure.socket_notifier import SocketIONotifier
 
 
 class RecordingSocketIO:
-    def __init__(self) -> None:
+    def __init__(self, bound: bool = True) -> None:
         self.emits: list[tuple[str, Any, dict[str, Any]]] = []
+        self.server = object() if bound else None  # None until `init_app`
 
     def emit(self, event: str, payload: Any, **kwargs: Any) -> None:
         self.emits.append((event, payload, kwargs))
 
 
-def test_events_go_to_the_given_rooms_once_each_in_one_emit() -> None:
+def test_events_go_to_each_users_room_once_in_one_emit() -> None:
     sio = RecordingSocketIO()
-    SocketIONotifier(sio).notify("newMessage", {"x": 1}, ["user_a", "user_b", "user_a"])
-    assert sio.emits == [("newMessage", {"x": 1}, {"to": ["user_a", "user_b"]})]
-
-
-def test_a_conversation_room_alone_is_used_as_given() -> None:
-    sio = RecordingSocketIO()
-    SocketIONotifier(sio).notify("message:edited", {}, ["conversation_c1"])
-    assert sio.emits == [("message:edited", {}, {"to": ["conversation_c1"]})]
+    SocketIONotifier(sio).notify("newMessage", {"x": 1}, ["a", "b", "a"])
+    assert sio.emits == [("newMessage", {"x": 1}, {"to": ["user_a", "user_b"], "skip_sid": None})]
 
 
 def test_nothing_is_emitted_without_rooms_or_users() -> None:
@@ -41,3 +36,10 @@ def test_to_users_addresses_each_user_room_once_and_skips_the_given_socket() -> 
     assert sio.emits == [
         ("userTyping", {"u": 1}, {"to": ["user_b", "user_c"], "skip_sid": "sid-1"})
     ]
+
+
+def test_nothing_is_sent_before_the_server_is_bound_to_an_app() -> None:
+    sio = RecordingSocketIO(bound=False)
+    SocketIONotifier(sio).notify("newMessage", {"x": 1}, ["user_a"])
+    SocketIONotifier(sio).to_users("user_online", {}, ["a"], None)
+    assert sio.emits == []

@@ -1,7 +1,13 @@
-"""flask-jwt-extended set-up: our token shape, and every failure as a 401 in our envelope."""
+"""flask-jwt-extended set-up: our token shape, and every failure as a 401 in our envelope.
+
+The token codec's own knowledge (the config key of the current `kid`, reading claims into
+`TokenClaims`) comes from the composition root as a `TokenShape`: this layer never imports the
+adapters."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -16,10 +22,9 @@ from ...domain.errors import (
     TokenExpiredError,
     TokenRevokedError,
 )
-from ...domain.model import TokenClaims, TokenType
-from ...infrastructure.jwt_tokens import KID_CONFIG, auth_ms_of
-from ...infrastructure.token_keys import TokenKeys, token_keys
+from ...domain.model import TokenClaims
 from ...settings import Settings
+from ...token_keys import TokenKeys, token_keys
 from .context import services
 from .errors import error_response
 
@@ -29,10 +34,19 @@ CSRF_HEADER = "X-CSRF-TOKEN"
 JWKS_CONFIG = "NGOMNA_JWKS"  # the public keys' JWK Set, served by jwks_routes.py
 
 
-def jwt_config(settings: Settings, keys: TokenKeys) -> dict[str, Any]:
+@dataclass(frozen=True)
+class TokenShape:
+    """What the token codec decides: where the current key id goes in the app config, and how
+    a verified payload reads as `TokenClaims`."""
+
+    kid_config: str
+    claims: Callable[[dict[str, Any]], TokenClaims]
+
+
+def jwt_config(settings: Settings, kid_config: str, keys: TokenKeys) -> dict[str, Any]:
     return {
         "JWT_SECRET_KEY": settings.jwt_secret,
-        KID_CONFIG: keys.current_kid,
+        kid_config: keys.current_kid,
         JWKS_CONFIG: keys.jwks,
         "JWT_ALGORITHM": keys.algorithm,
         "JWT_DECODE_ALGORITHMS": [keys.algorithm],  # never another (no algorithm confusion)
@@ -58,25 +72,23 @@ def _failure(error: type[Exception]) -> tuple[Response, int]:
     return error_response(instance.code, instance.message)
 
 
-def _claims(payload: dict[str, Any]) -> TokenClaims:
-    kind = TokenType.REFRESH if payload.get("type") == "refresh" else TokenType.ACCESS
-    return TokenClaims(
-        user_id=str(payload.get("id", "")),
-        matricule=str(payload.get("matricule", "")),
-        jti=str(payload.get("jti", "")),
-        type=kind,
-        exp=int(payload.get("exp", 0)),
-        family=payload.get("sid") if isinstance(payload.get("sid"), str) else None,
-        auth_ms=auth_ms_of(payload),
-    )
-
-
-def install_jwt(app: Flask, settings: Settings) -> JWTManager:
+def install_jwt(app: Flask, settings: Settings, shape: TokenShape) -> JWTManager:
     """Configure the extension and replace every default (422/JSON `msg`) error reply."""
     keys = token_keys(settings.keys, settings.jwt_signing)
-    app.config.update(jwt_config(settings, keys))
+    app.config.update(jwt_config(settings, shape.kid_config, keys))
     manager = JWTManager(app)
+    _install_keys(manager, keys)
+    _install_failures(manager)
+    _install_revocation(manager, shape)
 
+    @app.errorhandler(CSRFError)
+    def csrf_failed(_exc: CSRFError) -> tuple[Response, int]:
+        return _failure(CsrfError)
+
+    return manager
+
+
+def _install_keys(manager: JWTManager, keys: TokenKeys) -> None:
     @manager.encode_key_loader
     def signing_key(_identity: Any) -> Any:
         return keys.signing_key
@@ -90,6 +102,10 @@ def install_jwt(app: Flask, settings: Settings) -> JWTManager:
     @manager.token_verification_loader
     def has_expiry(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
         return isinstance(payload.get("exp"), int)
+
+
+def _install_failures(manager: JWTManager) -> None:
+    """Every refusal in our envelope: MISSING_TOKEN, TOKEN_EXPIRED, INVALID_TOKEN."""
 
     @manager.unauthorized_loader
     def missing(_reason: str) -> tuple[Response, int]:
@@ -106,12 +122,18 @@ def install_jwt(app: Flask, settings: Settings) -> JWTManager:
     def invalid_claims(_header: dict[str, Any], _payload: dict[str, Any]) -> tuple[Response, int]:
         return _failure(InvalidTokenError)
 
+    manager.needs_fresh_token_loader(invalid_claims)
+    manager.token_verification_failed_loader(invalid_claims)
+    manager.user_lookup_error_loader(invalid_claims)
+
+
+def _install_revocation(manager: JWTManager, shape: TokenShape) -> None:
     @manager.token_in_blocklist_loader
     def revoked(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
         """The in-memory revocation mirror (no Redis call); a stale one past the fail-closed
         limit raises REVOCATION_STATE_STALE (503)."""
         try:
-            services().auth.sessions.check(_claims(payload))
+            services().auth.sessions.check(shape.claims(payload))
         except TokenRevokedError:
             return True
         return False
@@ -119,13 +141,3 @@ def install_jwt(app: Flask, settings: Settings) -> JWTManager:
     @manager.revoked_token_loader
     def revoked_reply(_header: dict[str, Any], _payload: dict[str, Any]) -> tuple[Response, int]:
         return _failure(TokenRevokedError)
-
-    manager.needs_fresh_token_loader(invalid_claims)
-    manager.token_verification_failed_loader(invalid_claims)
-    manager.user_lookup_error_loader(invalid_claims)
-
-    @app.errorhandler(CSRFError)
-    def csrf_failed(_exc: CSRFError) -> tuple[Response, int]:
-        return _failure(CsrfError)
-
-    return manager

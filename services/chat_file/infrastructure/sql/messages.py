@@ -40,7 +40,7 @@ class SqlMessageStore(SqlStore):
     def insert(self, message: Message) -> Message:
         try:
             with self._engine.begin() as tx:
-                tx.execute(T.insert().values(**_row(message)))
+                tx.execute(T.insert().values(**row_of(message)))
         except sa.exc.IntegrityError as exc:
             raise DuplicateMessageError(message.temporary_id) from exc
         return message
@@ -188,7 +188,7 @@ def _page_query(cursor: bool, newer: bool) -> Any:
 PAGES = {(c, n): _page_query(c, n) for c in (False, True) for n in (False, True)}
 
 
-def _row(m: Message) -> dict[str, Any]:
+def row_of(m: Message) -> dict[str, Any]:
     return {
         "id": m.id,
         "conversation_id": m.conversation_id,

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from flask import Blueprint, Response, current_app, request
 
-from libs.servicekit.http import json_body, load, ok, optional_body
+from libs.servicekit.http import json_body, ok, optional_body
 from libs.servicekit.openapi import documented
 
 from ...application.conversations import ConversationService
-from ...application.receipts import ReceiptService
+from ..commands import ChatCommands
+from ..schemas import CreateConversationSchema, ParticipantsSchema, ReadSchema
 from .api_docs import (
     AUTH_ERRORS,
     WRITE_ERRORS,
@@ -20,7 +21,6 @@ from .api_docs import (
     ReadDoc,
 )
 from .auth import authenticate, current_user
-from .schemas import CreateConversationSchema, ParticipantsSchema, ReadSchema
 
 bp = Blueprint("conversations", __name__)
 bp.before_request(authenticate)
@@ -45,9 +45,9 @@ def _service() -> ConversationService:
     return service
 
 
-def _receipts() -> ReceiptService:
-    service: ReceiptService = current_app.extensions["chat"].receipts
-    return service
+def _commands() -> ChatCommands:
+    commands: ChatCommands = current_app.extensions["chat"].commands
+    return commands
 
 
 @bp.get("/conversations")
@@ -63,56 +63,43 @@ def list_conversations() -> Reply:
     return ok(_service().list_for(current_user(), args.get("page"), args.get("limit")))
 
 
-@bp.post("/conversations")
-@documented(
-    "PRIVATE {participantId}: get-or-create (201 new, 200 existing); "
-    "GROUP|BROADCAST {name, members, admins}",
-    body=CreateConversationSchema,
-    response=ConversationDoc,
-    status=201,
-    errors=CREATE,
-    tags=["conversations"],
+# POST /conversations and its compat aliases: one command, the alias fixes the type.
+CREATIONS = (
+    (
+        "/conversations",
+        "create_conversation",
+        None,
+        "PRIVATE {participantId}: get-or-create (201 new, 200 existing); "
+        "GROUP|BROADCAST {name, members, admins}",
+    ),
+    ("/groups", "create_group", "GROUP", "Create a group (compat alias)"),
+    (
+        "/broadcasts",
+        "create_broadcast",
+        "BROADCAST",
+        "Create a broadcast; members in `recipients` or `members` (compat alias)",
+    ),
 )
-def create_conversation() -> Reply:
-    return _create(load(CreateConversationSchema(), json_body()))
 
 
-@bp.post("/groups")
-@documented(
-    "Create a group (compat alias)",
-    body=CreateConversationSchema,
-    response=ConversationDoc,
-    status=201,
-    errors=CREATE,
-    tags=["conversations"],
-)
-def create_group() -> Reply:
-    return _create({**load(CreateConversationSchema(), json_body()), "type": "GROUP"})
-
-
-@bp.post("/broadcasts")
-@documented(
-    "Create a broadcast; members in `recipients` or `members` (compat alias)",
-    body=CreateConversationSchema,
-    response=ConversationDoc,
-    status=201,
-    errors=CREATE,
-    tags=["conversations"],
-)
-def create_broadcast() -> Reply:
-    return _create({**load(CreateConversationSchema(), json_body()), "type": "BROADCAST"})
-
-
-def _create(body: dict[str, Any]) -> Reply:
-    view, created = _service().create(
-        current_user(),
-        body["type"],
-        participant_id=body["participantId"],
-        name=body["name"],
-        members=body["members"] + body["recipients"],
-        admins=body["admins"],
+def _creation(kind: str | None, summary: str) -> Callable[[], Reply]:
+    @documented(
+        summary,
+        body=CreateConversationSchema,
+        response=ConversationDoc,
+        status=201,
+        errors=CREATE,
+        tags=["conversations"],
     )
-    return ok(view, 201 if created else 200)
+    def create() -> Reply:
+        view, created = _commands().create_conversation(current_user(), json_body(), kind)
+        return ok(view, 201 if created else 200)
+
+    return create
+
+
+for _path, _endpoint, _kind, _summary in CREATIONS:
+    bp.add_url_rule(_path, _endpoint, _creation(_kind, _summary), methods=["POST"])
 
 
 @bp.get("/conversations/<conversation_id>")
@@ -135,8 +122,7 @@ def get_conversation(conversation_id: str) -> Reply:
     tags=["conversations"],
 )
 def mark_read(conversation_id: str) -> Reply:
-    body = load(ReadSchema(), optional_body())
-    return ok(_receipts().mark_read(current_user(), conversation_id, body["messageId"]))
+    return ok(_commands().mark_read(current_user(), conversation_id, optional_body()))
 
 
 @bp.post("/conversations/<conversation_id>/participants")
@@ -148,9 +134,7 @@ def mark_read(conversation_id: str) -> Reply:
     tags=["conversations"],
 )
 def add_participants(conversation_id: str) -> Reply:
-    body = load(ParticipantsSchema(), json_body())
-    ids = body["userIds"] + body["members"]
-    return ok(_service().add_participants(current_user(), conversation_id, ids, body["role"]))
+    return ok(_commands().add_participants(current_user(), conversation_id, json_body()))
 
 
 @bp.delete("/conversations/<conversation_id>/participants/<user_id>")
@@ -161,7 +145,7 @@ def add_participants(conversation_id: str) -> Reply:
     tags=["conversations"],
 )
 def remove_participant(conversation_id: str, user_id: str) -> Reply:
-    return ok(_service().remove_participant(current_user(), conversation_id, user_id))
+    return ok(_commands().remove_participant(current_user(), conversation_id, user_id))
 
 
 @bp.post("/conversations/<conversation_id>/leave")
@@ -171,4 +155,4 @@ def remove_participant(conversation_id: str, user_id: str) -> Reply:
     tags=["conversations"],
 )
 def leave(conversation_id: str) -> Reply:
-    return ok(_service().leave(current_user(), conversation_id))
+    return ok(_commands().leave(current_user(), conversation_id))

@@ -24,8 +24,8 @@ def health() -> tuple[Response, int]:
 )
 def ready() -> tuple[Response, int]:
     """503 only without the database; Redis or auth_user down means degraded but serving."""
-    checks = current_app.extensions["chat"].readiness()
-    following = current_app.extensions["chat"].verifier.mirror.following()  # or stale
+    readiness = current_app.extensions["chat"].health
+    checks, following = readiness.checks(), readiness.following()  # following: mirror not stale
     plain = (v for k, v in checks.items() if k not in ("breaker", "revocations"))
     status = "ready" if following and all(v is True for v in plain) else "degraded"
     if not checks["database"]:

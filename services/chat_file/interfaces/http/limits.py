@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from flask import current_app
 
-from ...domain.errors import SendRateLimitedError
+from ..commands import http_channel
 from .auth import current_user
 
 
 def check_send_rate() -> None:
-    limiter = current_app.extensions["chat"].send_limiter
-    if limiter is not None and not limiter.allow(f"http:{current_user().user_id}"):
-        raise SendRateLimitedError()
+    current_app.extensions["chat"].commands.check_send_rate(http_channel(current_user()))

@@ -8,7 +8,8 @@ from libs.servicekit.http import json_body, load, ok, optional_body
 from libs.servicekit.openapi import documented
 
 from ...application.messages import MessageService
-from ...application.receipts import ReceiptService
+from ..commands import ChatCommands, http_channel
+from ..schemas import EditSchema, ReactionSchema, SendMessageSchema, StatusSchema
 from .api_docs import (
     AUTH_ERRORS,
     WRITE_ERRORS,
@@ -22,8 +23,6 @@ from .api_docs import (
     SearchQuery,
 )
 from .auth import authenticate, current_user
-from .limits import check_send_rate
-from .schemas import EditSchema, ReactionSchema, SendMessageSchema, StatusSchema
 
 bp = Blueprint("messages", __name__)
 bp.before_request(authenticate)
@@ -37,6 +36,11 @@ CONTENT = ("EMPTY_CONTENT", "CONTENT_TOO_LONG", "MESSAGE_DELETED")
 def _service() -> MessageService:
     service: MessageService = current_app.extensions["chat"].messages
     return service
+
+
+def _commands() -> ChatCommands:
+    commands: ChatCommands = current_app.extensions["chat"].commands
+    return commands
 
 
 @bp.get("/messages")
@@ -88,19 +92,8 @@ def history() -> Reply:
     tags=["messages"],
 )
 def send() -> Reply:
-    check_send_rate()
-    body = load(SendMessageSchema(), json_body())
-    view, created = _service().send(
-        current_user(),
-        conversation_id=body["conversationId"],
-        receiver_id=body["receiverId"],
-        content=body["content"],
-        type=body["type"],
-        file_id=body["fileId"],
-        reply_to=body["replyTo"],
-        temporary_id=body["temporaryId"],
-        mentions=body["mentions"],
-    )
+    user = current_user()
+    view, created = _commands().send_message(user, json_body(), http_channel(user))
     return ok(view, 201 if created else 200)
 
 
@@ -148,8 +141,7 @@ def get_message(message_id: str) -> Reply:
     tags=["messages"],
 )
 def edit(message_id: str) -> Reply:
-    body = load(EditSchema(), json_body())
-    return ok(_service().edit(current_user(), message_id, body["content"]))
+    return ok(_commands().edit_message(current_user(), message_id, json_body()))
 
 
 @bp.delete("/messages/<message_id>")
@@ -161,8 +153,10 @@ def edit(message_id: str) -> Reply:
     tags=["messages"],
 )
 def delete(message_id: str) -> Reply:
-    scope = request.args.get("scope") or optional_body().get("scope")
-    return ok(_service().delete(current_user(), message_id, scope))
+    body = optional_body()
+    if request.args.get("scope"):
+        body = {**body, "scope": request.args["scope"]}
+    return ok(_commands().delete_message(current_user(), message_id, body))
 
 
 @bp.put("/messages/<message_id>/status")
@@ -173,9 +167,7 @@ def delete(message_id: str) -> Reply:
     tags=["messages"],
 )
 def set_status(message_id: str) -> Reply:
-    body = load(StatusSchema(), json_body())
-    receipts: ReceiptService = current_app.extensions["chat"].receipts
-    return ok(receipts.set_status(current_user(), message_id, body["status"]))
+    return ok(_commands().set_status(current_user(), message_id, json_body()))
 
 
 @bp.post("/messages/<message_id>/reactions")
@@ -188,7 +180,7 @@ def set_status(message_id: str) -> Reply:
 )
 def add_reaction(message_id: str) -> Reply:
     body = load(ReactionSchema(), json_body())
-    return ok(_service().react(current_user(), message_id, body["emoji"], add=True))
+    return ok(_commands().react(current_user(), message_id, body["emoji"], add=True))
 
 
 @bp.delete("/messages/<message_id>/reactions")
@@ -201,4 +193,4 @@ def add_reaction(message_id: str) -> Reply:
 )
 def remove_reaction(message_id: str) -> Reply:
     emoji = request.args.get("emoji") or optional_body().get("emoji")
-    return ok(_service().react(current_user(), message_id, emoji, add=False))
+    return ok(_commands().react(current_user(), message_id, emoji, add=False))

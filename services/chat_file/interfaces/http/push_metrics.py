@@ -4,19 +4,35 @@ worker count into the same Redis hash, so any chat_file process reports the tota
 from __future__ import annotations
 
 import logging
+from typing import Protocol, runtime_checkable
 
 import redis
 
 from libs.servicekit.observability import Metrics
-from services.chat_file.infrastructure.push_outbox import BufferedOutbox
-from services.chat_file.infrastructure.push_queue import RedisPushQueue
 
 logger = logging.getLogger(__name__)
 
 Samples = list[tuple[dict[str, str], float]]
 
 
-def install_push_metrics(metrics: Metrics, queue: RedisPushQueue | None, outbox: object) -> None:
+class QueueCounters(Protocol):
+    """The shared push queue's counters (`RedisPushQueue`)."""
+
+    def stats(self) -> dict[str, int]: ...
+
+    def depths(self) -> dict[str, int]: ...
+
+
+@runtime_checkable
+class BufferedEvents(Protocol):
+    """This process's outbox buffer (`BufferedOutbox`); fakes without it report nothing."""
+
+    dropped: int
+
+    def pending(self) -> int: ...
+
+
+def install_push_metrics(metrics: Metrics, queue: QueueCounters | None, outbox: object) -> None:
     if queue is None:
         return
 
@@ -44,11 +60,11 @@ def install_push_metrics(metrics: Metrics, queue: RedisPushQueue | None, outbox:
         "Unsettled entries: events, jobs, retry (waiting), dead (dead letters kept)",
         depths,
     )
-    if isinstance(outbox, BufferedOutbox):
+    if isinstance(outbox, BufferedEvents):
         _install_outbox_metrics(metrics, outbox)
 
 
-def _install_outbox_metrics(metrics: Metrics, outbox: BufferedOutbox) -> None:
+def _install_outbox_metrics(metrics: Metrics, outbox: BufferedEvents) -> None:
     metrics.gauge(
         "chat_push_outbox_events",
         "This process's events not yet in Redis (pending) or dropped on a full buffer",

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from socketio.exceptions import ConnectionRefusedError
 
 from services.chat_file.domain.errors import MissingTokenError
-from services.chat_file.domain.identity import Identity
 
 ACCESS_COOKIE = "accessToken"
-
-Verifier = Callable[[str], Identity]  # the core's `JwtVerifier.verify` (same rules as HTTP)
 
 
 def handshake_token(auth: Any, cookies: Mapping[str, str]) -> str | None:

@@ -11,12 +11,10 @@ from libs.servicekit.errors import CodedError
 from services.chat_file.domain.identity import Identity
 
 from .auth import event_token, handshake_token, refusal
-from .events import register, unexpected_failure
-from .hub import RealtimeHub
+from .base import Data, Handlers
+from .events import Event, unexpected_failure
 
 AUTH_GRACE_SECONDS = 30.0  # an anonymous socket must `authenticate` within this delay
-
-
 MAX_PRESENCE_QUERY = 500
 
 
@@ -30,60 +28,59 @@ class AlreadyAuthenticatedError(CodedError):
     message = "Ce socket est déjà authentifié pour un autre utilisateur"
 
 
-def register_connection_events(hub: RealtimeHub) -> None:
-    socketio, sessions, verify = hub.socketio, hub.sessions, hub.chat.verifier.verify
+def sid() -> str:
+    value: str = request.sid  # type: ignore[attr-defined]
+    return value
 
-    @socketio.on("connect")
-    def connect(auth: Any = None) -> None:
+
+class ConnectionEvents(Handlers):
+    def on_connect(self, auth: Any = None) -> None:
         token = handshake_token(auth, request.cookies)
         if token is None:  # an old client: it must send `authenticate {token}` first
-            hub.expect_authentication(request.sid, AUTH_GRACE_SECONDS)  # type: ignore[attr-defined]
+            self.hub.expect_authentication(sid(), AUTH_GRACE_SECONDS)
             return
         try:
-            hub.admit(request.sid, verify(token))  # type: ignore[attr-defined]
+            self.hub.admit(sid(), self.chat.verifier.verify(token))
         except CodedError as exc:
             raise refusal(exc.message, exc.code) from None
         except Exception as exc:
             answer = unexpected_failure("connect", exc)
             raise refusal(answer["message"], answer["code"]) from None
 
-    @socketio.on("disconnect")
-    def disconnect(*_reason: Any) -> None:
-        hub.release(request.sid)  # type: ignore[attr-defined]
+    def on_disconnect(self, *_reason: Any) -> None:
+        self.hub.release(sid())
 
-    def authenticate(current: Identity | None, data: dict[str, Any]) -> dict[str, Any]:
-        user = verify(event_token(data))
+    def authenticate(self, current: Identity | None, data: Data) -> Data:
+        user = self.chat.verifier.verify(event_token(data))
         if current is not None and current.user_id != user.user_id:
             raise AlreadyAuthenticatedError()
         if current is None:
-            joined = hub.admit(request.sid, user)  # type: ignore[attr-defined]
+            joined = self.hub.admit(sid(), user)
         else:
-            joined = hub.chat.conversations.ids_for(user.user_id)
-        profile = hub.chat.directory.resolve(user.user_id)
-        return {
-            "success": True,
-            "userId": user.user_id,
-            "matricule": user.matricule or profile.get("matricule"),
-            "nom": profile.get("nom"),
-            "prenom": profile.get("prenom"),
-            "ministere": profile.get("ministere"),
-            "autoJoinedConversations": joined,
-        }
+            joined = self.chat.conversations.ids_for(user.user_id)
+        profile = self.chat.directory.resolve(user.user_id)
+        names = {k: profile.get(k) for k in ("nom", "prenom", "ministere")}
+        matricule = user.matricule or profile.get("matricule")
+        return {"success": True, "userId": user.user_id, "matricule": matricule, **names,
+                "autoJoinedConversations": joined}  # fmt: skip
 
-    def online_users(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
+    def online_users(self, user: Identity, data: Data) -> Data:
         asked = data.get("userIds") or []
         if not isinstance(asked, list) or len(asked) > MAX_PRESENCE_QUERY:
             raise InvalidPresenceQueryError()
-        contacts = lambda: hub.contacts(user.user_id)  # noqa: E731
-        return hub.activity.who_is_online(user.user_id, [str(u) for u in asked], contacts)
+        contacts = lambda: self.hub.contacts(user.user_id)  # noqa: E731
+        found: Data = self.hub.activity.who_is_online(
+            user.user_id, [str(u) for u in asked], contacts
+        )
+        return found
 
-    def ping(_user: Identity | None, _data: dict[str, Any]) -> dict[str, Any]:
+    def ping(self, _user: Identity | None, _data: Data) -> Data:
         return {"timestamp": int(time.time() * 1000)}
 
-    register(
-        socketio, sessions, "authenticate", authenticate,
-        reply="authenticated", error="auth_error", public=True,
-    )  # fmt: skip
-    register(socketio, sessions, "getOnlineUsers", online_users, reply="onlineUsers")
-    register(socketio, sessions, "ping", ping, reply="pong", public=True)
-    register(socketio, sessions, "heartbeat", ping, reply="heartbeat_ack", public=True)
+
+CONNECTION_EVENTS = {
+    "authenticate": Event("authenticate", reply="authenticated", error="auth_error", public=True),
+    "getOnlineUsers": Event("online_users", reply="onlineUsers"),
+    "ping": Event("ping", reply="pong", public=True),
+    "heartbeat": Event("ping", reply="heartbeat_ack", public=True),
+}

@@ -5,54 +5,32 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from flask_socketio import join_room, leave_room
-from marshmallow import EXCLUDE, Schema, fields
+from marshmallow import fields
 
 from libs.servicekit.http import load
 from services.chat_file.application.presenters import group_summary
 from services.chat_file.application.realtime import utc_now_iso
 from services.chat_file.domain.identity import Identity
-from services.chat_file.infrastructure.realtime import conversation_room
 
-from .events import register
-from .hub import RealtimeHub
-
-
-class _Payload(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-
-class ConversationRef(_Payload):
-    conversationId = fields.String(required=True)
+from .base import CONVERSATION_REF, ConversationRef, Data, Handlers, Payload
+from .events import Event
 
 
 class TypingRef(ConversationRef):
     isTyping = fields.Boolean(load_default=True)  # old clients: `typing {isTyping: false}` stops
 
 
-class PageQuery(_Payload):
+class PageQuery(Payload):
     page = fields.Raw(load_default=None)
     limit = fields.Raw(load_default=None)
 
 
-class NewGroup(_Payload):
-    name = fields.String(load_default=None, allow_none=True)
-    members = fields.List(fields.String(), load_default=list)
-
-
-class NewBroadcast(_Payload):
-    name = fields.String(load_default=None, allow_none=True)
-    recipients = fields.List(fields.String(), load_default=list)
-    admins = fields.List(fields.String(), load_default=list)
-
-
-# Schemas are stateless: one instance each, built at import (no I/O).
-CONVERSATION_REF = ConversationRef()
 TYPING_REF = TypingRef()
 PAGE_QUERY = PageQuery()
-NEW_GROUP = NewGroup()
-NEW_BROADCAST = NewBroadcast()
+
+
+def conversation_id(data: Data) -> str:
+    return str(load(CONVERSATION_REF, data)["conversationId"])
 
 
 def created(kind: str, view: dict[str, Any]) -> dict[str, Any]:
@@ -66,60 +44,52 @@ def created(kind: str, view: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def register_conversation_events(hub: RealtimeHub) -> None:
-    socketio, sessions, chat = hub.socketio, hub.sessions, hub.chat
-
-    def conversation_id(data: dict[str, Any]) -> str:
-        return str(load(CONVERSATION_REF, data)["conversationId"])
-
-    def typing(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
+class ConversationEvents(Handlers):
+    def typing(self, user: Identity, data: Data) -> Data:
         ref = load(TYPING_REF, data)
         cid = str(ref["conversationId"])
         if not ref["isTyping"]:
-            return stop_typing(user, data)
-        hub.typing.start(user.user_id, cid, hub.participants(user, cid), request.sid)  # type: ignore[attr-defined]
+            return self.stop_typing(user, data)
+        sid = request.sid  # type: ignore[attr-defined]
+        self.hub.typing.start(user.user_id, cid, self.hub.participants(user, cid), sid)
         return {"conversationId": cid}
 
-    def stop_typing(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
+    def stop_typing(self, user: Identity, data: Data) -> Data:
         cid = conversation_id(data)
-        hub.typing.stop(user.user_id, cid)
+        self.hub.typing.stop(user.user_id, cid)
         return {"conversationId": cid}
 
-    def join(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
+    def join(self, user: Identity, data: Data) -> Data:
         cid = conversation_id(data)
-        hub.participants(user, cid)  # participants only
-        join_room(conversation_room(cid))
+        self.hub.participants(user, cid)  # participants only
+        self.hub.join(cid)
         return {"conversationId": cid}
 
-    def leave(_user: Identity, data: dict[str, Any]) -> dict[str, Any]:
+    def leave(self, _user: Identity, data: Data) -> Data:
         cid = conversation_id(data)
-        leave_room(conversation_room(cid))
+        self.hub.leave(cid)
         return {"conversationId": cid}
 
-    def list_conversations(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
+    def list_conversations(self, user: Identity, data: Data) -> Data:
         query = load(PAGE_QUERY, data)
-        return chat.conversations.list_for(user, query["page"], query["limit"])
+        found: Data = self.chat.conversations.list_for(user, query["page"], query["limit"])
+        return found
 
-    def create_group(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
-        body = load(NEW_GROUP, data)
-        view, _ = chat.conversations.create(
-            user, "GROUP", name=body["name"], members=body["members"]
-        )
+    def create_group(self, user: Identity, data: Data) -> Data:
+        view, _ = self.commands.create_conversation(user, data, kind="GROUP")
         return created("group", view)
 
-    def create_broadcast(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
-        body = load(NEW_BROADCAST, data)
-        view, _ = chat.conversations.create(
-            user, "BROADCAST", name=body["name"], members=body["recipients"], admins=body["admins"]
-        )
+    def create_broadcast(self, user: Identity, data: Data) -> Data:
+        view, _ = self.commands.create_conversation(user, data, kind="BROADCAST")
         return created("broadcast", view)
 
-    register(socketio, sessions, "typing", typing)
-    register(socketio, sessions, "stopTyping", stop_typing)
-    register(socketio, sessions, "joinConversation", join)
-    register(socketio, sessions, "leaveConversation", leave)
-    register(
-        socketio, sessions, "getConversations", list_conversations, reply="conversationsLoaded"
-    )
-    register(socketio, sessions, "createGroup", create_group, reply="group:created")
-    register(socketio, sessions, "createBroadcast", create_broadcast, reply="broadcast:created")
+
+CONVERSATION_EVENTS = {
+    "typing": Event("typing"),
+    "stopTyping": Event("stop_typing"),
+    "joinConversation": Event("join"),
+    "leaveConversation": Event("leave"),
+    "getConversations": Event("list_conversations", reply="conversationsLoaded"),
+    "createGroup": Event("create_group", reply="group:created"),
+    "createBroadcast": Event("create_broadcast", reply="broadcast:created"),
+}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import redis
@@ -47,44 +48,43 @@ def unexpected_failure(event: str, exc: Exception) -> dict[str, Any]:
     return INTERNAL
 
 
-def register(
-    socketio: Any,
-    sessions: SocketSessions,
-    event: str,
-    fn: Callable[[Any, dict[str, Any]], dict[str, Any]],
-    *,
-    reply: str | None = None,
-    error: str = "error",
-    public: bool = False,
-) -> None:
-    """Bind `fn(user, data) -> dict` to `event` (`user` is an `Identity`, None if `public`).
+@dataclass(frozen=True)
+class Event:
+    """A client event: the handler method `fn(user, data) -> dict` (`user` is an `Identity`,
+    None if `public`), the legacy `reply` event (if any) and the event failures go to."""
 
-    Success: the legacy `reply` event (if any) carries the dict, the ack gets `{success: true,
-    **dict}`. A `CodedError` becomes `{success: false, message, code}` on the `error` event and
-    in the ack; anything else goes through `unexpected_failure` (the socket stays up).
-    """
+    method: str
+    reply: str | None = None
+    error: str = "error"
+    public: bool = False
 
-    def handler(data: Any = None, *_extra: Any) -> dict[str, Any]:
-        try:
-            user = sessions.active(request.sid)  # type: ignore[attr-defined]
-            if user is None and not public:
-                raise MissingTokenError()  # same code as HTTP without a token
-            if data is None:
-                data = {}
-            if not isinstance(data, dict):
-                raise InvalidJsonError(NOT_AN_OBJECT)
-            body = fn(user, data)
-        except CodedError as exc:
-            answer = failure(exc)
-        except Exception as exc:
-            answer = unexpected_failure(event, exc)
-        else:
-            if reply:
-                emit(reply, body)
-            return {"success": True, **body}
-        # old clients read `error` on the named error events, `event` on the generic one
-        extra = {"event": event} if error == "error" else {"error": answer["message"]}
-        emit(error, {**answer, **extra})
-        return answer
 
-    socketio.on_event(event, handler)
+Handler = Callable[[Any, dict[str, Any]], dict[str, Any]]
+
+
+def dispatch(
+    event: str, spec: Event, fn: Handler, sessions: SocketSessions, data: Any = None, *_: Any
+) -> dict[str, Any]:
+    """Run one event. Success: the `reply` event (if any) carries the dict, the ack gets
+    `{success: true, **dict}`. A `CodedError` becomes `{success: false, message, code}` on the
+    `error` event and in the ack; anything else goes through `unexpected_failure` (the socket
+    stays up)."""
+    try:
+        user = sessions.active(request.sid)  # type: ignore[attr-defined]
+        if user is None and not spec.public:
+            raise MissingTokenError()  # same code as HTTP without a token
+        if not isinstance(data if data is not None else {}, dict):
+            raise InvalidJsonError(NOT_AN_OBJECT)
+        body = fn(user, data or {})
+    except CodedError as exc:
+        answer = failure(exc)
+    except Exception as exc:
+        answer = unexpected_failure(event, exc)
+    else:
+        if spec.reply:
+            emit(spec.reply, body)
+        return {"success": True, **body}
+    # old clients read `error` on the named error events, `event` on the generic one
+    extra = {"event": event} if spec.error == "error" else {"error": answer["message"]}
+    emit(spec.error, {**answer, **extra})
+    return answer

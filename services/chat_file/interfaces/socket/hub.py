@@ -1,17 +1,22 @@
-"""`RealtimeHub`: what the socket handlers share (services, sessions, presence, typing, limits).
+"""`RealtimeHub`: what the socket handlers share (use cases, sessions, presence, typing, limits).
 
-Built once per app by `install_socketio`; handlers reach it through closures, never globals.
+Built once per app by the composition root (`realtime_root.build_realtime`); handlers reach it
+through their namespace, never globals. Room names come from `rooms` (the Socket.IO adapter's
+naming): this layer joins rooms, it does not spell them.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from flask_socketio import join_room
+from flask_socketio import join_room, leave_room
 
 from services.chat_file.application.activity import ActivityService
+from services.chat_file.application.conversations import ConversationService
+from services.chat_file.application.directory import UserDirectory
 from services.chat_file.application.realtime import (
     PresenceService,
     Scheduler,
@@ -19,39 +24,52 @@ from services.chat_file.application.realtime import (
     TypingService,
 )
 from services.chat_file.domain.identity import Identity
-from services.chat_file.infrastructure.realtime import (
-    PresenceKeepAlive,
-    conversation_room,
-    user_room,
-)
 
 from .session import SocketSessions
 
-if TYPE_CHECKING:
-    from services.chat_file.bootstrap import ChatServices
-
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RoomNames:
+    """How the Socket.IO adapter names the room of a user and of a conversation."""
+
+    user: Callable[[str], str]
+    conversation: Callable[[str], str]
+
+
+class Background(Protocol):
+    """A loop started lazily, on the server's own concurrency."""
+
+    def ensure_started(self) -> None: ...
+
+
+class Startable(Protocol):
+    def start(self) -> None: ...
 
 
 @dataclass
 class RealtimeHub:
     socketio: Any
-    chat: ChatServices
+    conversations: ConversationService
+    directory: UserDirectory
+    rooms: RoomNames
     sessions: SocketSessions
     presence: PresenceService
     typing: TypingService
     limiter: SendRateLimiter
-    keepalive: PresenceKeepAlive
+    keepalive: Background
     scheduler: Scheduler
     activity: ActivityService
-    idle_watch: PresenceKeepAlive  # looks for idle users of this process
+    idle_watch: Background  # looks for idle users of this process
+    revocation_feed: Startable | None = None  # follows revocations into the verifier's mirror
 
     def admit(self, sid: str, user: Identity) -> list[str]:
         """An authenticated socket: join its rooms, count the device; returns conversation ids."""
-        conversation_ids = self.chat.conversations.ids_for(user.user_id)
-        join_room(user_room(user.user_id))
+        conversation_ids = self.conversations.ids_for(user.user_id)
+        join_room(self.rooms.user(user.user_id))
         for conversation_id in conversation_ids:
-            join_room(conversation_room(conversation_id))
+            join_room(self.rooms.conversation(conversation_id))
         self.sessions.bind(sid, user)
         try:
             self.presence.connected(user.user_id, sid, lambda: self.contacts(user.user_id))
@@ -95,8 +113,14 @@ class RealtimeHub:
 
     def contacts(self, user_id: str) -> set[str]:
         """Everyone who shares a conversation with the user."""
-        return self.chat.conversations.contacts_of(user_id)
+        return self.conversations.contacts_of(user_id)
 
     def participants(self, user: Identity, conversation_id: str) -> list[str]:
         """Participants of a conversation the user takes part in, else CONVERSATION_NOT_FOUND."""
-        return self.chat.conversations.participants_of(user, conversation_id)
+        return self.conversations.participants_of(user, conversation_id)
+
+    def join(self, conversation_id: str) -> None:
+        join_room(self.rooms.conversation(conversation_id))
+
+    def leave(self, conversation_id: str) -> None:
+        leave_room(self.rooms.conversation(conversation_id))

@@ -14,12 +14,15 @@ import time
 import weakref
 from typing import Any
 
-from libs.sessions import Revocation, RevocationListener
+from flask import request
+
+from libs.sessions import Revocation, RevocationMirror
 from services.chat_file.domain.errors import InvalidTokenError
 from services.chat_file.domain.identity import Identity
 
 from .auth import event_token
-from .events import register
+from .base import Data, Handlers
+from .events import Event
 from .hub import RealtimeHub
 from .session import SocketSessions
 
@@ -31,8 +34,9 @@ REVOKED_MESSAGE = "Session révoquée : reconnectez-vous"
 EXPIRED_MESSAGE = "Token expiré : envoyez token:refresh avant l'expiration"
 
 
-def install_session_guard(hub: RealtimeHub) -> None:
-    socketio, sessions, mirror = hub.socketio, hub.sessions, hub.chat.verifier.mirror
+def install_session_guard(hub: RealtimeHub, mirror: RevocationMirror) -> None:
+    """Revocations close the matching sockets; a sweeper closes those whose token expired."""
+    socketio, sessions = hub.socketio, hub.sessions
 
     def on_revocation(revocation: Revocation) -> None:
         for sid, user in sessions.items():
@@ -40,30 +44,21 @@ def install_session_guard(hub: RealtimeHub) -> None:
                 end_socket(socketio, sid, "TOKEN_REVOKED", revocation.reason or "revoked")
 
     mirror.subscribe(on_revocation)
-    if hub.chat.revocations is not None:
-        RevocationListener(
-            hub.chat.redis,
-            hub.chat.revocations,
-            mirror,
-            spawn=socketio.start_background_task,
-        ).start()
+    if hub.revocation_feed is not None:
+        hub.revocation_feed.start()
     socketio.start_background_task(_sweep_expired, weakref.ref(socketio), weakref.ref(sessions))
 
-    def refresh(user: Identity, data: dict[str, Any]) -> dict[str, Any]:
-        fresh = hub.chat.verifier.verify(event_token(data))
+
+class SessionEvents(Handlers):
+    def refresh_token(self, user: Identity, data: Data) -> Data:
+        fresh = self.chat.verifier.verify(event_token(data))
         if fresh.user_id != user.user_id:
             raise InvalidTokenError("Le token appartient à un autre utilisateur")
-        sessions.bind(request_sid(), fresh)
+        self.hub.sessions.bind(request.sid, fresh)  # type: ignore[attr-defined]
         return {"expiresAt": fresh.expires_at}
 
-    register(socketio, sessions, "token:refresh", refresh, error="auth_error")
 
-
-def request_sid() -> str:
-    from flask import request
-
-    sid: str = request.sid  # type: ignore[attr-defined]
-    return sid
+SESSION_EVENTS = {"token:refresh": Event("refresh_token", error="auth_error")}
 
 
 def end_socket(socketio: Any, sid: str, code: str, reason: str) -> None:

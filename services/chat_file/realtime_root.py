@@ -1,0 +1,130 @@
+"""The socket half of the composition root: the Socket.IO server (not yet bound to an app),
+the presence store, the scheduler, the real-time services and the hub the handlers share.
+
+`create_app` binds the server with `socketio.init_app(app)`; nothing here touches an app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import redis
+from flask_socketio import SocketIO
+from socketio import RedisManager
+
+from libs.sessions import RedisRevocations, RevocationListener, RevocationMirror
+
+from .application.activity import ActivityService
+from .application.conversations import ConversationService
+from .application.directory import UserDirectory
+from .application.realtime import PresenceService, SendRateLimiter, TypingService
+from .infrastructure.presence import RedisPresence
+from .infrastructure.realtime import (
+    PresenceKeepAlive,
+    SocketIOScheduler,
+    conversation_room,
+    user_room,
+)
+from .infrastructure.socket_notifier import SocketIONotifier
+from .interfaces.socket.hub import RealtimeHub, RoomNames
+from .interfaces.socket.session import SocketSessions
+from .settings import Settings
+
+ROOMS = RoomNames(user=user_room, conversation=conversation_room)
+
+
+def queue_options(url: str, channel: str) -> dict[str, Any]:
+    """Flask-SocketIO's queue arguments. It picks a manager by URL scheme and knows no
+    `redis+sentinel://`, so that one gets python-socketio's RedisManager (which does) directly."""
+    if url.startswith("redis+sentinel://"):
+        return {"client_manager": RedisManager(url, channel=channel)}
+    return {"message_queue": url or None, "channel": channel}
+
+
+def socketio_options(settings: Settings) -> dict[str, Any]:
+    """`init_app` arguments: async mode, queue, allowed origins. (Given to the constructor, a
+    `message_queue` would make a write-only server at once: `create_app` binds with these.)"""
+    return {
+        "async_mode": settings.async_mode,
+        **queue_options(settings.message_queue_url, f"{settings.redis_key_prefix}flask-socketio"),
+        "cors_allowed_origins": same_origin_or(settings.allowed_origins),
+        "manage_session": False,
+    }
+
+
+def send_limiter(settings: Settings) -> SendRateLimiter:
+    rate = settings.socket_send_rate
+    return SendRateLimiter(rate, burst=max(rate * 2, 1))
+
+
+def build_realtime(
+    settings: Settings,
+    socketio: SocketIO,
+    client: redis.Redis,
+    conversations: ConversationService,
+    directory: UserDirectory,
+    revocations: RevocationListener | None,
+    limiter: SendRateLimiter,
+) -> RealtimeHub:
+    """Presence, typing, activity and their background loops, over one Redis presence store."""
+    store = RedisPresence(client, prefix=settings.redis_key_prefix, ttl=settings.presence_ttl)
+    sessions, sink = SocketSessions(), SocketIONotifier(socketio)
+    scheduler = SocketIOScheduler(socketio)
+    activity = ActivityService(store, sink, settings.idle_timeout)
+    names = lambda user_id: str(directory.resolve(user_id)["name"])  # noqa: E731
+    hub = RealtimeHub(
+        socketio=socketio,
+        conversations=conversations,
+        directory=directory,
+        rooms=ROOMS,
+        sessions=sessions,
+        presence=PresenceService(store, sink),
+        typing=TypingService(sink, scheduler, settings.typing_timeout, names=names),
+        limiter=limiter,
+        keepalive=PresenceKeepAlive(
+            socketio, store.refresh, sessions.devices, interval=settings.presence_ttl / 3
+        ),
+        scheduler=scheduler,
+        activity=activity,
+        idle_watch=PresenceKeepAlive(
+            socketio,
+            lambda users: activity.sweep(users, conversations.contacts_of),
+            sessions.identities,
+            interval=sweep_interval(settings.idle_timeout),
+        ),
+        revocation_feed=revocations,
+    )
+    sessions.on_activity = hub.record_activity
+    return hub
+
+
+def revocation_feed(
+    socketio: SocketIO,
+    client: redis.Redis,
+    revocations: RedisRevocations | None,
+    mirror: RevocationMirror,
+) -> RevocationListener | None:
+    """Follows the revocation channel into the mirror, on the server's concurrency."""
+    if revocations is None:
+        return None
+    return RevocationListener(client, revocations, mirror, spawn=socketio.start_background_task)
+
+
+def sweep_interval(idle_timeout: float) -> float:
+    """How often each process looks for idle users: a quarter of the timeout, 0.2 s..15 s."""
+    return max(0.2, min(15.0, idle_timeout / 4)) if idle_timeout > 0 else 60.0
+
+
+def same_origin_or(origins: Iterable[str]) -> Any:
+    """Browsers may open sockets from chat_file's own origin (the console) or a listed one.
+
+    Clients that send no Origin (mobile apps, python/node clients) are not concerned.
+    """
+    allowed = frozenset(origins)
+
+    def check(origin: str | None, environ: dict[str, Any]) -> bool:
+        host = environ.get("HTTP_HOST", "")
+        return origin in allowed or origin in {f"http://{host}", f"https://{host}"}
+
+    return check
