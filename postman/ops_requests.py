@@ -49,6 +49,7 @@ def _ops(service: str) -> list[Call]:
                 ),
             ),
         ),
+        *([] if is_chat else [jwks()]),
         auth_or_chat_spec(service),
         make(
             label + "GET /docs",
@@ -62,6 +63,23 @@ def _ops(service: str) -> list[Call]:
             ),
         ),
     ]
+
+
+def jwks() -> Call:
+    return auth(
+        "auth_user: GET /.well-known/jwks.json",
+        "GET",
+        "/.well-known/jwks.json",
+        token=None,
+        keys=("keys",),
+        checks=(
+            (
+                "public keys only",
+                "pm.expect(data.keys).to.be.an('array'); "
+                "data.keys.forEach(k => pm.expect(k).to.not.have.property('d'));",
+            ),
+        ),
+    )
 
 
 def auth_or_chat_spec(service: str) -> Call:

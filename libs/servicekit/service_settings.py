@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from libs.sessions.asymmetric import HS256
+from libs.sessions.key_settings import jwt_algorithm, token_secret
 from libs.sessions.keys import KeyRing, secrets_list
 from libs.usercache import DEFAULT_L1_SIZE, DEFAULT_L1_TTL, DEFAULT_PREFIX, DEFAULT_TTL
 
@@ -22,7 +24,6 @@ from .settings import (
     env_float,
     env_int,
     env_str,
-    jwt_secret,
     redis_sentinels,
     service_secret,
 )
@@ -38,6 +39,7 @@ class ServiceSettings:
     app_env: str = "development"
     jwt_secret: str = field(default="", repr=False)
     jwt_previous_secrets: tuple[str, ...] = field(default=(), repr=False)
+    jwt_algorithm: str = HS256  # or EdDSA/ES256: no jwt_secret (libs/sessions/asymmetric.py)
     service_secret: str = field(default=DEV_SERVICE_SECRET, repr=False)
     redis_url: str = DEFAULT_REDIS_URL
     redis_key_prefix: str = ""
@@ -86,8 +88,10 @@ def refuse_non_positive(**values: float) -> None:
 
 
 def _secrets(env: Mapping[str, str], app_env: str) -> dict[str, Any]:
+    algorithm = jwt_algorithm(env)
     return {
-        "jwt_secret": jwt_secret(env, app_env),
+        "jwt_algorithm": algorithm,
+        "jwt_secret": token_secret(env, app_env, algorithm),
         "jwt_previous_secrets": secrets_list(env.get("JWT_PREVIOUS_SECRETS", "")),
         "service_secret": service_secret(env, app_env),
     }

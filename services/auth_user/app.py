@@ -19,7 +19,14 @@ from .application.audit import LOGIN_FAILED, RATE_LIMITED
 from .application.demo import seed_demo_users
 from .bootstrap import TOKEN_SHAPE, Services, build
 from .domain.model import AuditEvent
-from .interfaces.http import audit_routes, auth_routes, health, session_routes, user_routes
+from .interfaces.http import (
+    audit_routes,
+    auth_routes,
+    health,
+    jwks_routes,
+    session_routes,
+    user_routes,
+)
 from .interfaces.http.context import EXTENSION
 from .interfaces.http.errors import STATUS_BY_CODE, install_store_errors
 from .interfaces.http.jwt import install_jwt
@@ -63,7 +70,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
 
 
 def _install_routes(app: Flask) -> None:
-    for blueprint in (health, auth_routes, session_routes, audit_routes, user_routes):
+    for blueprint in (health, jwks_routes, auth_routes, session_routes, audit_routes, user_routes):
         app.register_blueprint(blueprint.bp)
     install_openapi(
         app,

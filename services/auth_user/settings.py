@@ -9,10 +9,13 @@ from libs.servicekit.service_settings import ServiceSettings, refuse_non_positiv
 from libs.servicekit.settings import (
     DEV_JWT_SECRET,
     DEVELOPMENT_ENVS,
+    SettingsError,
     env_bool,
     env_int,
     env_list,
 )
+from libs.sessions.asymmetric import HS256, SigningKeys
+from libs.sessions.key_settings import signing_keys
 
 from .domain.model import LoginLimits
 
@@ -22,6 +25,9 @@ class Settings(ServiceSettings):
     SERVICE = "auth_user"
 
     jwt_secret: str = field(default=DEV_JWT_SECRET, repr=False)
+    # with JWT_ALGORITHM=EdDSA/ES256: JWT_PRIVATE_KEY_FILE signs, JWT_PREVIOUS_PUBLIC_KEY_FILES
+    # still verify; all published at /.well-known/jwks.json
+    jwt_signing: SigningKeys | None = field(default=None, repr=False)
     database_url: str = field(default="sqlite:///var/auth_user.db", repr=False)
     mongodb_db: str = "auth_user_db"
     lookup_rate_per_minute: int = 600  # per user on GET /<id>, /matricule, /batch, /all
@@ -43,6 +49,7 @@ class Settings(ServiceSettings):
         shared = cls.shared_from_env(env)
         settings = cls(
             **shared,
+            jwt_signing=signing_keys(env, shared["jwt_algorithm"]),
             lookup_rate_per_minute=env_int(env, "LOOKUP_RATE_PER_MINUTE", 600),
             service_lookup_rate_per_minute=env_int(env, "SERVICE_LOOKUP_RATE_PER_MINUTE", 12_000),
             seed_demo_users=env_bool(env, "SEED_DEMO_USERS", False),
@@ -63,6 +70,9 @@ class Settings(ServiceSettings):
         return settings
 
     def check(self) -> None:
+        keys_for = self.jwt_signing.algorithm if self.jwt_signing else HS256
+        if keys_for != self.jwt_algorithm:
+            raise SettingsError(f"JWT_ALGORITHM={self.jwt_algorithm} has no keys of its own")
         refuse_non_positive(
             ACCESS_TOKEN_TTL=self.access_token_ttl,
             REFRESH_TOKEN_TTL=self.refresh_token_ttl,

@@ -47,6 +47,7 @@ from .interfaces.commands import ChatCommands
 from .interfaces.socket.hub import RealtimeHub
 from .realtime_root import build_realtime, revocation_feed, send_limiter
 from .settings import Settings
+from .token_keys import token_keys
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +96,8 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
     notifier: Notifier = overrides.get("notifier") or SocketIONotifier(socketio)
     adapters = Adapters(stores, client, cache, auth_client, notifier, push_queue, push_outbox)
     verifier = JwtVerifier(
-        settings.keys, mirror=RevocationMirror(settings.revocation_max_staleness)
+        overrides.get("token_keys") or token_keys(settings),
+        mirror=RevocationMirror(settings.revocation_max_staleness),
     )
     revocations = RedisRevocations(client, prefix=settings.redis_key_prefix)
     services = _use_cases(settings, adapters, directory, overrides)

@@ -62,6 +62,9 @@ class Settings(ServiceSettings):
     auth_user_service_url: str = "http://127.0.0.1:8001"
     auth_user_public_url: str = "http://127.0.0.1:8001"
     auth_user_timeout: float = 5.0
+    # JWT_ALGORITHM=EdDSA/ES256: auth_user's public keys from JWT_JWKS_URL (no JWT_SECRET)
+    jwt_jwks_url: str = ""  # empty: <auth_user_service_url>/.well-known/jwks.json
+    jwt_jwks_refresh_interval: float = 30.0  # at least this long between two fetches
     auth_user_attempts: int = 3  # tries of one lookup on connect errors and 502/503/504
     breaker_failures: int = 5
     breaker_reset_seconds: float = 30.0
@@ -138,6 +141,8 @@ def _auth_user_client(env: Mapping[str, str]) -> dict[str, Any]:
         "auth_user_public_url": env_str(env, "AUTH_USER_PUBLIC_URL", url),
         "auth_user_timeout": env_float(env, "AUTH_USER_TIMEOUT", 5.0),
         "auth_user_attempts": env_int(env, "AUTH_USER_ATTEMPTS", 3),
+        "jwt_jwks_url": env_str(env, "JWT_JWKS_URL", f"{url}/.well-known/jwks.json"),
+        "jwt_jwks_refresh_interval": env_float(env, "JWT_JWKS_REFRESH_INTERVAL", 30.0),
         "breaker_failures": env_int(env, "AUTH_USER_BREAKER_FAILURES", 5),
         "breaker_reset_seconds": env_float(env, "AUTH_USER_BREAKER_RESET", 30.0),
         "negative_cache_seconds": env_float(env, "USER_NEGATIVE_CACHE_SECONDS", 30.0),

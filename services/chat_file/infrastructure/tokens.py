@@ -1,7 +1,9 @@
 """`JwtVerifier`: local verification of auth_user's access tokens (no HTTP call per request).
 
-HS256 only (so `alg: none` and asymmetric-algorithm confusion are refused), the key chosen by
-the header's `kid` among the current and previous secrets, `exp` required,
+One algorithm only, the configured one: HS256 with the current and previous secrets (the
+default), or EdDSA/ES256 with auth_user's public keys (`infrastructure/jwks.py`); any other
+`alg` (`none`, HS256 in asymmetric mode and the reverse) is refused. The key is chosen by the
+header's `kid`, `exp` is required,
 `type` must be "access" (a refresh token is never an access token). Then the revocation mirror
 (`libs.sessions`, in memory: no Redis call) says whether the token's session or user was
 revoked. The HTTP middleware and the Socket.IO handlers all call `verify(token)`.
@@ -16,11 +18,12 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 import jwt
 
 from libs.sessions import KeyRing, RevocationMirror, Verdict, auth_ms_of
+from libs.sessions.asymmetric import ASYMMETRIC, HS256
 
 from ..domain.errors import (
     InvalidTokenError,
@@ -31,23 +34,30 @@ from ..domain.errors import (
 from ..domain.identity import Identity
 from ..domain.model import USER_ID_RE
 
-ALGORITHMS = ["HS256"]
 VERIFIED_TOKENS = 4096  # how many verified tokens one process remembers
 
 
+class VerificationKeys(Protocol):
+    """Keys of one asymmetric algorithm by `kid` (`JwksKeys`); None for an unknown id."""
+
+    @property
+    def algorithm(self) -> str: ...
+
+    def key_for(self, kid: object) -> Any | None: ...
+
+
 class JwtVerifier:
-    """`keys`: the current secret and the previous ones still accepted (picked by `kid`)."""
+    """`secret`: the HS256 secret, or a `KeyRing` (the current secret and the previous ones
+    still accepted, picked by `kid`), or asymmetric `VerificationKeys`."""
 
     def __init__(
         self,
-        secret: str | KeyRing,
+        secret: str | KeyRing | VerificationKeys,
         leeway: float = 0,
         mirror: RevocationMirror | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self._keys = secret if isinstance(secret, KeyRing) else KeyRing(secret)
-        if not self._keys.current:
-            raise ValueError("a JWT secret is required")
+        self._algorithms, self._key_for = _key_source(secret)
         self._leeway = leeway
         self.mirror = mirror if mirror is not None else RevocationMirror()
         self._clock = clock
@@ -78,13 +88,16 @@ class JwtVerifier:
 
     def _claims(self, token: str) -> dict[str, Any]:
         try:
-            secret = self._keys.secret_for(jwt.get_unverified_header(token).get("kid"))
-            if secret is None:  # a key we never had, or one dropped from the ring
+            header = jwt.get_unverified_header(token)
+            if header.get("alg") not in self._algorithms:  # before any key lookup or fetch
+                raise InvalidTokenError()
+            key = self._key_for(header.get("kid"))
+            if key is None:  # a key we never had, or one dropped from the ring
                 raise InvalidTokenError()
             claims: dict[str, Any] = jwt.decode(
                 token,
-                secret,
-                algorithms=ALGORITHMS,
+                key,
+                algorithms=self._algorithms,
                 options={"require": ["exp"]},
                 leeway=self._leeway,
             )
@@ -109,3 +122,17 @@ class JwtVerifier:
             auth_ms=auth_ms_of(claims),
             expires_at=int(claims["exp"]),
         )
+
+
+def _key_source(
+    keys: str | KeyRing | VerificationKeys,
+) -> tuple[list[str], Callable[[object], Any | None]]:
+    if isinstance(keys, str):
+        keys = KeyRing(keys)
+    if isinstance(keys, KeyRing):
+        if not keys.current:
+            raise ValueError("a JWT secret is required")
+        return [HS256], keys.secret_for
+    if keys.algorithm not in ASYMMETRIC:
+        raise ValueError(f"{keys.algorithm} is not an asymmetric algorithm")
+    return [keys.algorithm], keys.key_for

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from libs.servicekit.settings import DEV_JWT_SECRET, SettingsError
 from services.auth_user.settings import Settings
+from tests.support.key_files import kid_of, new_key, write_private
 
 
 def test_defaults_follow_the_shared_conventions() -> None:
@@ -66,3 +69,19 @@ def test_the_l1_settings_are_read_and_checked() -> None:
     assert (settings.user_cache_l1, settings.user_cache_l1_size) == (False, 7)
     with pytest.raises(SettingsError):
         Settings.from_env({"USER_CACHE_L1_TTL": "0"})
+
+
+def test_eddsa_signs_with_the_key_file_and_needs_no_jwt_secret(tmp_path: Path) -> None:
+    key = new_key()
+    env = {
+        "APP_ENV": "production",
+        "SERVICE_SECRET": "s" * 32,
+        "JWT_ALGORITHM": "EdDSA",
+        "JWT_PRIVATE_KEY_FILE": write_private(tmp_path / "jwt.pem", key),
+    }
+    settings = Settings.from_env(env)
+    assert settings.jwt_algorithm == "EdDSA" and settings.jwt_secret == ""
+    assert settings.jwt_signing is not None and settings.jwt_signing.current_kid == kid_of(key)
+    assert "PRIVATE" not in repr(settings)
+    with pytest.raises(SettingsError, match="JWT_PRIVATE_KEY_FILE"):
+        Settings.from_env({**env, "JWT_PRIVATE_KEY_FILE": ""})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
@@ -33,16 +34,20 @@ def test_health_needs_no_token_and_ready_reports_dependencies(client: FlaskClien
 
 @pytest.mark.parametrize(
     ("headers", "code"),
-    [
-        ({}, "MISSING_TOKEN"),
-        ({"Authorization": "Bearer "}, "MISSING_TOKEN"),
-        ({"Authorization": "Bearer nope"}, "INVALID_TOKEN"),
-        ({"Authorization": f"Bearer {token('alice', type='refresh')}"}, "INVALID_TOKEN"),
-        ({"Authorization": f"Bearer {token('alice', exp=int(time.time()) - 1)}"}, "TOKEN_EXPIRED"),
+    [  # minted when the test runs, not at collection (a long suite outlives a 600 s token)
+        (lambda: {}, "MISSING_TOKEN"),
+        (lambda: {"Authorization": "Bearer "}, "MISSING_TOKEN"),
+        (lambda: {"Authorization": "Bearer nope"}, "INVALID_TOKEN"),
+        (lambda: {"Authorization": f"Bearer {token('alice', type='refresh')}"}, "INVALID_TOKEN"),
+        (
+            lambda: {"Authorization": f"Bearer {token('alice', exp=int(time.time()) - 1)}"},
+            "TOKEN_EXPIRED",
+        ),
     ],
+    ids=["none", "empty", "garbage", "refresh", "expired"],
 )
-def test_auth_errors(client: FlaskClient, headers: dict, code: str) -> None:
-    response = client.get("/conversations", headers=headers)
+def test_auth_errors(client: FlaskClient, headers: Callable[[], dict], code: str) -> None:
+    response = client.get("/conversations", headers=headers())
     body = response.get_json()
     assert response.status_code == 401
     assert body == {"success": False, "code": code, "message": body["message"]}

@@ -60,3 +60,18 @@ def test_the_l1_and_the_auth_retries_are_configurable() -> None:
     assert settings.user_cache_l1_ttl == 2.5 and settings.auth_user_attempts == 1
     with pytest.raises(SettingsError):
         Settings.from_env({"USER_CACHE_L1_SIZE": "0"})
+
+
+def test_eddsa_verifies_with_auth_users_published_keys_and_needs_no_jwt_secret() -> None:
+    env = {
+        "APP_ENV": "production",
+        "SERVICE_SECRET": "q" * 40,
+        "JWT_ALGORITHM": "EdDSA",
+        "AUTH_USER_SERVICE_URL": "https://auth.internal:8443/",
+    }
+    settings = Settings.from_env(env)
+    assert (settings.jwt_algorithm, settings.jwt_secret) == ("EdDSA", "")
+    assert settings.jwt_jwks_url == "https://auth.internal:8443/.well-known/jwks.json"
+    assert settings.jwt_jwks_refresh_interval == 30.0
+    with pytest.raises(SettingsError, match="JWT_SECRET"):
+        Settings.from_env({**env, "JWT_ALGORITHM": "HS256"})

@@ -6,7 +6,6 @@ adapters."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -25,12 +24,14 @@ from ...domain.errors import (
 )
 from ...domain.model import TokenClaims
 from ...settings import Settings
+from ...token_keys import TokenKeys, token_keys
 from .context import services
 from .errors import error_response
 
 ACCESS_COOKIE = "accessToken"
 REFRESH_COOKIE = "refreshToken"
 CSRF_HEADER = "X-CSRF-TOKEN"
+JWKS_CONFIG = "NGOMNA_JWKS"  # the public keys' JWK Set, served by jwks_routes.py
 
 
 @dataclass(frozen=True)
@@ -42,12 +43,13 @@ class TokenShape:
     claims: Callable[[dict[str, Any]], TokenClaims]
 
 
-def jwt_config(settings: Settings, kid_config: str) -> dict[str, Any]:
+def jwt_config(settings: Settings, kid_config: str, keys: TokenKeys) -> dict[str, Any]:
     return {
         "JWT_SECRET_KEY": settings.jwt_secret,
-        kid_config: settings.keys.current_kid,
-        "JWT_ALGORITHM": "HS256",
-        "JWT_DECODE_ALGORITHMS": ["HS256"],
+        kid_config: keys.current_kid,
+        JWKS_CONFIG: keys.jwks,
+        "JWT_ALGORITHM": keys.algorithm,
+        "JWT_DECODE_ALGORITHMS": [keys.algorithm],  # never another (no algorithm confusion)
         "JWT_IDENTITY_CLAIM": "id",
         "JWT_TOKEN_LOCATION": ["headers", "cookies"],
         "JWT_ACCESS_COOKIE_NAME": ACCESS_COOKIE,
@@ -72,9 +74,10 @@ def _failure(error: type[Exception]) -> tuple[Response, int]:
 
 def install_jwt(app: Flask, settings: Settings, shape: TokenShape) -> JWTManager:
     """Configure the extension and replace every default (422/JSON `msg`) error reply."""
-    app.config.update(jwt_config(settings, shape.kid_config))
+    keys = token_keys(settings.keys, settings.jwt_signing)
+    app.config.update(jwt_config(settings, shape.kid_config, keys))
     manager = JWTManager(app)
-    _install_keys(manager, settings)
+    _install_keys(manager, keys)
     _install_failures(manager)
     _install_revocation(manager, shape)
 
@@ -85,18 +88,16 @@ def install_jwt(app: Flask, settings: Settings, shape: TokenShape) -> JWTManager
     return manager
 
 
-def _install_keys(manager: JWTManager, settings: Settings) -> None:
-    keys = settings.keys
-
+def _install_keys(manager: JWTManager, keys: TokenKeys) -> None:
     @manager.encode_key_loader
-    def signing_key(_identity: Any) -> str:
-        return keys.current
+    def signing_key(_identity: Any) -> Any:
+        return keys.signing_key
 
     @manager.decode_key_loader
-    def verifying_key(header: dict[str, Any], _payload: dict[str, Any]) -> str:
+    def verifying_key(header: dict[str, Any], _payload: dict[str, Any]) -> Any:
         """The key named by `kid` (current or previous); an unknown id gets a key nobody
         signs with, so the signature check refuses the token (401 INVALID_TOKEN)."""
-        return keys.secret_for(header.get("kid")) or secrets.token_hex(32)
+        return keys.key_for(header.get("kid"))
 
     @manager.token_verification_loader
     def has_expiry(_header: dict[str, Any], payload: dict[str, Any]) -> bool:

@@ -56,6 +56,20 @@ class HealthResponse(Schema):
     service = fields.String()
 
 
+class JwkSchema(Schema):
+    kty = fields.String(required=True, metadata={"description": "OKP (Ed25519) or EC (P-256)"})
+    crv = fields.String(required=True)
+    x = fields.String(required=True, metadata={"description": "base64url public key"})
+    y = fields.String(metadata={"description": "EC keys only"})
+    kid = fields.String(required=True, metadata={"description": "SHA-256 of the key's DER"})
+    alg = fields.String(required=True, metadata={"description": "EdDSA or ES256"})
+    use = fields.String(required=True, metadata={"description": "always sig"})
+
+
+class JwksResponse(Schema):
+    keys = fields.List(fields.Nested(JwkSchema), required=True)
+
+
 class ReadyResponse(Schema):
     status = fields.String()
     checks = fields.Dict(keys=fields.String(), values=fields.String())
