@@ -17,7 +17,7 @@ from typing import Any, cast
 import redis
 
 from libs.servicekit.stores import connect_redis
-from libs.sessions import RedisRevocations, RevocationMirror
+from libs.sessions import KeyRing, RedisRevocations, RevocationMirror
 from libs.usercache import UserCache, local_profiles
 
 from .application.breaker import CircuitBreaker
@@ -37,12 +37,13 @@ from .application.push_ports import PushOutbox
 from .application.receipts import ReceiptService
 from .infrastructure.auth_client import HttpAuthUserClient
 from .infrastructure.file_storage import GridFSFileStorage, LocalFileStorage
+from .infrastructure.jwks import JwksKeys
 from .infrastructure.push_outbox import BufferedOutbox
 from .infrastructure.push_queue import RedisPushQueue
 from .infrastructure.socket_notifier import SocketIONotifier
 from .infrastructure.stores import ChatStores, open_chat_stores, open_mongo_stores
 from .infrastructure.thumbnails import PillowThumbnailer
-from .infrastructure.tokens import JwtVerifier
+from .infrastructure.tokens import JwtVerifier, VerificationKeys
 from .interfaces.commands import ChatCommands
 from .interfaces.socket.hub import RealtimeHub
 from .realtime_root import build_realtime, revocation_feed, send_limiter
@@ -95,8 +96,9 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
     push_queue, push_outbox = _push(settings, client, overrides)
     notifier: Notifier = overrides.get("notifier") or SocketIONotifier(socketio)
     adapters = Adapters(stores, client, cache, auth_client, notifier, push_queue, push_outbox)
+    keys: KeyRing | VerificationKeys = overrides.get("token_keys") or token_keys(settings)
     verifier = JwtVerifier(
-        overrides.get("token_keys") or token_keys(settings),
+        keys,
         mirror=RevocationMirror(settings.revocation_max_staleness),
     )
     revocations = RedisRevocations(client, prefix=settings.redis_key_prefix)
@@ -114,7 +116,7 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
         verifier=verifier,
         commands=commands,
         realtime=realtime,
-        health=_readiness(adapters, directory, verifier),
+        health=_readiness(adapters, directory, verifier, keys),
         adapters=adapters,
     )
 
@@ -198,7 +200,12 @@ def _use_cases(
     }
 
 
-def _readiness(adapters: Adapters, directory: UserDirectory, verifier: TokenVerifier) -> Readiness:
+def _readiness(
+    adapters: Adapters,
+    directory: UserDirectory,
+    verifier: TokenVerifier,
+    keys: KeyRing | VerificationKeys,
+) -> Readiness:
     def redis_ok() -> bool:
         try:
             return bool(adapters.redis.ping())
@@ -212,6 +219,8 @@ def _readiness(adapters: Adapters, directory: UserDirectory, verifier: TokenVeri
         "breaker": lambda: directory.breaker.state,
         "revocations": verifier.mirror.status,
     }
+    if isinstance(keys, JwksKeys):  # EdDSA/ES256: no token verifies before auth_user's keys came
+        probes["tokenKeys"] = lambda: keys.fetched
     return Readiness(probes, following=verifier.mirror.following)
 
 

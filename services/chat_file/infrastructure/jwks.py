@@ -55,6 +55,11 @@ class JwksKeys:
         return key
 
     @property
+    def fetched(self) -> bool:
+        """True once a key set was fetched (until then every token is refused)."""
+        return self._fetched
+
+    @property
     def kids(self) -> tuple[str, ...]:
         return tuple(self._keys.by_kid)
 

@@ -9,6 +9,7 @@ import requests
 
 from libs.sessions import KeyRing
 from libs.sessions.asymmetric import EDDSA, ES256, PrivateKey, PublicKeys
+from services.chat_file.app import create_app
 from services.chat_file.domain import errors
 from services.chat_file.infrastructure.jwks import JwksKeys
 from services.chat_file.infrastructure.tokens import JwtVerifier
@@ -136,3 +137,26 @@ def test_a_failed_fetch_keeps_the_known_keys_and_is_retried_soon_before_the_firs
     published.down = True
     clock.now += 60
     assert not keys.refresh() and keys.kids == (kid_of(key),)
+
+
+def test_ready_is_degraded_until_the_key_set_was_fetched(
+    settings: Any, fakes: dict[str, Any]
+) -> None:
+    published, clock = Published(new_key()), Clock()
+    published.down = True
+    keys = JwksKeys(
+        "http://auth.invalid/.well-known/jwks.json", EDDSA, fetch=published, clock=clock
+    )
+    keys.refresh()
+    client = create_app(settings, token_keys=keys, **fakes).test_client()
+    data = client.get("/ready").get_json()["data"]
+    assert (data["tokenKeys"], data["status"]) == (False, "degraded")
+    published.down = False
+    clock.now += 2  # the once-a-second retry is due
+    assert keys.refresh()
+    data = client.get("/ready").get_json()["data"]
+    assert (data["tokenKeys"], data["status"]) == (True, "ready")
+
+
+def test_ready_has_no_token_keys_check_with_a_shared_secret(client: Any) -> None:
+    assert "tokenKeys" not in client.get("/ready").get_json()["data"]
