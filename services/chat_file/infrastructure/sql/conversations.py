@@ -32,7 +32,14 @@ class SqlConversationStore(SqlStore):
         return conversation
 
     def get(self, conversation_id: str) -> Conversation | None:
-        return self.get_many([conversation_id]).get(conversation_id)
+        """One conversation (every page, send and receipt starts here): single-id statements,
+        no IN list for SQLAlchemy to render again on each call."""
+        with self._read.connect() as db:
+            row = db.execute(BY_ID, {"id": conversation_id}).first()
+            if row is None:
+                return None
+            people = db.execute(MEMBERS_OF_ONE, {"id": conversation_id}).all()
+        return _conversation(row, [member for _conversation_id, *member in people])
 
     def get_many(self, conversation_ids: list[str]) -> dict[str, Conversation]:
         ids = list(dict.fromkeys(conversation_ids))
@@ -244,9 +251,15 @@ MEMBER_COLUMNS = (
 
 # Built once (building a statement on every call cost as much as running it).
 BY_IDS = sa.select(C).where(C.c.id.in_(sa.bindparam("ids", expanding=True)))
+BY_ID = sa.select(C).where(C.c.id == sa.bindparam("id"))
 MEMBERS_OF = (
     sa.select(*MEMBER_COLUMNS)
     .where(M.c.conversation_id.in_(sa.bindparam("ids", expanding=True)))
+    .order_by(M.c.position)
+)
+MEMBERS_OF_ONE = (
+    sa.select(*MEMBER_COLUMNS)
+    .where(M.c.conversation_id == sa.bindparam("id"))
     .order_by(M.c.position)
 )
 
