@@ -14,6 +14,8 @@ from .errors import CodedError
 
 logger = logging.getLogger(__name__)
 
+Reply = tuple[Response, int]  # what a JSON route returns: the body and the status
+
 # Codes for werkzeug's own HTTP errors (routing, size limits, malformed bodies).
 HTTP_CODES: Mapping[int, tuple[str, str]] = {
     400: ("BAD_REQUEST", "Requête invalide"),
@@ -37,7 +39,7 @@ class InvalidJsonError(CodedError):
     message = "Le corps de la requête doit être un objet JSON valide"
 
 
-def ok(data: Any = None, status: int = 200, message: str | None = None) -> tuple[Response, int]:
+def ok(data: Any = None, status: int = 200, message: str | None = None) -> Reply:
     body: dict[str, Any] = {"success": True, "data": data}
     if message:
         body["message"] = message

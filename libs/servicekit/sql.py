@@ -7,6 +7,7 @@
 - `migrate(engine, script_location, version_table)`: alembic `upgrade head`; on PostgreSQL under
   an advisory lock, so two processes starting together do not race. `migrate_database(url, …)`:
   the same from a `DATABASE_URL` (nothing for MongoDB), for the services' migrate commands.
+  `SqlSchema`: a service's scripts and version table, with both as methods.
 - `SQL_STORE_ERRORS`: the driver failures an adapter turns into `StoreUnavailableError`
   (see `libs.servicekit.stores.guard_store`).
 """
@@ -19,6 +20,7 @@ import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -207,6 +209,20 @@ def migrate_database(database_url: str, script_location: str, version_table: str
         engine = create_sql_engine(database_url)
         migrate(engine, script_location, version_table)
         engine.dispose()
+
+
+@dataclass(frozen=True)
+class SqlSchema:
+    """A service's alembic scripts and the version table that records how far they ran."""
+
+    script_location: str
+    version_table: str
+
+    def migrate(self, engine: Engine) -> None:
+        migrate(engine, self.script_location, self.version_table)
+
+    def migrate_database(self, database_url: str) -> None:
+        migrate_database(database_url, self.script_location, self.version_table)
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from libs.servicekit.openapi import install_openapi
 
 from .bootstrap import ChatServices, build
 from .interfaces.http import conversations, devices, files, health, messages, notify_prefs
+from .interfaces.http.context import EXTENSION
 from .interfaces.http.errors import STATUS_BY_CODE, install_store_errors
 from .interfaces.http.push_metrics import install_push_metrics
 from .interfaces.socket.server import install_socketio
@@ -29,7 +30,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # JSON bodies; uploads set their own limit
     app.json = OrjsonProvider(app)
     app.json.ensure_ascii = False
-    app.extensions["chat"] = services
+    app.extensions[EXTENSION] = services
     install_json_errors(app, STATUS_BY_CODE)
     install_store_errors(app)
     install_cors(app, settings.allowed_origins)

@@ -53,16 +53,10 @@ class UserDirectory:
 
     def get(self, ident: str) -> User:
         """A user by id, or by matricule when no id matches."""
-        user = self._users.get(ident) or self._users.get_by_matricule(ident)
-        if user is None:
-            raise UserNotFoundError()
-        return user
+        return _found(self._users.get(ident) or self._users.get_by_matricule(ident))
 
     def get_by_matricule(self, matricule: str) -> User:
-        user = self._users.get_by_matricule(matricule)
-        if user is None:
-            raise UserNotFoundError()
-        return user
+        return _found(self._users.get_by_matricule(matricule))
 
     def batch(self, ids: Sequence[str]) -> BatchResult:
         """Users of up to 200 ids in one store query; unknown or malformed ids are `missing`."""
@@ -98,9 +92,7 @@ class UserDirectory:
         changes = dict(fields)
         if "password" in changes:
             changes["password_hash"] = self._hasher.hash(changes.pop("password"))
-        updated = self._users.update(target.id, changes)
-        if updated is None:
-            raise UserNotFoundError()
+        updated = _found(self._users.update(target.id, changes))
         self._cache.set(updated.profile())
         logger.info("user %s updated by %s (fields %s)", updated.id, actor_id, sorted(fields))
         self._end_sessions_after(target, updated, actor_id, actor_session, fields)
@@ -129,9 +121,7 @@ class UserDirectory:
         logins; reactivating lets them log in again (old sessions stay ended)."""
         check_can_manage_users(self.actor(actor_id))
         target = self.get(ident)
-        updated = self._users.update(target.id, {"active": active})
-        if updated is None:
-            raise UserNotFoundError()
+        updated = _found(self._users.update(target.id, {"active": active}))
         kind = audit.REACTIVATED if active else audit.DEACTIVATED
         self._sessions.audit.record(kind, user_id=updated.id, actor_id=actor_id)
         if not active:
@@ -171,3 +161,10 @@ class UserDirectory:
         user = self._users.add(NewUser(password_hash=self._hasher.hash(password), **data))
         logger.info("user %s created (%s)", user.id, user.role.value)
         return user
+
+
+def _found(user: User | None) -> User:
+    """What the store returned, else USER_NOT_FOUND (no such user, or deleted meanwhile)."""
+    if user is None:
+        raise UserNotFoundError()
+    return user

@@ -11,13 +11,13 @@ from libs.servicekit.port_sources import MongoTable, Row, column_names
 from libs.servicekit.sql_port import PortSpec
 
 from .sql.tables import audit_events, metadata, users
-from .stores import MIGRATIONS, VERSION_TABLE
+from .stores import SCHEMA
 
 MONGODB_DB = "auth_user_db"
 
 
 def port_spec() -> PortSpec:
-    return PortSpec("auth_user", metadata, MIGRATIONS, VERSION_TABLE)
+    return PortSpec("auth_user", metadata, SCHEMA.script_location, SCHEMA.version_table)
 
 
 def mongo_tables() -> dict[str, MongoTable]:

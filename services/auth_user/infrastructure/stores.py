@@ -9,19 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from libs.servicekit.sql import (
-    SQL_BACKENDS,
-    backend_of,
-    create_sql_engine,
-    migrate,
-    migrate_database,
-)
+from libs.servicekit.sql import SQL_BACKENDS, SqlSchema, backend_of, create_sql_engine
 from libs.servicekit.stores import connect_mongo
 
 from ..application.ports import AuditLog, UserStore
 
-MIGRATIONS = str(Path(__file__).with_name("sql") / "migrations")
-VERSION_TABLE = "alembic_version_auth_user"
+SCHEMA = SqlSchema(str(Path(__file__).with_name("sql") / "migrations"), "alembic_version_auth_user")
 
 
 @dataclass(frozen=True)
@@ -42,7 +35,7 @@ def open_auth_stores(database_url: str, mongodb_db: str = "auth_user_db") -> Aut
         from .sql.users import SqlUserStore
 
         engine = create_sql_engine(database_url)
-        migrate(engine, MIGRATIONS, VERSION_TABLE)
+        SCHEMA.migrate(engine)
         users = SqlUserStore(engine)
         return AuthStores(users, engine.dialect.name, engine.dispose, SqlAuditLog(engine))
     db = connect_mongo(database_url, mongodb_db)
@@ -64,4 +57,4 @@ def open_mongo_stores(db: Any, lock: threading.Lock | None) -> tuple[Any, Any]:
 
 def migrate_auth_database(database_url: str) -> None:
     """Schema up to date for a SQL `database_url` (MongoDB needs none)."""
-    migrate_database(database_url, MIGRATIONS, VERSION_TABLE)
+    SCHEMA.migrate_database(database_url)

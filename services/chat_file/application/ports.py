@@ -12,7 +12,7 @@ from libs.usercache import CachedUser
 from ..domain.devices import Device
 from ..domain.identity import Identity
 from ..domain.model import Conversation, Message
-from ..domain.notify_prefs import ConversationPrefs, UserPrefs
+from ..domain.notify_prefs import ConversationPrefs, RecipientPrefs, UserPrefs
 
 
 class ProfileSourceError(Exception):
@@ -215,9 +215,7 @@ class NotificationSettingsStore(Protocol):
         """The user's stored per-conversation settings (not the defaults), by conversation id."""
         ...
 
-    def for_recipients(
-        self, conversation_id: str, user_ids: list[str]
-    ) -> tuple[dict[str, UserPrefs], dict[str, ConversationPrefs]]:
+    def for_recipients(self, conversation_id: str, user_ids: list[str]) -> RecipientPrefs:
         """Stored settings of these users, and for this conversation: two queries for a
         fan-out (users without a row are absent)."""
         ...

@@ -13,6 +13,7 @@ import binascii
 import hashlib
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -64,6 +65,14 @@ class Device:
     # in): ending the session (logout, password change...) removes the device.
     session_id: str | None = None
     auth_ms: int = 0
+
+
+def by_user(devices: Iterable[Device]) -> dict[str, list[Device]]:
+    """The devices grouped by their user, each list in the order given."""
+    found: dict[str, list[Device]] = {}
+    for device in devices:
+        found.setdefault(device.user_id, []).append(device)
+    return found
 
 
 def token_hash(token: str) -> str:

@@ -74,6 +74,10 @@ class ConversationPrefs:
         return self.level
 
 
+# Stored settings of a fan-out's recipients: by user id, and for one conversation by user id.
+RecipientPrefs = tuple[dict[str, UserPrefs], dict[str, ConversationPrefs]]
+
+
 def should_push(
     user: UserPrefs, conversation: ConversationPrefs, now: datetime, mentioned: bool
 ) -> bool:

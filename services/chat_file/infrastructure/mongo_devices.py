@@ -10,7 +10,7 @@ from pymongo.errors import DuplicateKeyError
 
 from libs.servicekit.mongo_store import MongoStore
 
-from ..domain.devices import Device, Platform, token_hash
+from ..domain.devices import Device, Platform, by_user, token_hash
 
 
 class MongoDeviceStore(MongoStore):
@@ -49,14 +49,11 @@ class MongoDeviceStore(MongoStore):
         return self.list_for_users([user_id]).get(user_id, [])
 
     def list_for_users(self, user_ids: list[str]) -> dict[str, list[Device]]:
-        ids = list(dict.fromkeys(user_ids))
-        found: dict[str, list[Device]] = {}
-        if not ids:
-            return found
-        cursor = self._devices.find({"userId": {"$in": ids}}).sort([("createdAt", 1), ("_id", 1)])
-        for doc in cursor:
-            found.setdefault(doc["userId"], []).append(_from_doc(doc))
-        return found
+        if not user_ids:
+            return {}
+        mine = {"userId": {"$in": list(dict.fromkeys(user_ids))}}
+        cursor = self._devices.find(mine).sort([("createdAt", 1), ("_id", 1)])
+        return by_user(_from_doc(doc) for doc in cursor)
 
     def delete(self, user_id: str, device_id: str) -> bool:
         return bool(self._devices.delete_one({"_id": device_id, "userId": user_id}).deleted_count)

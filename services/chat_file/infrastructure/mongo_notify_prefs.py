@@ -7,7 +7,7 @@ from typing import Any
 
 from libs.servicekit.mongo_store import MongoStore
 
-from ..domain.notify_prefs import ConversationPrefs, Level, QuietHours, UserPrefs
+from ..domain.notify_prefs import ConversationPrefs, Level, QuietHours, RecipientPrefs, UserPrefs
 
 
 class MongoNotificationSettingsStore(MongoStore):
@@ -54,9 +54,7 @@ class MongoNotificationSettingsStore(MongoStore):
         cursor = self._chats.find({"userId": user_id}).sort("conversationId", 1)
         return [_conversation(doc) for doc in cursor]
 
-    def for_recipients(
-        self, conversation_id: str, user_ids: list[str]
-    ) -> tuple[dict[str, UserPrefs], dict[str, ConversationPrefs]]:
+    def for_recipients(self, conversation_id: str, user_ids: list[str]) -> RecipientPrefs:
         ids = list(dict.fromkeys(user_ids))
         if not ids:
             return {}, {}

@@ -36,7 +36,7 @@ from .sql.tables import (
     notify_conversations,
     notify_users,
 )
-from .stores import MIGRATIONS, VERSION_TABLE
+from .stores import SCHEMA
 
 MONGODB_DB = "chat_file_service"
 GRIDFS_BUCKET = "file_bytes"
@@ -44,7 +44,7 @@ CHUNK = 1 << 20
 
 
 def port_spec() -> PortSpec:
-    return PortSpec("chat_file", metadata, MIGRATIONS, VERSION_TABLE)
+    return PortSpec("chat_file", metadata, SCHEMA.script_location, SCHEMA.version_table)
 
 
 def mongo_tables() -> dict[str, MongoTable]:

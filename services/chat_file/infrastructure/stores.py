@@ -15,13 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from libs.servicekit.sql import (
-    SQL_BACKENDS,
-    backend_of,
-    create_sql_engine,
-    migrate,
-    migrate_database,
-)
+from libs.servicekit.sql import SQL_BACKENDS, SqlSchema, backend_of, create_sql_engine
 from libs.servicekit.stores import connect_mongo
 
 from ..application.files import FileMetadataStore
@@ -35,8 +29,7 @@ from ..application.ports import (
     NotificationSettingsStore,
 )
 
-MIGRATIONS = str(Path(__file__).with_name("sql") / "migrations")
-VERSION_TABLE = "alembic_version_chat_file"
+SCHEMA = SqlSchema(str(Path(__file__).with_name("sql") / "migrations"), "alembic_version_chat_file")
 
 
 @dataclass(frozen=True)
@@ -80,7 +73,7 @@ def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatSt
 
     engine = create_sql_engine(database_url)
     if run_migrations:
-        migrate(engine, MIGRATIONS, VERSION_TABLE)
+        SCHEMA.migrate(engine)
     return ChatStores(
         conversations=SqlConversationStore(engine),
         messages=SqlMessageStore(engine),
@@ -129,4 +122,4 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
 
 def migrate_chat_database(database_url: str) -> None:
     """What `python -m services.chat_file.migrate` runs (SQL backends)."""
-    migrate_database(database_url, MIGRATIONS, VERSION_TABLE)
+    SCHEMA.migrate_database(database_url)

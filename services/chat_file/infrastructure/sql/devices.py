@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from libs.servicekit.sql_store import SqlStore
 
-from ...domain.devices import Device, Platform, token_hash
+from ...domain.devices import Device, Platform, by_user, token_hash
 from .tables import devices as D
 
 
@@ -38,15 +38,12 @@ class SqlDeviceStore(SqlStore):
         return self.list_for_users([user_id]).get(user_id, [])
 
     def list_for_users(self, user_ids: list[str]) -> dict[str, list[Device]]:
-        ids = list(dict.fromkeys(user_ids))
-        found: dict[str, list[Device]] = {}
-        if not ids:
-            return found
-        query = sa.select(D).where(D.c.user_id.in_(ids)).order_by(D.c.created_at, D.c.id)
+        if not user_ids:
+            return {}
+        mine = D.c.user_id.in_(list(dict.fromkeys(user_ids)))
+        query = sa.select(D).where(mine).order_by(D.c.created_at, D.c.id)
         with self._read.connect() as db:
-            for row in db.execute(query):
-                found.setdefault(row.user_id, []).append(_from_row(row))
-        return found
+            return by_user(_from_row(row) for row in db.execute(query))
 
     def delete(self, user_id: str, device_id: str) -> bool:
         with self._engine.begin() as tx:

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 
 from libs.servicekit.sql_store import SqlStore
 
-from ...domain.notify_prefs import ConversationPrefs, Level, QuietHours, UserPrefs
+from ...domain.notify_prefs import ConversationPrefs, Level, QuietHours, RecipientPrefs, UserPrefs
 from .tables import notify_conversations as NC
 from .tables import notify_users as NU
 
@@ -58,9 +58,7 @@ class SqlNotificationSettingsStore(SqlStore):
         with self._read.connect() as db:
             return [_conversation(row) for row in db.execute(query)]
 
-    def for_recipients(
-        self, conversation_id: str, user_ids: list[str]
-    ) -> tuple[dict[str, UserPrefs], dict[str, ConversationPrefs]]:
+    def for_recipients(self, conversation_id: str, user_ids: list[str]) -> RecipientPrefs:
         ids = list(dict.fromkeys(user_ids))
         if not ids:
             return {}, {}

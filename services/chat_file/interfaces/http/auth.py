@@ -16,12 +16,14 @@ Anything else is 403 CSRF_FAILED. Reads (GET/HEAD/OPTIONS) change nothing and ar
 from __future__ import annotations
 
 import hmac
+from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, g, request
+from flask import Blueprint, g, request
 
 from ...domain.errors import CsrfError, MissingTokenError
 from ...domain.identity import Identity
+from .context import services
 
 ACCESS_COOKIE = "accessToken"
 CSRF_COOKIE = "csrf_access_token"
@@ -36,10 +38,17 @@ def authenticate() -> None:
     token, from_cookie = _token()
     if not token:
         raise MissingTokenError()
-    identity = current_app.extensions["chat"].verifier.verify(token)
+    identity = services().verifier.verify(token)
     if from_cookie and request.method in UNSAFE_METHODS:
-        check_csrf(current_app.extensions["chat"].settings.allowed_origins)
+        check_csrf(services().settings.allowed_origins)
     g.identity = identity
+
+
+def protected_blueprint(name: str, import_name: str, **options: Any) -> Blueprint:
+    """A blueprint whose every route needs an access token (`authenticate` runs first)."""
+    bp = Blueprint(name, import_name, **options)
+    bp.before_request(authenticate)
+    return bp
 
 
 def current_user() -> Identity:

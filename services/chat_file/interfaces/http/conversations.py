@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, Response, current_app, request
+from flask import request
 
-from libs.servicekit.http import json_body, ok, optional_body
+from libs.servicekit.http import Reply, json_body, ok, optional_body
 from libs.servicekit.openapi import documented
 
-from ...application.conversations import ConversationService
-from ..commands import ChatCommands
 from ..schemas import CreateConversationSchema, ParticipantsSchema, ReadSchema
 from .api_docs import (
     AUTH_ERRORS,
@@ -20,12 +18,11 @@ from .api_docs import (
     PageQuery,
     ReadDoc,
 )
-from .auth import authenticate, current_user
+from .auth import current_user, protected_blueprint
+from .context import services
 
-bp = Blueprint("conversations", __name__)
-bp.before_request(authenticate)
+bp = protected_blueprint("conversations", __name__)
 
-Reply = tuple[Response, int]
 READ = (*AUTH_ERRORS, "INVALID_ID", "CONVERSATION_NOT_FOUND")
 WRITE = (*WRITE_ERRORS, "INVALID_ID", "CONVERSATION_NOT_FOUND")
 CREATE = (
@@ -40,16 +37,6 @@ CREATE = (
 MANAGE = (*WRITE, "NOT_A_GROUP", "NOT_CONVERSATION_ADMIN")
 
 
-def _service() -> ConversationService:
-    service: ConversationService = current_app.extensions["chat"].conversations
-    return service
-
-
-def _commands() -> ChatCommands:
-    commands: ChatCommands = current_app.extensions["chat"].commands
-    return commands
-
-
 @bp.get("/conversations")
 @documented(
     "The caller's conversations by last activity, with unread counts and display data",
@@ -60,7 +47,9 @@ def _commands() -> ChatCommands:
 )
 def list_conversations() -> Reply:
     args = request.args
-    return ok(_service().list_for(current_user(), args.get("page"), args.get("limit")))
+    return ok(
+        services().conversations.list_for(current_user(), args.get("page"), args.get("limit"))
+    )
 
 
 # POST /conversations and its compat aliases: one command, the alias fixes the type.
@@ -92,7 +81,7 @@ def _creation(kind: str | None, summary: str) -> Callable[[], Reply]:
         tags=["conversations"],
     )
     def create() -> Reply:
-        view, created = _commands().create_conversation(current_user(), json_body(), kind)
+        view, created = services().commands.create_conversation(current_user(), json_body(), kind)
         return ok(view, 201 if created else 200)
 
     return create
@@ -110,7 +99,7 @@ for _path, _endpoint, _kind, _summary in CREATIONS:
     tags=["conversations"],
 )
 def get_conversation(conversation_id: str) -> Reply:
-    return ok(_service().get(current_user(), conversation_id))
+    return ok(services().conversations.get(current_user(), conversation_id))
 
 
 @bp.put("/conversations/<conversation_id>/read")
@@ -122,7 +111,7 @@ def get_conversation(conversation_id: str) -> Reply:
     tags=["conversations"],
 )
 def mark_read(conversation_id: str) -> Reply:
-    return ok(_commands().mark_read(current_user(), conversation_id, optional_body()))
+    return ok(services().commands.mark_read(current_user(), conversation_id, optional_body()))
 
 
 @bp.post("/conversations/<conversation_id>/participants")
@@ -134,7 +123,7 @@ def mark_read(conversation_id: str) -> Reply:
     tags=["conversations"],
 )
 def add_participants(conversation_id: str) -> Reply:
-    return ok(_commands().add_participants(current_user(), conversation_id, json_body()))
+    return ok(services().commands.add_participants(current_user(), conversation_id, json_body()))
 
 
 @bp.delete("/conversations/<conversation_id>/participants/<user_id>")
@@ -145,7 +134,7 @@ def add_participants(conversation_id: str) -> Reply:
     tags=["conversations"],
 )
 def remove_participant(conversation_id: str, user_id: str) -> Reply:
-    return ok(_commands().remove_participant(current_user(), conversation_id, user_id))
+    return ok(services().commands.remove_participant(current_user(), conversation_id, user_id))
 
 
 @bp.post("/conversations/<conversation_id>/leave")
@@ -155,4 +144,4 @@ def remove_participant(conversation_id: str, user_id: str) -> Reply:
     tags=["conversations"],
 )
 def leave(conversation_id: str) -> Reply:
-    return ok(_commands().leave(current_user(), conversation_id))
+    return ok(services().commands.leave(current_user(), conversation_id))

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app
-
-from libs.servicekit.http import json_body, load, ok
+from libs.servicekit.http import Reply, json_body, load, ok
 from libs.servicekit.openapi import documented
 
-from ...application.devices import DeviceService
 from .api_docs import AUTH_ERRORS, WRITE_ERRORS
-from .auth import authenticate, current_user
+from .auth import current_user, protected_blueprint
+from .context import services
 from .device_schemas import (
     DeviceDeletedDoc,
     DeviceDoc,
@@ -18,15 +16,7 @@ from .device_schemas import (
     RegisterDeviceSchema,
 )
 
-bp = Blueprint("devices", __name__)
-bp.before_request(authenticate)
-
-Reply = tuple[Response, int]
-
-
-def _service() -> DeviceService:
-    service: DeviceService = current_app.extensions["chat"].devices
-    return service
+bp = protected_blueprint("devices", __name__)
 
 
 @bp.post("/devices")
@@ -40,14 +30,14 @@ def _service() -> DeviceService:
     tags=["push"],
 )
 def register_device() -> Reply:
-    device = _service().register(current_user(), load(RegisterDeviceSchema(), json_body()))
+    device = services().devices.register(current_user(), load(RegisterDeviceSchema(), json_body()))
     return ok(device, 201, "Appareil enregistré")
 
 
 @bp.get("/devices")
 @documented("The caller's push targets", response=DeviceListDoc, errors=AUTH_ERRORS, tags=["push"])
 def list_devices() -> Reply:
-    return ok(_service().list_for(current_user()))
+    return ok(services().devices.list_for(current_user()))
 
 
 @bp.delete("/devices/<device_id>")
@@ -58,7 +48,7 @@ def list_devices() -> Reply:
     tags=["push"],
 )
 def delete_device(device_id: str) -> Reply:
-    return ok(_service().remove(current_user(), device_id))
+    return ok(services().devices.remove(current_user(), device_id))
 
 
 @bp.get("/push/config")
@@ -69,7 +59,7 @@ def delete_device(device_id: str) -> Reply:
     tags=["push"],
 )
 def push_config() -> Reply:
-    push = current_app.extensions["chat"].settings.push
+    push = services().settings.push
     data = {
         "vapidPublicKey": push.vapid_public_key or None,
         "webpush": push.webpush_ready,

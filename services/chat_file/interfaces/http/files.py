@@ -6,19 +6,20 @@ import unicodedata
 from typing import IO, Any, BinaryIO, cast
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, jsonify, redirect, request
+from flask import Response, jsonify, redirect, request
 from werkzeug.wsgi import wrap_file
 
 from libs.servicekit.http import error_body, load, ok
 from libs.servicekit.openapi import documented
-from services.chat_file.application.files import FileDownload, FileService, describe
+from services.chat_file.application.files import FileDownload, describe
 from services.chat_file.domain.files import (
     FileRecord,
     FileTooLargeError,
     RangeNotSatisfiableError,
 )
 
-from .auth import authenticate, current_user
+from .auth import current_user, protected_blueprint
+from .context import services
 from .errors import STATUS_BY_CODE
 from .file_schemas import (
     DeletedSchema,
@@ -46,13 +47,7 @@ UPLOAD_ERRORS = [
     "RATE_LIMITED",
 ]
 
-bp = Blueprint("files", __name__, url_prefix="/files")
-bp.before_request(authenticate)
-
-
-def _service() -> FileService:
-    service: FileService = current_app.extensions["chat"].files
-    return service
+bp = protected_blueprint("files", __name__, url_prefix="/files")
 
 
 def _user_id() -> str:
@@ -71,7 +66,7 @@ def _user_id() -> str:
 )
 def upload() -> Any:
     check_send_rate()
-    service = _service()
+    service = services().files
     body_limit = service.max_upload_bytes + MULTIPART_OVERHEAD  # replaces the JSON body limit
     if (request.content_length or 0) > body_limit:
         raise FileTooLargeError(limit=service.max_upload_bytes)
@@ -92,14 +87,14 @@ def upload() -> Any:
 )
 def list_for_conversation(conversation_id: str) -> Any:
     query = load(ListQuery(), request.args)
-    records = _service().list_for_conversation(_user_id(), conversation_id, query["limit"])
+    records = services().files.list_for_conversation(_user_id(), conversation_id, query["limit"])
     return ok({"files": [describe(r) for r in records], "count": len(records)})
 
 
 @bp.get("/<file_id>")
 @documented("File metadata", response=FileSchema, errors=READ_ERRORS, tags=["files"])
 def metadata(file_id: str) -> Any:
-    return ok(describe(_service().get(_user_id(), file_id)))
+    return ok(describe(services().files.get(_user_id(), file_id)))
 
 
 @bp.get("/<file_id>/download")
@@ -112,12 +107,12 @@ def metadata(file_id: str) -> Any:
     extra={"x-partial-content": "206 with Content-Range for a satisfiable Range header"},
 )
 def download(file_id: str) -> Any:
-    link = _service().download_link(_user_id(), file_id, _download_disposition)
+    link = services().files.download_link(_user_id(), file_id, _download_disposition)
     if link is not None:
         response = redirect(link, 302)
         response.headers["Cache-Control"] = "private, no-store"
         return response
-    found = _service().open_download(_user_id(), file_id, request.headers.get("Range"))
+    found = services().files.open_download(_user_id(), file_id, request.headers.get("Range"))
     return _send(found, _disposition_kind(found.record))
 
 
@@ -139,7 +134,7 @@ def _download_disposition(record: FileRecord) -> str:
 )
 def thumbnail(file_id: str) -> Response:
     size = load(ThumbnailQuery(), request.args)["size"]
-    found = _service().open_thumbnail(_user_id(), file_id, size)
+    found = services().files.open_thumbnail(_user_id(), file_id, size)
     response = _send(found, "inline")
     response.headers["Cache-Control"] = "private, max-age=86400"
     response.headers["ETag"] = f'"{found.record.sha256}-{size}"'
@@ -154,7 +149,7 @@ def thumbnail(file_id: str) -> Response:
     tags=["files"],
 )
 def delete(file_id: str) -> Any:
-    _service().delete(_user_id(), file_id)
+    services().files.delete(_user_id(), file_id)
     return ok({"id": file_id, "deleted": True}, message="Fichier supprimé")
 
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, jsonify
 
+from libs.servicekit.http import Reply
 from libs.servicekit.openapi import documented
+
+from .context import services
 
 bp = Blueprint("health", __name__)
 
 
 @bp.get("/health")
 @documented("Liveness (no I/O)", auth=False, tags=["ops"])
-def health() -> tuple[Response, int]:
+def health() -> Reply:
     return jsonify({"success": True, "data": {"status": "ok", "service": "chat_file"}}), 200
 
 
@@ -22,9 +25,9 @@ def health() -> tuple[Response, int]:
     auth=False,
     tags=["ops"],
 )
-def ready() -> tuple[Response, int]:
+def ready() -> Reply:
     """503 only without the database; Redis or auth_user down means degraded but serving."""
-    readiness = current_app.extensions["chat"].health
+    readiness = services().health
     checks, following = readiness.checks(), readiness.following()  # following: mirror not stale
     plain = (v for k, v in checks.items() if k not in ("breaker", "revocations"))
     status = "ready" if following and all(v is True for v in plain) else "degraded"

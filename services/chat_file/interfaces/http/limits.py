@@ -3,11 +3,10 @@ process: `SOCKET_SEND_RATE` a second, bursts of twice that; beyond it 429 RATE_L
 
 from __future__ import annotations
 
-from flask import current_app
-
 from ..commands import http_channel
 from .auth import current_user
+from .context import services
 
 
 def check_send_rate() -> None:
-    current_app.extensions["chat"].commands.check_send_rate(http_channel(current_user()))
+    services().commands.check_send_rate(http_channel(current_user()))

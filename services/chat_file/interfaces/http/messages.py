@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, request
+from flask import request
 
-from libs.servicekit.http import json_body, load, ok, optional_body
+from libs.servicekit.http import Reply, json_body, load, ok, optional_body
 from libs.servicekit.openapi import documented
 
-from ...application.messages import MessageService
-from ..commands import ChatCommands, http_channel
+from ..commands import http_channel
 from ..schemas import EditSchema, ReactionSchema, SendMessageSchema, StatusSchema
 from .api_docs import (
     AUTH_ERRORS,
@@ -22,25 +21,14 @@ from .api_docs import (
     SearchDoc,
     SearchQuery,
 )
-from .auth import authenticate, current_user
+from .auth import current_user, protected_blueprint
+from .context import services
 
-bp = Blueprint("messages", __name__)
-bp.before_request(authenticate)
+bp = protected_blueprint("messages", __name__)
 
-Reply = tuple[Response, int]
 READ = (*AUTH_ERRORS, "INVALID_ID", "MESSAGE_NOT_FOUND")
 WRITE = (*WRITE_ERRORS, "INVALID_ID", "MESSAGE_NOT_FOUND")
 CONTENT = ("EMPTY_CONTENT", "CONTENT_TOO_LONG", "MESSAGE_DELETED")
-
-
-def _service() -> MessageService:
-    service: MessageService = current_app.extensions["chat"].messages
-    return service
-
-
-def _commands() -> ChatCommands:
-    commands: ChatCommands = current_app.extensions["chat"].commands
-    return commands
 
 
 @bp.get("/messages")
@@ -60,7 +48,7 @@ def _commands() -> ChatCommands:
 def history() -> Reply:
     args = request.args
     return ok(
-        _service().history(
+        services().messages.history(
             current_user(),
             args.get("conversationId", ""),
             cursor=args.get("cursor"),
@@ -93,7 +81,7 @@ def history() -> Reply:
 )
 def send() -> Reply:
     user = current_user()
-    view, created = _commands().send_message(user, json_body(), http_channel(user))
+    view, created = services().commands.send_message(user, json_body(), http_channel(user))
     return ok(view, 201 if created else 200)
 
 
@@ -114,7 +102,7 @@ def send() -> Reply:
 def search() -> Reply:
     args = request.args
     return ok(
-        _service().search(
+        services().messages.search(
             current_user(),
             args.get("q"),
             args.get("conversationId"),
@@ -129,7 +117,7 @@ def search() -> Reply:
     "One message with its edit history", response=MessageDoc, errors=READ, tags=["messages"]
 )
 def get_message(message_id: str) -> Reply:
-    return ok(_service().get(current_user(), message_id))
+    return ok(services().messages.get(current_user(), message_id))
 
 
 @bp.put("/messages/<message_id>")
@@ -141,7 +129,7 @@ def get_message(message_id: str) -> Reply:
     tags=["messages"],
 )
 def edit(message_id: str) -> Reply:
-    return ok(_commands().edit_message(current_user(), message_id, json_body()))
+    return ok(services().commands.edit_message(current_user(), message_id, json_body()))
 
 
 @bp.delete("/messages/<message_id>")
@@ -156,7 +144,7 @@ def delete(message_id: str) -> Reply:
     body = optional_body()
     if request.args.get("scope"):
         body = {**body, "scope": request.args["scope"]}
-    return ok(_commands().delete_message(current_user(), message_id, body))
+    return ok(services().commands.delete_message(current_user(), message_id, body))
 
 
 @bp.put("/messages/<message_id>/status")
@@ -167,7 +155,7 @@ def delete(message_id: str) -> Reply:
     tags=["messages"],
 )
 def set_status(message_id: str) -> Reply:
-    return ok(_commands().set_status(current_user(), message_id, json_body()))
+    return ok(services().commands.set_status(current_user(), message_id, json_body()))
 
 
 @bp.post("/messages/<message_id>/reactions")
@@ -180,7 +168,7 @@ def set_status(message_id: str) -> Reply:
 )
 def add_reaction(message_id: str) -> Reply:
     body = load(ReactionSchema(), json_body())
-    return ok(_commands().react(current_user(), message_id, body["emoji"], add=True))
+    return ok(services().commands.react(current_user(), message_id, body["emoji"], add=True))
 
 
 @bp.delete("/messages/<message_id>/reactions")
@@ -193,4 +181,4 @@ def add_reaction(message_id: str) -> Reply:
 )
 def remove_reaction(message_id: str) -> Reply:
     emoji = request.args.get("emoji") or optional_body().get("emoji")
-    return ok(_commands().react(current_user(), message_id, emoji, add=False))
+    return ok(services().commands.react(current_user(), message_id, emoji, add=False))

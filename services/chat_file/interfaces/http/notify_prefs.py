@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app
 from marshmallow import EXCLUDE, INCLUDE, Schema, fields, validate
 
-from libs.servicekit.http import json_body, load, ok
+from libs.servicekit.http import Reply, json_body, load, ok
 from libs.servicekit.openapi import documented
 
-from ...application.notify_prefs import NotificationSettingsService
 from .api_docs import AUTH_ERRORS, WRITE_ERRORS
-from .auth import authenticate, current_user
+from .auth import current_user, protected_blueprint
+from .context import services
 
-bp = Blueprint("notification_settings", __name__)
-bp.before_request(authenticate)
-
-Reply = tuple[Response, int]
+bp = protected_blueprint("notification_settings", __name__)
 INVALID = "INVALID_NOTIFICATION_SETTINGS"
 CONVERSATION = ("INVALID_ID", "CONVERSATION_NOT_FOUND")
 
@@ -68,11 +64,6 @@ class UserSettingsDoc(_Doc):
     )
 
 
-def _service() -> NotificationSettingsService:
-    service: NotificationSettingsService = current_app.extensions["chat"].notification_settings
-    return service
-
-
 @bp.get("/notifications/settings")
 @documented(
     "The caller's notification settings and their per-conversation overrides",
@@ -81,7 +72,7 @@ def _service() -> NotificationSettingsService:
     tags=["push"],
 )
 def get_settings() -> Reply:
-    return ok(_service().get(current_user()))
+    return ok(services().notification_settings.get(current_user()))
 
 
 @bp.put("/notifications/settings")
@@ -94,7 +85,7 @@ def get_settings() -> Reply:
 )
 def put_settings() -> Reply:
     body = load(UserSettingsSchema(), json_body())
-    return ok(_service().update(current_user(), body))
+    return ok(services().notification_settings.update(current_user(), body))
 
 
 @bp.get("/conversations/<conversation_id>/notifications")
@@ -105,7 +96,7 @@ def put_settings() -> Reply:
     tags=["push"],
 )
 def get_conversation_settings(conversation_id: str) -> Reply:
-    return ok(_service().get_conversation(current_user(), conversation_id))
+    return ok(services().notification_settings.get_conversation(current_user(), conversation_id))
 
 
 @bp.put("/conversations/<conversation_id>/notifications")
@@ -118,4 +109,6 @@ def get_conversation_settings(conversation_id: str) -> Reply:
 )
 def put_conversation_settings(conversation_id: str) -> Reply:
     body = load(ConversationSettingsSchema(), json_body())
-    return ok(_service().update_conversation(current_user(), conversation_id, body))
+    return ok(
+        services().notification_settings.update_conversation(current_user(), conversation_id, body)
+    )

@@ -1,9 +1,4 @@
-"""auth_user schema: users and the directory search index.
-
-Revision ID: 0001
-Revises:
-Create Date: 2026-12-02
-"""
+"""auth_user schema: users and the directory search index."""
 
 from __future__ import annotations
 
@@ -12,8 +7,6 @@ from alembic import op
 
 revision = "0001"
 down_revision = None
-branch_labels = None
-depends_on = None
 
 TIME = sa.DateTime(timezone=True)
 

@@ -1,9 +1,4 @@
-"""chat_file schema: conversations, members' receipt pointers, messages, files, search.
-
-Revision ID: 0001
-Revises:
-Create Date: 2026-12-02
-"""
+"""chat_file schema: conversations, members' receipt pointers, messages, files, search."""
 
 from __future__ import annotations
 
@@ -13,8 +8,6 @@ from sqlalchemy.dialects import postgresql
 
 revision = "0001"
 down_revision = None
-branch_labels = None
-depends_on = None
 
 ID = sa.String(24)
 USER = sa.String(64)

@@ -1,9 +1,4 @@
-"""Push devices: FCM tokens and Web Push subscriptions, indexed by user.
-
-Revision ID: 0002
-Revises: 0001
-Create Date: 2026-12-03
-"""
+"""Push devices: FCM tokens and Web Push subscriptions, indexed by user."""
 
 from __future__ import annotations
 
@@ -13,8 +8,6 @@ from sqlalchemy.dialects import postgresql
 
 revision = "0002"
 down_revision = "0001"
-branch_labels = None
-depends_on = None
 
 ID = sa.String(24)
 USER = sa.String(64)

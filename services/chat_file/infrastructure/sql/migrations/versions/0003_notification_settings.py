@@ -1,10 +1,5 @@
 """Notification settings: per user (DND, quiet hours, previews) and per user per conversation
-(level, mute).
-
-Revision ID: 0003
-Revises: 0002
-Create Date: 2026-12-03
-"""
+(level, mute)."""
 
 from __future__ import annotations
 
@@ -13,8 +8,6 @@ from alembic import op
 
 revision = "0003"
 down_revision = "0002"
-branch_labels = None
-depends_on = None
 
 ID = sa.String(24)
 USER = sa.String(64)

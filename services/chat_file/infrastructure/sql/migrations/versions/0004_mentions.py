@@ -1,10 +1,5 @@
 """Mentions: the mentioned user ids on each message, and an index of mentions per user for the
-unread-mention counts.
-
-Revision ID: 0004
-Revises: 0003
-Create Date: 2026-12-03
-"""
+unread-mention counts."""
 
 from __future__ import annotations
 
@@ -14,8 +9,6 @@ from sqlalchemy.dialects import postgresql
 
 revision = "0004"
 down_revision = "0003"
-branch_labels = None
-depends_on = None
 
 DOC = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 

@@ -1,10 +1,5 @@
 """Push devices remember the login session that registered them, so that ending the session
-(logout, password change, deactivation) removes them.
-
-Revision ID: 0005
-Revises: 0004
-Create Date: 2026-12-03
-"""
+(logout, password change, deactivation) removes them."""
 
 from __future__ import annotations
 
@@ -13,8 +8,6 @@ from alembic import op
 
 revision = "0005"
 down_revision = "0004"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
