@@ -33,9 +33,7 @@ class Membership:
     _store: ConversationStore
     _clock: Callable[[], datetime]
     notifier: Notifier
-
-    def view(self, conversation: Conversation, viewer: str) -> dict[str, Any]:
-        raise NotImplementedError  # ConversationService.view
+    view: Callable[[Conversation, str], dict[str, Any]]  # ConversationService.view
 
     def add_participants(
         self, user: Identity, conversation_id: str, user_ids: list[str], role: str = "member"
