@@ -114,6 +114,9 @@ class FakeMentionStore:
     def add(self, conversation_id: str, message_id: str, seq: int, user_ids: list[str]) -> None:
         self.rows.update((u, conversation_id, seq) for u in user_ids)
 
+    def remove(self, conversation_id: str, seq: int, user_ids: list[str]) -> None:
+        self.rows.difference_update((u, conversation_id, seq) for u in user_ids)
+
     def unread_counts(self, user_id: str, read_up_to: dict[str, int]) -> dict[str, int]:
         counts: dict[str, int] = {}
         for user, conversation_id, seq in self.rows:

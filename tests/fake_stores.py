@@ -208,7 +208,12 @@ class FakeMessageStore:
         return copy.deepcopy(max(rows, key=lambda m: m.id)) if rows else None
 
     def edit(
-        self, message_id: str, content: str, previous: dict[str, Any], at: datetime
+        self,
+        message_id: str,
+        content: str,
+        previous: dict[str, Any],
+        at: datetime,
+        mentions: list[str] | None = None,
     ) -> Message | None:
         return self._change(
             message_id,
@@ -218,6 +223,7 @@ class FakeMessageStore:
                 edited=True,
                 edited_at=at,
                 edit_history=[*m.edit_history, dict(previous)],
+                mentions=list(m.mentions if mentions is None else mentions),
             ),
         )
 

@@ -140,8 +140,16 @@ class MessageStore(Protocol):
     def latest(self, conversation_id: str) -> Message | None: ...
 
     def edit(
-        self, message_id: str, content: str, previous: dict[str, Any], at: datetime
-    ) -> Message | None: ...
+        self,
+        message_id: str,
+        content: str,
+        previous: dict[str, Any],
+        at: datetime,
+        mentions: list[str] | None = None,
+    ) -> Message | None:
+        """The new content (`previous` appended to the edit history); with `mentions`, the
+        message's mentioned ids become that list (None keeps them). None if it is absent."""
+        ...
 
     def delete_for_everyone(self, message_id: str, at: datetime) -> Message | None: ...
 
@@ -226,6 +234,11 @@ class MentionStore(Protocol):
 
     def add(self, conversation_id: str, message_id: str, seq: int, user_ids: list[str]) -> None:
         """Record that message `seq` of the conversation mentions these users (idempotent)."""
+        ...
+
+    def remove(self, conversation_id: str, seq: int, user_ids: list[str]) -> None:
+        """Forget that message `seq` of the conversation mentions these users (rows absent
+        are ignored): after an edit took them out of its text."""
         ...
 
     def unread_counts(self, user_id: str, read_up_to: dict[str, int]) -> dict[str, int]:

@@ -17,11 +17,16 @@ class MongoMentionStore(MongoStore):
 
     def add(self, conversation_id: str, message_id: str, seq: int, user_ids: list[str]) -> None:
         for user_id in dict.fromkeys(user_ids):
-            key = f"{user_id}:{conversation_id}:{seq}"
+            key = _key(user_id, conversation_id, seq)
             fields = {"userId": user_id, "conversationId": conversation_id, "seq": seq}
             self._mentions.update_one(
                 {"_id": key}, {"$set": {**fields, "messageId": message_id}}, upsert=True
             )
+
+    def remove(self, conversation_id: str, seq: int, user_ids: list[str]) -> None:
+        keys = [_key(u, conversation_id, seq) for u in dict.fromkeys(user_ids)]
+        if keys:
+            self._mentions.delete_many({"_id": {"$in": keys}})
 
     def unread_counts(self, user_id: str, read_up_to: dict[str, int]) -> dict[str, int]:
         if not read_up_to:
@@ -32,3 +37,8 @@ class MongoMentionStore(MongoStore):
             {"$group": {"_id": "$conversationId", "n": {"$sum": 1}}},
         ]
         return {doc["_id"]: int(doc["n"]) for doc in self._mentions.aggregate(pipeline)}
+
+
+def _key(user_id: str, conversation_id: str, seq: int) -> str:
+    """One document per (user, conversation, seq): its id, so `add` is an upsert."""
+    return f"{user_id}:{conversation_id}:{seq}"

@@ -98,15 +98,17 @@ class MongoMessageStore(MongoStore):
         return _from_doc(docs[0]) if docs else None
 
     def edit(
-        self, message_id: str, content: str, previous: dict[str, Any], at: datetime
+        self,
+        message_id: str,
+        content: str,
+        previous: dict[str, Any],
+        at: datetime,
+        mentions: list[str] | None = None,
     ) -> Message | None:
-        return self._update(
-            message_id,
-            {
-                "$set": {"content": content, "edited": True, "editedAt": at},
-                "$push": {"editHistory": previous},
-            },
-        )
+        changes: dict[str, Any] = {"content": content, "edited": True, "editedAt": at}
+        if mentions is not None:
+            changes["mentions"] = list(mentions)
+        return self._update(message_id, {"$set": changes, "$push": {"editHistory": previous}})
 
     def delete_for_everyone(self, message_id: str, at: datetime) -> Message | None:
         return self._update(

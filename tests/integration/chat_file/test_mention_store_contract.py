@@ -41,3 +41,18 @@ def test_unread_mentions_count_what_lies_after_the_read_pointer(stores: ChatStor
     assert stores.mentions.unread_counts(bob, {c1: 3, c2: 1}) == {c1: 1}
     assert stores.mentions.unread_counts(carol, {c1: 2}) == {c1: 1}
     assert stores.mentions.unread_counts(bob, {}) == {}
+
+
+def test_remove_forgets_those_users_for_that_message_only(stores: ChatStores) -> None:
+    bob, carol, dave = (f"u{uuid.uuid4().hex[:8]}" for _ in range(3))
+    c1, c2, m1, m2, m3 = ids(5)
+    stores.mentions.add(c1, m1, 3, [bob, carol])
+    stores.mentions.add(c1, m2, 5, [bob])
+    stores.mentions.add(c2, m3, 3, [bob])
+    stores.mentions.remove(c1, 3, [bob, dave])  # dave had no row: ignored
+    stores.mentions.remove(c1, 4, [carol])  # no such message: nothing
+    stores.mentions.remove(c1, 3, [])
+    assert stores.mentions.unread_counts(bob, {c1: 0, c2: 0}) == {c1: 1, c2: 1}
+    assert stores.mentions.unread_counts(carol, {c1: 0}) == {c1: 1}
+    stores.mentions.add(c1, m1, 3, [bob])  # mentioned again by a later edit
+    assert stores.mentions.unread_counts(bob, {c1: 0}) == {c1: 2}

@@ -254,6 +254,21 @@ def test_edit_keeps_the_history(stores: ChatStores) -> None:
     assert stores.messages.edit("0" * 24, "x", {}, later) is None
 
 
+def test_edit_replaces_the_mentions_only_when_given(stores: ChatStores) -> None:
+    a, b, c = users()
+    g = group(stores, [a, b, c])
+    m = post(stores, g.id, a, "@b", mentions=[b])
+    kept = stores.messages.edit(m.id, "@b encore", {"content": "@b", "editedAt": NOW}, NOW)
+    assert kept is not None and kept.mentions == [b]
+    moved = stores.messages.edit(m.id, "@c", {"content": "@b encore", "editedAt": NOW}, NOW, [c])
+    assert moved is not None and moved.mentions == [c]
+    assert stores.messages.get(m.id).mentions == [c]  # type: ignore[union-attr]
+    cleared = stores.messages.edit(m.id, "rien", {"content": "@c", "editedAt": NOW}, NOW, [])
+    assert cleared is not None and cleared.mentions == []
+    assert stores.messages.get(m.id).mentions == []  # type: ignore[union-attr]
+    assert len(stores.messages.get(m.id).edit_history) == 3  # type: ignore[union-attr]
+
+
 def test_delete_for_everyone_blanks_the_message(stores: ChatStores) -> None:
     a, b, _ = users()
     g = group(stores, [a, b])

@@ -33,6 +33,16 @@ class SqlMentionStore(SqlStore):
             if rows:
                 tx.execute(X.insert(), rows)
 
+    def remove(self, conversation_id: str, seq: int, user_ids: list[str]) -> None:
+        ids = list(dict.fromkeys(user_ids))
+        if not ids:
+            return
+        gone = X.delete().where(
+            X.c.user_id.in_(ids), X.c.conversation_id == conversation_id, X.c.seq == seq
+        )
+        with self._engine.begin() as tx:
+            tx.execute(gone)
+
     def unread_counts(self, user_id: str, read_up_to: dict[str, int]) -> dict[str, int]:
         if not read_up_to:
             return {}

@@ -85,11 +85,19 @@ class SqlMessageStore(SqlStore):
         return _message(row) if row else None
 
     def edit(
-        self, message_id: str, content: str, previous: dict[str, Any], at: datetime
+        self,
+        message_id: str,
+        content: str,
+        previous: dict[str, Any],
+        at: datetime,
+        mentions: list[str] | None = None,
     ) -> Message | None:
         def change(row: Any) -> dict[str, Any]:
             history = [*(row.edit_history or []), to_doc(previous)]
-            return {"content": content, "edited": True, "edited_at": at, "edit_history": history}
+            new = {"content": content, "edited": True, "edited_at": at, "edit_history": history}
+            if mentions is not None:
+                new["mentions"] = list(mentions) or None
+            return new
 
         return self._rewrite(message_id, change)
 
