@@ -4,6 +4,9 @@ A message mentions participants named by `@<matricule>` in its text (case-insens
 listed by id in the client's structured `mentions`; ids of non-participants and the sender
 are dropped. `@tous` / `@all` mention every other participant, in a group, when the sender is
 one of its admins (elsewhere, or from a member, it is plain text).
+
+An edit resolves them again from the new text, with the same rules (`rerecord` then moves the
+message's rows in the index), so the unread-mention counts follow what the message now says.
 """
 
 from __future__ import annotations
@@ -46,6 +49,13 @@ class Mentions:
     def record(self, message: Message) -> None:
         if message.mentions and message.seq:
             self._store.add(message.conversation_id, message.id, message.seq, message.mentions)
+
+    def rerecord(self, message: Message, before: list[str]) -> None:
+        """After an edit: the index follows the message's new `mentions` (it held `before`)."""
+        gone = [u for u in before if u not in message.mentions]
+        if gone and message.seq:
+            self._store.remove(message.conversation_id, message.seq, gone)
+        self.record(message)
 
     def unread_counts(self, user_id: str, conversations: list[Conversation]) -> dict[str, int]:
         pointers = {c.id: c.receipt(user_id).read_up_to for c in conversations}

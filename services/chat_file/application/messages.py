@@ -112,14 +112,24 @@ class MessageService(MessageSending):
         message, conversation = self._access(message_id, user)
         return self._view(message, conversation, detail=True)
 
-    def edit(self, user: Identity, message_id: str, content: Any) -> dict[str, Any]:
+    def edit(
+        self, user: Identity, message_id: str, content: Any, mentions: Any = None
+    ) -> dict[str, Any]:
+        """New content; its mentions resolved again from it (and `mentions`), as on send."""
         message, conversation = self._access(message_id, user)
         message.check_author(user.user_id)
         if message.deleted:
             raise MessageDeletedError()
         text = check_content(content, message.type, message.file is not None, self.max_length)
         previous = {"content": message.content, "editedAt": message.edited_at or message.created_at}
-        updated = self._messages.edit(message.id, text, previous, self._clock())
+        mentioned = (
+            self.mentions.resolve(conversation, user.user_id, text, mentions)
+            if self.mentions is not None
+            else None
+        )
+        updated = self._messages.edit(message.id, text, previous, self._clock(), mentioned)
+        if updated is not None and self.mentions is not None:
+            self.mentions.rerecord(updated, message.mentions)
         author = self._directory.resolve(user.user_id)
         view = message_view(updated or message, author, conversation, detail=True)
         legacy = {"success": True, "newContent": view["content"], "editedBy": user.user_id}

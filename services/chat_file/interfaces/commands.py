@@ -60,7 +60,8 @@ class ChatCommands:
         )
 
     def edit_message(self, user: Identity, message_id: str, data: Reply) -> Reply:
-        return self._messages.edit(user, message_id, load(schemas.EDIT, data)["content"])
+        body = load(schemas.EDIT, data)
+        return self._messages.edit(user, message_id, body["content"], body["mentions"])
 
     def delete_message(self, user: Identity, message_id: str, data: Reply) -> Reply:
         return self._messages.delete(user, message_id, load(schemas.DELETE, data)["scope"])

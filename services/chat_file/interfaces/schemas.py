@@ -20,6 +20,17 @@ class _Body(Schema):
         unknown = EXCLUDE
 
 
+def _mentions() -> fields.List:
+    """The optional structured mentions of a send or an edit (one field instance per schema)."""
+    return fields.List(
+        fields.String(validate=validate.Length(min=1, max=64)),
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=1000),
+        metadata={"description": "user ids mentioned (participants only; @matricule also works)"},
+    )
+
+
 class SendMessageSchema(_Body):
     conversationId = fields.String(load_default=None, allow_none=True)
     receiverId = fields.String(load_default=None, allow_none=True)
@@ -30,13 +41,7 @@ class SendMessageSchema(_Body):
     temporaryId = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(min=1, max=100)
     )
-    mentions = fields.List(
-        fields.String(validate=validate.Length(min=1, max=64)),
-        load_default=None,
-        allow_none=True,
-        validate=validate.Length(max=1000),
-        metadata={"description": "user ids mentioned (participants only; @matricule also works)"},
-    )
+    mentions = _mentions()
 
 
 class OneOrMany(fields.Field):
@@ -69,6 +74,7 @@ class ParticipantsSchema(_Body):
 
 class EditSchema(_Body):
     content = fields.String(required=True)
+    mentions = _mentions()
 
     @pre_load
     def _new_content(self, data: Any, **_: Any) -> Any:

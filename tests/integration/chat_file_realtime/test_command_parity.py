@@ -119,6 +119,8 @@ CASES: list[Case] = [
     ("edit", "{own}", {}, "VALIDATION_ERROR"),
     ("edit", "{own}", {"newContent": "  "}, "EMPTY_CONTENT"),
     ("edit", "{own}", {"content": "x" * 10_001}, "CONTENT_TOO_LONG"),
+    ("edit", "{own}", {"content": "x", "mentions": "bob"}, "VALIDATION_ERROR"),
+    ("edit", "{own}", {"content": "x", "mentions": [""]}, "VALIDATION_ERROR"),
     ("delete", "{own}", {"deleteType": "sometimes"}, "INVALID_QUERY"),
     ("delete", "{theirs}", {"scope": "forEveryone"}, "NOT_MESSAGE_AUTHOR"),
     ("delete", NOWHERE, {}, "MESSAGE_NOT_FOUND"),
@@ -168,3 +170,20 @@ def test_the_send_rate_is_the_same_on_both_transports(
     )
     answers = [send() for _ in range(6)]  # SOCKET_SEND_RATE 2: bursts of 4
     assert answers[:4] == [""] * 4 and "RATE_LIMITED" in answers[4:]
+
+
+@pytest.mark.parametrize(
+    ("body", "mentioned"),
+    [
+        ({"content": "salut @MAT-bob"}, ["bob"]),
+        ({"newContent": "salut", "mentions": ["bob", "carol", "alice"]}, ["bob"]),
+    ],
+)
+def test_an_edit_resolves_the_same_mentions_over_http_and_socket(
+    app: Flask, world: dict[str, str], socket: Any, body: dict[str, Any], mentioned: list[str]
+) -> None:
+    """The same command: the same schema (`mentions` accepted on both) and the same answer."""
+    http = app.test_client().put(f"/messages/{world['own']}", json=body, headers=auth("alice"))
+    over_http_mentions = http.get_json()["data"]["mentions"]
+    ack = socket.emit("editMessage", {**body, "messageId": world["own"]}, callback=True)
+    assert (over_http_mentions, ack["message"]["mentions"]) == (mentioned, mentioned)

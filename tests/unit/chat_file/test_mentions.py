@@ -82,3 +82,66 @@ def test_a_bad_mentions_list_is_a_validation_error(client: FlaskClient) -> None:
     body = {"conversationId": group(client), "content": "x", "mentions": "bob"}
     response = client.post("/messages", json=body, headers=bearer("alice"))
     assert response.status_code == 400 and response.get_json()["code"] == "VALIDATION_ERROR"
+
+
+def edit(client: FlaskClient, message_id: str, user: str = "alice", **body: Any) -> Any:
+    return client.put(f"/messages/{message_id}", json=body, headers=bearer(user))
+
+
+def test_an_edit_resolves_the_mentions_again_and_the_counts_follow(client: FlaskClient) -> None:
+    cid = group(client)
+    sent = send(client, cid, "Bonjour @MAT-bob")
+    assert unread_mentions(client, "bob")[cid] == 1
+    reply = edit(client, sent["id"], content="Bonjour @MAT-carol")
+    assert reply.status_code == 200 and reply.get_json()["data"]["mentions"] == ["carol"]
+    assert unread_mentions(client, "bob")[cid] == 0  # taken out of the text
+    assert unread_mentions(client, "carol")[cid] == 1  # put in
+    got = client.get(f"/messages/{sent['id']}", headers=bearer("bob")).get_json()["data"]
+    assert got["mentions"] == ["carol"]
+    edit(client, sent["id"], content="Plus personne")
+    assert unread_mentions(client, "carol")[cid] == 0
+
+
+def test_an_edit_takes_the_structured_mentions_like_a_send(client: FlaskClient) -> None:
+    cid = group(client)
+    sent = send(client, cid, "Bonjour")
+    reply = edit(client, sent["id"], content="Bonjour !", mentions=["carol", "dave", "alice"])
+    assert reply.get_json()["data"]["mentions"] == ["carol"]
+    assert unread_mentions(client, "carol")[cid] == 1
+    bad = edit(client, sent["id"], content="x", mentions="bob")
+    assert bad.status_code == 400 and bad.get_json()["code"] == "VALIDATION_ERROR"
+
+
+def test_everyone_on_edit_needs_a_group_admin_as_on_send(client: FlaskClient) -> None:
+    cid = group(client)
+    by_admin = send(client, cid, "réunion")
+    assert edit(client, by_admin["id"], content="@tous réunion").get_json()["data"]["mentions"] == [
+        "bob",
+        "carol",
+    ]
+    by_member = send(client, cid, "réunion", user="bob")
+    answer = edit(client, by_member["id"], user="bob", newContent="@all réunion").get_json()
+    assert answer["data"]["mentions"] == []
+    assert unread_mentions(client, "carol")[cid] == 1 and unread_mentions(client, "alice")[cid] == 0
+
+
+def test_an_edited_mention_counts_only_after_the_read_pointer(client: FlaskClient) -> None:
+    cid = group(client)
+    sent = send(client, cid, "Bonjour")
+    client.put(f"/conversations/{cid}/read", headers=bearer("bob"))
+    reply = edit(client, sent["id"], content="Bonjour @MAT-bob")
+    assert reply.get_json()["data"]["mentions"] == ["bob"]
+    assert unread_mentions(client, "bob")[cid] == 0  # already read: nothing new to see
+    assert unread_mentions(client, "carol")[cid] == 0
+
+
+def test_the_edited_event_carries_the_new_mentions_and_nothing_is_pushed(
+    client: FlaskClient, fakes: dict[str, Any]
+) -> None:
+    cid = group(client)
+    sent = send(client, cid, "Bonjour @MAT-bob")
+    pushed = list(fakes["push_outbox"].events)
+    edit(client, sent["id"], content="Bonjour @MAT-carol")
+    event, payload, _ = fakes["notifier"].events[-1]
+    assert event == "message:edited" and payload["mentions"] == ["carol"]
+    assert fakes["push_outbox"].events == pushed  # an edit does not push (docs/push.md)
