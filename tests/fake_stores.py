@@ -19,7 +19,7 @@ from typing import Any
 from services.chat_file.application.ports import DuplicateMessageError
 from services.chat_file.domain.errors import InvalidCursorError
 from services.chat_file.domain.files import FileRecord
-from services.chat_file.domain.model import Conversation, Message, Receipt, pair_key
+from services.chat_file.domain.model import Conversation, Message, MessageEdit, Receipt, pair_key
 from services.chat_file.infrastructure.stores import ChatStores
 from tests.fake_push_stores import (
     FakeBadgeCounts,
@@ -207,25 +207,19 @@ class FakeMessageStore:
         rows = [m for m in self.rows.values() if m.conversation_id == conversation_id]
         return copy.deepcopy(max(rows, key=lambda m: m.id)) if rows else None
 
-    def edit(
-        self,
-        message_id: str,
-        content: str,
-        previous: dict[str, Any],
-        at: datetime,
-        mentions: list[str] | None = None,
-    ) -> Message | None:
-        return self._change(
-            message_id,
-            lambda m: replace(
+    def edit(self, message_id: str, change: MessageEdit) -> Message | None:
+        def edited(m: Message) -> Message:
+            mentions = m.mentions if change.mentions is None else change.mentions
+            return replace(
                 m,
-                content=content,
+                content=change.content,
                 edited=True,
-                edited_at=at,
-                edit_history=[*m.edit_history, dict(previous)],
-                mentions=list(m.mentions if mentions is None else mentions),
-            ),
-        )
+                edited_at=change.at,
+                edit_history=[*m.edit_history, dict(change.previous)],
+                mentions=list(mentions),
+            )
+
+        return self._change(message_id, edited)
 
     def delete_for_everyone(self, message_id: str, at: datetime) -> Message | None:
         return self._change(

@@ -23,6 +23,7 @@ from ..domain.identity import Identity
 from ..domain.model import (
     Conversation,
     Message,
+    MessageEdit,
     check_content,
 )
 from ..domain.paging import parse_cursor, parse_direction, parse_limit
@@ -127,7 +128,8 @@ class MessageService(MessageSending):
             if self.mentions is not None
             else None
         )
-        updated = self._messages.edit(message.id, text, previous, self._clock(), mentioned)
+        change = MessageEdit(text, previous, self._clock(), mentioned)
+        updated = self._messages.edit(message.id, change)
         if updated is not None and self.mentions is not None:
             self.mentions.rerecord(updated, message.mentions)
         author = self._directory.resolve(user.user_id)

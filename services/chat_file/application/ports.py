@@ -11,7 +11,7 @@ from libs.usercache import CachedUser
 
 from ..domain.devices import Device
 from ..domain.identity import Identity
-from ..domain.model import Conversation, Message
+from ..domain.model import Conversation, Message, MessageEdit
 from ..domain.notify_prefs import ConversationPrefs, RecipientPrefs, UserPrefs
 
 
@@ -139,16 +139,8 @@ class MessageStore(Protocol):
 
     def latest(self, conversation_id: str) -> Message | None: ...
 
-    def edit(
-        self,
-        message_id: str,
-        content: str,
-        previous: dict[str, Any],
-        at: datetime,
-        mentions: list[str] | None = None,
-    ) -> Message | None:
-        """The new content (`previous` appended to the edit history); with `mentions`, the
-        message's mentioned ids become that list (None keeps them). None if it is absent."""
+    def edit(self, message_id: str, change: MessageEdit) -> Message | None:
+        """The message with the change applied (see `MessageEdit`); None if it is absent."""
         ...
 
     def delete_for_everyone(self, message_id: str, at: datetime) -> Message | None: ...

@@ -241,3 +241,14 @@ class Message:
     def check_author(self, user_id: str) -> None:
         if self.sender_id != user_id:
             raise NotAuthorError()
+
+
+@dataclass(frozen=True)
+class MessageEdit:
+    """A message's new text: the version it replaces (`{content, editedAt}`, kept in its edit
+    history), when, and the mentions resolved from the new text (None keeps the stored ones)."""
+
+    content: str
+    previous: dict[str, Any]
+    at: datetime
+    mentions: list[str] | None = None

@@ -21,7 +21,7 @@ from libs.servicekit.mongo_store import MongoStore
 
 from ..application.ports import DuplicateMessageError
 from ..domain.errors import InvalidCursorError
-from ..domain.model import Message, MessageType, is_object_id
+from ..domain.model import Message, MessageEdit, MessageType, is_object_id
 
 AFTER = pymongo.ReturnDocument.AFTER
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -97,18 +97,12 @@ class MongoMessageStore(MongoStore):
         docs = list(self._col.find({"conversationId": conversation_id}).sort("_id", -1).limit(1))
         return _from_doc(docs[0]) if docs else None
 
-    def edit(
-        self,
-        message_id: str,
-        content: str,
-        previous: dict[str, Any],
-        at: datetime,
-        mentions: list[str] | None = None,
-    ) -> Message | None:
-        changes: dict[str, Any] = {"content": content, "edited": True, "editedAt": at}
-        if mentions is not None:
-            changes["mentions"] = list(mentions)
-        return self._update(message_id, {"$set": changes, "$push": {"editHistory": previous}})
+    def edit(self, message_id: str, change: MessageEdit) -> Message | None:
+        changes: dict[str, Any] = {"content": change.content, "edited": True, "editedAt": change.at}
+        if change.mentions is not None:
+            changes["mentions"] = list(change.mentions)
+        history = {"editHistory": change.previous}
+        return self._update(message_id, {"$set": changes, "$push": history})
 
     def delete_for_everyone(self, message_id: str, at: datetime) -> Message | None:
         return self._update(

@@ -14,7 +14,13 @@ import pytest
 
 from services.chat_file.application.ports import DuplicateMessageError
 from services.chat_file.domain.files import FileKind, FileRecord, new_file_id
-from services.chat_file.domain.model import Conversation, ConversationType, Message, MessageType
+from services.chat_file.domain.model import (
+    Conversation,
+    ConversationType,
+    Message,
+    MessageEdit,
+    MessageType,
+)
 from services.chat_file.infrastructure.stores import ChatStores
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -248,22 +254,30 @@ def test_edit_keeps_the_history(stores: ChatStores) -> None:
     g = group(stores, [a, b])
     m = post(stores, g.id, a, "v1")
     later = NOW + timedelta(minutes=1)
-    edited = stores.messages.edit(m.id, "v2", {"content": "v1", "editedAt": NOW}, later)
+    edited = stores.messages.edit(
+        m.id, MessageEdit("v2", {"content": "v1", "editedAt": NOW}, later)
+    )
     assert edited is not None and edited.content == "v2" and edited.edited
     assert edited.edited_at == later and edited.edit_history == [{"content": "v1", "editedAt": NOW}]
-    assert stores.messages.edit("0" * 24, "x", {}, later) is None
+    assert stores.messages.edit("0" * 24, MessageEdit("x", {}, later)) is None
 
 
 def test_edit_replaces_the_mentions_only_when_given(stores: ChatStores) -> None:
     a, b, c = users()
     g = group(stores, [a, b, c])
     m = post(stores, g.id, a, "@b", mentions=[b])
-    kept = stores.messages.edit(m.id, "@b encore", {"content": "@b", "editedAt": NOW}, NOW)
+    kept = stores.messages.edit(
+        m.id, MessageEdit("@b encore", {"content": "@b", "editedAt": NOW}, NOW)
+    )
     assert kept is not None and kept.mentions == [b]
-    moved = stores.messages.edit(m.id, "@c", {"content": "@b encore", "editedAt": NOW}, NOW, [c])
+    moved = stores.messages.edit(
+        m.id, MessageEdit("@c", {"content": "@b encore", "editedAt": NOW}, NOW, [c])
+    )
     assert moved is not None and moved.mentions == [c]
     assert stores.messages.get(m.id).mentions == [c]  # type: ignore[union-attr]
-    cleared = stores.messages.edit(m.id, "rien", {"content": "@c", "editedAt": NOW}, NOW, [])
+    cleared = stores.messages.edit(
+        m.id, MessageEdit("rien", {"content": "@c", "editedAt": NOW}, NOW, [])
+    )
     assert cleared is not None and cleared.mentions == []
     assert stores.messages.get(m.id).mentions == []  # type: ignore[union-attr]
     assert len(stores.messages.get(m.id).edit_history) == 3  # type: ignore[union-attr]
@@ -273,7 +287,7 @@ def test_delete_for_everyone_blanks_the_message(stores: ChatStores) -> None:
     a, b, _ = users()
     g = group(stores, [a, b])
     m = post(stores, g.id, a, "secret", file={"id": "f1"}, file_id="f1")
-    stores.messages.edit(m.id, "v2", {"content": "secret", "editedAt": NOW}, NOW)
+    stores.messages.edit(m.id, MessageEdit("v2", {"content": "secret", "editedAt": NOW}, NOW))
     gone = stores.messages.delete_for_everyone(m.id, NOW)
     assert gone is not None and gone.deleted and gone.content == "" and gone.file is None
     assert gone.edit_history == []

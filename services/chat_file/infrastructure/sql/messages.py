@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 from libs.servicekit.sql_store import SqlStore
 
 from ...application.ports import DuplicateMessageError
-from ...domain.model import Message, MessageType
+from ...domain.model import Message, MessageEdit, MessageType
 from .codec import from_doc, to_doc
 from .search import MessageSearch
 from .tables import hidden as H
@@ -84,22 +84,15 @@ class SqlMessageStore(SqlStore):
             row = db.execute(query).first()
         return _message(row) if row else None
 
-    def edit(
-        self,
-        message_id: str,
-        content: str,
-        previous: dict[str, Any],
-        at: datetime,
-        mentions: list[str] | None = None,
-    ) -> Message | None:
-        def change(row: Any) -> dict[str, Any]:
-            history = [*(row.edit_history or []), to_doc(previous)]
-            new = {"content": content, "edited": True, "edited_at": at, "edit_history": history}
-            if mentions is not None:
-                new["mentions"] = list(mentions) or None
-            return new
+    def edit(self, message_id: str, change: MessageEdit) -> Message | None:
+        def edited(row: Any) -> dict[str, Any]:
+            history = [*(row.edit_history or []), to_doc(change.previous)]
+            new = {"content": change.content, "edited": True, "edited_at": change.at}
+            if change.mentions is not None:
+                new["mentions"] = list(change.mentions) or None
+            return new | {"edit_history": history}
 
-        return self._rewrite(message_id, change)
+        return self._rewrite(message_id, edited)
 
     def delete_for_everyone(self, message_id: str, at: datetime) -> Message | None:
         def change(_row: Any) -> dict[str, Any]:
