@@ -63,22 +63,11 @@ class FakeConversationStore:
         return {i: c for i in conversation_ids if (c := self.get(i)) is not None}
 
     def get_or_create_private(self, a: str, b: str, now: datetime) -> tuple[Conversation, bool]:
-        from services.chat_file.domain.model import ConversationType
-
         key = pair_key(a, b)
         with self._lock:
             if key in self.pairs:
                 return self.get(self.pairs[key]), False  # type: ignore[return-value]
-            conversation = Conversation(
-                id="",
-                type=ConversationType.PRIVATE,
-                participants=sorted((a, b)),
-                admins=[],
-                created_by=a,
-                created_at=now,
-                last_activity=now,
-            )
-            return self.create(conversation, key), True
+            return self.create(Conversation.private(new_id(), a, b, now), key), True
 
     def list_for(self, user_id: str, skip: int, limit: int) -> tuple[list[Conversation], int]:
         mine = [c for c in self.rows.values() if user_id in c.participants]
