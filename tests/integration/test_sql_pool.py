@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 
 from libs.servicekit.sql import create_sql_engine
 from tests.support.databases import POSTGRES_ADMIN_URL, postgres_database
@@ -49,9 +50,7 @@ def test_an_idle_connection_the_server_closed_is_replaced_before_use(database: s
 def test_a_busy_connection_is_not_pinged(database: str, monkeypatch: pytest.MonkeyPatch) -> None:
     engine = create_sql_engine(database, pool_size=1, idle_ping=60)
     backend_pid(engine)
-    pings: list[object] = []
-    ping = engine.dialect.do_ping
-    monkeypatch.setattr(engine.dialect, "do_ping", lambda c: pings.append(c) or ping(c))
+    pings = counted_pings(engine, monkeypatch)
     sent = statements(engine)
     for _ in range(5):
         backend_pid(engine)
@@ -62,9 +61,7 @@ def test_a_busy_connection_is_not_pinged(database: str, monkeypatch: pytest.Monk
 def test_an_idle_connection_is_pinged(database: str, monkeypatch: pytest.MonkeyPatch) -> None:
     engine = create_sql_engine(database, pool_size=1, idle_ping=0.1)
     backend_pid(engine)
-    pings: list[object] = []
-    ping = engine.dialect.do_ping
-    monkeypatch.setattr(engine.dialect, "do_ping", lambda c: pings.append(c) or ping(c))
+    pings = counted_pings(engine, monkeypatch)
     time.sleep(0.2)
     backend_pid(engine)
     assert len(pings) == 1
@@ -78,3 +75,11 @@ def test_a_killed_busy_connection_fails_once_then_the_pool_recovers(database: st
         backend_pid(engine)
     assert backend_pid(engine) > 0
     engine.dispose()
+
+
+def counted_pings(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The connections the engine pings from now on (each ping still runs)."""
+    pings: list[object] = []
+    ping = engine.dialect.do_ping
+    monkeypatch.setattr(engine.dialect, "do_ping", lambda c: pings.append(c) or ping(c))
+    return pings
