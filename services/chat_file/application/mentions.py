@@ -51,7 +51,10 @@ class Mentions:
             self._store.add(message.conversation_id, message.id, message.seq, message.mentions)
 
     def rerecord(self, message: Message, before: list[str]) -> None:
-        """After an edit: the index follows the message's new `mentions` (it held `before`)."""
+        """After an edit: the index follows the message's new `mentions` (it held `before`);
+        an edit that leaves them as they were writes nothing."""
+        if set(before) == set(message.mentions):
+            return
         gone = [u for u in before if u not in message.mentions]
         if gone and message.seq:
             self._store.remove(message.conversation_id, message.seq, gone)

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
+from services.chat_file.application.mentions import Mentions
+from services.chat_file.domain.model import Message, MessageType
+from tests.fake_push_stores import FakeMentionStore
+
 from .fakes import bearer
+
+NOW = datetime(2026, 12, 3, tzinfo=UTC)
 
 
 def group(client: FlaskClient, admin: str = "alice") -> str:
@@ -145,3 +152,30 @@ def test_the_edited_event_carries_the_new_mentions_and_nothing_is_pushed(
     event, payload, _ = fakes["notifier"].events[-1]
     assert event == "message:edited" and payload["mentions"] == ["carol"]
     assert fakes["push_outbox"].events == pushed  # an edit does not push (docs/push.md)
+
+
+class CountingMentionStore(FakeMentionStore):
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes = 0
+
+    def add(self, conversation_id: str, message_id: str, seq: int, user_ids: list[str]) -> None:
+        self.writes += 1
+        super().add(conversation_id, message_id, seq, user_ids)
+
+    def remove(self, conversation_id: str, seq: int, user_ids: list[str]) -> None:
+        self.writes += 1
+        super().remove(conversation_id, seq, user_ids)
+
+
+def test_an_edit_that_keeps_the_mentions_writes_nothing_to_the_index() -> None:
+    store = CountingMentionStore()
+    mentions = Mentions(store, directory=None)  # type: ignore[arg-type]  # resolve is not called
+    message = Message("m1", "c1", "alice", "@MAT-bob", MessageType.TEXT, NOW, seq=3)
+    message.mentions = ["bob", "carol"]
+    mentions.record(message)
+    mentions.rerecord(message, before=["carol", "bob"])
+    assert store.writes == 1
+    message.mentions = ["carol"]
+    mentions.rerecord(message, before=["bob", "carol"])
+    assert store.writes == 3 and store.rows == {("carol", "c1", 3)}
