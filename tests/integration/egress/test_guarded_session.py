@@ -91,6 +91,7 @@ def test_loopback_is_refused_without_the_development_allowance_and_never_contact
         (server6.url(path).replace("http://", "https://"), "loopback"),
         (f"https://localhost:{server.port}{path}", "loopback"),
         (f"https://2130706433:{server.port}{path}", "loopback"),  # 127.0.0.1 as one number
+        (f"https://0x7f.1:{server.port}{path}", "loopback"),
         (f"https://[::ffff:127.0.0.1]:{server.port}{path}", "ipv4_embedded"),
     ):
         with pytest.raises(EgressRefusedError) as refused:
