@@ -16,7 +16,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from .edge import metrics_allowed
+from .metrics_access import METRICS_ACCESS, MetricsAccess
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -272,7 +272,8 @@ def install_observability(app: Flask, service: str) -> Metrics:
 
     @app.get("/metrics")
     def metrics_view() -> Response:
-        if not metrics_allowed(app, request.environ):
+        access: MetricsAccess = app.extensions.get(METRICS_ACCESS, MetricsAccess())
+        if not access.allows(request.environ):
             abort(403)
         return Response(metrics.render(), content_type="text/plain; version=0.0.4; charset=utf-8")
 
