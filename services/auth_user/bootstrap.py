@@ -10,6 +10,7 @@ from typing import Any
 
 import redis
 
+from libs.ratelimit import RateLimiter
 from libs.servicekit.stores import connect_redis
 from libs.sessions import RedisRevocations, RevocationListener, RevocationMirror
 from libs.usercache import UserCache, local_profiles
@@ -18,10 +19,11 @@ from .application.audit import SecurityAudit
 from .application.auth import AuthService
 from .application.ports import (
     AuditLog,
+    LoginThrottle,
     PasswordHasher,
     ProfileCache,
-    RateLimiter,
     RefreshTokenStore,
+    RequestLimiter,
     RevocationLog,
     SessionRegistry,
     TokenCodec,
@@ -32,7 +34,7 @@ from .application.users import UserDirectory
 from .domain.model import TokenClaims, TokenType
 from .infrastructure.jwt_tokens import KID_CONFIG, FlaskJwtTokenCodec, auth_ms_of
 from .infrastructure.passwords import Argon2PasswordHasher
-from .infrastructure.redis_ratelimit import RedisRateLimiter
+from .infrastructure.redis_login_throttle import RedisLoginThrottle
 from .infrastructure.redis_sessions import RedisSessionRegistry
 from .infrastructure.redis_tokens import RedisRefreshTokenStore
 from .infrastructure.stores import AuthStores, open_auth_stores, open_mongo_stores
@@ -46,6 +48,7 @@ class Services:
     auth: AuthService
     users: UserDirectory
     checks: Mapping[str, Callable[[], None]]
+    limiter: RequestLimiter
     mirror: RevocationMirror
     listener: RevocationListener | None
 
@@ -60,7 +63,8 @@ def build(
     hasher: PasswordHasher | None = None,
     tokens: TokenCodec | None = None,
     refresh_tokens: RefreshTokenStore | None = None,
-    limiter: RateLimiter | None = None,
+    limiter: RequestLimiter | None = None,
+    throttle: LoginThrottle | None = None,
     cache: ProfileCache | None = None,
     revocations: RevocationLog | None = None,
     registry: SessionRegistry | None = None,
@@ -75,7 +79,10 @@ def build(
     redis_of = _lazy_redis(settings, redis_client)
     prefix = settings.redis_key_prefix
     refresh_tokens = refresh_tokens or RedisRefreshTokenStore(redis_of(), prefix=prefix)
-    limiter = limiter or RedisRateLimiter(redis_of(), prefix=prefix)
+    limiter = limiter or RateLimiter(redis_of(), settings.rate_limits, prefix=prefix)
+    throttle = throttle or RedisLoginThrottle(
+        redis_of(), settings.login_limits, prefix=prefix, clock=clock
+    )
     cache = cache or _user_cache(settings, redis_of())
     hasher = hasher or _hasher(settings)
     mirror = RevocationMirror(settings.revocation_max_staleness)
@@ -84,12 +91,12 @@ def build(
     audit = SecurityAudit(audit_log)
     sessions = SessionControl(revocations, mirror, refresh_tokens, registry, audit)
     auth = AuthService(
-        users, hasher, tokens or FlaskJwtTokenCodec(), refresh_tokens, limiter, cache,
-        settings.login_limits, sessions, clock,
+        users, hasher, tokens or FlaskJwtTokenCodec(), refresh_tokens, throttle, cache,
+        sessions, clock,
     )  # fmt: skip
     checks = {"database": users.ping, "redis": refresh_tokens.ping, "revocations": _fresh(mirror)}
     directory = UserDirectory(users, hasher, cache, sessions, limiter)
-    return Services(settings, auth, directory, checks, mirror, listener)
+    return Services(settings, auth, directory, checks, limiter, mirror, listener)
 
 
 def _revocations(

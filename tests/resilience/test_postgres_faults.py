@@ -52,8 +52,8 @@ def start_stack(database_url: str, redis_url: str, prefix: str) -> Stack:
             "PASSWORD_TIME_COST": "1",
             "PASSWORD_MEMORY_COST": "8",
             "PASSWORD_PARALLELISM": "1",
-            "LOGIN_MAX_ATTEMPTS_PER_MATRICULE": "1000000",
-            "LOGIN_MAX_ATTEMPTS_PER_IP": "1000000",
+            "LOGIN_BACKOFF_FREE_FAILURES": "1000000",
+            "LOGIN_MAX_FAILURES_PER_IP": "1000000",
             "LOG_LEVEL": "warning",
         },
     ).start()

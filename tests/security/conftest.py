@@ -56,7 +56,7 @@ def auth_settings(prefix: str, **changes: Any) -> AuthSettings:
         "password_time_cost": 1,
         "password_memory_cost": 8,
         "password_parallelism": 1,
-        "login_limits": LoginLimits(per_matricule=100_000, per_ip=100_000, window_seconds=60),
+        "login_limits": LoginLimits(free_failures=100_000, per_ip=100_000),
         "database_url": os.environ["DATABASE_URL"],  # the module's database (own version table)
     }
     return AuthSettings(**{**base, **changes})

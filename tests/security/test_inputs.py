@@ -164,7 +164,7 @@ def test_oversized_bodies_are_413_json(stack: Stack) -> None:
 
 @pytest.fixture
 def limited(tmp_path: Path, redis_client: redis.Redis) -> Iterator[Stack]:
-    limits = LoginLimits(per_matricule=5, per_ip=12, window_seconds=60)
+    limits = LoginLimits(free_failures=4, backoff_base=60, per_ip=12, window_seconds=60)
     built = new_stack(tmp_path, login_limits=limits)
     yield built
     drop_keys(redis_client, built.prefix)

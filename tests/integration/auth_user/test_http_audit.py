@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 
 from libs.servicekit.observability import JsonFormatter
 from services.auth_user.app import create_app
+from services.auth_user.settings import lookup_rates
 
 from .conftest import DEMO_PASSWORD, Login, bearer, make_settings
 
@@ -51,7 +52,8 @@ def test_events_are_structured_log_lines_without_secrets(
 def test_login_failures_and_rate_limit_refusals_are_counted_in_metrics(
     redis_url: str, key_prefix: str
 ) -> None:
-    settings = make_settings(redis_url, key_prefix, lookup_rate_per_minute=1)
+    limits = lookup_rates({"RATE_LIMIT_LOOKUP": "1/1m"})
+    settings = make_settings(redis_url, key_prefix, rate_limits=limits)
     client = create_app(settings).test_client()
     client.post("/login", json={"matricule": "MAT1001", "password": "wrong-password"})
     client.post("/login", json={"matricule": "NOBODY", "password": "wrong-password"})
@@ -64,3 +66,5 @@ def test_login_failures_and_rate_limit_refusals_are_counted_in_metrics(
     assert 'auth_login_failures_total{reason="wrong_password"} 1.0' in metrics
     assert 'auth_login_failures_total{reason="unknown_matricule"} 1.0' in metrics
     assert 'auth_rate_limited_total{scope="lookup"} 1.0' in metrics
+    decisions = 'rate_limit_decisions_total{action="lookup",result="%s",scope="shared"} 1.0'
+    assert decisions % "allowed" in metrics and decisions % "limited" in metrics

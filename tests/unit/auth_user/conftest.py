@@ -11,9 +11,9 @@ from services.auth_user.application.users import UserDirectory
 from services.auth_user.domain.model import LoginLimits, NewUser, Role, User
 
 from .fakes import (
+    FakeLoginThrottle,
     FakePasswordHasher,
     FakeProfileCache,
-    FakeRateLimiter,
     FakeRefreshTokenStore,
     FakeRevocationLog,
     FakeSessionRegistry,
@@ -38,7 +38,7 @@ class World:
     hasher: FakePasswordHasher
     tokens: FakeTokenCodec
     refresh_tokens: FakeRefreshTokenStore
-    limiter: FakeRateLimiter
+    throttle: FakeLoginThrottle
     cache: FakeProfileCache
     clock: Clock
     auth: AuthService
@@ -62,20 +62,21 @@ class World:
 def world() -> World:
     clock = Clock()
     users, hasher, cache = FakeUserStore(), FakePasswordHasher(), FakeProfileCache()
-    tokens, refresh, limiter = FakeTokenCodec(clock), FakeRefreshTokenStore(), FakeRateLimiter()
-    limits = LoginLimits(per_matricule=3, per_ip=10, window_seconds=60)
+    tokens, refresh = FakeTokenCodec(clock), FakeRefreshTokenStore()
+    limits = LoginLimits(free_failures=3, backoff_base=2, backoff_max=60, per_ip=10)
+    throttle = FakeLoginThrottle(limits, clock)
     mirror = RevocationMirror(clock=clock)
     mirror.replace({}, {})
     revocations, registry = FakeRevocationLog(mirror, clock), FakeSessionRegistry()
     sessions = SessionControl(revocations, mirror, refresh, registry)
-    auth = AuthService(users, hasher, tokens, refresh, limiter, cache, limits, sessions, clock)
+    auth = AuthService(users, hasher, tokens, refresh, throttle, cache, sessions, clock)
     directory = UserDirectory(users, hasher, cache, sessions)
     return World(
         users,
         hasher,
         tokens,
         refresh,
-        limiter,
+        throttle,
         cache,
         clock,
         auth,

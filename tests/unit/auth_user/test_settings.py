@@ -4,13 +4,18 @@ from pathlib import Path
 
 import pytest
 
+from libs.ratelimit import Rate
 from libs.servicekit.settings import DEV_JWT_SECRET, SettingsError
+from services.auth_user.domain.model import LoginLimits
 from services.auth_user.settings import Settings
 from tests.support.key_files import kid_of, new_key, write_private
 
+DEV = {"APP_ENV": "test"}
+PRODUCTION = {"APP_ENV": "production", "JWT_SECRET": "x" * 32, "SERVICE_SECRET": "s" * 32}
+
 
 def test_defaults_follow_the_shared_conventions() -> None:
-    settings = Settings.from_env({})
+    settings = Settings.from_env(DEV)
     assert settings.jwt_secret == DEV_JWT_SECRET
     assert settings.mongodb_db == "auth_user_db"
     assert settings.user_cache_prefix == "user:profile:"
@@ -40,15 +45,53 @@ def test_production_refuses_a_missing_or_short_service_secret() -> None:
 def test_environment_overrides_are_parsed() -> None:
     settings = Settings.from_env(
         {
+            **DEV,
             "SEED_DEMO_USERS": "true",
             "REDIS_KEY_PREFIX": "t:",
-            "LOGIN_MAX_ATTEMPTS_PER_MATRICULE": "2",
+            "LOGIN_BACKOFF_FREE_FAILURES": "2",
+            "LOGIN_BACKOFF_BASE": "0.5",
+            "LOGIN_BACKOFF_MAX": "60",
+            "LOGIN_BACKOFF_FORGET": "600",
+            "LOGIN_MAX_FAILURES_PER_IP": "20",
             "PASSWORD_TIME_COST": "1",
         }
     )
     assert settings.seed_demo_users and settings.redis_key_prefix == "t:"
-    assert settings.login_limits.per_matricule == 2
+    assert settings.login_limits == LoginLimits(2, 0.5, 60, 600, 20, 300)
     assert settings.password_time_cost == 1
+
+
+def test_the_login_defaults_and_the_older_per_ip_name() -> None:
+    assert Settings.from_env(DEV).login_limits == LoginLimits(3, 1.0, 900.0, 86_400, 50, 300)
+    older = Settings.from_env({**DEV, "LOGIN_MAX_ATTEMPTS_PER_IP": "7"})
+    assert older.login_limits.per_ip == 7
+
+
+def test_the_per_matricule_lockout_setting_is_refused_with_what_replaced_it() -> None:
+    with pytest.raises(SettingsError, match="LOGIN_BACKOFF"):
+        Settings.from_env({**DEV, "LOGIN_MAX_ATTEMPTS_PER_MATRICULE": "5"})
+
+
+def test_lookup_budgets_are_rates_with_the_older_per_minute_names_still_read() -> None:
+    assert dict(Settings.from_env(DEV).rate_limits) == {
+        "lookup": Rate(600, 60),
+        "service-lookup": Rate(12_000, 60),
+    }
+    older = Settings.from_env({**DEV, "LOOKUP_RATE_PER_MINUTE": "30"})
+    assert older.rate_limits["lookup"] == Rate(30, 60)
+    newer = Settings.from_env({**DEV, "RATE_LIMIT_LOOKUP": "5/1s", "LOOKUP_RATE_PER_MINUTE": "30"})
+    assert newer.rate_limits["lookup"] == Rate(5, 1)
+    with pytest.raises(SettingsError, match="RATE_LIMIT_SERVICE_LOOKUP"):
+        Settings.from_env({**DEV, "RATE_LIMIT_SERVICE_LOOKUP": "fast"})
+
+
+def test_demo_users_are_refused_outside_development_and_test() -> None:
+    with pytest.raises(SettingsError, match="SEED_DEMO_USERS"):
+        Settings.from_env({**PRODUCTION, "SEED_DEMO_USERS": "true"})
+    with pytest.raises(SettingsError, match="SEED_DEMO_USERS"):
+        Settings.from_env(
+            {"JWT_SECRET": "x" * 32, "SERVICE_SECRET": "s" * 32, "SEED_DEMO_USERS": "1"}
+        )
 
 
 @pytest.mark.parametrize(
@@ -57,18 +100,18 @@ def test_environment_overrides_are_parsed() -> None:
 )
 def test_invalid_numbers_are_refused(env: dict[str, str]) -> None:
     with pytest.raises(SettingsError):
-        Settings.from_env(env)
+        Settings.from_env({**DEV, **env})
 
 
 def test_the_secret_is_not_in_the_repr() -> None:
-    assert "x" * 32 not in repr(Settings.from_env({"JWT_SECRET": "x" * 32}))
+    assert "x" * 32 not in repr(Settings.from_env(PRODUCTION))
 
 
 def test_the_l1_settings_are_read_and_checked() -> None:
-    settings = Settings.from_env({"USER_CACHE_L1": "off", "USER_CACHE_L1_SIZE": "7"})
+    settings = Settings.from_env({**DEV, "USER_CACHE_L1": "off", "USER_CACHE_L1_SIZE": "7"})
     assert (settings.user_cache_l1, settings.user_cache_l1_size) == (False, 7)
     with pytest.raises(SettingsError):
-        Settings.from_env({"USER_CACHE_L1_TTL": "0"})
+        Settings.from_env({**DEV, "USER_CACHE_L1_TTL": "0"})
 
 
 def test_eddsa_signs_with_the_key_file_and_needs_no_jwt_secret(tmp_path: Path) -> None:
