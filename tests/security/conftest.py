@@ -143,7 +143,7 @@ def forge(secret: str = SECRET, algorithm: str = "HS256", **claims: Any) -> str:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """Print the fuzzing figures at the end of the run (they also go to bench/results.json)."""
+    """Print the fuzzing figures at the end of the run (they also go to var/test-figures.json)."""
     from .fuzzing import SUMMARY
 
     if SUMMARY:

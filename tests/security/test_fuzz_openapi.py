@@ -5,7 +5,7 @@ Every operation, positive and negative generation, MAX_EXAMPLES examples each, d
 real conversation and message of the caller; on the SQL stores and on mongomock. Every
 response: no 5xx, errors in the JSON envelope; documented operations also: status code,
 content type and body schema as documented.
-The totals go to bench/results.json (`fuzz_cases`, `fuzz_5xx`).
+The totals go to var/test-figures.json (`fuzz_cases`, `fuzz_5xx`).
 """
 
 from __future__ import annotations

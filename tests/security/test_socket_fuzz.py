@@ -7,7 +7,7 @@ Payloads: anything JSON can carry (null, numbers, strings, lists, nested objects
 the contract's field names holding arbitrary values (including NoSQL operator objects), and
 real ids of the caller's conversation and message. Every event must answer an ack
 `{success: bool, ...}`; a failure carries a `code` that is never INTERNAL_ERROR, and the socket
-stays connected. The count goes to bench/results.json as `socket_fuzz_cases`.
+stays connected. The count goes to var/test-figures.json as `socket_fuzz_cases`.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ chat_file process (gunicorn gevent) on loopback, with HTTP traffic alongside (hi
 conversation lists, HTTP sends). Clients live in SOAK_PROCESSES processes (no single GIL).
 
 Runs on PostgreSQL (see conftest.py); every figure name ends in `_postgres`.
-Figures (bench/results.json): soak_msgs_per_s (acknowledged sends / s), soak_p50_ms and
+Figures (var/test-figures.json): soak_msgs_per_s (acknowledged sends / s), soak_p50_ms and
 soak_p99_ms (emit → delivery to the other members), soak_errors (failed or refused sends,
 HTTP errors, failed connections; target 0), soak_lost_messages (acknowledged but not in history
 exactly once; must be 0), soak_lost_deliveries (a connected member that never got one).
