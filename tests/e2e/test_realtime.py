@@ -273,8 +273,12 @@ def test_typing_reaches_others_and_stops_by_itself(connect: Connect) -> None:
     assert time.monotonic() - started < 2.5
     a.call("typing", {"conversationId": conversation_id})
     b.wait("userTyping")
+    before = len(b.seen)
     assert a.call("stopTyping", {"conversationId": conversation_id})["success"]
-    b.wait("userStoppedTyping", timeout=0.8)
+    # At once, not at the TYPING_TIMEOUT expiry: it reaches b before a message sent after it.
+    marker = send(a, conversationId=conversation_id, content="après")
+    b.wait("newMessage", lambda e: e["messageId"] == marker["messageId"])
+    assert [e for e, _ in b.seen[before:] if e == "userStoppedTyping"], b.seen
 
 
 def test_non_participant_gets_not_found_and_no_data(connect: Connect) -> None:
@@ -293,8 +297,14 @@ def test_non_participant_gets_not_found_and_no_data(connect: Connect) -> None:
     intruder = m.call("sendMessage", {**ref, "content": "coucou", "type": "TEXT"})
     assert intruder["code"] == "CONVERSATION_NOT_FOUND"
     send(a, conversationId=conversation_id, content="privé")
-    m.quiet("newMessage")
-    m.quiet("userTyping", for_s=0.1)
+    marker = send(a, receiverId=mallory, content="pour Mallory")  # fanned out after "privé"
+    m.quiet_until(
+        "newMessage",
+        lambda e: e["conversationId"] == conversation_id,
+        "newMessage",
+        lambda e: e["messageId"] == marker["messageId"],
+    )
+    assert not [e for e, d in m.seen if e == "userTyping"]
 
 
 def test_group_creation_notifies_members_and_messages_reach_all(connect: Connect) -> None:

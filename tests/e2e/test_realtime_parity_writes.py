@@ -55,8 +55,14 @@ def test_leave_conversation_permanent(connect: Connect) -> None:
         2,
     )
     assert a.wait("participant:left")["userIds"] == [bob]
-    send(a, conversationId=group["id"], content="sans Bob")
-    b.quiet("newMessage", for_s=0.3)
+    without = send(a, conversationId=group["id"], content="sans Bob")
+    marker = send(a, receiverId=bob, content="en privé")  # fanned out after "sans Bob"
+    b.quiet_until(
+        "newMessage",
+        lambda e: e["messageId"] == without["messageId"],
+        "newMessage",
+        lambda e: e["messageId"] == marker["messageId"],
+    )
     private_id, _ = private_chat(a, bob)
     refused = a.call("leaveConversationPermanent", {"conversationId": private_id})
     assert refused["code"] == "NOT_A_GROUP"
