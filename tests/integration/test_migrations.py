@@ -2,7 +2,7 @@
 
 - downgrade to nothing, then upgrade again: every migration undoes and redoes cleanly;
 - upgrade over a database holding rows: rows written at the first revision survive every later
-  migration (and get the defaults the later columns declare);
+  migration;
 - no drift: alembic's compare of the migrated database against the tables the adapters use
   (`tables.py` metadata) finds no difference.
 """
