@@ -159,7 +159,11 @@ def drop_keys(client: redis.Redis, prefix: str) -> None:
 
 
 def new_stack(
-    files_dir: Path, socket_send_rate: float = 0, backend: str = "sql", **auth_changes: Any
+    files_dir: Path,
+    socket_send_rate: float = 0,
+    backend: str = "sql",
+    send_limiter: Any = None,
+    **auth_changes: Any,
 ) -> Stack:
     prefix = f"test:sec:{uuid.uuid4().hex[:8]}:"
     database_url = database_for(backend)
@@ -169,6 +173,7 @@ def new_stack(
             prefix, files_dir, socket_send_rate=socket_send_rate, database_url=database_url
         ),
         auth_client=InProcessAuthUser(auth_app),
+        **({"send_limiter": send_limiter} if send_limiter else {}),
     )
     return Stack(auth_app, chat_app, prefix)
 
