@@ -343,24 +343,44 @@ def test_broadcast_creation_and_read_only_recipients(connect: Connect) -> None:
 def test_presence_follows_the_first_and_last_device(
     server: ServiceProcess, connect: Connect
 ) -> None:
-    alice, bob = new_user(), new_user()
+    alice, bob, carol = new_user(), new_user(), new_user()
     post_message(server, alice, bob, "bonjour")  # they share a conversation; no socket yet
+    post_message(server, carol, bob, "salut")  # carol's presence is the marker below
     watcher = connect(token_for(bob))
     phone = connect(token_for(alice))
     online = watcher.wait("user_online", lambda e: e["userId"] == alice)
     assert online["lastSeen"]
     laptop = connect(token_for(alice))
-    watcher.quiet("user_online", lambda e: e["userId"] == alice, for_s=0.3)
+    marker = connect(token_for(carol))  # announced after anything alice's laptop caused
+    watcher.quiet_until(
+        "user_online",
+        lambda e: e["userId"] == alice,
+        "user_online",
+        lambda e: e["userId"] == carol,
+    )
     phone.close()
-    watcher.quiet("user_offline", lambda e: e["userId"] == alice, for_s=0.3)
+    marker.close()  # announced after alice's phone went away
+    watcher.quiet_until(
+        "user_offline",
+        lambda e: e["userId"] == alice,
+        "user_offline",
+        lambda e: e["userId"] == carol,
+    )
     laptop.close()
     offline = watcher.wait("user_offline", lambda e: e["userId"] == alice)
     assert offline["lastSeen"]
 
 
-def test_presence_is_not_sent_to_strangers(connect: Connect) -> None:
-    stranger = connect(token_for(new_user()))
-    someone = connect(token_for(new_user()))
+def test_presence_is_not_sent_to_strangers(server: ServiceProcess, connect: Connect) -> None:
+    watched, friend, other = new_user(), new_user(), new_user()
+    post_message(server, friend, watched, "bonjour")  # the friend's presence is the marker
+    stranger = connect(token_for(watched))
+    someone = connect(token_for(other))  # shares nothing with the watched user
     someone.close()
-    stranger.quiet("user_online", for_s=0.2)
-    stranger.quiet("user_offline", for_s=0.2)
+    marker = connect(token_for(friend))
+    marker.close()
+    not_someone = lambda e: e["userId"] == other  # noqa: E731
+    stranger.quiet_until("user_online", not_someone, "user_online", lambda e: e["userId"] == friend)
+    stranger.quiet_until(
+        "user_offline", not_someone, "user_offline", lambda e: e["userId"] == friend
+    )
