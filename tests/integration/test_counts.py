@@ -20,8 +20,8 @@ from bench.roundtrips import RoundTrips, Statements, counting_client
 from libs.servicekit.settings import DEV_JWT_SECRET
 from services.auth_user.app import create_app as create_auth_app
 from services.chat_file.app import create_app as create_chat_app
-from services.chat_file.settings import Settings as ChatSettings
 from tests.integration.auth_user.conftest import DEMO_PASSWORD, bearer, make_settings
+from tests.support.chat_app import chat_settings
 from tests.support.databases import SQL_BACKENDS, postgres_database, sqlite_url
 from tests.support.tokens import bearer as minted
 from tests.support.waiting import wait_until
@@ -78,16 +78,12 @@ def chat_app(
 
 
 def _chat_app(url: str, redis_url: str, key_prefix: str, tmp_path: Path) -> Flask:
-    settings = ChatSettings(
-        app_env="test",
-        jwt_secret=DEV_JWT_SECRET,
+    settings = chat_settings(
+        tmp_path,
         redis_url=redis_url,
         redis_key_prefix=key_prefix,
         user_cache_prefix=f"{key_prefix}user:profile:",
-        async_mode="threading",
-        files_dir=str(tmp_path / "files"),
         database_url=url,
-        socket_send_rate=0,
     )
     app = create_chat_app(
         settings, redis=counting_client(redis_url), auth_client=FakeProfileSource()

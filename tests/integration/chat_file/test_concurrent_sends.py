@@ -12,7 +12,6 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -21,8 +20,8 @@ from flask import Flask
 
 from libs.servicekit.settings import DEV_JWT_SECRET
 from services.chat_file.app import create_app
-from services.chat_file.infrastructure.stores import ChatStores, open_sql_stores
-from services.chat_file.settings import Settings
+from services.chat_file.infrastructure.stores import ChatStores
+from tests.support.chat_app import chat_settings
 from tests.support.tokens import bearer
 from tests.unit.chat_file.fakes import FakeProfileSource
 
@@ -32,25 +31,14 @@ RETRIES = 12
 
 
 @pytest.fixture(scope="module")
-def stores(postgres_url: str) -> Iterator[ChatStores]:
-    opened = open_sql_stores(postgres_url)
-    yield opened
-    opened.close()
+def stores(postgresql_chat_stores: ChatStores) -> ChatStores:
+    """The session's PostgreSQL stores (tests/integration/chat_file/conftest.py)."""
+    return postgresql_chat_stores
 
 
 @pytest.fixture(scope="module")
 def app(stores: ChatStores, redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    prefix = f"test:concurrent:{uuid.uuid4().hex[:8]}:"
-    settings = Settings(
-        app_env="test",
-        jwt_secret=DEV_JWT_SECRET,
-        redis_url=redis_url,
-        redis_key_prefix=prefix,
-        user_cache_prefix=f"{prefix}user:profile:",
-        async_mode="threading",
-        files_dir=str(tmp_path_factory.mktemp("files")),
-        socket_send_rate=0,
-    )
+    settings = chat_settings(tmp_path_factory.mktemp("concurrent"), redis_url=redis_url)
     return create_app(settings, stores=stores, auth_client=FakeProfileSource())
 
 

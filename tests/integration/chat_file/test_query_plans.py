@@ -25,7 +25,7 @@ from libs.servicekit.sql import create_sql_engine
 from services.chat_file.app import create_app
 from services.chat_file.infrastructure.sql.tables import conversations, members, messages
 from services.chat_file.infrastructure.stores import open_sql_stores
-from services.chat_file.settings import Settings
+from tests.support.chat_app import chat_settings
 from tests.support.databases import postgres_database, sqlite_url
 from tests.support.tokens import bearer
 from tests.unit.chat_file.fakes import FakeProfileSource
@@ -87,15 +87,7 @@ def content(n: int) -> str:
 
 
 def app_on(url: str, tmp_path: Path) -> Flask:
-    settings = Settings(
-        app_env="test",
-        jwt_secret=DEV_JWT_SECRET,
-        user_cache_prefix=f"test:plans:{uuid.uuid4().hex[:8]}:user:profile:",
-        async_mode="threading",
-        files_dir=str(tmp_path / "files"),
-        database_url=url,
-    )
-    return create_app(settings, auth_client=FakeProfileSource())
+    return create_app(chat_settings(tmp_path, database_url=url), auth_client=FakeProfileSource())
 
 
 def plans_of(url: str, app: Flask, user: str, path: str) -> list[str]:

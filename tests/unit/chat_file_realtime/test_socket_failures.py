@@ -17,16 +17,7 @@ import redis
 from flask import Flask
 
 from services.chat_file.app import create_app
-from services.chat_file.infrastructure.stores import ChatStores
-from tests.fake_stores import (
-    FakeBadgeCounts,
-    FakeConversationStore,
-    FakeDeviceStore,
-    FakeFileStore,
-    FakeMentionStore,
-    FakeMessageStore,
-    FakeNotificationSettingsStore,
-)
+from tests.fake_stores import FakeConversationStore, fake_chat_stores
 
 from ..chat_file.fakes import FakeProfileSource
 from .test_socket_events import USERS, settings, token
@@ -50,18 +41,11 @@ def conversations() -> FailingConversationStore:
 
 @pytest.fixture
 def app(conversations: FailingConversationStore) -> Flask:
-    stores = ChatStores(
-        conversations=conversations,
-        messages=FakeMessageStore(conversations),
-        files=FakeFileStore(),
-        devices=FakeDeviceStore(),
-        notification_settings=FakeNotificationSettingsStore(),
-        mentions=FakeMentionStore(),
-        badges=FakeBadgeCounts(conversations),
-        backend="memory",
-    )
     return create_app(
-        settings(), stores=stores, redis=fakeredis.FakeRedis(), auth_client=FakeProfileSource(USERS)
+        settings(),
+        stores=fake_chat_stores(conversations),
+        redis=fakeredis.FakeRedis(),
+        auth_client=FakeProfileSource(USERS),
     )
 
 
