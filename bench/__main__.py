@@ -4,9 +4,10 @@ Each module in MODULES exposes `run() -> dict[str, float | int]`. Figures from a
 merged into the existing results file so one module can be re-measured alone. Every figure is
 stored with when it was measured and how: `{"value", "measured_at", "how"}`.
 
-`python -m bench --from-tests` copies the figures the last test run measured
-(`var/test-figures.json`, written by tests/support/figures.py) into the results file, with
-their own time and test module; tests never write the tracked file themselves.
+`python -m bench --from-tests [name ...]` copies the figures the last test run measured
+(`var/test-figures.json`, written by tests/support/figures.py; all of them, or only those
+named) into the results file, with their own time and test module; tests never write the
+tracked file themselves.
 """
 
 from __future__ import annotations
@@ -49,11 +50,17 @@ def now() -> str:
 def main(argv: list[str]) -> int:
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     figures = results.setdefault("figures", {})
-    if argv == [FROM_TESTS]:
+    if argv[:1] == [FROM_TESTS]:
         if not TEST_FIGURES.exists():
             print(f"no {TEST_FIGURES}: run the tests first (make test)")
             return 1
         measured = json.loads(TEST_FIGURES.read_text())
+        if argv[1:]:  # only the figures named
+            unknown = set(argv[1:]) - set(measured)
+            if unknown:
+                print(f"not in {TEST_FIGURES}: {sorted(unknown)}")
+                return 1
+            measured = {name: measured[name] for name in argv[1:]}
         figures.update(measured)
         for key, entry in sorted(measured.items()):
             print(f"{key:48s} {entry['value']}  ({entry['measured_at']}, {entry['how']})")

@@ -28,7 +28,8 @@ def record_figures(**figures: float | int) -> None:
     TEST_FIGURES.parent.mkdir(parents=True, exist_ok=True)
     results = json.loads(TEST_FIGURES.read_text()) if TEST_FIGURES.exists() else {}
     when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    how = f"make test: {_measuring_module()}"
+    module = _measuring_module()
+    how = f"{'make soak' if module.startswith('tests/soak/') else 'make test'}: {module}"
     for key, value in figures.items():
         results[key] = {"value": value, "measured_at": when, "how": how}
     fd, tmp = tempfile.mkstemp(dir=TEST_FIGURES.parent, prefix=".test-figures-", suffix=".json")
