@@ -212,12 +212,18 @@ def _start_servers(prefix: str) -> tuple[ServiceProcess, ServiceProcess]:
             "LOG_LEVEL": "warning",
         },
     )
+    return chat.start(), start_raw_server()
+
+
+def start_raw_server() -> ServiceProcess:
+    """`raw_app()` under gunicorn's gevent worker, one process, on a free port, room for
+    10 000 sockets (gunicorn's default is 1 000 connections a worker)."""
     raw = ServiceProcess("bench_raw", {"ACCESS_LOG": ""})
     raw.argv = [
         str(GUNICORN), "-c", "python:bench", "-k", "gevent", "-w", "1", "--no-control-socket",
-        "-b", f"127.0.0.1:{raw.port}", "bench.realtime:raw_app()",
+        "--worker-connections", "10000", "-b", f"127.0.0.1:{raw.port}", "bench.realtime:raw_app()",
     ]  # fmt: skip
-    return chat.start(), raw.start()
+    return raw.start()
 
 
 def run() -> dict[str, float | int]:
