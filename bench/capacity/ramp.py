@@ -1,0 +1,166 @@
+"""One topology measured: seed, start, (storm), ramp the users until health fails.
+
+Stages follow Mattermost's coordinator, simplified to a staircase: each stage adds users
+(connected evenly over `spread_seconds`), lets them settle for `warmup_seconds`, then measures
+`window_seconds`. The first unhealthy stage ends the ramp; the supported users are those of the
+last healthy stage. After the ramp every agent stops acting and waits for the deliveries still
+due: any lost then, or any error, counts against the last stage.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.capacity.agents import Agents
+from bench.capacity.health import Stage, latency_of, summarize
+from bench.capacity.population import Population
+from bench.capacity.seed import SeedCounts, seed
+from bench.capacity.settings import RunSettings
+from bench.capacity.topology import Topology
+
+Log = Callable[[str], None]
+
+
+@dataclass
+class TopologyResult:
+    topology: str
+    seeded: SeedCounts
+    stages: list[Stage] = field(default_factory=list)
+    storm: dict[str, Any] | None = None
+
+    @property
+    def health_point(self) -> Stage | None:
+        """The last healthy stage before the first unhealthy one."""
+        point = None
+        for stage in self.stages:
+            if not stage.healthy:
+                break
+            point = stage
+        return point
+
+    @property
+    def supported_users(self) -> int:
+        return self.health_point.users if self.health_point else 0
+
+    @property
+    def ramp_ended_healthy(self) -> bool:
+        """True when even the largest stage was healthy: the capacity is above the ramp."""
+        return bool(self.stages) and all(stage.healthy for stage in self.stages)
+
+    def as_dict(self) -> dict[str, Any]:
+        point = self.health_point
+        return {
+            "topology": self.topology,
+            "supported_users": self.supported_users,
+            "ramp_ended_healthy": self.ramp_ended_healthy,
+            "health_point": point.as_dict() if point else None,
+            "seeded": vars(self.seeded),
+            "stages": [stage.as_dict() for stage in self.stages],
+            "storm": self.storm,
+        }
+
+
+def measure(
+    topology: Topology,
+    settings: RunSettings,
+    redis_url: str,
+    cache_prefix: str,
+    run_dir: Path,
+    log: Log = print,
+) -> TopologyResult:
+    population = Population(settings.population_size, settings.group_size)
+    with topology.databases() as databases:
+        seeded = seed(
+            databases.auth,
+            databases.chat,
+            redis_url,
+            cache_prefix,
+            population,
+            settings.group_history,
+            settings.private_history,
+        )
+        log(
+            f"[{topology.name}] seeded {seeded.users} users, {seeded.conversations} "
+            f"conversations, {seeded.messages} messages in {seeded.seconds:.1f} s"
+        )
+        url = topology.start(databases)
+        result = TopologyResult(topology.name, seeded)
+        agents = Agents(population, settings, url, run_dir)
+        try:
+            if settings.storm_sockets:
+                result.storm = reconnect_storm(agents, settings, log)
+            result.stages = ramp(agents, settings, topology.name, log)
+        finally:
+            agents.close()
+            topology.stop()
+    return result
+
+
+def reconnect_storm(agents: Agents, settings: RunSettings, log: Log) -> dict[str, Any]:
+    """`storm_sockets` seeded users' sockets opened evenly over `storm_seconds`."""
+    answers = agents.storm(
+        settings.storm_sockets, settings.storm_seconds, settings.storm_timeout_seconds
+    )
+    refused: dict[str, int] = {}
+    for answer in answers:
+        for code, count in answer["refused"].items():
+            refused[code] = refused.get(code, 0) + count
+    connect = latency_of(ms for answer in answers for ms in answer["connectMs"])
+    storm = {
+        "sockets": settings.storm_sockets,
+        "seconds": settings.storm_seconds,
+        "connected": sum(a["connected"] for a in answers),
+        "refused": refused,
+        "timed_out": sum(a["timedOut"] for a in answers),
+        "not_connected": sum(refused.values()) + sum(a["timedOut"] for a in answers),
+        "connect_ms": vars(connect),
+        "took_seconds": round(max(a["seconds"] for a in answers), 1),
+    }
+    log(f"storm: {storm}")
+    return storm
+
+
+def ramp(agents: Agents, settings: RunSettings, name: str, log: Log) -> list[Stage]:
+    stages: list[Stage] = []
+    for users in settings.stages:
+        agents.add(users - agents.started, settings.spread_seconds)
+        time.sleep(settings.spread_seconds + settings.warmup_seconds)
+        agents.command({"cmd": "window"})  # the settling period: not measured
+        time.sleep(settings.window_seconds)
+        stage = summarize(users, agents.command({"cmd": "window"}), settings.criteria)
+        stages.append(stage)
+        log(f"[{name}] {_line(stage)}")
+        if not stage.healthy:
+            break
+    drain_ms = settings.lost_after_ms
+    tail = agents.command({"cmd": "drain", "timeoutMs": drain_ms}, timeout=drain_ms / 1000 + 60)
+    if stages:
+        _count_tail(stages[-1], tail)
+    return stages
+
+
+def _count_tail(stage: Stage, windows: list[Mapping[str, Any]]) -> None:
+    """Deliveries lost and errors seen after the last window belong to the last stage."""
+    lost = sum(w["deliveries"]["lost"] for w in windows)
+    errors = sum(sum(w["errors"].values()) for w in windows)
+    if lost:
+        stage.deliveries["lost"] = stage.deliveries.get("lost", 0) + lost
+        stage.reasons.append(f"{lost} deliveries lost after the window")
+    if errors:
+        stage.reasons.append(f"{errors} errors after the window")
+    stage.healthy = not stage.reasons
+
+
+def _line(stage: Stage) -> str:
+    lat = stage.latency
+    verdict = "healthy" if stage.healthy else "UNHEALTHY: " + "; ".join(stage.reasons)
+    return (
+        f"{stage.users:5d} users  delivery p99 {lat['delivery'].p99:7.0f} ms  "
+        f"http p99 {lat['http'].p99:6.0f} ms  ack p99 {lat['ack'].p99:6.0f} ms  "
+        f"{stage.sends_per_s:6.1f} sends/s {stage.deliveries_per_s:7.1f} deliveries/s  "
+        f"agent cpu {stage.agent_cpu_share:.2f}  {verdict}"
+    )
