@@ -60,6 +60,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, help="default var/capacity/<time>")
     parser.add_argument("--publish", action="store_true", help="copy the curves to docs/capacity")
     parser.add_argument("--note", default="", help="a line printed on every curve")
+    parser.add_argument("--key-prefix", default="", help="Redis key prefix (default: random)")
     return parser.parse_args(argv)
 
 
@@ -97,7 +98,9 @@ def main(argv: Sequence[str]) -> dict[str, float | int]:
     out = args.out or ROOT / "var" / "capacity" / time.strftime("%Y%m%d-%H%M%S")
     names = list(TOPOLOGIES) if args.topology == "all" else [args.topology]
     chosen = {name: settings_for(args, name) for name in names}
-    results = [run_one(name, settings, out / name) for name, settings in chosen.items()]
+    results = [
+        run_one(name, settings, out / name, args.key_prefix) for name, settings in chosen.items()
+    ]
     body = report(results, chosen)
     write_report(out / "report.json", body)
     note = args.note or f"{body['measured_at']}, {body['machine']['cpus']} cores"
@@ -111,9 +114,10 @@ def main(argv: Sequence[str]) -> dict[str, float | int]:
     return dict(body["figures"])
 
 
-def run_one(name: str, settings: RunSettings, run_dir: Path) -> TopologyResult:
+def run_one(name: str, settings: RunSettings, run_dir: Path, key_prefix: str) -> TopologyResult:
+    """One topology on keys of its own under `key_prefix`, deleted afterwards."""
     run_dir.mkdir(parents=True, exist_ok=True)
-    prefix = f"capacity:{uuid.uuid4().hex[:8]}:"
+    prefix = f"{key_prefix or 'capacity:'}{name}:{uuid.uuid4().hex[:8]}:"
     env = service_env(REDIS_URL, prefix, settings.jwt_secret, settings.service_secret)
     topology = TOPOLOGIES[name](env, run_dir)
     try:

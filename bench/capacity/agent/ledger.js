@@ -11,7 +11,8 @@
 "use strict";
 
 class Ledger {
-  constructor({ lostAfterMs, lateAfterMs }) {
+  constructor({ lostAfterMs, lateAfterMs }, now = () => performance.now()) {
+    this.now = now;
     this.lostAfterMs = lostAfterMs;
     this.lateAfterMs = lateAfterMs;
     this.pending = new Map(); // temporaryId -> {t0, waiting: Map(userIndex -> countedLate)}
@@ -20,7 +21,7 @@ class Ledger {
   sent(temporaryId, recipients) {
     if (recipients.length === 0) return;
     const waiting = new Map(recipients.map((index) => [index, false]));
-    this.pending.set(temporaryId, { t0: performance.now(), waiting });
+    this.pending.set(temporaryId, { t0: this.now(), waiting });
   }
 
   refused(temporaryId) {
@@ -30,7 +31,7 @@ class Ledger {
   received(temporaryId, userIndex, window) {
     const entry = this.pending.get(temporaryId);
     if (!entry || !entry.waiting.has(userIndex)) return;
-    if (!entry.waiting.get(userIndex)) window.latency("delivery", performance.now() - entry.t0);
+    if (!entry.waiting.get(userIndex)) window.latency("delivery", this.now() - entry.t0);
     window.deliveries.delivered += 1;
     entry.waiting.delete(userIndex);
     if (entry.waiting.size === 0) this.pending.delete(temporaryId);
@@ -44,7 +45,7 @@ class Ledger {
   }
 
   sweep(window) {
-    const now = performance.now();
+    const now = this.now();
     for (const [temporaryId, entry] of this.pending) {
       if (now - entry.t0 < this.lostAfterMs) continue;
       window.deliveries.lost += entry.waiting.size;
@@ -53,7 +54,7 @@ class Ledger {
   }
 
   countLate(window) {
-    const now = performance.now();
+    const now = this.now();
     for (const entry of this.pending.values()) {
       const age = now - entry.t0;
       if (age < this.lateAfterMs) continue;
