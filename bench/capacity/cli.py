@@ -28,7 +28,7 @@ from tests.support.proxy import delete_prefix
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs" / "capacity"
 # (first stage, step, last stage) of each topology's ramp when not given
-RAMPS = {"make_run": (200, 200, 4000), "cluster_2": (250, 250, 6000)}
+RAMPS = {"make_run": (100, 100, 3000), "cluster_2": (100, 100, 4000)}
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 

@@ -63,6 +63,8 @@ class Stage:
     agent_loop_lag_p99_ms: float
     healthy: bool = True
     reasons: list[str] = field(default_factory=list)
+    # per chat_file process: cores used, and cores' worth of time spent waiting for a core
+    server_cpu: list[dict[str, float]] = field(default_factory=list)
 
     @property
     def generator_saturated(self) -> bool:
@@ -93,6 +95,7 @@ class Stage:
             "latency_ms": {kind: vars(value) for kind, value in self.latency.items()},
             "deliveries": self.deliveries,
             "errors": self.errors,
+            "chat_file_cpu_cores": self.server_cpu,
             "agent": {
                 "cpu_share_max": round(self.agent_cpu_share, 3),
                 "loop_lag_p99_ms_max": round(self.agent_loop_lag_p99_ms, 1),

@@ -4,7 +4,9 @@ Stages follow Mattermost's coordinator, simplified to a staircase: each stage ad
 (connected evenly over `spread_seconds`), lets them settle for `warmup_seconds`, then measures
 `window_seconds`. The first unhealthy stage ends the ramp; the supported users are those of the
 last healthy stage. After the ramp every agent stops acting and waits for the deliveries still
-due: any lost then, or any error, counts against the last stage.
+due: any lost then, or any error, counts against the last stage. When asked, a reconnect storm
+comes first, on the freshly started processes (as after a deploy), and the ramp waits until the
+chat_file processes are idle again.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.capacity.agents import Agents
+from bench.capacity.cpu import ProcessTreeCpu
 from bench.capacity.health import Stage, latency_of, summarize
 from bench.capacity.population import Population
 from bench.capacity.seed import SeedCounts, seed
@@ -23,6 +26,7 @@ from bench.capacity.settings import RunSettings
 from bench.capacity.topology import Topology
 
 Log = Callable[[str], None]
+QUIET_CORES = 0.15  # a chat_file process using less than this is taken as idle
 
 
 @dataclass
@@ -93,7 +97,8 @@ def measure(
         try:
             if settings.storm_sockets:
                 result.storm = reconnect_storm(agents, settings, log)
-            result.stages = ramp(agents, settings, topology.name, log)
+                wait_quiet(topology, log)
+            result.stages = ramp(agents, settings, topology, log)
         finally:
             agents.close()
             topology.stop()
@@ -124,16 +129,30 @@ def reconnect_storm(agents: Agents, settings: RunSettings, log: Log) -> dict[str
     return storm
 
 
-def ramp(agents: Agents, settings: RunSettings, name: str, log: Log) -> list[Stage]:
+def wait_quiet(topology: Topology, log: Log, timeout: float = 120.0) -> None:
+    """Until every chat_file process is nearly idle (the storm's disconnects handled), so the
+    ramp does not start on a server still busy with them."""
+    cpu = ProcessTreeCpu(topology.chat_pids())
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        time.sleep(2)
+        if all(share["used"] < QUIET_CORES for share in cpu.share()):
+            return
+    log(f"[{topology.name}] still busy {timeout:.0f} s after the storm; ramping anyway")
+
+
+def ramp(agents: Agents, settings: RunSettings, topology: Topology, log: Log) -> list[Stage]:
     stages: list[Stage] = []
     for users in settings.stages:
         agents.add(users - agents.started, settings.spread_seconds)
         time.sleep(settings.spread_seconds + settings.warmup_seconds)
         agents.command({"cmd": "window"})  # the settling period: not measured
+        cpu = ProcessTreeCpu(topology.chat_pids())
         time.sleep(settings.window_seconds)
         stage = summarize(users, agents.command({"cmd": "window"}), settings.criteria)
+        stage.server_cpu = cpu.share()
         stages.append(stage)
-        log(f"[{name}] {_line(stage)}")
+        log(f"[{topology.name}] {_line(stage)}")
         if not stage.healthy:
             break
     drain_ms = settings.lost_after_ms
@@ -162,5 +181,10 @@ def _line(stage: Stage) -> str:
         f"{stage.users:5d} users  delivery p99 {lat['delivery'].p99:7.0f} ms  "
         f"http p99 {lat['http'].p99:6.0f} ms  ack p99 {lat['ack'].p99:6.0f} ms  "
         f"{stage.sends_per_s:6.1f} sends/s {stage.deliveries_per_s:7.1f} deliveries/s  "
+        f"chat_file cpu {_cores(stage, 'used')} (waited {_cores(stage, 'waited')})  "
         f"agent cpu {stage.agent_cpu_share:.2f}  {verdict}"
     )
+
+
+def _cores(stage: Stage, key: str) -> str:
+    return "+".join(f"{cpu[key]:.2f}" for cpu in stage.server_cpu)

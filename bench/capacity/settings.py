@@ -37,9 +37,9 @@ class Criteria:
 
 @dataclass(frozen=True)
 class RunSettings:
-    start_users: int = 200
-    step_users: int = 200
-    max_users: int = 4000
+    start_users: int = 100
+    step_users: int = 100
+    max_users: int = 3000
     spread_seconds: float = 10.0  # a stage's new users connect evenly over this time
     warmup_seconds: float = 10.0  # then the stage settles, unmeasured
     window_seconds: float = 60.0  # then it is measured

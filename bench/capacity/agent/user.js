@@ -1,5 +1,5 @@
 // One simulated user: one socket (the official socket.io client, WebSocket transport) and
-// HTTP calls (Node's fetch, keep-alive), driven by the action mix (mix.js).
+// HTTP calls (http.js: keep-alive), driven by the action mix (mix.js).
 //
 // Actions: switch = newest page of another conversation + mark it read; scroll = the next
 // older page; list = the conversation list; send = typing, a pause, sendMessage (acked),
@@ -11,6 +11,7 @@
 "use strict";
 
 const { io } = require("socket.io-client");
+const { request } = require("./http");
 
 const EMOJIS = ["👍", "❤️", "😂", "🎉", "🙏"];
 const WORDS = ("bonjour réunion rapport dossier demain ministère courrier validation "
@@ -171,19 +172,18 @@ class SimUser {
   async http(kind, method, path, body) {
     const started = performance.now();
     try {
-      const response = await fetch(this.agent.chatUrl + path, {
+      const answer = await request(this.agent.chatUrl + path, {
         method,
         headers: { Authorization: `Bearer ${this.token}`, "Content-Type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.agent.timeouts.httpMs),
+        body,
+        timeoutMs: this.agent.timeouts.httpMs,
       });
-      const text = await response.text();
       this.agent.window.latency(kind, performance.now() - started);
-      const answer = text ? JSON.parse(text) : {};
-      if (response.ok) return answer;
-      this.agent.window.error(kind, answer.code || `HTTP_${response.status}`);
+      if (answer.status < 400) return answer.body;
+      this.agent.window.error(kind, answer.body.code || `HTTP_${answer.status}`);
     } catch (error) {
-      this.agent.window.error(kind, error.name === "TimeoutError" ? "TIMEOUT" : "NETWORK");
+      const code = error.code === "TIMEOUT" ? "TIMEOUT" : `NETWORK ${error.code || error.name}`;
+      this.agent.window.error(kind, code);
     }
     return null;
   }
