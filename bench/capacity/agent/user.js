@@ -216,6 +216,10 @@ class SimUser {
     this.cursor = data.hasMore ? data.nextCursor : null;
     this.onScreen = ids;
     if (newest && ids.length) this.lastSeenId = ids[0];
+    if (this.own.length < 5) { // the user's messages in the history are theirs to edit too
+      const mine = data.messages.filter((m) => m.senderId === this.id && !this.own.includes(m.id));
+      this.own.push(...mine.slice(0, 5 - this.own.length).map((m) => m.id));
+    }
   }
 
   async scroll() {
