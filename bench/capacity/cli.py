@@ -11,17 +11,19 @@ capacity`) runs the defaults with --publish and records the figures in bench/res
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import time
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from bench.capacity.plots import plot_all
-from bench.capacity.ramp import TopologyResult, measure
+from bench.capacity.ramp import TopologyResult, measure, result_from_dict
 from bench.capacity.report import report, write_report
-from bench.capacity.settings import MIX, RunSettings
+from bench.capacity.settings import MIX, Criteria, RunSettings
 from bench.capacity.topology import TOPOLOGIES, service_env
 from tests.support.proxy import delete_prefix
 
@@ -61,6 +63,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--publish", action="store_true", help="copy the curves to docs/capacity")
     parser.add_argument("--note", default="", help="a line printed on every curve")
     parser.add_argument("--key-prefix", default="", help="Redis key prefix (default: random)")
+    parser.add_argument(
+        "--plot",
+        type=Path,
+        metavar="REPORT",
+        help="measure nothing: draw the curves of this report.json again",
+    )
     return parser.parse_args(argv)
 
 
@@ -95,6 +103,11 @@ def settings_for(args: argparse.Namespace, topology: str) -> RunSettings:
 
 def main(argv: Sequence[str]) -> dict[str, float | int]:
     args = parse_args(argv)
+    if args.plot:
+        body = json.loads(args.plot.read_text())
+        results = [result_from_dict(topology) for topology in body["topologies"]]
+        _curves(results, body, args.plot.parent, args)
+        return {}
     out = args.out or ROOT / "var" / "capacity" / time.strftime("%Y%m%d-%H%M%S")
     names = list(TOPOLOGIES) if args.topology == "all" else [args.topology]
     chosen = {name: settings_for(args, name) for name in names}
@@ -102,16 +115,25 @@ def main(argv: Sequence[str]) -> dict[str, float | int]:
         run_one(name, settings, out / name, args.key_prefix) for name, settings in chosen.items()
     ]
     body = report(results, chosen)
+    if args.note:
+        body["note"] = args.note
     write_report(out / "report.json", body)
-    note = args.note or f"{body['measured_at']}, {body['machine']['cpus']} cores"
-    criteria = next(iter(chosen.values())).criteria
-    for path in plot_all(results, criteria, out, note):
+    _curves(results, body, out, args)
+    print(f"report {out / 'report.json'}")
+    return dict(body["figures"])
+
+
+def _curves(
+    results: list[TopologyResult], body: dict[str, Any], out: Path, args: argparse.Namespace
+) -> None:
+    note = (
+        args.note or body.get("note") or f"{body['measured_at']}, {body['machine']['cpus']} cores"
+    )
+    for path in plot_all(results, Criteria(), out, note):
         print(f"curve {path}")
         if args.publish:
             DOCS.mkdir(parents=True, exist_ok=True)
             shutil.copy(path, DOCS / path.name)
-    print(f"report {out / 'report.json'}")
-    return dict(body["figures"])
 
 
 def run_one(name: str, settings: RunSettings, run_dir: Path, key_prefix: str) -> TopologyResult:

@@ -104,6 +104,25 @@ class Stage:
         }
 
 
+def stage_from_dict(body: Mapping[str, Any]) -> Stage:
+    """A stage read back from report.json (as `Stage.as_dict` wrote it)."""
+    return Stage(
+        users=body["users"],
+        seconds=body["seconds"],
+        active=body["active"],
+        connected=body["connected"],
+        actions=body["actions"],
+        latency={kind: Latency(**value) for kind, value in body["latency_ms"].items()},
+        deliveries=body["deliveries"],
+        errors=body["errors"],
+        agent_cpu_share=body["agent"]["cpu_share_max"],
+        agent_loop_lag_p99_ms=body["agent"]["loop_lag_p99_ms_max"],
+        healthy=body["healthy"],
+        reasons=body["reasons"],
+        server_cpu=body["chat_file_cpu_cores"],
+    )
+
+
 def _summed(windows: Sequence[Mapping[str, Any]], key: str) -> dict[str, int]:
     total: dict[str, int] = {}
     for window in windows:

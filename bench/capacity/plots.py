@@ -2,7 +2,9 @@
 
 Per topology, `capacity_<topology>.png`: the p99 of deliveries, HTTP calls and acknowledged
 events against the number of users (log scale, with the 1 s bound and the supported count),
-and below it the throughput (sends and deliveries a second). With both topologies,
+below it the throughput (sends and deliveries a second), and the chat_file processes' CPU
+(cores used, and cores' worth of time spent waiting for a core: a starved server shows
+there). With both topologies,
 `capacity_delivery_p99.png` puts their delivery p99 curves side by side.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from textwrap import fill
 
 import matplotlib
 
@@ -32,21 +35,18 @@ def _floor(ms: float) -> float:
 
 def plot_topology(result: TopologyResult, criteria: Criteria, out: Path, note: str) -> Path:
     users = [stage.users for stage in result.stages]
-    figure, (top, bottom) = plt.subplots(
-        2, 1, figsize=(8, 7), sharex=True, gridspec_kw={"height_ratios": [3, 2]}
+    figure, (top, middle, bottom) = plt.subplots(
+        3, 1, figsize=(8, 9), sharex=True, gridspec_kw={"height_ratios": [3, 1.6, 1.6]}
     )
     for kind, label in CURVES:
-        top.plot(
-            users,
-            [_floor(s.latency[kind].p99) for s in result.stages],
-            marker="o",
-            label=f"p99 {label}",
-        )
+        p99 = [_floor(s.latency[kind].p99) for s in result.stages]
+        top.plot(users, p99, marker="o", label=f"p99 {label}")
     unhealthy = [s for s in result.stages if not s.healthy]
     if unhealthy:
+        marks = [_floor(s.latency["delivery"].p99) for s in unhealthy]
         top.scatter(
             [s.users for s in unhealthy],
-            [_floor(s.latency["delivery"].p99) for s in unhealthy],
+            marks,
             s=120,
             facecolors="none",
             edgecolors="red",
@@ -62,15 +62,22 @@ def plot_topology(result: TopologyResult, criteria: Criteria, out: Path, note: s
         )
     top.set_yscale("log")
     top.set_ylabel("p99 latency (ms)")
-    top.set_title(f"{result.topology}: users against p99\n{note}", fontsize=10)
+    top.set_title(f"{result.topology}: users against p99\n{fill(note, 90)}", fontsize=9)
     top.grid(True, which="both", alpha=0.3)
     top.legend(fontsize=8, loc="upper left")
-    bottom.plot(
+    middle.plot(
         users, [s.deliveries_per_s for s in result.stages], marker="o", label="deliveries/s"
     )
-    bottom.plot(users, [s.sends_per_s for s in result.stages], marker="o", label="sends/s")
+    middle.plot(users, [s.sends_per_s for s in result.stages], marker="o", label="sends/s")
+    middle.set_ylabel("per second")
+    middle.grid(True, alpha=0.3)
+    middle.legend(fontsize=8, loc="upper left")
+    used = [sum(c["used"] for c in s.server_cpu) for s in result.stages]
+    waited = [sum(c["waited"] for c in s.server_cpu) for s in result.stages]
+    bottom.plot(users, used, marker="o", label="chat_file CPU used (cores)")
+    bottom.plot(users, waited, marker="o", label="chat_file waiting for a core (cores)")
     bottom.set_xlabel("simulated users")
-    bottom.set_ylabel("per second")
+    bottom.set_ylabel("cores")
     bottom.grid(True, alpha=0.3)
     bottom.legend(fontsize=8, loc="upper left")
     figure.tight_layout()
@@ -95,7 +102,7 @@ def plot_comparison(
     axes.set_yscale("log")
     axes.set_xlabel("simulated users")
     axes.set_ylabel("delivery p99 (ms)")
-    axes.set_title(f"Delivery p99 by topology\n{note}", fontsize=10)
+    axes.set_title(f"Delivery p99 by topology\n{fill(note, 90)}", fontsize=9)
     axes.grid(True, which="both", alpha=0.3)
     axes.legend(fontsize=8, loc="upper left")
     figure.tight_layout()

@@ -19,7 +19,7 @@ from typing import Any
 
 from bench.capacity.agents import Agents
 from bench.capacity.cpu import ProcessTreeCpu
-from bench.capacity.health import Stage, latency_of, summarize
+from bench.capacity.health import Stage, latency_of, stage_from_dict, summarize
 from bench.capacity.population import Population
 from bench.capacity.seed import SeedCounts, seed
 from bench.capacity.settings import RunSettings
@@ -66,6 +66,16 @@ class TopologyResult:
             "stages": [stage.as_dict() for stage in self.stages],
             "storm": self.storm,
         }
+
+
+def result_from_dict(body: Mapping[str, Any]) -> TopologyResult:
+    """A topology's result read back from report.json (to draw its curves again)."""
+    return TopologyResult(
+        body["topology"],
+        SeedCounts(**body["seeded"]),
+        [stage_from_dict(stage) for stage in body["stages"]],
+        body["storm"],
+    )
 
 
 def measure(

@@ -70,6 +70,11 @@ def test_a_tiny_ramp_reports_its_stage_and_counts_deliveries(
     figures = report["figures"]
     assert figures["capacity_users_make_run"] in (0, 20)
     assert "reconnect_storm_20_refused_make_run" in figures
-    assert (tmp_path / "capacity_make_run.png").read_bytes().startswith(b"\x89PNG")
+    curve = tmp_path / "capacity_make_run.png"
+    assert curve.read_bytes().startswith(b"\x89PNG")
+    curve.unlink()
+    again = [sys.executable, "-m", "bench.capacity", "--plot", str(tmp_path / "report.json")]
+    subprocess.run(again, cwd=ROOT, capture_output=True, timeout=120, check=True)
+    assert curve.read_bytes().startswith(b"\x89PNG")  # drawn again from the report alone
     assert not list(tmp_path.glob("make_run/agent-*.json"))  # the plans held tokens
     assert not list(tmp_path.glob("make_run/*.db"))
