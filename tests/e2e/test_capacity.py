@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.node import require_node
 from tests.support.servers import ROOT
 
 pytestmark = pytest.mark.e2e
@@ -21,13 +21,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def node() -> str:
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed: the capacity agent needs Node.js")
-    resolve = [node, "-e", "require.resolve('socket.io-client')"]
-    if subprocess.run(resolve, cwd=ROOT, capture_output=True, timeout=30).returncode != 0:
-        pytest.fail("socket.io-client is not installed: run `make install` (npm ci)")
-    return node
+    return require_node("socket.io-client")
 
 
 def test_a_tiny_ramp_reports_its_stage_and_counts_deliveries(

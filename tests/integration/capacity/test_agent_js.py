@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+from tests.support.node import require_node
 
 TESTS = Path(__file__).with_name("agent.test.js")
 
 
 def test_agent_bookkeeping_under_node_test() -> None:
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed: the capacity agent needs Node.js")
+    node = require_node()
     done = subprocess.run(
         [node, "--test", str(TESTS)], capture_output=True, text=True, timeout=60, check=False
     )
