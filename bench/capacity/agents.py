@@ -66,7 +66,15 @@ class Agents:
         self.agents: list[AgentProcess] = []
         self._local: dict[int, tuple[int, int]] = {}  # user number -> (agent, local index)
         self._next_user = 0
-        count = settings.agents
+        self.run_dir = run_dir
+        try:
+            self._start(run_dir, chat_url)
+        except BaseException:
+            self.close()
+            raise
+
+    def _start(self, run_dir: Path, chat_url: str) -> None:
+        population, count = self.population, self.settings.agents
         for index in range(count):
             users = [n for n in range(population.users) if population.group_of(n) % count == index]
             for local, number in enumerate(users):
@@ -74,18 +82,21 @@ class Agents:
             plan = self._plan(index, users, chat_url)
             path = run_dir / f"agent-{index}.json"
             path.write_text(json.dumps(plan))
-            log = (run_dir / f"agent-{index}.log").open("a")
-            proc = subprocess.Popen(
-                [node_binary(), str(AGENT), str(path)],
-                cwd=ROOT,
-                text=True,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=log,
-            )
+            with (run_dir / f"agent-{index}.log").open("a") as log:
+                proc = subprocess.Popen(
+                    [node_binary(), str(AGENT), str(path)],
+                    cwd=ROOT,
+                    text=True,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=log,
+                )
             self.agents.append(AgentProcess(index, users, proc))
         self.gather(timeout=60)  # every agent's "ready": the plans (and their tokens) are read
-        for path in run_dir.glob("agent-*.json"):
+        self._forget_plans()
+
+    def _forget_plans(self) -> None:
+        for path in self.run_dir.glob("agent-*.json"):
             path.unlink()
 
     @property
@@ -163,6 +174,7 @@ class Agents:
         return self.gather(timeout)
 
     def close(self) -> None:
+        self._forget_plans()
         for agent in self.agents:
             if agent.proc.poll() is None:
                 try:

@@ -11,6 +11,7 @@ capacity`) runs the defaults with --publish and records the figures in bench/res
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import shutil
@@ -34,6 +35,11 @@ RAMPS = {"make_run": (100, 100, 3000), "cluster_2": (100, 100, 4000)}
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
+def _default(name: str) -> Any:
+    """RunSettings' default for one field: the CLI does not repeat the numbers."""
+    return next(f.default for f in dataclasses.fields(RunSettings) if f.name == name)
+
+
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bench.capacity",
@@ -44,21 +50,29 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--start", type=int, help="users of the first stage")
     parser.add_argument("--step", type=int, help="users added at each stage")
     parser.add_argument("--max", type=int, help="users of the last stage")
-    parser.add_argument("--spread", type=float, default=10.0, help="seconds to connect a step")
-    parser.add_argument("--warmup", type=float, default=10.0, help="unmeasured seconds")
-    parser.add_argument("--window", type=float, default=60.0, help="measured seconds a stage")
-    parser.add_argument("--agents", type=int, default=1, help="Node load agents (one core each)")
+    parser.add_argument(
+        "--spread", type=float, default=_default("spread_seconds"), help="seconds to connect a step"
+    )
+    parser.add_argument(
+        "--warmup", type=float, default=_default("warmup_seconds"), help="unmeasured seconds"
+    )
+    parser.add_argument(
+        "--window", type=float, default=_default("window_seconds"), help="measured seconds a stage"
+    )
+    parser.add_argument(
+        "--agents", type=int, default=_default("agents"), help="Node load agents (one core each)"
+    )
     parser.add_argument("--mix", default="", help="per-minute rates to change, e.g. send=3,edit=0")
-    parser.add_argument("--group-history", type=int, default=1000)
-    parser.add_argument("--private-history", type=int, default=50)
+    parser.add_argument("--group-history", type=int, default=_default("group_history"))
+    parser.add_argument("--private-history", type=int, default=_default("private_history"))
     parser.add_argument(
         "--storm",
         choices=["cluster", "all", "none"],
         default="cluster",
         help="where to run the reconnect storm first (default: the cluster)",
     )
-    parser.add_argument("--storm-sockets", type=int, default=2000)
-    parser.add_argument("--storm-seconds", type=float, default=10.0)
+    parser.add_argument("--storm-sockets", type=int, default=_default("storm_sockets"))
+    parser.add_argument("--storm-seconds", type=float, default=_default("storm_seconds"))
     parser.add_argument("--out", type=Path, help="default var/capacity/<time>")
     parser.add_argument("--publish", action="store_true", help="copy the curves to docs/capacity")
     parser.add_argument("--note", default="", help="a line printed on every curve")
@@ -78,7 +92,10 @@ def _mix(text: str) -> dict[str, float]:
         name, _, rate = item.partition("=")
         if name not in MIX:
             raise SystemExit(f"--mix: unknown action {name!r} (one of {', '.join(MIX)})")
-        mix[name] = float(rate)
+        try:
+            mix[name] = float(rate)
+        except ValueError:
+            raise SystemExit(f"--mix: {name} needs a number of actions a minute") from None
     return mix
 
 

@@ -101,21 +101,23 @@ def measure(
             f"[{topology.name}] seeded {seeded.users} users, {seeded.conversations} "
             f"conversations, {seeded.messages} messages in {seeded.seconds:.1f} s"
         )
-        url = topology.start(databases)
         result = TopologyResult(topology.name, seeded)
-        agents = Agents(population, settings, url, run_dir)
         try:
-            if settings.storm_sockets:
-                result.storm = reconnect_storm(agents, settings, log)
-                wait_quiet(topology, log)
-            result.stages = ramp(agents, settings, topology, log)
+            agents = Agents(population, settings, topology.start(databases), run_dir)
+            try:
+                if settings.storm_sockets:
+                    result.storm = reconnect_storm(agents, settings)
+                    log(f"[{topology.name}] storm: {result.storm}")
+                    wait_quiet(topology, log)
+                result.stages = ramp(agents, settings, topology, log)
+            finally:
+                agents.close()
         finally:
-            agents.close()
             topology.stop()
     return result
 
 
-def reconnect_storm(agents: Agents, settings: RunSettings, log: Log) -> dict[str, Any]:
+def reconnect_storm(agents: Agents, settings: RunSettings) -> dict[str, Any]:
     """`storm_sockets` seeded users' sockets opened evenly over `storm_seconds`."""
     answers = agents.storm(
         settings.storm_sockets, settings.storm_seconds, settings.storm_timeout_seconds
@@ -135,7 +137,6 @@ def reconnect_storm(agents: Agents, settings: RunSettings, log: Log) -> dict[str
         "connect_ms": vars(connect),
         "took_seconds": round(max(a["seconds"] for a in answers), 1),
     }
-    log(f"storm: {storm}")
     return storm
 
 
