@@ -64,9 +64,10 @@ class SimUser {
     for (const event of ["error", "session:revoked"]) {
       this.socket.on(event, (data) => this.agent.window.error(event, (data && data.code) || "UNKNOWN"));
     }
-    if (!(await this.connect())) return;
-    await this.list();
-    await this.switchConversation();
+    if (await this.connect()) { // else connect() retries, and the loop waits for it
+      await this.list();
+      await this.switchConversation();
+    }
     this.loop();
   }
 
