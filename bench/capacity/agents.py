@@ -34,7 +34,6 @@ def node_binary() -> str:
 @dataclass
 class AgentProcess:
     index: int
-    users: list[int]  # population numbers, in local order
     proc: subprocess.Popen[str]
 
     def send(self, command: dict[str, Any]) -> None:
@@ -91,7 +90,7 @@ class Agents:
                     stdout=subprocess.PIPE,
                     stderr=log,
                 )
-            self.agents.append(AgentProcess(index, users, proc))
+            self.agents.append(AgentProcess(index, proc))
         self.gather(timeout=60)  # every agent's "ready": the plans (and their tokens) are read
         self._forget_plans()
 

@@ -61,7 +61,6 @@ class Agent {
     const report = this.window.close({
       active: this.users.filter((u) => u.active).length,
       connected: this.users.filter((u) => u.active && u.connected).length,
-      pendingDeliveries: this.ledger.size,
     });
     this.window = new Window();
     return report;

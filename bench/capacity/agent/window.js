@@ -39,7 +39,6 @@ class Window {
       agent: {
         cpuShare: (cpu.user + cpu.system) / 1000 / wallMs,
         loopLagP99Ms: percentile(this.loopLags, 0.99),
-        rssMb: process.memoryUsage().rss / 2 ** 20,
       },
       ...extra,
     };

@@ -23,10 +23,9 @@ def window(**changes: Any) -> dict[str, Any]:
         "actions": {"switch": 50, "send": 10},
         "errors": {},
         "deliveries": {"delivered": 100, "lost": 0, "excused": 2, "late": 0},
-        "agent": {"cpuShare": 0.2, "loopLagP99Ms": 5.0, "rssMb": 80.0},
+        "agent": {"cpuShare": 0.2, "loopLagP99Ms": 5.0},
         "active": 100,
         "connected": 100,
-        "pendingDeliveries": 0,
     }
     body.update(changes)
     return body
@@ -71,7 +70,7 @@ def test_a_stage_without_a_send_measured_nothing() -> None:
 
 
 def test_a_busy_agent_flags_the_stage_without_judging_it() -> None:
-    busy = window(agent={"cpuShare": 0.95, "loopLagP99Ms": 12.0, "rssMb": 80.0})
+    busy = window(agent={"cpuShare": 0.95, "loopLagP99Ms": 12.0})
     stage = summarize(100, [busy], Criteria())
     assert stage.generator_saturated
     assert stage.healthy
