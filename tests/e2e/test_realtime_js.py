@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.legs import require_command
+from tests.support.node import require_node
 from tests.support.servers import ServiceProcess
 
 from .realtime_support import ASYNC_MODES, chat_servers, new_user, token_for
@@ -23,11 +23,7 @@ JS = Path(__file__).with_name("js")
 @pytest.fixture(scope="module")
 def node() -> str:
     """Node, with socket.io-client from the root package.json (installed by `make install`)."""
-    node = require_command("node", "nodejs")
-    resolve = [node, "-e", "require.resolve('socket.io-client')"]
-    if subprocess.run(resolve, cwd=JS, capture_output=True, timeout=30).returncode != 0:
-        pytest.fail("socket.io-client is not installed: run `make install` (npm ci)")
-    return node
+    return require_node("socket.io-client")
 
 
 @pytest.fixture(scope="module", params=ASYNC_MODES)
