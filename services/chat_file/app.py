@@ -11,16 +11,22 @@ from libs.servicekit.http import install_json_errors
 from libs.servicekit.json_provider import OrjsonProvider
 from libs.servicekit.observability import Metrics, install_cache_metrics, install_observability
 from libs.servicekit.openapi import install_openapi
-
-from .bootstrap import ChatServices, build
-from .interfaces.http import conversations, devices, files, health, messages, notify_prefs
-from .interfaces.http.context import EXTENSION
-from .interfaces.http.errors import STATUS_BY_CODE, install_store_errors
-from .interfaces.http.push_metrics import install_push_metrics
-from .interfaces.socket.server import install_socketio
-from .interfaces.web.console import console_blueprint
-from .realtime_root import socketio_options
-from .settings import Settings
+from services.chat_file.bootstrap import ChatServices, build
+from services.chat_file.interfaces.http import (
+    conversations,
+    devices,
+    files,
+    health,
+    messages,
+    notify_prefs,
+)
+from services.chat_file.interfaces.http.context import EXTENSION
+from services.chat_file.interfaces.http.errors import STATUS_BY_CODE, install_store_errors
+from services.chat_file.interfaces.http.push_metrics import install_push_metrics
+from services.chat_file.interfaces.socket.server import install_socketio
+from services.chat_file.interfaces.web.console import console_blueprint
+from services.chat_file.realtime_root import socketio_options
+from services.chat_file.settings import Settings
 
 
 def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:

@@ -19,36 +19,40 @@ import redis
 from libs.servicekit.stores import connect_redis
 from libs.sessions import KeyRing, RedisRevocations, RevocationMirror
 from libs.usercache import UserCache, local_profiles
-
-from .application.breaker import CircuitBreaker
-from .application.conversations import ConversationService
-from .application.devices import DeviceService
-from .application.directory import UserDirectory
-from .application.file_links import FileAttachments, StoreConversationAccess
-from .application.file_sweeper import OrphanSweeper, SweepableStorage
-from .application.files import DownloadLinks, FileService, FileStorage
-from .application.health import Readiness
-from .application.mentions import Mentions
-from .application.messages import MessageService
-from .application.notify_prefs import NotificationSettingsService
-from .application.ports import Notifier, ProfileCache, ProfileSource, TokenVerifier
-from .application.push import with_push
-from .application.push_ports import PushOutbox
-from .application.receipts import ReceiptService
-from .infrastructure.auth_client import HttpAuthUserClient
-from .infrastructure.file_storage import GridFSFileStorage, LocalFileStorage
-from .infrastructure.jwks import JwksKeys
-from .infrastructure.push_outbox import BufferedOutbox
-from .infrastructure.push_queue import RedisPushQueue
-from .infrastructure.socket_notifier import SocketIONotifier
-from .infrastructure.stores import ChatStores, open_chat_stores, open_mongo_stores
-from .infrastructure.thumbnails import PillowThumbnailer
-from .infrastructure.tokens import JwtVerifier, VerificationKeys
-from .interfaces.commands import ChatCommands
-from .interfaces.socket.hub import RealtimeHub
-from .realtime_root import build_realtime, revocation_feed, send_limiter
-from .settings import Settings
-from .token_keys import token_keys
+from services.chat_file.application.breaker import CircuitBreaker
+from services.chat_file.application.conversations import ConversationService
+from services.chat_file.application.devices import DeviceService
+from services.chat_file.application.directory import UserDirectory
+from services.chat_file.application.file_links import FileAttachments, StoreConversationAccess
+from services.chat_file.application.file_sweeper import OrphanSweeper, SweepableStorage
+from services.chat_file.application.files import DownloadLinks, FileService, FileStorage
+from services.chat_file.application.health import Readiness
+from services.chat_file.application.mentions import Mentions
+from services.chat_file.application.messages import MessageService
+from services.chat_file.application.notify_prefs import NotificationSettingsService
+from services.chat_file.application.ports import (
+    Notifier,
+    ProfileCache,
+    ProfileSource,
+    TokenVerifier,
+)
+from services.chat_file.application.push import with_push
+from services.chat_file.application.push_ports import PushOutbox
+from services.chat_file.application.receipts import ReceiptService
+from services.chat_file.infrastructure.auth_client import HttpAuthUserClient
+from services.chat_file.infrastructure.file_storage import GridFSFileStorage, LocalFileStorage
+from services.chat_file.infrastructure.jwks import JwksKeys
+from services.chat_file.infrastructure.push_outbox import BufferedOutbox
+from services.chat_file.infrastructure.push_queue import RedisPushQueue
+from services.chat_file.infrastructure.socket_notifier import SocketIONotifier
+from services.chat_file.infrastructure.stores import ChatStores, open_chat_stores, open_mongo_stores
+from services.chat_file.infrastructure.thumbnails import PillowThumbnailer
+from services.chat_file.infrastructure.tokens import JwtVerifier, VerificationKeys
+from services.chat_file.interfaces.commands import ChatCommands
+from services.chat_file.interfaces.socket.hub import RealtimeHub
+from services.chat_file.realtime_root import build_realtime, revocation_feed, send_limiter
+from services.chat_file.settings import Settings
+from services.chat_file.token_keys import token_keys
 
 logger = logging.getLogger(__name__)
 
@@ -273,7 +277,7 @@ def _file_storage(settings: Settings, stores: ChatStores) -> FileStorage:
     if settings.file_storage == "gridfs":
         return GridFSFileStorage(stores.mongo_db)
     if settings.file_storage == "s3":
-        from .infrastructure.s3_storage import S3FileStorage, make_s3_client
+        from services.chat_file.infrastructure.s3_storage import S3FileStorage, make_s3_client
 
         s3 = settings.s3
         client = make_s3_client(s3.endpoint_url, s3.region, s3.access_key_id, s3.secret_access_key)

@@ -10,16 +10,15 @@ import threading
 from typing import Any
 
 from libs.servicekit.observability import configure_logging
-
-from .application.push import PushDelivery, PushFanout
-from .application.push_ports import PushSender
-from .bootstrap import ChatServices, build
-from .infrastructure.fcm import FcmSender
-from .infrastructure.presence import RedisPresence
-from .infrastructure.push_queue import RedisPushQueue
-from .infrastructure.webpush import WebPushSender
-from .interfaces.push_worker import PushWorker
-from .settings import Settings
+from services.chat_file.application.push import PushDelivery, PushFanout
+from services.chat_file.application.push_ports import PushSender
+from services.chat_file.bootstrap import ChatServices, build
+from services.chat_file.infrastructure.fcm import FcmSender
+from services.chat_file.infrastructure.presence import RedisPresence
+from services.chat_file.infrastructure.push_queue import RedisPushQueue
+from services.chat_file.infrastructure.webpush import WebPushSender
+from services.chat_file.interfaces.push_worker import PushWorker
+from services.chat_file.settings import Settings
 
 
 def senders_for(settings: Settings) -> dict[str, PushSender]:

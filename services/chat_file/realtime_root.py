@@ -14,22 +14,21 @@ from flask_socketio import SocketIO
 from socketio import RedisManager
 
 from libs.sessions import RedisRevocations, RevocationListener, RevocationMirror
-
-from .application.activity import ActivityService
-from .application.conversations import ConversationService
-from .application.directory import UserDirectory
-from .application.realtime import PresenceService, SendRateLimiter, TypingService
-from .infrastructure.presence import RedisPresence
-from .infrastructure.realtime import (
+from services.chat_file.application.activity import ActivityService
+from services.chat_file.application.conversations import ConversationService
+from services.chat_file.application.directory import UserDirectory
+from services.chat_file.application.realtime import PresenceService, SendRateLimiter, TypingService
+from services.chat_file.infrastructure.presence import RedisPresence
+from services.chat_file.infrastructure.realtime import (
     PresenceKeepAlive,
     SocketIOScheduler,
     conversation_room,
     user_room,
 )
-from .infrastructure.socket_notifier import SocketIONotifier
-from .interfaces.socket.hub import RealtimeHub, RoomNames
-from .interfaces.socket.session import SocketSessions
-from .settings import Settings
+from services.chat_file.infrastructure.socket_notifier import SocketIONotifier
+from services.chat_file.interfaces.socket.hub import RealtimeHub, RoomNames
+from services.chat_file.interfaces.socket.session import SocketSessions
+from services.chat_file.settings import Settings
 
 ROOMS = RoomNames(user=user_room, conversation=conversation_room)
 

@@ -9,8 +9,8 @@ import logging
 from collections.abc import Sequence
 from datetime import timedelta
 
-from .bootstrap import build_file_sweeper
-from .settings import Settings
+from services.chat_file.bootstrap import build_file_sweeper
+from services.chat_file.settings import Settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from libs.sessions import KeyRing
 from libs.sessions.asymmetric import HS256
-
-from .infrastructure.jwks import JwksKeys
-from .settings import Settings
+from services.chat_file.infrastructure.jwks import JwksKeys
+from services.chat_file.settings import Settings
 
 
 def token_keys(settings: Settings) -> KeyRing | JwksKeys:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..domain.errors import ConversationNotFoundError, MessageNotFoundError
-from ..domain.model import Conversation, Message, check_object_id
-from .ports import ConversationStore, MessageStore
+from services.chat_file.application.ports import ConversationStore, MessageStore
+from services.chat_file.domain.errors import ConversationNotFoundError, MessageNotFoundError
+from services.chat_file.domain.model import Conversation, Message, check_object_id
 
 
 def conversation_for(store: ConversationStore, conversation_id: str, user_id: str) -> Conversation:

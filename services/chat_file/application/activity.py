@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from .presenters import iso
-from .realtime import Contacts, EventSink
+from services.chat_file.application.presenters import iso
+from services.chat_file.application.realtime import Contacts, EventSink
 
 MAX_WRITE_EVERY = 10.0  # seconds between two writes of one user's activity by one process
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from ..domain.model import Message
-from .ports import ConversationStore, MessageStore
+from services.chat_file.application.ports import ConversationStore, MessageStore
+from services.chat_file.domain.model import Message
 
 logger = logging.getLogger(__name__)
 

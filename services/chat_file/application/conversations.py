@@ -6,22 +6,22 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from ..domain.errors import (
+from services.chat_file.application.access import audience, conversation_for
+from services.chat_file.application.directory import UserDirectory
+from services.chat_file.application.membership import Membership
+from services.chat_file.application.mentions import Mentions
+from services.chat_file.application.ports import ConversationStore, Notifier
+from services.chat_file.application.presenters import conversation_view, displayed_ids, invitation
+from services.chat_file.domain.errors import (
     InvalidConversationTypeError,
     InvalidNameError,
     MembersRequiredError,
     SelfConversationError,
     UserNotFoundError,
 )
-from ..domain.identity import Identity
-from ..domain.model import Conversation, ConversationType, check_user_id
-from ..domain.paging import page_metadata, parse_limit, parse_page
-from .access import audience, conversation_for
-from .directory import UserDirectory
-from .membership import Membership
-from .mentions import Mentions
-from .ports import ConversationStore, Notifier
-from .presenters import conversation_view, displayed_ids, invitation
+from services.chat_file.domain.identity import Identity
+from services.chat_file.domain.model import Conversation, ConversationType, check_user_id
+from services.chat_file.domain.paging import page_metadata, parse_limit, parse_page
 
 MAX_NAME = 100
 MAX_CONTACT_CONVERSATIONS = 1000  # presence reaches the contacts of the most recent ones

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..domain.errors import InvalidIdError
-from ..domain.model import check_object_id
-from .files import FileService, describe
-from .ports import ConversationStore
+from services.chat_file.application.files import FileService, describe
+from services.chat_file.application.ports import ConversationStore
+from services.chat_file.domain.errors import InvalidIdError
+from services.chat_file.domain.model import check_object_id
 
 
 class StoreConversationAccess:

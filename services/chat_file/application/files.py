@@ -15,6 +15,16 @@ from datetime import UTC, datetime
 from itertools import chain
 from typing import Any
 
+from services.chat_file.application.file_ports import (
+    ConversationAccess,
+    DownloadLinks,
+    FileDownload,
+    FileMetadataStore,
+    FileStorage,
+    Rendition,
+    Thumbnailer,
+)
+from services.chat_file.application.presenters import iso
 from services.chat_file.domain.files import (
     HEAD_BYTES,
     THUMBNAIL_SIZES,
@@ -34,17 +44,6 @@ from services.chat_file.domain.files import (
     sanitize_filename,
     thumbnail_key,
 )
-
-from .file_ports import (
-    ConversationAccess,
-    DownloadLinks,
-    FileDownload,
-    FileMetadataStore,
-    FileStorage,
-    Rendition,
-    Thumbnailer,
-)
-from .presenters import iso
 
 __all__ = [  # the ports, importable from here as before
     "DownloadLinks",

@@ -12,13 +12,12 @@ from datetime import datetime
 from typing import Any
 
 from libs.servicekit.errors import CodedError
-
-from ..domain.errors import AlreadyParticipantError, MembersRequiredError
-from ..domain.identity import Identity
-from ..domain.model import Conversation, check_user_id
-from .access import audience, conversation_for
-from .ports import ConversationStore, Notifier
-from .presenters import iso
+from services.chat_file.application.access import audience, conversation_for
+from services.chat_file.application.ports import ConversationStore, Notifier
+from services.chat_file.application.presenters import iso
+from services.chat_file.domain.errors import AlreadyParticipantError, MembersRequiredError
+from services.chat_file.domain.identity import Identity
+from services.chat_file.domain.model import Conversation, check_user_id
 
 MAX_MEMBERS = 1000
 # Who made a membership change, under the old clients' name for each event.

@@ -13,34 +13,29 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from ..domain.errors import (
-    InvalidCursorError,
-    InvalidEmojiError,
-    InvalidQueryError,
-    MessageDeletedError,
-)
-from ..domain.identity import Identity
-from ..domain.model import (
-    Conversation,
-    Message,
-    MessageEdit,
-    check_content,
-)
-from ..domain.paging import parse_cursor, parse_direction, parse_limit
-from .access import audience, conversation_for, message_for
-from .appending import StepwiseAppender
-from .conversations import ConversationService, utc_now
-from .directory import UserDirectory
-from .mentions import Mentions
-from .ports import (
+from services.chat_file.application.access import audience, conversation_for, message_for
+from services.chat_file.application.appending import StepwiseAppender
+from services.chat_file.application.conversations import ConversationService, utc_now
+from services.chat_file.application.directory import UserDirectory
+from services.chat_file.application.mentions import Mentions
+from services.chat_file.application.ports import (
     AttachmentResolver,
     ConversationStore,
     MessageAppender,
     MessageStore,
     Notifier,
 )
-from .presenters import iso, message_view, page_views
-from .sending import MessageSending
+from services.chat_file.application.presenters import iso, message_view, page_views
+from services.chat_file.application.sending import MessageSending
+from services.chat_file.domain.errors import (
+    InvalidCursorError,
+    InvalidEmojiError,
+    InvalidQueryError,
+    MessageDeletedError,
+)
+from services.chat_file.domain.identity import Identity
+from services.chat_file.domain.model import Conversation, Message, MessageEdit, check_content
+from services.chat_file.domain.paging import parse_cursor, parse_direction, parse_limit
 
 MAX_EMOJI = 16
 MAX_QUERY = 200

@@ -11,8 +11,16 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from ..domain.identity import Identity
-from ..domain.notify_prefs import (
+from services.chat_file.application.access import conversation_for
+from services.chat_file.application.conversations import utc_now
+from services.chat_file.application.ports import (
+    ConversationStore,
+    NotificationSettingsStore,
+    Notifier,
+)
+from services.chat_file.application.presenters import iso
+from services.chat_file.domain.identity import Identity
+from services.chat_file.domain.notify_prefs import (
     ConversationPrefs,
     InvalidNotificationSettingsError,
     UserPrefs,
@@ -20,10 +28,6 @@ from ..domain.notify_prefs import (
     parse_moment,
     parse_quiet_hours,
 )
-from .access import conversation_for
-from .conversations import utc_now
-from .ports import ConversationStore, NotificationSettingsStore, Notifier
-from .presenters import iso
 
 EVENT = "notificationSettings:updated"
 

@@ -8,11 +8,10 @@ from typing import Any, Protocol
 
 from libs.sessions import RevocationMirror
 from libs.usercache import CachedUser
-
-from ..domain.devices import Device
-from ..domain.identity import Identity
-from ..domain.model import Conversation, Message, MessageEdit
-from ..domain.notify_prefs import ConversationPrefs, RecipientPrefs, UserPrefs
+from services.chat_file.domain.devices import Device
+from services.chat_file.domain.identity import Identity
+from services.chat_file.domain.model import Conversation, Message, MessageEdit
+from services.chat_file.domain.notify_prefs import ConversationPrefs, RecipientPrefs, UserPrefs
 
 
 class ProfileSourceError(Exception):

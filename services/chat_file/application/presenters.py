@@ -6,7 +6,7 @@ from bisect import bisect_left
 from datetime import UTC, datetime
 from typing import Any
 
-from ..domain.model import Conversation, Message, ReceiptStatus
+from services.chat_file.domain.model import Conversation, Message, ReceiptStatus
 
 DISPLAYED_PARTICIPANTS = 50
 SUMMARY_CHARS = 200

@@ -15,12 +15,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from ..domain.model import Conversation, Message
-from ..domain.notify_prefs import ConversationPrefs, UserPrefs, should_push
-from ..domain.push import Outcome, SendResult, job, notification, retry_delay
-from .conversations import utc_now
-from .directory import UserDirectory
-from .ports import (
+from services.chat_file.application.conversations import utc_now
+from services.chat_file.application.directory import UserDirectory
+from services.chat_file.application.ports import (
     BadgeCounts,
     ConversationStore,
     DeviceStore,
@@ -28,7 +25,10 @@ from .ports import (
     NotificationSettingsStore,
     Notifier,
 )
-from .push_ports import OnlineUsers, PushJobs, PushOutbox, PushSender
+from services.chat_file.application.push_ports import OnlineUsers, PushJobs, PushOutbox, PushSender
+from services.chat_file.domain.model import Conversation, Message
+from services.chat_file.domain.notify_prefs import ConversationPrefs, UserPrefs, should_push
+from services.chat_file.domain.push import Outcome, SendResult, job, notification, retry_delay
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from ..domain.push import SendResult
+from services.chat_file.domain.push import SendResult
 
 
 class PushOutbox(Protocol):

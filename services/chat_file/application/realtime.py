@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from .presenters import iso
+from services.chat_file.application.presenters import iso
 
 
 class EventSink(Protocol):

@@ -15,13 +15,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from ..domain.errors import InvalidStatusError, MessageNotFoundError
-from ..domain.identity import Identity
-from ..domain.model import Conversation, ReceiptStatus, check_object_id
-from .access import audience, conversation_for, message_for
-from .conversations import utc_now
-from .ports import ConversationStore, MessageStore, Notifier
-from .presenters import iso
+from services.chat_file.application.access import audience, conversation_for, message_for
+from services.chat_file.application.conversations import utc_now
+from services.chat_file.application.ports import ConversationStore, MessageStore, Notifier
+from services.chat_file.application.presenters import iso
+from services.chat_file.domain.errors import InvalidStatusError, MessageNotFoundError
+from services.chat_file.domain.identity import Identity
+from services.chat_file.domain.model import Conversation, ReceiptStatus, check_object_id
 
 
 class ReceiptService:

@@ -10,22 +10,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from ..domain.errors import AttachmentNotFoundError, InvalidIdError, MessageNotFoundError
-from ..domain.identity import Identity
-from ..domain.model import (
-    Conversation,
-    Message,
-    MessageType,
-    check_content,
-    check_object_id,
-    parse_message_type,
-)
-from .access import audience, conversation_for
-from .appending import number
-from .conversations import ConversationService
-from .directory import UserDirectory
-from .mentions import Mentions
-from .ports import (
+from services.chat_file.application.access import audience, conversation_for
+from services.chat_file.application.appending import number
+from services.chat_file.application.conversations import ConversationService
+from services.chat_file.application.directory import UserDirectory
+from services.chat_file.application.mentions import Mentions
+from services.chat_file.application.ports import (
     AttachmentResolver,
     ConversationStore,
     DuplicateMessageError,
@@ -33,7 +23,21 @@ from .ports import (
     MessageStore,
     Notifier,
 )
-from .presenters import message_view, summary_of
+from services.chat_file.application.presenters import message_view, summary_of
+from services.chat_file.domain.errors import (
+    AttachmentNotFoundError,
+    InvalidIdError,
+    MessageNotFoundError,
+)
+from services.chat_file.domain.identity import Identity
+from services.chat_file.domain.model import (
+    Conversation,
+    Message,
+    MessageType,
+    check_content,
+    check_object_id,
+    parse_message_type,
+)
 
 
 class MessageSending:

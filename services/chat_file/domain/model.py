@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from .errors import (
+from services.chat_file.domain.errors import (
     BroadcastReadOnlyError,
     ContentTooLongError,
     EmptyContentError,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .errors import InvalidCursorError, InvalidPaginationError
-from .model import is_object_id
+from services.chat_file.domain.errors import InvalidCursorError, InvalidPaginationError
+from services.chat_file.domain.model import is_object_id
 
 MAX_LIMIT = 100
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from .devices import Device
-from .model import Conversation, ConversationType, Message, MessageType
+from services.chat_file.domain.devices import Device
+from services.chat_file.domain.model import Conversation, ConversationType, Message, MessageType
 
 PREVIEW_CHARS = 120
 FILE_PREVIEW = "📎 Fichier"

@@ -17,8 +17,8 @@ import google.auth.transport.requests
 import requests
 from google.oauth2 import service_account
 
-from ..domain.push import Outcome, SendResult, result_of_status
-from .webpush import parse_retry_after
+from services.chat_file.domain.push import Outcome, SendResult, result_of_status
+from services.chat_file.infrastructure.webpush import parse_retry_after
 
 SCOPE = "https://www.googleapis.com/auth/firebase.messaging"
 DEAD_CODES = frozenset({"UNREGISTERED"})

@@ -17,8 +17,7 @@ from bson import ObjectId
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from libs.servicekit.mongo_store import MongoStore
-
-from ..domain.model import Conversation, ConversationType, Receipt, pair_key
+from services.chat_file.domain.model import Conversation, ConversationType, Receipt, pair_key
 
 RECEIPT_FIELDS = ("readSeq", "lastRead", "readAt", "deliveredSeq", "deliveredAt")
 

@@ -9,8 +9,7 @@ import pymongo
 from pymongo.errors import DuplicateKeyError
 
 from libs.servicekit.mongo_store import MongoStore
-
-from ..domain.devices import Device, Platform, by_user, token_hash
+from services.chat_file.domain.devices import Device, Platform, by_user, token_hash
 
 
 class MongoDeviceStore(MongoStore):

@@ -18,10 +18,9 @@ from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
 from libs.servicekit.mongo_store import MongoStore
-
-from ..application.ports import DuplicateMessageError
-from ..domain.errors import InvalidCursorError
-from ..domain.model import Message, MessageEdit, MessageType, is_object_id
+from services.chat_file.application.ports import DuplicateMessageError
+from services.chat_file.domain.errors import InvalidCursorError
+from services.chat_file.domain.model import Message, MessageEdit, MessageType, is_object_id
 
 AFTER = pymongo.ReturnDocument.AFTER
 WORD = re.compile(r"\w+", re.UNICODE)

@@ -6,8 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from libs.servicekit.mongo_store import MongoStore
-
-from ..domain.notify_prefs import ConversationPrefs, Level, QuietHours, RecipientPrefs, UserPrefs
+from services.chat_file.domain.notify_prefs import (
+    ConversationPrefs,
+    Level,
+    QuietHours,
+    RecipientPrefs,
+    UserPrefs,
+)
 
 
 class MongoNotificationSettingsStore(MongoStore):

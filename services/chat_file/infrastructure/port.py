@@ -20,10 +20,9 @@ from typing import Any, BinaryIO
 
 from libs.servicekit.port_sources import MongoTable, Row, column_names
 from libs.servicekit.sql_port import PortSpec
-
-from .file_storage import GridFSFileStorage, LocalFileStorage
-from .sql.codec import to_doc
-from .sql.tables import (
+from services.chat_file.infrastructure.file_storage import GridFSFileStorage, LocalFileStorage
+from services.chat_file.infrastructure.sql.codec import to_doc
+from services.chat_file.infrastructure.sql.tables import (
     conversations,
     devices,
     file_links,
@@ -36,7 +35,7 @@ from .sql.tables import (
     notify_conversations,
     notify_users,
 )
-from .stores import SCHEMA
+from services.chat_file.infrastructure.stores import SCHEMA
 
 MONGODB_DB = "chat_file_service"
 GRIDFS_BUCKET = "file_bytes"

@@ -20,7 +20,7 @@ from typing import Any
 
 import redis
 
-from .push_queue import RedisPushQueue
+from services.chat_file.infrastructure.push_queue import RedisPushQueue
 
 logger = logging.getLogger(__name__)
 

@@ -21,8 +21,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from libs.servicekit.stores import guard_store
 from services.chat_file.domain.files import StoredFileNotFoundError
-
-from .file_storage import KEY_RE, checked_key
+from services.chat_file.infrastructure.file_storage import KEY_RE, checked_key
 
 PART_SIZE = 8 * 1024 * 1024  # S3 refuses parts under 5 MiB (except the last one)
 READ_BUFFER = 256 * 1024

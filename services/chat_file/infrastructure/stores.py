@@ -17,9 +17,8 @@ from typing import Any
 
 from libs.servicekit.sql import SQL_BACKENDS, SqlSchema, backend_of, create_sql_engine
 from libs.servicekit.stores import connect_mongo
-
-from ..application.files import FileMetadataStore
-from ..application.ports import (
+from services.chat_file.application.files import FileMetadataStore
+from services.chat_file.application.ports import (
     BadgeCounts,
     ConversationStore,
     DeviceStore,
@@ -62,14 +61,14 @@ def open_chat_stores(database_url: str, mongodb_db: str = "chat_file_service") -
 
 
 def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatStores:
-    from .sql.appender import SqlMessageAppender
-    from .sql.badges import SqlBadgeCounts
-    from .sql.conversations import SqlConversationStore
-    from .sql.devices import SqlDeviceStore
-    from .sql.files import SqlFileStore
-    from .sql.mentions import SqlMentionStore
-    from .sql.messages import SqlMessageStore
-    from .sql.notify_prefs import SqlNotificationSettingsStore
+    from services.chat_file.infrastructure.sql.appender import SqlMessageAppender
+    from services.chat_file.infrastructure.sql.badges import SqlBadgeCounts
+    from services.chat_file.infrastructure.sql.conversations import SqlConversationStore
+    from services.chat_file.infrastructure.sql.devices import SqlDeviceStore
+    from services.chat_file.infrastructure.sql.files import SqlFileStore
+    from services.chat_file.infrastructure.sql.mentions import SqlMentionStore
+    from services.chat_file.infrastructure.sql.messages import SqlMessageStore
+    from services.chat_file.infrastructure.sql.notify_prefs import SqlNotificationSettingsStore
 
     engine = create_sql_engine(database_url)
     if run_migrations:
@@ -89,13 +88,13 @@ def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatSt
 
 
 def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
-    from .file_store import MongoFileStore
-    from .mongo_badges import MongoBadgeCounts
-    from .mongo_conversations import MongoConversationStore
-    from .mongo_devices import MongoDeviceStore
-    from .mongo_mentions import MongoMentionStore
-    from .mongo_messages import MongoMessageStore
-    from .mongo_notify_prefs import MongoNotificationSettingsStore
+    from services.chat_file.infrastructure.file_store import MongoFileStore
+    from services.chat_file.infrastructure.mongo_badges import MongoBadgeCounts
+    from services.chat_file.infrastructure.mongo_conversations import MongoConversationStore
+    from services.chat_file.infrastructure.mongo_devices import MongoDeviceStore
+    from services.chat_file.infrastructure.mongo_mentions import MongoMentionStore
+    from services.chat_file.infrastructure.mongo_messages import MongoMessageStore
+    from services.chat_file.infrastructure.mongo_notify_prefs import MongoNotificationSettingsStore
 
     conversations, messages = MongoConversationStore(db), MongoMessageStore(db)
     conversations.ensure_indexes()

@@ -18,7 +18,7 @@ import requests
 from py_vapid import Vapid02
 from pywebpush import WebPusher
 
-from ..domain.push import Outcome, SendResult, result_of_status
+from services.chat_file.domain.push import Outcome, SendResult, result_of_status
 
 VAPID_LIFETIME = 12 * 3600
 

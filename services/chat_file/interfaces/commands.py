@@ -9,14 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from libs.servicekit.http import load
-
-from ..application.conversations import ConversationService
-from ..application.messages import MessageService
-from ..application.realtime import SendRateLimiter
-from ..application.receipts import ReceiptService
-from ..domain.errors import SendRateLimitedError
-from ..domain.identity import Identity
-from . import schemas
+from services.chat_file.application.conversations import ConversationService
+from services.chat_file.application.messages import MessageService
+from services.chat_file.application.realtime import SendRateLimiter
+from services.chat_file.application.receipts import ReceiptService
+from services.chat_file.domain.errors import SendRateLimitedError
+from services.chat_file.domain.identity import Identity
+from services.chat_file.interfaces import schemas
 
 Reply = dict[str, Any]
 

@@ -15,15 +15,14 @@ from typing import Any
 import sqlalchemy as sa
 
 from libs.servicekit.sql_store import SqlStore
-
-from ...application.ports import DuplicateMessageError
-from ...domain.errors import ConversationNotFoundError
-from ...domain.model import Message
-from .codec import to_doc
-from .messages import row_of
-from .tables import conversations as C
-from .tables import members as M
-from .tables import messages as T
+from services.chat_file.application.ports import DuplicateMessageError
+from services.chat_file.domain.errors import ConversationNotFoundError
+from services.chat_file.domain.model import Message
+from services.chat_file.infrastructure.sql.codec import to_doc
+from services.chat_file.infrastructure.sql.messages import row_of
+from services.chat_file.infrastructure.sql.tables import conversations as C
+from services.chat_file.infrastructure.sql.tables import members as M
+from services.chat_file.infrastructure.sql.tables import messages as T
 
 NEXT_SEQ = (
     C.update()

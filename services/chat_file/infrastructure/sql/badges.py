@@ -6,9 +6,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from libs.servicekit.sql_store import SqlStore
-
-from .tables import conversations as C
-from .tables import members as M
+from services.chat_file.infrastructure.sql.tables import conversations as C
+from services.chat_file.infrastructure.sql.tables import members as M
 
 
 class SqlBadgeCounts(SqlStore):

@@ -17,11 +17,10 @@ from sqlalchemy.engine import Connection
 
 from libs.servicekit.sql import SQL_STORE_ERRORS
 from libs.servicekit.sql_store import SqlStore
-
-from ...domain.model import Conversation, ConversationType, Receipt, pair_key
-from .codec import from_doc, to_doc
-from .tables import conversations as C
-from .tables import members as M
+from services.chat_file.domain.model import Conversation, ConversationType, Receipt, pair_key
+from services.chat_file.infrastructure.sql.codec import from_doc, to_doc
+from services.chat_file.infrastructure.sql.tables import conversations as C
+from services.chat_file.infrastructure.sql.tables import members as M
 
 
 class SqlConversationStore(SqlStore):

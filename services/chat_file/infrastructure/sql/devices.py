@@ -8,9 +8,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from libs.servicekit.sql_store import SqlStore
-
-from ...domain.devices import Device, Platform, by_user, token_hash
-from .tables import devices as D
+from services.chat_file.domain.devices import Device, Platform, by_user, token_hash
+from services.chat_file.infrastructure.sql.tables import devices as D
 
 
 class SqlDeviceStore(SqlStore):

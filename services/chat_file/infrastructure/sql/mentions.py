@@ -6,8 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from libs.servicekit.sql_store import SqlStore
-
-from .tables import mentions as X
+from services.chat_file.infrastructure.sql.tables import mentions as X
 
 
 class SqlMentionStore(SqlStore):

@@ -10,10 +10,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from libs.servicekit.sql_store import SqlStore
-
-from ...domain.notify_prefs import ConversationPrefs, Level, QuietHours, RecipientPrefs, UserPrefs
-from .tables import notify_conversations as NC
-from .tables import notify_users as NU
+from services.chat_file.domain.notify_prefs import (
+    ConversationPrefs,
+    Level,
+    QuietHours,
+    RecipientPrefs,
+    UserPrefs,
+)
+from services.chat_file.infrastructure.sql.tables import notify_conversations as NC
+from services.chat_file.infrastructure.sql.tables import notify_users as NU
 
 
 class SqlNotificationSettingsStore(SqlStore):

@@ -17,8 +17,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ...domain.errors import InvalidCursorError
-from .tables import messages as T
+from services.chat_file.domain.errors import InvalidCursorError
+from services.chat_file.infrastructure.sql.tables import messages as T
 
 WORD = re.compile(r"\w+", re.UNICODE)
 MAX_WORDS = 12

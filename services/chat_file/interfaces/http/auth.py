@@ -21,9 +21,9 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, g, request
 
-from ...domain.errors import CsrfError, MissingTokenError
-from ...domain.identity import Identity
-from .context import services
+from services.chat_file.domain.errors import CsrfError, MissingTokenError
+from services.chat_file.domain.identity import Identity
+from services.chat_file.interfaces.http.context import services
 
 ACCESS_COOKIE = "accessToken"
 CSRF_COOKIE = "csrf_access_token"

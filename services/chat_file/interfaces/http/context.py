@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from flask import current_app
 
 if TYPE_CHECKING:
-    from ...bootstrap import ChatServices
+    from services.chat_file.bootstrap import ChatServices
 
 EXTENSION = "chat"
 

@@ -8,9 +8,7 @@ from flask import request
 
 from libs.servicekit.http import Reply, json_body, ok, optional_body
 from libs.servicekit.openapi import documented
-
-from ..schemas import CreateConversationSchema, ParticipantsSchema, ReadSchema
-from .api_docs import (
+from services.chat_file.interfaces.http.api_docs import (
     AUTH_ERRORS,
     WRITE_ERRORS,
     ConversationDoc,
@@ -18,8 +16,13 @@ from .api_docs import (
     PageQuery,
     ReadDoc,
 )
-from .auth import current_user, protected_blueprint
-from .context import services
+from services.chat_file.interfaces.http.auth import current_user, protected_blueprint
+from services.chat_file.interfaces.http.context import services
+from services.chat_file.interfaces.schemas import (
+    CreateConversationSchema,
+    ParticipantsSchema,
+    ReadSchema,
+)
 
 bp = protected_blueprint("conversations", __name__)
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from libs.servicekit.http import Reply, json_body, load, ok
 from libs.servicekit.openapi import documented
-
-from .api_docs import AUTH_ERRORS, WRITE_ERRORS
-from .auth import current_user, protected_blueprint
-from .context import services
-from .device_schemas import (
+from services.chat_file.interfaces.http.api_docs import AUTH_ERRORS, WRITE_ERRORS
+from services.chat_file.interfaces.http.auth import current_user, protected_blueprint
+from services.chat_file.interfaces.http.context import services
+from services.chat_file.interfaces.http.device_schemas import (
     DeviceDeletedDoc,
     DeviceDoc,
     DeviceListDoc,

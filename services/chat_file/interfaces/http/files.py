@@ -17,11 +17,10 @@ from services.chat_file.domain.files import (
     FileTooLargeError,
     RangeNotSatisfiableError,
 )
-
-from .auth import current_user, protected_blueprint
-from .context import services
-from .errors import STATUS_BY_CODE
-from .file_schemas import (
+from services.chat_file.interfaces.http.auth import current_user, protected_blueprint
+from services.chat_file.interfaces.http.context import services
+from services.chat_file.interfaces.http.errors import STATUS_BY_CODE
+from services.chat_file.interfaces.http.file_schemas import (
     DeletedSchema,
     FileListSchema,
     FileSchema,
@@ -29,8 +28,8 @@ from .file_schemas import (
     ThumbnailQuery,
     UploadForm,
 )
-from .limits import check_send_rate
-from .multipart import MultipartUpload
+from services.chat_file.interfaces.http.limits import check_send_rate
+from services.chat_file.interfaces.http.multipart import MultipartUpload
 
 MULTIPART_OVERHEAD = 64 * 1024  # headers, boundaries and small fields around the file
 SEND_BUFFER = 256 * 1024

@@ -6,8 +6,7 @@ from flask import Blueprint, jsonify
 
 from libs.servicekit.http import Reply
 from libs.servicekit.openapi import documented
-
-from .context import services
+from services.chat_file.interfaces.http.context import services
 
 bp = Blueprint("health", __name__)
 

@@ -3,9 +3,9 @@ process: `SOCKET_SEND_RATE` a second, bursts of twice that; beyond it 429 RATE_L
 
 from __future__ import annotations
 
-from ..commands import http_channel
-from .auth import current_user
-from .context import services
+from services.chat_file.interfaces.commands import http_channel
+from services.chat_file.interfaces.http.auth import current_user
+from services.chat_file.interfaces.http.context import services
 
 
 def check_send_rate() -> None:

@@ -6,10 +6,8 @@ from flask import request
 
 from libs.servicekit.http import Reply, json_body, load, ok, optional_body
 from libs.servicekit.openapi import documented
-
-from ..commands import http_channel
-from ..schemas import EditSchema, ReactionSchema, SendMessageSchema, StatusSchema
-from .api_docs import (
+from services.chat_file.interfaces.commands import http_channel
+from services.chat_file.interfaces.http.api_docs import (
     AUTH_ERRORS,
     WRITE_ERRORS,
     DeleteDoc,
@@ -21,8 +19,14 @@ from .api_docs import (
     SearchDoc,
     SearchQuery,
 )
-from .auth import current_user, protected_blueprint
-from .context import services
+from services.chat_file.interfaces.http.auth import current_user, protected_blueprint
+from services.chat_file.interfaces.http.context import services
+from services.chat_file.interfaces.schemas import (
+    EditSchema,
+    ReactionSchema,
+    SendMessageSchema,
+    StatusSchema,
+)
 
 bp = protected_blueprint("messages", __name__)
 

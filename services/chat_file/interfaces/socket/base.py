@@ -6,8 +6,8 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, fields
 
-from ..commands import ChatCommands
-from .hub import RealtimeHub
+from services.chat_file.interfaces.commands import ChatCommands
+from services.chat_file.interfaces.socket.hub import RealtimeHub
 
 Data = dict[str, Any]
 

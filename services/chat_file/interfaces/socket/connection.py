@@ -9,10 +9,9 @@ from flask import request
 
 from libs.servicekit.errors import CodedError
 from services.chat_file.domain.identity import Identity
-
-from .auth import event_token, handshake_token, refusal
-from .base import Data, Handlers
-from .events import Event, unexpected_failure
+from services.chat_file.interfaces.socket.auth import event_token, handshake_token, refusal
+from services.chat_file.interfaces.socket.base import Data, Handlers
+from services.chat_file.interfaces.socket.events import Event, unexpected_failure
 
 AUTH_GRACE_SECONDS = 30.0  # an anonymous socket must `authenticate` within this delay
 MAX_PRESENCE_QUERY = 500

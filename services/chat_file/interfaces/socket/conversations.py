@@ -11,9 +11,14 @@ from libs.servicekit.http import load
 from services.chat_file.application.presenters import group_summary
 from services.chat_file.application.realtime import utc_now_iso
 from services.chat_file.domain.identity import Identity
-
-from .base import CONVERSATION_REF, ConversationRef, Data, Handlers, Payload
-from .events import Event
+from services.chat_file.interfaces.socket.base import (
+    CONVERSATION_REF,
+    ConversationRef,
+    Data,
+    Handlers,
+    Payload,
+)
+from services.chat_file.interfaces.socket.events import Event
 
 
 class TypingRef(ConversationRef):

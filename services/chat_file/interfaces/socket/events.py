@@ -14,8 +14,7 @@ from flask_socketio import emit
 from libs.servicekit.errors import CodedError
 from libs.servicekit.http import InvalidJsonError
 from services.chat_file.domain.errors import MissingTokenError
-
-from .session import SocketSessions
+from services.chat_file.interfaces.socket.session import SocketSessions
 
 logger = logging.getLogger(__name__)
 

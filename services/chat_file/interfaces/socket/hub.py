@@ -24,8 +24,7 @@ from services.chat_file.application.realtime import (
     TypingService,
 )
 from services.chat_file.domain.identity import Identity
-
-from .session import SocketSessions
+from services.chat_file.interfaces.socket.session import SocketSessions
 
 logger = logging.getLogger(__name__)
 

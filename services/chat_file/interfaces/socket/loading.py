@@ -11,9 +11,8 @@ from marshmallow import fields
 from libs.servicekit.http import load
 from services.chat_file.application.realtime import utc_now_iso
 from services.chat_file.domain.identity import Identity
-
-from .base import Data, Handlers, Payload
-from .events import Event
+from services.chat_file.interfaces.socket.base import Data, Handlers, Payload
+from services.chat_file.interfaces.socket.events import Event
 
 MAX_CONVERSATIONS_PAGE = 50
 

@@ -10,9 +10,8 @@ from marshmallow import fields
 from libs.servicekit.http import load
 from services.chat_file.application.realtime import utc_now_iso
 from services.chat_file.domain.identity import Identity
-
-from .base import MESSAGE_REF, Data, Handlers, Payload
-from .events import Event
+from services.chat_file.interfaces.socket.base import MESSAGE_REF, Data, Handlers, Payload
+from services.chat_file.interfaces.socket.events import Event
 
 
 class HistoryQuery(Payload):

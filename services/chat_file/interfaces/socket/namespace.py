@@ -12,15 +12,18 @@ from typing import Any
 
 from flask_socketio import Namespace
 
-from .base import Handlers
-from .connection import CONNECTION_EVENTS, ConnectionEvents
-from .conversations import CONVERSATION_EVENTS, ConversationEvents
-from .events import Event, dispatch
-from .hub import RealtimeHub
-from .loading import LOADING_EVENTS, LoadingEvents
-from .messages import MESSAGE_EVENTS, MessageEvents
-from .participants import PARTICIPANT_EVENTS, ParticipantEvents
-from .session_guard import SESSION_EVENTS, SessionEvents
+from services.chat_file.interfaces.socket.base import Handlers
+from services.chat_file.interfaces.socket.connection import CONNECTION_EVENTS, ConnectionEvents
+from services.chat_file.interfaces.socket.conversations import (
+    CONVERSATION_EVENTS,
+    ConversationEvents,
+)
+from services.chat_file.interfaces.socket.events import Event, dispatch
+from services.chat_file.interfaces.socket.hub import RealtimeHub
+from services.chat_file.interfaces.socket.loading import LOADING_EVENTS, LoadingEvents
+from services.chat_file.interfaces.socket.messages import MESSAGE_EVENTS, MessageEvents
+from services.chat_file.interfaces.socket.participants import PARTICIPANT_EVENTS, ParticipantEvents
+from services.chat_file.interfaces.socket.session_guard import SESSION_EVENTS, SessionEvents
 
 EVENTS: dict[str, Event] = {
     **CONNECTION_EVENTS,

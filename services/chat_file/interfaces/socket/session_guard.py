@@ -19,12 +19,11 @@ from flask import request
 from libs.sessions import Revocation, RevocationMirror
 from services.chat_file.domain.errors import InvalidTokenError
 from services.chat_file.domain.identity import Identity
-
-from .auth import event_token
-from .base import Data, Handlers
-from .events import Event
-from .hub import RealtimeHub
-from .session import SocketSessions
+from services.chat_file.interfaces.socket.auth import event_token
+from services.chat_file.interfaces.socket.base import Data, Handlers
+from services.chat_file.interfaces.socket.events import Event
+from services.chat_file.interfaces.socket.hub import RealtimeHub
+from services.chat_file.interfaces.socket.session import SocketSessions
 
 logger = logging.getLogger(__name__)
 
