@@ -91,7 +91,7 @@ def demo_profile(user_id: str, n: int = 0) -> dict[str, Any]:
 
 def seed_conversation(services: Any, user_ids: list[str], messages: int = 50) -> str:
     """A group of `user_ids` (first is admin) with `messages` messages from all of them."""
-    from services.chat_file.domain.identity import Identity
+    from services.chat_file.kernel.identity import Identity
 
     def who(uid: str) -> Identity:
         return Identity(user_id=uid, matricule=None)

@@ -30,12 +30,7 @@ from services.chat_file.application.health import Readiness
 from services.chat_file.application.mentions import Mentions
 from services.chat_file.application.messages import MessageService
 from services.chat_file.application.notify_prefs import NotificationSettingsService
-from services.chat_file.application.ports import (
-    Notifier,
-    ProfileCache,
-    ProfileSource,
-    TokenVerifier,
-)
+from services.chat_file.application.ports import ProfileCache, ProfileSource, TokenVerifier
 from services.chat_file.application.push import with_push
 from services.chat_file.application.push_ports import PushOutbox
 from services.chat_file.application.receipts import ReceiptService
@@ -50,6 +45,7 @@ from services.chat_file.infrastructure.thumbnails import PillowThumbnailer
 from services.chat_file.infrastructure.tokens import JwtVerifier, VerificationKeys
 from services.chat_file.interfaces.commands import ChatCommands
 from services.chat_file.interfaces.socket.hub import RealtimeHub
+from services.chat_file.kernel.notifier import Notifier
 from services.chat_file.realtime_root import build_realtime, revocation_feed, send_limiter
 from services.chat_file.settings import Settings
 from services.chat_file.token_keys import token_keys

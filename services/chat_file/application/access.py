@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from services.chat_file.application.ports import ConversationStore, MessageStore
 from services.chat_file.domain.errors import ConversationNotFoundError, MessageNotFoundError
-from services.chat_file.domain.model import Conversation, Message, check_object_id
+from services.chat_file.domain.model import Conversation, Message
+from services.chat_file.kernel.ids import check_object_id
 
 
 def conversation_for(store: ConversationStore, conversation_id: str, user_id: str) -> Conversation:

@@ -13,11 +13,10 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from services.chat_file.application.presenters import iso
 from services.chat_file.application.realtime import Contacts, EventSink
+from services.chat_file.kernel.clock import iso_epoch
 
 MAX_WRITE_EVERY = 10.0  # seconds between two writes of one user's activity by one process
 
@@ -36,10 +35,6 @@ class ActivityStore(Protocol):
     def states(self, user_ids: Iterable[str]) -> dict[str, tuple[bool, bool, float | None]]:
         """`(online, idle, last activity)` per user."""
         ...
-
-
-def iso_epoch(seconds: float | None) -> str | None:
-    return None if seconds is None else iso(datetime.fromtimestamp(seconds, UTC))
 
 
 class ActivityService:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from services.chat_file.application.access import audience, conversation_for
 from services.chat_file.application.directory import UserDirectory
 from services.chat_file.application.membership import Membership
 from services.chat_file.application.mentions import Mentions
-from services.chat_file.application.ports import ConversationStore, Notifier
+from services.chat_file.application.ports import ConversationStore
 from services.chat_file.application.presenters import conversation_view, displayed_ids, invitation
 from services.chat_file.domain.errors import (
     InvalidConversationTypeError,
@@ -19,16 +19,15 @@ from services.chat_file.domain.errors import (
     SelfConversationError,
     UserNotFoundError,
 )
-from services.chat_file.domain.identity import Identity
-from services.chat_file.domain.model import Conversation, ConversationType, check_user_id
+from services.chat_file.domain.model import Conversation, ConversationType
 from services.chat_file.domain.paging import page_metadata, parse_limit, parse_page
+from services.chat_file.kernel.clock import utc_now
+from services.chat_file.kernel.identity import Identity
+from services.chat_file.kernel.ids import check_user_id
+from services.chat_file.kernel.notifier import Notifier
 
 MAX_NAME = 100
 MAX_CONTACT_CONVERSATIONS = 1000  # presence reaches the contacts of the most recent ones
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class ConversationService(Membership):

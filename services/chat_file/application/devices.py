@@ -9,16 +9,15 @@ from typing import Any
 
 from libs.servicekit.errors import StoreUnavailableError
 from libs.sessions.mirror import SESSION, Revocation
-from services.chat_file.application.conversations import utc_now
 from services.chat_file.application.ports import DeviceStore
-from services.chat_file.application.presenters import iso
 from services.chat_file.domain.devices import (
     Device,
     DeviceNotFoundError,
     check_device_id,
     parse_device,
 )
-from services.chat_file.domain.identity import Identity
+from services.chat_file.kernel.clock import iso, utc_now
+from services.chat_file.kernel.identity import Identity
 
 MAX_DEVICES = 10  # push targets per user
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from services.chat_file.application.files import FileService, describe
 from services.chat_file.application.ports import ConversationStore
-from services.chat_file.domain.errors import InvalidIdError
-from services.chat_file.domain.model import check_object_id
+from services.chat_file.kernel.errors import InvalidIdError
+from services.chat_file.kernel.ids import check_object_id
 
 
 class StoreConversationAccess:

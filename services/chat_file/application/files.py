@@ -24,7 +24,6 @@ from services.chat_file.application.file_ports import (
     Rendition,
     Thumbnailer,
 )
-from services.chat_file.application.presenters import iso
 from services.chat_file.domain.files import (
     HEAD_BYTES,
     THUMBNAIL_SIZES,
@@ -44,6 +43,7 @@ from services.chat_file.domain.files import (
     sanitize_filename,
     thumbnail_key,
 )
+from services.chat_file.kernel.clock import iso
 
 __all__ = [  # the ports, importable from here as before
     "DownloadLinks",

@@ -13,11 +13,13 @@ from typing import Any
 
 from libs.servicekit.errors import CodedError
 from services.chat_file.application.access import audience, conversation_for
-from services.chat_file.application.ports import ConversationStore, Notifier
-from services.chat_file.application.presenters import iso
+from services.chat_file.application.ports import ConversationStore
 from services.chat_file.domain.errors import AlreadyParticipantError, MembersRequiredError
-from services.chat_file.domain.identity import Identity
-from services.chat_file.domain.model import Conversation, check_user_id
+from services.chat_file.domain.model import Conversation
+from services.chat_file.kernel.clock import iso
+from services.chat_file.kernel.identity import Identity
+from services.chat_file.kernel.ids import check_user_id
+from services.chat_file.kernel.notifier import Notifier
 
 MAX_MEMBERS = 1000
 # Who made a membership change, under the old clients' name for each event.

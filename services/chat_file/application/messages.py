@@ -15,7 +15,7 @@ from typing import Any
 
 from services.chat_file.application.access import audience, conversation_for, message_for
 from services.chat_file.application.appending import StepwiseAppender
-from services.chat_file.application.conversations import ConversationService, utc_now
+from services.chat_file.application.conversations import ConversationService
 from services.chat_file.application.directory import UserDirectory
 from services.chat_file.application.mentions import Mentions
 from services.chat_file.application.ports import (
@@ -23,9 +23,8 @@ from services.chat_file.application.ports import (
     ConversationStore,
     MessageAppender,
     MessageStore,
-    Notifier,
 )
-from services.chat_file.application.presenters import iso, message_view, page_views
+from services.chat_file.application.presenters import message_view, page_views
 from services.chat_file.application.sending import MessageSending
 from services.chat_file.domain.errors import (
     InvalidCursorError,
@@ -33,9 +32,11 @@ from services.chat_file.domain.errors import (
     InvalidQueryError,
     MessageDeletedError,
 )
-from services.chat_file.domain.identity import Identity
 from services.chat_file.domain.model import Conversation, Message, MessageEdit, check_content
 from services.chat_file.domain.paging import parse_cursor, parse_direction, parse_limit
+from services.chat_file.kernel.clock import iso, utc_now
+from services.chat_file.kernel.identity import Identity
+from services.chat_file.kernel.notifier import Notifier
 
 MAX_EMOJI = 16
 MAX_QUERY = 200

@@ -12,14 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from services.chat_file.application.access import conversation_for
-from services.chat_file.application.conversations import utc_now
-from services.chat_file.application.ports import (
-    ConversationStore,
-    NotificationSettingsStore,
-    Notifier,
-)
-from services.chat_file.application.presenters import iso
-from services.chat_file.domain.identity import Identity
+from services.chat_file.application.ports import ConversationStore, NotificationSettingsStore
 from services.chat_file.domain.notify_prefs import (
     ConversationPrefs,
     InvalidNotificationSettingsError,
@@ -28,6 +21,9 @@ from services.chat_file.domain.notify_prefs import (
     parse_moment,
     parse_quiet_hours,
 )
+from services.chat_file.kernel.clock import iso, utc_now
+from services.chat_file.kernel.identity import Identity
+from services.chat_file.kernel.notifier import Notifier
 
 EVENT = "notificationSettings:updated"
 

@@ -9,9 +9,9 @@ from typing import Any, Protocol
 from libs.sessions import RevocationMirror
 from libs.usercache import CachedUser
 from services.chat_file.domain.devices import Device
-from services.chat_file.domain.identity import Identity
 from services.chat_file.domain.model import Conversation, Message, MessageEdit
 from services.chat_file.domain.notify_prefs import ConversationPrefs, RecipientPrefs, UserPrefs
+from services.chat_file.kernel.identity import Identity
 
 
 class ProfileSourceError(Exception):
@@ -46,13 +46,6 @@ class TokenVerifier(Protocol):
     mirror: RevocationMirror
 
     def verify(self, token: str) -> Identity: ...
-
-
-class Notifier(Protocol):
-    """Real-time fan-out after a write is persisted: the event to every device of each user
-    (the adapter knows how its transport addresses them)."""
-
-    def notify(self, event: str, payload: dict[str, Any], user_ids: list[str]) -> None: ...
 
 
 class AttachmentResolver(Protocol):

@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from services.chat_file.domain.model import Conversation, Message, ReceiptStatus
+from services.chat_file.kernel.clock import iso
 
 DISPLAYED_PARTICIPANTS = 50
 SUMMARY_CHARS = 200
-
-
-def iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    elif moment.utcoffset():
-        moment = moment.astimezone(UTC)
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class ReceiptIndex:

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from services.chat_file.application.conversations import utc_now
 from services.chat_file.application.directory import UserDirectory
 from services.chat_file.application.ports import (
     BadgeCounts,
@@ -23,12 +22,13 @@ from services.chat_file.application.ports import (
     DeviceStore,
     MessageStore,
     NotificationSettingsStore,
-    Notifier,
 )
 from services.chat_file.application.push_ports import OnlineUsers, PushJobs, PushOutbox, PushSender
 from services.chat_file.domain.model import Conversation, Message
 from services.chat_file.domain.notify_prefs import ConversationPrefs, UserPrefs, should_push
 from services.chat_file.domain.push import Outcome, SendResult, job, notification, retry_delay
+from services.chat_file.kernel.clock import utc_now
+from services.chat_file.kernel.notifier import Notifier
 
 logger = logging.getLogger(__name__)
 

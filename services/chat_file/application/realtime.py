@@ -10,10 +10,9 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from services.chat_file.application.presenters import iso
+from services.chat_file.kernel.clock import utc_now_iso
 
 
 class EventSink(Protocol):
@@ -36,10 +35,6 @@ class PresenceStore(Protocol):
 
 class Scheduler(Protocol):
     def call_later(self, seconds: float, fn: Callable[[], None]) -> None: ...
-
-
-def utc_now_iso() -> str:
-    return str(iso(datetime.now(UTC)))
 
 
 Contacts = Callable[[], Iterable[str]]

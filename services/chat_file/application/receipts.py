@@ -16,12 +16,13 @@ from datetime import datetime
 from typing import Any
 
 from services.chat_file.application.access import audience, conversation_for, message_for
-from services.chat_file.application.conversations import utc_now
-from services.chat_file.application.ports import ConversationStore, MessageStore, Notifier
-from services.chat_file.application.presenters import iso
+from services.chat_file.application.ports import ConversationStore, MessageStore
 from services.chat_file.domain.errors import InvalidStatusError, MessageNotFoundError
-from services.chat_file.domain.identity import Identity
-from services.chat_file.domain.model import Conversation, ReceiptStatus, check_object_id
+from services.chat_file.domain.model import Conversation, ReceiptStatus
+from services.chat_file.kernel.clock import iso, utc_now
+from services.chat_file.kernel.identity import Identity
+from services.chat_file.kernel.ids import check_object_id
+from services.chat_file.kernel.notifier import Notifier
 
 
 class ReceiptService:

@@ -21,23 +21,20 @@ from services.chat_file.application.ports import (
     DuplicateMessageError,
     MessageAppender,
     MessageStore,
-    Notifier,
 )
 from services.chat_file.application.presenters import message_view, summary_of
-from services.chat_file.domain.errors import (
-    AttachmentNotFoundError,
-    InvalidIdError,
-    MessageNotFoundError,
-)
-from services.chat_file.domain.identity import Identity
+from services.chat_file.domain.errors import AttachmentNotFoundError, MessageNotFoundError
 from services.chat_file.domain.model import (
     Conversation,
     Message,
     MessageType,
     check_content,
-    check_object_id,
     parse_message_type,
 )
+from services.chat_file.kernel.errors import InvalidIdError
+from services.chat_file.kernel.identity import Identity
+from services.chat_file.kernel.ids import check_object_id
+from services.chat_file.kernel.notifier import Notifier
 
 
 class MessageSending:

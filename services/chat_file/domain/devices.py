@@ -20,9 +20,9 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
-from services.chat_file.domain.errors import ChatError
-from services.chat_file.domain.identity import Identity
-from services.chat_file.domain.model import is_object_id
+from services.chat_file.kernel.errors import ChatError
+from services.chat_file.kernel.identity import Identity
+from services.chat_file.kernel.ids import is_object_id
 
 DEVICE_KEY_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 MAX_TOKEN = 4096

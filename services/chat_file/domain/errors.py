@@ -1,45 +1,13 @@
-"""chat_file domain errors: one base with a stable code; HTTP status lives in interfaces/http."""
+"""Errors of conversations and messages (a non-participant gets the same "not found")."""
 
 from __future__ import annotations
 
-from libs.servicekit.errors import CodedError
-
-# the errors of checking an access token, shared with the other service
-from libs.servicekit.errors import InvalidTokenError as InvalidTokenError
-from libs.servicekit.errors import MissingTokenError as MissingTokenError
-from libs.servicekit.errors import RevocationStateStaleError as RevocationStateStaleError
-from libs.servicekit.errors import TokenRevokedError as TokenRevokedError
-
-
-class ChatError(CodedError):
-    code = "CHAT_ERROR"
-
-
-# authentication
-class TokenExpiredError(ChatError):
-    code = "TOKEN_EXPIRED"
-    message = "Token invalide ou expiré"
-
-
-class SendRateLimitedError(ChatError):
-    code = "RATE_LIMITED"
-    message = "Trop de messages envoyés : réessayez dans un instant"
-
-    def __init__(self) -> None:
-        super().__init__(retry_after=1)
-
-
-class CsrfError(ChatError):
-    code = "CSRF_FAILED"
-    message = "Requête refusée : origine non autorisée (protection CSRF)"
+# raised by the kernel's id checks on the conversation and message ids this context reads
+from services.chat_file.kernel.errors import ChatError
+from services.chat_file.kernel.errors import InvalidIdError as InvalidIdError
 
 
 # input
-class InvalidIdError(ChatError):
-    code = "INVALID_ID"
-    message = "Identifiant invalide"
-
-
 class InvalidCursorError(ChatError):
     code = "INVALID_CURSOR"
     message = "Curseur de pagination invalide"

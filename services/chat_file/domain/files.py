@@ -15,8 +15,8 @@ from enum import StrEnum
 
 import filetype
 
-from services.chat_file.domain.errors import ChatError
-from services.chat_file.domain.model import is_object_id
+from services.chat_file.kernel.errors import ChatError
+from services.chat_file.kernel.ids import is_object_id
 
 HEAD_BYTES = 8192  # bytes inspected to decide the type (filetype reads at most this many)
 MAX_NAME_CHARS = 180

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -12,7 +11,6 @@ from services.chat_file.domain.errors import (
     BroadcastReadOnlyError,
     ContentTooLongError,
     EmptyContentError,
-    InvalidIdError,
     InvalidMessageTypeError,
     LastAdminError,
     NotAdminError,
@@ -20,9 +18,6 @@ from services.chat_file.domain.errors import (
     NotAuthorError,
     NotParticipantError,
 )
-
-OBJECT_ID_RE = re.compile(r"^[0-9a-f]{24}$")
-USER_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # also safe as a MongoDB field name
 
 
 class ConversationType(StrEnum):
@@ -42,24 +37,6 @@ class MessageType(StrEnum):
 class ReceiptStatus(StrEnum):
     DELIVERED = "DELIVERED"
     READ = "READ"
-
-
-def is_object_id(value: Any) -> bool:
-    """The one shape of our ids (conversations, messages, files, devices): 24 lowercase hex."""
-    return isinstance(value, str) and OBJECT_ID_RE.match(value) is not None
-
-
-def check_object_id(value: Any) -> str:
-    """A conversation/message id, else `INVALID_ID`."""
-    if not is_object_id(value):
-        raise InvalidIdError()
-    return value
-
-
-def check_user_id(value: Any) -> str:
-    if not isinstance(value, str) or not USER_ID_RE.match(value):
-        raise InvalidIdError("Identifiant d'utilisateur invalide")
-    return value
 
 
 def parse_message_type(value: Any) -> MessageType:

@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from services.chat_file.domain.errors import ChatError
+from services.chat_file.kernel.errors import ChatError
 
 CLOCK_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.chat_file.domain.errors import InvalidCursorError, InvalidPaginationError
-from services.chat_file.domain.model import is_object_id
+from services.chat_file.kernel.ids import is_object_id
 
 MAX_LIMIT = 100
 

@@ -20,7 +20,8 @@ from pymongo.errors import DuplicateKeyError
 from libs.servicekit.mongo_store import MongoStore
 from services.chat_file.application.ports import DuplicateMessageError
 from services.chat_file.domain.errors import InvalidCursorError
-from services.chat_file.domain.model import Message, MessageEdit, MessageType, is_object_id
+from services.chat_file.domain.model import Message, MessageEdit, MessageType
+from services.chat_file.kernel.ids import is_object_id
 
 AFTER = pymongo.ReturnDocument.AFTER
 WORD = re.compile(r"\w+", re.UNICODE)

@@ -24,14 +24,14 @@ import jwt
 
 from libs.sessions import KeyRing, RevocationMirror, Verdict, auth_ms_of
 from libs.sessions.asymmetric import ASYMMETRIC, HS256
-from services.chat_file.domain.errors import (
+from services.chat_file.kernel.errors import (
     InvalidTokenError,
     RevocationStateStaleError,
     TokenExpiredError,
     TokenRevokedError,
 )
-from services.chat_file.domain.identity import Identity
-from services.chat_file.domain.model import USER_ID_RE
+from services.chat_file.kernel.identity import Identity
+from services.chat_file.kernel.ids import USER_ID_RE
 
 VERIFIED_TOKENS = 4096  # how many verified tokens one process remembers
 

@@ -13,9 +13,9 @@ from services.chat_file.application.conversations import ConversationService
 from services.chat_file.application.messages import MessageService
 from services.chat_file.application.realtime import SendRateLimiter
 from services.chat_file.application.receipts import ReceiptService
-from services.chat_file.domain.errors import SendRateLimitedError
-from services.chat_file.domain.identity import Identity
 from services.chat_file.interfaces import schemas
+from services.chat_file.kernel.errors import SendRateLimitedError
+from services.chat_file.kernel.identity import Identity
 
 Reply = dict[str, Any]
 

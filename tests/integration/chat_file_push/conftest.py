@@ -13,8 +13,8 @@ import redis
 
 from libs.servicekit.settings import DEV_JWT_SECRET
 from services.chat_file.bootstrap import ChatServices, build
-from services.chat_file.domain.identity import Identity
 from services.chat_file.interfaces.push_worker import PushWorker
+from services.chat_file.kernel.identity import Identity
 from services.chat_file.push_keys import new_vapid_keys
 from services.chat_file.push_settings import PushSettings
 from services.chat_file.push_worker import build_worker

@@ -15,7 +15,7 @@ import pytest
 from flask import Flask
 
 from services.chat_file.app import create_app
-from services.chat_file.domain.identity import Identity
+from services.chat_file.kernel.identity import Identity
 from services.chat_file.settings import Settings
 from tests.fake_stores import fake_chat_stores
 from tests.support.tokens import bearer, mint

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from libs.servicekit.settings import DEV_JWT_SECRET
 from services.chat_file.app import create_app
 from services.chat_file.bootstrap import ChatServices, build
-from services.chat_file.domain.identity import Identity
+from services.chat_file.kernel.identity import Identity
 from services.chat_file.settings import Settings
 from tests.fake_stores import fake_chat_stores
 from tests.support.json_parity import json_parity

@@ -11,7 +11,7 @@ from libs.servicekit.errors import StoreUnavailableError
 from libs.sessions.mirror import SESSION, USER, Revocation
 from services.chat_file.application.devices import DeviceService
 from services.chat_file.domain.devices import Device, Platform, new_device_id
-from services.chat_file.domain.identity import Identity
+from services.chat_file.kernel.identity import Identity
 from tests.fake_push_stores import FakeDeviceStore
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from services.chat_file.application.presenters import iso, message_view, page_views
+from services.chat_file.application.presenters import message_view, page_views
 from services.chat_file.domain.model import (
     Conversation,
     ConversationType,
@@ -13,6 +13,7 @@ from services.chat_file.domain.model import (
     MessageType,
     Receipt,
 )
+from services.chat_file.kernel.clock import iso
 
 T0 = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 MEMBERS = ["a", "b", "c", "d"]

@@ -21,9 +21,9 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, g, request
 
-from services.chat_file.domain.errors import CsrfError, MissingTokenError
-from services.chat_file.domain.identity import Identity
 from services.chat_file.interfaces.http.context import services
+from services.chat_file.kernel.errors import CsrfError, MissingTokenError
+from services.chat_file.kernel.identity import Identity
 
 ACCESS_COOKIE = "accessToken"
 CSRF_COOKIE = "csrf_access_token"

@@ -7,7 +7,7 @@ from typing import Any
 
 from socketio.exceptions import ConnectionRefusedError
 
-from services.chat_file.domain.errors import MissingTokenError
+from services.chat_file.kernel.errors import MissingTokenError
 
 ACCESS_COOKIE = "accessToken"
 

@@ -9,8 +9,6 @@ from marshmallow import fields
 
 from libs.servicekit.http import load
 from services.chat_file.application.presenters import group_summary
-from services.chat_file.application.realtime import utc_now_iso
-from services.chat_file.domain.identity import Identity
 from services.chat_file.interfaces.socket.base import (
     CONVERSATION_REF,
     ConversationRef,
@@ -19,6 +17,8 @@ from services.chat_file.interfaces.socket.base import (
     Payload,
 )
 from services.chat_file.interfaces.socket.events import Event
+from services.chat_file.kernel.clock import utc_now_iso
+from services.chat_file.kernel.identity import Identity
 
 
 class TypingRef(ConversationRef):

@@ -23,8 +23,8 @@ from services.chat_file.application.realtime import (
     SendRateLimiter,
     TypingService,
 )
-from services.chat_file.domain.identity import Identity
 from services.chat_file.interfaces.socket.session import SocketSessions
+from services.chat_file.kernel.identity import Identity
 
 logger = logging.getLogger(__name__)
 

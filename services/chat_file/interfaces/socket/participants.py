@@ -7,11 +7,11 @@ every other participant (and the users concerned) through the service's event.""
 from __future__ import annotations
 
 from libs.servicekit.http import load
-from services.chat_file.domain.identity import Identity
 from services.chat_file.interfaces.schemas import OneOrMany
 from services.chat_file.interfaces.socket.base import ConversationRef, Data, Handlers
 from services.chat_file.interfaces.socket.conversations import conversation_id
 from services.chat_file.interfaces.socket.events import Event
+from services.chat_file.kernel.identity import Identity
 
 
 class ParticipantRef(ConversationRef):

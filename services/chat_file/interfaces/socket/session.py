@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from services.chat_file.domain.identity import Identity
+from services.chat_file.kernel.identity import Identity
 
 
 class SocketSessions:
