@@ -27,11 +27,11 @@ from libs.servicekit.settings import DEV_JWT_SECRET
 from services.chat_file.bootstrap import ChatServices, build
 from services.chat_file.domain.devices import Device, Platform, new_device_id
 from services.chat_file.domain.model import Conversation, ConversationType
-from services.chat_file.infrastructure.stores import ChatStores, open_sql_stores
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.push_settings import PushSettings
 from services.chat_file.push_worker import build_worker
 from services.chat_file.settings import Settings
+from services.chat_file.storage.stores import ChatStores, open_sql_stores
 from tests.unit.chat_file.fakes import FakeProfileCache, FakeProfileSource, profile
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")

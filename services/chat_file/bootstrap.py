@@ -40,7 +40,6 @@ from services.chat_file.infrastructure.jwks import JwksKeys
 from services.chat_file.infrastructure.push_outbox import BufferedOutbox
 from services.chat_file.infrastructure.push_queue import RedisPushQueue
 from services.chat_file.infrastructure.socket_notifier import SocketIONotifier
-from services.chat_file.infrastructure.stores import ChatStores, open_chat_stores, open_mongo_stores
 from services.chat_file.infrastructure.thumbnails import PillowThumbnailer
 from services.chat_file.infrastructure.tokens import JwtVerifier, VerificationKeys
 from services.chat_file.interfaces.commands import ChatCommands
@@ -48,6 +47,7 @@ from services.chat_file.interfaces.socket.hub import RealtimeHub
 from services.chat_file.kernel.notifier import Notifier
 from services.chat_file.realtime_root import build_realtime, revocation_feed, send_limiter
 from services.chat_file.settings import Settings
+from services.chat_file.storage.stores import ChatStores, open_chat_stores, open_mongo_stores
 from services.chat_file.token_keys import token_keys
 
 logger = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ import pytest
 from services.chat_file.application.appending import StepwiseAppender
 from services.chat_file.application.ports import DuplicateMessageError, MessageAppender
 from services.chat_file.domain.model import Message, MessageType
-from services.chat_file.infrastructure.stores import ChatStores
+from services.chat_file.storage.stores import ChatStores
 
 from .test_store_contract import NOW, group, users
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from services.chat_file.infrastructure.stores import ChatStores
+from services.chat_file.storage.stores import ChatStores
 
 from .test_store_contract import group, post, users
 

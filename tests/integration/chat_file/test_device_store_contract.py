@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from services.chat_file.domain.devices import Device, Platform, new_device_id
-from services.chat_file.infrastructure.stores import ChatStores
+from services.chat_file.storage.stores import ChatStores
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 KEYS = {"p256dh": "B" * 87, "auth": "A" * 22}

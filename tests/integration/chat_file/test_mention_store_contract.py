@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime
 
 from services.chat_file.domain.model import Message, MessageType
-from services.chat_file.infrastructure.stores import ChatStores
+from services.chat_file.storage.stores import ChatStores
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 

@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime
 
 from services.chat_file.domain.notify_prefs import ConversationPrefs, Level, QuietHours, UserPrefs
-from services.chat_file.infrastructure.stores import ChatStores
+from services.chat_file.storage.stores import ChatStores
 
 LATER = datetime(2026, 3, 1, 18, 30, tzinfo=UTC)
 

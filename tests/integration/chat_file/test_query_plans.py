@@ -14,7 +14,7 @@ from bson import ObjectId
 
 from libs.servicekit.sql import create_sql_engine
 from services.chat_file.infrastructure.sql.tables import conversations, members, messages
-from services.chat_file.infrastructure.stores import open_sql_stores
+from services.chat_file.storage.stores import open_sql_stores
 from tests.support.databases import postgres_database, sqlite_url
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)

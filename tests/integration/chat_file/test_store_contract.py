@@ -21,7 +21,7 @@ from services.chat_file.domain.model import (
     MessageEdit,
     MessageType,
 )
-from services.chat_file.infrastructure.stores import ChatStores
+from services.chat_file.storage.stores import ChatStores
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 

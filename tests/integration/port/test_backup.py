@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scripts.port_db import main
-from services.chat_file.infrastructure.stores import open_sql_stores
+from services.chat_file.storage.stores import open_sql_stores
 from tests.support.databases import postgres_database, sqlite_url
 
 from .test_port_sqlite import chat_source, history, post

@@ -18,11 +18,11 @@ from libs.servicekit.sql_store import SqlStore
 from services.chat_file.application.ports import DuplicateMessageError
 from services.chat_file.domain.errors import ConversationNotFoundError
 from services.chat_file.domain.model import Message
-from services.chat_file.infrastructure.sql.codec import to_doc
 from services.chat_file.infrastructure.sql.messages import row_of
 from services.chat_file.infrastructure.sql.tables import conversations as C
 from services.chat_file.infrastructure.sql.tables import members as M
 from services.chat_file.infrastructure.sql.tables import messages as T
+from services.chat_file.kernel.sql import to_doc
 
 NEXT_SEQ = (
     C.update()

@@ -18,9 +18,9 @@ from sqlalchemy.engine import Connection
 from libs.servicekit.sql import SQL_STORE_ERRORS
 from libs.servicekit.sql_store import SqlStore
 from services.chat_file.domain.model import Conversation, ConversationType, Receipt, pair_key
-from services.chat_file.infrastructure.sql.codec import from_doc, to_doc
 from services.chat_file.infrastructure.sql.tables import conversations as C
 from services.chat_file.infrastructure.sql.tables import members as M
+from services.chat_file.kernel.sql import from_doc, to_doc
 
 
 class SqlConversationStore(SqlStore):

@@ -18,11 +18,11 @@ from sqlalchemy.engine import Connection, Engine
 from libs.servicekit.sql_store import SqlStore
 from services.chat_file.application.ports import DuplicateMessageError
 from services.chat_file.domain.model import Message, MessageEdit, MessageType
-from services.chat_file.infrastructure.sql.codec import from_doc, to_doc
 from services.chat_file.infrastructure.sql.search import MessageSearch
 from services.chat_file.infrastructure.sql.tables import hidden as H
 from services.chat_file.infrastructure.sql.tables import members as M
 from services.chat_file.infrastructure.sql.tables import messages as T
+from services.chat_file.kernel.sql import from_doc, to_doc
 
 COLUMNS = [c for c in T.c if c.name != "num"]
 COLUMN_COUNT = len(COLUMNS)

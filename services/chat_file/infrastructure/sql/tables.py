@@ -8,16 +8,8 @@ Full-text search lives beside `messages`, per dialect (see `search.py` and the m
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 
-from libs.servicekit.sql import UtcDateTime
-
-metadata = sa.MetaData()
-
-ID = sa.String(24)
-USER = sa.String(64)
-TIME = UtcDateTime()
-DOC = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+from services.chat_file.kernel.sql import DOC, ID, TIME, USER, metadata
 
 conversations = sa.Table(
     "conversations",

@@ -1,9 +1,24 @@
-"""JSON columns: documents keep their datetimes (stored as `{"$dt": "<ISO-8601>"}`)."""
+"""What every context's SQL tables share: the one `MetaData` of chat_file's database (one
+alembic history, `storage/migrations/`), the column types of ids, users, times and JSON
+documents, and the codec that keeps datetimes inside JSON documents
+(`{"$dt": "<ISO-8601>"}`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+from libs.servicekit.sql import UtcDateTime
+
+metadata = sa.MetaData()
+
+ID = sa.String(24)
+USER = sa.String(64)
+TIME = UtcDateTime()
+DOC = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 MARK = "$dt"
 

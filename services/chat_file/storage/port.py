@@ -21,7 +21,6 @@ from typing import Any, BinaryIO
 from libs.servicekit.port_sources import MongoTable, Row, column_names
 from libs.servicekit.sql_port import PortSpec
 from services.chat_file.infrastructure.file_storage import GridFSFileStorage, LocalFileStorage
-from services.chat_file.infrastructure.sql.codec import to_doc
 from services.chat_file.infrastructure.sql.tables import (
     conversations,
     devices,
@@ -31,11 +30,11 @@ from services.chat_file.infrastructure.sql.tables import (
     members,
     mentions,
     messages,
-    metadata,
     notify_conversations,
     notify_users,
 )
-from services.chat_file.infrastructure.stores import SCHEMA
+from services.chat_file.kernel.sql import to_doc
+from services.chat_file.storage.schema import SCHEMA, metadata
 
 MONGODB_DB = "chat_file_service"
 GRIDFS_BUCKET = "file_bytes"

@@ -3,6 +3,6 @@
 from alembic import context
 
 from libs.servicekit.sql import run_alembic_env
-from services.chat_file.infrastructure.sql.tables import metadata
+from services.chat_file.storage.schema import metadata
 
 run_alembic_env(context, metadata)

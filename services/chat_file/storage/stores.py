@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from libs.servicekit.sql import SQL_BACKENDS, SqlSchema, backend_of, create_sql_engine
+from libs.servicekit.sql import SQL_BACKENDS, backend_of, create_sql_engine
 from libs.servicekit.stores import connect_mongo
 from services.chat_file.application.files import FileMetadataStore
 from services.chat_file.application.ports import (
@@ -27,8 +26,7 @@ from services.chat_file.application.ports import (
     MessageStore,
     NotificationSettingsStore,
 )
-
-SCHEMA = SqlSchema(str(Path(__file__).with_name("sql") / "migrations"), "alembic_version_chat_file")
+from services.chat_file.storage.schema import SCHEMA
 
 
 @dataclass(frozen=True)
