@@ -25,10 +25,10 @@ import redis
 
 from libs.servicekit.settings import DEV_JWT_SECRET
 from services.chat_file.bootstrap import ChatServices, build
-from services.chat_file.domain.devices import Device, Platform, new_device_id
 from services.chat_file.domain.model import Conversation, ConversationType
 from services.chat_file.kernel.identity import Identity
-from services.chat_file.push_settings import PushSettings
+from services.chat_file.push.domain.devices import Device, Platform, new_device_id
+from services.chat_file.push.settings import PushSettings
 from services.chat_file.push_worker import build_worker
 from services.chat_file.settings import Settings
 from services.chat_file.storage.stores import ChatStores, open_sql_stores

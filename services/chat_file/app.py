@@ -12,19 +12,13 @@ from libs.servicekit.json_provider import OrjsonProvider
 from libs.servicekit.observability import Metrics, install_cache_metrics, install_observability
 from libs.servicekit.openapi import install_openapi
 from services.chat_file.bootstrap import ChatServices, build
-from services.chat_file.interfaces.http import (
-    conversations,
-    devices,
-    files,
-    health,
-    messages,
-    notify_prefs,
-)
+from services.chat_file.interfaces.http import conversations, files, health, messages
 from services.chat_file.interfaces.http.context import EXTENSION
 from services.chat_file.interfaces.http.errors import STATUS_BY_CODE, install_store_errors
-from services.chat_file.interfaces.http.push_metrics import install_push_metrics
 from services.chat_file.interfaces.socket.server import install_socketio
 from services.chat_file.interfaces.web.console import console_blueprint
+from services.chat_file.push.http import devices, notify_prefs
+from services.chat_file.push.http.metrics import install_push_metrics
 from services.chat_file.realtime_root import socketio_options
 from services.chat_file.settings import Settings
 

@@ -21,7 +21,6 @@ from libs.sessions import KeyRing, RedisRevocations, RevocationMirror
 from libs.usercache import UserCache, local_profiles
 from services.chat_file.application.breaker import CircuitBreaker
 from services.chat_file.application.conversations import ConversationService
-from services.chat_file.application.devices import DeviceService
 from services.chat_file.application.directory import UserDirectory
 from services.chat_file.application.file_links import FileAttachments, StoreConversationAccess
 from services.chat_file.application.file_sweeper import OrphanSweeper, SweepableStorage
@@ -29,22 +28,23 @@ from services.chat_file.application.files import DownloadLinks, FileService, Fil
 from services.chat_file.application.health import Readiness
 from services.chat_file.application.mentions import Mentions
 from services.chat_file.application.messages import MessageService
-from services.chat_file.application.notify_prefs import NotificationSettingsService
 from services.chat_file.application.ports import ProfileCache, ProfileSource, TokenVerifier
-from services.chat_file.application.push import with_push
-from services.chat_file.application.push_ports import PushOutbox
 from services.chat_file.application.receipts import ReceiptService
 from services.chat_file.infrastructure.auth_client import HttpAuthUserClient
 from services.chat_file.infrastructure.file_storage import GridFSFileStorage, LocalFileStorage
 from services.chat_file.infrastructure.jwks import JwksKeys
-from services.chat_file.infrastructure.push_outbox import BufferedOutbox
-from services.chat_file.infrastructure.push_queue import RedisPushQueue
 from services.chat_file.infrastructure.socket_notifier import SocketIONotifier
 from services.chat_file.infrastructure.thumbnails import PillowThumbnailer
 from services.chat_file.infrastructure.tokens import JwtVerifier, VerificationKeys
 from services.chat_file.interfaces.commands import ChatCommands
 from services.chat_file.interfaces.socket.hub import RealtimeHub
 from services.chat_file.kernel.notifier import Notifier
+from services.chat_file.push.adapters.outbox import BufferedOutbox
+from services.chat_file.push.adapters.queue import RedisPushQueue
+from services.chat_file.push.application.devices import DeviceService
+from services.chat_file.push.application.fanout import with_push
+from services.chat_file.push.application.notify_prefs import NotificationSettingsService
+from services.chat_file.push.application.ports import PushOutbox
 from services.chat_file.realtime_root import build_realtime, revocation_feed, send_limiter
 from services.chat_file.settings import Settings
 from services.chat_file.storage.stores import ChatStores, open_chat_stores, open_mongo_stores

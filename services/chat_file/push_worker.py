@@ -10,14 +10,15 @@ import threading
 from typing import Any
 
 from libs.servicekit.observability import configure_logging
-from services.chat_file.application.push import PushDelivery, PushFanout
-from services.chat_file.application.push_ports import PushSender
 from services.chat_file.bootstrap import ChatServices, build
-from services.chat_file.infrastructure.fcm import FcmSender
 from services.chat_file.infrastructure.presence import RedisPresence
-from services.chat_file.infrastructure.push_queue import RedisPushQueue
-from services.chat_file.infrastructure.webpush import WebPushSender
-from services.chat_file.interfaces.push_worker import PushWorker
+from services.chat_file.push.adapters.fcm import FcmSender
+from services.chat_file.push.adapters.queue import RedisPushQueue
+from services.chat_file.push.adapters.webpush import WebPushSender
+from services.chat_file.push.application.delivery import PushDelivery
+from services.chat_file.push.application.fanout import PushFanout
+from services.chat_file.push.application.ports import PushSender
+from services.chat_file.push.worker import PushWorker
 from services.chat_file.settings import Settings
 
 

@@ -18,7 +18,7 @@ from libs.servicekit.settings import (
 )
 from libs.servicekit.sql import backend_of
 from libs.servicekit.stores import sentinel_queue_url
-from services.chat_file.push_settings import PushSettings
+from services.chat_file.push.settings import PushSettings
 
 ASYNC_MODES = frozenset({"gevent", "eventlet", "threading"})
 FILE_STORAGES = frozenset({"local", "gridfs", "s3"})

@@ -23,17 +23,15 @@ from libs.servicekit.sql_port import PortSpec
 from services.chat_file.infrastructure.file_storage import GridFSFileStorage, LocalFileStorage
 from services.chat_file.infrastructure.sql.tables import (
     conversations,
-    devices,
     file_links,
     files,
     hidden,
     members,
     mentions,
     messages,
-    notify_conversations,
-    notify_users,
 )
 from services.chat_file.kernel.sql import to_doc
+from services.chat_file.push.sql.tables import devices, notify_conversations, notify_users
 from services.chat_file.storage.schema import SCHEMA, metadata
 
 MONGODB_DB = "chat_file_service"

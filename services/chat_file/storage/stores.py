@@ -20,12 +20,11 @@ from services.chat_file.application.files import FileMetadataStore
 from services.chat_file.application.ports import (
     BadgeCounts,
     ConversationStore,
-    DeviceStore,
     MentionStore,
     MessageAppender,
     MessageStore,
-    NotificationSettingsStore,
 )
+from services.chat_file.push.application.ports import DeviceStore, NotificationSettingsStore
 from services.chat_file.storage.schema import SCHEMA
 
 
@@ -62,11 +61,11 @@ def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatSt
     from services.chat_file.infrastructure.sql.appender import SqlMessageAppender
     from services.chat_file.infrastructure.sql.badges import SqlBadgeCounts
     from services.chat_file.infrastructure.sql.conversations import SqlConversationStore
-    from services.chat_file.infrastructure.sql.devices import SqlDeviceStore
     from services.chat_file.infrastructure.sql.files import SqlFileStore
     from services.chat_file.infrastructure.sql.mentions import SqlMentionStore
     from services.chat_file.infrastructure.sql.messages import SqlMessageStore
-    from services.chat_file.infrastructure.sql.notify_prefs import SqlNotificationSettingsStore
+    from services.chat_file.push.sql.devices import SqlDeviceStore
+    from services.chat_file.push.sql.notify_prefs import SqlNotificationSettingsStore
 
     engine = create_sql_engine(database_url)
     if run_migrations:
@@ -89,10 +88,10 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
     from services.chat_file.infrastructure.file_store import MongoFileStore
     from services.chat_file.infrastructure.mongo_badges import MongoBadgeCounts
     from services.chat_file.infrastructure.mongo_conversations import MongoConversationStore
-    from services.chat_file.infrastructure.mongo_devices import MongoDeviceStore
     from services.chat_file.infrastructure.mongo_mentions import MongoMentionStore
     from services.chat_file.infrastructure.mongo_messages import MongoMessageStore
-    from services.chat_file.infrastructure.mongo_notify_prefs import MongoNotificationSettingsStore
+    from services.chat_file.push.mongo.devices import MongoDeviceStore
+    from services.chat_file.push.mongo.notify_prefs import MongoNotificationSettingsStore
 
     conversations, messages = MongoConversationStore(db), MongoMessageStore(db)
     conversations.ensure_indexes()

@@ -22,7 +22,7 @@ from services.chat_file.app import create_app
 from services.chat_file.application.breaker import CircuitBreaker
 from services.chat_file.application.directory import UserDirectory
 from services.chat_file.infrastructure.auth_client import HttpAuthUserClient
-from services.chat_file.push_settings import PushSettings
+from services.chat_file.push.settings import PushSettings
 from services.chat_file.settings import Settings
 from tests.fakes_chat import FakeAuthUserServer, demo_profile, seed_conversation
 from tests.support.l1 import settled

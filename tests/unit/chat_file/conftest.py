@@ -24,7 +24,7 @@ from .fakes import (
     RecordingNotifier,
     profile,
 )
-from .push_fakes import FakeOutbox
+from .push.fakes import FakeOutbox
 
 USERS = {
     u: profile(u, p, n)

@@ -58,7 +58,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "RATE_LIMITED": 429,
     "CORRUPT_IMAGE": 422,
     "IMAGE_TOO_LARGE": 422,
-    # push devices (services/chat_file/domain/devices.py)
+    # push devices (services/chat_file/push/domain/devices.py)
     "INVALID_DEVICE": 400,
     "DEVICE_NOT_FOUND": 404,
     "INVALID_NOTIFICATION_SETTINGS": 400,
