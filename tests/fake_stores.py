@@ -18,8 +18,8 @@ from typing import Any
 
 from services.chat_file.application.ports import DuplicateMessageError
 from services.chat_file.domain.errors import InvalidCursorError
-from services.chat_file.domain.files import FileRecord
 from services.chat_file.domain.model import Conversation, Message, MessageEdit, Receipt, pair_key
+from services.chat_file.files.domain.model import FileRecord
 from services.chat_file.storage.stores import ChatStores
 from tests.fake_push_stores import (
     FakeBadgeCounts,

@@ -12,7 +12,8 @@ from libs.servicekit.json_provider import OrjsonProvider
 from libs.servicekit.observability import Metrics, install_cache_metrics, install_observability
 from libs.servicekit.openapi import install_openapi
 from services.chat_file.bootstrap import ChatServices, build
-from services.chat_file.interfaces.http import conversations, files, health, messages
+from services.chat_file.files.http import routes as files
+from services.chat_file.interfaces.http import conversations, health, messages
 from services.chat_file.interfaces.http.context import EXTENSION
 from services.chat_file.interfaces.http.errors import STATUS_BY_CODE, install_store_errors
 from services.chat_file.interfaces.socket.server import install_socketio

@@ -22,19 +22,24 @@ from libs.usercache import UserCache, local_profiles
 from services.chat_file.application.breaker import CircuitBreaker
 from services.chat_file.application.conversations import ConversationService
 from services.chat_file.application.directory import UserDirectory
-from services.chat_file.application.file_links import FileAttachments, StoreConversationAccess
-from services.chat_file.application.file_sweeper import OrphanSweeper, SweepableStorage
-from services.chat_file.application.files import DownloadLinks, FileService, FileStorage
 from services.chat_file.application.health import Readiness
 from services.chat_file.application.mentions import Mentions
 from services.chat_file.application.messages import MessageService
 from services.chat_file.application.ports import ProfileCache, ProfileSource, TokenVerifier
 from services.chat_file.application.receipts import ReceiptService
+from services.chat_file.files.adapters.local import LocalFileStorage
+from services.chat_file.files.adapters.thumbnails import PillowThumbnailer
+from services.chat_file.files.application.attachments import (
+    FileAttachments,
+    StoreConversationAccess,
+)
+from services.chat_file.files.application.files import FileService
+from services.chat_file.files.application.ports import DownloadLinks, FileStorage
+from services.chat_file.files.application.sweeper import OrphanSweeper, SweepableStorage
+from services.chat_file.files.mongo.gridfs import GridFSFileStorage
 from services.chat_file.infrastructure.auth_client import HttpAuthUserClient
-from services.chat_file.infrastructure.file_storage import GridFSFileStorage, LocalFileStorage
 from services.chat_file.infrastructure.jwks import JwksKeys
 from services.chat_file.infrastructure.socket_notifier import SocketIONotifier
-from services.chat_file.infrastructure.thumbnails import PillowThumbnailer
 from services.chat_file.infrastructure.tokens import JwtVerifier, VerificationKeys
 from services.chat_file.interfaces.commands import ChatCommands
 from services.chat_file.interfaces.socket.hub import RealtimeHub
@@ -273,7 +278,7 @@ def _file_storage(settings: Settings, stores: ChatStores) -> FileStorage:
     if settings.file_storage == "gridfs":
         return GridFSFileStorage(stores.mongo_db)
     if settings.file_storage == "s3":
-        from services.chat_file.infrastructure.s3_storage import S3FileStorage, make_s3_client
+        from services.chat_file.files.adapters.s3 import S3FileStorage, make_s3_client
 
         s3 = settings.s3
         client = make_s3_client(s3.endpoint_url, s3.region, s3.access_key_id, s3.secret_access_key)

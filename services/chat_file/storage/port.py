@@ -20,11 +20,11 @@ from typing import Any, BinaryIO
 
 from libs.servicekit.port_sources import MongoTable, Row, column_names
 from libs.servicekit.sql_port import PortSpec
-from services.chat_file.infrastructure.file_storage import GridFSFileStorage, LocalFileStorage
+from services.chat_file.files.adapters.local import LocalFileStorage
+from services.chat_file.files.mongo.gridfs import GridFSFileStorage
+from services.chat_file.files.sql.tables import file_links, files
 from services.chat_file.infrastructure.sql.tables import (
     conversations,
-    file_links,
-    files,
     hidden,
     members,
     mentions,

@@ -16,7 +16,6 @@ from typing import Any
 
 from libs.servicekit.sql import SQL_BACKENDS, backend_of, create_sql_engine
 from libs.servicekit.stores import connect_mongo
-from services.chat_file.application.files import FileMetadataStore
 from services.chat_file.application.ports import (
     BadgeCounts,
     ConversationStore,
@@ -24,6 +23,7 @@ from services.chat_file.application.ports import (
     MessageAppender,
     MessageStore,
 )
+from services.chat_file.files.application.ports import FileMetadataStore
 from services.chat_file.push.application.ports import DeviceStore, NotificationSettingsStore
 from services.chat_file.storage.schema import SCHEMA
 
@@ -58,10 +58,10 @@ def open_chat_stores(database_url: str, mongodb_db: str = "chat_file_service") -
 
 
 def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatStores:
+    from services.chat_file.files.sql.files import SqlFileStore
     from services.chat_file.infrastructure.sql.appender import SqlMessageAppender
     from services.chat_file.infrastructure.sql.badges import SqlBadgeCounts
     from services.chat_file.infrastructure.sql.conversations import SqlConversationStore
-    from services.chat_file.infrastructure.sql.files import SqlFileStore
     from services.chat_file.infrastructure.sql.mentions import SqlMentionStore
     from services.chat_file.infrastructure.sql.messages import SqlMessageStore
     from services.chat_file.push.sql.devices import SqlDeviceStore
@@ -85,7 +85,7 @@ def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatSt
 
 
 def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
-    from services.chat_file.infrastructure.file_store import MongoFileStore
+    from services.chat_file.files.mongo.files import MongoFileStore
     from services.chat_file.infrastructure.mongo_badges import MongoBadgeCounts
     from services.chat_file.infrastructure.mongo_conversations import MongoConversationStore
     from services.chat_file.infrastructure.mongo_mentions import MongoMentionStore

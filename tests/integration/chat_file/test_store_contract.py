@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 from services.chat_file.application.ports import DuplicateMessageError
-from services.chat_file.domain.files import FileKind, FileRecord, new_file_id
 from services.chat_file.domain.model import (
     Conversation,
     ConversationType,
@@ -21,6 +20,7 @@ from services.chat_file.domain.model import (
     MessageEdit,
     MessageType,
 )
+from services.chat_file.files.domain.model import FileKind, FileRecord, new_file_id
 from services.chat_file.storage.stores import ChatStores
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

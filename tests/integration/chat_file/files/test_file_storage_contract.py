@@ -12,11 +12,12 @@ from typing import cast
 
 import pytest
 
-from services.chat_file.application.file_sweeper import SweepableStorage
-from services.chat_file.application.files import FileStorage
-from services.chat_file.domain.files import StoredFileNotFoundError
-from services.chat_file.infrastructure.file_storage import GridFSFileStorage, LocalFileStorage
-from services.chat_file.infrastructure.s3_storage import S3FileStorage
+from services.chat_file.files.adapters.local import LocalFileStorage
+from services.chat_file.files.adapters.s3 import S3FileStorage
+from services.chat_file.files.application.ports import FileStorage
+from services.chat_file.files.application.sweeper import SweepableStorage
+from services.chat_file.files.domain.model import StoredFileNotFoundError
+from services.chat_file.files.mongo.gridfs import GridFSFileStorage
 from tests.support.s3 import s3_client
 
 from .conftest import MONGO_BACKENDS, open_mongo

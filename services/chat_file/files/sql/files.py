@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from libs.servicekit.sql_store import SqlStore
-from services.chat_file.domain.files import FileKind, FileRecord
-from services.chat_file.infrastructure.sql.tables import file_links as L
-from services.chat_file.infrastructure.sql.tables import files as F
+from services.chat_file.files.domain.model import FileKind, FileRecord
+from services.chat_file.files.sql.tables import file_links as L
+from services.chat_file.files.sql.tables import files as F
 
 
 class SqlFileStore(SqlStore):

@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.http import parse_options_header
 from werkzeug.sansio.multipart import Data, Epilogue, Event, Field, File, MultipartDecoder, NeedData
 
-from services.chat_file.domain.files import (
+from services.chat_file.files.domain.model import (
     FileRequiredError,
     FileTooLargeError,
     MalformedUploadError,

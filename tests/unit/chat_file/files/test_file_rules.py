@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.chat_file.domain.files import (
+from services.chat_file.files.domain.model import (
     MAX_NAME_CHARS,
     FileKind,
     RangeNotSatisfiableError,

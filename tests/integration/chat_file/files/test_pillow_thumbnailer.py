@@ -8,10 +8,14 @@ from collections.abc import Callable
 import pytest
 from PIL import Image
 
-from services.chat_file.application.files import Rendition
-from services.chat_file.domain.files import THUMBNAIL_SIZES, CorruptImageError, ImageTooLargeError
-from services.chat_file.infrastructure.thumbnails import PillowThumbnailer
-from tests.unit.chat_file_files import samples
+from services.chat_file.files.adapters.thumbnails import PillowThumbnailer
+from services.chat_file.files.application.ports import Rendition
+from services.chat_file.files.domain.model import (
+    THUMBNAIL_SIZES,
+    CorruptImageError,
+    ImageTooLargeError,
+)
+from tests.unit.chat_file.files import samples
 
 
 @pytest.mark.parametrize(

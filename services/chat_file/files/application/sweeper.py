@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from services.chat_file.application.files import FileMetadataStore
+from services.chat_file.files.application.ports import FileMetadataStore
 
 logger = logging.getLogger(__name__)
 FILE_ID_LENGTH = 24  # keys are `<file id>` or `<file id>-<size>.webp`

@@ -11,16 +11,15 @@ from werkzeug.wsgi import wrap_file
 
 from libs.servicekit.http import error_body, load, ok
 from libs.servicekit.openapi import documented
-from services.chat_file.application.files import FileDownload, describe
-from services.chat_file.domain.files import (
+from services.chat_file.files.application.files import describe
+from services.chat_file.files.application.ports import FileDownload
+from services.chat_file.files.domain.model import (
     FileRecord,
     FileTooLargeError,
     RangeNotSatisfiableError,
 )
-from services.chat_file.interfaces.http.auth import current_user, protected_blueprint
-from services.chat_file.interfaces.http.context import services
-from services.chat_file.interfaces.http.errors import STATUS_BY_CODE
-from services.chat_file.interfaces.http.file_schemas import (
+from services.chat_file.files.http.multipart import MultipartUpload
+from services.chat_file.files.http.schemas import (
     DeletedSchema,
     FileListSchema,
     FileSchema,
@@ -28,8 +27,10 @@ from services.chat_file.interfaces.http.file_schemas import (
     ThumbnailQuery,
     UploadForm,
 )
+from services.chat_file.interfaces.http.auth import current_user, protected_blueprint
+from services.chat_file.interfaces.http.context import services
+from services.chat_file.interfaces.http.errors import STATUS_BY_CODE
 from services.chat_file.interfaces.http.limits import check_send_rate
-from services.chat_file.interfaces.http.multipart import MultipartUpload
 
 MULTIPART_OVERHEAD = 64 * 1024  # headers, boundaries and small fields around the file
 SEND_BUFFER = 256 * 1024

@@ -12,15 +12,15 @@ import pytest
 import requests
 
 from libs.servicekit.errors import StoreUnavailableError
-from services.chat_file.application.file_sweeper import OrphanSweeper
-from services.chat_file.application.files import FileService
-from services.chat_file.domain.files import FileTooLargeError
-from services.chat_file.infrastructure.s3_storage import PART_SIZE, S3FileStorage
-from services.chat_file.infrastructure.thumbnails import PillowThumbnailer
+from services.chat_file.files.adapters.s3 import PART_SIZE, S3FileStorage
+from services.chat_file.files.adapters.thumbnails import PillowThumbnailer
+from services.chat_file.files.application.files import FileService
+from services.chat_file.files.application.sweeper import OrphanSweeper
+from services.chat_file.files.domain.model import FileTooLargeError
 from tests.support.s3 import bucket_keys, open_uploads, s3_client
 from tests.support.servers import free_port
-from tests.unit.chat_file_files import samples
-from tests.unit.chat_file_files.fakes import FakeConversationAccess, FakeFileStore
+from tests.unit.chat_file.files import samples
+from tests.unit.chat_file.files.fakes import FakeConversationAccess, FakeFileStore
 
 KEY = "0123456789abcdef01234567"
 OWNER = "a" * 24
@@ -80,7 +80,7 @@ def test_tampered_presigned_url_is_refused(storage: S3FileStorage) -> None:
 
 
 def test_an_unreachable_endpoint_is_a_store_outage() -> None:
-    from services.chat_file.infrastructure.s3_storage import make_s3_client
+    from services.chat_file.files.adapters.s3 import make_s3_client
 
     client = make_s3_client(f"http://127.0.0.1:{free_port()}", "us-east-1", "k", "s")
     dead = S3FileStorage(client, "nowhere")

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 
-from services.chat_file.domain.files import ByteRange, FileRecord
+from services.chat_file.files.domain.model import ByteRange, FileRecord
 
 
 class FileStorage(Protocol):

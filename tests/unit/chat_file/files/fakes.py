@@ -6,8 +6,8 @@ import io
 from collections.abc import Iterable, Mapping
 from typing import BinaryIO
 
-from services.chat_file.application.files import Rendition
-from services.chat_file.domain.files import (
+from services.chat_file.files.application.ports import Rendition
+from services.chat_file.files.domain.model import (
     CorruptImageError,
     FileRecord,
     ImageTooLargeError,

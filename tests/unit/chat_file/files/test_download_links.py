@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from services.chat_file.app import create_app
-from services.chat_file.application.files import FileService
+from services.chat_file.files.application.files import FileService
 from services.chat_file.settings import Settings
 from tests.fake_stores import fake_chat_stores
 from tests.support.tokens import bearer

@@ -7,12 +7,12 @@ import io
 import pytest
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from services.chat_file.domain.files import (
+from services.chat_file.files.domain.model import (
     FileRequiredError,
     FileTooLargeError,
     MalformedUploadError,
 )
-from services.chat_file.interfaces.http.multipart import MultipartUpload
+from services.chat_file.files.http.multipart import MultipartUpload
 
 CONTENT_TYPE = "multipart/form-data; boundary=xx"
 

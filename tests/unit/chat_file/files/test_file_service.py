@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.chat_file.application.files import FileService, describe
-from services.chat_file.domain.files import (
+from services.chat_file.files.application.files import FileService, describe
+from services.chat_file.files.domain.model import (
     CorruptImageError,
     EmptyFileError,
     FileDeleteForbiddenError,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from services.chat_file.domain.files import FileKind, FileRecord
-from services.chat_file.infrastructure.file_store import MongoFileStore
+from services.chat_file.files.domain.model import FileKind, FileRecord
+from services.chat_file.files.mongo.files import MongoFileStore
 
 T0 = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
 

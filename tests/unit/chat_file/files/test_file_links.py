@@ -7,11 +7,14 @@ from typing import Any, cast
 
 import pytest
 
-from services.chat_file.application.file_links import FileAttachments, StoreConversationAccess
-from services.chat_file.application.files import FileService
 from services.chat_file.application.ports import ConversationStore
-from services.chat_file.domain.files import StoredFileNotFoundError
 from services.chat_file.domain.model import Conversation, ConversationType
+from services.chat_file.files.application.attachments import (
+    FileAttachments,
+    StoreConversationAccess,
+)
+from services.chat_file.files.application.files import FileService
+from services.chat_file.files.domain.model import StoredFileNotFoundError
 
 from . import samples
 from .fakes import FakeFileStorage, FakeFileStore, FakeThumbnailer

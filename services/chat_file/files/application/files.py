@@ -1,8 +1,8 @@
 """FileService: upload (streamed, checked, hashed), read, download ranges, thumbnails, delete.
 
-Ports are the Protocols of `file_ports.py`; adapters live in infrastructure/ (local directory,
+Ports are the Protocols of `ports.py`; adapters live in infrastructure/ (local directory,
 GridFS or S3 for bytes, the stores for metadata, Pillow for thumbnails) and fakes in
-tests/unit/chat_file_files.
+tests/unit/chat_file/files.
 """
 
 from __future__ import annotations
@@ -15,16 +15,15 @@ from datetime import UTC, datetime
 from itertools import chain
 from typing import Any
 
-from services.chat_file.application.file_ports import (
+from services.chat_file.files.application.ports import (
     ConversationAccess,
     DownloadLinks,
     FileDownload,
     FileMetadataStore,
     FileStorage,
-    Rendition,
     Thumbnailer,
 )
-from services.chat_file.domain.files import (
+from services.chat_file.files.domain.model import (
     HEAD_BYTES,
     THUMBNAIL_SIZES,
     FileDeleteForbiddenError,
@@ -44,17 +43,6 @@ from services.chat_file.domain.files import (
     thumbnail_key,
 )
 from services.chat_file.kernel.clock import iso
-
-__all__ = [  # the ports, importable from here as before
-    "DownloadLinks",
-    "FileDownload",
-    "FileMetadataStore",
-    "FileService",
-    "FileStorage",
-    "Rendition",
-    "Thumbnailer",
-    "describe",
-]
 
 logger = logging.getLogger(__name__)
 

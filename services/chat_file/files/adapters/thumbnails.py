@@ -14,8 +14,8 @@ from typing import BinaryIO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from services.chat_file.application.files import Rendition
-from services.chat_file.domain.files import CorruptImageError, ImageTooLargeError
+from services.chat_file.files.application.ports import Rendition
+from services.chat_file.files.domain.model import CorruptImageError, ImageTooLargeError
 
 DEFAULT_MAX_PIXELS = 40_000_000  # 40 MP: above every phone camera, far below a bomb
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from libs.servicekit.mongo_store import MongoStore
-from services.chat_file.domain.files import FileKind, FileRecord
+from services.chat_file.files.domain.model import FileKind, FileRecord
 
 
 class MongoFileStore(MongoStore):
