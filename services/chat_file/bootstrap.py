@@ -19,13 +19,10 @@ import redis
 from libs.servicekit.stores import connect_redis
 from libs.sessions import KeyRing, RedisRevocations, RevocationMirror
 from libs.usercache import UserCache, local_profiles
-from services.chat_file.application.breaker import CircuitBreaker
 from services.chat_file.application.conversations import ConversationService
-from services.chat_file.application.directory import UserDirectory
 from services.chat_file.application.health import Readiness
 from services.chat_file.application.mentions import Mentions
 from services.chat_file.application.messages import MessageService
-from services.chat_file.application.ports import ProfileCache, ProfileSource, TokenVerifier
 from services.chat_file.application.receipts import ReceiptService
 from services.chat_file.files.adapters.local import LocalFileStorage
 from services.chat_file.files.adapters.thumbnails import PillowThumbnailer
@@ -37,10 +34,7 @@ from services.chat_file.files.application.files import FileService
 from services.chat_file.files.application.ports import DownloadLinks, FileStorage
 from services.chat_file.files.application.sweeper import OrphanSweeper, SweepableStorage
 from services.chat_file.files.mongo.gridfs import GridFSFileStorage
-from services.chat_file.infrastructure.auth_client import HttpAuthUserClient
-from services.chat_file.infrastructure.jwks import JwksKeys
 from services.chat_file.infrastructure.socket_notifier import SocketIONotifier
-from services.chat_file.infrastructure.tokens import JwtVerifier, VerificationKeys
 from services.chat_file.interfaces.commands import ChatCommands
 from services.chat_file.interfaces.socket.hub import RealtimeHub
 from services.chat_file.kernel.notifier import Notifier
@@ -53,7 +47,13 @@ from services.chat_file.push.application.ports import PushOutbox
 from services.chat_file.realtime_root import build_realtime, revocation_feed, send_limiter
 from services.chat_file.settings import Settings
 from services.chat_file.storage.stores import ChatStores, open_chat_stores, open_mongo_stores
-from services.chat_file.token_keys import token_keys
+from services.chat_file.users.adapters.auth_client import HttpAuthUserClient
+from services.chat_file.users.adapters.jwks import JwksKeys
+from services.chat_file.users.adapters.tokens import JwtVerifier, VerificationKeys
+from services.chat_file.users.application.breaker import CircuitBreaker
+from services.chat_file.users.application.directory import UserDirectory
+from services.chat_file.users.application.ports import ProfileCache, ProfileSource, TokenVerifier
+from services.chat_file.users.wiring import token_keys
 
 logger = logging.getLogger(__name__)
 

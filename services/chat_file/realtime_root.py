@@ -16,7 +16,6 @@ from socketio import RedisManager
 from libs.sessions import RedisRevocations, RevocationListener, RevocationMirror
 from services.chat_file.application.activity import ActivityService
 from services.chat_file.application.conversations import ConversationService
-from services.chat_file.application.directory import UserDirectory
 from services.chat_file.application.realtime import PresenceService, SendRateLimiter, TypingService
 from services.chat_file.infrastructure.presence import RedisPresence
 from services.chat_file.infrastructure.realtime import (
@@ -29,6 +28,7 @@ from services.chat_file.infrastructure.socket_notifier import SocketIONotifier
 from services.chat_file.interfaces.socket.hub import RealtimeHub, RoomNames
 from services.chat_file.interfaces.socket.session import SocketSessions
 from services.chat_file.settings import Settings
+from services.chat_file.users.application.directory import UserDirectory
 
 ROOMS = RoomNames(user=user_room, conversation=conversation_room)
 

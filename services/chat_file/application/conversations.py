@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from services.chat_file.application.access import audience, conversation_for
-from services.chat_file.application.directory import UserDirectory
 from services.chat_file.application.membership import Membership
 from services.chat_file.application.mentions import Mentions
 from services.chat_file.application.ports import ConversationStore
@@ -25,6 +24,7 @@ from services.chat_file.kernel.clock import utc_now
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.kernel.ids import check_user_id
 from services.chat_file.kernel.notifier import Notifier
+from services.chat_file.users.application.directory import UserDirectory
 
 MAX_NAME = 100
 MAX_CONTACT_CONVERSATIONS = 1000  # presence reaches the contacts of the most recent ones

@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from services.chat_file.application.directory import UserDirectory
 from services.chat_file.application.ports import MentionStore
 from services.chat_file.domain.model import Conversation, ConversationType, Message
+from services.chat_file.users.application.directory import UserDirectory
 
 MENTION_RE = re.compile(r"(?<![\w@])@([A-Za-z0-9][A-Za-z0-9_.-]{0,63})")
 EVERYONE = frozenset({"tous", "all"})

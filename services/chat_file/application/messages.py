@@ -16,7 +16,6 @@ from typing import Any
 from services.chat_file.application.access import audience, conversation_for, message_for
 from services.chat_file.application.appending import StepwiseAppender
 from services.chat_file.application.conversations import ConversationService
-from services.chat_file.application.directory import UserDirectory
 from services.chat_file.application.mentions import Mentions
 from services.chat_file.application.ports import (
     AttachmentResolver,
@@ -37,6 +36,7 @@ from services.chat_file.domain.paging import parse_cursor, parse_direction, pars
 from services.chat_file.kernel.clock import iso, utc_now
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.kernel.notifier import Notifier
+from services.chat_file.users.application.directory import UserDirectory
 
 MAX_EMOJI = 16
 MAX_QUERY = 200

@@ -13,7 +13,6 @@ from typing import Any
 from services.chat_file.application.access import audience, conversation_for
 from services.chat_file.application.appending import number
 from services.chat_file.application.conversations import ConversationService
-from services.chat_file.application.directory import UserDirectory
 from services.chat_file.application.mentions import Mentions
 from services.chat_file.application.ports import (
     AttachmentResolver,
@@ -35,6 +34,7 @@ from services.chat_file.kernel.errors import InvalidIdError
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.kernel.ids import check_object_id
 from services.chat_file.kernel.notifier import Notifier
+from services.chat_file.users.application.directory import UserDirectory
 
 
 class MessageSending:

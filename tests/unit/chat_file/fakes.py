@@ -11,7 +11,7 @@ import jwt
 
 from libs.servicekit.settings import DEV_JWT_SECRET
 from libs.usercache import CachedUser
-from services.chat_file.application.ports import ProfileSourceError
+from services.chat_file.users.application.ports import ProfileSourceError
 
 
 class FakeProfileCache:

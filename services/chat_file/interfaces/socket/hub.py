@@ -16,7 +16,6 @@ from flask_socketio import join_room, leave_room
 
 from services.chat_file.application.activity import ActivityService
 from services.chat_file.application.conversations import ConversationService
-from services.chat_file.application.directory import UserDirectory
 from services.chat_file.application.realtime import (
     PresenceService,
     Scheduler,
@@ -25,6 +24,7 @@ from services.chat_file.application.realtime import (
 )
 from services.chat_file.interfaces.socket.session import SocketSessions
 from services.chat_file.kernel.identity import Identity
+from services.chat_file.users.application.directory import UserDirectory
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from services.chat_file.application.directory import UserDirectory
 from services.chat_file.application.ports import BadgeCounts, ConversationStore, MessageStore
 from services.chat_file.domain.model import Conversation, Message
 from services.chat_file.kernel.clock import utc_now
@@ -29,6 +28,7 @@ from services.chat_file.push.domain.notifications import (
     notification,
 )
 from services.chat_file.push.domain.notify_prefs import ConversationPrefs, UserPrefs, should_push
+from services.chat_file.users.application.directory import UserDirectory
 
 logger = logging.getLogger(__name__)
 

@@ -8,11 +8,11 @@ import jwt
 import pytest
 
 from libs.sessions.mirror import USER, Revocation
-from services.chat_file.application.breaker import CLOSED, HALF_OPEN, OPEN, CircuitBreaker
-from services.chat_file.infrastructure.tokens import JwtVerifier
 from services.chat_file.kernel import errors
+from services.chat_file.users.adapters.tokens import JwtVerifier
+from services.chat_file.users.application.breaker import CLOSED, HALF_OPEN, OPEN, CircuitBreaker
 
-from .fakes import token
+from ..fakes import token
 
 SECRET = "s" * 40
 

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from services.chat_file.application.breaker import CircuitBreaker
-from services.chat_file.application.directory import UserDirectory
-from services.chat_file.application.ports import ProfileSourceError
-from services.chat_file.infrastructure.auth_client import HttpAuthUserClient
+from services.chat_file.users.adapters.auth_client import HttpAuthUserClient
+from services.chat_file.users.application.breaker import CircuitBreaker
+from services.chat_file.users.application.directory import UserDirectory
+from services.chat_file.users.application.ports import ProfileSourceError
 from tests.fakes_chat import FakeAuthUserServer, demo_profile
 from tests.support.servers import free_port
 from tests.unit.chat_file.fakes import FakeProfileCache

@@ -19,11 +19,11 @@ from libs.servicekit.settings import DEV_JWT_SECRET, DEV_SERVICE_SECRET
 from libs.servicekit.stores import connect_redis
 from libs.usercache import UNKNOWN_USER_NAME, UserCache
 from services.chat_file.app import create_app
-from services.chat_file.application.breaker import CircuitBreaker
-from services.chat_file.application.directory import UserDirectory
-from services.chat_file.infrastructure.auth_client import HttpAuthUserClient
 from services.chat_file.push.settings import PushSettings
 from services.chat_file.settings import Settings
+from services.chat_file.users.adapters.auth_client import HttpAuthUserClient
+from services.chat_file.users.application.breaker import CircuitBreaker
+from services.chat_file.users.application.directory import UserDirectory
 from tests.fakes_chat import FakeAuthUserServer, demo_profile, seed_conversation
 from tests.support.l1 import settled
 from tests.unit.chat_file.fakes import bearer

@@ -10,9 +10,9 @@ import requests
 from libs.sessions import KeyRing
 from libs.sessions.asymmetric import EDDSA, ES256, PrivateKey, PublicKeys
 from services.chat_file.app import create_app
-from services.chat_file.infrastructure.jwks import JwksKeys
-from services.chat_file.infrastructure.tokens import JwtVerifier
 from services.chat_file.kernel import errors
+from services.chat_file.users.adapters.jwks import JwksKeys
+from services.chat_file.users.adapters.tokens import JwtVerifier
 from tests.support.key_files import kid_of, mint_signed, new_key
 from tests.support.tokens import mint
 

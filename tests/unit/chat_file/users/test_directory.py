@@ -5,10 +5,10 @@ from __future__ import annotations
 import threading
 
 from libs.usercache import UNKNOWN_USER_NAME, CachedUser
-from services.chat_file.application.breaker import CircuitBreaker
-from services.chat_file.application.directory import UserDirectory
+from services.chat_file.users.application.breaker import CircuitBreaker
+from services.chat_file.users.application.directory import UserDirectory
 
-from .fakes import FakeProfileCache, FakeProfileSource, profile
+from ..fakes import FakeProfileCache, FakeProfileSource, profile
 
 
 def make(users: list[str] | None = None, **kwargs):

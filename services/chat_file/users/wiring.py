@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from libs.sessions import KeyRing
 from libs.sessions.asymmetric import HS256
-from services.chat_file.infrastructure.jwks import JwksKeys
 from services.chat_file.settings import Settings
+from services.chat_file.users.adapters.jwks import JwksKeys
 
 
 def token_keys(settings: Settings) -> KeyRing | JwksKeys:

@@ -23,8 +23,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from libs.usercache import UNKNOWN_USER_NAME, CachedUser
-from services.chat_file.application.breaker import CircuitBreaker
-from services.chat_file.application.ports import ProfileCache, ProfileSource, ProfileSourceError
+from services.chat_file.users.application.breaker import CircuitBreaker
+from services.chat_file.users.application.ports import (
+    ProfileCache,
+    ProfileSource,
+    ProfileSourceError,
+)
 
 logger = logging.getLogger(__name__)
 

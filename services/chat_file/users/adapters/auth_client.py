@@ -22,7 +22,7 @@ import requests
 
 from libs.servicekit.observability import REQUEST_ID_HEADER, current_request_id
 from libs.servicekit.service_auth import sign_request
-from services.chat_file.application.ports import ProfileSourceError
+from services.chat_file.users.application.ports import ProfileSourceError
 
 BATCH_LIMIT = 200
 RETRYABLE_STATUS = frozenset({502, 503, 504})
