@@ -16,11 +16,11 @@ from services.chat_file.files.http import routes as files
 from services.chat_file.interfaces.http import conversations, health, messages
 from services.chat_file.interfaces.http.context import EXTENSION
 from services.chat_file.interfaces.http.errors import STATUS_BY_CODE, install_store_errors
-from services.chat_file.interfaces.socket.server import install_socketio
 from services.chat_file.interfaces.web.console import console_blueprint
 from services.chat_file.push.http import devices, notify_prefs
 from services.chat_file.push.http.metrics import install_push_metrics
-from services.chat_file.realtime_root import socketio_options
+from services.chat_file.realtime.socket.server import install_socketio
+from services.chat_file.realtime.wiring import socketio_options
 from services.chat_file.settings import Settings
 
 

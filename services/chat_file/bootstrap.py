@@ -34,9 +34,7 @@ from services.chat_file.files.application.files import FileService
 from services.chat_file.files.application.ports import DownloadLinks, FileStorage
 from services.chat_file.files.application.sweeper import OrphanSweeper, SweepableStorage
 from services.chat_file.files.mongo.gridfs import GridFSFileStorage
-from services.chat_file.infrastructure.socket_notifier import SocketIONotifier
 from services.chat_file.interfaces.commands import ChatCommands
-from services.chat_file.interfaces.socket.hub import RealtimeHub
 from services.chat_file.kernel.notifier import Notifier
 from services.chat_file.push.adapters.outbox import BufferedOutbox
 from services.chat_file.push.adapters.queue import RedisPushQueue
@@ -44,7 +42,9 @@ from services.chat_file.push.application.devices import DeviceService
 from services.chat_file.push.application.fanout import with_push
 from services.chat_file.push.application.notify_prefs import NotificationSettingsService
 from services.chat_file.push.application.ports import PushOutbox
-from services.chat_file.realtime_root import build_realtime, revocation_feed, send_limiter
+from services.chat_file.realtime.adapters.notifier import SocketIONotifier
+from services.chat_file.realtime.socket.hub import RealtimeHub
+from services.chat_file.realtime.wiring import build_realtime, revocation_feed, send_limiter
 from services.chat_file.settings import Settings
 from services.chat_file.storage.stores import ChatStores, open_chat_stores, open_mongo_stores
 from services.chat_file.users.adapters.auth_client import HttpAuthUserClient

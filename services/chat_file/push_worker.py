@@ -11,7 +11,6 @@ from typing import Any
 
 from libs.servicekit.observability import configure_logging
 from services.chat_file.bootstrap import ChatServices, build
-from services.chat_file.infrastructure.presence import RedisPresence
 from services.chat_file.push.adapters.fcm import FcmSender
 from services.chat_file.push.adapters.queue import RedisPushQueue
 from services.chat_file.push.adapters.webpush import WebPushSender
@@ -19,6 +18,7 @@ from services.chat_file.push.application.delivery import PushDelivery
 from services.chat_file.push.application.fanout import PushFanout
 from services.chat_file.push.application.ports import PushSender
 from services.chat_file.push.worker import PushWorker
+from services.chat_file.realtime.adapters.presence import RedisPresence
 from services.chat_file.settings import Settings
 
 

@@ -11,11 +11,11 @@ from typing import Any
 from libs.servicekit.http import load
 from services.chat_file.application.conversations import ConversationService
 from services.chat_file.application.messages import MessageService
-from services.chat_file.application.realtime import SendRateLimiter
 from services.chat_file.application.receipts import ReceiptService
 from services.chat_file.interfaces import schemas
 from services.chat_file.kernel.errors import SendRateLimitedError
 from services.chat_file.kernel.identity import Identity
+from services.chat_file.kernel.rate import SendRateLimiter
 
 Reply = dict[str, Any]
 

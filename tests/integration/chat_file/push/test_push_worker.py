@@ -9,8 +9,8 @@ import time
 import redis
 
 from services.chat_file.bootstrap import ChatServices
-from services.chat_file.infrastructure.presence import RedisPresence
 from services.chat_file.push.worker import PushWorker
+from services.chat_file.realtime.adapters.presence import RedisPresence
 from services.chat_file.settings import Settings
 from tests.support.push_receivers import WebPushReceiver
 

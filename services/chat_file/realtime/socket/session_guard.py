@@ -17,13 +17,13 @@ from typing import Any
 from flask import request
 
 from libs.sessions import Revocation, RevocationMirror
-from services.chat_file.interfaces.socket.auth import event_token
-from services.chat_file.interfaces.socket.base import Data, Handlers
-from services.chat_file.interfaces.socket.events import Event
-from services.chat_file.interfaces.socket.hub import RealtimeHub
-from services.chat_file.interfaces.socket.session import SocketSessions
 from services.chat_file.kernel.errors import InvalidTokenError
 from services.chat_file.kernel.identity import Identity
+from services.chat_file.realtime.socket.auth import event_token
+from services.chat_file.realtime.socket.base import Data, Handlers
+from services.chat_file.realtime.socket.events import Event
+from services.chat_file.realtime.socket.hub import RealtimeHub
+from services.chat_file.realtime.socket.session import SocketSessions
 
 logger = logging.getLogger(__name__)
 

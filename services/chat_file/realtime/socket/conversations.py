@@ -9,16 +9,16 @@ from marshmallow import fields
 
 from libs.servicekit.http import load
 from services.chat_file.application.presenters import group_summary
-from services.chat_file.interfaces.socket.base import (
+from services.chat_file.kernel.clock import utc_now_iso
+from services.chat_file.kernel.identity import Identity
+from services.chat_file.realtime.socket.base import (
     CONVERSATION_REF,
     ConversationRef,
     Data,
     Handlers,
     Payload,
 )
-from services.chat_file.interfaces.socket.events import Event
-from services.chat_file.kernel.clock import utc_now_iso
-from services.chat_file.kernel.identity import Identity
+from services.chat_file.realtime.socket.events import Event
 
 
 class TypingRef(ConversationRef):

@@ -14,19 +14,21 @@ from flask_socketio import SocketIO
 from socketio import RedisManager
 
 from libs.sessions import RedisRevocations, RevocationListener, RevocationMirror
-from services.chat_file.application.activity import ActivityService
 from services.chat_file.application.conversations import ConversationService
-from services.chat_file.application.realtime import PresenceService, SendRateLimiter, TypingService
-from services.chat_file.infrastructure.presence import RedisPresence
-from services.chat_file.infrastructure.realtime import (
+from services.chat_file.kernel.rate import SendRateLimiter
+from services.chat_file.realtime.adapters.notifier import SocketIONotifier
+from services.chat_file.realtime.adapters.presence import RedisPresence
+from services.chat_file.realtime.adapters.socketio import (
     PresenceKeepAlive,
     SocketIOScheduler,
     conversation_room,
     user_room,
 )
-from services.chat_file.infrastructure.socket_notifier import SocketIONotifier
-from services.chat_file.interfaces.socket.hub import RealtimeHub, RoomNames
-from services.chat_file.interfaces.socket.session import SocketSessions
+from services.chat_file.realtime.application.activity import ActivityService
+from services.chat_file.realtime.application.presence import PresenceService
+from services.chat_file.realtime.application.typing import TypingService
+from services.chat_file.realtime.socket.hub import RealtimeHub, RoomNames
+from services.chat_file.realtime.socket.session import SocketSessions
 from services.chat_file.settings import Settings
 from services.chat_file.users.application.directory import UserDirectory
 

@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from services.chat_file.infrastructure.realtime import PresenceKeepAlive, SocketIOScheduler
+from services.chat_file.realtime.adapters.socketio import PresenceKeepAlive, SocketIOScheduler
 
 
 class Stop(Exception):

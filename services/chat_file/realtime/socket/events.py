@@ -13,8 +13,8 @@ from flask_socketio import emit
 
 from libs.servicekit.errors import CodedError
 from libs.servicekit.http import InvalidJsonError
-from services.chat_file.interfaces.socket.session import SocketSessions
 from services.chat_file.kernel.errors import MissingTokenError
+from services.chat_file.realtime.socket.session import SocketSessions
 
 logger = logging.getLogger(__name__)
 

@@ -14,16 +14,13 @@ from typing import Any, Protocol
 
 from flask_socketio import join_room, leave_room
 
-from services.chat_file.application.activity import ActivityService
 from services.chat_file.application.conversations import ConversationService
-from services.chat_file.application.realtime import (
-    PresenceService,
-    Scheduler,
-    SendRateLimiter,
-    TypingService,
-)
-from services.chat_file.interfaces.socket.session import SocketSessions
 from services.chat_file.kernel.identity import Identity
+from services.chat_file.kernel.rate import SendRateLimiter
+from services.chat_file.realtime.application.activity import ActivityService
+from services.chat_file.realtime.application.presence import PresenceService
+from services.chat_file.realtime.application.typing import Scheduler, TypingService
+from services.chat_file.realtime.socket.session import SocketSessions
 from services.chat_file.users.application.directory import UserDirectory
 
 logger = logging.getLogger(__name__)

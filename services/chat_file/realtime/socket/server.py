@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import Flask
 
-from services.chat_file.interfaces.socket.hub import RealtimeHub
-from services.chat_file.interfaces.socket.namespace import ChatNamespace
-from services.chat_file.interfaces.socket.session_guard import install_session_guard
+from services.chat_file.realtime.socket.hub import RealtimeHub
+from services.chat_file.realtime.socket.namespace import ChatNamespace
+from services.chat_file.realtime.socket.session_guard import install_session_guard
 
 
 def install_socketio(app: Flask, chat: Any) -> RealtimeHub:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from services.chat_file.application.activity import ActivityService
-from services.chat_file.application.realtime import (
-    PresenceService,
-    SendRateLimiter,
-    TypingService,
-)
+from services.chat_file.kernel.rate import SendRateLimiter
+from services.chat_file.realtime.application.activity import ActivityService
+from services.chat_file.realtime.application.presence import PresenceService
+from services.chat_file.realtime.application.typing import TypingService
 
 from .fakes import FakeActivityStore, FakeEventSink, FakePresenceStore, FakeScheduler
 

@@ -7,7 +7,7 @@ import threading
 import pytest
 import redis
 
-from services.chat_file.infrastructure.presence import RedisPresence
+from services.chat_file.realtime.adapters.presence import RedisPresence
 
 
 class Clock:

@@ -8,10 +8,10 @@ from typing import Any
 from flask import request
 
 from libs.servicekit.errors import CodedError
-from services.chat_file.interfaces.socket.auth import event_token, handshake_token, refusal
-from services.chat_file.interfaces.socket.base import Data, Handlers
-from services.chat_file.interfaces.socket.events import Event, unexpected_failure
 from services.chat_file.kernel.identity import Identity
+from services.chat_file.realtime.socket.auth import event_token, handshake_token, refusal
+from services.chat_file.realtime.socket.base import Data, Handlers
+from services.chat_file.realtime.socket.events import Event, unexpected_failure
 
 AUTH_GRACE_SECONDS = 30.0  # an anonymous socket must `authenticate` within this delay
 MAX_PRESENCE_QUERY = 500

@@ -1,84 +1,20 @@
-"""Real-time rules that are not storage: presence transitions, typing auto-stop, send rate.
-
-Framework-free: the socket layer gives these classes an `EventSink` (emit to users), a
-`PresenceStore` (device counts shared by every process) and a `Scheduler` (run later).
-"""
+"""Typing indicators: `userTyping` / `userStoppedTyping`, stopped automatically after a
+silence. Framework-free: the socket layer gives a `Scheduler` (run later) and the sink."""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Protocol
 
 from services.chat_file.kernel.clock import utc_now_iso
-
-
-class EventSink(Protocol):
-    """Delivers one event to every device of the given users."""
-
-    def to_users(
-        self, event: str, payload: dict[str, Any], user_ids: Iterable[str], skip_sid: str | None
-    ) -> None: ...
-
-
-class PresenceStore(Protocol):
-    """Connected devices per user, counted across processes."""
-
-    def device_connected(self, user_id: str, device_id: str) -> int: ...
-
-    def device_disconnected(self, user_id: str, device_id: str) -> int: ...
-
-    def online(self, user_ids: Iterable[str]) -> set[str]: ...
+from services.chat_file.realtime.application.presence import EventSink, other_users
 
 
 class Scheduler(Protocol):
     def call_later(self, seconds: float, fn: Callable[[], None]) -> None: ...
-
-
-Contacts = Callable[[], Iterable[str]]
-
-
-class PresenceService:
-    """`user_online` when a user's first device connects, `user_offline` when the last leaves.
-
-    Sent only to the users who share a conversation with them: `contacts()` is called only on
-    those transitions (not for every device), so a connect usually costs no conversation query.
-    """
-
-    def __init__(
-        self, store: PresenceStore, sink: EventSink, now: Callable[[], str] = utc_now_iso
-    ) -> None:
-        self._store = store
-        self._sink = sink
-        self._now = now
-
-    def connected(self, user_id: str, device_id: str, contacts: Contacts) -> bool:
-        """Record the device; True (and `user_online` sent) if it is the user's first one."""
-        if self._store.device_connected(user_id, device_id) != 1:
-            return False
-        payload = {"userId": user_id, "lastSeen": self._now()}
-        self._sink.to_users("user_online", payload, _others(contacts(), user_id), None)
-        return True
-
-    def disconnected(self, user_id: str, device_id: str, contacts: Contacts) -> bool:
-        """Forget the device; True (and `user_offline` sent) if it was the user's last one."""
-        if self._store.device_disconnected(user_id, device_id) != 0:
-            return False
-        payload = {"userId": user_id, "lastSeen": self._now()}
-        self._sink.to_users("user_offline", payload, _others(contacts(), user_id), None)
-        return True
-
-    def online_contacts(self, user_id: str, asked: Iterable[str], contacts: Contacts) -> list[str]:
-        """Who of `asked` (default: all the user's contacts) is online; contacts only."""
-        known = set(contacts())
-        wanted = [u for u in asked if u in known] if asked else list(known)
-        return sorted(self._store.online(_others(wanted, user_id)))
-
-
-def _others(user_ids: Iterable[str], me: str) -> list[str]:
-    return sorted({u for u in user_ids if u and u != me})
 
 
 @dataclass
@@ -122,7 +58,7 @@ class TypingService:
         self, user_id: str, conversation_id: str, participants: Iterable[str], sid: str | None
     ) -> None:
         key = (user_id, conversation_id)
-        others = _others(participants, user_id)
+        others = other_users(participants, user_id)
         if self._extend(key, others, sid):
             return
         now = self._clock()
@@ -190,28 +126,3 @@ class TypingService:
             self._scheduler.call_later(remaining, lambda: self._expire(key, entry))
         else:
             self.stop(*key)
-
-
-@dataclass
-class SendRateLimiter:
-    """Token bucket per socket: `rate` sends per second on average, bursts up to `burst`."""
-
-    rate: float
-    burst: float
-    clock: Callable[[], float] = time.monotonic
-    _buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
-
-    def allow(self, key: str) -> bool:
-        if self.rate <= 0:
-            return True
-        now = self.clock()
-        tokens, last = self._buckets.get(key, (self.burst, now))
-        tokens = min(self.burst, tokens + (now - last) * self.rate)
-        if tokens < 1:
-            self._buckets[key] = (tokens, now)
-            return False
-        self._buckets[key] = (tokens - 1, now)
-        return True
-
-    def forget(self, key: str) -> None:
-        self._buckets.pop(key, None)

@@ -11,7 +11,7 @@ from flask import Flask
 from services.chat_file.app import create_app
 from tests.fake_stores import fake_chat_stores
 
-from ..chat_file.fakes import FakeProfileCache, FakeProfileSource, profile
+from ..fakes import FakeProfileCache, FakeProfileSource, profile
 from .test_socket_events import settings, token
 
 MEMBERS = ["alice", "bob", "carol", "dave", "erin"]

@@ -8,10 +8,10 @@ from flask import request
 from marshmallow import fields
 
 from libs.servicekit.http import load
-from services.chat_file.interfaces.socket.base import MESSAGE_REF, Data, Handlers, Payload
-from services.chat_file.interfaces.socket.events import Event
 from services.chat_file.kernel.clock import utc_now_iso
 from services.chat_file.kernel.identity import Identity
+from services.chat_file.realtime.socket.base import MESSAGE_REF, Data, Handlers, Payload
+from services.chat_file.realtime.socket.events import Event
 
 
 class HistoryQuery(Payload):

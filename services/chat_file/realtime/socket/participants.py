@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from libs.servicekit.http import load
 from services.chat_file.interfaces.schemas import OneOrMany
-from services.chat_file.interfaces.socket.base import ConversationRef, Data, Handlers
-from services.chat_file.interfaces.socket.conversations import conversation_id
-from services.chat_file.interfaces.socket.events import Event
 from services.chat_file.kernel.identity import Identity
+from services.chat_file.realtime.socket.base import ConversationRef, Data, Handlers
+from services.chat_file.realtime.socket.conversations import conversation_id
+from services.chat_file.realtime.socket.events import Event
 
 
 class ParticipantRef(ConversationRef):

@@ -17,7 +17,7 @@ from services.chat_file.settings import Settings
 from tests.fake_stores import fake_chat_stores
 from tests.support.tokens import mint
 
-from ..chat_file.fakes import FakeProfileSource, RecordingNotifier, profile
+from ..fakes import FakeProfileSource, RecordingNotifier, profile
 from .fakes import FakeScheduler
 
 SECRET = "unit-realtime-secret-0123456789abcdef-0123456789"

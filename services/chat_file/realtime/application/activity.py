@@ -15,8 +15,8 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
-from services.chat_file.application.realtime import Contacts, EventSink
 from services.chat_file.kernel.clock import iso_epoch
+from services.chat_file.realtime.application.presence import Contacts, EventSink
 
 MAX_WRITE_EVERY = 10.0  # seconds between two writes of one user's activity by one process
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.chat_file.infrastructure.socket_notifier import SocketIONotifier
+from services.chat_file.realtime.adapters.notifier import SocketIONotifier
 
 
 class RecordingSocketIO:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from services.chat_file.infrastructure.realtime import user_room
+from services.chat_file.realtime.adapters.socketio import user_room
 
 
 class SocketIONotifier:

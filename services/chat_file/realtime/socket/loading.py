@@ -9,10 +9,10 @@ from typing import Any
 from marshmallow import fields
 
 from libs.servicekit.http import load
-from services.chat_file.interfaces.socket.base import Data, Handlers, Payload
-from services.chat_file.interfaces.socket.events import Event
 from services.chat_file.kernel.clock import utc_now_iso
 from services.chat_file.kernel.identity import Identity
+from services.chat_file.realtime.socket.base import Data, Handlers, Payload
+from services.chat_file.realtime.socket.events import Event
 
 MAX_CONVERSATIONS_PAGE = 50
 
