@@ -25,7 +25,7 @@ import redis
 
 from libs.servicekit.settings import DEV_JWT_SECRET
 from services.chat_file.bootstrap import ChatServices, build
-from services.chat_file.domain.model import Conversation, ConversationType
+from services.chat_file.conversations.domain.model import Conversation, ConversationType
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.push.domain.devices import Device, Platform, new_device_id
 from services.chat_file.push.settings import PushSettings

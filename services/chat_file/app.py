@@ -12,11 +12,12 @@ from libs.servicekit.json_provider import OrjsonProvider
 from libs.servicekit.observability import Metrics, install_cache_metrics, install_observability
 from libs.servicekit.openapi import install_openapi
 from services.chat_file.bootstrap import ChatServices, build
+from services.chat_file.console.console import console_blueprint
+from services.chat_file.conversations.http import conversations, messages
 from services.chat_file.files.http import routes as files
-from services.chat_file.interfaces.http import conversations, health, messages
-from services.chat_file.interfaces.http.context import EXTENSION
-from services.chat_file.interfaces.http.errors import STATUS_BY_CODE, install_store_errors
-from services.chat_file.interfaces.web.console import console_blueprint
+from services.chat_file.http import health
+from services.chat_file.http.context import EXTENSION
+from services.chat_file.http.errors import STATUS_BY_CODE, install_store_errors
 from services.chat_file.push.http import devices, notify_prefs
 from services.chat_file.push.http.metrics import install_push_metrics
 from services.chat_file.realtime.socket.server import install_socketio

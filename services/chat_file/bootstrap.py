@@ -19,11 +19,11 @@ import redis
 from libs.servicekit.stores import connect_redis
 from libs.sessions import KeyRing, RedisRevocations, RevocationMirror
 from libs.usercache import UserCache, local_profiles
-from services.chat_file.application.conversations import ConversationService
-from services.chat_file.application.health import Readiness
-from services.chat_file.application.mentions import Mentions
-from services.chat_file.application.messages import MessageService
-from services.chat_file.application.receipts import ReceiptService
+from services.chat_file.conversations.api.commands import ChatCommands
+from services.chat_file.conversations.application.conversations import ConversationService
+from services.chat_file.conversations.application.mentions import Mentions
+from services.chat_file.conversations.application.messages import MessageService
+from services.chat_file.conversations.application.receipts import ReceiptService
 from services.chat_file.files.adapters.local import LocalFileStorage
 from services.chat_file.files.adapters.thumbnails import PillowThumbnailer
 from services.chat_file.files.application.attachments import (
@@ -34,7 +34,7 @@ from services.chat_file.files.application.files import FileService
 from services.chat_file.files.application.ports import DownloadLinks, FileStorage
 from services.chat_file.files.application.sweeper import OrphanSweeper, SweepableStorage
 from services.chat_file.files.mongo.gridfs import GridFSFileStorage
-from services.chat_file.interfaces.commands import ChatCommands
+from services.chat_file.http.readiness import Readiness
 from services.chat_file.kernel.notifier import Notifier
 from services.chat_file.push.adapters.outbox import BufferedOutbox
 from services.chat_file.push.adapters.queue import RedisPushQueue

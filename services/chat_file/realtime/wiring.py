@@ -14,7 +14,7 @@ from flask_socketio import SocketIO
 from socketio import RedisManager
 
 from libs.sessions import RedisRevocations, RevocationListener, RevocationMirror
-from services.chat_file.application.conversations import ConversationService
+from services.chat_file.conversations.application.conversations import ConversationService
 from services.chat_file.kernel.rate import SendRateLimiter
 from services.chat_file.realtime.adapters.notifier import SocketIONotifier
 from services.chat_file.realtime.adapters.presence import RedisPresence

@@ -20,16 +20,16 @@ from typing import Any, BinaryIO
 
 from libs.servicekit.port_sources import MongoTable, Row, column_names
 from libs.servicekit.sql_port import PortSpec
-from services.chat_file.files.adapters.local import LocalFileStorage
-from services.chat_file.files.mongo.gridfs import GridFSFileStorage
-from services.chat_file.files.sql.tables import file_links, files
-from services.chat_file.infrastructure.sql.tables import (
+from services.chat_file.conversations.sql.tables import (
     conversations,
     hidden,
     members,
     mentions,
     messages,
 )
+from services.chat_file.files.adapters.local import LocalFileStorage
+from services.chat_file.files.mongo.gridfs import GridFSFileStorage
+from services.chat_file.files.sql.tables import file_links, files
 from services.chat_file.kernel.sql import to_doc
 from services.chat_file.push.sql.tables import devices, notify_conversations, notify_users
 from services.chat_file.storage.schema import SCHEMA, metadata

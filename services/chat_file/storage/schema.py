@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from libs.servicekit.sql import SqlSchema
+from services.chat_file.conversations.sql import tables as _core_tables
 from services.chat_file.files.sql import tables as _file_tables
-from services.chat_file.infrastructure.sql import tables as _core_tables
 from services.chat_file.kernel.sql import metadata
 from services.chat_file.push.sql import tables as _push_tables
 

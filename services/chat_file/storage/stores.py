@@ -16,7 +16,7 @@ from typing import Any
 
 from libs.servicekit.sql import SQL_BACKENDS, backend_of, create_sql_engine
 from libs.servicekit.stores import connect_mongo
-from services.chat_file.application.ports import (
+from services.chat_file.conversations.application.ports import (
     BadgeCounts,
     ConversationStore,
     MentionStore,
@@ -58,12 +58,12 @@ def open_chat_stores(database_url: str, mongodb_db: str = "chat_file_service") -
 
 
 def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatStores:
+    from services.chat_file.conversations.sql.appender import SqlMessageAppender
+    from services.chat_file.conversations.sql.badges import SqlBadgeCounts
+    from services.chat_file.conversations.sql.conversations import SqlConversationStore
+    from services.chat_file.conversations.sql.mentions import SqlMentionStore
+    from services.chat_file.conversations.sql.messages import SqlMessageStore
     from services.chat_file.files.sql.files import SqlFileStore
-    from services.chat_file.infrastructure.sql.appender import SqlMessageAppender
-    from services.chat_file.infrastructure.sql.badges import SqlBadgeCounts
-    from services.chat_file.infrastructure.sql.conversations import SqlConversationStore
-    from services.chat_file.infrastructure.sql.mentions import SqlMentionStore
-    from services.chat_file.infrastructure.sql.messages import SqlMessageStore
     from services.chat_file.push.sql.devices import SqlDeviceStore
     from services.chat_file.push.sql.notify_prefs import SqlNotificationSettingsStore
 
@@ -85,11 +85,11 @@ def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatSt
 
 
 def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
+    from services.chat_file.conversations.mongo.badges import MongoBadgeCounts
+    from services.chat_file.conversations.mongo.conversations import MongoConversationStore
+    from services.chat_file.conversations.mongo.mentions import MongoMentionStore
+    from services.chat_file.conversations.mongo.messages import MongoMessageStore
     from services.chat_file.files.mongo.files import MongoFileStore
-    from services.chat_file.infrastructure.mongo_badges import MongoBadgeCounts
-    from services.chat_file.infrastructure.mongo_conversations import MongoConversationStore
-    from services.chat_file.infrastructure.mongo_mentions import MongoMentionStore
-    from services.chat_file.infrastructure.mongo_messages import MongoMessageStore
     from services.chat_file.push.mongo.devices import MongoDeviceStore
     from services.chat_file.push.mongo.notify_prefs import MongoNotificationSettingsStore
 

@@ -9,23 +9,13 @@ no partial file.
 from __future__ import annotations
 
 import os
-import re
 import secrets
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from services.chat_file.files.domain.model import StoredFileNotFoundError
-
-KEY_RE = re.compile(r"^[0-9a-f]{24}(?:-[a-z]+\.webp)?$")
-
-
-def checked_key(key: str) -> str:
-    """The key check every storage adapter applies (directory, GridFS, S3)."""
-    if not KEY_RE.match(key):
-        raise ValueError(f"invalid storage key {key!r}")
-    return key
+from services.chat_file.files.domain.model import KEY_RE, StoredFileNotFoundError, checked_key
 
 
 class LocalFileStorage:

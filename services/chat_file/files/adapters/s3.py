@@ -20,8 +20,7 @@ from typing import IO, Any, BinaryIO, cast
 from botocore.exceptions import BotoCoreError, ClientError
 
 from libs.servicekit.stores import guard_store
-from services.chat_file.files.adapters.local import KEY_RE, checked_key
-from services.chat_file.files.domain.model import StoredFileNotFoundError
+from services.chat_file.files.domain.model import KEY_RE, StoredFileNotFoundError, checked_key
 
 PART_SIZE = 8 * 1024 * 1024  # S3 refuses parts under 5 MiB (except the last one)
 READ_BUFFER = 256 * 1024

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.chat_file.application.ports import ConversationStore
+from services.chat_file.conversations.application.ports import ConversationStore
 from services.chat_file.files.application.files import FileService, describe
 from services.chat_file.kernel.errors import InvalidIdError
 from services.chat_file.kernel.ids import check_object_id

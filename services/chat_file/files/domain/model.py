@@ -76,6 +76,7 @@ _NOT_TEXT_EXTENSIONS = frozenset(
 )
 _TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _BYTE_RANGE = re.compile(r"^\s*bytes\s*=\s*([0-9]*)\s*-\s*([0-9]*)\s*$", re.IGNORECASE)
+KEY_RE = re.compile(r"^[0-9a-f]{24}(?:-[a-z]+\.webp)?$")  # a storage key: generated, never typed
 _NAME_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f/\\:*?\"<>|]")
 
 
@@ -207,6 +208,14 @@ def check_file_id(file_id: str) -> str:
     if not is_object_id(file_id):
         raise InvalidFileIdError()
     return file_id
+
+
+def checked_key(key: str) -> str:
+    """The key check every storage adapter applies (directory, GridFS, S3): `<id>` or
+    `<id>-<size>.webp`, never anything a user typed."""
+    if not KEY_RE.match(key):
+        raise ValueError(f"invalid storage key {key!r}")
+    return key
 
 
 def content_key(file_id: str) -> str:

@@ -27,10 +27,10 @@ from services.chat_file.files.http.schemas import (
     ThumbnailQuery,
     UploadForm,
 )
-from services.chat_file.interfaces.http.auth import current_user, protected_blueprint
-from services.chat_file.interfaces.http.context import services
-from services.chat_file.interfaces.http.errors import STATUS_BY_CODE
-from services.chat_file.interfaces.http.limits import check_send_rate
+from services.chat_file.http.auth import current_user, protected_blueprint
+from services.chat_file.http.context import services
+from services.chat_file.http.errors import STATUS_BY_CODE
+from services.chat_file.http.limits import check_send_rate
 
 MULTIPART_OVERHEAD = 64 * 1024  # headers, boundaries and small fields around the file
 SEND_BUFFER = 256 * 1024

@@ -12,8 +12,7 @@ from typing import Any, BinaryIO, cast
 from gridfs import GridFSBucket
 from gridfs.errors import NoFile
 
-from services.chat_file.files.adapters.local import KEY_RE, checked_key
-from services.chat_file.files.domain.model import StoredFileNotFoundError
+from services.chat_file.files.domain.model import KEY_RE, StoredFileNotFoundError, checked_key
 
 
 def _bucket(db: Any, bucket_name: str) -> GridFSBucket:

@@ -13,8 +13,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from services.chat_file.application.ports import BadgeCounts, ConversationStore, MessageStore
-from services.chat_file.domain.model import Conversation, Message
+from services.chat_file.conversations.application.ports import (
+    BadgeCounts,
+    ConversationStore,
+    MessageStore,
+)
+from services.chat_file.conversations.domain.model import Conversation, Message
 from services.chat_file.kernel.clock import utc_now
 from services.chat_file.kernel.notifier import Notifier
 from services.chat_file.push.application.ports import (

@@ -11,8 +11,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from services.chat_file.application.access import conversation_for
-from services.chat_file.application.ports import ConversationStore
+from services.chat_file.conversations.application.access import conversation_for
+from services.chat_file.conversations.application.ports import ConversationStore
 from services.chat_file.kernel.clock import iso, utc_now
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.kernel.notifier import Notifier

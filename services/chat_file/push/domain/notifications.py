@@ -11,7 +11,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from services.chat_file.domain.model import Conversation, ConversationType, Message, MessageType
+from services.chat_file.conversations.domain.model import (
+    Conversation,
+    ConversationType,
+    Message,
+    MessageType,
+)
 from services.chat_file.push.domain.devices import Device
 
 PREVIEW_CHARS = 120

@@ -6,9 +6,9 @@ from marshmallow import EXCLUDE, INCLUDE, Schema, fields, validate
 
 from libs.servicekit.http import Reply, json_body, load, ok
 from libs.servicekit.openapi import documented
-from services.chat_file.interfaces.http.api_docs import AUTH_ERRORS, WRITE_ERRORS
-from services.chat_file.interfaces.http.auth import current_user, protected_blueprint
-from services.chat_file.interfaces.http.context import services
+from services.chat_file.conversations.api.docs import AUTH_ERRORS, WRITE_ERRORS
+from services.chat_file.http.auth import current_user, protected_blueprint
+from services.chat_file.http.context import services
 
 bp = protected_blueprint("notification_settings", __name__)
 INVALID = "INVALID_NOTIFICATION_SETTINGS"

@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, fields
 
-from services.chat_file.interfaces.commands import ChatCommands
+from services.chat_file.conversations.api.commands import ChatCommands
 from services.chat_file.realtime.socket.hub import RealtimeHub
 
 Data = dict[str, Any]

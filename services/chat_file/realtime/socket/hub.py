@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from flask_socketio import join_room, leave_room
 
-from services.chat_file.application.conversations import ConversationService
+from services.chat_file.conversations.application.conversations import ConversationService
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.kernel.rate import SendRateLimiter
 from services.chat_file.realtime.application.activity import ActivityService

@@ -12,17 +12,20 @@ from typing import Any
 
 from flask_socketio import Namespace
 
-from services.chat_file.realtime.socket.base import Handlers
-from services.chat_file.realtime.socket.connection import CONNECTION_EVENTS, ConnectionEvents
-from services.chat_file.realtime.socket.conversations import (
+from services.chat_file.conversations.socket.conversations import (
     CONVERSATION_EVENTS,
     ConversationEvents,
 )
+from services.chat_file.conversations.socket.loading import LOADING_EVENTS, LoadingEvents
+from services.chat_file.conversations.socket.messages import MESSAGE_EVENTS, MessageEvents
+from services.chat_file.conversations.socket.participants import (
+    PARTICIPANT_EVENTS,
+    ParticipantEvents,
+)
+from services.chat_file.realtime.socket.base import Handlers
+from services.chat_file.realtime.socket.connection import CONNECTION_EVENTS, ConnectionEvents
 from services.chat_file.realtime.socket.events import Event, dispatch
 from services.chat_file.realtime.socket.hub import RealtimeHub
-from services.chat_file.realtime.socket.loading import LOADING_EVENTS, LoadingEvents
-from services.chat_file.realtime.socket.messages import MESSAGE_EVENTS, MessageEvents
-from services.chat_file.realtime.socket.participants import PARTICIPANT_EVENTS, ParticipantEvents
 from services.chat_file.realtime.socket.session_guard import SESSION_EVENTS, SessionEvents
 
 EVENTS: dict[str, Event] = {

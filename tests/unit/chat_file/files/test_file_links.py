@@ -7,8 +7,8 @@ from typing import Any, cast
 
 import pytest
 
-from services.chat_file.application.ports import ConversationStore
-from services.chat_file.domain.model import Conversation, ConversationType
+from services.chat_file.conversations.application.ports import ConversationStore
+from services.chat_file.conversations.domain.model import Conversation, ConversationType
 from services.chat_file.files.application.attachments import (
     FileAttachments,
     StoreConversationAccess,

@@ -6,7 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.chat_file.domain.model import Conversation, ConversationType, Message, MessageType
+from services.chat_file.conversations.domain.model import (
+    Conversation,
+    ConversationType,
+    Message,
+    MessageType,
+)
 from services.chat_file.push.domain.notifications import (
     FILE_PREVIEW,
     Outcome,

@@ -1,0 +1,114 @@
+"""`ChatCommands`: the one entry point of each write, called by the HTTP view and the socket
+handler alike, so both transports read the same schema (`schemas.py`), apply the same rate
+limit and answer the same codes. The transport only says where the ids come from (path or
+payload) and which send channel it is (`http:<user>` per user, a socket's sid per socket).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from libs.servicekit.http import load
+from services.chat_file.conversations.api import schemas
+from services.chat_file.conversations.application.conversations import ConversationService
+from services.chat_file.conversations.application.messages import MessageService
+from services.chat_file.conversations.application.receipts import ReceiptService
+from services.chat_file.kernel.errors import SendRateLimitedError
+from services.chat_file.kernel.identity import Identity
+from services.chat_file.kernel.rate import SendRateLimiter
+
+Reply = dict[str, Any]
+
+
+def http_channel(user: Identity) -> str:
+    """HTTP sends are counted per user (each process counts its own)."""
+    return f"http:{user.user_id}"
+
+
+class ChatCommands:
+    def __init__(
+        self,
+        conversations: ConversationService,
+        messages: MessageService,
+        receipts: ReceiptService,
+        limiter: SendRateLimiter,
+    ) -> None:
+        self._conversations = conversations
+        self._messages = messages
+        self._receipts = receipts
+        self.limiter = limiter
+
+    def check_send_rate(self, channel: str) -> None:
+        """`SOCKET_SEND_RATE` sends a second per channel, bursts of twice that: RATE_LIMITED."""
+        if not self.limiter.allow(channel):
+            raise SendRateLimitedError()
+
+    def send_message(self, user: Identity, data: Reply, channel: str) -> tuple[Reply, bool]:
+        self.check_send_rate(channel)
+        body = load(schemas.SEND_MESSAGE, data)
+        return self._messages.send(
+            user,
+            conversation_id=body["conversationId"],
+            receiver_id=body["receiverId"],
+            content=body["content"],
+            type=body["type"],
+            file_id=body["fileId"],
+            reply_to=body["replyTo"],
+            temporary_id=body["temporaryId"],
+            mentions=body["mentions"],
+        )
+
+    def edit_message(self, user: Identity, message_id: str, data: Reply) -> Reply:
+        body = load(schemas.EDIT, data)
+        return self._messages.edit(user, message_id, body["content"], body["mentions"])
+
+    def delete_message(self, user: Identity, message_id: str, data: Reply) -> Reply:
+        return self._messages.delete(user, message_id, load(schemas.DELETE, data)["scope"])
+
+    def react(self, user: Identity, message_id: str, emoji: Any, add: bool) -> Reply:
+        return self._messages.react(user, message_id, emoji, add)
+
+    def set_status(self, user: Identity, message_id: str, data: Reply) -> Reply:
+        status = load(schemas.STATUS, data)["status"]
+        return self._receipts.set_status(user, message_id, status)
+
+    def mark_read(self, user: Identity, conversation_id: str, data: Reply) -> Reply:
+        message_id = load(schemas.READ, data)["messageId"]
+        return self._receipts.mark_read(user, conversation_id, message_id)
+
+    def create_conversation(
+        self, user: Identity, data: Reply, kind: str | None = None
+    ) -> tuple[Reply, bool]:
+        """`kind` fixes the type (`POST /groups`, `createGroup`...); else the body's `type`."""
+        body = load(schemas.CREATE_CONVERSATION, data)
+        return self._conversations.create(
+            user,
+            kind or body["type"],
+            participant_id=body["participantId"],
+            name=body["name"],
+            members=body["members"] + body["recipients"],
+            admins=body["admins"],
+        )
+
+    def add_participants(self, user: Identity, conversation_id: str, data: Reply) -> Reply:
+        """All or nothing (HTTP): every id valid, or the first error."""
+        body = load(schemas.PARTICIPANTS, data)
+        ids = body["userIds"] + body["members"] + body["participantId"]
+        return self._conversations.add_participants(user, conversation_id, ids, body["role"])
+
+    def add_members(self, user: Identity, conversation_id: str, data: Reply) -> Reply:
+        """What can be added is; the rest is listed in `failed` (the old clients' event)."""
+        body = load(schemas.PARTICIPANTS, data)
+        ids = body["participantId"] + body["userIds"] + body["members"]
+        return self._conversations.add_members(user, conversation_id, ids)
+
+    def remove_members(self, user: Identity, conversation_id: str, data: Reply) -> Reply:
+        body = load(schemas.PARTICIPANTS, data)
+        ids = body["participantId"] + body["userIds"] + body["members"]
+        return self._conversations.remove_members(user, conversation_id, ids)
+
+    def remove_participant(self, user: Identity, conversation_id: str, user_id: str) -> Reply:
+        return self._conversations.remove_participant(user, conversation_id, user_id)
+
+    def leave(self, user: Identity, conversation_id: str) -> Reply:
+        return self._conversations.leave(user, conversation_id)

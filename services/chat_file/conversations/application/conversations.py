@@ -1,0 +1,167 @@
+"""`ConversationService`: private get-or-create, groups, broadcasts, participants, listing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from services.chat_file.conversations.application.access import audience, conversation_for
+from services.chat_file.conversations.application.membership import Membership
+from services.chat_file.conversations.application.mentions import Mentions
+from services.chat_file.conversations.application.ports import ConversationStore
+from services.chat_file.conversations.application.presenters import (
+    conversation_view,
+    displayed_ids,
+    invitation,
+)
+from services.chat_file.conversations.domain.errors import (
+    InvalidConversationTypeError,
+    InvalidNameError,
+    MembersRequiredError,
+    SelfConversationError,
+    UserNotFoundError,
+)
+from services.chat_file.conversations.domain.model import Conversation, ConversationType
+from services.chat_file.conversations.domain.paging import page_metadata, parse_limit, parse_page
+from services.chat_file.kernel.clock import utc_now
+from services.chat_file.kernel.identity import Identity
+from services.chat_file.kernel.ids import check_user_id
+from services.chat_file.kernel.notifier import Notifier
+from services.chat_file.users.application.directory import UserDirectory
+
+MAX_NAME = 100
+MAX_CONTACT_CONVERSATIONS = 1000  # presence reaches the contacts of the most recent ones
+
+
+class ConversationService(Membership):
+    def __init__(
+        self,
+        conversations: ConversationStore,
+        directory: UserDirectory,
+        notifier: Notifier,
+        clock: Callable[[], datetime] = utc_now,
+        mentions: Mentions | None = None,
+    ) -> None:
+        self._store = conversations
+        self.mentions = mentions
+        self._directory = directory
+        self.notifier = notifier
+        self._clock = clock
+
+    def create(
+        self,
+        user: Identity,
+        kind: str,
+        participant_id: str | None = None,
+        name: str | None = None,
+        members: list[str] | None = None,
+        admins: list[str] | None = None,
+    ) -> tuple[dict[str, Any], bool]:
+        """`(conversation, created)`: PRIVATE is get-or-create, GROUP/BROADCAST always new."""
+        try:
+            ctype = ConversationType(str(kind or "").upper())
+        except ValueError:
+            raise InvalidConversationTypeError() from None
+        if ctype is ConversationType.PRIVATE:
+            conversation, created = self.open_private(user.user_id, participant_id)
+        else:
+            conversation = self._create_group(user.user_id, ctype, name, members, admins)
+            created = True
+        view = self.view(conversation, user.user_id)
+        if created:
+            self.notifier.notify("conversation:created", view, audience(conversation))
+        if created and ctype is not ConversationType.PRIVATE:
+            self._invite(user, conversation, view)
+        return view, created
+
+    def _invite(self, user: Identity, conversation: Conversation, view: dict[str, Any]) -> None:
+        """Old clients: `<type>:invitation` to every member but the creator."""
+        payload = invitation(view, user.user_id, user.matricule, self._clock())
+        members = [p for p in conversation.participants if p != user.user_id]
+        self.notifier.notify(f"{conversation.type.value.lower()}:invitation", payload, members)
+
+    def open_private(self, user_id: str, other_id: Any) -> tuple[Conversation, bool]:
+        """The one private conversation of the pair, created on first use."""
+        other = check_user_id(other_id)
+        if other == user_id:
+            raise SelfConversationError()
+        if self._directory.is_unknown(other):
+            raise UserNotFoundError()
+        return self._store.get_or_create_private(user_id, other, self._clock())
+
+    def list_for(
+        self, user: Identity, page: Any = None, limit: Any = None, maximum: int = 100
+    ) -> dict[str, Any]:
+        page_no, size = parse_page(page), parse_limit(limit, default=20, maximum=maximum)
+        rows, total = self._store.list_for(user.user_id, (page_no - 1) * size, size)
+        profiles = self._directory.resolve_map(i for c in rows for i in displayed_ids(c))
+        unread, unread_conversations = self._store.unread_totals(user.user_id)
+        mentioned = self.mentions.unread_counts(user.user_id, rows) if self.mentions else {}
+        return {
+            "conversations": [
+                {
+                    **conversation_view(c, profiles, user.user_id),
+                    "unreadMentions": mentioned.get(c.id, 0),
+                }
+                for c in rows
+            ],
+            "totalUnreadMessages": unread,
+            "unreadConversations": unread_conversations,
+            "pagination": {
+                "page": page_no,
+                "limit": size,
+                "total": total,
+                "pages": (total + size - 1) // size,
+                "hasMore": page_no * size < total,
+            },
+            "metadata": {"pagination": page_metadata(page_no, size, total)},
+        }
+
+    def get(self, user: Identity, conversation_id: str) -> dict[str, Any]:
+        return self.view(conversation_for(self._store, conversation_id, user.user_id), user.user_id)
+
+    def ids_for(self, user_id: str) -> list[str]:
+        """Ids of every conversation the user takes part in (socket rooms at connect)."""
+        return self._store.ids_for(user_id)
+
+    def contacts_of(self, user_id: str, limit: int = MAX_CONTACT_CONVERSATIONS) -> set[str]:
+        """Everyone who shares one of the user's `limit` most recent conversations."""
+        rows, _ = self._store.list_for(user_id, 0, limit)
+        return {p for c in rows for p in c.participants}
+
+    def participants_of(self, user: Identity, conversation_id: str) -> list[str]:
+        """Participants of a conversation the user takes part in, else CONVERSATION_NOT_FOUND."""
+        return conversation_for(self._store, conversation_id, user.user_id).participants
+
+    def view(self, conversation: Conversation, viewer: str) -> dict[str, Any]:
+        profiles = self._directory.resolve_map(displayed_ids(conversation))
+        return conversation_view(conversation, profiles, viewer)
+
+    def _create_group(
+        self,
+        creator: str,
+        ctype: ConversationType,
+        name: str | None,
+        members: list[str] | None,
+        admins: list[str] | None,
+    ) -> Conversation:
+        title = (name or "").strip()
+        if not 1 <= len(title) <= MAX_NAME:
+            raise InvalidNameError(f"Le nom est requis ({MAX_NAME} caractères au plus)")
+        others = self._checked_members(members or [], exclude=creator)
+        if not others:
+            raise MembersRequiredError()
+        extra_admins = [a for a in self._checked_members(admins or [], None) if a in others]
+        now = self._clock()
+        conversation = Conversation(
+            id="",
+            type=ctype,
+            participants=[creator, *others],
+            admins=[creator, *extra_admins],
+            created_by=creator,
+            created_at=now,
+            last_activity=now,
+            name=title,
+        )
+        return self._store.create(conversation)
