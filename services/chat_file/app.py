@@ -13,16 +13,22 @@ from libs.servicekit.observability import Metrics, install_cache_metrics, instal
 from libs.servicekit.openapi import install_openapi
 from services.chat_file.bootstrap import ChatServices, build
 from services.chat_file.console.console import console_blueprint
+from services.chat_file.conversations.application.bundle import ConversationsServices
 from services.chat_file.conversations.http import conversations, messages
+from services.chat_file.files.application.bundle import FilesServices
 from services.chat_file.files.http import routes as files
 from services.chat_file.http import health
-from services.chat_file.http.context import EXTENSION
+from services.chat_file.http.context import Edge, provide
 from services.chat_file.http.errors import STATUS_BY_CODE, install_store_errors
+from services.chat_file.push.application.bundle import PushServices
 from services.chat_file.push.http import devices, notify_prefs
 from services.chat_file.push.http.metrics import install_push_metrics
 from services.chat_file.realtime.socket.server import install_socketio
 from services.chat_file.realtime.wiring import socketio_options
 from services.chat_file.settings import Settings
+from services.chat_file.users.application.bundle import UsersServices
+
+EXTENSION = "chat"  # the whole `ChatServices` (tests and scripts read it; routes read bundles)
 
 
 def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
@@ -33,6 +39,17 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.json = OrjsonProvider(app)
     app.json.ensure_ascii = False
     app.extensions[EXTENSION] = services
+    provide(
+        app,
+        ConversationsServices(services.conversations, services.messages, services.receipts),
+        services.commands,
+        FilesServices(services.files),
+        PushServices(services.devices, services.notification_settings, settings.push),
+        UsersServices(services.directory, services.verifier),
+        Edge(
+            services.verifier, settings.allowed_origins, services.commands.limiter, services.health
+        ),
+    )
     install_json_errors(app, STATUS_BY_CODE)
     install_store_errors(app)
     install_cors(app, settings.allowed_origins)

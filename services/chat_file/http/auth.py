@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, g, request
 
-from services.chat_file.http.context import services
+from services.chat_file.http.context import Edge, provided
 from services.chat_file.kernel.errors import CsrfError, MissingTokenError
 from services.chat_file.kernel.identity import Identity
 
@@ -38,9 +38,10 @@ def authenticate() -> None:
     token, from_cookie = _token()
     if not token:
         raise MissingTokenError()
-    identity = services().verifier.verify(token)
+    edge = provided(Edge)
+    identity = edge.verifier.verify(token)
     if from_cookie and request.method in UNSAFE_METHODS:
-        check_csrf(services().settings.allowed_origins)
+        check_csrf(edge.allowed_origins)
     g.identity = identity
 
 

@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify
 
 from libs.servicekit.http import Reply
 from libs.servicekit.openapi import documented
-from services.chat_file.http.context import services
+from services.chat_file.http.context import Edge, provided
 
 bp = Blueprint("health", __name__)
 
@@ -26,7 +26,7 @@ def health() -> Reply:
 )
 def ready() -> Reply:
     """503 only without the database; Redis or auth_user down means degraded but serving."""
-    readiness = services().health
+    readiness = provided(Edge).readiness
     checks, following = readiness.checks(), readiness.following()  # following: mirror not stale
     plain = (v for k, v in checks.items() if k not in ("breaker", "revocations"))
     status = "ready" if following and all(v is True for v in plain) else "degraded"

@@ -7,6 +7,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from services.chat_file.kernel.errors import SendRateLimitedError
+
 
 @dataclass
 class SendRateLimiter:
@@ -28,6 +30,11 @@ class SendRateLimiter:
             return False
         self._buckets[key] = (tokens - 1, now)
         return True
+
+    def check(self, key: str) -> None:
+        """`allow`, or RATE_LIMITED (`SOCKET_SEND_RATE` a second, bursts of twice that)."""
+        if not self.allow(key):
+            raise SendRateLimitedError()
 
     def forget(self, key: str) -> None:
         self._buckets.pop(key, None)

@@ -13,16 +13,10 @@ from services.chat_file.conversations.api import schemas
 from services.chat_file.conversations.application.conversations import ConversationService
 from services.chat_file.conversations.application.messages import MessageService
 from services.chat_file.conversations.application.receipts import ReceiptService
-from services.chat_file.kernel.errors import SendRateLimitedError
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.kernel.rate import SendRateLimiter
 
 Reply = dict[str, Any]
-
-
-def http_channel(user: Identity) -> str:
-    """HTTP sends are counted per user (each process counts its own)."""
-    return f"http:{user.user_id}"
 
 
 class ChatCommands:
@@ -38,13 +32,8 @@ class ChatCommands:
         self._receipts = receipts
         self.limiter = limiter
 
-    def check_send_rate(self, channel: str) -> None:
-        """`SOCKET_SEND_RATE` sends a second per channel, bursts of twice that: RATE_LIMITED."""
-        if not self.limiter.allow(channel):
-            raise SendRateLimitedError()
-
     def send_message(self, user: Identity, data: Reply, channel: str) -> tuple[Reply, bool]:
-        self.check_send_rate(channel)
+        self.limiter.check(channel)
         body = load(schemas.SEND_MESSAGE, data)
         return self._messages.send(
             user,

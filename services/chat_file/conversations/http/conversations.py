@@ -21,8 +21,8 @@ from services.chat_file.conversations.api.schemas import (
     ParticipantsSchema,
     ReadSchema,
 )
+from services.chat_file.conversations.http.context import commands, use_cases
 from services.chat_file.http.auth import current_user, protected_blueprint
-from services.chat_file.http.context import services
 
 bp = protected_blueprint("conversations", __name__)
 
@@ -51,7 +51,7 @@ MANAGE = (*WRITE, "NOT_A_GROUP", "NOT_CONVERSATION_ADMIN")
 def list_conversations() -> Reply:
     args = request.args
     return ok(
-        services().conversations.list_for(current_user(), args.get("page"), args.get("limit"))
+        use_cases().conversations.list_for(current_user(), args.get("page"), args.get("limit"))
     )
 
 
@@ -84,7 +84,7 @@ def _creation(kind: str | None, summary: str) -> Callable[[], Reply]:
         tags=["conversations"],
     )
     def create() -> Reply:
-        view, created = services().commands.create_conversation(current_user(), json_body(), kind)
+        view, created = commands().create_conversation(current_user(), json_body(), kind)
         return ok(view, 201 if created else 200)
 
     return create
@@ -102,7 +102,7 @@ for _path, _endpoint, _kind, _summary in CREATIONS:
     tags=["conversations"],
 )
 def get_conversation(conversation_id: str) -> Reply:
-    return ok(services().conversations.get(current_user(), conversation_id))
+    return ok(use_cases().conversations.get(current_user(), conversation_id))
 
 
 @bp.put("/conversations/<conversation_id>/read")
@@ -114,7 +114,7 @@ def get_conversation(conversation_id: str) -> Reply:
     tags=["conversations"],
 )
 def mark_read(conversation_id: str) -> Reply:
-    return ok(services().commands.mark_read(current_user(), conversation_id, optional_body()))
+    return ok(commands().mark_read(current_user(), conversation_id, optional_body()))
 
 
 @bp.post("/conversations/<conversation_id>/participants")
@@ -126,7 +126,7 @@ def mark_read(conversation_id: str) -> Reply:
     tags=["conversations"],
 )
 def add_participants(conversation_id: str) -> Reply:
-    return ok(services().commands.add_participants(current_user(), conversation_id, json_body()))
+    return ok(commands().add_participants(current_user(), conversation_id, json_body()))
 
 
 @bp.delete("/conversations/<conversation_id>/participants/<user_id>")
@@ -137,7 +137,7 @@ def add_participants(conversation_id: str) -> Reply:
     tags=["conversations"],
 )
 def remove_participant(conversation_id: str, user_id: str) -> Reply:
-    return ok(services().commands.remove_participant(current_user(), conversation_id, user_id))
+    return ok(commands().remove_participant(current_user(), conversation_id, user_id))
 
 
 @bp.post("/conversations/<conversation_id>/leave")
@@ -147,4 +147,4 @@ def remove_participant(conversation_id: str, user_id: str) -> Reply:
     tags=["conversations"],
 )
 def leave(conversation_id: str) -> Reply:
-    return ok(services().commands.leave(current_user(), conversation_id))
+    return ok(commands().leave(current_user(), conversation_id))

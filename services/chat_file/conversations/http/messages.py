@@ -6,7 +6,6 @@ from flask import request
 
 from libs.servicekit.http import Reply, json_body, load, ok, optional_body
 from libs.servicekit.openapi import documented
-from services.chat_file.conversations.api.commands import http_channel
 from services.chat_file.conversations.api.docs import (
     AUTH_ERRORS,
     WRITE_ERRORS,
@@ -25,8 +24,9 @@ from services.chat_file.conversations.api.schemas import (
     SendMessageSchema,
     StatusSchema,
 )
+from services.chat_file.conversations.http.context import commands, use_cases
 from services.chat_file.http.auth import current_user, protected_blueprint
-from services.chat_file.http.context import services
+from services.chat_file.http.limits import http_channel
 
 bp = protected_blueprint("messages", __name__)
 
@@ -52,7 +52,7 @@ CONTENT = ("EMPTY_CONTENT", "CONTENT_TOO_LONG", "MESSAGE_DELETED")
 def history() -> Reply:
     args = request.args
     return ok(
-        services().messages.history(
+        use_cases().messages.history(
             current_user(),
             args.get("conversationId", ""),
             cursor=args.get("cursor"),
@@ -85,7 +85,7 @@ def history() -> Reply:
 )
 def send() -> Reply:
     user = current_user()
-    view, created = services().commands.send_message(user, json_body(), http_channel(user))
+    view, created = commands().send_message(user, json_body(), http_channel(user))
     return ok(view, 201 if created else 200)
 
 
@@ -106,7 +106,7 @@ def send() -> Reply:
 def search() -> Reply:
     args = request.args
     return ok(
-        services().messages.search(
+        use_cases().messages.search(
             current_user(),
             args.get("q"),
             args.get("conversationId"),
@@ -121,7 +121,7 @@ def search() -> Reply:
     "One message with its edit history", response=MessageDoc, errors=READ, tags=["messages"]
 )
 def get_message(message_id: str) -> Reply:
-    return ok(services().messages.get(current_user(), message_id))
+    return ok(use_cases().messages.get(current_user(), message_id))
 
 
 @bp.put("/messages/<message_id>")
@@ -133,7 +133,7 @@ def get_message(message_id: str) -> Reply:
     tags=["messages"],
 )
 def edit(message_id: str) -> Reply:
-    return ok(services().commands.edit_message(current_user(), message_id, json_body()))
+    return ok(commands().edit_message(current_user(), message_id, json_body()))
 
 
 @bp.delete("/messages/<message_id>")
@@ -148,7 +148,7 @@ def delete(message_id: str) -> Reply:
     body = optional_body()
     if request.args.get("scope"):
         body = {**body, "scope": request.args["scope"]}
-    return ok(services().commands.delete_message(current_user(), message_id, body))
+    return ok(commands().delete_message(current_user(), message_id, body))
 
 
 @bp.put("/messages/<message_id>/status")
@@ -159,7 +159,7 @@ def delete(message_id: str) -> Reply:
     tags=["messages"],
 )
 def set_status(message_id: str) -> Reply:
-    return ok(services().commands.set_status(current_user(), message_id, json_body()))
+    return ok(commands().set_status(current_user(), message_id, json_body()))
 
 
 @bp.post("/messages/<message_id>/reactions")
@@ -172,7 +172,7 @@ def set_status(message_id: str) -> Reply:
 )
 def add_reaction(message_id: str) -> Reply:
     body = load(ReactionSchema(), json_body())
-    return ok(services().commands.react(current_user(), message_id, body["emoji"], add=True))
+    return ok(commands().react(current_user(), message_id, body["emoji"], add=True))
 
 
 @bp.delete("/messages/<message_id>/reactions")
@@ -185,4 +185,4 @@ def add_reaction(message_id: str) -> Reply:
 )
 def remove_reaction(message_id: str) -> Reply:
     emoji = request.args.get("emoji") or optional_body().get("emoji")
-    return ok(services().commands.react(current_user(), message_id, emoji, add=False))
+    return ok(commands().react(current_user(), message_id, emoji, add=False))

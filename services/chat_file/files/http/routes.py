@@ -11,7 +11,8 @@ from werkzeug.wsgi import wrap_file
 
 from libs.servicekit.http import error_body, load, ok
 from libs.servicekit.openapi import documented
-from services.chat_file.files.application.files import describe
+from services.chat_file.files.application.bundle import FilesServices
+from services.chat_file.files.application.files import FileService, describe
 from services.chat_file.files.application.ports import FileDownload
 from services.chat_file.files.domain.model import (
     FileRecord,
@@ -28,7 +29,7 @@ from services.chat_file.files.http.schemas import (
     UploadForm,
 )
 from services.chat_file.http.auth import current_user, protected_blueprint
-from services.chat_file.http.context import services
+from services.chat_file.http.context import provided
 from services.chat_file.http.errors import STATUS_BY_CODE
 from services.chat_file.http.limits import check_send_rate
 
@@ -50,6 +51,10 @@ UPLOAD_ERRORS = [
 bp = protected_blueprint("files", __name__, url_prefix="/files")
 
 
+def _files() -> FileService:
+    return provided(FilesServices).files
+
+
 def _user_id() -> str:
     return current_user().user_id
 
@@ -66,7 +71,7 @@ def _user_id() -> str:
 )
 def upload() -> Any:
     check_send_rate()
-    service = services().files
+    service = _files()
     body_limit = service.max_upload_bytes + MULTIPART_OVERHEAD  # replaces the JSON body limit
     if (request.content_length or 0) > body_limit:
         raise FileTooLargeError(limit=service.max_upload_bytes)
@@ -87,14 +92,14 @@ def upload() -> Any:
 )
 def list_for_conversation(conversation_id: str) -> Any:
     query = load(ListQuery(), request.args)
-    records = services().files.list_for_conversation(_user_id(), conversation_id, query["limit"])
+    records = _files().list_for_conversation(_user_id(), conversation_id, query["limit"])
     return ok({"files": [describe(r) for r in records], "count": len(records)})
 
 
 @bp.get("/<file_id>")
 @documented("File metadata", response=FileSchema, errors=READ_ERRORS, tags=["files"])
 def metadata(file_id: str) -> Any:
-    return ok(describe(services().files.get(_user_id(), file_id)))
+    return ok(describe(_files().get(_user_id(), file_id)))
 
 
 @bp.get("/<file_id>/download")
@@ -107,12 +112,12 @@ def metadata(file_id: str) -> Any:
     extra={"x-partial-content": "206 with Content-Range for a satisfiable Range header"},
 )
 def download(file_id: str) -> Any:
-    link = services().files.download_link(_user_id(), file_id, _download_disposition)
+    link = _files().download_link(_user_id(), file_id, _download_disposition)
     if link is not None:
         response = redirect(link, 302)
         response.headers["Cache-Control"] = "private, no-store"
         return response
-    found = services().files.open_download(_user_id(), file_id, request.headers.get("Range"))
+    found = _files().open_download(_user_id(), file_id, request.headers.get("Range"))
     return _send(found, _disposition_kind(found.record))
 
 
@@ -134,7 +139,7 @@ def _download_disposition(record: FileRecord) -> str:
 )
 def thumbnail(file_id: str) -> Response:
     size = load(ThumbnailQuery(), request.args)["size"]
-    found = services().files.open_thumbnail(_user_id(), file_id, size)
+    found = _files().open_thumbnail(_user_id(), file_id, size)
     response = _send(found, "inline")
     response.headers["Cache-Control"] = "private, max-age=86400"
     response.headers["ETag"] = f'"{found.record.sha256}-{size}"'
@@ -149,7 +154,7 @@ def thumbnail(file_id: str) -> Response:
     tags=["files"],
 )
 def delete(file_id: str) -> Any:
-    services().files.delete(_user_id(), file_id)
+    _files().delete(_user_id(), file_id)
     return ok({"id": file_id, "deleted": True}, message="Fichier supprimé")
 
 

@@ -6,7 +6,7 @@ from libs.servicekit.http import Reply, json_body, load, ok
 from libs.servicekit.openapi import documented
 from services.chat_file.conversations.api.docs import AUTH_ERRORS, WRITE_ERRORS
 from services.chat_file.http.auth import current_user, protected_blueprint
-from services.chat_file.http.context import services
+from services.chat_file.push.http.context import push
 from services.chat_file.push.http.schemas import (
     DeviceDeletedDoc,
     DeviceDoc,
@@ -29,14 +29,14 @@ bp = protected_blueprint("devices", __name__)
     tags=["push"],
 )
 def register_device() -> Reply:
-    device = services().devices.register(current_user(), load(RegisterDeviceSchema(), json_body()))
+    device = push().devices.register(current_user(), load(RegisterDeviceSchema(), json_body()))
     return ok(device, 201, "Appareil enregistré")
 
 
 @bp.get("/devices")
 @documented("The caller's push targets", response=DeviceListDoc, errors=AUTH_ERRORS, tags=["push"])
 def list_devices() -> Reply:
-    return ok(services().devices.list_for(current_user()))
+    return ok(push().devices.list_for(current_user()))
 
 
 @bp.delete("/devices/<device_id>")
@@ -47,7 +47,7 @@ def list_devices() -> Reply:
     tags=["push"],
 )
 def delete_device(device_id: str) -> Reply:
-    return ok(services().devices.remove(current_user(), device_id))
+    return ok(push().devices.remove(current_user(), device_id))
 
 
 @bp.get("/push/config")
@@ -58,10 +58,10 @@ def delete_device(device_id: str) -> Reply:
     tags=["push"],
 )
 def push_config() -> Reply:
-    push = services().settings.push
+    config = push().settings
     data = {
-        "vapidPublicKey": push.vapid_public_key or None,
-        "webpush": push.webpush_ready,
-        "fcm": push.fcm_ready,
+        "vapidPublicKey": config.vapid_public_key or None,
+        "webpush": config.webpush_ready,
+        "fcm": config.fcm_ready,
     }
     return ok(data)

@@ -8,7 +8,7 @@ from libs.servicekit.http import Reply, json_body, load, ok
 from libs.servicekit.openapi import documented
 from services.chat_file.conversations.api.docs import AUTH_ERRORS, WRITE_ERRORS
 from services.chat_file.http.auth import current_user, protected_blueprint
-from services.chat_file.http.context import services
+from services.chat_file.push.http.context import push
 
 bp = protected_blueprint("notification_settings", __name__)
 INVALID = "INVALID_NOTIFICATION_SETTINGS"
@@ -71,7 +71,7 @@ class UserSettingsDoc(_Doc):
     tags=["push"],
 )
 def get_settings() -> Reply:
-    return ok(services().notification_settings.get(current_user()))
+    return ok(push().notification_settings.get(current_user()))
 
 
 @bp.put("/notifications/settings")
@@ -84,7 +84,7 @@ def get_settings() -> Reply:
 )
 def put_settings() -> Reply:
     body = load(UserSettingsSchema(), json_body())
-    return ok(services().notification_settings.update(current_user(), body))
+    return ok(push().notification_settings.update(current_user(), body))
 
 
 @bp.get("/conversations/<conversation_id>/notifications")
@@ -95,7 +95,7 @@ def put_settings() -> Reply:
     tags=["push"],
 )
 def get_conversation_settings(conversation_id: str) -> Reply:
-    return ok(services().notification_settings.get_conversation(current_user(), conversation_id))
+    return ok(push().notification_settings.get_conversation(current_user(), conversation_id))
 
 
 @bp.put("/conversations/<conversation_id>/notifications")
@@ -109,5 +109,5 @@ def get_conversation_settings(conversation_id: str) -> Reply:
 def put_conversation_settings(conversation_id: str) -> Reply:
     body = load(ConversationSettingsSchema(), json_body())
     return ok(
-        services().notification_settings.update_conversation(current_user(), conversation_id, body)
+        push().notification_settings.update_conversation(current_user(), conversation_id, body)
     )
