@@ -24,12 +24,10 @@ from services.chat_file.conversations.application.conversations import Conversat
 from services.chat_file.conversations.application.mentions import Mentions
 from services.chat_file.conversations.application.messages import MessageService
 from services.chat_file.conversations.application.receipts import ReceiptService
+from services.chat_file.conversations.facade import Participation
 from services.chat_file.files.adapters.local import LocalFileStorage
 from services.chat_file.files.adapters.thumbnails import PillowThumbnailer
-from services.chat_file.files.application.attachments import (
-    FileAttachments,
-    StoreConversationAccess,
-)
+from services.chat_file.files.application.attachments import FileAttachments
 from services.chat_file.files.application.files import FileService
 from services.chat_file.files.application.ports import DownloadLinks, FileStorage
 from services.chat_file.files.application.sweeper import OrphanSweeper, SweepableStorage
@@ -112,7 +110,8 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
     conversations = services["conversations"]
     limiter = send_limiter(settings)  # per socket and per HTTP user, the same rate
     feed = revocation_feed(socketio, client, revocations, verifier.mirror)
-    realtime = build_realtime(settings, socketio, client, conversations, directory, feed, limiter)
+    participation = Participation(stores.conversations)
+    realtime = build_realtime(settings, socketio, client, participation, directory, feed, limiter)
     commands = ChatCommands(conversations, services["messages"], services["receipts"], limiter)
     return ChatServices(
         settings=settings,
@@ -200,7 +199,7 @@ def _use_cases(
         "files": files,
         "devices": DeviceService(stores.devices, settings.push.endpoint_hosts, **clock),
         "notification_settings": NotificationSettingsService(
-            stores.notification_settings, stores.conversations, notifier, **clock
+            stores.notification_settings, Participation(stores.conversations), notifier, **clock
         ),
     }
 
@@ -258,8 +257,7 @@ def build_files(settings: Settings, stores: ChatStores, overrides: dict[str, Any
         store=overrides.get("file_store") or stores.files,
         storage=storage,
         thumbnailer=overrides.get("thumbnailer") or PillowThumbnailer(),
-        conversations=overrides.get("conversation_access")
-        or StoreConversationAccess(stores.conversations),
+        conversations=overrides.get("conversation_access") or Participation(stores.conversations),
         max_upload_bytes=settings.max_upload_bytes,
         links=cast(DownloadLinks, storage) if presigned else None,
     )

@@ -11,6 +11,7 @@ from typing import Any
 
 from libs.servicekit.observability import configure_logging
 from services.chat_file.bootstrap import ChatServices, build
+from services.chat_file.conversations.facade import MessageLookup
 from services.chat_file.push.adapters.fcm import FcmSender
 from services.chat_file.push.adapters.queue import RedisPushQueue
 from services.chat_file.push.adapters.webpush import WebPushSender
@@ -52,13 +53,11 @@ def build_worker(
     )
     stores = adapters.stores
     fanout = PushFanout(
-        stores.conversations,
-        stores.messages,
+        MessageLookup(stores.conversations, stores.messages, stores.badges),
         stores.devices,
         chat.directory,
         presence,
         stores.notification_settings,
-        stores.badges,
     )
     delivery = PushDelivery(
         queue,

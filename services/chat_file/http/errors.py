@@ -11,6 +11,10 @@ from libs.servicekit.http import error_body
 
 logger = logging.getLogger(__name__)
 
+# what every protected route may answer (the documented errors of a read, of a write)
+AUTH_ERRORS = ("MISSING_TOKEN", "INVALID_TOKEN", "TOKEN_EXPIRED")
+WRITE_ERRORS = (*AUTH_ERRORS, "CSRF_FAILED", "INVALID_JSON", "VALIDATION_ERROR")
+
 STATUS_BY_CODE: dict[str, int] = {
     "MISSING_TOKEN": 401,
     "INVALID_TOKEN": 401,

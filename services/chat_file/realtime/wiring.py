@@ -14,7 +14,6 @@ from flask_socketio import SocketIO
 from socketio import RedisManager
 
 from libs.sessions import RedisRevocations, RevocationListener, RevocationMirror
-from services.chat_file.conversations.application.conversations import ConversationService
 from services.chat_file.kernel.rate import SendRateLimiter
 from services.chat_file.realtime.adapters.notifier import SocketIONotifier
 from services.chat_file.realtime.adapters.presence import RedisPresence
@@ -25,6 +24,7 @@ from services.chat_file.realtime.adapters.socketio import (
     user_room,
 )
 from services.chat_file.realtime.application.activity import ActivityService
+from services.chat_file.realtime.application.ports import Memberships
 from services.chat_file.realtime.application.presence import PresenceService
 from services.chat_file.realtime.application.typing import TypingService
 from services.chat_file.realtime.socket.hub import RealtimeHub, RoomNames
@@ -63,7 +63,7 @@ def build_realtime(
     settings: Settings,
     socketio: SocketIO,
     client: redis.Redis,
-    conversations: ConversationService,
+    memberships: Memberships,
     directory: UserDirectory,
     revocations: RevocationListener | None,
     limiter: SendRateLimiter,
@@ -76,7 +76,7 @@ def build_realtime(
     names = lambda user_id: str(directory.resolve(user_id)["name"])  # noqa: E731
     hub = RealtimeHub(
         socketio=socketio,
-        conversations=conversations,
+        memberships=memberships,
         directory=directory,
         rooms=ROOMS,
         sessions=sessions,
@@ -90,7 +90,7 @@ def build_realtime(
         activity=activity,
         idle_watch=PresenceKeepAlive(
             socketio,
-            lambda users: activity.sweep(users, conversations.contacts_of),
+            lambda users: activity.sweep(users, memberships.contacts_of),
             sessions.identities,
             interval=sweep_interval(settings.idle_timeout),
         ),

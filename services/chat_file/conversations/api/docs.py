@@ -8,9 +8,6 @@ from __future__ import annotations
 
 from marshmallow import INCLUDE, Schema, fields
 
-AUTH_ERRORS = ("MISSING_TOKEN", "INVALID_TOKEN", "TOKEN_EXPIRED")
-WRITE_ERRORS = (*AUTH_ERRORS, "CSRF_FAILED", "INVALID_JSON", "VALIDATION_ERROR")
-
 
 class _Doc(Schema):
     """Responses may carry more fields than listed (additionalProperties allowed)."""

@@ -31,7 +31,6 @@ from services.chat_file.kernel.notifier import Notifier
 from services.chat_file.users.application.directory import UserDirectory
 
 MAX_NAME = 100
-MAX_CONTACT_CONVERSATIONS = 1000  # presence reaches the contacts of the most recent ones
 
 
 class ConversationService(Membership):
@@ -120,19 +119,6 @@ class ConversationService(Membership):
 
     def get(self, user: Identity, conversation_id: str) -> dict[str, Any]:
         return self.view(conversation_for(self._store, conversation_id, user.user_id), user.user_id)
-
-    def ids_for(self, user_id: str) -> list[str]:
-        """Ids of every conversation the user takes part in (socket rooms at connect)."""
-        return self._store.ids_for(user_id)
-
-    def contacts_of(self, user_id: str, limit: int = MAX_CONTACT_CONVERSATIONS) -> set[str]:
-        """Everyone who shares one of the user's `limit` most recent conversations."""
-        rows, _ = self._store.list_for(user_id, 0, limit)
-        return {p for c in rows for p in c.participants}
-
-    def participants_of(self, user: Identity, conversation_id: str) -> list[str]:
-        """Participants of a conversation the user takes part in, else CONVERSATION_NOT_FOUND."""
-        return conversation_for(self._store, conversation_id, user.user_id).participants
 
     def view(self, conversation: Conversation, viewer: str) -> dict[str, Any]:
         profiles = self._directory.resolve_map(displayed_ids(conversation))

@@ -9,8 +9,6 @@ from flask import request
 from libs.servicekit.http import Reply, json_body, ok, optional_body
 from libs.servicekit.openapi import documented
 from services.chat_file.conversations.api.docs import (
-    AUTH_ERRORS,
-    WRITE_ERRORS,
     ConversationDoc,
     ConversationListDoc,
     PageQuery,
@@ -23,6 +21,7 @@ from services.chat_file.conversations.api.schemas import (
 )
 from services.chat_file.conversations.http.context import commands, use_cases
 from services.chat_file.http.auth import current_user, protected_blueprint
+from services.chat_file.http.errors import AUTH_ERRORS, WRITE_ERRORS
 
 bp = protected_blueprint("conversations", __name__)
 

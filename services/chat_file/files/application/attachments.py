@@ -1,28 +1,11 @@
-"""Where files meet the chat core: conversation membership for FileService, attachments for
-messages (the core's AttachmentResolver port)."""
+"""`FileAttachments`: files as message attachments (the conversations context's
+`AttachmentResolver` port, implemented here and handed over by the composition root)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from services.chat_file.conversations.application.ports import ConversationStore
 from services.chat_file.files.application.files import FileService, describe
-from services.chat_file.kernel.errors import InvalidIdError
-from services.chat_file.kernel.ids import check_object_id
-
-
-class StoreConversationAccess:
-    """FileService's ConversationAccess port over the core's ConversationStore."""
-
-    def __init__(self, conversations: ConversationStore) -> None:
-        self._conversations = conversations
-
-    def is_participant(self, conversation_id: str, user_id: str) -> bool:
-        try:
-            conversation = self._conversations.get(check_object_id(conversation_id))
-        except InvalidIdError:
-            return False
-        return conversation is not None and conversation.is_participant(user_id)
 
 
 class FileAttachments:

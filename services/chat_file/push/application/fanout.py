@@ -13,12 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from services.chat_file.conversations.application.ports import (
-    BadgeCounts,
-    ConversationStore,
-    MessageStore,
-)
-from services.chat_file.conversations.domain.model import Conversation, Message
+from services.chat_file.conversations.facade import Conversation, Message, MessageLookup
 from services.chat_file.kernel.clock import utc_now
 from services.chat_file.kernel.notifier import Notifier
 from services.chat_file.push.application.ports import (
@@ -67,30 +62,26 @@ def with_push(notifier: Notifier, outbox: PushOutbox | None) -> Notifier:
 class PushFanout:
     def __init__(
         self,
-        conversations: ConversationStore,
-        messages: MessageStore,
+        messages: MessageLookup,
         devices: DeviceStore,
         directory: UserDirectory,
         presence: OnlineUsers,
         settings: NotificationSettingsStore,
-        badges: BadgeCounts,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
-        self._conversations = conversations
         self._messages = messages
         self._devices = devices
         self._directory = directory
         self._presence = presence
         self._settings = settings
-        self._badges = badges
         self._clock = clock
 
     def jobs_for(self, event: dict[str, Any]) -> list[dict[str, Any]]:
         """One job per device of each offline recipient whose settings allow it."""
-        message = self._messages.get(str(event.get("messageId", "")))
+        message = self._messages.message(str(event.get("messageId", "")))
         if message is None or message.deleted:
             return []
-        conversation = self._conversations.get(message.conversation_id)
+        conversation = self._messages.conversation(message.conversation_id)
         if conversation is None:
             return []
         recipients = [u for u in conversation.participants if u != message.sender_id]
@@ -100,7 +91,7 @@ class PushFanout:
         if not devices:
             return []
         sender = self._directory.resolve(message.sender_id)["name"]
-        badges = self._badges.totals_for(list(devices))
+        badges = self._messages.unread_totals(list(devices))
         return [
             job(
                 message.id,

@@ -11,8 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from services.chat_file.conversations.application.access import conversation_for
-from services.chat_file.conversations.application.ports import ConversationStore
+from services.chat_file.conversations.facade import Participation
 from services.chat_file.kernel.clock import iso, utc_now
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.kernel.notifier import Notifier
@@ -33,12 +32,12 @@ class NotificationSettingsService:
     def __init__(
         self,
         store: NotificationSettingsStore,
-        conversations: ConversationStore,
+        participation: Participation,
         notifier: Notifier,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._store = store
-        self._conversations = conversations
+        self._participation = participation
         self.notifier = notifier
         self._clock = clock
 
@@ -64,13 +63,13 @@ class NotificationSettingsService:
         return view
 
     def get_conversation(self, user: Identity, conversation_id: str) -> dict[str, Any]:
-        conversation = conversation_for(self._conversations, conversation_id, user.user_id)
+        conversation = self._participation.joined(user, conversation_id)
         return conversation_view(self._store.get_conversation(user.user_id, conversation.id))
 
     def update_conversation(
         self, user: Identity, conversation_id: str, body: dict[str, Any]
     ) -> dict[str, Any]:
-        conversation = conversation_for(self._conversations, conversation_id, user.user_id)
+        conversation = self._participation.joined(user, conversation_id)
         prefs = self._store.get_conversation(user.user_id, conversation.id)
         if "level" in body:
             prefs = replace(prefs, level=parse_level(body["level"]))

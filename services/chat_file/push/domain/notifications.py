@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from services.chat_file.conversations.domain.model import (
+from services.chat_file.conversations.facade import (
     Conversation,
     ConversationType,
     Message,

@@ -6,8 +6,8 @@ from marshmallow import EXCLUDE, INCLUDE, Schema, fields, validate
 
 from libs.servicekit.http import Reply, json_body, load, ok
 from libs.servicekit.openapi import documented
-from services.chat_file.conversations.api.docs import AUTH_ERRORS, WRITE_ERRORS
 from services.chat_file.http.auth import current_user, protected_blueprint
+from services.chat_file.http.errors import AUTH_ERRORS, WRITE_ERRORS
 from services.chat_file.push.http.context import push
 
 bp = protected_blueprint("notification_settings", __name__)

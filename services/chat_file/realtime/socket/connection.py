@@ -56,7 +56,7 @@ class ConnectionEvents(Handlers):
         if current is None:
             joined = self.hub.admit(sid(), user)
         else:
-            joined = self.chat.conversations.ids_for(user.user_id)
+            joined = self.hub.memberships.ids_for(user.user_id)
         profile = self.chat.directory.resolve(user.user_id)
         names = {k: profile.get(k) for k in ("nom", "prenom", "ministere")}
         matricule = user.matricule or profile.get("matricule")

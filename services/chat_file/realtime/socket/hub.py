@@ -14,10 +14,10 @@ from typing import Any, Protocol
 
 from flask_socketio import join_room, leave_room
 
-from services.chat_file.conversations.application.conversations import ConversationService
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.kernel.rate import SendRateLimiter
 from services.chat_file.realtime.application.activity import ActivityService
+from services.chat_file.realtime.application.ports import Memberships
 from services.chat_file.realtime.application.presence import PresenceService
 from services.chat_file.realtime.application.typing import Scheduler, TypingService
 from services.chat_file.realtime.socket.session import SocketSessions
@@ -47,7 +47,7 @@ class Startable(Protocol):
 @dataclass
 class RealtimeHub:
     socketio: Any
-    conversations: ConversationService
+    memberships: Memberships
     directory: UserDirectory
     rooms: RoomNames
     sessions: SocketSessions
@@ -62,7 +62,7 @@ class RealtimeHub:
 
     def admit(self, sid: str, user: Identity) -> list[str]:
         """An authenticated socket: join its rooms, count the device; returns conversation ids."""
-        conversation_ids = self.conversations.ids_for(user.user_id)
+        conversation_ids = self.memberships.ids_for(user.user_id)
         join_room(self.rooms.user(user.user_id))
         for conversation_id in conversation_ids:
             join_room(self.rooms.conversation(conversation_id))
@@ -109,11 +109,11 @@ class RealtimeHub:
 
     def contacts(self, user_id: str) -> set[str]:
         """Everyone who shares a conversation with the user."""
-        return self.conversations.contacts_of(user_id)
+        return self.memberships.contacts_of(user_id)
 
     def participants(self, user: Identity, conversation_id: str) -> list[str]:
         """Participants of a conversation the user takes part in, else CONVERSATION_NOT_FOUND."""
-        return self.conversations.participants_of(user, conversation_id)
+        return self.memberships.participants_of(user, conversation_id)
 
     def join(self, conversation_id: str) -> None:
         join_room(self.rooms.conversation(conversation_id))

@@ -9,10 +9,8 @@ import pytest
 
 from services.chat_file.conversations.application.ports import ConversationStore
 from services.chat_file.conversations.domain.model import Conversation, ConversationType
-from services.chat_file.files.application.attachments import (
-    FileAttachments,
-    StoreConversationAccess,
-)
+from services.chat_file.conversations.facade import Participation
+from services.chat_file.files.application.attachments import FileAttachments
 from services.chat_file.files.application.files import FileService
 from services.chat_file.files.domain.model import StoredFileNotFoundError
 
@@ -44,7 +42,7 @@ def conversation_store() -> OneConversationStore:
 
 def test_membership_comes_from_the_conversation_store() -> None:
     store = conversation_store()
-    access = StoreConversationAccess(cast(ConversationStore, store))
+    access = Participation(cast(ConversationStore, store))
     assert access.is_participant(CONV, BOB) is True
     assert access.is_participant(CONV, EVE) is False
     assert access.is_participant("d" * 24, ALICE) is False
@@ -53,7 +51,7 @@ def test_membership_comes_from_the_conversation_store() -> None:
 
 
 def test_attachment_resolves_to_file_metadata_and_opens_it_to_the_conversation() -> None:
-    access = StoreConversationAccess(cast(ConversationStore, conversation_store()))
+    access = Participation(cast(ConversationStore, conversation_store()))
     files = FileService(
         store=FakeFileStore(),
         storage=FakeFileStorage(),

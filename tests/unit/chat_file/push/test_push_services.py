@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from services.chat_file.bootstrap import ChatServices
+from services.chat_file.conversations.facade import MessageLookup
 from services.chat_file.push.application.delivery import PushDelivery
 from services.chat_file.push.application.fanout import PushFanout, PushNotifier
 from services.chat_file.push.domain.devices import Device, Platform, new_device_id
@@ -27,13 +28,11 @@ def device(user: str, platform: Platform = Platform.FCM) -> Device:
 def fanout(chat: ChatServices, *online: str) -> PushFanout:
     s = chat.adapters.stores
     return PushFanout(
-        s.conversations,
-        s.messages,
+        MessageLookup(s.conversations, s.messages, s.badges),
         s.devices,
         chat.directory,
         FakeOnlineUsers(*online),
         s.notification_settings,
-        s.badges,
     )
 
 
