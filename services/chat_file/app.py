@@ -13,20 +13,18 @@ from libs.servicekit.observability import Metrics, install_cache_metrics, instal
 from libs.servicekit.openapi import install_openapi
 from services.chat_file.bootstrap import ChatServices, build
 from services.chat_file.console.console import console_blueprint
-from services.chat_file.conversations.application.bundle import ConversationsServices
 from services.chat_file.conversations.http import conversations, messages
-from services.chat_file.files.application.bundle import FilesServices
+from services.chat_file.conversations.wiring import socket_groups as conversation_socket_groups
 from services.chat_file.files.http import routes as files
 from services.chat_file.http import health
-from services.chat_file.http.context import Edge, provide
+from services.chat_file.http.context import provide
 from services.chat_file.http.errors import STATUS_BY_CODE, install_store_errors
-from services.chat_file.push.application.bundle import PushServices
 from services.chat_file.push.http import devices, notify_prefs
 from services.chat_file.push.http.metrics import install_push_metrics
 from services.chat_file.realtime.socket.server import install_socketio
+from services.chat_file.realtime.wiring import socket_groups as realtime_socket_groups
 from services.chat_file.realtime.wiring import socketio_options
 from services.chat_file.settings import Settings
-from services.chat_file.users.application.bundle import UsersServices
 
 EXTENSION = "chat"  # the whole `ChatServices` (tests and scripts read it; routes read bundles)
 
@@ -39,16 +37,14 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.json = OrjsonProvider(app)
     app.json.ensure_ascii = False
     app.extensions[EXTENSION] = services
-    provide(
+    provide(  # what the routes read, by type
         app,
-        ConversationsServices(services.conversations, services.messages, services.receipts),
+        services.conversations_bundle,
         services.commands,
-        FilesServices(services.files),
-        PushServices(services.devices, services.notification_settings, settings.push),
-        UsersServices(services.directory, services.verifier),
-        Edge(
-            services.verifier, settings.allowed_origins, services.commands.limiter, services.health
-        ),
+        services.files_bundle,
+        services.push_bundle,
+        services.users_bundle,
+        services.edge,
     )
     install_json_errors(app, STATUS_BY_CODE)
     install_store_errors(app)
@@ -62,7 +58,10 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(notify_prefs.bp)
     app.register_blueprint(console_blueprint(settings.auth_user_public_url))
     services.realtime.socketio.init_app(app, **socketio_options(settings))  # extensions["socketio"]
-    install_socketio(app, services)
+    hub, talk = services.realtime, services.conversations_bundle
+    connection, realtime_groups = realtime_socket_groups(hub, services.verifier, services.directory)
+    groups = [*realtime_groups, *conversation_socket_groups(talk, services.commands, hub)]
+    install_socketio(app, hub, connection, groups, services.verifier.mirror)
     install_openapi(
         app,
         title="ngomna chat_file",

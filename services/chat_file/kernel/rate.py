@@ -19,6 +19,11 @@ class SendRateLimiter:
     clock: Callable[[], float] = time.monotonic
     _buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
 
+    @classmethod
+    def for_rate(cls, rate: float) -> SendRateLimiter:
+        """`rate` sends a second (0 = off), bursts of twice that."""
+        return cls(rate, burst=max(rate * 2, 1))
+
     def allow(self, key: str) -> bool:
         if self.rate <= 0:
             return True

@@ -1,5 +1,7 @@
-"""The socket half of the composition root: the Socket.IO server (not yet bound to an app),
-the presence store, the scheduler, the real-time services and the hub the handlers share.
+"""The realtime context's part of the web app's composition root: the Socket.IO server (not
+yet bound to an app), the presence store, the scheduler, the real-time services, the hub the
+handlers share and realtime's own handler groups, from the configuration the root passes
+(chat_file's `Settings` has every field `RealtimeConfig` names).
 
 `create_app` binds the server with `socketio.init_app(app)`; nothing here touches an app.
 """
@@ -7,7 +9,7 @@ the presence store, the scheduler, the real-time services and the hub the handle
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
 import redis
 from flask_socketio import SocketIO
@@ -23,16 +25,37 @@ from services.chat_file.realtime.adapters.socketio import (
     conversation_room,
     user_room,
 )
+from services.chat_file.realtime.api import HandlerGroup
 from services.chat_file.realtime.application.activity import ActivityService
 from services.chat_file.realtime.application.ports import Memberships
 from services.chat_file.realtime.application.presence import PresenceService
 from services.chat_file.realtime.application.typing import TypingService
+from services.chat_file.realtime.socket.connection import ConnectionEvents
 from services.chat_file.realtime.socket.hub import RealtimeHub, RoomNames
+from services.chat_file.realtime.socket.rooms import RoomEvents
 from services.chat_file.realtime.socket.session import SocketSessions
-from services.chat_file.settings import Settings
+from services.chat_file.realtime.socket.session_guard import SessionEvents
 from services.chat_file.users.application.directory import UserDirectory
+from services.chat_file.users.application.ports import TokenVerifier
 
 ROOMS = RoomNames(user=user_room, conversation=conversation_room)
+
+
+class RealtimeConfig(Protocol):
+    @property
+    def async_mode(self) -> str: ...
+    @property
+    def message_queue_url(self) -> str: ...
+    @property
+    def redis_key_prefix(self) -> str: ...
+    @property
+    def allowed_origins(self) -> tuple[str, ...]: ...
+    @property
+    def presence_ttl(self) -> int: ...
+    @property
+    def typing_timeout(self) -> float: ...
+    @property
+    def idle_timeout(self) -> float: ...
 
 
 def queue_options(url: str, channel: str) -> dict[str, Any]:
@@ -43,24 +66,19 @@ def queue_options(url: str, channel: str) -> dict[str, Any]:
     return {"message_queue": url or None, "channel": channel}
 
 
-def socketio_options(settings: Settings) -> dict[str, Any]:
+def socketio_options(config: RealtimeConfig) -> dict[str, Any]:
     """`init_app` arguments: async mode, queue, allowed origins. (Given to the constructor, a
     `message_queue` would make a write-only server at once: `create_app` binds with these.)"""
     return {
-        "async_mode": settings.async_mode,
-        **queue_options(settings.message_queue_url, f"{settings.redis_key_prefix}flask-socketio"),
-        "cors_allowed_origins": same_origin_or(settings.allowed_origins),
+        "async_mode": config.async_mode,
+        **queue_options(config.message_queue_url, f"{config.redis_key_prefix}flask-socketio"),
+        "cors_allowed_origins": same_origin_or(config.allowed_origins),
         "manage_session": False,
     }
 
 
-def send_limiter(settings: Settings) -> SendRateLimiter:
-    rate = settings.socket_send_rate
-    return SendRateLimiter(rate, burst=max(rate * 2, 1))
-
-
 def build_realtime(
-    settings: Settings,
+    config: RealtimeConfig,
     socketio: SocketIO,
     client: redis.Redis,
     memberships: Memberships,
@@ -69,22 +87,21 @@ def build_realtime(
     limiter: SendRateLimiter,
 ) -> RealtimeHub:
     """Presence, typing, activity and their background loops, over one Redis presence store."""
-    store = RedisPresence(client, prefix=settings.redis_key_prefix, ttl=settings.presence_ttl)
+    store = RedisPresence(client, prefix=config.redis_key_prefix, ttl=config.presence_ttl)
     sessions, sink = SocketSessions(), SocketIONotifier(socketio)
     scheduler = SocketIOScheduler(socketio)
-    activity = ActivityService(store, sink, settings.idle_timeout)
+    activity = ActivityService(store, sink, config.idle_timeout)
     names = lambda user_id: str(directory.resolve(user_id)["name"])  # noqa: E731
     hub = RealtimeHub(
         socketio=socketio,
         memberships=memberships,
-        directory=directory,
         rooms=ROOMS,
         sessions=sessions,
         presence=PresenceService(store, sink),
-        typing=TypingService(sink, scheduler, settings.typing_timeout, names=names),
+        typing=TypingService(sink, scheduler, config.typing_timeout, names=names),
         limiter=limiter,
         keepalive=PresenceKeepAlive(
-            socketio, store.refresh, sessions.devices, interval=settings.presence_ttl / 3
+            socketio, store.refresh, sessions.devices, interval=config.presence_ttl / 3
         ),
         scheduler=scheduler,
         activity=activity,
@@ -92,7 +109,7 @@ def build_realtime(
             socketio,
             lambda users: activity.sweep(users, memberships.contacts_of),
             sessions.identities,
-            interval=sweep_interval(settings.idle_timeout),
+            interval=sweep_interval(config.idle_timeout),
         ),
         revocation_feed=revocations,
     )
@@ -129,3 +146,11 @@ def same_origin_or(origins: Iterable[str]) -> Any:
         return origin in allowed or origin in {f"http://{host}", f"https://{host}"}
 
     return check
+
+
+def socket_groups(
+    hub: RealtimeHub, verifier: TokenVerifier, directory: UserDirectory
+) -> tuple[ConnectionEvents, list[HandlerGroup]]:
+    """Realtime's own socket events: the connection's, the session's, typing and rooms."""
+    connection = ConnectionEvents(hub, verifier, directory)
+    return connection, [SessionEvents(hub.sessions, verifier), RoomEvents(hub)]

@@ -23,7 +23,7 @@ from services.chat_file.conversations.application.ports import (
     MessageAppender,
     MessageStore,
 )
-from services.chat_file.files.application.ports import FileMetadataStore
+from services.chat_file.files.application.ports import FileMetadataStore, FileStorage
 from services.chat_file.push.application.ports import DeviceStore, NotificationSettingsStore
 from services.chat_file.storage.schema import SCHEMA
 
@@ -39,12 +39,11 @@ class ChatStores:
     badges: BadgeCounts
     backend: str
     close: Callable[[], None] = lambda: None
-    mongo_db: Any = None
     # Stores and numbers a message in one transaction (SQL); None: the application's
     # step-by-step `StepwiseAppender` over `conversations` and `messages`.
-    appender: MessageAppender | None = (
-        None  # the pymongo database when the backend is Mongo (GridFS bytes)
-    )
+    appender: MessageAppender | None = None
+    # File bytes inside the database itself (GridFS, `FILE_STORAGE=gridfs`): Mongo only.
+    database_files: Callable[[], FileStorage] | None = None
 
     def ping(self) -> bool:
         return self.conversations.ping()
@@ -90,6 +89,7 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
     from services.chat_file.conversations.mongo.mentions import MongoMentionStore
     from services.chat_file.conversations.mongo.messages import MongoMessageStore
     from services.chat_file.files.mongo.files import MongoFileStore
+    from services.chat_file.files.mongo.gridfs import GridFSFileStorage
     from services.chat_file.push.mongo.devices import MongoDeviceStore
     from services.chat_file.push.mongo.notify_prefs import MongoNotificationSettingsStore
 
@@ -112,7 +112,7 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
         badges=MongoBadgeCounts(db),
         backend=backend,
         close=db.client.close,
-        mongo_db=db,
+        database_files=lambda: GridFSFileStorage(db),
     )
 
 

@@ -9,10 +9,10 @@ from typing import Any
 from marshmallow import fields
 
 from libs.servicekit.http import load
+from services.chat_file.conversations.application.bundle import ConversationsServices
 from services.chat_file.kernel.clock import utc_now_iso
 from services.chat_file.kernel.identity import Identity
-from services.chat_file.realtime.socket.base import Data, Handlers, Payload
-from services.chat_file.realtime.socket.events import Event
+from services.chat_file.realtime.api import Data, Event, Payload
 
 MAX_CONVERSATIONS_PAGE = 50
 
@@ -44,21 +44,38 @@ CONVERSATIONS_QUICK = ConversationsQuick()
 CONVERSATIONS_FULL = ConversationsFull()
 
 
-class LoadingEvents(Handlers):
+class LoadingEvents:
+    EVENTS = {
+        "messages:quickload": Event(
+            "messages_quick", reply="messages:quick", error="messages:error"
+        ),
+        "messages:fullload": Event("messages_full", reply="messages:full", error="messages:error"),
+        "conversations:quickload": Event(
+            "conversations_quick", reply="conversations:quick", error="conversations:error"
+        ),
+        "conversations:fullload": Event(
+            "conversations_full", reply="conversations:full", error="conversations:error"
+        ),
+    }
+
+    def __init__(self, use_cases: ConversationsServices) -> None:
+        self._conversations = use_cases.conversations
+        self._messages = use_cases.messages
+
     def messages_quick(self, user: Identity, data: Data) -> Data:
         q = load(MESSAGES_QUICK, data)
-        page = self.chat.messages.history(user, q["conversationId"], None, q["limit"])
+        page = self._messages.history(user, q["conversationId"], None, q["limit"])
         keys = ("conversationId", "messages", "hasMore", "nextCursor")
         return {**{k: page[k] for k in keys}, **_loaded()}
 
     def messages_full(self, user: Identity, data: Data) -> Data:
         q = load(MESSAGES_FULL, data)
-        page = self.chat.messages.history(user, q["conversationId"], q["cursor"], q["limit"])
+        page = self._messages.history(user, q["conversationId"], q["cursor"], q["limit"])
         return {**page, **_loaded()}
 
     def conversations_quick(self, user: Identity, data: Data) -> Data:
         q = load(CONVERSATIONS_QUICK, data)
-        found = self.chat.conversations.list_for(user, 1, q["limit"], MAX_CONVERSATIONS_PAGE)
+        found = self._conversations.list_for(user, 1, q["limit"], MAX_CONVERSATIONS_PAGE)
         keys = ("conversations", "totalUnreadMessages", "unreadConversations")
         more = found["pagination"]["hasMore"]
         return {**{k: found[k] for k in keys}, "hasMore": more, **_loaded()}
@@ -66,21 +83,9 @@ class LoadingEvents(Handlers):
     def conversations_full(self, user: Identity, data: Data) -> Data:
         q = load(CONVERSATIONS_FULL, data)
         page = q["page"] if q["page"] is not None else q["cursor"]
-        found = self.chat.conversations.list_for(user, page, q["limit"], MAX_CONVERSATIONS_PAGE)
+        found = self._conversations.list_for(user, page, q["limit"], MAX_CONVERSATIONS_PAGE)
         following = found["metadata"]["pagination"]["nextPage"]
         return {**found, "nextCursor": following and str(following), **_loaded()}
-
-
-LOADING_EVENTS = {
-    "messages:quickload": Event("messages_quick", reply="messages:quick", error="messages:error"),
-    "messages:fullload": Event("messages_full", reply="messages:full", error="messages:error"),
-    "conversations:quickload": Event(
-        "conversations_quick", reply="conversations:quick", error="conversations:error"
-    ),
-    "conversations:fullload": Event(
-        "conversations_full", reply="conversations:full", error="conversations:error"
-    ),
-}
 
 
 def _loaded() -> dict[str, Any]:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
 from marshmallow import fields
 
 from libs.servicekit.http import load
+from services.chat_file.conversations.api.commands import ChatCommands
+from services.chat_file.conversations.application.bundle import ConversationsServices
 from services.chat_file.kernel.clock import utc_now_iso
 from services.chat_file.kernel.identity import Identity
-from services.chat_file.realtime.socket.base import MESSAGE_REF, Data, Handlers, Payload
-from services.chat_file.realtime.socket.events import Event
+from services.chat_file.realtime.api import MESSAGE_REF, Data, Event, Payload, current_sid
 
 
 class HistoryQuery(Payload):
@@ -28,41 +28,43 @@ def message_id(data: Data) -> str:
     return str(load(MESSAGE_REF, data)["messageId"])
 
 
-class MessageEvents(Handlers):
+class MessageEvents:
+    EVENTS = {
+        "sendMessage": Event("send_message", reply="message_sent", error="message_error"),
+        "markMessageDelivered": Event("mark_delivered"),
+        "messageDelivered": Event("mark_delivered"),  # the Flutter app's names too
+        "markMessageRead": Event("mark_read"),
+        "messageRead": Event("mark_read"),
+        "getMessages": Event("history", reply="messagesLoaded"),
+        "editMessage": Event("edit_message"),
+        "deleteMessage": Event("delete_message"),
+    }
+
+    def __init__(self, use_cases: ConversationsServices, commands: ChatCommands) -> None:
+        self._messages = use_cases.messages
+        self._commands = commands
+
     def send_message(self, user: Identity, data: Data) -> Data:
-        sid: str = request.sid  # type: ignore[attr-defined]
-        view, _ = self.commands.send_message(user, data, channel=sid)
+        view, _ = self._commands.send_message(user, data, channel=current_sid())
         ids = {k: view[k] for k in ("messageId", "temporaryId", "status")}
         return {**ids, "result": view}
 
     def mark_delivered(self, user: Identity, data: Data) -> Data:
-        return self.commands.set_status(user, message_id(data), {"status": "DELIVERED"})
+        return self._commands.set_status(user, message_id(data), {"status": "DELIVERED"})
 
     def mark_read(self, user: Identity, data: Data) -> Data:
-        return self.commands.set_status(user, message_id(data), {"status": "READ"})
+        return self._commands.set_status(user, message_id(data), {"status": "READ"})
 
     def history(self, user: Identity, data: Data) -> Data:
         q = load(HISTORY_QUERY, data)
         args = (q["conversationId"], q["cursor"], q["limit"], q["direction"])
-        result: dict[str, Any] = self.chat.messages.history(user, *args)
+        result: dict[str, Any] = self._messages.history(user, *args)
         return result
 
     def edit_message(self, user: Identity, data: Data) -> Data:
-        view = self.commands.edit_message(user, message_id(data), data)
+        view = self._commands.edit_message(user, message_id(data), data)
         legacy = {"messageId": view["messageId"], "newContent": view["content"]}
         return {"message": view, **legacy, "editedAt": view["editedAt"], "timestamp": utc_now_iso()}
 
     def delete_message(self, user: Identity, data: Data) -> Data:
-        return self.commands.delete_message(user, message_id(data), data)
-
-
-MESSAGE_EVENTS = {
-    "sendMessage": Event("send_message", reply="message_sent", error="message_error"),
-    "markMessageDelivered": Event("mark_delivered"),
-    "messageDelivered": Event("mark_delivered"),  # the Flutter app's names too
-    "markMessageRead": Event("mark_read"),
-    "messageRead": Event("mark_read"),
-    "getMessages": Event("history", reply="messagesLoaded"),
-    "editMessage": Event("edit_message"),
-    "deleteMessage": Event("delete_message"),
-}
+        return self._commands.delete_message(user, message_id(data), data)

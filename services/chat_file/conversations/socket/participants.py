@@ -7,11 +7,16 @@ every other participant (and the users concerned) through the service's event.""
 from __future__ import annotations
 
 from libs.servicekit.http import load
+from services.chat_file.conversations.api.commands import ChatCommands
 from services.chat_file.conversations.api.schemas import OneOrMany
-from services.chat_file.conversations.socket.conversations import conversation_id
 from services.chat_file.kernel.identity import Identity
-from services.chat_file.realtime.socket.base import ConversationRef, Data, Handlers
-from services.chat_file.realtime.socket.events import Event
+from services.chat_file.realtime.api import (
+    ConversationRef,
+    Data,
+    Event,
+    SocketRooms,
+    conversation_ref,
+)
 
 
 class ParticipantRef(ConversationRef):
@@ -27,24 +32,27 @@ def target(data: Data) -> str:
     return str(load(PARTICIPANT_REF, data)["conversationId"])
 
 
-class ParticipantEvents(Handlers):
+class ParticipantEvents:
+    EVENTS = {
+        "addParticipant": Event("add_participant", error="participant:error"),
+        "removeParticipant": Event("remove_participant", error="participant:error"),
+        "leaveConversationPermanent": Event(
+            "leave_for_good", reply="conversation:left_permanent", error="conversation:error"
+        ),
+    }
+
+    def __init__(self, commands: ChatCommands, rooms: SocketRooms) -> None:
+        self._commands = commands
+        self._rooms = rooms
+
     def add_participant(self, user: Identity, data: Data) -> Data:
-        return self.commands.add_members(user, target(data), data)
+        return self._commands.add_members(user, target(data), data)
 
     def remove_participant(self, user: Identity, data: Data) -> Data:
-        return self.commands.remove_members(user, target(data), data)
+        return self._commands.remove_members(user, target(data), data)
 
     def leave_for_good(self, user: Identity, data: Data) -> Data:
-        cid = conversation_id(data)
-        left = self.commands.leave(user, cid)
-        self.hub.leave(cid)
+        cid = conversation_ref(data)
+        left = self._commands.leave(user, cid)
+        self._rooms.leave(cid)
         return left
-
-
-PARTICIPANT_EVENTS = {
-    "addParticipant": Event("add_participant", error="participant:error"),
-    "removeParticipant": Event("remove_participant", error="participant:error"),
-    "leaveConversationPermanent": Event(
-        "leave_for_good", reply="conversation:left_permanent", error="conversation:error"
-    ),
-}

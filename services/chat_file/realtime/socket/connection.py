@@ -9,9 +9,12 @@ from flask import request
 
 from libs.servicekit.errors import CodedError
 from services.chat_file.kernel.identity import Identity
+from services.chat_file.realtime.api import Data, Event, current_sid
 from services.chat_file.realtime.socket.auth import event_token, handshake_token, refusal
-from services.chat_file.realtime.socket.base import Data, Handlers
-from services.chat_file.realtime.socket.events import Event, unexpected_failure
+from services.chat_file.realtime.socket.events import unexpected_failure
+from services.chat_file.realtime.socket.hub import RealtimeHub
+from services.chat_file.users.application.directory import UserDirectory
+from services.chat_file.users.application.ports import TokenVerifier
 
 AUTH_GRACE_SECONDS = 30.0  # an anonymous socket must `authenticate` within this delay
 MAX_PRESENCE_QUERY = 500
@@ -27,37 +30,49 @@ class AlreadyAuthenticatedError(CodedError):
     message = "Ce socket est déjà authentifié pour un autre utilisateur"
 
 
-def sid() -> str:
-    value: str = request.sid  # type: ignore[attr-defined]
-    return value
+class ConnectionEvents:
+    """Who is behind a socket: connect, the old clients' `authenticate`, disconnect; and the
+    connection's small talk (`getOnlineUsers`, `ping`, `heartbeat`)."""
 
+    EVENTS = {
+        "authenticate": Event(
+            "authenticate", reply="authenticated", error="auth_error", public=True
+        ),
+        "getOnlineUsers": Event("online_users", reply="onlineUsers"),
+        "ping": Event("ping", reply="pong", public=True),
+        "heartbeat": Event("ping", reply="heartbeat_ack", public=True),
+    }
 
-class ConnectionEvents(Handlers):
-    def on_connect(self, auth: Any = None) -> None:
+    def __init__(self, hub: RealtimeHub, verifier: TokenVerifier, directory: UserDirectory) -> None:
+        self.hub = hub
+        self._verifier = verifier
+        self._directory = directory
+
+    def connect(self, auth: Any = None) -> None:
         token = handshake_token(auth, request.cookies)
         if token is None:  # an old client: it must send `authenticate {token}` first
-            self.hub.expect_authentication(sid(), AUTH_GRACE_SECONDS)
+            self.hub.expect_authentication(current_sid(), AUTH_GRACE_SECONDS)
             return
         try:
-            self.hub.admit(sid(), self.chat.verifier.verify(token))
+            self.hub.admit(current_sid(), self._verifier.verify(token))
         except CodedError as exc:
             raise refusal(exc.message, exc.code) from None
         except Exception as exc:
             answer = unexpected_failure("connect", exc)
             raise refusal(answer["message"], answer["code"]) from None
 
-    def on_disconnect(self, *_reason: Any) -> None:
-        self.hub.release(sid())
+    def disconnect(self) -> None:
+        self.hub.release(current_sid())
 
     def authenticate(self, current: Identity | None, data: Data) -> Data:
-        user = self.chat.verifier.verify(event_token(data))
+        user = self._verifier.verify(event_token(data))
         if current is not None and current.user_id != user.user_id:
             raise AlreadyAuthenticatedError()
         if current is None:
-            joined = self.hub.admit(sid(), user)
+            joined = self.hub.admit(current_sid(), user)
         else:
             joined = self.hub.memberships.ids_for(user.user_id)
-        profile = self.chat.directory.resolve(user.user_id)
+        profile = self._directory.resolve(user.user_id)
         names = {k: profile.get(k) for k in ("nom", "prenom", "ministere")}
         matricule = user.matricule or profile.get("matricule")
         return {"success": True, "userId": user.user_id, "matricule": matricule, **names,
@@ -75,11 +90,3 @@ class ConnectionEvents(Handlers):
 
     def ping(self, _user: Identity | None, _data: Data) -> Data:
         return {"timestamp": int(time.time() * 1000)}
-
-
-CONNECTION_EVENTS = {
-    "authenticate": Event("authenticate", reply="authenticated", error="auth_error", public=True),
-    "getOnlineUsers": Event("online_users", reply="onlineUsers"),
-    "ping": Event("ping", reply="pong", public=True),
-    "heartbeat": Event("ping", reply="heartbeat_ack", public=True),
-}

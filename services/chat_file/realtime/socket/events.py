@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import redis
@@ -14,6 +12,7 @@ from flask_socketio import emit
 from libs.servicekit.errors import CodedError
 from libs.servicekit.http import InvalidJsonError
 from services.chat_file.kernel.errors import MissingTokenError
+from services.chat_file.realtime.api import Event, Handler
 from services.chat_file.realtime.socket.session import SocketSessions
 
 logger = logging.getLogger(__name__)
@@ -45,20 +44,6 @@ def unexpected_failure(event: str, exc: Exception) -> dict[str, Any]:
         return UNAVAILABLE
     logger.exception("socket event %s failed", event)
     return INTERNAL
-
-
-@dataclass(frozen=True)
-class Event:
-    """A client event: the handler method `fn(user, data) -> dict` (`user` is an `Identity`,
-    None if `public`), the legacy `reply` event (if any) and the event failures go to."""
-
-    method: str
-    reply: str | None = None
-    error: str = "error"
-    public: bool = False
-
-
-Handler = Callable[[Any, dict[str, Any]], dict[str, Any]]
 
 
 def dispatch(

@@ -21,7 +21,6 @@ from services.chat_file.realtime.application.ports import Memberships
 from services.chat_file.realtime.application.presence import PresenceService
 from services.chat_file.realtime.application.typing import Scheduler, TypingService
 from services.chat_file.realtime.socket.session import SocketSessions
-from services.chat_file.users.application.directory import UserDirectory
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +47,6 @@ class Startable(Protocol):
 class RealtimeHub:
     socketio: Any
     memberships: Memberships
-    directory: UserDirectory
     rooms: RoomNames
     sessions: SocketSessions
     presence: PresenceService

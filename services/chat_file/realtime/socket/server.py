@@ -3,21 +3,29 @@ app by the composition root), and the session guard."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
 
 from flask import Flask
 
+from libs.sessions import RevocationMirror
+from services.chat_file.realtime.api import HandlerGroup
+from services.chat_file.realtime.socket.connection import ConnectionEvents
 from services.chat_file.realtime.socket.hub import RealtimeHub
 from services.chat_file.realtime.socket.namespace import ChatNamespace
 from services.chat_file.realtime.socket.session_guard import install_session_guard
 
 
-def install_socketio(app: Flask, chat: Any) -> RealtimeHub:
-    """The events of `chat` (a `ChatServices`) on its hub's server; revoked or expired sessions
-    close their sockets. `app.extensions["realtime"]` is the hub."""
-    hub: RealtimeHub = chat.realtime
-    hub.socketio.on_namespace(ChatNamespace(hub, chat))
-    install_session_guard(hub, chat.verifier.mirror)
+def install_socketio(
+    app: Flask,
+    hub: RealtimeHub,
+    connection: ConnectionEvents,
+    groups: Iterable[HandlerGroup],
+    mirror: RevocationMirror,
+) -> RealtimeHub:
+    """The connection's and the groups' events on the hub's server; revoked or expired sessions
+    (`mirror`) close their sockets. `app.extensions["realtime"]` is the hub."""
+    hub.socketio.on_namespace(ChatNamespace(connection, groups, hub.sessions))
+    install_session_guard(hub, mirror)
     app.extensions["realtime"] = hub
     if "metrics" in app.extensions:
         app.extensions["metrics"].gauge(

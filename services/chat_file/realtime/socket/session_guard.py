@@ -14,16 +14,14 @@ import time
 import weakref
 from typing import Any
 
-from flask import request
-
 from libs.sessions import Revocation, RevocationMirror
 from services.chat_file.kernel.errors import InvalidTokenError
 from services.chat_file.kernel.identity import Identity
+from services.chat_file.realtime.api import Data, Event, current_sid
 from services.chat_file.realtime.socket.auth import event_token
-from services.chat_file.realtime.socket.base import Data, Handlers
-from services.chat_file.realtime.socket.events import Event
 from services.chat_file.realtime.socket.hub import RealtimeHub
 from services.chat_file.realtime.socket.session import SocketSessions
+from services.chat_file.users.application.ports import TokenVerifier
 
 logger = logging.getLogger(__name__)
 
@@ -48,16 +46,21 @@ def install_session_guard(hub: RealtimeHub, mirror: RevocationMirror) -> None:
     socketio.start_background_task(_sweep_expired, weakref.ref(socketio), weakref.ref(sessions))
 
 
-class SessionEvents(Handlers):
+class SessionEvents:
+    """`token:refresh`: a fresh access token keeps the socket open past the old one's expiry."""
+
+    EVENTS = {"token:refresh": Event("refresh_token", error="auth_error")}
+
+    def __init__(self, sessions: SocketSessions, verifier: TokenVerifier) -> None:
+        self._sessions = sessions
+        self._verifier = verifier
+
     def refresh_token(self, user: Identity, data: Data) -> Data:
-        fresh = self.chat.verifier.verify(event_token(data))
+        fresh = self._verifier.verify(event_token(data))
         if fresh.user_id != user.user_id:
             raise InvalidTokenError("Le token appartient à un autre utilisateur")
-        self.hub.sessions.bind(request.sid, fresh)  # type: ignore[attr-defined]
+        self._sessions.bind(current_sid(), fresh)
         return {"expiresAt": fresh.expires_at}
-
-
-SESSION_EVENTS = {"token:refresh": Event("refresh_token", error="auth_error")}
 
 
 def end_socket(socketio: Any, sid: str, code: str, reason: str) -> None:
