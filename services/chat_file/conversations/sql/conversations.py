@@ -25,7 +25,7 @@ from services.chat_file.conversations.domain.model import (
 )
 from services.chat_file.conversations.sql.tables import conversations as C
 from services.chat_file.conversations.sql.tables import members as M
-from services.chat_file.kernel.sql import from_doc, to_doc
+from services.chat_file.kernel.sql import ColumnIndex, from_doc, to_doc
 
 
 class SqlConversationStore(SqlStore):
@@ -43,7 +43,7 @@ class SqlConversationStore(SqlStore):
             if row is None:
                 return None
             people = db.execute(MEMBERS_OF_ONE, {"id": conversation_id}).all()
-        return _conversation(row, [member for _conversation_id, *member in people])
+        return _conversation(row, people)
 
     def get_many(self, conversation_ids: list[str]) -> dict[str, Conversation]:
         ids = list(dict.fromkeys(conversation_ids))
@@ -239,8 +239,8 @@ def _next_position(tx: Connection, conversation_id: str) -> int:
     return 0 if last is None else int(last) + 1
 
 
-# A member row as `_assemble` reads it: unpacked by position (a 1 000-member group is 1 000
-# rows on every request that loads it; named access doubled the cost).
+# A member row as `_assemble` reads it (a 1 000-member group is 1 000 rows on every request
+# that loads it: `MEMBER` reads them by name at the cost of a tuple index).
 MEMBER_COLUMNS = (
     M.c.conversation_id,
     M.c.user_id,
@@ -252,6 +252,8 @@ MEMBER_COLUMNS = (
     M.c.delivered_at,
 )
 
+
+MEMBER = ColumnIndex(MEMBER_COLUMNS)
 
 # Built once (building a statement on every call cost as much as running it).
 BY_IDS = sa.select(C).where(C.c.id.in_(sa.bindparam("ids", expanding=True)))
@@ -274,31 +276,34 @@ def _assemble(db: Connection, rows: Sequence[Any]) -> list[Conversation]:
         return []
     ids = [row.id for row in rows]
     by_conversation: dict[str, list[Any]] = {i: [] for i in ids}
-    for conversation_id, *member in db.execute(MEMBERS_OF, {"ids": ids}).all():
-        by_conversation[conversation_id].append(member)
+    for member in db.execute(MEMBERS_OF, {"ids": ids}).all():
+        by_conversation[member[MEMBER.conversation_id]].append(member)
     return [_conversation(row, by_conversation[row.id]) for row in rows]
 
 
-def _conversation(row: Any, people: list[Any]) -> Conversation:
+def _conversation(row: Any, people: Sequence[Any]) -> Conversation:
+    """A conversation row and its member rows (`MEMBER_COLUMNS`, in participant order)."""
+    user, admin = MEMBER.user_id, MEMBER.is_admin
     return Conversation(
         id=row.id,
         type=ConversationType(row.type),
-        participants=[user for user, *_ in people],
-        admins=[user for user, admin, *_ in people if admin],
+        participants=[member[user] for member in people],
+        admins=[member[user] for member in people if member[admin]],
         created_by=row.created_by,
         created_at=row.created_at,
         last_activity=row.last_activity,
         name=row.name,
         last_message=from_doc(row.last_message),
         seq=int(row.seq),
-        receipts={
-            user: Receipt(
-                read_up_to=read,
-                delivered_up_to=delivered,
-                last_read_id=last_read,
-                read_at=read_at,
-                delivered_at=delivered_at,
-            )
-            for user, _admin, read, delivered, last_read, read_at, delivered_at in people
-        },
+        receipts={member[user]: _receipt(member) for member in people},
+    )
+
+
+def _receipt(member: Any) -> Receipt:
+    return Receipt(
+        read_up_to=member[MEMBER.read_up_to],
+        delivered_up_to=member[MEMBER.delivered_up_to],
+        last_read_id=member[MEMBER.last_read_id],
+        read_at=member[MEMBER.read_at],
+        delivered_at=member[MEMBER.delivered_at],
     )

@@ -22,10 +22,10 @@ from services.chat_file.conversations.sql.search import MessageSearch
 from services.chat_file.conversations.sql.tables import hidden as H
 from services.chat_file.conversations.sql.tables import members as M
 from services.chat_file.conversations.sql.tables import messages as T
-from services.chat_file.kernel.sql import from_doc, to_doc
+from services.chat_file.kernel.sql import ColumnIndex, from_doc, to_doc
 
 COLUMNS = [c for c in T.c if c.name != "num"]
-COLUMN_COUNT = len(COLUMNS)
+COLUMN = ColumnIndex(COLUMNS)  # a row's values by column name
 
 
 class SqlMessageStore(SqlStore):
@@ -207,30 +207,26 @@ def row_of(m: Message) -> dict[str, Any]:
 
 
 def _message(row: Any, deleted_for: list[str] | None = None) -> Message:
-    """A row of COLUMNS (maybe followed by more) as a Message. Unpacked by position: named
-    access costs more than the rest of the conversion on a page of 50."""
-    (
-        id_, conversation_id, sender_id, content, type_, created_at, seq, temporary_id, _key,
-        file_id, file, reply_to, edited, edited_at, edit_history, deleted, _at, reactions,
-        mentions,
-    ) = row[:COLUMN_COUNT]  # fmt: skip
+    """A row of COLUMNS (maybe followed by more) as a Message, read by column name."""
+    c = COLUMN
+    file, edit_history = row[c.file], row[c.edit_history]
     return Message(
-        id=id_,
-        conversation_id=conversation_id,
-        sender_id=sender_id,
-        content=content or "",
-        type=MessageType(type_),
-        created_at=created_at,
-        seq=int(seq),
-        temporary_id=temporary_id,
-        file_id=file_id,
+        id=row[c.id],
+        conversation_id=row[c.conversation_id],
+        sender_id=row[c.sender_id],
+        content=row[c.content] or "",
+        type=MessageType(row[c.type]),
+        created_at=row[c.created_at],
+        seq=int(row[c.seq]),
+        temporary_id=row[c.temporary_id],
+        file_id=row[c.file_id],
         file=from_doc(file) if file is not None else None,
-        reply_to=reply_to,
-        edited=bool(edited),
-        edited_at=edited_at,
+        reply_to=row[c.reply_to],
+        edited=bool(row[c.edited]),
+        edited_at=row[c.edited_at],
         edit_history=from_doc(edit_history) if edit_history else [],
-        deleted=bool(deleted),
+        deleted=bool(row[c.deleted]),
         deleted_for=deleted_for or [],
-        reactions=list(reactions or []),
-        mentions=list(mentions or []),
+        reactions=list(row[c.reactions] or []),
+        mentions=list(row[c.mentions] or []),
     )
