@@ -93,10 +93,10 @@ def _fanout_figures(stores: ChatStores, client: redis.Redis, prefix: str) -> dic
     worker.queue.ensure_groups()
     timings, jobs = [], 0
     for n in range(FANOUT_RUNS):
-        sent, _ = chat.messages.send(
+        sent, _ = chat.conversations_bundle.sending.send(
             Identity(members[0], None), conversation_id=group.id, content=f"Note {n}"
         )
-        event = {"messageId": sent["id"], "conversationId": group.id, "senderId": members[0]}
+        event = {"messageId": sent.message.id, "conversationId": group.id, "senderId": members[0]}
         started = time.perf_counter()
         made = worker.fanout.jobs_for(event)
         worker.queue.enqueue(made)

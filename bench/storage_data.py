@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from bench.french import sentence
 from libs.servicekit.sql import create_sql_engine
-from services.chat_file.conversations.application.presenters import summary_of
+from services.chat_file.conversations.application.sending import summary_of
 from services.chat_file.conversations.domain.model import Message, MessageType
 from services.chat_file.conversations.sql.tables import conversations as C
 from services.chat_file.conversations.sql.tables import members as M

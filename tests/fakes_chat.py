@@ -96,10 +96,11 @@ def seed_conversation(services: Any, user_ids: list[str], messages: int = 50) ->
     def who(uid: str) -> Identity:
         return Identity(user_id=uid, matricule=None)
 
-    view, _ = services.conversations.create(
+    created, _ = services.conversations.create(
         who(user_ids[0]), "GROUP", name="Bench", members=user_ids[1:]
     )
+    cid, sending = created.conversation.id, services.conversations_bundle.sending
     for n in range(messages):
         sender = who(user_ids[n % len(user_ids)])
-        services.messages.send(sender, conversation_id=view["id"], content=f"message {n}")
-    return str(view["id"])
+        sending.send(sender, conversation_id=cid, content=f"message {n}")
+    return str(cid)

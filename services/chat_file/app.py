@@ -94,7 +94,7 @@ def _install_metrics(metrics: Metrics, services: ChatServices) -> None:
     metrics.gauge(
         "chat_messages_sent",
         "Messages stored by this process since it started",
-        lambda: [({}, float(services.messages.sent))],
+        lambda: [({}, float(services.conversations_bundle.sending.sent))],
     )
     metrics.gauge(
         "revocation_mirror_stale_seconds",

@@ -23,6 +23,7 @@ from redis import Redis, RedisError
 from libs.servicekit.stores import connect_redis
 from libs.sessions import KeyRing, RedisRevocations
 from services.chat_file.conversations.api.commands import ChatCommands
+from services.chat_file.conversations.api.events import encode
 from services.chat_file.conversations.application.bundle import ConversationsServices
 from services.chat_file.conversations.application.conversations import ConversationService
 from services.chat_file.conversations.application.messages import MessageService
@@ -30,7 +31,7 @@ from services.chat_file.conversations.application.ports import AttachmentResolve
 from services.chat_file.conversations.application.receipts import ReceiptService
 from services.chat_file.conversations.facade import Participation
 from services.chat_file.conversations.wiring import wire_conversations
-from services.chat_file.files.application.attachments import FileAttachments
+from services.chat_file.files.api.attachments import FileAttachments
 from services.chat_file.files.application.bundle import FilesServices
 from services.chat_file.files.application.files import FileService
 from services.chat_file.files.application.ports import (
@@ -167,7 +168,7 @@ def build(
     users = UsersServices(people.directory, verifier)
     server = socketio or SocketIO()  # options at `init_app` (realtime.wiring.socketio_options)
     queue, outbox = _push_queue(settings, client, push_queue, push_outbox)
-    announced = notifier or SocketIONotifier(server)
+    announced = notifier or SocketIONotifier(server, encode)  # conversations' events
     adapters = Adapters(stores, client, people.cache, people.auth_client, announced, queue, outbox)
     limiter = SendRateLimiter.for_rate(settings.socket_send_rate)  # per socket and HTTP user
     participation = Participation(stores.conversations)  # files ask who takes part

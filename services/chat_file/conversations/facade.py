@@ -13,6 +13,7 @@ from services.chat_file.conversations.application.ports import (
     ConversationStore,
     MessageStore,
 )
+from services.chat_file.conversations.application.results import MessageResult
 from services.chat_file.conversations.domain.errors import InvalidIdError
 from services.chat_file.conversations.domain.model import (
     Conversation,
@@ -31,6 +32,7 @@ __all__ = [
     "ConversationType",
     "Message",
     "MessageLookup",
+    "MessageResult",
     "MessageType",
     "Participation",
 ]

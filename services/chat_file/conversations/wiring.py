@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from services.chat_file.conversations.api.commands import ChatCommands
 from services.chat_file.conversations.application.bundle import ConversationsServices
 from services.chat_file.conversations.application.conversations import ConversationService
+from services.chat_file.conversations.application.membership import MembershipService
 from services.chat_file.conversations.application.mentions import Mentions
 from services.chat_file.conversations.application.messages import MessageService
 from services.chat_file.conversations.application.ports import (
@@ -21,6 +22,7 @@ from services.chat_file.conversations.application.ports import (
     MessageStore,
 )
 from services.chat_file.conversations.application.receipts import ReceiptService
+from services.chat_file.conversations.application.sending import MessageSender
 from services.chat_file.conversations.facade import Participation
 from services.chat_file.conversations.socket.conversations import ConversationEvents
 from services.chat_file.conversations.socket.loading import LoadingEvents
@@ -62,25 +64,35 @@ def wire_conversations(
     """The use cases over the stores; they announce through `notifier` after each write."""
     clocked: dict[str, Any] = {"clock": clock} if clock else {}
     mentioning = Mentions(mentions, directory)
+    limit = config.max_message_length
     talk = ConversationService(conversations, directory, notifier, mentions=mentioning, **clocked)
-    posting = MessageService(
-        conversations,
-        messages,
-        directory,
-        notifier,
-        talk,
-        attachments=attachments,
-        max_length=config.max_message_length,
-        mentions=mentioning,
-        appender=appender,
-        **clocked,
+    use_cases = ConversationsServices(
+        conversations=talk,
+        membership=MembershipService(conversations, talk.view, notifier, **clocked),
+        sending=MessageSender(
+            conversations,
+            messages,
+            directory,
+            notifier,
+            talk.open_private,
+            attachments=attachments,
+            max_length=limit,
+            mentions=mentioning,
+            appender=appender,
+            **clocked,
+        ),
+        messages=MessageService(
+            conversations,
+            messages,
+            directory,
+            notifier,
+            max_length=limit,
+            mentions=mentioning,
+            **clocked,
+        ),
+        receipts=ReceiptService(conversations, messages, notifier, **clocked),
     )
-    receipts = ReceiptService(conversations, messages, notifier, **clocked)
-    return Conversations(
-        ConversationsServices(talk, posting, receipts),
-        ChatCommands(talk, posting, receipts, limiter),
-        Participation(conversations),
-    )
+    return Conversations(use_cases, ChatCommands(use_cases, limiter), Participation(conversations))
 
 
 def socket_groups(

@@ -16,6 +16,7 @@ from services.chat_file.kernel.identity import Identity
 from services.chat_file.settings import Settings
 from tests.fake_stores import fake_chat_stores
 from tests.support.json_parity import json_parity
+from tests.support.wire import wire
 
 from .fakes import (
     FakeAttachmentResolver,
@@ -64,7 +65,7 @@ def fakes() -> dict[str, Any]:
 
 @pytest.fixture
 def chat(settings: Settings, fakes: dict[str, Any]) -> ChatServices:
-    return build(settings, **fakes)
+    return wire(build(settings, **fakes))  # use-case results as the transports shape them
 
 
 @pytest.fixture

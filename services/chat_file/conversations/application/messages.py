@@ -1,5 +1,4 @@
-"""`MessageService`: send (idempotent, `sending.py`), history, get, edit, delete, reactions,
-search.
+"""`MessageService`: history, get, edit, delete, reactions, search (sending is `sending.py`).
 
 Every write is checked first (no write), then persisted, then announced through the `Notifier`
 port.
@@ -18,17 +17,18 @@ from services.chat_file.conversations.application.access import (
     conversation_for,
     message_for,
 )
-from services.chat_file.conversations.application.appending import StepwiseAppender
-from services.chat_file.conversations.application.conversations import ConversationService
 from services.chat_file.conversations.application.mentions import Mentions
 from services.chat_file.conversations.application.ports import (
-    AttachmentResolver,
     ConversationStore,
-    MessageAppender,
     MessageStore,
 )
-from services.chat_file.conversations.application.presenters import message_view, page_views
-from services.chat_file.conversations.application.sending import MessageSending
+from services.chat_file.conversations.application.results import (
+    Deletion,
+    Edit,
+    MessagePage,
+    MessageResult,
+    SearchPage,
+)
 from services.chat_file.conversations.domain.errors import (
     InvalidCursorError,
     InvalidEmojiError,
@@ -46,7 +46,7 @@ from services.chat_file.conversations.domain.paging import (
     parse_direction,
     parse_limit,
 )
-from services.chat_file.kernel.clock import iso, utc_now
+from services.chat_file.kernel.clock import utc_now
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.kernel.notifier import Notifier
 from services.chat_file.users.application.directory import UserDirectory
@@ -58,31 +58,25 @@ SEARCH_CURSOR_RE = re.compile(r"^[A-Za-z0-9_=-]{1,200}$")  # opaque, made by the
 logger = logging.getLogger(__name__)
 
 
-class MessageService(MessageSending):
+class MessageService:
     def __init__(
         self,
         conversations: ConversationStore,
         messages: MessageStore,
         directory: UserDirectory,
         notifier: Notifier,
-        conversation_service: ConversationService,
-        attachments: AttachmentResolver | None = None,
+        *,
         max_length: int = 10_000,
         clock: Callable[[], datetime] = utc_now,
         mentions: Mentions | None = None,
-        appender: MessageAppender | None = None,
     ) -> None:
         self._conversations = conversations
         self._messages = messages
-        self._appender = appender or StepwiseAppender(conversations, messages)
         self._directory = directory
         self.notifier = notifier
-        self._conversation_service = conversation_service
-        self.attachments = attachments
         self.max_length = max_length
         self._clock = clock
         self.mentions = mentions
-        self.sent = 0  # messages stored by this process (metrics)
 
     def history(
         self,
@@ -91,7 +85,7 @@ class MessageService(MessageSending):
         cursor: str | None = None,
         limit: Any = None,
         direction: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> MessagePage:
         """A page, newest first; all senders resolved in one directory lookup."""
         conversation = conversation_for(self._conversations, conversation_id, user.user_id)
         size, newer, after = (
@@ -109,22 +103,15 @@ class MessageService(MessageSending):
         else:
             next_cursor = after
         senders = self._directory.resolve_map(m.sender_id for m in rows)
-        views = page_views(rows, senders, conversation)
-        return {
-            "conversationId": conversation.id,
-            "messages": views,
-            "nextCursor": next_cursor,
-            "hasMore": has_more,
-            "totalCount": conversation.seq,
-        }
+        return MessagePage(conversation, rows, senders, next_cursor, has_more)
 
-    def get(self, user: Identity, message_id: str) -> dict[str, Any]:
+    def get(self, user: Identity, message_id: str) -> MessageResult:
         message, conversation = self._access(message_id, user)
-        return self._view(message, conversation, detail=True)
+        return self._result(message, conversation, detail=True)
 
     def edit(
         self, user: Identity, message_id: str, content: Any, mentions: Any = None
-    ) -> dict[str, Any]:
+    ) -> MessageResult:
         """New content; its mentions resolved again from it (and `mentions`), as on send."""
         message, conversation = self._access(message_id, user)
         message.check_author(user.user_id)
@@ -142,13 +129,12 @@ class MessageService(MessageSending):
         if updated is not None and self.mentions is not None:
             self.mentions.rerecord(updated, message.mentions)
         author = self._directory.resolve(user.user_id)
-        view = message_view(updated or message, author, conversation, detail=True)
-        legacy = {"success": True, "newContent": view["content"], "editedBy": user.user_id}
-        legacy["editedByMatricule"] = user.matricule or author.get("matricule")
-        self.notifier.notify("message:edited", {**view, **legacy}, audience(conversation))
-        return view
+        result = MessageResult(updated or message, conversation, author, detail=True)
+        edit = Edit(result, user.user_id, user.matricule or author.get("matricule"))
+        self.notifier.notify("message:edited", edit, audience(conversation))
+        return result
 
-    def delete(self, user: Identity, message_id: str, scope: str | None) -> dict[str, Any]:
+    def delete(self, user: Identity, message_id: str, scope: str | None) -> Deletion:
         """scope=me hides it for the caller; scope=everyone (author only) blanks it for all."""
         message, conversation = self._access(message_id, user)
         scope = scope or "me"
@@ -159,28 +145,22 @@ class MessageService(MessageSending):
             message = self._messages.delete_for_everyone(message.id, self._clock()) or message
         else:
             self._messages.hide_for(message.id, user.user_id)
-        now = iso(self._clock())
-        result: dict[str, Any] = {"messageId": message.id, "conversationId": conversation.id}
-        result |= {"scope": scope, "deleteType": scope, "deleted": True, "deletedAt": now}
-        if scope == "everyone":  # the view's timestamp (the message's time) is kept
-            event = {**self._view(message, conversation), **result, "success": True}
-            self.notifier.notify("message:deleted", event, audience(conversation))
-        result["timestamp"] = now
-        if scope == "me":  # the caller's devices only: nobody else's view changed
-            event = {**result, "success": True}
-            self.notifier.notify("message:deleted", event, [user.user_id])
-        return result
+        deletion = Deletion(self._result(message, conversation), scope, self._clock())
+        # everyone: the conversation's audience; me: the caller's devices (no other view changed)
+        audience_of = audience(conversation) if scope == "everyone" else [user.user_id]
+        self.notifier.notify("message:deleted", deletion, audience_of)
+        return deletion
 
-    def react(self, user: Identity, message_id: str, emoji: Any, add: bool) -> dict[str, Any]:
+    def react(self, user: Identity, message_id: str, emoji: Any, add: bool) -> MessageResult:
         if not isinstance(emoji, str) or not 0 < len(emoji) <= MAX_EMOJI or emoji.strip() != emoji:
             raise InvalidEmojiError()
         message, conversation = self._access(message_id, user)
         if message.deleted:
             raise MessageDeletedError()
         updated = self._messages.react(message.id, user.user_id, emoji, add)
-        view = self._view(updated or message, conversation)
-        self.notifier.notify("message:reaction", view, audience(conversation))
-        return view
+        result = self._result(updated or message, conversation)
+        self.notifier.notify("message:reaction", result, audience(conversation))
+        return result
 
     def search(
         self,
@@ -189,7 +169,7 @@ class MessageService(MessageSending):
         conversation_id: str | None = None,
         limit: Any = None,
         cursor: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> SearchPage:
         """Index-backed word search over the caller's conversations, best match first."""
         query = text.strip() if isinstance(text, str) else ""
         if not 1 <= len(query) <= MAX_QUERY:
@@ -204,8 +184,13 @@ class MessageService(MessageSending):
         )
         senders = self._directory.resolve_map(m.sender_id for m in rows)
         where = self._conversations.get_many([m.conversation_id for m in rows]) if rows else {}
-        views = [message_view(m, senders[m.sender_id], where[m.conversation_id]) for m in rows]
-        return {"query": query, "messages": views, "count": len(views), "nextCursor": next_cursor}
+        return SearchPage(query, rows, senders, where, next_cursor)
 
     def _access(self, message_id: str, user: Identity) -> tuple[Message, Conversation]:
         return message_for(self._messages, self._conversations, message_id, user.user_id)
+
+    def _result(
+        self, message: Message, conversation: Conversation, detail: bool = False
+    ) -> MessageResult:
+        sender = self._directory.resolve(message.sender_id)
+        return MessageResult(message, conversation, sender, detail)

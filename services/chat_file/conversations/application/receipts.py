@@ -21,9 +21,10 @@ from services.chat_file.conversations.application.access import (
     message_for,
 )
 from services.chat_file.conversations.application.ports import ConversationStore, MessageStore
+from services.chat_file.conversations.application.results import ReadMark, StatusChange
 from services.chat_file.conversations.domain.errors import InvalidStatusError, MessageNotFoundError
 from services.chat_file.conversations.domain.model import Conversation, ReceiptStatus
-from services.chat_file.kernel.clock import iso, utc_now
+from services.chat_file.kernel.clock import utc_now
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.kernel.ids import check_object_id
 from services.chat_file.kernel.notifier import Notifier
@@ -42,7 +43,7 @@ class ReceiptService:
         self.notifier = notifier
         self._clock = clock
 
-    def set_status(self, user: Identity, message_id: str, status: Any) -> dict[str, Any]:
+    def set_status(self, user: Identity, message_id: str, status: Any) -> StatusChange:
         """Receipt on this message; READ also moves the caller's read mark up to it."""
         try:
             receipt = ReceiptStatus(str(status or "").upper())
@@ -56,21 +57,16 @@ class ReceiptService:
         now = self._clock()
         read = receipt is ReceiptStatus.READ
         fresh = self._advance(conversation, user.user_id, message.seq, message.id, now, read)
-        event = {
-            "messageId": message.id,
-            "conversationId": conversation.id,
-            "status": receipt.value,
-            "userId": user.user_id,
-            "timestamp": iso(now),
-            "messageStatus": fresh.status_of(message),
-        }
+        event = StatusChange(
+            message.id, conversation.id, receipt.value, user.user_id, now, fresh.status_of(message)
+        )
         self.notifier.notify("messageStatusChanged", event, audience(conversation))
         self.notifier.notify("message:status", event, [message.sender_id])
         return event
 
     def mark_read(
         self, user: Identity, conversation_id: str, message_id: str | None = None
-    ) -> dict[str, Any]:
+    ) -> ReadMark:
         """Everything up to `message_id` (default: the latest message) is read by the caller."""
         conversation = conversation_for(self._conversations, conversation_id, user.user_id)
         if message_id:
@@ -85,15 +81,14 @@ class ReceiptService:
             fresh = self._advance(
                 conversation, user.user_id, target.seq, target.id, self._clock(), True
             )
-        result = {
-            "conversationId": conversation.id,
-            "lastReadMessageId": fresh.receipt(user.user_id).last_read_id,
-            "unreadCount": fresh.unread_for(user.user_id),
-        }
-        self.notifier.notify(
-            "conversation:read", {**result, "userId": user.user_id}, audience(conversation)
+        mark = ReadMark(
+            conversation.id,
+            user.user_id,
+            fresh.receipt(user.user_id).last_read_id,
+            fresh.unread_for(user.user_id),
         )
-        return result
+        self.notifier.notify("conversation:read", mark, audience(conversation))
+        return mark
 
     def _advance(
         self,

@@ -1,7 +1,6 @@
-"""Sending a message: check (validate and authorise, no write), do (store, number, link the
-attachment), notify (`newMessage`). A refused message leaves no message, no link, no event.
-
-`MessageSending` is the send half of `MessageService` (which sets the attributes declared here).
+"""`MessageSender`: sending a message, with only what sending needs. Check (validate and
+authorise, no write), do (store, number, link the attachment), notify (`newMessage`). A
+refused message leaves no message, no link, no event.
 """
 
 from __future__ import annotations
@@ -11,8 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from services.chat_file.conversations.application.access import audience, conversation_for
-from services.chat_file.conversations.application.appending import number
-from services.chat_file.conversations.application.conversations import ConversationService
+from services.chat_file.conversations.application.appending import StepwiseAppender, number
 from services.chat_file.conversations.application.mentions import Mentions
 from services.chat_file.conversations.application.ports import (
     AttachmentResolver,
@@ -21,7 +19,7 @@ from services.chat_file.conversations.application.ports import (
     MessageAppender,
     MessageStore,
 )
-from services.chat_file.conversations.application.presenters import message_view, summary_of
+from services.chat_file.conversations.application.results import MessageResult
 from services.chat_file.conversations.domain.errors import (
     AttachmentNotFoundError,
     MessageNotFoundError,
@@ -33,25 +31,44 @@ from services.chat_file.conversations.domain.model import (
     check_content,
     parse_message_type,
 )
+from services.chat_file.kernel.clock import utc_now
 from services.chat_file.kernel.errors import InvalidIdError
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.kernel.ids import check_object_id
 from services.chat_file.kernel.notifier import Notifier
 from services.chat_file.users.application.directory import UserDirectory
 
+SUMMARY_CHARS = 200
 
-class MessageSending:
-    _conversations: ConversationStore
-    _messages: MessageStore
-    _directory: UserDirectory
-    _conversation_service: ConversationService
-    _clock: Callable[[], datetime]
-    _appender: MessageAppender
-    notifier: Notifier
-    attachments: AttachmentResolver | None
-    max_length: int
-    mentions: Mentions | None
-    sent: int
+OpenPrivate = Callable[[str, Any], tuple[Conversation, bool]]  # ConversationService.open_private
+
+
+class MessageSender:
+    def __init__(
+        self,
+        conversations: ConversationStore,
+        messages: MessageStore,
+        directory: UserDirectory,
+        notifier: Notifier,
+        open_private: OpenPrivate,
+        *,
+        attachments: AttachmentResolver | None = None,
+        max_length: int = 10_000,
+        mentions: Mentions | None = None,
+        appender: MessageAppender | None = None,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._conversations = conversations
+        self._messages = messages
+        self._appender = appender or StepwiseAppender(conversations, messages)
+        self._directory = directory
+        self.notifier = notifier
+        self._open_private = open_private
+        self.attachments = attachments
+        self.max_length = max_length
+        self.mentions = mentions
+        self._clock = clock
+        self.sent = 0  # messages stored by this process (metrics)
 
     def send(
         self,
@@ -65,7 +82,7 @@ class MessageSending:
         reply_to: str | None = None,
         temporary_id: str | None = None,
         mentions: Any = None,
-    ) -> tuple[dict[str, Any], bool]:
+    ) -> tuple[MessageResult, bool]:
         """`(message, created)`; a retry with the same temporaryId returns the stored one.
 
         Check (validate and authorise, no write), do (store, number, link the attachment),
@@ -85,15 +102,15 @@ class MessageSending:
         message.temporary_id = temporary_id
         stored, created = self._persist(message)
         self._link_attachment(stored)  # only now: a refused message links nothing
-        view = self._view(stored, conversation)
+        result = self._result(stored, conversation)
         if created:
             self.sent += 1
-            self.notifier.notify("newMessage", view, audience(conversation))
-        return view, created
+            self.notifier.notify("newMessage", result, audience(conversation))
+        return result, created
 
     def _retried(
         self, sender: str, temporary_id: str, conversation: Conversation
-    ) -> dict[str, Any] | None:
+    ) -> MessageResult | None:
         """The message a previous try with this temporaryId stored (its numbering finished)."""
         existing = self._messages.find_by_temporary_id(sender, temporary_id)
         if existing is None:
@@ -102,7 +119,7 @@ class MessageSending:
             number(self._conversations, self._messages, existing, summary_of(existing))
             self._record_mentions(existing)
         self._link_attachment(existing)
-        return self._view(existing, conversation)
+        return self._result(existing, conversation)
 
     def _checked(
         self,
@@ -142,7 +159,7 @@ class MessageSending:
         if conversation_id:
             return conversation_for(self._conversations, conversation_id, sender)
         if receiver_id:
-            return self._conversation_service.open_private(sender, receiver_id)[0]
+            return self._open_private(sender, receiver_id)[0]
         raise InvalidIdError("conversationId ou receiverId requis")
 
     def _persist(self, message: Message) -> tuple[Message, bool]:
@@ -187,9 +204,16 @@ class MessageSending:
         if not quoted.visible_to(user_id):
             raise MessageNotFoundError("Message cité introuvable")
 
-    def _view(
-        self, message: Message, conversation: Conversation, detail: bool = False
-    ) -> dict[str, Any]:
-        return message_view(
-            message, self._directory.resolve(message.sender_id), conversation, detail=detail
-        )
+    def _result(self, message: Message, conversation: Conversation) -> MessageResult:
+        return MessageResult(message, conversation, self._directory.resolve(message.sender_id))
+
+
+def summary_of(message: Message) -> dict[str, Any]:
+    """What a conversation keeps as `lastMessage` (stored with it)."""
+    return {
+        "id": message.id,
+        "senderId": message.sender_id,
+        "content": message.content[:SUMMARY_CHARS],
+        "type": message.type.value,
+        "createdAt": message.created_at,
+    }

@@ -50,20 +50,3 @@ def parse_cursor(raw: str | None) -> str | None:
     if not is_object_id(raw):
         raise InvalidCursorError()
     return raw
-
-
-def page_metadata(page: int, limit: int, total: int) -> dict[str, int | bool | None]:
-    """The old clients' `metadata.pagination` of a page-numbered list."""
-    pages = (total + limit - 1) // limit
-    has_next, has_previous = page < pages, page > 1
-    return {
-        "currentPage": page,
-        "totalPages": pages,
-        "totalCount": total,
-        "hasNext": has_next,
-        "hasPrevious": has_previous,
-        "limit": limit,
-        "offset": (page - 1) * limit,
-        "nextPage": page + 1 if has_next else None,
-        "previousPage": page - 1 if has_previous else None,
-    }

@@ -8,16 +8,19 @@ from flask import request
 
 from libs.servicekit.http import Reply, json_body, ok, optional_body
 from libs.servicekit.openapi import documented
-from services.chat_file.conversations.api.docs import (
-    ConversationDoc,
-    ConversationListDoc,
-    PageQuery,
-    ReadDoc,
-)
+from services.chat_file.conversations.api.queries import PageQuery
 from services.chat_file.conversations.api.schemas import (
     CreateConversationSchema,
     ParticipantsSchema,
     ReadSchema,
+)
+from services.chat_file.conversations.api.views import (
+    CONVERSATION,
+    CONVERSATION_PAGE,
+    ConversationPageView,
+    ConversationView,
+    LeftView,
+    ReadView,
 )
 from services.chat_file.conversations.http.context import commands, use_cases
 from services.chat_file.http.auth import current_user, protected_blueprint
@@ -43,15 +46,14 @@ MANAGE = (*WRITE, "NOT_A_GROUP", "NOT_CONVERSATION_ADMIN")
 @documented(
     "The caller's conversations by last activity, with unread counts and display data",
     query=PageQuery,
-    response=ConversationListDoc,
+    response=ConversationPageView,
     errors=(*AUTH_ERRORS, "INVALID_PAGINATION"),
     tags=["conversations"],
 )
 def list_conversations() -> Reply:
     args = request.args
-    return ok(
-        use_cases().conversations.list_for(current_user(), args.get("page"), args.get("limit"))
-    )
+    page = use_cases().conversations.list_for(current_user(), args.get("page"), args.get("limit"))
+    return ok(CONVERSATION_PAGE.dump_fast(page))
 
 
 # POST /conversations and its compat aliases: one command, the alias fixes the type.
@@ -77,7 +79,7 @@ def _creation(kind: str | None, summary: str) -> Callable[[], Reply]:
     @documented(
         summary,
         body=CreateConversationSchema,
-        response=ConversationDoc,
+        response=ConversationView,
         status=201,
         errors=CREATE,
         tags=["conversations"],
@@ -96,19 +98,21 @@ for _path, _endpoint, _kind, _summary in CREATIONS:
 @bp.get("/conversations/<conversation_id>")
 @documented(
     "One conversation (participants only)",
-    response=ConversationDoc,
+    response=ConversationView,
     errors=READ,
     tags=["conversations"],
 )
 def get_conversation(conversation_id: str) -> Reply:
-    return ok(use_cases().conversations.get(current_user(), conversation_id))
+    return ok(
+        CONVERSATION.dump_fast(use_cases().conversations.get(current_user(), conversation_id))
+    )
 
 
 @bp.put("/conversations/<conversation_id>/read")
 @documented(
     "Read up to messageId (default: the latest); all before it become read",
     body=ReadSchema,
-    response=ReadDoc,
+    response=ReadView,
     errors=(*WRITE, "MESSAGE_NOT_FOUND"),
     tags=["conversations"],
 )
@@ -120,7 +124,7 @@ def mark_read(conversation_id: str) -> Reply:
 @documented(
     "Admins add members (role=admin promotes: how the last admin hands over)",
     body=ParticipantsSchema,
-    response=ConversationDoc,
+    response=ConversationView,
     errors=(*MANAGE, "MEMBERS_REQUIRED"),
     tags=["conversations"],
 )
@@ -131,7 +135,7 @@ def add_participants(conversation_id: str) -> Reply:
 @bp.delete("/conversations/<conversation_id>/participants/<user_id>")
 @documented(
     "Admins remove a participant",
-    response=ConversationDoc,
+    response=ConversationView,
     errors=(*MANAGE, "NOT_PARTICIPANT", "LAST_ADMIN"),
     tags=["conversations"],
 )
@@ -142,6 +146,7 @@ def remove_participant(conversation_id: str, user_id: str) -> Reply:
 @bp.post("/conversations/<conversation_id>/leave")
 @documented(
     "Leave a group or broadcast (the last admin hands over first)",
+    response=LeftView,
     errors=(*WRITE, "NOT_A_GROUP", "LAST_ADMIN"),
     tags=["conversations"],
 )

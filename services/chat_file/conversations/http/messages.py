@@ -6,14 +6,10 @@ from flask import request
 
 from libs.servicekit.http import Reply, json_body, load, ok, optional_body
 from libs.servicekit.openapi import documented
-from services.chat_file.conversations.api.docs import (
-    DeleteDoc,
+from services.chat_file.conversations.api.queries import (
     DeleteQuery,
     EmojiQuery,
-    HistoryDoc,
     HistoryQuery,
-    MessageDoc,
-    SearchDoc,
     SearchQuery,
 )
 from services.chat_file.conversations.api.schemas import (
@@ -21,6 +17,17 @@ from services.chat_file.conversations.api.schemas import (
     ReactionSchema,
     SendMessageSchema,
     StatusSchema,
+)
+from services.chat_file.conversations.api.views import (
+    HISTORY,
+    SEARCH,
+    DeletionView,
+    HistoryView,
+    MessageDetailView,
+    MessageView,
+    SearchView,
+    StatusView,
+    message_of,
 )
 from services.chat_file.conversations.http.context import commands, use_cases
 from services.chat_file.http.auth import current_user, protected_blueprint
@@ -38,7 +45,7 @@ CONTENT = ("EMPTY_CONTENT", "CONTENT_TOO_LONG", "MESSAGE_DELETED")
 @documented(
     "History of a conversation, newest first, stable cursor (participants only)",
     query=HistoryQuery,
-    response=HistoryDoc,
+    response=HistoryView,
     errors=(
         *AUTH_ERRORS,
         "INVALID_ID",
@@ -50,15 +57,14 @@ CONTENT = ("EMPTY_CONTENT", "CONTENT_TOO_LONG", "MESSAGE_DELETED")
 )
 def history() -> Reply:
     args = request.args
-    return ok(
-        use_cases().messages.history(
-            current_user(),
-            args.get("conversationId", ""),
-            cursor=args.get("cursor"),
-            limit=args.get("limit"),
-            direction=args.get("direction"),
-        )
+    page = use_cases().messages.history(
+        current_user(),
+        args.get("conversationId", ""),
+        cursor=args.get("cursor"),
+        limit=args.get("limit"),
+        direction=args.get("direction"),
     )
+    return ok(HISTORY.dump_fast(page))
 
 
 @bp.post("/messages")
@@ -66,7 +72,7 @@ def history() -> Reply:
     "Send (sender = token user); receiverId gets-or-creates the private conversation; "
     "a repeated temporaryId returns the stored message (200)",
     body=SendMessageSchema,
-    response=MessageDoc,
+    response=MessageView,
     status=201,
     errors=(
         *WRITE_ERRORS,
@@ -92,7 +98,7 @@ def send() -> Reply:
 @documented(
     "Search message text in the caller's conversations",
     query=SearchQuery,
-    response=SearchDoc,
+    response=SearchView,
     errors=(
         *AUTH_ERRORS,
         "INVALID_QUERY",
@@ -104,30 +110,29 @@ def send() -> Reply:
 )
 def search() -> Reply:
     args = request.args
-    return ok(
-        use_cases().messages.search(
-            current_user(),
-            args.get("q"),
-            args.get("conversationId"),
-            args.get("limit"),
-            args.get("cursor"),
-        )
+    found = use_cases().messages.search(
+        current_user(),
+        args.get("q"),
+        args.get("conversationId"),
+        args.get("limit"),
+        args.get("cursor"),
     )
+    return ok(SEARCH.dump_fast(found))
 
 
 @bp.get("/messages/<message_id>")
 @documented(
-    "One message with its edit history", response=MessageDoc, errors=READ, tags=["messages"]
+    "One message with its edit history", response=MessageDetailView, errors=READ, tags=["messages"]
 )
 def get_message(message_id: str) -> Reply:
-    return ok(use_cases().messages.get(current_user(), message_id))
+    return ok(message_of(use_cases().messages.get(current_user(), message_id)))
 
 
 @bp.put("/messages/<message_id>")
 @documented(
     "Edit (author only; previous versions kept)",
     body=EditSchema,
-    response=MessageDoc,
+    response=MessageDetailView,
     errors=(*WRITE, *CONTENT, "NOT_MESSAGE_AUTHOR"),
     tags=["messages"],
 )
@@ -139,7 +144,7 @@ def edit(message_id: str) -> Reply:
 @documented(
     "Delete for me (hide) or for everyone (author only)",
     query=DeleteQuery,
-    response=DeleteDoc,
+    response=DeletionView,
     errors=(*WRITE, "NOT_MESSAGE_AUTHOR", "INVALID_QUERY"),
     tags=["messages"],
 )
@@ -154,6 +159,7 @@ def delete(message_id: str) -> Reply:
 @documented(
     "DELIVERED/READ receipt of this message; READ also moves the caller's read mark",
     body=StatusSchema,
+    response=StatusView,
     errors=(*WRITE, "INVALID_STATUS"),
     tags=["messages"],
 )
@@ -165,7 +171,7 @@ def set_status(message_id: str) -> Reply:
 @documented(
     "Add a reaction",
     body=ReactionSchema,
-    response=MessageDoc,
+    response=MessageView,
     errors=(*WRITE, "INVALID_EMOJI", "MESSAGE_DELETED"),
     tags=["messages"],
 )
@@ -178,7 +184,7 @@ def add_reaction(message_id: str) -> Reply:
 @documented(
     "Remove a reaction",
     query=EmojiQuery,
-    response=MessageDoc,
+    response=MessageView,
     errors=(*WRITE, "INVALID_EMOJI", "MESSAGE_DELETED"),
     tags=["messages"],
 )

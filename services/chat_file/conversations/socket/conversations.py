@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from marshmallow import fields
 
 from libs.servicekit.http import load
+from services.chat_file.conversations.api.aliases import created_reply
 from services.chat_file.conversations.api.commands import ChatCommands
+from services.chat_file.conversations.api.views import CONVERSATION_PAGE
 from services.chat_file.conversations.application.bundle import ConversationsServices
-from services.chat_file.conversations.application.presenters import group_summary
-from services.chat_file.kernel.clock import utc_now_iso
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.realtime.api import Data, Event, Payload
 
@@ -21,17 +19,6 @@ class PageQuery(Payload):
 
 
 PAGE_QUERY = PageQuery()
-
-
-def created(kind: str, view: dict[str, Any]) -> dict[str, Any]:
-    """`group:created` / `broadcast:created`: today's `conversation` and the old clients'
-    `{success, group|broadcast, timestamp}`."""
-    return {
-        "success": True,
-        kind: group_summary(view),
-        "timestamp": utc_now_iso(),
-        "conversation": view,
-    }
 
 
 class ConversationEvents:
@@ -47,13 +34,13 @@ class ConversationEvents:
 
     def list_conversations(self, user: Identity, data: Data) -> Data:
         query = load(PAGE_QUERY, data)
-        found: Data = self._conversations.list_for(user, query["page"], query["limit"])
-        return found
+        page = self._conversations.list_for(user, query["page"], query["limit"])
+        return CONVERSATION_PAGE.dump_fast(page)
 
     def create_group(self, user: Identity, data: Data) -> Data:
         view, _ = self._commands.create_conversation(user, data, kind="GROUP")
-        return created("group", view)
+        return created_reply("group", view)
 
     def create_broadcast(self, user: Identity, data: Data) -> Data:
         view, _ = self._commands.create_conversation(user, data, kind="BROADCAST")
-        return created("broadcast", view)
+        return created_reply("broadcast", view)

@@ -4,13 +4,12 @@ so `fromCache` is always false."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from marshmallow import fields
 
 from libs.servicekit.http import load
+from services.chat_file.conversations.api.aliases import loaded
+from services.chat_file.conversations.api.views import CONVERSATION_PAGE, HISTORY
 from services.chat_file.conversations.application.bundle import ConversationsServices
-from services.chat_file.kernel.clock import utc_now_iso
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.realtime.api import Data, Event, Payload
 
@@ -64,29 +63,33 @@ class LoadingEvents:
 
     def messages_quick(self, user: Identity, data: Data) -> Data:
         q = load(MESSAGES_QUICK, data)
-        page = self._messages.history(user, q["conversationId"], None, q["limit"])
+        page = HISTORY.dump_fast(
+            self._messages.history(user, q["conversationId"], None, q["limit"])
+        )
         keys = ("conversationId", "messages", "hasMore", "nextCursor")
-        return {**{k: page[k] for k in keys}, **_loaded()}
+        return {**{k: page[k] for k in keys}, **loaded()}
 
     def messages_full(self, user: Identity, data: Data) -> Data:
         q = load(MESSAGES_FULL, data)
-        page = self._messages.history(user, q["conversationId"], q["cursor"], q["limit"])
-        return {**page, **_loaded()}
+        page = HISTORY.dump_fast(
+            self._messages.history(user, q["conversationId"], q["cursor"], q["limit"])
+        )
+        return {**page, **loaded()}
 
     def conversations_quick(self, user: Identity, data: Data) -> Data:
         q = load(CONVERSATIONS_QUICK, data)
-        found = self._conversations.list_for(user, 1, q["limit"], MAX_CONVERSATIONS_PAGE)
+        found = CONVERSATION_PAGE.dump_fast(
+            self._conversations.list_for(user, 1, q["limit"], MAX_CONVERSATIONS_PAGE)
+        )
         keys = ("conversations", "totalUnreadMessages", "unreadConversations")
         more = found["pagination"]["hasMore"]
-        return {**{k: found[k] for k in keys}, "hasMore": more, **_loaded()}
+        return {**{k: found[k] for k in keys}, "hasMore": more, **loaded()}
 
     def conversations_full(self, user: Identity, data: Data) -> Data:
         q = load(CONVERSATIONS_FULL, data)
         page = q["page"] if q["page"] is not None else q["cursor"]
-        found = self._conversations.list_for(user, page, q["limit"], MAX_CONVERSATIONS_PAGE)
+        found = CONVERSATION_PAGE.dump_fast(
+            self._conversations.list_for(user, page, q["limit"], MAX_CONVERSATIONS_PAGE)
+        )
         following = found["metadata"]["pagination"]["nextPage"]
-        return {**found, "nextCursor": following and str(following), **_loaded()}
-
-
-def _loaded() -> dict[str, Any]:
-    return {"fromCache": False, "timestamp": utc_now_iso()}
+        return {**found, "nextCursor": following and str(following), **loaded()}

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from marshmallow import fields
 
 from libs.servicekit.http import load
+from services.chat_file.conversations.api.aliases import edit_reply
 from services.chat_file.conversations.api.commands import ChatCommands
+from services.chat_file.conversations.api.views import HISTORY
 from services.chat_file.conversations.application.bundle import ConversationsServices
-from services.chat_file.kernel.clock import utc_now_iso
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.realtime.api import MESSAGE_REF, Data, Event, Payload, current_sid
 
@@ -58,13 +57,10 @@ class MessageEvents:
     def history(self, user: Identity, data: Data) -> Data:
         q = load(HISTORY_QUERY, data)
         args = (q["conversationId"], q["cursor"], q["limit"], q["direction"])
-        result: dict[str, Any] = self._messages.history(user, *args)
-        return result
+        return HISTORY.dump_fast(self._messages.history(user, *args))
 
     def edit_message(self, user: Identity, data: Data) -> Data:
-        view = self._commands.edit_message(user, message_id(data), data)
-        legacy = {"messageId": view["messageId"], "newContent": view["content"]}
-        return {"message": view, **legacy, "editedAt": view["editedAt"], "timestamp": utc_now_iso()}
+        return edit_reply(self._commands.edit_message(user, message_id(data), data))
 
     def delete_message(self, user: Identity, data: Data) -> Data:
         return self._commands.delete_message(user, message_id(data), data)

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from itertools import chain
-from typing import Any
 
 from services.chat_file.files.application.ports import (
     ConversationAccess,
@@ -42,7 +41,6 @@ from services.chat_file.files.domain.model import (
     sanitize_filename,
     thumbnail_key,
 )
-from services.chat_file.kernel.clock import iso
 
 logger = logging.getLogger(__name__)
 
@@ -239,24 +237,3 @@ class FileService:
                 self._storage.delete(key)
             except Exception:  # the metadata is gone already; an orphan is only disk space
                 logger.exception("could not delete stored bytes %s", key)
-
-
-def describe(record: FileRecord) -> dict[str, Any]:
-    """The JSON shape of a file for clients (REST and message attachments)."""
-    base = f"/files/{record.id}"
-    return {
-        "id": record.id,
-        "originalName": record.original_name,
-        "mimeType": record.mime_type,
-        "kind": record.kind.value,
-        "size": record.size,
-        "sha256": record.sha256,
-        "uploadedBy": record.owner_id,
-        "conversationId": record.conversation_id,
-        "width": record.width,
-        "height": record.height,
-        "createdAt": iso(record.created_at),
-        "url": f"{base}/download",
-        "thumbnails": {s: f"{base}/thumbnail?size={s}" for s in record.thumbnails},
-        "thumbnailUrl": f"{base}/thumbnail?size=medium" if "medium" in record.thumbnails else None,
-    }

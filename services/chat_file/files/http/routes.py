@@ -11,8 +11,9 @@ from werkzeug.wsgi import wrap_file
 
 from libs.servicekit.http import error_body, load, ok
 from libs.servicekit.openapi import documented
+from services.chat_file.files.api.views import FILE, FILE_LIST, FileListView, FileView
 from services.chat_file.files.application.bundle import FilesServices
-from services.chat_file.files.application.files import FileService, describe
+from services.chat_file.files.application.files import FileService
 from services.chat_file.files.application.ports import FileDownload
 from services.chat_file.files.domain.model import (
     FileRecord,
@@ -22,8 +23,6 @@ from services.chat_file.files.domain.model import (
 from services.chat_file.files.http.multipart import MultipartUpload
 from services.chat_file.files.http.schemas import (
     DeletedSchema,
-    FileListSchema,
-    FileSchema,
     ListQuery,
     ThumbnailQuery,
     UploadForm,
@@ -64,7 +63,7 @@ def _user_id() -> str:
     "Upload one file (streamed; type from content; images get WebP thumbnails)",
     body=UploadForm,
     content_type="multipart/form-data",
-    response=FileSchema,
+    response=FileView,
     status=201,
     errors=UPLOAD_ERRORS,
     tags=["files"],
@@ -79,27 +78,27 @@ def upload() -> Any:
     form = MultipartUpload(request.stream, request.content_type).start()
     conversation_id = request.args.get("conversationId") or form.fields.get("conversationId")
     record = service.upload(_user_id(), form.filename, form.chunks(), conversation_id or None)
-    return ok(describe(record), 201, "Fichier envoyé")
+    return ok(FILE.dump_fast(record), 201, "Fichier envoyé")
 
 
 @bp.get("/conversation/<conversation_id>")
 @documented(
     "Files of a conversation, newest first (participants only)",
     query=ListQuery,
-    response=FileListSchema,
+    response=FileListView,
     errors=["VALIDATION_ERROR", "CONVERSATION_NOT_FOUND"],
     tags=["files"],
 )
 def list_for_conversation(conversation_id: str) -> Any:
     query = load(ListQuery(), request.args)
     records = _files().list_for_conversation(_user_id(), conversation_id, query["limit"])
-    return ok({"files": [describe(r) for r in records], "count": len(records)})
+    return ok(FILE_LIST.dump_fast(records))
 
 
 @bp.get("/<file_id>")
-@documented("File metadata", response=FileSchema, errors=READ_ERRORS, tags=["files"])
+@documented("File metadata", response=FileView, errors=READ_ERRORS, tags=["files"])
 def metadata(file_id: str) -> Any:
-    return ok(describe(_files().get(_user_id(), file_id)))
+    return ok(FILE.dump_fast(_files().get(_user_id(), file_id)))
 
 
 @bp.get("/<file_id>/download")

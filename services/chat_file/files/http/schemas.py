@@ -20,28 +20,6 @@ class UploadForm(Schema):
     file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
 
 
-class FileSchema(Schema):
-    id = fields.String()
-    originalName = fields.String()
-    mimeType = fields.String()
-    kind = fields.String(metadata={"enum": ["image", "document", "audio", "video", "text"]})
-    size = fields.Integer()
-    sha256 = fields.String()
-    uploadedBy = fields.String()
-    conversationId = fields.String(allow_none=True)
-    width = fields.Integer(allow_none=True)
-    height = fields.Integer(allow_none=True)
-    createdAt = fields.String()
-    url = fields.String()
-    thumbnails = fields.Dict(keys=fields.String(), values=fields.String())
-    thumbnailUrl = fields.String(allow_none=True)
-
-
-class FileListSchema(Schema):
-    files = fields.List(fields.Nested(FileSchema))
-    count = fields.Integer()
-
-
 class DeletedSchema(Schema):
     id = fields.String()
     deleted = fields.Boolean()

@@ -13,7 +13,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from services.chat_file.conversations.facade import Conversation, Message, MessageLookup
+from services.chat_file.conversations.facade import (
+    Conversation,
+    Message,
+    MessageLookup,
+    MessageResult,
+)
 from services.chat_file.kernel.clock import utc_now
 from services.chat_file.kernel.notifier import Notifier
 from services.chat_file.push.application.ports import (
@@ -39,14 +44,15 @@ class PushNotifier:
         self.inner = inner
         self._outbox = outbox
 
-    def notify(self, event: str, payload: dict[str, Any], user_ids: list[str]) -> None:
+    def notify(self, event: str, payload: object, user_ids: list[str]) -> None:
         self.inner.notify(event, payload, user_ids)
-        if event == "newMessage":
+        if event == "newMessage" and isinstance(payload, MessageResult):
+            message = payload.message
             self._outbox.message_stored(
                 {
-                    "messageId": payload["id"],
-                    "conversationId": payload["conversationId"],
-                    "senderId": payload["senderId"],
+                    "messageId": message.id,
+                    "conversationId": message.conversation_id,
+                    "senderId": message.sender_id,
                 }
             )
 

@@ -13,15 +13,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from services.chat_file.kernel.notifier import Encoder
 from services.chat_file.realtime.adapters.socketio import user_room
 
 
-class SocketIONotifier:
-    def __init__(self, socketio: Any) -> None:
-        self._socketio = socketio
+def plain(event: str, payload: object) -> dict[str, Any]:
+    """The encoder of processes whose events are plain mappings already."""
+    if not isinstance(payload, dict):
+        raise TypeError(f"{event}: no encoder for {type(payload).__name__}")
+    return payload
 
-    def notify(self, event: str, payload: dict[str, Any], user_ids: list[str]) -> None:
-        self.to_users(event, payload, user_ids)
+
+class SocketIONotifier:
+    def __init__(self, socketio: Any, encode: Encoder = plain) -> None:
+        self._socketio = socketio
+        self._encode = encode
+
+    def notify(self, event: str, payload: object, user_ids: list[str]) -> None:
+        """`payload` in its wire shape (the encoder the composition root gave)."""
+        self.to_users(event, self._encode(event, payload), user_ids)
 
     def to_users(
         self,

@@ -19,6 +19,7 @@ from services.chat_file.kernel.identity import Identity
 from services.chat_file.settings import Settings
 from tests.fake_stores import fake_chat_stores
 from tests.support.tokens import bearer, mint
+from tests.support.wire import wire
 from tests.unit.chat_file.fakes import FakeProfileSource, RecordingNotifier, profile
 
 SECRET = "parity-secret-0123456789abcdef-0123456789abcdef"
@@ -74,7 +75,7 @@ def auth(user: str) -> dict[str, str]:
 
 def send_as(app: Flask, user: str, cid: str) -> str:
     """Through the use case itself: the send rate of each transport stays untouched."""
-    messages = app.extensions["chat"].messages
+    messages = wire(app.extensions["chat"]).messages
     view, _ = messages.send(Identity(user, None), conversation_id=cid, content="salut")
     return str(view["id"])
 

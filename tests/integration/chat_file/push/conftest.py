@@ -21,6 +21,7 @@ from services.chat_file.push_worker import build_worker
 from services.chat_file.settings import Settings
 from tests.fake_stores import fake_chat_stores
 from tests.support.push_receivers import WebPushReceiver
+from tests.support.wire import wire
 from tests.unit.chat_file.fakes import FakeProfileCache, FakeProfileSource, profile
 
 USERS = {
@@ -63,13 +64,14 @@ def settings(key_prefix: str, redis_url: str) -> Settings:
 
 def chat_on(settings: Settings, client: redis.Redis) -> ChatServices:
     """chat_file's services over the store fakes, on real Redis."""
-    return build(
+    built = build(
         settings,
         stores=fake_chat_stores(),
         redis=client,
         cache=FakeProfileCache(),
         auth_client=FakeProfileSource(USERS),
     )
+    return wire(built)  # use-case results as the transports shape them
 
 
 def worker_on(settings: Settings, chat: ChatServices) -> PushWorker:

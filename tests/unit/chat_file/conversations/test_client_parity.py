@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from services.chat_file.bootstrap import ChatServices
+from services.chat_file.conversations.api.aliases import page_metadata
 from services.chat_file.conversations.domain import errors
-from services.chat_file.conversations.domain.paging import page_metadata
 
 from ..conftest import who
 from .test_conversations import group, private

@@ -9,6 +9,7 @@ import pytest
 from services.chat_file.bootstrap import ChatServices, build
 from services.chat_file.conversations.domain import errors
 from services.chat_file.settings import Settings
+from tests.support.wire import wire
 
 from ..conftest import who
 from .test_conversations import group, private
@@ -249,11 +250,11 @@ def test_events_are_sent_only_after_the_write_is_stored(
     stored = fakes["stores"].messages
 
     class CheckingNotifier:
-        def notify(self, event: str, payload: dict, rooms: list[str]) -> None:
+        def notify(self, event: str, payload: Any, rooms: list[str]) -> None:
             if event == "newMessage":
-                seen.append(stored.get(payload["id"]) is not None)
+                seen.append(stored.get(payload.message.id) is not None)
 
-    chat = build(settings, **{**fakes, "notifier": CheckingNotifier()})
+    chat = wire(build(settings, **{**fakes, "notifier": CheckingNotifier()}))
     send(chat, "alice", private(chat)["id"])
     assert seen == [True]
 

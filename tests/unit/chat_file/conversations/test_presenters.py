@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from services.chat_file.conversations.application.presenters import message_view, page_views
+from services.chat_file.conversations.api.views import message_view, page_views
 from services.chat_file.conversations.domain.model import (
     Conversation,
     ConversationType,

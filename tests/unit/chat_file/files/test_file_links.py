@@ -10,7 +10,7 @@ import pytest
 from services.chat_file.conversations.application.ports import ConversationStore
 from services.chat_file.conversations.domain.model import Conversation, ConversationType
 from services.chat_file.conversations.facade import Participation
-from services.chat_file.files.application.attachments import FileAttachments
+from services.chat_file.files.api.attachments import FileAttachments
 from services.chat_file.files.application.files import FileService
 from services.chat_file.files.domain.model import StoredFileNotFoundError
 

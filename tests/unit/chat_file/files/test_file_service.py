@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.chat_file.files.application.files import FileService, describe
+from services.chat_file.files.api.views import describe
+from services.chat_file.files.application.files import FileService
 from services.chat_file.files.domain.model import (
     CorruptImageError,
     EmptyFileError,

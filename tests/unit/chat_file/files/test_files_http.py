@@ -10,11 +10,13 @@ import pytest
 from flask.testing import FlaskClient
 
 from services.chat_file.app import create_app
+from services.chat_file.files.api.views import FILE, FILE_LIST
 from services.chat_file.files.application.files import FileService
 from services.chat_file.settings import Settings
 from tests.fake_stores import fake_chat_stores
 from tests.support.tokens import bearer
 
+from ..conversations.test_views import assert_documented, response_schema
 from . import samples
 from .fakes import FakeConversationAccess, FakeFileStorage, FakeFileStore, FakeThumbnailer
 
@@ -220,3 +222,26 @@ def test_list_for_conversation(client: FlaskClient) -> None:
 def test_no_token_is_401(client: FlaskClient) -> None:
     response = client.get(f"/files/{'f' * 24}", environ_overrides={"HTTP_AUTHORIZATION": ""})
     assert (response.status_code, error_code(response)) == (401, "MISSING_TOKEN")
+
+
+def test_file_routes_return_exactly_the_fields_they_document(client: FlaskClient) -> None:
+    spec = client.get("/openapi.json").get_json()
+    answer = upload(client, samples.png(), "photo.png", conversationId=CONV).get_json()
+    uploaded = answer["data"]
+    assert_documented(spec, response_schema(spec, "post", "/files/upload"), uploaded, "upload")
+    found = client.get(f"/files/{uploaded['id']}").get_json()["data"]
+    assert_documented(spec, response_schema(spec, "get", "/files/{file_id}"), found, "metadata")
+    listed = client.get(f"/files/conversation/{CONV}").get_json()["data"]
+    route = "/files/conversation/{conversation_id}"
+    assert_documented(spec, response_schema(spec, "get", route), listed, "list")
+
+
+def test_the_file_views_dump_fast_what_marshmallow_dumps(client: FlaskClient) -> None:
+    upload(client, samples.png(), "photo.png", conversationId=CONV)
+    upload(client, samples.PDF, "doc.pdf", conversationId=CONV)
+    files = client.application.extensions["chat"].files
+    records = files.list_for_conversation("a" * 24, CONV)
+    assert len(records) == 2
+    FILE_LIST.check_fast(records)
+    for record in records:
+        FILE.check_fast(record)

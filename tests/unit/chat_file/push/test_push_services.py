@@ -8,7 +8,13 @@ from typing import Any
 import pytest
 
 from services.chat_file.bootstrap import ChatServices
-from services.chat_file.conversations.facade import MessageLookup
+from services.chat_file.conversations.facade import (
+    Conversation,
+    Message,
+    MessageLookup,
+    MessageResult,
+    MessageType,
+)
 from services.chat_file.push.application.delivery import PushDelivery
 from services.chat_file.push.application.fanout import PushFanout, PushNotifier
 from services.chat_file.push.domain.devices import Device, Platform, new_device_id
@@ -39,9 +45,12 @@ def fanout(chat: ChatServices, *online: str) -> PushFanout:
 def test_the_notifier_hands_new_messages_only_to_the_outbox() -> None:
     inner, outbox = RecordingNotifier(), FakeOutbox()
     notifier = PushNotifier(inner, outbox)
-    view = {"id": "m" * 24, "conversationId": "c" * 24, "senderId": "alice", "content": "x"}
-    notifier.notify("newMessage", view, ["bob"])
-    notifier.notify("message:edited", view, ["bob"])
+    message = Message("m" * 24, "c" * 24, "alice", "x", MessageType.TEXT, NOW)
+    sent = MessageResult(
+        message, Conversation.private("c" * 24, "alice", "bob", NOW), {"name": "A"}
+    )
+    notifier.notify("newMessage", sent, ["bob"])
+    notifier.notify("message:edited", {"id": "m" * 24, "content": "y"}, ["bob"])
     assert inner.names() == ["newMessage", "message:edited"]
     assert outbox.events == [
         {"messageId": "m" * 24, "conversationId": "c" * 24, "senderId": "alice"}

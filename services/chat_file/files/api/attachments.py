@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.chat_file.files.application.files import FileService, describe
+from services.chat_file.files.api.views import describe
+from services.chat_file.files.application.files import FileService
 
 
 class FileAttachments:
