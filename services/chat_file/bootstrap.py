@@ -23,7 +23,7 @@ from redis import Redis, RedisError
 from libs.servicekit.stores import connect_redis
 from libs.sessions import KeyRing, RedisRevocations
 from services.chat_file.conversations.api.commands import ChatCommands
-from services.chat_file.conversations.api.events import encode
+from services.chat_file.conversations.api.events import EVENT_VIEWS as CONVERSATION_EVENTS
 from services.chat_file.conversations.application.bundle import ConversationsServices
 from services.chat_file.conversations.application.conversations import ConversationService
 from services.chat_file.conversations.application.messages import MessageService
@@ -43,10 +43,11 @@ from services.chat_file.files.application.ports import (
 from services.chat_file.files.wiring import file_storage, wire_files
 from services.chat_file.http.context import Edge
 from services.chat_file.http.readiness import Readiness
-from services.chat_file.kernel.notifier import Notifier
+from services.chat_file.kernel.notifier import Notifier, encoder
 from services.chat_file.kernel.rate import SendRateLimiter
 from services.chat_file.push.adapters.outbox import BufferedOutbox
 from services.chat_file.push.adapters.queue import RedisPushQueue
+from services.chat_file.push.api.views import EVENT_VIEWS as PUSH_EVENTS
 from services.chat_file.push.application.bundle import PushServices
 from services.chat_file.push.application.devices import DeviceService
 from services.chat_file.push.application.fanout import with_push
@@ -65,6 +66,9 @@ from services.chat_file.users.application.bundle import UsersServices
 from services.chat_file.users.application.directory import UserDirectory
 from services.chat_file.users.application.ports import ProfileCache, ProfileSource, TokenVerifier
 from services.chat_file.users.wiring import wire_directory, wire_verifier
+
+# The wire shape of every event the use cases announce (the real-time notifier encodes them).
+encode_events = encoder(CONVERSATION_EVENTS, PUSH_EVENTS)
 
 
 @dataclass(frozen=True)
@@ -168,7 +172,7 @@ def build(
     users = UsersServices(people.directory, verifier)
     server = socketio or SocketIO()  # options at `init_app` (realtime.wiring.socketio_options)
     queue, outbox = _push_queue(settings, client, push_queue, push_outbox)
-    announced = notifier or SocketIONotifier(server, encode)  # conversations' events
+    announced = notifier or SocketIONotifier(server, encode_events)
     adapters = Adapters(stores, client, people.cache, people.auth_client, announced, queue, outbox)
     limiter = SendRateLimiter.for_rate(settings.socket_send_rate)  # per socket and HTTP user
     participation = Participation(stores.conversations)  # files ask who takes part

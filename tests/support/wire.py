@@ -1,6 +1,7 @@
 """The chat use cases as a transport sees them: `wire(chat)` wraps a `ChatServices` so that
 each use case's typed result comes back through the view the HTTP routes and socket handlers
-give it (`conversations/api/views.py`). The use-case tests assert the shapes clients read."""
+give it (the `api/views.py` of conversations and push). The use-case tests assert the shapes
+clients read."""
 
 from __future__ import annotations
 
@@ -19,6 +20,14 @@ from services.chat_file.conversations.api.views import (
     SEARCH,
     STATUS,
     message_of,
+)
+from services.chat_file.push.api.views import (
+    CONVERSATION_SETTINGS,
+    DEVICE,
+    DEVICE_DELETED,
+    DEVICE_LIST,
+    SETTINGS,
+    USER_SETTINGS,
 )
 
 
@@ -78,6 +87,23 @@ class WireChat:
         )
         self.receipts = _Wired(
             {"set_status": STATUS.dump_fast, "mark_read": READ.dump_fast}, bundle.receipts
+        )
+        self.devices = _Wired(
+            {
+                "register": DEVICE.dump_fast,
+                "list_for": DEVICE_LIST.dump_fast,
+                "remove": DEVICE_DELETED.dump_fast,
+            },
+            chat.devices,
+        )
+        self.notification_settings = _Wired(
+            {
+                "get": SETTINGS.dump_fast,
+                "update": USER_SETTINGS.dump_fast,
+                "get_conversation": CONVERSATION_SETTINGS.dump_fast,
+                "update_conversation": CONVERSATION_SETTINGS.dump_fast,
+            },
+            chat.notification_settings,
         )
 
     def __getattr__(self, name: str) -> Any:

@@ -5,7 +5,7 @@ gives the real-time adapter the encoder that turns it into its wire shape."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 
@@ -17,3 +17,21 @@ class Notifier(Protocol):
 
 
 Encoder = Callable[[str, object], dict[str, Any]]  # (event, payload) → its JSON payload
+
+
+def encoder(*tables: Mapping[type, Callable[[Any], dict[str, Any]]]) -> Encoder:
+    """One encoder from the contexts' tables (payload type → its wire shape); a plain mapping
+    passes through, anything else is a bug (TypeError)."""
+    views: dict[type, Callable[[Any], dict[str, Any]]] = {}
+    for table in tables:
+        views.update(table)
+
+    def encode(event: str, payload: object) -> dict[str, Any]:
+        if isinstance(payload, dict):
+            return payload
+        view = views.get(type(payload))
+        if view is None:
+            raise TypeError(f"no wire shape for {event} ({type(payload).__name__})")
+        return view(payload)
+
+    return encode

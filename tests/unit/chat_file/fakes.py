@@ -11,7 +11,7 @@ import jwt
 
 from libs.servicekit.settings import DEV_JWT_SECRET
 from libs.usercache import CachedUser
-from services.chat_file.conversations.api.events import encode
+from services.chat_file.bootstrap import encode_events as encode
 from services.chat_file.users.application.ports import ProfileSourceError
 
 

@@ -1,9 +1,11 @@
 """The events the conversation use cases announce, as their sockets carry them: each typed
 payload through its view (`views.py`), with the old clients' fields (`aliases.py`). The
-composition root gives `encode` to the real-time notifier; a plain mapping passes through."""
+composition root merges `EVENT_VIEWS` with the other contexts' into the real-time notifier's
+encoder (`kernel.notifier.encoder`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from services.chat_file.conversations.api.aliases import edited_event, invitation
@@ -29,28 +31,13 @@ from services.chat_file.conversations.application.results import (
 from services.chat_file.kernel.clock import iso
 
 
-def encode(event: str, payload: object) -> dict[str, Any]:
-    """The JSON payload of `event`."""
-    if isinstance(payload, dict):
-        return payload
-    if isinstance(payload, MessageResult):  # newMessage, message:reaction
-        return message_of(payload)
-    if isinstance(payload, Edit):
-        return edited_event(message_of(payload.message), payload.editor, payload.editor_matricule)
-    if isinstance(payload, Deletion):
-        return _deleted(payload)
-    if isinstance(payload, ConversationResult):  # conversation:created
-        return CONVERSATION.dump_fast(payload)
-    if isinstance(payload, Invitation):
-        view, inviter = CONVERSATION.dump_fast(payload.conversation), payload.inviter
-        return invitation(view, inviter.user_id, inviter.matricule, iso(payload.at))
-    if isinstance(payload, MembershipChange):
-        return MEMBERSHIP.dump_fast(payload)
-    if isinstance(payload, StatusChange):
-        return STATUS.dump_fast(payload)
-    if isinstance(payload, ReadMark):
-        return {**READ.dump_fast(payload), "userId": payload.user_id}
-    raise TypeError(f"no wire shape for {event} ({type(payload).__name__})")
+def _invitation(invited: Invitation) -> dict[str, Any]:
+    view, inviter = CONVERSATION.dump_fast(invited.conversation), invited.inviter
+    return invitation(view, inviter.user_id, inviter.matricule, iso(invited.at))
+
+
+def _edited(edit: Edit) -> dict[str, Any]:
+    return edited_event(message_of(edit.message), edit.editor, edit.editor_matricule)
 
 
 def _deleted(deletion: Deletion) -> dict[str, Any]:
@@ -61,3 +48,16 @@ def _deleted(deletion: Deletion) -> dict[str, Any]:
         return {**result, "success": True}
     del result["timestamp"]
     return {**MESSAGE.dump_fast(deletion.message), **result, "success": True}
+
+
+# Each announced result's wire shape, by its type (the root merges every context's table).
+EVENT_VIEWS: dict[type, Callable[[Any], dict[str, Any]]] = {
+    MessageResult: message_of,  # newMessage, message:reaction
+    Edit: _edited,  # message:edited
+    Deletion: _deleted,  # message:deleted
+    ConversationResult: CONVERSATION.dump_fast,  # conversation:created
+    Invitation: _invitation,  # group:invitation, broadcast:invitation
+    MembershipChange: MEMBERSHIP.dump_fast,  # participants:added, participant:removed...
+    StatusChange: STATUS.dump_fast,  # messageStatusChanged, message:status
+    ReadMark: lambda mark: {**READ.dump_fast(mark), "userId": mark.user_id},  # conversation:read
+}

@@ -9,7 +9,7 @@ from typing import Any
 
 from libs.servicekit.errors import StoreUnavailableError
 from libs.sessions.mirror import SESSION, Revocation
-from services.chat_file.kernel.clock import iso, utc_now
+from services.chat_file.kernel.clock import utc_now
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.push.application.ports import DeviceStore
 from services.chat_file.push.domain.devices import (
@@ -35,7 +35,7 @@ class DeviceService:
         self._endpoint_hosts = endpoint_hosts
         self._clock = clock
 
-    def register(self, user: Identity, body: dict[str, Any]) -> dict[str, Any]:
+    def register(self, user: Identity, body: dict[str, Any]) -> Device:
         """Upsert on (caller, deviceId); the same token elsewhere moves to the caller. Past
         `MAX_DEVICES` a new device replaces the caller's oldest (every send fans out to all)."""
         device = parse_device(user, body, self._clock(), self._endpoint_hosts)
@@ -44,15 +44,17 @@ class DeviceService:
         for old in mine[: max(0, len(mine) - MAX_DEVICES)]:
             if old.id != stored.id:
                 self._store.delete(user.user_id, old.id)
-        return device_view(stored)
+        return stored
 
-    def list_for(self, user: Identity) -> dict[str, Any]:
-        return {"devices": [device_view(d) for d in self._store.list_for(user.user_id)]}
+    def list_for(self, user: Identity) -> list[Device]:
+        """The caller's devices, oldest first."""
+        return self._store.list_for(user.user_id)
 
-    def remove(self, user: Identity, device_id: str) -> dict[str, Any]:
+    def remove(self, user: Identity, device_id: str) -> str:
+        """The id of the device removed (one of the caller's), else DEVICE_NOT_FOUND."""
         if not self._store.delete(user.user_id, check_device_id(device_id)):
             raise DeviceNotFoundError()
-        return {"id": device_id, "deleted": True}
+        return device_id
 
     def forget_ended(self, revocation: Revocation) -> int:
         """Ended sessions get no more pushes: remove the devices they registered (called for
@@ -65,14 +67,3 @@ class DeviceService:
         except StoreUnavailableError:
             logger.warning("devices of an ended session not removed: the store is unavailable")
             return 0
-
-
-def device_view(device: Device) -> dict[str, Any]:
-    """The token itself is not echoed: clients know it, nobody else needs it."""
-    return {
-        "id": device.id,
-        "platform": device.platform.value,
-        "deviceId": device.device_key,
-        "appVersion": device.app_version,
-        "createdAt": iso(device.created_at),
-    }

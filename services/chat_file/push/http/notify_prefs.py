@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, INCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from libs.servicekit.http import Reply, json_body, load, ok
 from libs.servicekit.openapi import documented
 from services.chat_file.http.auth import current_user, protected_blueprint
 from services.chat_file.http.errors import AUTH_ERRORS, WRITE_ERRORS
+from services.chat_file.push.api.views import (
+    CONVERSATION_SETTINGS,
+    SETTINGS,
+    USER_SETTINGS,
+    ConversationSettingsView,
+    SettingsView,
+    UserSettingsView,
+)
 from services.chat_file.push.http.context import push
 
 bp = protected_blueprint("notification_settings", __name__)
@@ -43,71 +51,54 @@ class ConversationSettingsSchema(Schema):
     mutedUntil = fields.Raw(allow_none=True, metadata={"description": "ISO-8601 with offset"})
 
 
-class _Doc(Schema):
-    class Meta:
-        unknown = INCLUDE
-
-
-class ConversationSettingsDoc(_Doc):
-    conversationId = fields.String()
-    level = fields.String(metadata={"enum": ["all", "mentions", "none"]})
-    mutedUntil = fields.String(allow_none=True)
-
-
-class UserSettingsDoc(_Doc):
-    dndUntil = fields.String(allow_none=True)
-    quietHours = fields.Nested(QuietHoursSchema, allow_none=True)
-    previews = fields.Boolean()
-    conversations = fields.List(
-        fields.Nested(ConversationSettingsDoc), metadata={"description": "GET only: overrides"}
-    )
-
-
 @bp.get("/notifications/settings")
 @documented(
     "The caller's notification settings and their per-conversation overrides",
-    response=UserSettingsDoc,
+    response=SettingsView,
     errors=AUTH_ERRORS,
     tags=["push"],
 )
 def get_settings() -> Reply:
-    return ok(push().notification_settings.get(current_user()))
+    return ok(SETTINGS.dump_fast(push().notification_settings.get(current_user())))
 
 
 @bp.put("/notifications/settings")
 @documented(
     "Change do-not-disturb, quiet hours, preview privacy (event notificationSettings:updated)",
     body=UserSettingsSchema,
-    response=UserSettingsDoc,
+    response=UserSettingsView,
     errors=(*WRITE_ERRORS, INVALID),
     tags=["push"],
 )
 def put_settings() -> Reply:
     body = load(UserSettingsSchema(), json_body())
-    return ok(push().notification_settings.update(current_user(), body))
+    changed = push().notification_settings.update(current_user(), body)
+    return ok(USER_SETTINGS.dump_fast(changed))
 
 
 @bp.get("/conversations/<conversation_id>/notifications")
 @documented(
     "The caller's notification level and mute for one conversation",
-    response=ConversationSettingsDoc,
+    response=ConversationSettingsView,
     errors=(*AUTH_ERRORS, *CONVERSATION),
     tags=["push"],
 )
 def get_conversation_settings(conversation_id: str) -> Reply:
-    return ok(push().notification_settings.get_conversation(current_user(), conversation_id))
+    found = push().notification_settings.get_conversation(current_user(), conversation_id)
+    return ok(CONVERSATION_SETTINGS.dump_fast(found))
 
 
 @bp.put("/conversations/<conversation_id>/notifications")
 @documented(
     "Set level all|mentions|none and/or mute until (event notificationSettings:updated)",
     body=ConversationSettingsSchema,
-    response=ConversationSettingsDoc,
+    response=ConversationSettingsView,
     errors=(*WRITE_ERRORS, *CONVERSATION, INVALID),
     tags=["push"],
 )
 def put_conversation_settings(conversation_id: str) -> Reply:
     body = load(ConversationSettingsSchema(), json_body())
-    return ok(
-        push().notification_settings.update_conversation(current_user(), conversation_id, body)
+    changed = push().notification_settings.update_conversation(
+        current_user(), conversation_id, body
     )
+    return ok(CONVERSATION_SETTINGS.dump_fast(changed))

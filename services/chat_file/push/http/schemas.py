@@ -1,8 +1,8 @@
-"""Request bodies and OpenAPI shapes of the push routes (devices, push configuration)."""
+"""Request bodies of the push routes (device registration); the answers are `api/views.py`."""
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, INCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 
 class SubscriptionKeysSchema(Schema):
@@ -47,33 +47,3 @@ class RegisterDeviceSchema(Schema):
         metadata={"description": "the client's stable id for this install"},
     )
     appVersion = fields.String(load_default="", validate=validate.Length(max=32))
-
-
-class _Doc(Schema):
-    class Meta:
-        unknown = INCLUDE
-
-
-class DeviceDoc(_Doc):
-    id = fields.String()
-    platform = fields.String(metadata={"enum": ["fcm", "webpush"]})
-    deviceId = fields.String()
-    appVersion = fields.String()
-    createdAt = fields.String()
-
-
-class DeviceListDoc(_Doc):
-    devices = fields.List(fields.Nested(DeviceDoc), metadata={"description": "oldest first"})
-
-
-class DeviceDeletedDoc(_Doc):
-    id = fields.String()
-    deleted = fields.Boolean()
-
-
-class PushConfigDoc(_Doc):
-    vapidPublicKey = fields.String(
-        allow_none=True, metadata={"description": "applicationServerKey for pushManager.subscribe"}
-    )
-    webpush = fields.Boolean()
-    fcm = fields.Boolean()

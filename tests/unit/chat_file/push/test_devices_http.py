@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from ..conversations.test_views import assert_documented, response_schema
 from ..fakes import bearer
 
 
@@ -109,3 +110,36 @@ def test_past_ten_devices_the_oldest_is_replaced(client: FlaskClient) -> None:
     ids = [register(client, webpush(f"d{n}")).get_json()["data"]["id"] for n in range(12)]
     listed = client.get("/devices", headers=bearer("alice")).get_json()["data"]["devices"]
     assert [d["id"] for d in listed] == ids[2:]
+
+
+def test_push_routes_return_exactly_the_fields_they_document(client: FlaskClient) -> None:
+    spec = client.get("/openapi.json").get_json()
+    group = {"name": "Equipe", "members": ["bob"]}
+    cid = client.post("/groups", json=group, headers=bearer("alice")).get_json()["data"]["id"]
+    quiet = {"quietHours": {"start": "22:00", "end": "07:00", "timeZone": "Africa/Douala"}}
+    device = register(client, webpush()).get_json()["data"]
+    calls = [
+        ("get", "/devices", "/devices", None),
+        ("get", "/push/config", "/push/config", None),
+        ("put", "/notifications/settings", "/notifications/settings", quiet),
+        ("get", "/notifications/settings", "/notifications/settings", None),
+        (
+            "put",
+            "/conversations/{conversation_id}/notifications",
+            f"/conversations/{cid}/notifications",
+            {"level": "mentions"},
+        ),
+        (
+            "get",
+            "/conversations/{conversation_id}/notifications",
+            f"/conversations/{cid}/notifications",
+            None,
+        ),
+        ("delete", "/devices/{device_id}", f"/devices/{device['id']}", None),
+    ]
+    assert_documented(spec, response_schema(spec, "post", "/devices"), device, "register")
+    for method, route, url, body in calls:
+        answer = client.open(url, method=method.upper(), json=body, headers=bearer("alice"))
+        assert answer.status_code == 200, (url, answer.get_json())
+        data = answer.get_json()["data"]
+        assert_documented(spec, response_schema(spec, method, route), data, f"{method} {route}")
