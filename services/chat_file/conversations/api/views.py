@@ -233,6 +233,9 @@ def rows(
 
 
 class ParticipantView(View):
+    """A participant's display data (`ConversationView.extract` shapes it)."""
+
+    shaped = True
     userId = fields.String()
     name = fields.String(metadata={"description": '"Utilisateur inconnu" when unresolvable'})
     avatar = fields.String(allow_none=True)
@@ -245,6 +248,9 @@ class ParticipantView(View):
 
 
 class LastMessageView(View):
+    """The conversation's stored summary (`ConversationView.extract` shapes it)."""
+
+    shaped = True
     id = fields.String()
     senderId = fields.String()
     content = fields.String(metadata={"description": "the first 200 characters"})
