@@ -30,7 +30,7 @@ Step = tuple[str, str, Callable[[Any], Any] | None, Callable[[Any], Any] | None]
 
 class View(Schema):
     shaped: ClassVar[bool] = False  # `extract`'s mappings are the output already
-    _plans: ClassVar[dict[type, list[Step]]] = {}
+    _plans: ClassVar[dict[type, Callable[[Mapping[str, Any]], dict[str, Any]]]] = {}
 
     def extract(self, result: Any) -> Mapping[str, Any]:
         """Every value of the shape, by field name (attribute); a mapping passes through."""
@@ -43,14 +43,7 @@ class View(Schema):
     def dump_fast(self, result: Any) -> dict[str, Any]:
         if self.shaped:
             return dict(self.extract(result))
-        values = self.extract(result)
-        out: dict[str, Any] = {}
-        for key, name, nested, compute in self._plan():
-            value = values.get(name, missing) if compute is None else compute(values)
-            if value is missing:
-                continue
-            out[key] = nested(value) if nested is not None and value is not None else value
-        return out
+        return self._plan()(self.extract(result))
 
     def dump_many_fast(self, results: Iterable[Any]) -> list[dict[str, Any]]:
         if self.shaped:  # already their own objects: handed on (a copy of the list)
@@ -64,14 +57,40 @@ class View(Schema):
             raise AssertionError(f"{type(self).__name__}: fast dump {fast} != dump {slow}")
         return fast
 
-    def _plan(self) -> list[Step]:
+    def _plan(self) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
         plan = View._plans.get(type(self))
         if plan is None:
-            plan = View._plans[type(self)] = [
+            steps = [
                 (field.data_key or name, field.attribute or name, _nested(field), _computed(field))
                 for name, field in self.dump_fields.items()
             ]
+            plan = View._plans[type(self)] = _compiled(steps)
         return plan
+
+
+def _compiled(steps: list[Step]) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
+    """One function that builds the output in field order, unrolled (no loop over fields):
+    generated once per view class, like `dataclasses` generates `__init__`."""
+    lines = ["def dump(values):", "    out = {}", "    get = values.get"]
+    scope: dict[str, Any] = {"missing": missing}
+    for n, (key, name, nested, compute) in enumerate(steps):
+        if compute is not None:
+            scope[f"compute_{n}"] = compute
+            lines.append(f"    value = compute_{n}(values)")
+        else:
+            lines.append(f"    value = get({name!r}, missing)")
+        lines.append("    if value is not missing:")
+        if nested is not None:
+            scope[f"nested_{n}"] = nested
+            lines.append(
+                f"        out[{key!r}] = nested_{n}(value) if value is not None else value"
+            )
+        else:
+            lines.append(f"        out[{key!r}] = value")
+    lines.append("    return out")
+    exec("\n".join(lines), scope)  # noqa: S102 - code made from the view's own field names
+    dump: Callable[[Mapping[str, Any]], dict[str, Any]] = scope["dump"]
+    return dump
 
 
 def _computed(field: fields.Field) -> Callable[[Any], Any] | None:
