@@ -1,6 +1,6 @@
 """chat_file core figures: the user-data path's counts and the cost of a history page.
 
-Counts (deterministic; also asserted in tests/integration/chat_file/test_directory_redis.py):
+Counts (deterministic; also asserted in tests/integration/chat_file/users/test_directory_redis.py):
 - directory_miss_100_http_calls / _redis_roundtrips: 100 ids nobody cached → auth_user calls
   and Redis round trips (read + warming write);
 - directory_stampede_200_http_calls: 200 threads look up one missing id at once;
@@ -29,9 +29,9 @@ import requests
 from bench.roundtrips import RoundTrips, counting_client
 from libs.usercache import UserCache
 from services.chat_file.app import create_app
-from services.chat_file.application.directory import UserDirectory
-from services.chat_file.infrastructure.auth_client import HttpAuthUserClient
 from services.chat_file.settings import Settings
+from services.chat_file.users.adapters.auth_client import HttpAuthUserClient
+from services.chat_file.users.application.directory import UserDirectory
 from tests.fakes_chat import FakeAuthUserServer, demo_profile, seed_conversation
 from tests.support.servers import ServiceProcess
 

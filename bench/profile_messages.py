@@ -63,11 +63,11 @@ def profile(requests: int = 500) -> str:
 STEPS = [
     ("whole request (Flask test client)", "flask/testing.py", "open"),
     ("conversation + receipts (store)", "application/access.py", "conversation_for"),
-    ("page of messages (store)", "infrastructure/sql/messages.py", "page"),
-    ("senders (directory, L1)", "application/directory.py", "resolve_map"),
-    ("views (presenters)", "application/presenters.py", "page_views"),
+    ("page of messages (store)", "conversations/sql/messages.py", "page"),
+    ("senders (directory, L1)", "users/application/directory.py", "resolve_map"),
+    ("views (api/views.py)", "servicekit/views.py", "dump_fast"),
     ("JSON encoding (orjson provider)", "servicekit/json_provider.py", "response"),
-    ("token check (JWT)", "interfaces/http/auth.py", "authenticate"),
+    ("token check (JWT)", "chat_file/http/auth.py", "authenticate"),
 ]
 
 

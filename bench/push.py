@@ -25,13 +25,13 @@ import redis
 
 from libs.servicekit.settings import DEV_JWT_SECRET
 from services.chat_file.bootstrap import ChatServices, build
-from services.chat_file.domain.devices import Device, Platform, new_device_id
-from services.chat_file.domain.identity import Identity
-from services.chat_file.domain.model import Conversation, ConversationType
-from services.chat_file.infrastructure.stores import ChatStores, open_sql_stores
-from services.chat_file.push_settings import PushSettings
+from services.chat_file.conversations.domain.model import Conversation, ConversationType
+from services.chat_file.kernel.identity import Identity
+from services.chat_file.push.domain.devices import Device, Platform, new_device_id
+from services.chat_file.push.settings import PushSettings
 from services.chat_file.push_worker import build_worker
 from services.chat_file.settings import Settings
+from services.chat_file.storage.stores import ChatStores, open_sql_stores
 from tests.unit.chat_file.fakes import FakeProfileCache, FakeProfileSource, profile
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -93,10 +93,10 @@ def _fanout_figures(stores: ChatStores, client: redis.Redis, prefix: str) -> dic
     worker.queue.ensure_groups()
     timings, jobs = [], 0
     for n in range(FANOUT_RUNS):
-        sent, _ = chat.messages.send(
+        sent, _ = chat.conversations_bundle.sending.send(
             Identity(members[0], None), conversation_id=group.id, content=f"Note {n}"
         )
-        event = {"messageId": sent["id"], "conversationId": group.id, "senderId": members[0]}
+        event = {"messageId": sent.message.id, "conversationId": group.id, "senderId": members[0]}
         started = time.perf_counter()
         made = worker.fanout.jobs_for(event)
         worker.queue.enqueue(made)

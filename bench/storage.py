@@ -40,8 +40,8 @@ from bench.french import QUERIES
 from bench.roundtrips import Statements, counting_client
 from bench.storage_data import POOL, READER, Dataset, load, make_dataset
 from services.chat_file.app import create_app
-from services.chat_file.infrastructure.stores import open_sql_stores
 from services.chat_file.settings import Settings
+from services.chat_file.storage.stores import open_sql_stores
 from tests.fakes_chat import FakeAuthUserServer, demo_profile
 from tests.support.databases import postgres_database, sqlite_url
 from tests.support.servers import ServiceProcess

@@ -22,13 +22,13 @@ import sqlalchemy as sa
 
 from bench.french import sentence
 from libs.servicekit.sql import create_sql_engine
-from services.chat_file.application.presenters import summary_of
-from services.chat_file.domain.model import Message, MessageType, pair_key
-from services.chat_file.infrastructure.sql.codec import to_doc
-from services.chat_file.infrastructure.sql.tables import conversations as C
-from services.chat_file.infrastructure.sql.tables import members as M
-from services.chat_file.infrastructure.sql.tables import messages as T
-from services.chat_file.infrastructure.stores import migrate_chat_database
+from services.chat_file.conversations.application.sending import summary_of
+from services.chat_file.conversations.domain.model import Message, MessageType, pair_key
+from services.chat_file.conversations.sql.tables import conversations as C
+from services.chat_file.conversations.sql.tables import members as M
+from services.chat_file.conversations.sql.tables import messages as T
+from services.chat_file.kernel.sql import to_doc
+from services.chat_file.storage.stores import migrate_chat_database
 
 POOL = [f"{n:024x}" for n in range(1, 2001)]
 CORE = POOL[:10]

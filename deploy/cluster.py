@@ -27,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
-MULTIPART_OVERHEAD = 64 * 1024  # as services/chat_file/interfaces/http/files.py allows
+MULTIPART_OVERHEAD = 64 * 1024  # as services/chat_file/files/http/routes.py allows
 DEFAULT_MAX_UPLOAD = 25 * 1024 * 1024
 STICKY = {"cookie": "hash $chat_route consistent;", "ip_hash": "ip_hash;"}
 

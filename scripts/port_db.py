@@ -34,7 +34,7 @@ def _service(name: str) -> ModuleType:
         from services.auth_user.infrastructure import port as auth_port
 
         return auth_port
-    from services.chat_file.infrastructure import port as chat_port
+    from services.chat_file.storage import port as chat_port
 
     return chat_port
 

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from services.chat_file.domain.devices import Device
-from services.chat_file.domain.notify_prefs import ConversationPrefs, UserPrefs
+from services.chat_file.push.domain.devices import Device
+from services.chat_file.push.domain.notify_prefs import ConversationPrefs, UserPrefs
 
 if TYPE_CHECKING:
     from tests.fake_stores import FakeConversationStore

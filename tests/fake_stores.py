@@ -1,7 +1,8 @@
 """In-memory fakes of chat_file's storage ports (unit tests build the services on these).
 
-They keep the semantics the contract suite (tests/integration/chat_file/test_store_contract.py)
-checks on every real backend, so a unit test on fakes means the same as on a database.
+They keep the semantics the contract suite
+(tests/integration/chat_file/conversations/test_store_contract.py) checks on every real
+backend, so a unit test on fakes means the same as on a database.
 """
 
 from __future__ import annotations
@@ -16,11 +17,17 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from services.chat_file.application.ports import DuplicateMessageError
-from services.chat_file.domain.errors import InvalidCursorError
-from services.chat_file.domain.files import FileRecord
-from services.chat_file.domain.model import Conversation, Message, MessageEdit, Receipt, pair_key
-from services.chat_file.infrastructure.stores import ChatStores
+from services.chat_file.conversations.application.ports import DuplicateMessageError
+from services.chat_file.conversations.domain.errors import InvalidCursorError
+from services.chat_file.conversations.domain.model import (
+    Conversation,
+    Message,
+    MessageEdit,
+    Receipt,
+    pair_key,
+)
+from services.chat_file.files.domain.model import FileRecord
+from services.chat_file.storage.stores import ChatStores
 from tests.fake_push_stores import (
     FakeBadgeCounts,
     FakeDeviceStore,

@@ -91,15 +91,16 @@ def demo_profile(user_id: str, n: int = 0) -> dict[str, Any]:
 
 def seed_conversation(services: Any, user_ids: list[str], messages: int = 50) -> str:
     """A group of `user_ids` (first is admin) with `messages` messages from all of them."""
-    from services.chat_file.domain.identity import Identity
+    from services.chat_file.kernel.identity import Identity
 
     def who(uid: str) -> Identity:
         return Identity(user_id=uid, matricule=None)
 
-    view, _ = services.conversations.create(
+    created, _ = services.conversations.create(
         who(user_ids[0]), "GROUP", name="Bench", members=user_ids[1:]
     )
+    cid, sending = created.conversation.id, services.conversations_bundle.sending
     for n in range(messages):
         sender = who(user_ids[n % len(user_ids)])
-        services.messages.send(sender, conversation_id=view["id"], content=f"message {n}")
-    return str(view["id"])
+        sending.send(sender, conversation_id=cid, content=f"message {n}")
+    return str(cid)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 import redis
@@ -17,6 +16,7 @@ from libs.usercache import UserCache, local_profiles
 
 from .application.audit import SecurityAudit
 from .application.auth import AuthService
+from .application.bundle import Services
 from .application.ports import (
     AuditLog,
     LoginThrottle,
@@ -40,17 +40,6 @@ from .infrastructure.redis_tokens import RedisRefreshTokenStore
 from .infrastructure.stores import AuthStores, open_auth_stores, open_mongo_stores
 from .interfaces.http.jwt import TokenShape
 from .settings import Settings
-
-
-@dataclass(frozen=True)
-class Services:
-    settings: Settings
-    auth: AuthService
-    users: UserDirectory
-    checks: Mapping[str, Callable[[], None]]
-    limiter: RequestLimiter
-    mirror: RevocationMirror
-    listener: RevocationListener | None
 
 
 def build(

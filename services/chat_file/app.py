@@ -12,16 +12,22 @@ from libs.servicekit.http import install_json_errors
 from libs.servicekit.json_provider import OrjsonProvider
 from libs.servicekit.observability import Metrics, install_cache_metrics, install_observability
 from libs.servicekit.openapi import install_openapi
+from services.chat_file.bootstrap import ChatServices, build
+from services.chat_file.console.console import console_blueprint
+from services.chat_file.conversations.http import conversations, messages
+from services.chat_file.conversations.wiring import socket_groups as conversation_socket_groups
+from services.chat_file.files.http import routes as files
+from services.chat_file.http import health
+from services.chat_file.http.context import provide
+from services.chat_file.http.errors import STATUS_BY_CODE, install_store_errors
+from services.chat_file.push.http import devices, notify_prefs
+from services.chat_file.push.http.metrics import install_push_metrics
+from services.chat_file.realtime.socket.server import install_socketio
+from services.chat_file.realtime.wiring import socket_groups as realtime_socket_groups
+from services.chat_file.realtime.wiring import socketio_options
+from services.chat_file.settings import Settings
 
-from .bootstrap import ChatServices, build
-from .interfaces.http import conversations, devices, files, health, messages, notify_prefs
-from .interfaces.http.context import EXTENSION
-from .interfaces.http.errors import STATUS_BY_CODE, install_store_errors
-from .interfaces.http.push_metrics import install_push_metrics
-from .interfaces.socket.server import install_socketio
-from .interfaces.web.console import console_blueprint
-from .realtime_root import socketio_options
-from .settings import Settings
+EXTENSION = "chat"  # the whole `ChatServices` (tests and scripts read it; routes read bundles)
 
 
 def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
@@ -33,6 +39,15 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.json = OrjsonProvider(app)
     app.json.ensure_ascii = False
     app.extensions[EXTENSION] = services
+    provide(  # what the routes read, by type
+        app,
+        services.conversations_bundle,
+        services.commands,
+        services.files_bundle,
+        services.push_bundle,
+        services.users_bundle,
+        services.edge,
+    )
     install_json_errors(app, STATUS_BY_CODE)
     install_store_errors(app)
     install_cors(app, settings.allowed_origins)
@@ -45,7 +60,10 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(notify_prefs.bp)
     app.register_blueprint(console_blueprint(settings.auth_user_public_url))
     services.realtime.socketio.init_app(app, **socketio_options(settings))  # extensions["socketio"]
-    install_socketio(app, services)
+    hub, talk = services.realtime, services.conversations_bundle
+    connection, realtime_groups = realtime_socket_groups(hub, services.verifier, services.directory)
+    groups = [*realtime_groups, *conversation_socket_groups(talk, services.commands, hub)]
+    install_socketio(app, hub, connection, groups, services.verifier.mirror)
     install_openapi(
         app,
         title="ngomna chat_file",
@@ -78,7 +96,7 @@ def _install_metrics(metrics: Metrics, services: ChatServices) -> None:
     metrics.gauge(
         "chat_messages_sent",
         "Messages stored by this process since it started",
-        lambda: [({}, float(services.messages.sent))],
+        lambda: [({}, float(services.conversations_bundle.sending.sent))],
     )
     metrics.gauge(
         "revocation_mirror_stale_seconds",

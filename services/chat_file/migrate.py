@@ -7,9 +7,8 @@ from __future__ import annotations
 import logging
 
 from libs.servicekit.sql import backend_of
-
-from .infrastructure.stores import migrate_chat_database
-from .settings import Settings
+from services.chat_file.settings import Settings
+from services.chat_file.storage.stores import migrate_chat_database
 
 
 def main() -> int:

@@ -1,76 +1,70 @@
-"""`python -m services.chat_file.push_worker`: the push notification worker, built on chat_file's
-composition root (same stores, Redis and directory) with the senders the settings enable."""
+"""`python -m services.chat_file.push_worker`: the push notification worker's composition root.
+
+Conversations (read through its facade) and push, over the users context's directory: the same
+stores and Redis as the web app, no Socket.IO server, no use case that writes a message. Online
+users come from realtime's Redis presence store; the providers are the ones the settings
+enable.
+"""
 
 from __future__ import annotations
 
 import os
 import signal
-import socket
 import threading
 from typing import Any
 
+from redis import Redis
+
 from libs.servicekit.observability import configure_logging
-
-from .application.push import PushDelivery, PushFanout
-from .application.push_ports import PushSender
-from .bootstrap import ChatServices, build
-from .infrastructure.fcm import FcmSender
-from .infrastructure.presence import RedisPresence
-from .infrastructure.push_queue import RedisPushQueue
-from .infrastructure.webpush import WebPushSender
-from .interfaces.push_worker import PushWorker
-from .settings import Settings
-
-
-def senders_for(settings: Settings) -> dict[str, PushSender]:
-    push = settings.push
-    senders: dict[str, PushSender] = {}
-    if push.webpush_ready:
-        senders["webpush"] = WebPushSender(
-            push.vapid_private_key, push.vapid_subject, ttl=push.ttl, timeout=push.timeout
-        )
-    if push.fcm_ready:
-        senders["fcm"] = FcmSender(
-            push.fcm_project_id,
-            push.fcm_credentials_file,
-            endpoint=push.fcm_endpoint,
-            ttl=push.ttl,
-            timeout=push.timeout,
-        )
-    return senders
+from services.chat_file.bootstrap import ChatServices, connect_to_redis, open_stores
+from services.chat_file.conversations.facade import MessageLookup
+from services.chat_file.push.adapters.queue import RedisPushQueue
+from services.chat_file.push.application.ports import PushSender
+from services.chat_file.push.wiring import push_queue, push_worker, senders_for
+from services.chat_file.push.worker import PushWorker
+from services.chat_file.realtime.adapters.presence import RedisPresence
+from services.chat_file.settings import Settings
+from services.chat_file.storage.stores import ChatStores
+from services.chat_file.users.application.directory import UserDirectory
+from services.chat_file.users.application.ports import ProfileCache, ProfileSource
+from services.chat_file.users.wiring import wire_directory
 
 
 def build_worker(
-    settings: Settings, services: ChatServices | None = None, **overrides: Any
+    settings: Settings,
+    shared: ChatServices | None = None,
+    *,
+    stores: ChatStores | None = None,
+    db: Any = None,
+    redis: Redis | None = None,
+    cache: ProfileCache | None = None,
+    auth_client: ProfileSource | None = None,
+    senders: dict[str, PushSender] | None = None,
 ) -> PushWorker:
-    """The worker on chat_file's own composition root (same stores, Redis, directory)."""
-    chat = services or build(settings, **overrides)
-    adapters, push = chat.adapters, settings.push
-    queue = adapters.push_queue or RedisPushQueue(adapters.redis, prefix=settings.redis_key_prefix)
-    presence = RedisPresence(
-        adapters.redis, prefix=settings.redis_key_prefix, ttl=settings.presence_ttl
+    """The worker over its own stores and Redis, or over the adapters of `shared` (a web app
+    wired in the same process, as tests and the bench do)."""
+    directory: UserDirectory
+    queue: RedisPushQueue | None = None
+    if shared is not None:
+        adapters = shared.adapters
+        stores, client, directory = adapters.stores, adapters.redis, shared.directory
+        queue = adapters.push_queue
+    else:
+        stores = stores or open_stores(settings, db)
+        client = redis or connect_to_redis(settings)
+        people = wire_directory(settings, client, cache=cache, auth_client=auth_client)
+        directory = people.directory
+    presence = RedisPresence(client, prefix=settings.redis_key_prefix, ttl=settings.presence_ttl)
+    return push_worker(
+        settings,
+        queue=queue or push_queue(settings, client),
+        messages=MessageLookup(stores.conversations, stores.messages, stores.badges),
+        devices=stores.devices,
+        notification_settings=stores.notification_settings,
+        directory=directory,
+        presence=presence,
+        senders=senders if senders is not None else senders_for(settings.push),
     )
-    stores = adapters.stores
-    fanout = PushFanout(
-        stores.conversations,
-        stores.messages,
-        stores.devices,
-        chat.directory,
-        presence,
-        stores.notification_settings,
-        stores.badges,
-    )
-    delivery = PushDelivery(
-        queue,
-        overrides.get("senders") or senders_for(settings),
-        stores.devices,
-        max_attempts=push.max_attempts,
-        retry_base=push.retry_base_seconds,
-        retry_cap=push.retry_max_seconds,
-    )
-    consumer = f"{socket.gethostname()}-{os.getpid()}"
-    stale = max(60.0, push.timeout * 3)
-    return PushWorker(queue, fanout, delivery, consumer=consumer, stale_seconds=stale)
 
 
 def main() -> None:

@@ -9,7 +9,6 @@ from typing import Any
 from libs.servicekit.service_settings import ServiceSettings
 from libs.servicekit.settings import (
     SettingsError,
-    env_bool,
     env_float,
     env_int,
     env_list,
@@ -18,39 +17,11 @@ from libs.servicekit.settings import (
 )
 from libs.servicekit.sql import backend_of
 from libs.servicekit.stores import sentinel_queue_url
-
-from .push_settings import PushSettings
+from services.chat_file.files.settings import S3Settings
+from services.chat_file.push.settings import PushSettings
 
 ASYNC_MODES = frozenset({"gevent", "eventlet", "threading"})
 FILE_STORAGES = frozenset({"local", "gridfs", "s3"})
-
-
-@dataclass(frozen=True)
-class S3Settings:
-    """The bucket of `FILE_STORAGE=s3`; empty keys leave boto3's own credential chain."""
-
-    bucket: str = ""
-    endpoint_url: str = ""  # MinIO/Ceph URL; empty for AWS
-    region: str = "us-east-1"
-    access_key_id: str = ""
-    secret_access_key: str = ""
-    presigned_downloads: bool = False  # downloads answer 302 to a presigned GET
-    presign_seconds: int = 60
-
-    def __repr__(self) -> str:  # never print the keys
-        return f"S3Settings(bucket={self.bucket!r}, endpoint_url={self.endpoint_url!r}, …)"
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> S3Settings:
-        return cls(
-            bucket=env.get("S3_BUCKET", "").strip(),
-            endpoint_url=env.get("S3_ENDPOINT_URL", "").strip(),
-            region=env_str(env, "S3_REGION", "us-east-1"),
-            access_key_id=env.get("S3_ACCESS_KEY_ID", "").strip(),
-            secret_access_key=env.get("S3_SECRET_ACCESS_KEY", "").strip(),
-            presigned_downloads=env_bool(env, "S3_PRESIGNED_DOWNLOADS", False),
-            presign_seconds=env_int(env, "S3_PRESIGN_SECONDS", 60),
-        )
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,9 @@
 """`python -m services.chat_file.sweep_files [--grace-minutes 60]`: delete stored file bytes
 that no metadata row references (left by a process killed mid-upload) and exit. Run it from
-cron on one host; objects younger than the grace period are never touched."""
+cron on one host; objects younger than the grace period are never touched.
+
+The file sweeper's composition root: the files context alone (its metadata store and the
+configured bytes storage)."""
 
 from __future__ import annotations
 
@@ -8,9 +11,29 @@ import argparse
 import logging
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
-from .bootstrap import build_file_sweeper
-from .settings import Settings
+from services.chat_file.bootstrap import open_stores
+from services.chat_file.files.application.ports import FileStorage
+from services.chat_file.files.application.sweeper import OrphanSweeper
+from services.chat_file.files.wiring import file_storage as configured_storage
+from services.chat_file.files.wiring import orphan_sweeper
+from services.chat_file.settings import Settings
+from services.chat_file.storage.stores import ChatStores
+
+
+def build_file_sweeper(
+    settings: Settings,
+    grace: timedelta,
+    *,
+    stores: ChatStores | None = None,
+    db: Any = None,
+    file_storage: FileStorage | None = None,
+) -> tuple[OrphanSweeper, ChatStores]:
+    """The orphan sweeper over the configured storage and the stores (close them after)."""
+    stores = stores or open_stores(settings, db)
+    storage = file_storage or configured_storage(settings, stores.database_files)
+    return orphan_sweeper(storage, stores.files, grace), stores
 
 
 def main(argv: Sequence[str] | None = None) -> int:

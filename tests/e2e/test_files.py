@@ -14,7 +14,7 @@ from PIL import Image
 
 from tests.support.servers import ServiceProcess
 from tests.support.tokens import bearer
-from tests.unit.chat_file_files import samples
+from tests.unit.chat_file.files import samples
 
 pytestmark = pytest.mark.e2e
 

@@ -16,10 +16,10 @@ import pytest
 import requests
 from PIL import Image
 
-from services.chat_file.infrastructure.s3_storage import PART_SIZE
+from services.chat_file.files.adapters.s3 import PART_SIZE
 from tests.support.s3 import bucket_keys, new_bucket, open_uploads, s3_client, s3_env
 from tests.support.servers import ROOT, ServiceProcess
-from tests.unit.chat_file_files import samples
+from tests.unit.chat_file.files import samples
 
 from .test_files import ALICE, BOB, EVE, auth, server_env, upload
 

@@ -27,7 +27,7 @@ from tests.support.proxy import (
     routes_to_each_backend,
     upstream_of,
 )
-from tests.unit.chat_file_files import samples
+from tests.unit.chat_file.files import samples
 
 from .realtime_support import Probe, chat_env, new_user, token_for
 

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from services.auth_user.infrastructure.stores import migrate_auth_database
-from services.chat_file.infrastructure.stores import migrate_chat_database
+from services.chat_file.storage.stores import migrate_chat_database
 
 
 @pytest.mark.parametrize(

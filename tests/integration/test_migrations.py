@@ -24,8 +24,8 @@ from alembic.migration import MigrationContext
 from libs.servicekit.sql import SqlSchema, create_sql_engine
 from services.auth_user.infrastructure.sql.tables import metadata as auth_metadata
 from services.auth_user.infrastructure.stores import SCHEMA as AUTH_SCHEMA
-from services.chat_file.infrastructure.sql.tables import metadata as chat_metadata
-from services.chat_file.infrastructure.stores import SCHEMA as CHAT_SCHEMA
+from services.chat_file.storage.schema import SCHEMA as CHAT_SCHEMA
+from services.chat_file.storage.schema import metadata as chat_metadata
 from tests.support.databases import SQL_BACKENDS, postgres_database, sqlite_url
 
 

@@ -19,8 +19,8 @@ from werkzeug.serving import make_server
 
 from libs.servicekit.stores import connect_redis
 from libs.sessions import RedisRevocations, RevocationListener, RevocationMirror
-from services.chat_file.application.ports import ProfileSourceError
-from services.chat_file.infrastructure.auth_client import HttpAuthUserClient
+from services.chat_file.users.adapters.auth_client import HttpAuthUserClient
+from services.chat_file.users.application.ports import ProfileSourceError
 from tests.support.legs import require_command
 from tests.support.servers import free_port
 from tests.support.tls import TlsFiles, make_ca_and_server_cert

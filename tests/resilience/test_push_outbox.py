@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from services.chat_file.infrastructure.push_outbox import BufferedOutbox
-from services.chat_file.infrastructure.push_queue import RedisPushQueue
+from services.chat_file.push.adapters.outbox import BufferedOutbox
+from services.chat_file.push.adapters.queue import RedisPushQueue
 
 from .support import OwnRedis
 

@@ -8,6 +8,7 @@ auth_user's Flask test client instead of a socket. Argon2 runs at its lowest cos
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator, Mapping
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import fakeredis
 import jwt
 import pytest
 import redis
@@ -26,7 +28,10 @@ from services.auth_user.domain.model import LoginLimits
 from services.auth_user.settings import Settings as AuthSettings
 from services.chat_file.app import create_app as create_chat_app
 from services.chat_file.settings import Settings as ChatSettings
+from tests.fake_stores import fake_chat_stores
+from tests.support.chat_app import chat_settings as test_chat_settings
 from tests.support.service_auth import service_post
+from tests.unit.chat_file.fakes import FakeProfileSource
 
 SECRET = "security-tier-secret-0123456789abcdef-0123456789"
 PASSWORD = "Ngomna2026!"
@@ -205,3 +210,16 @@ def fresh_stack(redis_client: redis.Redis, tmp_path: Path, backend: str) -> Iter
 def _module_database(module_database: str) -> str:
     """The real processes (and in-process apps) of each module get a database of their own."""
     return module_database
+
+
+def registered_socket_events() -> list[str]:
+    """The client events chat_file's namespace answers, read off an app built on fakes (no I/O),
+    so that collection sees the same table the server registers."""
+    app = create_chat_app(
+        test_chat_settings(Path(tempfile.gettempdir())),
+        stores=fake_chat_stores(),
+        redis=fakeredis.FakeRedis(),
+        auth_client=FakeProfileSource({}),
+    )
+    namespace = app.extensions["realtime"].socketio.server.namespace_handlers["/"]
+    return sorted(namespace.events)

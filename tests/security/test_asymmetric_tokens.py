@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives import serialization
 from libs.sessions.asymmetric import EDDSA, ES256, load_signing_keys
 from services.auth_user.app import create_app as create_auth_app
 from services.chat_file.app import create_app as create_chat_app
-from services.chat_file.infrastructure.jwks import JwksKeys
+from services.chat_file.users.adapters.jwks import JwksKeys
 from tests.support.key_files import kid_of, mint_signed, new_key, write_private
 
 from .conftest import (

@@ -20,7 +20,7 @@ import schemathesis
 from flask import Flask
 
 from libs.servicekit.openapi import build_spec
-from services.chat_file.interfaces.http.errors import STATUS_BY_CODE as CHAT_STATUS
+from services.chat_file.http.errors import STATUS_BY_CODE as CHAT_STATUS
 from tests.support.figures import record_figures
 
 from .conftest import Stack, bearer, over_every_backend

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import redis
 
-from services.chat_file.application.realtime import SendRateLimiter
+from services.chat_file.kernel.rate import SendRateLimiter
 from tests.support.clock import PausableClock
 
 from .conftest import Stack, bearer, drop_keys, new_stack

@@ -1,7 +1,8 @@
 """Property-based fuzzing of every Socket.IO event (hypothesis, in-process test client).
 
-The events are the namespace's own table (`EVENTS` of interfaces/socket/namespace.py), so an
-event added there is fuzzed without editing this file; on the SQL stores and on mongomock.
+The events are the namespace's own table (`ChatNamespace.events`, composed from every
+context's handler groups), so an event added there is fuzzed without editing this file; on the
+SQL stores and on mongomock.
 
 Payloads: anything JSON can carry (null, numbers, strings, lists, nested objects), objects with
 the contract's field names holding arbitrary values (including NoSQL operator objects), and
@@ -20,13 +21,12 @@ import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
-from services.chat_file.interfaces.socket.namespace import EVENTS as SOCKET_EVENTS
 from tests.support.figures import record_figures
 
-from .conftest import Stack, bearer, over_every_backend
+from .conftest import Stack, bearer, over_every_backend, registered_socket_events
 
 EXAMPLES = int(os.environ.get("SOCKET_FUZZ_EXAMPLES", "100"))
-EVENTS = sorted(SOCKET_EVENTS)  # every event the namespace registers
+EVENTS = registered_socket_events()  # every event the namespace registers
 FIELDS = [
     "conversationId",
     "messageId",

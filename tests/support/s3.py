@@ -72,7 +72,7 @@ class MotoServer:
 
 def s3_client(endpoint: str) -> Any:
     """The service's own client factory, pointed at the test server."""
-    from services.chat_file.infrastructure.s3_storage import make_s3_client
+    from services.chat_file.files.adapters.s3 import make_s3_client
 
     return make_s3_client(endpoint, REGION, ACCESS_KEY, SECRET_KEY)
 

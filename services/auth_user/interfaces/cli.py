@@ -1,7 +1,8 @@
-"""Admin commands.
+"""Admin commands, run by `python -m services.auth_user.cli` (the entry point beside the
+composition root builds the services and hands them to `main`):
 
-    python -m services.auth_user.interfaces.cli create-admin --matricule X --nom N --prenom P
-    python -m services.auth_user.interfaces.cli seed-demo
+    python -m services.auth_user.cli create-admin --matricule X --nom N --prenom P
+    python -m services.auth_user.cli seed-demo
 
 They act on the database `DATABASE_URL` names (the SQLite file under var/ when unset);
 `SEED_DEMO_USERS=true` seeds the demo users inside the running service instead.
@@ -16,11 +17,9 @@ from collections.abc import Callable, Mapping, Sequence
 
 from libs.servicekit.errors import CodedError
 from libs.servicekit.http import load
-from libs.servicekit.settings import process_env
 
+from ..application.bundle import Services
 from ..application.demo import seed_demo_users
-from ..bootstrap import Services, build
-from ..settings import Settings
 from .http.schemas import CreateUserSchema
 
 
@@ -57,16 +56,11 @@ COMMANDS: Mapping[str, Callable[[Services, argparse.Namespace], str]] = {
 }
 
 
-def main(argv: Sequence[str] | None = None, services: Services | None = None) -> int:
+def main(argv: Sequence[str] | None, services: Services) -> int:
     args = _parser().parse_args(argv)
-    services = services or build(Settings.from_env(process_env()))
     try:
         print(COMMANDS[args.command](services, args))
     except CodedError as exc:
         print(f"error: {exc.message} {exc.details.get('errors', '')}".strip(), file=sys.stderr)
         return 1
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

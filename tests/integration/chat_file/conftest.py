@@ -9,7 +9,7 @@ from typing import Any
 import mongomock
 import pytest
 
-from services.chat_file.infrastructure.stores import (
+from services.chat_file.storage.stores import (
     ChatStores,
     open_mongo_stores,
     open_sql_stores,

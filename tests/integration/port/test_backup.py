@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 from scripts.port_db import main
-from services.chat_file.infrastructure.stores import open_sql_stores
+from services.chat_file.storage.stores import open_sql_stores
 from tests.support.databases import postgres_database, sqlite_url
 from tests.support.legs import require_command
 

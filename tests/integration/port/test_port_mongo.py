@@ -17,8 +17,8 @@ from libs.servicekit.sql import create_sql_engine
 from libs.servicekit.sql_port import TableReport, port
 from scripts.port_db import main
 from services.auth_user.infrastructure import port as auth_port
-from services.chat_file.infrastructure import port as chat_port
-from services.chat_file.infrastructure.port import copy_gridfs_files
+from services.chat_file.storage import port as chat_port
+from services.chat_file.storage.port import copy_gridfs_files
 from tests.security.conftest import bearer
 from tests.support.databases import require_mongodb
 

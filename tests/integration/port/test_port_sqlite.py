@@ -13,8 +13,13 @@ import pytest
 import sqlalchemy as sa
 
 from scripts.port_db import main
-from services.chat_file.domain.model import Conversation, ConversationType, Message, MessageType
-from services.chat_file.infrastructure.stores import ChatStores, open_sql_stores
+from services.chat_file.conversations.domain.model import (
+    Conversation,
+    ConversationType,
+    Message,
+    MessageType,
+)
+from services.chat_file.storage.stores import ChatStores, open_sql_stores
 from tests.support.databases import sqlite_url
 from tests.support.servers import ROOT
 

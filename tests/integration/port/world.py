@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.security.conftest import PASSWORD, Stack, bearer
-from tests.unit.chat_file_files import samples
+from tests.unit.chat_file.files import samples
 
 
 @dataclass

@@ -12,10 +12,11 @@ from flask.testing import FlaskClient
 from libs.servicekit.settings import DEV_JWT_SECRET
 from services.chat_file.app import create_app
 from services.chat_file.bootstrap import ChatServices, build
-from services.chat_file.domain.identity import Identity
+from services.chat_file.kernel.identity import Identity
 from services.chat_file.settings import Settings
 from tests.fake_stores import fake_chat_stores
 from tests.support.json_parity import json_parity
+from tests.support.wire import wire
 
 from .fakes import (
     FakeAttachmentResolver,
@@ -24,7 +25,7 @@ from .fakes import (
     RecordingNotifier,
     profile,
 )
-from .push_fakes import FakeOutbox
+from .push.fakes import FakeOutbox
 
 USERS = {
     u: profile(u, p, n)
@@ -64,7 +65,7 @@ def fakes() -> dict[str, Any]:
 
 @pytest.fixture
 def chat(settings: Settings, fakes: dict[str, Any]) -> ChatServices:
-    return build(settings, **fakes)
+    return wire(build(settings, **fakes))  # use-case results as the transports shape them
 
 
 @pytest.fixture

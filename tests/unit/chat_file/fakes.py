@@ -11,7 +11,8 @@ import jwt
 
 from libs.servicekit.settings import DEV_JWT_SECRET
 from libs.usercache import CachedUser
-from services.chat_file.application.ports import ProfileSourceError
+from services.chat_file.bootstrap import encode_events as encode
+from services.chat_file.users.application.ports import ProfileSourceError
 
 
 class FakeProfileCache:
@@ -69,11 +70,14 @@ def profile(user_id: str, prenom: str = "Jean", nom: str = "Dupont") -> dict[str
 
 
 class RecordingNotifier:
+    """Records each event with its payload in the wire shape sockets carry (the encoder the
+    composition root gives the real notifier)."""
+
     def __init__(self) -> None:
         self.events: list[tuple[str, dict[str, Any], list[str]]] = []
 
-    def notify(self, event: str, payload: dict[str, Any], user_ids: list[str]) -> None:
-        self.events.append((event, payload, user_ids))
+    def notify(self, event: str, payload: object, user_ids: list[str]) -> None:
+        self.events.append((event, encode(event, payload), user_ids))
 
     def names(self) -> list[str]:
         return [e[0] for e in self.events]

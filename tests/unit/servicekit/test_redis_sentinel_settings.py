@@ -8,7 +8,7 @@ import pytest
 from libs.servicekit.settings import SettingsError, redis_sentinels
 from libs.servicekit.stores import sentinel_queue_url
 from services.auth_user.settings import Settings as AuthSettings
-from services.chat_file.realtime_root import queue_options
+from services.chat_file.realtime.wiring import queue_options
 from services.chat_file.settings import Settings as ChatSettings
 
 SENTINELS = (("10.0.0.5", 26379), ("10.0.0.6", 26379), ("sentinel-3", 26380))

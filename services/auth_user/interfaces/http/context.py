@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask import current_app, request
 
 from libs.servicekit.http import json_body
 
-if TYPE_CHECKING:
-    from ...bootstrap import Services
+from ...application.bundle import Services
 
 EXTENSION = "auth_user"
 

@@ -1,0 +1,43 @@
+"""The access checks: one function per resource. A non-participant gets "not found"."""
+
+from __future__ import annotations
+
+from services.chat_file.conversations.application.ports import ConversationStore, MessageStore
+from services.chat_file.conversations.domain.errors import (
+    ConversationNotFoundError,
+    MessageNotFoundError,
+)
+from services.chat_file.conversations.domain.model import Conversation, Message
+from services.chat_file.kernel.ids import check_object_id
+
+
+def conversation_for(store: ConversationStore, conversation_id: str, user_id: str) -> Conversation:
+    """The conversation if `user_id` participates in it, else `CONVERSATION_NOT_FOUND`."""
+    check_object_id(conversation_id)
+    conversation = store.get(conversation_id)
+    if conversation is None or not conversation.is_participant(user_id):
+        raise ConversationNotFoundError()
+    return conversation
+
+
+def message_for(
+    messages: MessageStore, conversations: ConversationStore, message_id: str, user_id: str
+) -> tuple[Message, Conversation]:
+    """The message and its conversation if the user takes part and has not hidden it."""
+    check_object_id(message_id)
+    message = messages.get(message_id)
+    if message is None or not message.visible_to(user_id):
+        raise MessageNotFoundError()
+    conversation = conversations.get(message.conversation_id)
+    if conversation is None or not conversation.is_participant(user_id):
+        raise MessageNotFoundError()
+    return message, conversation
+
+
+def audience(conversation: Conversation) -> list[str]:
+    """Who hears about a conversation: its current participants (every device of each).
+
+    Users, not the conversation: someone removed from it must not receive its events any more,
+    wherever their sockets are. (The Socket.IO adapter turns users into its rooms.)
+    """
+    return list(conversation.participants)

@@ -1,0 +1,150 @@
+"""`ConversationService`: private get-or-create, groups, broadcasts, participants, listing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from services.chat_file.conversations.application.access import audience, conversation_for
+from services.chat_file.conversations.application.membership import checked_members
+from services.chat_file.conversations.application.mentions import Mentions
+from services.chat_file.conversations.application.ports import ConversationStore
+from services.chat_file.conversations.application.results import (
+    ConversationPage,
+    ConversationResult,
+    Invitation,
+)
+from services.chat_file.conversations.domain.errors import (
+    InvalidConversationTypeError,
+    InvalidNameError,
+    MembersRequiredError,
+    SelfConversationError,
+    UserNotFoundError,
+)
+from services.chat_file.conversations.domain.model import Conversation, ConversationType
+from services.chat_file.conversations.domain.paging import parse_limit, parse_page
+from services.chat_file.kernel.clock import utc_now
+from services.chat_file.kernel.identity import Identity
+from services.chat_file.kernel.ids import check_user_id
+from services.chat_file.kernel.notifier import Notifier
+from services.chat_file.users.application.directory import UserDirectory
+
+MAX_NAME = 100
+DISPLAYED_PARTICIPANTS = 50  # a conversation's view shows the display data of the first 50
+
+
+class ConversationService:
+    def __init__(
+        self,
+        conversations: ConversationStore,
+        directory: UserDirectory,
+        notifier: Notifier,
+        clock: Callable[[], datetime] = utc_now,
+        mentions: Mentions | None = None,
+    ) -> None:
+        self._store = conversations
+        self.mentions = mentions
+        self._directory = directory
+        self.notifier = notifier
+        self._clock = clock
+
+    def create(
+        self,
+        user: Identity,
+        kind: str,
+        participant_id: str | None = None,
+        name: str | None = None,
+        members: list[str] | None = None,
+        admins: list[str] | None = None,
+    ) -> tuple[ConversationResult, bool]:
+        """`(conversation, created)`: PRIVATE is get-or-create, GROUP/BROADCAST always new."""
+        try:
+            ctype = ConversationType(str(kind or "").upper())
+        except ValueError:
+            raise InvalidConversationTypeError() from None
+        if ctype is ConversationType.PRIVATE:
+            conversation, created = self.open_private(user.user_id, participant_id)
+        else:
+            conversation = self._create_group(user.user_id, ctype, name, members, admins)
+            created = True
+        result = self.view(conversation, user.user_id)
+        if created:
+            self.notifier.notify("conversation:created", result, audience(conversation))
+        if created and ctype is not ConversationType.PRIVATE:
+            self._invite(user, result)
+        return result, created
+
+    def _invite(self, user: Identity, result: ConversationResult) -> None:
+        """Old clients: `<type>:invitation` to every member but the creator."""
+        conversation = result.conversation
+        members = [p for p in conversation.participants if p != user.user_id]
+        invited = Invitation(result, user, self._clock())
+        self.notifier.notify(f"{conversation.type.value.lower()}:invitation", invited, members)
+
+    def open_private(self, user_id: str, other_id: Any) -> tuple[Conversation, bool]:
+        """The one private conversation of the pair, created on first use."""
+        other = check_user_id(other_id)
+        if other == user_id:
+            raise SelfConversationError()
+        if self._directory.is_unknown(other):
+            raise UserNotFoundError()
+        return self._store.get_or_create_private(user_id, other, self._clock())
+
+    def list_for(
+        self, user: Identity, page: Any = None, limit: Any = None, maximum: int = 100
+    ) -> ConversationPage:
+        page_no, size = parse_page(page), parse_limit(limit, default=20, maximum=maximum)
+        rows, total = self._store.list_for(user.user_id, (page_no - 1) * size, size)
+        profiles = self._directory.resolve_map(i for c in rows for i in displayed_ids(c))
+        unread, unread_conversations = self._store.unread_totals(user.user_id)
+        mentioned = self.mentions.unread_counts(user.user_id, rows) if self.mentions else {}
+        found = [
+            ConversationResult(c, profiles, user.user_id, mentioned.get(c.id, 0)) for c in rows
+        ]
+        return ConversationPage(found, unread, unread_conversations, page_no, size, total)
+
+    def get(self, user: Identity, conversation_id: str) -> ConversationResult:
+        return self.view(conversation_for(self._store, conversation_id, user.user_id), user.user_id)
+
+    def view(self, conversation: Conversation, viewer: str) -> ConversationResult:
+        """The conversation with the display data its view shows (one directory lookup)."""
+        profiles = self._directory.resolve_map(displayed_ids(conversation))
+        return ConversationResult(conversation, profiles, viewer)
+
+    def _create_group(
+        self,
+        creator: str,
+        ctype: ConversationType,
+        name: str | None,
+        members: list[str] | None,
+        admins: list[str] | None,
+    ) -> Conversation:
+        title = (name or "").strip()
+        if not 1 <= len(title) <= MAX_NAME:
+            raise InvalidNameError(f"Le nom est requis ({MAX_NAME} caractères au plus)")
+        others = checked_members(members or [], exclude=creator)
+        if not others:
+            raise MembersRequiredError()
+        extra_admins = [a for a in checked_members(admins or [], None) if a in others]
+        now = self._clock()
+        conversation = Conversation(
+            id="",
+            type=ctype,
+            participants=[creator, *others],
+            admins=[creator, *extra_admins],
+            created_by=creator,
+            created_at=now,
+            last_activity=now,
+            name=title,
+        )
+        return self._store.create(conversation)
+
+
+def displayed_ids(conversation: Conversation) -> list[str]:
+    """Whose display data a conversation's view shows: its first participants, and the last
+    message's sender."""
+    ids = conversation.participants[:DISPLAYED_PARTICIPANTS]
+    if conversation.last_message:
+        ids = [*ids, conversation.last_message.get("senderId", "")]
+    return ids

@@ -1,0 +1,196 @@
+"""`MessageService`: history, get, edit, delete, reactions, search (sending is `sending.py`).
+
+Every write is checked first (no write), then persisted, then announced through the `Notifier`
+port.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from services.chat_file.conversations.application.access import (
+    audience,
+    conversation_for,
+    message_for,
+)
+from services.chat_file.conversations.application.mentions import Mentions
+from services.chat_file.conversations.application.ports import (
+    ConversationStore,
+    MessageStore,
+)
+from services.chat_file.conversations.application.results import (
+    Deletion,
+    Edit,
+    MessagePage,
+    MessageResult,
+    SearchPage,
+)
+from services.chat_file.conversations.domain.errors import (
+    InvalidCursorError,
+    InvalidEmojiError,
+    InvalidQueryError,
+    MessageDeletedError,
+)
+from services.chat_file.conversations.domain.model import (
+    Conversation,
+    Message,
+    MessageEdit,
+    check_content,
+)
+from services.chat_file.conversations.domain.paging import (
+    parse_cursor,
+    parse_direction,
+    parse_limit,
+)
+from services.chat_file.kernel.clock import utc_now
+from services.chat_file.kernel.identity import Identity
+from services.chat_file.kernel.notifier import Notifier
+from services.chat_file.users.application.directory import UserDirectory
+
+MAX_EMOJI = 16
+MAX_QUERY = 200
+SEARCH_CURSOR_RE = re.compile(r"^[A-Za-z0-9_=-]{1,200}$")  # opaque, made by the store
+
+logger = logging.getLogger(__name__)
+
+
+class MessageService:
+    def __init__(
+        self,
+        conversations: ConversationStore,
+        messages: MessageStore,
+        directory: UserDirectory,
+        notifier: Notifier,
+        *,
+        max_length: int = 10_000,
+        clock: Callable[[], datetime] = utc_now,
+        mentions: Mentions | None = None,
+    ) -> None:
+        self._conversations = conversations
+        self._messages = messages
+        self._directory = directory
+        self.notifier = notifier
+        self.max_length = max_length
+        self._clock = clock
+        self.mentions = mentions
+
+    def history(
+        self,
+        user: Identity,
+        conversation_id: str,
+        cursor: str | None = None,
+        limit: Any = None,
+        direction: str | None = None,
+    ) -> MessagePage:
+        """A page, newest first; all senders resolved in one directory lookup."""
+        conversation = conversation_for(self._conversations, conversation_id, user.user_id)
+        size, newer, after = (
+            parse_limit(limit, 50),
+            parse_direction(direction),
+            parse_cursor(cursor),
+        )
+        rows = self._messages.page(conversation.id, user.user_id, after, size + 1, newer)
+        has_more = len(rows) > size
+        rows = rows[:size]
+        if newer:
+            rows.reverse()
+        if rows:
+            next_cursor: str | None = rows[0].id if newer else rows[-1].id
+        else:
+            next_cursor = after
+        senders = self._directory.resolve_map(m.sender_id for m in rows)
+        return MessagePage(conversation, rows, senders, next_cursor, has_more)
+
+    def get(self, user: Identity, message_id: str) -> MessageResult:
+        message, conversation = self._access(message_id, user)
+        return self._result(message, conversation, detail=True)
+
+    def edit(
+        self, user: Identity, message_id: str, content: Any, mentions: Any = None
+    ) -> MessageResult:
+        """New content; its mentions resolved again from it (and `mentions`), as on send."""
+        message, conversation = self._access(message_id, user)
+        message.check_author(user.user_id)
+        if message.deleted:
+            raise MessageDeletedError()
+        text = check_content(content, message.type, message.file is not None, self.max_length)
+        previous = {"content": message.content, "editedAt": message.edited_at or message.created_at}
+        mentioned = (
+            self.mentions.resolve(conversation, user.user_id, text, mentions)
+            if self.mentions is not None
+            else None
+        )
+        change = MessageEdit(text, previous, self._clock(), mentioned)
+        updated = self._messages.edit(message.id, change)
+        if updated is not None and self.mentions is not None:
+            self.mentions.rerecord(updated, message.mentions)
+        author = self._directory.resolve(user.user_id)
+        result = MessageResult(updated or message, conversation, author, detail=True)
+        edit = Edit(result, user.user_id, user.matricule or author.get("matricule"))
+        self.notifier.notify("message:edited", edit, audience(conversation))
+        return result
+
+    def delete(self, user: Identity, message_id: str, scope: str | None) -> Deletion:
+        """scope=me hides it for the caller; scope=everyone (author only) blanks it for all."""
+        message, conversation = self._access(message_id, user)
+        scope = scope or "me"
+        if scope not in {"me", "everyone"}:
+            raise InvalidQueryError("scope doit valoir me ou everyone")
+        if scope == "everyone":
+            message.check_author(user.user_id)
+            message = self._messages.delete_for_everyone(message.id, self._clock()) or message
+        else:
+            self._messages.hide_for(message.id, user.user_id)
+        deletion = Deletion(self._result(message, conversation), scope, self._clock())
+        # everyone: the conversation's audience; me: the caller's devices (no other view changed)
+        audience_of = audience(conversation) if scope == "everyone" else [user.user_id]
+        self.notifier.notify("message:deleted", deletion, audience_of)
+        return deletion
+
+    def react(self, user: Identity, message_id: str, emoji: Any, add: bool) -> MessageResult:
+        if not isinstance(emoji, str) or not 0 < len(emoji) <= MAX_EMOJI or emoji.strip() != emoji:
+            raise InvalidEmojiError()
+        message, conversation = self._access(message_id, user)
+        if message.deleted:
+            raise MessageDeletedError()
+        updated = self._messages.react(message.id, user.user_id, emoji, add)
+        result = self._result(updated or message, conversation)
+        self.notifier.notify("message:reaction", result, audience(conversation))
+        return result
+
+    def search(
+        self,
+        user: Identity,
+        text: Any,
+        conversation_id: str | None = None,
+        limit: Any = None,
+        cursor: str | None = None,
+    ) -> SearchPage:
+        """Index-backed word search over the caller's conversations, best match first."""
+        query = text.strip() if isinstance(text, str) else ""
+        if not 1 <= len(query) <= MAX_QUERY:
+            raise InvalidQueryError(f"q est requis ({MAX_QUERY} caractères au plus)")
+        size = parse_limit(limit, default=20, maximum=50)
+        if conversation_id:
+            conversation_for(self._conversations, conversation_id, user.user_id)
+        if cursor is not None and not SEARCH_CURSOR_RE.match(cursor):
+            raise InvalidCursorError()
+        rows, next_cursor = self._messages.search(
+            user.user_id, query, size, conversation_id=conversation_id, cursor=cursor or None
+        )
+        senders = self._directory.resolve_map(m.sender_id for m in rows)
+        where = self._conversations.get_many([m.conversation_id for m in rows]) if rows else {}
+        return SearchPage(query, rows, senders, where, next_cursor)
+
+    def _access(self, message_id: str, user: Identity) -> tuple[Message, Conversation]:
+        return message_for(self._messages, self._conversations, message_id, user.user_id)
+
+    def _result(
+        self, message: Message, conversation: Conversation, detail: bool = False
+    ) -> MessageResult:
+        sender = self._directory.resolve(message.sender_id)
+        return MessageResult(message, conversation, sender, detail)

@@ -1,0 +1,92 @@
+"""What the other contexts may ask of conversations, read-only: who takes part where
+(`Participation`: files, push settings, and realtime through its own `Memberships` port), and a
+stored message with its conversation and the unread totals (`MessageLookup`: the push
+fan-out). Files and push import this module only (an import-linter contract); realtime never
+imports conversations, the composition root hands it `Participation`. Every write goes through
+the conversations context's own use cases."""
+
+from __future__ import annotations
+
+from services.chat_file.conversations.application.access import conversation_for
+from services.chat_file.conversations.application.ports import (
+    BadgeCounts,
+    ConversationStore,
+    MessageStore,
+)
+from services.chat_file.conversations.application.results import MessageResult
+from services.chat_file.conversations.domain.errors import InvalidIdError
+from services.chat_file.conversations.domain.model import (
+    Conversation,
+    ConversationType,
+    Message,
+    MessageType,
+)
+from services.chat_file.kernel.identity import Identity
+from services.chat_file.kernel.ids import check_object_id
+
+MAX_CONTACT_CONVERSATIONS = 1000  # presence reaches the contacts of the most recent ones
+
+__all__ = [
+    "MAX_CONTACT_CONVERSATIONS",
+    "Conversation",
+    "ConversationType",
+    "Message",
+    "MessageLookup",
+    "MessageResult",
+    "MessageType",
+    "Participation",
+]
+
+
+class Participation:
+    """Who takes part in which conversation, over the conversation store."""
+
+    def __init__(self, conversations: ConversationStore) -> None:
+        self._conversations = conversations
+
+    def ids_for(self, user_id: str) -> list[str]:
+        """Ids of every conversation the user takes part in (socket rooms at connect)."""
+        return self._conversations.ids_for(user_id)
+
+    def contacts_of(self, user_id: str, limit: int = MAX_CONTACT_CONVERSATIONS) -> set[str]:
+        """Everyone who shares one of the user's `limit` most recent conversations."""
+        rows, _ = self._conversations.list_for(user_id, 0, limit)
+        return {p for c in rows for p in c.participants}
+
+    def participants_of(self, user: Identity, conversation_id: str) -> list[str]:
+        """Participants of a conversation the user takes part in, else CONVERSATION_NOT_FOUND."""
+        return self.joined(user, conversation_id).participants
+
+    def joined(self, user: Identity, conversation_id: str) -> Conversation:
+        """The conversation if the user takes part in it, else CONVERSATION_NOT_FOUND (the
+        same answer as for an id that does not exist)."""
+        return conversation_for(self._conversations, conversation_id, user.user_id)
+
+    def is_participant(self, conversation_id: str, user_id: str) -> bool:
+        """False for a malformed id too (it never reaches the store)."""
+        try:
+            conversation = self._conversations.get(check_object_id(conversation_id))
+        except InvalidIdError:
+            return False
+        return conversation is not None and conversation.is_participant(user_id)
+
+
+class MessageLookup:
+    """A stored message, its conversation, and users' unread totals (push badges)."""
+
+    def __init__(
+        self, conversations: ConversationStore, messages: MessageStore, badges: BadgeCounts
+    ) -> None:
+        self._conversations = conversations
+        self._messages = messages
+        self._badges = badges
+
+    def message(self, message_id: str) -> Message | None:
+        return self._messages.get(message_id)
+
+    def conversation(self, conversation_id: str) -> Conversation | None:
+        return self._conversations.get(conversation_id)
+
+    def unread_totals(self, user_ids: list[str]) -> dict[str, int]:
+        """Each user's exact unread total over all their conversations, in one query."""
+        return self._badges.totals_for(user_ids)

@@ -1,0 +1,1 @@
+"""Conversations on SQL databases (SQLite, PostgreSQL) through SQLAlchemy 2 Core."""

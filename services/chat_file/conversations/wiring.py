@@ -1,0 +1,106 @@
+"""The conversations context's part of a composition root: its use cases, the command surface
+both transports share, the facade the other contexts read, and its socket handler groups."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from services.chat_file.conversations.api.commands import ChatCommands
+from services.chat_file.conversations.application.bundle import ConversationsServices
+from services.chat_file.conversations.application.conversations import ConversationService
+from services.chat_file.conversations.application.membership import MembershipService
+from services.chat_file.conversations.application.mentions import Mentions
+from services.chat_file.conversations.application.messages import MessageService
+from services.chat_file.conversations.application.ports import (
+    AttachmentResolver,
+    ConversationStore,
+    MentionStore,
+    MessageAppender,
+    MessageStore,
+)
+from services.chat_file.conversations.application.receipts import ReceiptService
+from services.chat_file.conversations.application.sending import MessageSender
+from services.chat_file.conversations.facade import Participation
+from services.chat_file.conversations.socket.conversations import ConversationEvents
+from services.chat_file.conversations.socket.loading import LoadingEvents
+from services.chat_file.conversations.socket.messages import MessageEvents
+from services.chat_file.conversations.socket.participants import ParticipantEvents
+from services.chat_file.kernel.notifier import Notifier
+from services.chat_file.kernel.rate import SendRateLimiter
+from services.chat_file.realtime.api import HandlerGroup, SocketRooms
+from services.chat_file.users.application.directory import UserDirectory
+
+
+class ConversationsConfig(Protocol):
+    @property
+    def max_message_length(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class Conversations:
+    """The conversations context as wired."""
+
+    services: ConversationsServices
+    commands: ChatCommands  # every write, one entry point for HTTP and Socket.IO
+    participation: Participation  # the facade: who takes part where
+
+
+def wire_conversations(
+    config: ConversationsConfig,
+    *,
+    conversations: ConversationStore,
+    messages: MessageStore,
+    mentions: MentionStore,
+    appender: MessageAppender | None,
+    directory: UserDirectory,
+    notifier: Notifier,
+    attachments: AttachmentResolver | None,
+    limiter: SendRateLimiter,
+    clock: Callable[[], datetime] | None = None,
+) -> Conversations:
+    """The use cases over the stores; they announce through `notifier` after each write."""
+    clocked: dict[str, Any] = {"clock": clock} if clock else {}
+    mentioning = Mentions(mentions, directory)
+    limit = config.max_message_length
+    talk = ConversationService(conversations, directory, notifier, mentions=mentioning, **clocked)
+    use_cases = ConversationsServices(
+        conversations=talk,
+        membership=MembershipService(conversations, talk.view, notifier, **clocked),
+        sending=MessageSender(
+            conversations,
+            messages,
+            directory,
+            notifier,
+            talk.open_private,
+            attachments=attachments,
+            max_length=limit,
+            mentions=mentioning,
+            appender=appender,
+            **clocked,
+        ),
+        messages=MessageService(
+            conversations,
+            messages,
+            directory,
+            notifier,
+            max_length=limit,
+            mentions=mentioning,
+            **clocked,
+        ),
+        receipts=ReceiptService(conversations, messages, notifier, **clocked),
+    )
+    return Conversations(use_cases, ChatCommands(use_cases, limiter), Participation(conversations))
+
+
+def socket_groups(
+    use_cases: ConversationsServices, commands: ChatCommands, rooms: SocketRooms
+) -> list[HandlerGroup]:
+    return [
+        ConversationEvents(use_cases, commands),
+        MessageEvents(use_cases, commands),
+        LoadingEvents(use_cases),
+        ParticipantEvents(commands, rooms),
+    ]

@@ -1,0 +1,239 @@
+"""FileService: upload (streamed, checked, hashed), read, download ranges, thumbnails, delete.
+
+Ports are the Protocols of `ports.py`; adapters live in infrastructure/ (local directory,
+GridFS or S3 for bytes, the stores for metadata, Pillow for thumbnails) and fakes in
+tests/unit/chat_file/files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
+from itertools import chain
+
+from services.chat_file.files.application.ports import (
+    ConversationAccess,
+    DownloadLinks,
+    FileDownload,
+    FileMetadataStore,
+    FileStorage,
+    Thumbnailer,
+)
+from services.chat_file.files.domain.model import (
+    HEAD_BYTES,
+    THUMBNAIL_SIZES,
+    FileDeleteForbiddenError,
+    FileRecord,
+    FileTooLargeError,
+    InvalidFileIdError,
+    InvalidThumbnailSizeError,
+    StoredFileNotFoundError,
+    ThumbnailUnavailableError,
+    UploadConversationNotFoundError,
+    check_file_id,
+    content_key,
+    detect_media_type,
+    new_file_id,
+    parse_byte_range,
+    sanitize_filename,
+    thumbnail_key,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class _UploadMeter:
+    """Counts and hashes bytes as they pass; raises as soon as the limit is passed."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self.sha256 = hashlib.sha256()
+
+    def wrap(self, chunks: Iterable[bytes]) -> Iterator[bytes]:
+        for chunk in chunks:
+            self.size += len(chunk)
+            if self.size > self.limit:
+                raise FileTooLargeError(limit=self.limit)
+            self.sha256.update(chunk)
+            yield chunk
+
+
+def _read_head(chunks: Iterator[bytes]) -> tuple[bytes, list[bytes]]:
+    taken: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        if chunk:
+            taken.append(chunk)
+            size += len(chunk)
+        if size >= HEAD_BYTES:
+            break
+    return b"".join(taken)[:HEAD_BYTES], taken
+
+
+def _now() -> datetime:
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)  # MongoDB keeps ms
+
+
+class FileService:
+    def __init__(
+        self,
+        *,
+        store: FileMetadataStore,
+        storage: FileStorage,
+        thumbnailer: Thumbnailer,
+        conversations: ConversationAccess,
+        max_upload_bytes: int,
+        new_id: Callable[[], str] = new_file_id,
+        clock: Callable[[], datetime] = _now,
+        links: DownloadLinks | None = None,
+    ) -> None:
+        self._store = store
+        self._storage = storage
+        self._thumbnailer = thumbnailer
+        self._conversations = conversations
+        self.max_upload_bytes = max_upload_bytes
+        self._new_id = new_id
+        self._clock = clock
+        self._links = links
+
+    def upload(
+        self,
+        user_id: str,
+        filename: str | None,
+        chunks: Iterable[bytes],
+        conversation_id: str | None = None,
+    ) -> FileRecord:
+        """Stream to storage, then thumbnails, then metadata; any failure leaves nothing."""
+        name = sanitize_filename(filename)
+        if conversation_id and not self._conversations.is_participant(conversation_id, user_id):
+            raise UploadConversationNotFoundError()
+        source = iter(chunks)
+        head, taken = _read_head(source)
+        media = detect_media_type(head, name)
+        meter = _UploadMeter(self.max_upload_bytes)
+        file_id = self._new_id()
+        self._storage.save(content_key(file_id), meter.wrap(chain(taken, source)))
+        try:
+            record = FileRecord(
+                id=file_id,
+                owner_id=user_id,
+                original_name=name,
+                mime_type=media.mime,
+                kind=media.kind,
+                size=meter.size,
+                sha256=meter.sha256.hexdigest(),
+                created_at=self._clock(),
+                conversation_ids=(conversation_id,) if conversation_id else (),
+            )
+            record = self._add_thumbnails(record)
+            self._store.add(record)
+        except BaseException:
+            self._discard(file_id)
+            raise
+        logger.info("file %s stored (%s, %d bytes)", file_id, media.mime, meter.size)
+        return record
+
+    def get(self, user_id: str, file_id: str) -> FileRecord:
+        return self._readable(user_id, file_id)
+
+    def open_download(
+        self, user_id: str, file_id: str, range_header: str | None = None
+    ) -> FileDownload:
+        record = self._readable(user_id, file_id)
+        byte_range = parse_byte_range(range_header, record.size)
+        stream = self._storage.open(content_key(record.id))
+        if byte_range is None:
+            return FileDownload(record, stream, record.size, None, record.mime_type)
+        stream.seek(byte_range.start)
+        return FileDownload(record, stream, byte_range.length, byte_range, record.mime_type)
+
+    def download_link(
+        self, user_id: str, file_id: str, disposition: Callable[[FileRecord], str]
+    ) -> str | None:
+        """A short-lived URL to the bytes, after the same access check as `open_download`;
+        None when downloads are streamed by the service (no `links`)."""
+        if self._links is None:
+            return None
+        record = self._readable(user_id, file_id)
+        return self._links.presigned_url(
+            content_key(record.id), record.mime_type, disposition(record)
+        )
+
+    def open_thumbnail(self, user_id: str, file_id: str, size: str) -> FileDownload:
+        if size not in THUMBNAIL_SIZES:
+            raise InvalidThumbnailSizeError()
+        record = self._readable(user_id, file_id)
+        if size not in record.thumbnails:
+            raise ThumbnailUnavailableError()
+        stream = self._storage.open(thumbnail_key(record.id, size))
+        length = stream.seek(0, 2)
+        stream.seek(0)
+        return FileDownload(record, stream, length, None, "image/webp")
+
+    def list_for_conversation(
+        self, user_id: str, conversation_id: str, limit: int = 50
+    ) -> list[FileRecord]:
+        if not self._conversations.is_participant(conversation_id, user_id):
+            raise UploadConversationNotFoundError()
+        return self._store.list_for_conversation(conversation_id, limit)
+
+    def delete(self, user_id: str, file_id: str) -> None:
+        record = self._readable(user_id, file_id)
+        if record.owner_id != user_id:
+            raise FileDeleteForbiddenError()
+        self._store.delete(record.id)  # metadata first: nobody can reach half-deleted bytes
+        self._discard(record.id)
+
+    def attachable(self, file_id: str, user_id: str, conversation_id: str) -> FileRecord | None:
+        """The file as it will be once attached (None if the user may not attach it); writes
+        nothing: a message refused later must leave no trace (`link` after it is stored)."""
+        try:
+            record = self._readable(user_id, file_id)
+        except (StoredFileNotFoundError, InvalidFileIdError):
+            return None
+        if conversation_id not in record.conversation_ids:
+            record = replace(record, conversation_ids=(*record.conversation_ids, conversation_id))
+        return record
+
+    def link(self, file_id: str, conversation_id: str) -> None:
+        """Make the file readable in the conversation (idempotent)."""
+        record = self._store.get(check_file_id(file_id))
+        if record is not None and conversation_id not in record.conversation_ids:
+            self._store.link_conversation(record.id, conversation_id)
+
+    def _readable(self, user_id: str, file_id: str) -> FileRecord:
+        """The one access check: the uploader or a participant of one of its conversations."""
+        record = self._store.get(check_file_id(file_id))
+        if record is None:
+            raise StoredFileNotFoundError()
+        if record.owner_id == user_id or any(
+            self._conversations.is_participant(c, user_id) for c in record.conversation_ids
+        ):
+            return record
+        raise StoredFileNotFoundError()
+
+    def _add_thumbnails(self, record: FileRecord) -> FileRecord:
+        if not record.is_image:
+            return record
+        with self._storage.open(content_key(record.id)) as source:
+            rendition = self._thumbnailer.render(source, THUMBNAIL_SIZES)
+        for size, data in rendition.thumbnails.items():
+            self._storage.save(thumbnail_key(record.id, size), [data])
+        return replace(
+            record,
+            thumbnails=tuple(rendition.thumbnails),
+            width=rendition.width,
+            height=rendition.height,
+        )
+
+    def _discard(self, file_id: str) -> None:
+        for key in [content_key(file_id), *(thumbnail_key(file_id, s) for s in THUMBNAIL_SIZES)]:
+            try:
+                self._storage.delete(key)
+            except Exception:  # the metadata is gone already; an orphan is only disk space
+                logger.exception("could not delete stored bytes %s", key)

@@ -1,0 +1,69 @@
+"""FileService's ports: bytes by key, metadata, thumbnails, signed links, membership."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import BinaryIO, Protocol
+
+from services.chat_file.files.domain.model import ByteRange, FileRecord
+
+
+class FileStorage(Protocol):
+    """Bytes by key. `save` is all or nothing: if `chunks` raises, nothing is left behind."""
+
+    def save(self, key: str, chunks: Iterable[bytes]) -> int: ...
+
+    def open(self, key: str) -> BinaryIO:
+        """A readable, seekable stream; `StoredFileNotFoundError` when the key is absent."""
+        ...
+
+    def delete(self, key: str) -> None:
+        """Remove the bytes; absent keys are ignored."""
+        ...
+
+
+class FileMetadataStore(Protocol):
+    def add(self, record: FileRecord) -> None: ...
+
+    def get(self, file_id: str) -> FileRecord | None: ...
+
+    def list_for_conversation(self, conversation_id: str, limit: int) -> list[FileRecord]: ...
+
+    def link_conversation(self, file_id: str, conversation_id: str) -> None: ...
+
+    def delete(self, file_id: str) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Rendition:
+    """A decoded image: its dimensions and one WebP thumbnail per size name."""
+
+    width: int
+    height: int
+    thumbnails: Mapping[str, bytes]
+
+
+class Thumbnailer(Protocol):
+    def render(self, source: BinaryIO, sizes: Mapping[str, int]) -> Rendition:
+        """Raises `CorruptImageError` (undecodable) or `ImageTooLargeError` (bomb)."""
+        ...
+
+
+class DownloadLinks(Protocol):
+    """Short-lived direct URLs to stored bytes (S3 presigned GETs), for redirect downloads."""
+
+    def presigned_url(self, key: str, mime_type: str, content_disposition: str) -> str: ...
+
+
+class ConversationAccess(Protocol):
+    def is_participant(self, conversation_id: str, user_id: str) -> bool: ...
+
+
+@dataclass(frozen=True)
+class FileDownload:
+    record: FileRecord
+    stream: BinaryIO  # positioned at the first byte to send
+    length: int
+    byte_range: ByteRange | None = None
+    mime_type: str = ""

@@ -1,0 +1,91 @@
+"""What another context may use of realtime to add its own socket events: an `Event` table entry
+(handler method, legacy reply event, error event), the payload schema base and the usual
+references, the calling socket's id, and the rooms of the calling socket. A context's handler
+group is a plain object with an `EVENTS` table; the composition root hands the groups to
+`install_socketio`, which builds one event table from them (no inheritance)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from flask import request
+from marshmallow import EXCLUDE, Schema, fields
+
+from libs.servicekit.http import load
+
+Data = dict[str, Any]
+Handler = Callable[[Any, Data], Data]  # (the caller's Identity, or None if public; payload)
+
+
+@dataclass(frozen=True)
+class Event:
+    """A client event: the handler method `fn(user, data) -> dict` of its group (`user` is an
+    `Identity`, None if `public`), the legacy `reply` event (if any) and the event failures
+    go to."""
+
+    method: str
+    reply: str | None = None
+    error: str = "error"
+    public: bool = False
+
+
+class HandlerGroup(Protocol):
+    """A context's socket handlers: methods named by the `Event`s of `EVENTS`."""
+
+    @property
+    def EVENTS(self) -> Mapping[str, Event]: ...
+
+
+class SocketRooms(Protocol):
+    """The rooms of the calling socket (its conversations' rooms)."""
+
+    def join(self, conversation_id: str) -> None: ...
+
+    def leave(self, conversation_id: str) -> None: ...
+
+
+class Payload(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class MessageRef(Payload):
+    messageId = fields.String(required=True)
+
+
+class ConversationRef(Payload):
+    conversationId = fields.String(required=True)
+
+
+# Schemas are stateless: one instance each, built at import (no I/O).
+MESSAGE_REF = MessageRef()
+CONVERSATION_REF = ConversationRef()
+
+
+def conversation_ref(data: Data) -> str:
+    """The `conversationId` of a payload (VALIDATION_ERROR without one)."""
+    return str(load(CONVERSATION_REF, data)["conversationId"])
+
+
+def current_sid() -> str:
+    """The id of the socket whose event is being handled."""
+    value: str = request.sid  # type: ignore[attr-defined]
+    return value
+
+
+__all__ = [
+    "CONVERSATION_REF",
+    "MESSAGE_REF",
+    "ConversationRef",
+    "Data",
+    "Event",
+    "Handler",
+    "HandlerGroup",
+    "MessageRef",
+    "Payload",
+    "SocketRooms",
+    "conversation_ref",
+    "current_sid",
+]

@@ -1,0 +1,22 @@
+"""What realtime needs from the rest of chat_file: who shares a conversation with whom. The
+composition root gives the conversations context's facade; realtime never imports it."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from services.chat_file.kernel.identity import Identity
+
+
+class Memberships(Protocol):
+    def ids_for(self, user_id: str) -> list[str]:
+        """Ids of every conversation the user takes part in (the socket's rooms)."""
+        ...
+
+    def contacts_of(self, user_id: str) -> set[str]:
+        """Everyone who shares a conversation with the user (presence, idleness)."""
+        ...
+
+    def participants_of(self, user: Identity, conversation_id: str) -> list[str]:
+        """Participants of a conversation the user takes part in, else CONVERSATION_NOT_FOUND."""
+        ...

@@ -1,0 +1,74 @@
+"""The one wrapper every client event goes through: auth check, errors, ack + legacy reply."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import redis
+from flask import request
+from flask_socketio import emit
+
+from libs.servicekit.errors import CodedError
+from libs.servicekit.http import InvalidJsonError
+from services.chat_file.kernel.errors import MissingTokenError
+from services.chat_file.realtime.api import Event, Handler
+from services.chat_file.realtime.socket.session import SocketSessions
+
+logger = logging.getLogger(__name__)
+
+
+NOT_AN_OBJECT = "Les données de l'événement doivent être un objet JSON"
+INTERNAL = {"success": False, "message": "Erreur interne du serveur", "code": "INTERNAL_ERROR"}
+# A store down: the same code as HTTP's 503, so clients know a retry may succeed.
+UNAVAILABLE = {
+    "success": False,
+    "message": "Service temporairement indisponible",
+    "code": "SERVICE_UNAVAILABLE",
+}
+
+
+def failure(exc: CodedError) -> dict[str, Any]:
+    body: dict[str, Any] = {"success": False, "message": exc.message, "code": exc.code}
+    if "errors" in exc.details:
+        body["errors"] = exc.details["errors"]
+    return body
+
+
+def unexpected_failure(event: str, exc: Exception) -> dict[str, Any]:
+    """Call from an `except` block: Redis down is SERVICE_UNAVAILABLE (a retry may work, like
+    HTTP's 503) and logged in one line; anything else is logged with its traceback. (The
+    database raises the coded `StoreUnavailableError`, answered like any CodedError.)"""
+    if isinstance(exc, redis.RedisError):
+        logger.error("socket event %s: store unavailable: %s", event, exc)
+        return UNAVAILABLE
+    logger.exception("socket event %s failed", event)
+    return INTERNAL
+
+
+def dispatch(
+    event: str, spec: Event, fn: Handler, sessions: SocketSessions, data: Any = None, *_: Any
+) -> dict[str, Any]:
+    """Run one event. Success: the `reply` event (if any) carries the dict, the ack gets
+    `{success: true, **dict}`. A `CodedError` becomes `{success: false, message, code}` on the
+    `error` event and in the ack; anything else goes through `unexpected_failure` (the socket
+    stays up)."""
+    try:
+        user = sessions.active(request.sid)  # type: ignore[attr-defined]
+        if user is None and not spec.public:
+            raise MissingTokenError()  # same code as HTTP without a token
+        if not isinstance(data if data is not None else {}, dict):
+            raise InvalidJsonError(NOT_AN_OBJECT)
+        body = fn(user, data or {})
+    except CodedError as exc:
+        answer = failure(exc)
+    except Exception as exc:
+        answer = unexpected_failure(event, exc)
+    else:
+        if spec.reply:
+            emit(spec.reply, body)
+        return {"success": True, **body}
+    # old clients read `error` on the named error events, `event` on the generic one
+    extra = {"event": event} if spec.error == "error" else {"error": answer["message"]}
+    emit(spec.error, {**answer, **extra})
+    return answer

@@ -1,0 +1,89 @@
+"""Fakes for the FileService ports (storage, metadata, thumbnails, conversation access)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Mapping
+from typing import BinaryIO
+
+from services.chat_file.files.application.ports import Rendition
+from services.chat_file.files.domain.model import (
+    CorruptImageError,
+    FileRecord,
+    ImageTooLargeError,
+    StoredFileNotFoundError,
+)
+
+
+class FakeFileStorage:
+    def __init__(self) -> None:
+        self.objects: dict[str, bytes] = {}
+
+    def save(self, key: str, chunks: Iterable[bytes]) -> int:
+        data = b"".join(chunks)  # raises before anything is kept, like the real adapters
+        self.objects[key] = data
+        return len(data)
+
+    def open(self, key: str) -> BinaryIO:
+        if key not in self.objects:
+            raise StoredFileNotFoundError()
+        return io.BytesIO(self.objects[key])
+
+    def delete(self, key: str) -> None:
+        self.objects.pop(key, None)
+
+
+class FakeFileStore:
+    def __init__(self) -> None:
+        self.records: dict[str, FileRecord] = {}
+        self.fail_on_add = False
+
+    def add(self, record: FileRecord) -> None:
+        if self.fail_on_add:
+            raise ConnectionError("database down")
+        self.records[record.id] = record
+
+    def get(self, file_id: str) -> FileRecord | None:
+        return self.records.get(file_id)
+
+    def list_for_conversation(self, conversation_id: str, limit: int) -> list[FileRecord]:
+        found = [r for r in self.records.values() if conversation_id in r.conversation_ids]
+        return sorted(found, key=lambda r: (r.created_at, r.id), reverse=True)[:limit]
+
+    def link_conversation(self, file_id: str, conversation_id: str) -> None:
+        from dataclasses import replace
+
+        record = self.records[file_id]
+        if conversation_id not in record.conversation_ids:
+            ids = (*record.conversation_ids, conversation_id)
+            self.records[file_id] = replace(record, conversation_ids=ids)
+
+    def delete(self, file_id: str) -> bool:
+        return self.records.pop(file_id, None) is not None
+
+
+class FakeThumbnailer:
+    """Any image "decodes" unless its bytes contain b"corrupt" or b"bomb"."""
+
+    def render(self, source: BinaryIO, sizes: Mapping[str, int]) -> Rendition:
+        data = source.read()
+        if b"corrupt" in data:
+            raise CorruptImageError()
+        if b"bomb" in data:
+            raise ImageTooLargeError()
+        return Rendition(640, 480, {name: f"webp-{name}".encode() for name in sizes})
+
+
+class FakeConversationAccess:
+    def __init__(self, participants: Mapping[str, set[str]] | None = None) -> None:
+        self.participants = {k: set(v) for k, v in (participants or {}).items()}
+
+    def is_participant(self, conversation_id: str, user_id: str) -> bool:
+        return user_id in self.participants.get(conversation_id, set())
+
+
+class FakeDownloadLinks:
+    """Signs nothing: the URL spells out what a real presigner would be asked for."""
+
+    def presigned_url(self, key: str, mime_type: str, content_disposition: str) -> str:
+        return f"https://objects.example/{key}?type={mime_type}&cd={content_disposition}"
