@@ -16,8 +16,12 @@ MAX_PAGE_SIZE = 100
 
 
 class Role(StrEnum):
-    ADMIN = "admin"
+    """A user's role, carried as the `role` claim of access tokens (chat_file reads it)."""
+
     USER = "user"
+    MODERATOR = "moderator"  # moderates conversations in chat
+    COMPLIANCE = "compliance"  # reads records for legal holds and inquiries
+    ADMIN = "admin"  # manages accounts, the directory and the audit log
 
 
 class TokenType(StrEnum):
@@ -90,6 +94,7 @@ class TokenClaims:
     exp: int
     family: str | None = None  # the session: `fam` on refresh tokens, `sid` on access tokens
     auth_ms: int = 0  # when the session logged in (ms); revocation watermarks compare it
+    role: str = ""  # the `role` claim of access tokens (empty on refresh tokens)
 
 
 @dataclass(frozen=True, slots=True)

@@ -222,3 +222,20 @@ def test_non_admin_cannot_delete(client: FlaskClient, member: dict[str, Any], lo
 def admin_token(login: Login) -> str:
     token: str = login("ADMIN001")["accessToken"]
     return token
+
+
+@pytest.mark.parametrize("role", ["moderator", "compliance", "admin", "user"])
+def test_a_role_change_ends_the_sessions_and_the_next_token_carries_the_new_role(
+    client: FlaskClient, login: Login, admin: dict[str, Any], role: str
+) -> None:
+    before = login("MAT1002")
+    headers = bearer(admin["accessToken"])
+    target = before["user"]["id"]
+    changed = client.put(f"/{target}", json={"role": role}, headers=headers)
+    assert changed.status_code == 200 and changed.get_json()["role"] == role
+    old = client.get("/sessions", headers=bearer(before["accessToken"]))
+    expected = "TOKEN_REVOKED" if role != "user" else None  # no change: nothing revoked
+    assert (old.get_json() or {}).get("code") == expected
+    token = login("MAT1002")["accessToken"]
+    claims = client.post("/validate", json={"token": token}).get_json()
+    assert claims["role"] == role

@@ -94,7 +94,9 @@ def validate() -> Response:
     if token is None:
         raise MissingTokenError()
     claims = services().auth.validate(token)
-    return jsonify(valid=True, id=claims.user_id, matricule=claims.matricule, exp=claims.exp)
+    return jsonify(
+        valid=True, id=claims.user_id, matricule=claims.matricule, role=claims.role, exp=claims.exp
+    )
 
 
 def _presented_refresh_token() -> tuple[str | None, str | None]:

@@ -25,6 +25,7 @@ class ValidateResponse(Schema):
     valid = fields.Boolean(required=True)
     id = fields.String(required=True)
     matricule = fields.String(required=True)
+    role = fields.String(metadata={"description": "user, moderator, compliance or admin"})
     exp = fields.Integer(required=True, metadata={"description": "expiry, Unix seconds"})
 
 
