@@ -24,6 +24,7 @@ from .interfaces.http import (
     auth_routes,
     health,
     jwks_routes,
+    org_routes,
     session_routes,
     user_routes,
 )
@@ -70,7 +71,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
 
 
 def _install_routes(app: Flask) -> None:
-    for blueprint in (health, jwks_routes, auth_routes, session_routes, audit_routes, user_routes):
+    blueprints = (health, jwks_routes, auth_routes, session_routes, audit_routes, org_routes)
+    for blueprint in (*blueprints, user_routes):
         app.register_blueprint(blueprint.bp)
     install_openapi(
         app,

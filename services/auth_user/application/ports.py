@@ -15,6 +15,7 @@ from ..domain.model import (
     TokenType,
     User,
 )
+from ..domain.org import ANY_UNIT, OrgFilter, UnitCount
 
 
 class UserStore(Protocol):
@@ -26,8 +27,15 @@ class UserStore(Protocol):
         """Users whose id is in `user_ids`, in one query; malformed ids are simply not found."""
         ...
 
-    def search(self, query: str | None, offset: int, limit: int) -> tuple[list[User], int]:
-        """A page of users whose nom, prenom or matricule contains `query`, and the total."""
+    def search(
+        self, query: str | None, offset: int, limit: int, org: OrgFilter = ANY_UNIT
+    ) -> tuple[list[User], int]:
+        """A page of users of the unit `org` each word of whose `query` starts a word of nom,
+        prenom or matricule (accents and case aside), in name order; and the total."""
+        ...
+
+    def org_units(self) -> list[UnitCount]:
+        """Active agents per (ministère, direction, service), grouped by folded names."""
         ...
 
     def add(self, user: NewUser) -> User:

@@ -13,6 +13,10 @@ MIN_PASSWORD_LENGTH = 8
 MAX_NAME_LENGTH = 100
 MAX_BATCH_IDS = 200
 MAX_PAGE_SIZE = 100
+MAX_ORG_LENGTH = 200  # ministere, direction, service, poste
+MAX_PHONE_LENGTH = 32
+LOCALES = ("fr", "en")
+DEFAULT_LOCALE = "fr"
 
 
 class Role(StrEnum):
@@ -46,6 +50,12 @@ class NewUser:
     profile_pic: str | None = None
     ministere: str = ""
     sexe: str = ""
+    direction: str = ""
+    service: str = ""
+    poste: str = ""
+    phone: str | None = None
+    locale: str = DEFAULT_LOCALE
+    managed: bool = False  # True: kept in step by the directory sync
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +73,17 @@ class User:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     active: bool = True  # False: deactivated by an admin (no login, every session ended)
+    direction: str = ""
+    service: str = ""
+    poste: str = ""
+    phone: str | None = None
+    locale: str = DEFAULT_LOCALE  # the language the user chose: "fr" or "en"
+    managed: bool = False  # True: created or matched by a directory import, kept in step by it
+
+    @property
+    def activated(self) -> bool:
+        """False for an agent a directory import created, until they set a password."""
+        return bool(self.password_hash)
 
     @property
     def is_admin(self) -> bool:

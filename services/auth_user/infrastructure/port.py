@@ -10,6 +10,7 @@ from typing import Any
 from libs.servicekit.port_sources import MongoTable, Row, column_names
 from libs.servicekit.sql_port import PortSpec
 
+from ..domain.org import ORG_LEVELS, org_keys
 from .sql.tables import audit_events, metadata, users
 from .stores import SCHEMA
 
@@ -42,6 +43,13 @@ def _user(doc: Mapping[str, Any]) -> Iterator[Row]:
         "created_at": doc.get("created_at"),
         "updated_at": doc.get("updated_at"),
         "active": bool(doc.get("active", True)),
+        "direction": doc.get("direction", ""),
+        "service": doc.get("service", ""),
+        "poste": doc.get("poste", ""),
+        "phone": doc.get("phone"),
+        "locale": doc.get("locale", "fr"),
+        "managed": bool(doc.get("managed", False)),
+        **org_keys({level: doc.get(level, "") for level in ORG_LEVELS}),
     }
 
 

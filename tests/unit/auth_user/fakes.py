@@ -5,9 +5,8 @@ from __future__ import annotations
 import itertools
 import re
 import time
-import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,14 +28,22 @@ from services.auth_user.domain.model import (
     TokenType,
     User,
 )
+from services.auth_user.domain.org import (
+    ANY_UNIT,
+    ORG_LEVELS,
+    OrgFilter,
+    UnitCount,
+    fold,
+    folded_words,
+    org_keys,
+)
 
 _HEX = re.compile(r"^[0-9a-f]{24}$")
 
 
-def _words(text: str) -> list[str]:
-    """Words without accents or case, as the SQL full-text indexes see them."""
-    plain = unicodedata.normalize("NFKD", text.casefold())
-    return re.findall(r"\w+", "".join(c for c in plain if not unicodedata.combining(c)))
+def _in_unit(user: User, org: OrgFilter) -> bool:
+    keys = org_keys({level: getattr(user, level) for level in ORG_LEVELS})
+    return all(keys[key] == value for key, value in org.keys().items())
 
 
 def _prefixes_match(wanted: list[str], words: list[str]) -> bool:
@@ -62,36 +69,39 @@ class FakeUserStore:
         self.queries += 1
         return [self.users[i] for i in user_ids if _HEX.match(i) and i in self.users]
 
-    def search(self, query: str | None, offset: int, limit: int) -> tuple[list[User], int]:
+    def search(
+        self, query: str | None, offset: int, limit: int, org: OrgFilter = ANY_UNIT
+    ) -> tuple[list[User], int]:
         self.queries += 1
-        wanted = _words(query or "")
+        wanted = folded_words(query or "")
         if query and not wanted:
             return [], 0
         found = [
             u
             for u in sorted(self.users.values(), key=lambda u: (u.nom, u.prenom, u.id))
-            if _prefixes_match(wanted, _words(f"{u.nom} {u.prenom} {u.matricule}"))
+            if _prefixes_match(wanted, folded_words(f"{u.nom} {u.prenom} {u.matricule}"))
+            and _in_unit(u, org)
         ]
         return found[offset : offset + limit], len(found)
+
+    def org_units(self) -> list[UnitCount]:
+        self.queries += 1
+        units: dict[tuple[str, ...], list[User]] = {}
+        for user in self.users.values():
+            if user.active:
+                key = tuple(fold(getattr(user, level)) for level in ORG_LEVELS)
+                units.setdefault(key, []).append(user)
+        return [
+            UnitCount(*(min(getattr(u, level) for u in found) for level in ORG_LEVELS), len(found))
+            for _, found in sorted(units.items())
+        ]
 
     def add(self, user: NewUser) -> User:
         if any(u.matricule == user.matricule for u in self.users.values()):
             raise MatriculeTakenError()
         now = datetime.now(UTC)
-        stored = User(
-            id=f"{next(self._ids):024x}",
-            matricule=user.matricule,
-            nom=user.nom,
-            prenom=user.prenom,
-            password_hash=user.password_hash,
-            role=Role(user.role),
-            email=user.email,
-            profile_pic=user.profile_pic,
-            ministere=user.ministere,
-            sexe=user.sexe,
-            created_at=now,
-            updated_at=now,
-        )
+        fields = {**asdict(user), "role": Role(user.role)}
+        stored = User(id=f"{next(self._ids):024x}", created_at=now, updated_at=now, **fields)
         self.users[stored.id] = stored
         return stored
 

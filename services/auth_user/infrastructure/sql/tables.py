@@ -29,7 +29,20 @@ users = sa.Table(
     sa.Column("created_at", UtcDateTime()),
     sa.Column("updated_at", UtcDateTime()),
     sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true()),
+    sa.Column("direction", sa.String(200), nullable=False, server_default=""),
+    sa.Column("service", sa.String(200), nullable=False, server_default=""),
+    sa.Column("poste", sa.String(200), nullable=False, server_default=""),
+    sa.Column("phone", sa.String(32)),
+    sa.Column("locale", sa.String(8), nullable=False, server_default="fr"),
+    sa.Column("managed", sa.Boolean(), nullable=False, server_default=sa.false()),
+    # folded (accents, case, spaces aside: `domain.org.fold`) copies the org filters compare
+    sa.Column("ministere_key", sa.String(200), nullable=False, server_default=""),
+    sa.Column("direction_key", sa.String(200), nullable=False, server_default=""),
+    sa.Column("service_key", sa.String(200), nullable=False, server_default=""),
     sa.Index("users_by_name", "nom", "prenom", "id"),
+    sa.Index(
+        "users_by_org", "ministere_key", "direction_key", "service_key", "nom", "prenom", "id"
+    ),
 )
 
 # Security events (logins, logouts, revocations, account changes), newest = highest `num`.

@@ -4,12 +4,14 @@ Directory search is index-backed: each word of the query must start a word of no
 matricule, accents and case aside ("helene" finds "Hélène", "dup" finds "Dupont").
 PostgreSQL: generated `search_vector` (configuration `ngomna_simple` = simple + unaccent) under
 a GIN index, prefix tsquery. SQLite: FTS5 `users_fts` (`remove_diacritics 2`), prefix queries.
+The org filters compare the folded key columns (`ministere_key`...), under `users_by_org`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,12 +23,14 @@ from libs.servicekit.sql_store import SqlStore
 
 from ...domain.errors import MatriculeTakenError
 from ...domain.model import NewUser, Role, User
+from ...domain.org import ANY_UNIT, ORG_LEVELS, OrgFilter, UnitCount, org_keys
 from .tables import users as U
 
 HEX_ID = re.compile(r"^[0-9a-f]{24}$")
 WORD = re.compile(r"\w+", re.UNICODE)
 ORDER = (U.c.nom, U.c.prenom, U.c.id)
-COLUMNS = [c for c in U.c if c.name != "num"]
+KEYS = [U.c[f"{level}_key"] for level in ORG_LEVELS]  # folded: for filters, not for reading
+COLUMNS = [c for c in U.c if c.name != "num" and not c.name.endswith("_key")]
 
 
 class SqlUserStore(SqlStore):
@@ -50,14 +54,17 @@ class SqlUserStore(SqlStore):
             rows = db.execute(sa.select(*COLUMNS).where(U.c.id.in_(ids)))
             return [_user(r._mapping) for r in rows]
 
-    def search(self, query: str | None, offset: int, limit: int) -> tuple[list[User], int]:
-        where: Any = sa.true()
+    def search(
+        self, query: str | None, offset: int, limit: int, org: OrgFilter = ANY_UNIT
+    ) -> tuple[list[User], int]:
+        where: Any = sa.and_(sa.true(), *(U.c[k] == v for k, v in org.keys().items()))
         base = sa.select(*COLUMNS)
         if query:
             words = WORD.findall(query)[:8]
             if not words:
                 return [], 0
-            where, base = self._match(words, base)
+            match, base = self._match(words, base)
+            where = sa.and_(where, match)
         page = base.where(where).order_by(*ORDER).offset(offset).limit(limit)
         count = sa.select(sa.func.count()).select_from(base.where(where).subquery())
         with self._read.connect() as db:
@@ -65,22 +72,20 @@ class SqlUserStore(SqlStore):
             total = int(db.execute(count).scalar_one())
         return found, total
 
+    def org_units(self) -> list[UnitCount]:
+        names = [sa.func.min(U.c[level]) for level in ORG_LEVELS]
+        query = (
+            sa.select(*names, sa.func.count())
+            .where(U.c.active.is_(True))
+            .group_by(*KEYS)
+            .order_by(*KEYS)
+        )
+        with self._read.connect() as db:
+            rows = db.execute(query).all()
+        return [UnitCount(r[0], r[1], r[2], int(r[3])) for r in rows]
+
     def add(self, user: NewUser) -> User:
-        now = utc_now_ms()
-        row = {
-            "id": str(ObjectId()),
-            "matricule": user.matricule,
-            "nom": user.nom,
-            "prenom": user.prenom,
-            "password_hash": user.password_hash,
-            "role": Role(user.role).value,
-            "email": user.email,
-            "profile_pic": user.profile_pic,
-            "ministere": user.ministere,
-            "sexe": user.sexe,
-            "created_at": now,
-            "updated_at": now,
-        }
+        row = new_row(user, utc_now_ms())
         try:
             with self._engine.begin() as tx:
                 tx.execute(U.insert().values(**row))
@@ -92,7 +97,7 @@ class SqlUserStore(SqlStore):
         if not HEX_ID.match(user_id or ""):
             return None
         values = {k: (v.value if isinstance(v, Role) else v) for k, v in changes.items()}
-        values["updated_at"] = utc_now_ms()
+        values.update(org_keys(values), updated_at=utc_now_ms())
         try:
             with self._engine.begin() as tx:
                 done = tx.execute(U.update().where(U.c.id == user_id).values(**values)).rowcount
@@ -128,6 +133,13 @@ class SqlUserStore(SqlStore):
         return match, base.select_from(fts.join(U, U.c.num == fts.c.rowid))
 
 
+def new_row(user: NewUser, now: Any) -> dict[str, Any]:
+    """The `users` row of a new user: a fresh id, the role's value, the folded org keys."""
+    row = asdict(user)
+    row.update(id=str(ObjectId()), role=Role(user.role).value, created_at=now, updated_at=now)
+    return {**row, **org_keys(row)}
+
+
 def _user(row: Any) -> User:
     return User(
         id=row["id"],
@@ -143,4 +155,10 @@ def _user(row: Any) -> User:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         active=bool(row.get("active", True)),
+        direction=row.get("direction") or "",
+        service=row.get("service") or "",
+        poste=row.get("poste") or "",
+        phone=row.get("phone"),
+        locale=row.get("locale") or "fr",
+        managed=bool(row.get("managed", False)),
     )

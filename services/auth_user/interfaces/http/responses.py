@@ -105,3 +105,21 @@ class AuditEventSchema(Schema):
 class AuditPageResponse(Schema):
     events = fields.List(fields.Nested(AuditEventSchema))
     pagination = fields.Nested(Pagination)
+
+
+class ServiceUnitSchema(Schema):
+    name = fields.String(metadata={"description": "as stored on the unit's agents; may be empty"})
+    agents = fields.Integer(metadata={"description": "active agents"})
+
+
+class DirectionUnitSchema(ServiceUnitSchema):
+    services = fields.List(fields.Nested(ServiceUnitSchema))
+
+
+class MinistereUnitSchema(ServiceUnitSchema):
+    directions = fields.List(fields.Nested(DirectionUnitSchema))
+
+
+class OrgUnitsResponse(Schema):
+    units = fields.List(fields.Nested(MinistereUnitSchema))
+    agents = fields.Integer(metadata={"description": "active agents in all"})
