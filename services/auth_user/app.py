@@ -20,6 +20,7 @@ from .application.demo import seed_demo_users
 from .bootstrap import TOKEN_SHAPE, Services, build
 from .domain.model import AuditEvent
 from .interfaces.http import (
+    account_routes,
     audit_routes,
     auth_routes,
     health,
@@ -72,7 +73,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
 
 def _install_routes(app: Flask) -> None:
     blueprints = (health, jwks_routes, auth_routes, session_routes, audit_routes, org_routes)
-    for blueprint in (*blueprints, user_routes):
+    for blueprint in (*blueprints, account_routes, user_routes):
         app.register_blueprint(blueprint.bp)
     install_openapi(
         app,

@@ -14,6 +14,7 @@ from libs.servicekit.stores import connect_redis
 from libs.sessions import RedisRevocations, RevocationListener, RevocationMirror
 from libs.usercache import UserCache, local_profiles
 
+from .application.account import AccountService
 from .application.audit import SecurityAudit
 from .application.auth import AuthService
 from .application.ports import (
@@ -45,6 +46,7 @@ class Services:
     settings: Settings
     auth: AuthService
     users: UserDirectory
+    account: AccountService
     checks: Mapping[str, Callable[[], None]]
     mirror: RevocationMirror
     listener: RevocationListener | None
@@ -89,7 +91,8 @@ def build(
     )  # fmt: skip
     checks = {"database": users.ping, "redis": refresh_tokens.ping, "revocations": _fresh(mirror)}
     directory = UserDirectory(users, hasher, cache, sessions, limiter)
-    return Services(settings, auth, directory, checks, mirror, listener)
+    account = AccountService(users, hasher, sessions, limiter, settings.login_limits)
+    return Services(settings, auth, directory, account, checks, mirror, listener)
 
 
 def _revocations(

@@ -19,6 +19,7 @@ RATE_LIMITED = "rate_limited"
 SESSION_ENDED = "session_ended"  # detail: logout, refresh_reused, session_revoked...
 USER_SESSIONS_ENDED = "user_sessions_ended"  # detail: logout_all, password_changed...
 PASSWORD_CHANGED = "password_changed"
+PASSWORD_REFUSED = "password_refused"  # a password change with a wrong current password
 ROLE_CHANGED = "role_changed"
 DEACTIVATED = "deactivated"
 REACTIVATED = "reactivated"

@@ -78,6 +78,11 @@ class UserNotFoundError(AuthUserError):
     message = "Utilisateur non trouvé"
 
 
+class InvalidCurrentPasswordError(AuthUserError):
+    code = "INVALID_CURRENT_PASSWORD"
+    message = "Mot de passe actuel incorrect"
+
+
 class MatriculeTakenError(AuthUserError):
     code = "MATRICULE_TAKEN"
     message = "Ce matricule est déjà utilisé"

@@ -5,12 +5,15 @@ from dataclasses import dataclass
 import pytest
 
 from libs.sessions import RevocationMirror
+from services.auth_user.application.account import AccountService
+from services.auth_user.application.audit import SecurityAudit
 from services.auth_user.application.auth import AuthService
 from services.auth_user.application.sessions import SessionControl
 from services.auth_user.application.users import UserDirectory
 from services.auth_user.domain.model import LoginLimits, NewUser, Role, User
 
 from .fakes import (
+    FakeAuditLog,
     FakePasswordHasher,
     FakeProfileCache,
     FakeRateLimiter,
@@ -45,6 +48,8 @@ class World:
     directory: UserDirectory
     revocations: FakeRevocationLog
     registry: FakeSessionRegistry
+    account: AccountService
+    audit_log: FakeAuditLog
 
     def add_user(self, matricule: str, role: Role = Role.USER, nom: str = "Dupont") -> User:
         return self.users.add(
@@ -67,9 +72,11 @@ def world() -> World:
     mirror = RevocationMirror(clock=clock)
     mirror.replace({}, {})
     revocations, registry = FakeRevocationLog(mirror, clock), FakeSessionRegistry()
-    sessions = SessionControl(revocations, mirror, refresh, registry)
+    audit_log = FakeAuditLog()
+    sessions = SessionControl(revocations, mirror, refresh, registry, SecurityAudit(audit_log))
     auth = AuthService(users, hasher, tokens, refresh, limiter, cache, limits, sessions, clock)
     directory = UserDirectory(users, hasher, cache, sessions)
+    account = AccountService(users, hasher, sessions, limiter, limits)
     return World(
         users,
         hasher,
@@ -82,4 +89,6 @@ def world() -> World:
         directory,
         revocations,
         registry,
+        account,
+        audit_log,
     )

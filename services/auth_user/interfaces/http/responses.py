@@ -123,3 +123,7 @@ class MinistereUnitSchema(ServiceUnitSchema):
 class OrgUnitsResponse(Schema):
     units = fields.List(fields.Nested(MinistereUnitSchema))
     agents = fields.Integer(metadata={"description": "active agents in all"})
+
+
+class MessageResponse(Schema):
+    message = fields.String()

@@ -44,7 +44,7 @@ def _name(required: bool = False) -> fields.String:
     return fields.String(required=required, validate=validate.Length(min=1, max=MAX_NAME_LENGTH))
 
 
-def _password(min_length: int) -> fields.String:
+def password_field(min_length: int) -> fields.String:
     checks = [validate.Length(min=min_length), _max_bytes(MAX_PASSWORD_BYTES)]
     return fields.String(required=True, validate=checks)
 
@@ -59,7 +59,7 @@ class LoginSchema(Schema):
     matricule = fields.String(
         required=True, validate=validate.Length(min=1, max=MAX_MATRICULE_LENGTH)
     )
-    password = _password(1)
+    password = password_field(1)
 
 
 class RefreshSchema(Schema):
@@ -137,7 +137,7 @@ class CreateUserSchema(_ProfileFields):
         required=True,
         validate=[validate.Length(min=1, max=MAX_MATRICULE_LENGTH), _MATRICULE],
     )
-    password = _password(MIN_PASSWORD_LENGTH)
+    password = password_field(MIN_PASSWORD_LENGTH)
     nom = _name(required=True)
     prenom = _name(required=True)
 
