@@ -91,3 +91,8 @@ class MatriculeTakenError(AuthUserError):
 class TooManyIdsError(AuthUserError):
     code = "TOO_MANY_IDS"
     message = "Trop d'identifiants (200 au maximum)"
+
+
+class UnreadableFileError(AuthUserError):
+    code = "UNREADABLE_FILE"
+    message = "Fichier d'import illisible"

@@ -56,6 +56,7 @@ class NewUser:
     phone: str | None = None
     locale: str = DEFAULT_LOCALE
     managed: bool = False  # True: kept in step by the directory sync
+    active: bool = True
 
 
 @dataclass(frozen=True, slots=True)
