@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .account_requests import ACCOUNT_FOLDER
+from .admin_requests import ADMIN_FOLDER
 from .auth_requests import AUTH_FOLDER, DEFAULT_MATRICULES, LOGOUT_FOLDER
 from .conversations_requests import CONVERSATIONS_FOLDER
 from .dsl import folder
@@ -66,6 +67,7 @@ RUNTIME = [
     ("csrfRefreshToken", True),
     ("tempMatricule", False),
     ("tempUserId", False),
+    ("importId", False),
     ("conversationId", False),
     ("groupId", False),
     ("group2Id", False),
@@ -92,6 +94,7 @@ def collection() -> dict[str, Any]:
         folder(
             "Account", "Self service: the caller's account, language, password.", ACCOUNT_FOLDER
         ),
+        folder("Admin", "Directory imports (admins).", ADMIN_FOLDER),
         folder(
             "Conversations", "Private, group and broadcast conversations.", CONVERSATIONS_FOLDER
         ),

@@ -23,6 +23,7 @@ from .interfaces.http import (
     account_routes,
     audit_routes,
     auth_routes,
+    directory_routes,
     health,
     jwks_routes,
     org_routes,
@@ -73,7 +74,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
 
 def _install_routes(app: Flask) -> None:
     blueprints = (health, jwks_routes, auth_routes, session_routes, audit_routes, org_routes)
-    for blueprint in (*blueprints, account_routes, user_routes):
+    for blueprint in (*blueprints, account_routes, directory_routes, user_routes):
         app.register_blueprint(blueprint.bp)
     install_openapi(
         app,

@@ -17,8 +17,9 @@ from libs.usercache import UserCache, local_profiles
 from .application.account import AccountService
 from .application.audit import SecurityAudit
 from .application.auth import AuthService
+from .application.directory_ports import DirectorySource
+from .application.directory_sync import DirectorySync, Spawn
 from .application.ports import (
-    AuditLog,
     PasswordHasher,
     ProfileCache,
     RateLimiter,
@@ -26,11 +27,11 @@ from .application.ports import (
     RevocationLog,
     SessionRegistry,
     TokenCodec,
-    UserStore,
 )
 from .application.sessions import SessionControl
 from .application.users import UserDirectory
 from .domain.model import TokenClaims, TokenType
+from .infrastructure.directory_source import SqlDirectorySource
 from .infrastructure.jwt_tokens import KID_CONFIG, FlaskJwtTokenCodec, auth_ms_of
 from .infrastructure.passwords import Argon2PasswordHasher
 from .infrastructure.redis_ratelimit import RedisRateLimiter
@@ -47,6 +48,8 @@ class Services:
     auth: AuthService
     users: UserDirectory
     account: AccountService
+    sync: DirectorySync
+    sql_source: DirectorySource | None  # DIRECTORY_SOURCE_URL, when configured
     checks: Mapping[str, Callable[[], None]]
     mirror: RevocationMirror
     listener: RevocationListener | None
@@ -58,7 +61,6 @@ def build(
     stores: AuthStores | None = None,
     db: Any = None,
     redis_client: redis.Redis | None = None,
-    users: UserStore | None = None,
     hasher: PasswordHasher | None = None,
     tokens: TokenCodec | None = None,
     refresh_tokens: RefreshTokenStore | None = None,
@@ -66,14 +68,14 @@ def build(
     cache: ProfileCache | None = None,
     revocations: RevocationLog | None = None,
     registry: SessionRegistry | None = None,
-    audit_log: AuditLog | None = None,
+    spawn: Spawn | None = None,
     clock: Callable[[], float] = time.time,
 ) -> Services:
     """Everything the service needs; tests replace any piece by keyword (`stores=` a bundle,
-    `db=` a pymongo/mongomock database for the Mongo adapter, or single adapters)."""
-    if users is None:
-        users, stored_audit = _users_and_audit(settings, stores, db)
-        audit_log = audit_log or stored_audit
+    `db=` a pymongo/mongomock database for the Mongo adapter, or single adapters; `spawn=`
+    runs directory imports, a daemon thread each by default)."""
+    bundle = _stores(settings, stores, db)
+    users = bundle.users
     redis_of = _lazy_redis(settings, redis_client)
     prefix = settings.redis_key_prefix
     refresh_tokens = refresh_tokens or RedisRefreshTokenStore(redis_of(), prefix=prefix)
@@ -83,7 +85,7 @@ def build(
     mirror = RevocationMirror(settings.revocation_max_staleness)
     revocations, listener = _revocations(settings, redis_of, revocations, mirror)
     registry = registry or RedisSessionRegistry(redis_of(), prefix=prefix, clock=clock)
-    audit = SecurityAudit(audit_log)
+    audit = SecurityAudit(bundle.audit)
     sessions = SessionControl(revocations, mirror, refresh_tokens, registry, audit)
     auth = AuthService(
         users, hasher, tokens or FlaskJwtTokenCodec(), refresh_tokens, limiter, cache,
@@ -92,7 +94,25 @@ def build(
     checks = {"database": users.ping, "redis": refresh_tokens.ping, "revocations": _fresh(mirror)}
     directory = UserDirectory(users, hasher, cache, sessions, limiter)
     account = AccountService(users, hasher, sessions, limiter, settings.login_limits)
-    return Services(settings, auth, directory, account, checks, mirror, listener)
+    sync = DirectorySync(
+        bundle.directory, bundle.jobs, cache, sessions, settings.directory_limits,
+        spawn or _import_thread, settings.directory_max_rows,
+    )  # fmt: skip
+    return Services(
+        settings, auth, directory, account, sync, _sql_source(settings), checks, mirror, listener
+    )
+
+
+def _sql_source(settings: Settings) -> DirectorySource | None:
+    if not settings.directory_source_url:
+        return None
+    return SqlDirectorySource(settings.directory_source_url, settings.directory_source_query)
+
+
+def _import_thread(fn: Callable[[], None]) -> threading.Thread:
+    thread = threading.Thread(target=fn, name="directory-import", daemon=True)
+    thread.start()
+    return thread
 
 
 def _revocations(
@@ -189,12 +209,8 @@ def _open(settings: Settings) -> AuthStores:
     return open_auth_stores(settings.database_url, settings.mongodb_db)
 
 
-def _users_and_audit(
-    settings: Settings, stores: AuthStores | None, db: Any
-) -> tuple[UserStore, AuditLog | None]:
+def _stores(settings: Settings, stores: AuthStores | None, db: Any) -> AuthStores:
     if db is not None:
         mock = type(db).__module__.startswith("mongomock")  # not thread-safe: serialise calls
-        users, audit = open_mongo_stores(db, threading.Lock() if mock else None)
-        return users, audit
-    bundle = stores or _open(settings)
-    return bundle.users, bundle.audit
+        return open_mongo_stores(db, threading.Lock() if mock else None)
+    return stores or _open(settings)

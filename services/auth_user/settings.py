@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from libs.servicekit.service_settings import ServiceSettings, refuse_non_positive
 from libs.servicekit.settings import (
@@ -11,13 +12,18 @@ from libs.servicekit.settings import (
     DEVELOPMENT_ENVS,
     SettingsError,
     env_bool,
+    env_float,
     env_int,
     env_list,
+    env_str,
 )
 from libs.sessions.asymmetric import HS256, SigningKeys
 from libs.sessions.key_settings import signing_keys
 
+from .domain.directory_plan import ImportLimits
 from .domain.model import LoginLimits
+
+DEFAULT_SOURCE_QUERY = "SELECT matricule, nom, prenom, sexe, ministere FROM personnel"
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,12 @@ class Settings(ServiceSettings):
     max_content_length: int = 64 * 1024
     trusted_proxy_hops: int = 0
     cors_allowed_origins: tuple[str, ...] = ("http://127.0.0.1:8003", "http://localhost:8003")
+    # directory sync (docs/directory.md)
+    directory_max_bytes: int = 20 * 1024 * 1024
+    directory_max_rows: int = 150_000
+    directory_limits: ImportLimits = field(default_factory=ImportLimits)
+    directory_source_url: str = field(default="", repr=False)  # may hold a password
+    directory_source_query: str = DEFAULT_SOURCE_QUERY
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -65,6 +77,7 @@ class Settings(ServiceSettings):
             cors_allowed_origins=env_list(
                 env, "CORS_ALLOWED_ORIGINS", ",".join(cls.cors_allowed_origins)
             ),
+            **_directory(env),
         )
         settings.check()
         return settings
@@ -84,7 +97,15 @@ class Settings(ServiceSettings):
             LOGIN_MAX_ATTEMPTS_PER_IP=self.login_limits.per_ip,
             LOOKUP_RATE_PER_MINUTE=self.lookup_rate_per_minute,
             SERVICE_LOOKUP_RATE_PER_MINUTE=self.service_lookup_rate_per_minute,
+            DIRECTORY_MAX_BYTES=self.directory_max_bytes,
+            DIRECTORY_MAX_ROWS=self.directory_max_rows,
         )
+        for name, ratio in (
+            ("DIRECTORY_MAX_DEACTIVATE_RATIO", self.directory_limits.max_deactivate_ratio),
+            ("DIRECTORY_MAX_ERROR_RATIO", self.directory_limits.max_error_ratio),
+        ):
+            if not 0 <= ratio <= 1:
+                raise SettingsError(f"{name} must be between 0 and 1, got {ratio}")
 
 
 def _login_limits(env: Mapping[str, str]) -> LoginLimits:
@@ -93,3 +114,17 @@ def _login_limits(env: Mapping[str, str]) -> LoginLimits:
         per_ip=env_int(env, "LOGIN_MAX_ATTEMPTS_PER_IP", 50),
         window_seconds=env_int(env, "LOGIN_RATE_WINDOW", 300),
     )
+
+
+def _directory(env: Mapping[str, str]) -> dict[str, Any]:
+    limits = ImportLimits(
+        max_deactivate_ratio=env_float(env, "DIRECTORY_MAX_DEACTIVATE_RATIO", 0.05),
+        max_error_ratio=env_float(env, "DIRECTORY_MAX_ERROR_RATIO", 0.01),
+    )
+    return {
+        "directory_max_bytes": env_int(env, "DIRECTORY_MAX_BYTES", Settings.directory_max_bytes),
+        "directory_max_rows": env_int(env, "DIRECTORY_MAX_ROWS", Settings.directory_max_rows),
+        "directory_limits": limits,
+        "directory_source_url": env.get("DIRECTORY_SOURCE_URL", "").strip(),
+        "directory_source_query": env_str(env, "DIRECTORY_SOURCE_QUERY", DEFAULT_SOURCE_QUERY),
+    }

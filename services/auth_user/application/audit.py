@@ -4,7 +4,7 @@ handed to observers (the /metrics counters). Recording never breaks the action i
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from ..domain.errors import ForbiddenError
@@ -24,6 +24,7 @@ ROLE_CHANGED = "role_changed"
 DEACTIVATED = "deactivated"
 REACTIVATED = "reactivated"
 DELETED = "deleted"
+DIRECTORY_IMPORT = "directory_import"  # detail: the job, its mode, status and counts
 
 
 class SecurityAudit:
@@ -49,12 +50,29 @@ class SecurityAudit:
         event = AuditEvent(kind, self._clock(), user_id, actor_id, ip[:64], detail[:500])
         fields = {"event": kind, "user_id": user_id, "actor_id": actor_id, "detail": detail}
         logger.info("security event %s", kind, extra={"fields": {**fields, "ip": ip}})
-        for observer in self._observers:
-            observer(event)
+        self._store(kind, [event])
+
+    def record_each(
+        self, kind: str, user_ids: Sequence[str], *, actor_id: str | None, detail: str
+    ) -> None:
+        """One event per user (a bulk action: an import, a revocation of many users), stored
+        in one call, logged as one line."""
+        if not user_ids:
+            return
+        at = self._clock()
+        events = [AuditEvent(kind, at, u, actor_id, "", detail[:500]) for u in user_ids]
+        fields = {"event": kind, "users": len(events), "actor_id": actor_id, "detail": detail}
+        logger.info("security events %s x%d", kind, len(events), extra={"fields": fields})
+        self._store(kind, events)
+
+    def _store(self, kind: str, events: list[AuditEvent]) -> None:
+        for event in events:
+            for observer in self._observers:
+                observer(event)
         if self._log is None:
             return
         try:
-            self._log.record(event)
+            self._log.record(*events)
         except Exception:  # the login or logout it reports has happened: keep it, say so
             logger.exception("security event %s could not be stored", kind)
 

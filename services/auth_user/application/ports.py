@@ -99,6 +99,10 @@ class ProfileCache(Protocol):
 
     def set(self, profile: Mapping[str, Any]) -> None: ...
 
+    def set_many(self, profiles: Sequence[Mapping[str, Any]]) -> None:
+        """Every profile in one round trip."""
+        ...
+
     def delete(self, *user_ids: str) -> int: ...
 
 
@@ -133,7 +137,9 @@ class SessionRegistry(Protocol):
 class AuditLog(Protocol):
     """Stored security events (SQL table `audit_events`, Mongo collection `audit_events`)."""
 
-    def record(self, event: AuditEvent) -> None: ...
+    def record(self, *events: AuditEvent) -> None:
+        """Store the events (one statement / one insert for all of them)."""
+        ...
 
     def page(
         self, kind: str | None, user_id: str | None, offset: int, limit: int

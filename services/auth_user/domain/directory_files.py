@@ -12,6 +12,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -36,6 +37,30 @@ def format_of(filename: str, declared: str | None = None) -> FileFormat:
     if lowered.endswith((".csv", ".txt")):
         return FileFormat.CSV
     raise UnreadableFileError("Format inconnu : fichier .csv ou .jsonl attendu (ou format=)")
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    """An uploaded directory file, as a source of rows (`application.DirectorySource`)."""
+
+    name: str
+    data: bytes = field(repr=False)
+    fmt: FileFormat
+
+    @classmethod
+    def checked(cls, name: str, data: bytes, declared: str | None = None) -> UploadedFile:
+        """The file, once its format, encoding and header are known good (else
+        `UnreadableFileError`, before any job starts)."""
+        upload = cls(name, data, format_of(name, declared))
+        next(iter(upload.rows()), None)
+        return upload
+
+    @property
+    def description(self) -> str:
+        return f"fichier {self.name[:200]} ({self.fmt.value}, {len(self.data)} octets)"
+
+    def rows(self) -> Iterator[SourceRow]:
+        return file_rows(self.data, self.fmt)
 
 
 def file_rows(data: bytes, fmt: FileFormat) -> Iterator[SourceRow]:

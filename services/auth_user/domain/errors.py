@@ -96,3 +96,40 @@ class TooManyIdsError(AuthUserError):
 class UnreadableFileError(AuthUserError):
     code = "UNREADABLE_FILE"
     message = "Fichier d'import illisible"
+
+
+class ImportInProgressError(AuthUserError):
+    code = "IMPORT_IN_PROGRESS"
+    message = "Un import de l'annuaire est déjà en cours"
+
+
+class ImportNotFoundError(AuthUserError):
+    code = "IMPORT_NOT_FOUND"
+    message = "Import introuvable"
+
+
+class SourceUnavailableError(AuthUserError):
+    """The directory source could not be read (unreachable, refused the query)."""
+
+    code = "SOURCE_UNAVAILABLE"
+    message = "Source de l'annuaire injoignable"
+
+
+class SourceNotConfiguredError(AuthUserError):
+    code = "SOURCE_NOT_CONFIGURED"
+    message = "Aucune source SQL configurée (DIRECTORY_SOURCE_URL)"
+
+
+class FileRequiredError(AuthUserError):
+    code = "FILE_REQUIRED"
+    message = "Fichier requis (champ multipart `file`)"
+
+
+class FileTooLargeError(AuthUserError):
+    code = "FILE_TOO_LARGE"
+    message = "Fichier trop volumineux (DIRECTORY_MAX_BYTES)"
+
+
+class TooManyRowsError(AuthUserError):
+    code = "TOO_MANY_ROWS"
+    message = "La source compte trop de lignes (DIRECTORY_MAX_ROWS) : rien n'a été appliqué"

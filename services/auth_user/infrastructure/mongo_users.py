@@ -26,7 +26,7 @@ from ..domain.model import NewUser, Role, User
 from ..domain.org import ANY_UNIT, ORG_LEVELS, OrgFilter, UnitCount, folded_words, org_keys
 
 _SORT = [("nom", pymongo.ASCENDING), ("prenom", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]
-_NAMED = ("nom", "prenom", "matricule")  # what `words` is made of
+NAMED = ("nom", "prenom", "matricule")  # what `words` is made of
 MAX_QUERY_WORDS = 8
 
 
@@ -37,7 +37,7 @@ def _object_id(user_id: str) -> ObjectId | None:
         return None
 
 
-def _user(doc: Mapping[str, Any]) -> User:
+def user_of(doc: Mapping[str, Any]) -> User:
     return User(
         id=str(doc["_id"]),
         matricule=doc["matricule"],
@@ -66,12 +66,21 @@ def _unit_count(group: Mapping[str, Any]) -> UnitCount:
     return UnitCount(names[0], names[1], names[2], int(group["agents"]))
 
 
+def reindexed(users: Any, oid: ObjectId, values: Mapping[str, Any]) -> dict[str, Any]:
+    """`indexed(values)` for an update of the document `oid`: when a name changes, the search
+    words are made again from all three names (the others read from the document)."""
+    if any(name in values for name in NAMED):
+        current = users.find_one({"_id": oid}, dict.fromkeys(NAMED, 1)) or {}
+        values = {**{n: current.get(n, "") for n in NAMED}, **values}
+    return indexed(values)
+
+
 def indexed(values: Mapping[str, Any]) -> dict[str, Any]:
     """`values` plus the search words and org keys computed from them (all of nom, prenom and
     matricule must be in `values` for the words)."""
     extra: dict[str, Any] = org_keys(values)
-    if all(name in values for name in _NAMED):
-        extra["words"] = folded_words(" ".join(values[name] for name in _NAMED))
+    if all(name in values for name in NAMED):
+        extra["words"] = folded_words(" ".join(values[name] for name in NAMED))
     return {**values, **extra}
 
 
@@ -92,7 +101,7 @@ class MongoUserStore(MongoStore):
     def _index_older_documents(self) -> None:
         """Documents written before `words` and the org keys existed get them once."""
         for doc in list(self._users.find({"words": {"$exists": False}})):
-            named = {name: doc.get(name, "") for name in (*_NAMED, *ORG_LEVELS)}
+            named = {name: doc.get(name, "") for name in (*NAMED, *ORG_LEVELS)}
             self._users.update_one({"_id": doc["_id"]}, {"$set": indexed(named)})
 
     def get(self, user_id: str) -> User | None:
@@ -101,12 +110,12 @@ class MongoUserStore(MongoStore):
             return None
         with self._serialised():
             doc = self._users.find_one({"_id": oid})
-        return _user(doc) if doc else None
+        return user_of(doc) if doc else None
 
     def get_by_matricule(self, matricule: str) -> User | None:
         with self._serialised():
             doc = self._users.find_one({"matricule": matricule})
-        return _user(doc) if doc else None
+        return user_of(doc) if doc else None
 
     def get_many(self, user_ids: Sequence[str]) -> list[User]:
         oids = [oid for oid in map(_object_id, user_ids) if oid is not None]
@@ -114,7 +123,7 @@ class MongoUserStore(MongoStore):
             return []
         with self._serialised():
             docs = list(self._users.find({"_id": {"$in": oids}}))
-        return [_user(d) for d in docs]
+        return [user_of(d) for d in docs]
 
     def search(
         self, query: str | None, offset: int, limit: int, org: OrgFilter = ANY_UNIT
@@ -128,7 +137,7 @@ class MongoUserStore(MongoStore):
         with self._serialised():
             total = self._users.count_documents(where)
             docs = list(self._users.find(where).sort(_SORT).skip(offset).limit(limit))
-        return [_user(d) for d in docs], total
+        return [user_of(d) for d in docs], total
 
     def org_units(self) -> list[UnitCount]:
         keys = {level: f"${level}_key" for level in ORG_LEVELS}
@@ -151,7 +160,7 @@ class MongoUserStore(MongoStore):
                 result = self._users.insert_one(doc)
         except DuplicateKeyError as exc:
             raise MatriculeTakenError() from exc
-        return _user({**doc, "_id": result.inserted_id})
+        return user_of({**doc, "_id": result.inserted_id})
 
     def update(self, user_id: str, changes: Mapping[str, Any]) -> User | None:
         oid = _object_id(user_id)
@@ -160,14 +169,11 @@ class MongoUserStore(MongoStore):
         values = {k: (v.value if isinstance(v, Role) else v) for k, v in changes.items()}
         values["updated_at"] = utc_now_ms()
         with self._serialised():
-            if any(name in values for name in _NAMED):  # the words need all three names
-                current = self._users.find_one({"_id": oid}, {name: 1 for name in _NAMED}) or {}
-                values = {**{n: current.get(n, "") for n in _NAMED}, **values}
-            values = indexed(values)
+            values = reindexed(self._users, oid, values)
             doc = self._users.find_one_and_update(
                 {"_id": oid}, {"$set": values}, return_document=pymongo.ReturnDocument.AFTER
             )
-        return _user(doc) if doc else None
+        return user_of(doc) if doc else None
 
     def delete(self, user_id: str) -> bool:
         oid = _object_id(user_id)

@@ -1,6 +1,7 @@
 """What `python -m scripts.port_db --service auth_user` needs: the SQL schema to fill, and how
-the `users` documents of `MongoUserStore` and the `audit_events` of `MongoAuditLog` become its
-rows (`num` is left to the target's sequence, assigned in `_id` order)."""
+the `users` documents of `MongoUserStore`, the `audit_events` of `MongoAuditLog`, the
+`directory_imports` of `MongoImportJobStore` and the `activation_codes` of the directory stores
+become its rows (`num` is left to the target's sequence, assigned in `_id` order)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from libs.servicekit.port_sources import MongoTable, Row, column_names
 from libs.servicekit.sql_port import PortSpec
 
 from ..domain.org import ORG_LEVELS, org_keys
-from .sql.tables import audit_events, metadata, users
+from .sql.tables import activation_codes, audit_events, directory_imports, metadata, users
 from .stores import SCHEMA
 
 MONGODB_DB = "auth_user_db"
@@ -25,6 +26,12 @@ def mongo_tables() -> dict[str, MongoTable]:
     return {
         "users": MongoTable("users", column_names(users, "num"), _user),
         "audit_events": MongoTable("audit_events", column_names(audit_events, "num"), _audit_event),
+        "directory_imports": MongoTable(
+            "directory_imports", column_names(directory_imports, "num"), _import_job
+        ),
+        "activation_codes": MongoTable(
+            "activation_codes", column_names(activation_codes), _activation_code
+        ),
     }
 
 
@@ -61,4 +68,29 @@ def _audit_event(doc: Mapping[str, Any]) -> Iterator[Row]:
         "actor_id": doc.get("actor_id"),
         "ip": doc.get("ip", ""),
         "detail": doc.get("detail", ""),
+    }
+
+
+def _import_job(doc: Mapping[str, Any]) -> Iterator[Row]:
+    yield {
+        "id": doc["_id"],
+        **{key: doc.get(key) for key in ("actor_id", "mode", "dry_run", "force", "source")},
+        **{key: doc.get(key) for key in ("status", "phase", "created_at", "updated_at")},
+        "done": doc.get("done", 0),
+        "total": doc.get("total", 0),
+        "slot": doc.get("slot"),
+        "finished_at": doc.get("finished_at"),
+        "result": doc.get("result"),
+        "error_code": doc.get("error_code"),
+        "error_message": doc.get("error_message"),
+    }
+
+
+def _activation_code(doc: Mapping[str, Any]) -> Iterator[Row]:
+    yield {
+        "user_id": doc["_id"],
+        "import_id": doc.get("import_id"),
+        "code_hash": doc.get("code_hash"),
+        "expires_at": doc.get("expires_at"),
+        "issued_at": doc.get("issued_at"),
     }

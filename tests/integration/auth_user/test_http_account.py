@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
+from tests.support.waiting import wait_until
+
 from .conftest import DEMO_PASSWORD, Login, bearer
 
 NEW_PASSWORD = "Autre-Mot-2026"
@@ -44,6 +46,8 @@ def test_a_password_change_ends_the_other_sessions_only(client: FlaskClient, log
     done = client.post("/me/password", json=change, headers=bearer(here["accessToken"]))
     assert done.status_code == 200, done.get_json()
     assert client.get("/me", headers=bearer(here["accessToken"])).status_code == 200
+    # the revocation reaches this process's mirror through Redis: within a second
+    wait_until(lambda: client.get("/me", headers=bearer(there["accessToken"])).status_code == 401)
     gone = client.get("/me", headers=bearer(there["accessToken"]))
     assert (gone.status_code, gone.get_json()["code"]) == (401, "TOKEN_REVOKED")
     old = client.post("/login", json={"matricule": "MAT1004", "password": DEMO_PASSWORD})

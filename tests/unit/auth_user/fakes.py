@@ -18,6 +18,7 @@ from services.auth_user.domain.errors import (
     MatriculeTakenError,
     TokenExpiredError,
 )
+from services.auth_user.domain.import_jobs import ImportJob, JobStatus, Phase
 from services.auth_user.domain.model import (
     AuditEvent,
     DeviceSession,
@@ -37,6 +38,7 @@ from services.auth_user.domain.org import (
     folded_words,
     org_keys,
 )
+from services.auth_user.infrastructure.stores import AuthStores
 
 _HEX = re.compile(r"^[0-9a-f]{24}$")
 
@@ -211,6 +213,10 @@ class FakeProfileCache:
     def set(self, profile: Mapping[str, Any]) -> None:
         self.profiles[str(profile["id"])] = dict(profile)
 
+    def set_many(self, profiles: Sequence[Mapping[str, Any]]) -> None:
+        for profile in profiles:
+            self.set(profile)
+
     def delete(self, *user_ids: str) -> int:
         return sum(self.profiles.pop(u, None) is not None for u in user_ids)
 
@@ -258,8 +264,8 @@ class FakeAuditLog:
     def __init__(self) -> None:
         self.events: list[AuditEvent] = []
 
-    def record(self, event: AuditEvent) -> None:
-        self.events.append(event)
+    def record(self, *events: AuditEvent) -> None:
+        self.events.extend(events)
 
     def page(
         self, kind: str | None, user_id: str | None, offset: int, limit: int
@@ -270,3 +276,101 @@ class FakeAuditLog:
             if (kind is None or e.kind == kind) and (user_id is None or e.user_id == user_id)
         ]
         return found[offset : offset + limit], len(found)
+
+
+class FakeDirectoryStore:
+    """The import's view of a FakeUserStore (same accounts); `writes` counts apply calls."""
+
+    def __init__(self, users: FakeUserStore) -> None:
+        self.users = users
+        self.pending: dict[str, str] = {}  # user id -> import id
+        self.applied = 0
+        self.fail_apply = False
+
+    def by_matricules(self, matricules: Sequence[str]) -> list[User]:
+        wanted = set(matricules)
+        return [u for u in self.users.users.values() if u.matricule in wanted]
+
+    def managed_active(self) -> list[User]:
+        return [u for u in self.users.users.values() if u.managed and u.active]
+
+    def count_active(self) -> int:
+        return sum(u.active for u in self.users.users.values())
+
+    def apply_import(
+        self,
+        import_id: str,
+        creates: Sequence[NewUser],
+        changes: Sequence[tuple[str, Mapping[str, Any]]],
+    ) -> list[User]:
+        if self.fail_apply:
+            raise RuntimeError("database gone mid-import")
+        self.applied += 1
+        created = [self.users.add(new) for new in creates]
+        self.pending.update((u.id, import_id) for u in created)
+        for user_id, values in changes:
+            self.users.update(user_id, values)
+        return created
+
+
+class FakeImportJobStore:
+    def __init__(self) -> None:
+        self.jobs: dict[str, ImportJob] = {}
+        self.slot: str | None = None
+        self.progress_reports = 0
+
+    def create(self, job: ImportJob) -> bool:
+        if self.slot is not None:
+            return False
+        self.jobs[job.id], self.slot = job, job.id
+        return True
+
+    def get(self, job_id: str) -> ImportJob | None:
+        return self.jobs.get(job_id)
+
+    def running(self) -> ImportJob | None:
+        return self.jobs[self.slot] if self.slot else None
+
+    def page(self, offset: int, limit: int) -> tuple[list[ImportJob], int]:
+        newest = list(reversed(self.jobs.values()))
+        return newest[offset : offset + limit], len(newest)
+
+    def progress(self, job_id: str, phase: Phase, done: int, total: int) -> None:
+        self.progress_reports += 1
+        job = self.jobs[job_id]
+        now = datetime.now(UTC)
+        self.jobs[job_id] = replace(job, phase=phase, done=done, total=total, updated_at=now)
+
+    def finish(
+        self,
+        job_id: str,
+        status: JobStatus,
+        result: Mapping[str, Any] | None,
+        error: tuple[str, str] | None = None,
+    ) -> None:
+        code, message = error or (None, None)
+        now = datetime.now(UTC)
+        self.jobs[job_id] = replace(
+            self.jobs[job_id],
+            status=status,
+            phase=Phase.DONE,
+            result=dict(result) if result is not None else None,
+            error_code=code,
+            error_message=message,
+            updated_at=now,
+            finished_at=now,
+        )
+        if self.slot == job_id:
+            self.slot = None
+
+
+def fake_stores(users: FakeUserStore | None = None) -> AuthStores:
+    """Every store of the service, in memory."""
+    users = users or FakeUserStore()
+    return AuthStores(
+        users=users,
+        backend="memory",
+        directory=FakeDirectoryStore(users),
+        jobs=FakeImportJobStore(),
+        audit=FakeAuditLog(),
+    )

@@ -16,6 +16,7 @@ from .fakes import (
     FakeRefreshTokenStore,
     FakeTokenCodec,
     FakeUserStore,
+    fake_stores,
 )
 
 
@@ -28,7 +29,7 @@ def store() -> FakeUserStore:
 def services(store: FakeUserStore) -> Services:
     return build(
         Settings(),
-        users=store,
+        stores=fake_stores(store),
         hasher=FakePasswordHasher(),
         tokens=FakeTokenCodec(),
         refresh_tokens=FakeRefreshTokenStore(),

@@ -59,3 +59,41 @@ audit_events = sa.Table(
     sa.Index("audit_events_by_user", "user_id", "num"),
     sa.Index("audit_events_by_kind", "kind", "num"),
 )
+
+# Directory imports (jobs). `slot` is "directory" while a job runs, NULL once it ended: the
+# unique constraint lets one import run at a time across every process.
+directory_imports = sa.Table(
+    "directory_imports",
+    metadata,
+    sa.Column("num", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True),
+    sa.Column("id", sa.String(24), nullable=False, unique=True),
+    sa.Column("actor_id", sa.String(24)),
+    sa.Column("mode", sa.String(8), nullable=False),
+    sa.Column("dry_run", sa.Boolean(), nullable=False),
+    sa.Column("force", sa.Boolean(), nullable=False),
+    sa.Column("source", sa.String(300), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("phase", sa.String(16), nullable=False),
+    sa.Column("done", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("total", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("slot", sa.String(16), unique=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+    sa.Column("finished_at", UtcDateTime()),
+    sa.Column("result", sa.JSON()),
+    sa.Column("error_code", sa.String(40)),
+    sa.Column("error_message", sa.String(500)),
+)
+
+# Agents a directory import created, until they activate their account: the hash of their
+# one-time code (NULL until an admin exports the import's codes) and when it expires.
+activation_codes = sa.Table(
+    "activation_codes",
+    metadata,
+    sa.Column("user_id", sa.String(24), primary_key=True),
+    sa.Column("import_id", sa.String(24)),
+    sa.Column("code_hash", sa.String(64)),
+    sa.Column("expires_at", UtcDateTime()),
+    sa.Column("issued_at", UtcDateTime()),
+    sa.Index("activation_codes_by_import", "import_id"),
+)

@@ -52,7 +52,7 @@ class SqlUserStore(SqlStore):
             return []
         with self._read.connect() as db:
             rows = db.execute(sa.select(*COLUMNS).where(U.c.id.in_(ids)))
-            return [_user(r._mapping) for r in rows]
+            return [user_of(r._mapping) for r in rows]
 
     def search(
         self, query: str | None, offset: int, limit: int, org: OrgFilter = ANY_UNIT
@@ -68,7 +68,7 @@ class SqlUserStore(SqlStore):
         page = base.where(where).order_by(*ORDER).offset(offset).limit(limit)
         count = sa.select(sa.func.count()).select_from(base.where(where).subquery())
         with self._read.connect() as db:
-            found = [_user(r._mapping) for r in db.execute(page)]
+            found = [user_of(r._mapping) for r in db.execute(page)]
             total = int(db.execute(count).scalar_one())
         return found, total
 
@@ -91,7 +91,7 @@ class SqlUserStore(SqlStore):
                 tx.execute(U.insert().values(**row))
         except sa.exc.IntegrityError as exc:
             raise MatriculeTakenError() from exc
-        return _user(row)
+        return user_of(row)
 
     def update(self, user_id: str, changes: Mapping[str, Any]) -> User | None:
         if not HEX_ID.match(user_id or ""):
@@ -118,7 +118,7 @@ class SqlUserStore(SqlStore):
     def _one(self, where: Any) -> User | None:
         with self._read.connect() as db:
             row = db.execute(sa.select(*COLUMNS).where(where)).first()
-        return _user(row._mapping) if row else None
+        return user_of(row._mapping) if row else None
 
     def _match(self, words: list[str], base: sa.Select[Any]) -> tuple[Any, sa.Select[Any]]:
         if self._postgres:
@@ -140,7 +140,7 @@ def new_row(user: NewUser, now: Any) -> dict[str, Any]:
     return {**row, **org_keys(row)}
 
 
-def _user(row: Any) -> User:
+def user_of(row: Any) -> User:
     return User(
         id=row["id"],
         matricule=row["matricule"],

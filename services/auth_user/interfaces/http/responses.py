@@ -127,3 +127,58 @@ class OrgUnitsResponse(Schema):
 
 class MessageResponse(Schema):
     message = fields.String()
+
+
+class ImportProgressSchema(Schema):
+    done = fields.Integer()
+    total = fields.Integer()
+
+
+class RowErrorSchema(Schema):
+    line = fields.Integer(metadata={"description": "file line (header = 1) or SQL row"})
+    field = fields.String(metadata={"description": "the column; empty: the line itself"})
+    code = fields.String(
+        metadata={
+            "description": "REQUIRED, TOO_LONG, INVALID_FORMAT, INVALID_VALUE,"
+            " DUPLICATE_MATRICULE, MALFORMED_LINE"
+        }
+    )
+
+
+class ImportResultSchema(Schema):
+    created = fields.Integer()
+    updated = fields.Integer()
+    deactivated = fields.Integer()
+    reactivated = fields.Integer()
+    unchanged = fields.Integer()
+    errors = fields.List(fields.Nested(RowErrorSchema), metadata={"description": "≤ 1000"})
+    errorCount = fields.Integer()
+    rows = fields.Integer()
+    refused = fields.String(allow_none=True)
+
+
+class CodedMessageSchema(Schema):
+    code = fields.String()
+    message = fields.String()
+
+
+class ImportJobResponse(Schema):
+    id = fields.String()
+    status = fields.String(metadata={"description": "running, succeeded, refused, failed"})
+    phase = fields.String(metadata={"description": "queued, reading, planning, applying, done"})
+    progress = fields.Nested(ImportProgressSchema)
+    mode = fields.String()
+    dryRun = fields.Boolean()
+    force = fields.Boolean()
+    source = fields.String()
+    actorId = fields.String(allow_none=True)
+    createdAt = fields.String()
+    updatedAt = fields.String()
+    finishedAt = fields.String(allow_none=True)
+    result = fields.Nested(ImportResultSchema, allow_none=True)
+    error = fields.Nested(CodedMessageSchema, allow_none=True)
+
+
+class ImportPageResponse(Schema):
+    imports = fields.List(fields.Nested(ImportJobResponse))
+    pagination = fields.Nested(Pagination)

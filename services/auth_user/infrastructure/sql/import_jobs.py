@@ -1,0 +1,105 @@
+"""`SqlImportJobStore`: directory import jobs in `directory_imports` (SQLite, PostgreSQL).
+
+A running job holds the unique `slot`: a second `create` while it runs violates the constraint
+and is refused, whichever process tries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from libs.servicekit.clock import utc_now_ms
+from libs.servicekit.sql_store import SqlStore
+
+from ...domain.directory_plan import ImportMode
+from ...domain.import_jobs import ImportJob, ImportRequest, JobStatus, Phase
+from .tables import directory_imports as J
+
+SLOT = "directory"
+COLUMNS = [c for c in J.c if c.name not in {"num", "slot"}]
+
+
+class SqlImportJobStore(SqlStore):
+    def create(self, job: ImportJob) -> bool:
+        row = {
+            "id": job.id,
+            "actor_id": job.actor_id,
+            "mode": job.request.mode.value,
+            "dry_run": job.request.dry_run,
+            "force": job.request.force,
+            "source": job.request.source[:300],
+            "status": job.status.value,
+            "phase": job.phase.value,
+            "done": job.done,
+            "total": job.total,
+            "slot": SLOT,
+            "created_at": job.created_at,
+            "updated_at": job.updated_at,
+        }
+        try:
+            with self._engine.begin() as tx:
+                tx.execute(J.insert().values(**row))
+        except sa.exc.IntegrityError:
+            return False
+        return True
+
+    def get(self, job_id: str) -> ImportJob | None:
+        return self._one(J.c.id == job_id)
+
+    def running(self) -> ImportJob | None:
+        return self._one(J.c.slot == SLOT)
+
+    def page(self, offset: int, limit: int) -> tuple[list[ImportJob], int]:
+        query = sa.select(*COLUMNS).order_by(J.c.num.desc()).offset(offset).limit(limit)
+        with self._read.connect() as db:
+            jobs = [_job(r._mapping) for r in db.execute(query)]
+            total = int(db.execute(sa.select(sa.func.count()).select_from(J)).scalar_one())
+        return jobs, total
+
+    def progress(self, job_id: str, phase: Phase, done: int, total: int) -> None:
+        values = {"phase": phase.value, "done": done, "total": total}
+        self._update(job_id, {**values, "updated_at": utc_now_ms()})
+
+    def finish(
+        self,
+        job_id: str,
+        status: JobStatus,
+        result: Mapping[str, Any] | None,
+        error: tuple[str, str] | None = None,
+    ) -> None:
+        now = utc_now_ms()
+        code, message = error or (None, None)
+        values: dict[str, Any] = {"status": status.value, "phase": Phase.DONE.value, "slot": None}
+        values.update(updated_at=now, finished_at=now, result=result)
+        self._update(job_id, {**values, "error_code": code, "error_message": message})
+
+    def _update(self, job_id: str, values: dict[str, Any]) -> None:
+        with self._engine.begin() as tx:
+            tx.execute(J.update().where(J.c.id == job_id).values(**values))
+
+    def _one(self, where: Any) -> ImportJob | None:
+        with self._read.connect() as db:
+            row = db.execute(sa.select(*COLUMNS).where(where)).first()
+        return _job(row._mapping) if row else None
+
+
+def _job(row: Any) -> ImportJob:
+    request = ImportRequest(ImportMode(row["mode"]), row["dry_run"], row["force"], row["source"])
+    return ImportJob(
+        id=row["id"],
+        actor_id=row["actor_id"],
+        request=request,
+        status=JobStatus(row["status"]),
+        phase=Phase(row["phase"]),
+        done=row["done"],
+        total=row["total"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        finished_at=row["finished_at"],
+        result=row["result"],
+        error_code=row["error_code"],
+        error_message=row["error_message"],
+    )

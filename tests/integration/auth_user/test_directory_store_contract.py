@@ -1,0 +1,174 @@
+"""The directory sync's stores on every backend: bulk reads and writes of accounts (all or
+nothing on SQL), and import jobs (one running at a time)."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import mongomock
+import pymongo
+import pytest
+import sqlalchemy as sa
+
+from services.auth_user.application.directory_ports import (
+    CHUNK,
+    DirectoryStore,
+    ImportJobStore,
+)
+from services.auth_user.application.ports import UserStore
+from services.auth_user.domain.directory_plan import ImportMode
+from services.auth_user.domain.import_jobs import ImportJob, ImportRequest, JobStatus, Phase
+from services.auth_user.domain.model import NewUser, Role
+from services.auth_user.domain.org import OrgFilter
+from services.auth_user.infrastructure.stores import open_auth_stores, open_mongo_stores
+from tests.support.databases import ALL_BACKENDS, postgres_database, require_mongodb, sqlite_url
+from tests.unit.auth_user.fakes import fake_stores
+
+
+@dataclass
+class Stores:
+    users: UserStore
+    directory: DirectoryStore
+    jobs: ImportJobStore
+    backend: str
+
+
+@pytest.fixture(params=ALL_BACKENDS)
+def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stores]:
+    backend = str(request.param)
+    if backend == "memory":
+        bundle = fake_stores()
+        yield Stores(bundle.users, bundle.directory, bundle.jobs, backend)
+    elif backend == "sqlite":
+        bundle = open_auth_stores(sqlite_url(tmp_path, "auth_user"))
+        yield Stores(bundle.users, bundle.directory, bundle.jobs, backend)
+        bundle.close()
+    elif backend == "postgresql":
+        with postgres_database() as url:
+            bundle = open_auth_stores(url)
+            yield Stores(bundle.users, bundle.directory, bundle.jobs, backend)
+            bundle.close()
+    else:
+        name = f"auth_dir_{uuid.uuid4().hex[:8]}"
+        if backend == "mongomock":
+            client: Any = mongomock.MongoClient(tz_aware=True)
+            lock: threading.Lock | None = threading.Lock()
+        else:
+            client = pymongo.MongoClient(require_mongodb(), tz_aware=True)
+            lock = None
+        bundle = open_mongo_stores(client[name], lock)
+        yield Stores(bundle.users, bundle.directory, bundle.jobs, backend)
+        client.drop_database(name)
+
+
+def agent(matricule: str, **fields: Any) -> NewUser:
+    values = {"nom": "Ngono", "prenom": "Marie", "ministere": "MINFI", **fields}
+    return NewUser(matricule, password_hash="", managed=True, **values)
+
+
+def test_created_agents_read_back_by_matricule_without_password(stores: Stores) -> None:
+    created = stores.directory.apply_import(
+        "job1", [agent("A1"), agent("A2", role=Role.MODERATOR, active=False)], []
+    )
+    assert [u.matricule for u in created] == ["A1", "A2"]
+    found = {u.matricule: u for u in stores.directory.by_matricules(["A1", "A2", "ZZ"])}
+    assert found["A1"] == stores.users.get(created[0].id)
+    assert (found["A1"].activated, found["A1"].managed) == (False, True)
+    assert (found["A2"].role, found["A2"].active) == (Role.MODERATOR, False)
+    assert stores.directory.by_matricules([]) == []
+
+
+def test_chunks_of_creations_and_changes_all_land(stores: Stores) -> None:
+    many = [agent(f"C{n:05d}", nom=f"Nom{n}") for n in range(CHUNK + 5)]
+    created = stores.directory.apply_import("job1", many, [])
+    assert len(created) == CHUNK + 5
+    changes = [(u.id, {"ministere": "Ministère de la Santé", "managed": True}) for u in created]
+    stores.directory.apply_import("job2", [], changes)
+    unit = OrgFilter(ministere="ministere de la sante")
+    assert stores.users.search(None, 0, 1, unit)[1] == CHUNK + 5
+    assert stores.users.search("nom1004", 0, 10)[1] == 1
+
+
+def test_changes_write_the_given_columns_and_keep_the_others(stores: Stores) -> None:
+    [user] = stores.directory.apply_import("job1", [agent("K1", email="k@minfi.cm")], [])
+    changes = [(user.id, {"nom": "Mbarga", "active": False, "role": Role.ADMIN, "managed": True})]
+    stores.directory.apply_import("job2", [], changes)
+    after = stores.users.get(user.id)
+    assert after is not None
+    assert (after.nom, after.active, after.role, after.email) == (
+        "Mbarga",
+        False,
+        Role.ADMIN,
+        "k@minfi.cm",
+    )
+    assert stores.users.search("mbarga", 0, 10)[1] == 1
+    assert stores.users.search("ngono", 0, 10)[1] == 0
+
+
+def test_managed_active_accounts_and_the_active_count(stores: Stores) -> None:
+    stores.directory.apply_import("job1", [agent("M1"), agent("M2", active=False)], [])
+    stores.users.add(NewUser("HAND", "Main", "Faite", "hash"))
+    assert [u.matricule for u in stores.directory.managed_active()] == ["M1"]
+    assert stores.directory.count_active() == 2
+
+
+def test_a_failure_part_way_applies_nothing_on_sql(stores: Stores) -> None:
+    if stores.backend not in {"sqlite", "postgresql"}:
+        pytest.skip("no multi-document transaction: a failure keeps what was written")
+    stores.users.add(NewUser("TAKEN", "Déjà", "Là", "hash"))
+    [kept] = stores.directory.apply_import("job0", [agent("K0")], [])
+    batch = [agent(f"F{n:05d}") for n in range(CHUNK)] + [agent("TAKEN")]
+    with pytest.raises(sa.exc.IntegrityError):  # the unique matricule, in the second chunk
+        stores.directory.apply_import("job1", batch, [(kept.id, {"nom": "Changé"})])
+    assert stores.directory.by_matricules(["F00000", "F00999"]) == []
+    assert stores.users.get(kept.id).nom == "Ngono"  # type: ignore[union-attr]
+
+
+def job(job_id: str, mode: ImportMode = ImportMode.MERGE) -> ImportJob:
+    now = datetime.now(UTC).replace(microsecond=0)
+    request = ImportRequest(mode, dry_run=False, force=True, source="fichier a.csv")
+    return ImportJob(job_id, "a" * 24, request, JobStatus.RUNNING, Phase.QUEUED, 0, 0, now, now)
+
+
+def test_one_job_runs_at_a_time(stores: Stores) -> None:
+    assert stores.jobs.create(job("1" * 24))
+    assert not stores.jobs.create(job("2" * 24))
+    assert stores.jobs.running().id == "1" * 24  # type: ignore[union-attr]
+    stores.jobs.finish("1" * 24, JobStatus.SUCCEEDED, {"created": 1})
+    assert stores.jobs.running() is None
+    assert stores.jobs.create(job("2" * 24))
+
+
+def test_a_job_keeps_its_progress_result_and_error(stores: Stores) -> None:
+    stores.jobs.create(job("3" * 24, ImportMode.FULL))
+    stores.jobs.progress("3" * 24, Phase.PLANNING, 1000, 20000)
+    running = stores.jobs.get("3" * 24)
+    assert running is not None
+    assert (running.phase, running.done, running.total) == (Phase.PLANNING, 1000, 20000)
+    assert (running.request.mode, running.request.force, running.actor_id) == (
+        ImportMode.FULL,
+        True,
+        "a" * 24,
+    )
+    report = {"created": 2, "errors": [{"line": 3, "field": "nom", "code": "REQUIRED"}]}
+    stores.jobs.finish("3" * 24, JobStatus.REFUSED, report, ("TOO_MANY_ERRORS", "Trop"))
+    ended = stores.jobs.get("3" * 24)
+    assert ended is not None and ended.finished_at is not None
+    assert (ended.status, ended.phase, ended.result) == (JobStatus.REFUSED, Phase.DONE, report)
+    assert (ended.error_code, ended.error_message) == ("TOO_MANY_ERRORS", "Trop")
+    assert stores.jobs.get("f" * 24) is None
+
+
+def test_jobs_page_newest_first(stores: Stores) -> None:
+    for n in range(3):
+        job_id = f"{n:024x}"
+        stores.jobs.create(job(job_id))
+        stores.jobs.finish(job_id, JobStatus.SUCCEEDED, None)
+    jobs, total = stores.jobs.page(0, 2)
+    assert (total, [j.id for j in jobs]) == (3, [f"{2:024x}", f"{1:024x}"])
