@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import redis
@@ -97,6 +98,7 @@ def build(
     sync = DirectorySync(
         bundle.directory, bundle.jobs, cache, sessions, settings.directory_limits,
         spawn or _import_thread, settings.directory_max_rows,
+        timedelta(seconds=settings.directory_job_stale_seconds),
     )  # fmt: skip
     return Services(
         settings, auth, directory, account, sync, _sql_source(settings), checks, mirror, listener

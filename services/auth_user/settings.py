@@ -55,6 +55,7 @@ class Settings(ServiceSettings):
     directory_limits: ImportLimits = field(default_factory=ImportLimits)
     directory_source_url: str = field(default="", repr=False)  # may hold a password
     directory_source_query: str = DEFAULT_SOURCE_QUERY
+    directory_job_stale_seconds: int = 120  # a job silent this long: its process died
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -99,6 +100,7 @@ class Settings(ServiceSettings):
             SERVICE_LOOKUP_RATE_PER_MINUTE=self.service_lookup_rate_per_minute,
             DIRECTORY_MAX_BYTES=self.directory_max_bytes,
             DIRECTORY_MAX_ROWS=self.directory_max_rows,
+            DIRECTORY_JOB_STALE_SECONDS=self.directory_job_stale_seconds,
         )
         for name, ratio in (
             ("DIRECTORY_MAX_DEACTIVATE_RATIO", self.directory_limits.max_deactivate_ratio),
@@ -127,4 +129,5 @@ def _directory(env: Mapping[str, str]) -> dict[str, Any]:
         "directory_limits": limits,
         "directory_source_url": env.get("DIRECTORY_SOURCE_URL", "").strip(),
         "directory_source_query": env_str(env, "DIRECTORY_SOURCE_QUERY", DEFAULT_SOURCE_QUERY),
+        "directory_job_stale_seconds": env_int(env, "DIRECTORY_JOB_STALE_SECONDS", 120),
     }

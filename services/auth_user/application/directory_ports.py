@@ -46,9 +46,9 @@ class DirectoryStore(Protocol):
         creates: Sequence[NewUser],
         changes: Sequence[tuple[str, Mapping[str, Any]]],
     ) -> list[User]:
-        """Create the agents (each with a pending activation of `import_id`) and write the
-        changes (user id, columns), by chunks of CHUNK, in one transaction on SQL databases:
-        all or nothing. Returns the created users."""
+        """Create the agents (each with a pending activation of `import_id`), write the changes
+        (user id, columns), by chunks of CHUNK, and mark the job `applied`: in one transaction
+        on SQL databases, all or nothing. Returns the created users."""
         ...
 
 
@@ -69,6 +69,10 @@ class ImportJobStore(Protocol):
 
     def progress(self, job_id: str, phase: Phase, done: int, total: int) -> None:
         """Where the job is (also its heartbeat)."""
+        ...
+
+    def planned(self, job_id: str, report: Mapping[str, Any], writes: int) -> None:
+        """The plan is made: its report is the job's result; `writes` are to be applied."""
         ...
 
     def finish(

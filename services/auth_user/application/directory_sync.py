@@ -13,7 +13,8 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from ..domain.directory_files import SourceRow
 from ..domain.directory_plan import (
@@ -36,6 +37,7 @@ from ..domain.import_jobs import (
     INTERRUPTED,
     NOTIFY_FAILED,
     SOURCE_UNAVAILABLE,
+    STALE_AFTER,
     ImportJob,
     ImportRequest,
     JobStatus,
@@ -63,6 +65,7 @@ class DirectorySync:
         limits: ImportLimits,
         spawn: Spawn,
         max_rows: int = 150_000,
+        stale_after: timedelta = STALE_AFTER,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._directory = directory
@@ -72,6 +75,7 @@ class DirectorySync:
         self._limits = limits
         self._spawn = spawn
         self._max_rows = max_rows
+        self._stale_after = stale_after
         self._clock = clock
 
     def start(
@@ -158,17 +162,16 @@ class DirectorySync:
         elif job.request.dry_run:
             self._end(job, JobStatus.SUCCEEDED, report)
         else:
-            self._apply(job, planned)
+            self._apply(job, planned, report)
             self._end(job, JobStatus.SUCCEEDED, report, self._notify(job, planned))
 
-    def _apply(self, job: ImportJob, planned: ImportPlan) -> None:
+    def _apply(self, job: ImportJob, planned: ImportPlan, report: dict[str, Any]) -> None:
         writes = len(planned.creates) + len(planned.changes)
         if not writes:  # the directory already says what the source says
             return
-        self._jobs.progress(job.id, Phase.APPLYING, 0, writes)
+        self._jobs.planned(job.id, report, writes)
         changes = [(c.before.id, c.values) for c in planned.changes]
-        self._directory.apply_import(job.id, planned.creates, changes)
-        self._jobs.progress(job.id, Phase.APPLYING, writes, writes)
+        self._directory.apply_import(job.id, planned.creates, changes)  # marks it `applied`
 
     def _notify(self, job: ImportJob, planned: ImportPlan) -> tuple[str, str] | None:
         """The applied job's follow-up; a failure is the job's warning, not a failed job (its
@@ -227,12 +230,19 @@ class DirectorySync:
         )
 
     def _release_stale(self) -> None:
-        """A job whose process died (no progress for a while) is failed: nothing was applied
-        (its transaction never committed), and the next import may start."""
+        """A job whose process died (no progress for a while) ends, and the next import may
+        start. Its writes committed together with its `applied` mark, or not at all: applied,
+        it succeeded (its follow-up may not have run); otherwise it failed, nothing applied."""
         running = self._jobs.running()
-        if running is not None and running.stale(self._clock()):
-            message = "L'import a été interrompu (processus arrêté) : rien n'a été appliqué"
-            self._jobs.finish(running.id, JobStatus.FAILED, None, (INTERRUPTED, message))
+        if running is None or not running.stale(self._clock(), self._stale_after):
+            return
+        if running.phase is Phase.APPLIED:
+            message = "Import appliqué ; le processus s'est arrêté avant la fin du suivi"
+            warning = (NOTIFY_FAILED, message)
+            self._jobs.finish(running.id, JobStatus.SUCCEEDED, running.result, warning)
+            return
+        message = "L'import a été interrompu (processus arrêté) : rien n'a été appliqué"
+        self._jobs.finish(running.id, JobStatus.FAILED, None, (INTERRUPTED, message))
 
 
 def _bounded(rows: Iterator[SourceRow], limit: int) -> Iterator[SourceRow]:

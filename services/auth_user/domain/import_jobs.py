@@ -9,7 +9,7 @@ from typing import Any
 
 from .directory_plan import ImportMode
 
-# A running job whose process stopped reporting for this long (the worker died) is failed.
+# A running job whose process stopped reporting for this long (the worker died) is over.
 STALE_AFTER = timedelta(seconds=120)
 INTERRUPTED = "IMPORT_INTERRUPTED"
 SOURCE_UNAVAILABLE = "SOURCE_UNAVAILABLE"
@@ -29,6 +29,7 @@ class Phase(StrEnum):
     READING = "reading"  # the source, into records
     PLANNING = "planning"  # records compared with the accounts (done/total: records)
     APPLYING = "applying"  # the writes, in one transaction (done/total: writes)
+    APPLIED = "applied"  # committed (with the writes); the cache and sessions follow
     DONE = "done"
 
 
@@ -56,5 +57,5 @@ class ImportJob:
     error_code: str | None = None
     error_message: str | None = None
 
-    def stale(self, now: datetime) -> bool:
-        return self.status is JobStatus.RUNNING and now - self.updated_at > STALE_AFTER
+    def stale(self, now: datetime, after: timedelta = STALE_AFTER) -> bool:
+        return self.status is JobStatus.RUNNING and now - self.updated_at > after

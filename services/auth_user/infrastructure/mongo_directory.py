@@ -16,6 +16,7 @@ from libs.servicekit.clock import utc_now_ms
 from libs.servicekit.mongo_store import MongoStore
 
 from ..application.directory_ports import CHUNK
+from ..domain.import_jobs import Phase
 from ..domain.model import NewUser, Role, User
 from .mongo_users import indexed, reindexed, user_of
 
@@ -25,6 +26,7 @@ class MongoDirectoryStore(MongoStore):
         super().__init__(lock=lock)
         self._users = db["users"]
         self._activations = db["activation_codes"]
+        self._jobs = db["directory_imports"]
 
     def ensure_indexes(self) -> None:
         with self._serialised():
@@ -66,6 +68,8 @@ class MongoDirectoryStore(MongoStore):
                 self._activations.insert_many(pending[start : start + CHUNK])
             for user_id, values in changes:
                 self._update(ObjectId(user_id), values, now)
+            applied = {"phase": Phase.APPLIED.value, "done": len(docs) + len(changes)}
+            self._jobs.update_one({"_id": import_id}, {"$set": {**applied, "updated_at": now}})
         return [user_of(d) for d in docs]
 
     def _update(self, oid: ObjectId, values: Mapping[str, Any], now: Any) -> None:

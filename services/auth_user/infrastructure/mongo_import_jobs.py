@@ -76,6 +76,11 @@ class MongoImportJobStore(MongoStore):
         with self._serialised():
             self._jobs.update_one({"_id": job_id}, {"$set": values})
 
+    def planned(self, job_id: str, report: Mapping[str, Any], writes: int) -> None:
+        values = {"phase": Phase.APPLYING.value, "done": 0, "total": writes, "result": report}
+        with self._serialised():
+            self._jobs.update_one({"_id": job_id}, {"$set": {**values, "updated_at": utc_now_ms()}})
+
     def finish(
         self,
         job_id: str,

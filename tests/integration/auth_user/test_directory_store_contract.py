@@ -118,16 +118,33 @@ def test_managed_active_accounts_and_the_active_count(stores: Stores) -> None:
     assert stores.directory.count_active() == 2
 
 
+def test_the_writes_mark_their_job_applied(stores: Stores) -> None:
+    stores.jobs.create(job("4" * 24))
+    stores.directory.apply_import("4" * 24, [agent("J1"), agent("J2")], [])
+    marked = stores.jobs.get("4" * 24)
+    assert marked is not None and (marked.phase, marked.done) == (Phase.APPLIED, 2)
+
+
 def test_a_failure_part_way_applies_nothing_on_sql(stores: Stores) -> None:
     if stores.backend not in {"sqlite", "postgresql"}:
         pytest.skip("no multi-document transaction: a failure keeps what was written")
     stores.users.add(NewUser("TAKEN", "Déjà", "Là", "hash"))
     [kept] = stores.directory.apply_import("job0", [agent("K0")], [])
+    stores.jobs.create(job("5" * 24))
     batch = [agent(f"F{n:05d}") for n in range(CHUNK)] + [agent("TAKEN")]
     with pytest.raises(sa.exc.IntegrityError):  # the unique matricule, in the second chunk
-        stores.directory.apply_import("job1", batch, [(kept.id, {"nom": "Changé"})])
+        stores.directory.apply_import("5" * 24, batch, [(kept.id, {"nom": "Changé"})])
     assert stores.directory.by_matricules(["F00000", "F00999"]) == []
     assert stores.users.get(kept.id).nom == "Ngono"  # type: ignore[union-attr]
+    assert stores.jobs.get("5" * 24).phase is Phase.QUEUED  # type: ignore[union-attr]
+
+
+def test_a_planned_job_keeps_its_report(stores: Stores) -> None:
+    stores.jobs.create(job("6" * 24))
+    stores.jobs.planned("6" * 24, {"created": 3}, 3)
+    planned = stores.jobs.get("6" * 24)
+    assert planned is not None
+    assert (planned.phase, planned.total, planned.result) == (Phase.APPLYING, 3, {"created": 3})
 
 
 def job(job_id: str, mode: ImportMode = ImportMode.MERGE) -> ImportJob:

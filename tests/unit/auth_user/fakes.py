@@ -279,10 +279,11 @@ class FakeAuditLog:
 
 
 class FakeDirectoryStore:
-    """The import's view of a FakeUserStore (same accounts); `writes` counts apply calls."""
+    """The import's view of a FakeUserStore (same accounts); `applied` counts apply calls."""
 
-    def __init__(self, users: FakeUserStore) -> None:
+    def __init__(self, users: FakeUserStore, jobs: FakeImportJobStore | None = None) -> None:
         self.users = users
+        self.jobs = jobs
         self.pending: dict[str, str] = {}  # user id -> import id
         self.applied = 0
         self.fail_apply = False
@@ -310,6 +311,9 @@ class FakeDirectoryStore:
         self.pending.update((u.id, import_id) for u in created)
         for user_id, values in changes:
             self.users.update(user_id, values)
+        if self.jobs is not None and import_id in self.jobs.jobs:
+            writes = len(creates) + len(changes)
+            self.jobs.progress(import_id, Phase.APPLIED, writes, writes)
         return created
 
 
@@ -341,6 +345,10 @@ class FakeImportJobStore:
         now = datetime.now(UTC)
         self.jobs[job_id] = replace(job, phase=phase, done=done, total=total, updated_at=now)
 
+    def planned(self, job_id: str, report: Mapping[str, Any], writes: int) -> None:
+        self.progress(job_id, Phase.APPLYING, 0, writes)
+        self.jobs[job_id] = replace(self.jobs[job_id], result=dict(report))
+
     def finish(
         self,
         job_id: str,
@@ -366,11 +374,11 @@ class FakeImportJobStore:
 
 def fake_stores(users: FakeUserStore | None = None) -> AuthStores:
     """Every store of the service, in memory."""
-    users = users or FakeUserStore()
+    users, jobs = users or FakeUserStore(), FakeImportJobStore()
     return AuthStores(
         users=users,
         backend="memory",
-        directory=FakeDirectoryStore(users),
-        jobs=FakeImportJobStore(),
+        directory=FakeDirectoryStore(users, jobs),
+        jobs=jobs,
         audit=FakeAuditLog(),
     )

@@ -215,3 +215,36 @@ def test_imports_are_for_admins(world: World, sync: Sync) -> None:
         sync.service.page(member, 1, 10)
     with pytest.raises(ImportNotFoundError):
         sync.service.get(sync.admin, "f" * 24)
+
+
+def test_a_dead_job_that_had_committed_its_writes_reads_as_applied(
+    world: World, sync: Sync
+) -> None:
+    queued: list[Any] = []
+    dying = Dying(FakeDirectoryStore(world.users, sync.jobs))  # dies right after the commit
+    limits = ImportLimits()
+    service = DirectorySync(
+        dying, sync.jobs, world.cache, world.auth.sessions, limits, queued.append
+    )
+    source = UploadedFile("a.csv", csv("P1,A,A,X,,1").encode(), FileFormat.CSV)
+    started = service.start(sync.admin, ImportRequest(ImportMode.MERGE, False, False, "t"), source)
+    with pytest.raises(SystemExit):
+        queued.pop()()
+    stale = datetime.now(UTC) - timedelta(minutes=10)
+    sync.jobs.jobs[started.id] = replace(sync.jobs.jobs[started.id], updated_at=stale)
+    job = service.get(sync.admin, started.id)
+    assert (job.status, job.error_code) == (JobStatus.SUCCEEDED, "NOTIFY_FAILED")
+    assert job.result is not None and job.result["created"] == 1
+    assert world.users.get_by_matricule("P1") is not None
+
+
+class Dying:
+    def __init__(self, directory: FakeDirectoryStore) -> None:
+        self._directory = directory
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._directory, name)
+
+    def apply_import(self, *args: Any) -> Any:
+        self._directory.apply_import(*args)
+        raise SystemExit("killed")

@@ -1,7 +1,8 @@
 """`SqlDirectoryStore`: the accounts as a directory import reads and writes them, in bulk.
 
 Reads and writes go by chunks of `CHUNK` agents (one statement per chunk each), and one
-import's writes share one transaction: a failure part-way leaves nothing applied.
+import's writes share one transaction with its job's `applied` mark: a failure part-way leaves
+nothing applied, and a job reads as applied only if its writes are.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from libs.servicekit.clock import utc_now_ms
 from libs.servicekit.sql_store import SqlStore
 
 from ...application.directory_ports import CHUNK
+from ...domain.import_jobs import Phase
 from ...domain.model import NewUser, Role, User
 from ...domain.org import org_keys
 from .tables import activation_codes as A
+from .tables import directory_imports as J
 from .tables import users as U
 from .users import COLUMNS, new_row, user_of
 
@@ -61,6 +64,8 @@ class SqlDirectoryStore(SqlStore):
                 )
                 for start in range(0, len(group), CHUNK):
                     tx.execute(statement, group[start : start + CHUNK])
+            applied = {"phase": Phase.APPLIED.value, "done": len(rows) + len(changes)}
+            tx.execute(J.update().where(J.c.id == import_id).values(**applied, updated_at=now))
         return [user_of(r) for r in rows]
 
 

@@ -63,6 +63,10 @@ class SqlImportJobStore(SqlStore):
         values = {"phase": phase.value, "done": done, "total": total}
         self._update(job_id, {**values, "updated_at": utc_now_ms()})
 
+    def planned(self, job_id: str, report: Mapping[str, Any], writes: int) -> None:
+        values = {"phase": Phase.APPLYING.value, "done": 0, "total": writes, "result": report}
+        self._update(job_id, {**values, "updated_at": utc_now_ms()})
+
     def finish(
         self,
         job_id: str,

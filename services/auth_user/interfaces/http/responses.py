@@ -165,7 +165,9 @@ class CodedMessageSchema(Schema):
 class ImportJobResponse(Schema):
     id = fields.String()
     status = fields.String(metadata={"description": "running, succeeded, refused, failed"})
-    phase = fields.String(metadata={"description": "queued, reading, planning, applying, done"})
+    phase = fields.String(
+        metadata={"description": "queued, reading, planning, applying, applied, done"}
+    )
     progress = fields.Nested(ImportProgressSchema)
     mode = fields.String()
     dryRun = fields.Boolean()
