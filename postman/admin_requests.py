@@ -70,6 +70,53 @@ ADMIN_FOLDER = [
         checks=(("the dry run first", "pm.expect(data.imports[0].id).to.equal(env('importId'));"),),
     ),
     auth(
+        "POST /admin/directory/imports/:id/activation-codes — the import's codes (CSV)",
+        "POST",
+        "/admin/directory/imports/{{importId}}/activation-codes",
+        token="adminToken",
+        raw=True,
+        checks=(
+            ("a CSV", "pm.expect(pm.response.headers.get('Content-Type')).to.include('text/csv');"),
+            (
+                "never cached",
+                "pm.expect(pm.response.headers.get('Cache-Control')).to.equal('no-store');",
+            ),
+            (
+                "the header line",
+                "pm.expect(pm.response.text()).to.include('matricule;nom;prenom');",
+            ),
+        ),
+        description="A dry run created nobody: the CSV holds its header only. After a real"
+        " import it lists one new code per agent still waiting to activate.",
+    ),
+    auth(
+        "POST /:id/activation-code — one agent's new code",
+        "POST",
+        "/{{user3Id}}/activation-code",
+        token="adminToken",
+        keys=("matricule", "code", "expiresAt"),
+        checks=(
+            (
+                "XXXX-XXXX-XXXX",
+                "pm.expect(data.code).to.match(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);",
+            ),
+        ),
+        description="User 3's password keeps working until the code is used with POST /activate.",
+    ),
+    auth(
+        "POST /activate — wrong code (401 INVALID_ACTIVATION_CODE)",
+        "POST",
+        "/activate",
+        status=401,
+        body={
+            "matricule": "{{user3Matricule}}",
+            "code": "AAAA-BBBB-CCCC",
+            "password": "Nouveau-2026!",
+        },
+        error="INVALID_ACTIVATION_CODE",
+        description="With the right code: what POST /login answers, and the agent's password set.",
+    ),
+    auth(
         "GET /admin/directory/imports/:id — unknown (404 IMPORT_NOT_FOUND)",
         "GET",
         "/admin/directory/imports/{{unknownId}}",

@@ -21,6 +21,7 @@ from .bootstrap import TOKEN_SHAPE, Services, build
 from .domain.model import AuditEvent
 from .interfaces.http import (
     account_routes,
+    activation_routes,
     audit_routes,
     auth_routes,
     directory_routes,
@@ -74,7 +75,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
 
 def _install_routes(app: Flask) -> None:
     blueprints = (health, jwks_routes, auth_routes, session_routes, audit_routes, org_routes)
-    for blueprint in (*blueprints, account_routes, directory_routes, user_routes):
+    routes = (account_routes, directory_routes, activation_routes, user_routes)
+    for blueprint in (*blueprints, *routes):
         app.register_blueprint(blueprint.bp)
     install_openapi(
         app,

@@ -16,6 +16,7 @@ from libs.sessions import RedisRevocations, RevocationListener, RevocationMirror
 from libs.usercache import UserCache, local_profiles
 
 from .application.account import AccountService
+from .application.activation import ActivationService
 from .application.audit import SecurityAudit
 from .application.auth import AuthService
 from .application.directory_ports import DirectorySource
@@ -50,6 +51,7 @@ class Services:
     users: UserDirectory
     account: AccountService
     sync: DirectorySync
+    activation: ActivationService
     sql_source: DirectorySource | None  # DIRECTORY_SOURCE_URL, when configured
     checks: Mapping[str, Callable[[], None]]
     mirror: RevocationMirror
@@ -100,9 +102,14 @@ def build(
         spawn or _import_thread, settings.directory_max_rows,
         timedelta(seconds=settings.directory_job_stale_seconds),
     )  # fmt: skip
+    activation = ActivationService(
+        bundle.activation, users, bundle.jobs, auth, hasher, limiter, settings.login_limits,
+        timedelta(seconds=settings.activation_code_ttl),
+    )  # fmt: skip
     return Services(
-        settings, auth, directory, account, sync, _sql_source(settings), checks, mirror, listener
-    )
+        settings, auth, directory, account, sync, activation, _sql_source(settings), checks,
+        mirror, listener,
+    )  # fmt: skip
 
 
 def _sql_source(settings: Settings) -> DirectorySource | None:

@@ -56,6 +56,7 @@ class Settings(ServiceSettings):
     directory_source_url: str = field(default="", repr=False)  # may hold a password
     directory_source_query: str = DEFAULT_SOURCE_QUERY
     directory_job_stale_seconds: int = 120  # a job silent this long: its process died
+    activation_code_ttl: int = 14 * 86_400
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -101,6 +102,7 @@ class Settings(ServiceSettings):
             DIRECTORY_MAX_BYTES=self.directory_max_bytes,
             DIRECTORY_MAX_ROWS=self.directory_max_rows,
             DIRECTORY_JOB_STALE_SECONDS=self.directory_job_stale_seconds,
+            ACTIVATION_CODE_TTL=self.activation_code_ttl,
         )
         for name, ratio in (
             ("DIRECTORY_MAX_DEACTIVATE_RATIO", self.directory_limits.max_deactivate_ratio),
@@ -130,4 +132,5 @@ def _directory(env: Mapping[str, str]) -> dict[str, Any]:
         "directory_source_url": env.get("DIRECTORY_SOURCE_URL", "").strip(),
         "directory_source_query": env_str(env, "DIRECTORY_SOURCE_QUERY", DEFAULT_SOURCE_QUERY),
         "directory_job_stale_seconds": env_int(env, "DIRECTORY_JOB_STALE_SECONDS", 120),
+        "activation_code_ttl": env_int(env, "ACTIVATION_CODE_TTL", Settings.activation_code_ttl),
     }

@@ -25,6 +25,9 @@ DEACTIVATED = "deactivated"
 REACTIVATED = "reactivated"
 DELETED = "deleted"
 DIRECTORY_IMPORT = "directory_import"  # detail: the job, its mode, status and counts
+ACTIVATION_CODES_ISSUED = "activation_codes_issued"  # detail: the import, or "agent"
+ACTIVATED = "activated"  # an agent set their password with their code
+ACTIVATION_FAILED = "activation_failed"  # detail: unknown_matricule, wrong_code, expired...
 
 
 class SecurityAudit:

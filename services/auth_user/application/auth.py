@@ -17,7 +17,7 @@ from ..domain.errors import (
     TokenExpiredError,
     TokenRevokedError,
 )
-from ..domain.model import DeviceSession, LoginLimits, Session, TokenClaims, TokenType
+from ..domain.model import DeviceSession, LoginLimits, Session, TokenClaims, TokenType, User
 from .audit import LOGIN_FAILED, LOGIN_OK, RATE_LIMITED
 from .ports import (
     PasswordHasher,
@@ -74,6 +74,10 @@ class AuthService:
             self._refused(user.id, client_ip, "account_disabled")
             raise AccountDisabledError()
         self._limiter.reset(_matricule_key(matricule))
+        return self.admit(user, client_ip, user_agent)
+
+    def admit(self, user: User, client_ip: str, user_agent: str = "") -> Session:
+        """A session for a user who just proved who they are (password, activation code)."""
         family, now_ms = uuid.uuid4().hex, int(self._clock() * 1000)
         tokens = self._tokens.issue(user, family=family, auth_ms=now_ms)
         ttl = tokens.refresh_expires_at - int(self._clock())
@@ -82,7 +86,7 @@ class AuthService:
         self.sessions.started(user.id, device, ttl)
         self._cache.set(user.profile())
         self.sessions.audit.record(LOGIN_OK, user_id=user.id, ip=client_ip, detail=family)
-        return Session(user, tokens)
+        return Session(user, tokens, family)
 
     def refresh(self, refresh_token: str, csrf: str | None = None) -> Session:
         """Rotate: only the session's current token is accepted, and it is then replaced.
@@ -109,7 +113,7 @@ class AuthService:
         if outcome is Rotation.REVOKED:
             raise RefreshTokenRevokedError()
         self.sessions.used(user.id, family, int(self._clock() * 1000), ttl)
-        return Session(user, tokens)
+        return Session(user, tokens, family)
 
     def logout(self, refresh_token: str | None, csrf: str | None = None) -> bool:
         """Revoke the refresh token's family; True if one was revoked.

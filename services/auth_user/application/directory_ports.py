@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
 from typing import Any, Protocol
 
+from ..domain.activation import PendingActivation
 from ..domain.directory_files import SourceRow
 from ..domain.import_jobs import ImportJob, JobStatus, Phase
 from ..domain.model import NewUser, User
@@ -83,4 +85,25 @@ class ImportJobStore(Protocol):
         error: tuple[str, str] | None = None,
     ) -> None:
         """The job's end (`error`: code and message); another job may start from then on."""
+        ...
+
+
+class ActivationStore(Protocol):
+    """Pending activations (SQL table / Mongo collection `activation_codes`)."""
+
+    def pending_of_import(self, import_id: str) -> list[User]:
+        """The active agents `import_id` created who have not activated yet, in name order."""
+        ...
+
+    def get(self, user_id: str) -> PendingActivation | None: ...
+
+    def issue(
+        self, import_id: str | None, hashes: Sequence[tuple[str, str]], expires_at: datetime
+    ) -> None:
+        """Give each (user id, code hash) its code, replacing an earlier one (by chunks)."""
+        ...
+
+    def consume(self, user_id: str, code_hash: str, password_hash: str, now: datetime) -> bool:
+        """If the code is still the user's and unexpired: forget it and set the password,
+        at once (a code works once). False: nothing done."""
         ...

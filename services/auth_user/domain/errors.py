@@ -133,3 +133,13 @@ class FileTooLargeError(AuthUserError):
 class TooManyRowsError(AuthUserError):
     code = "TOO_MANY_ROWS"
     message = "La source compte trop de lignes (DIRECTORY_MAX_ROWS) : rien n'a été appliqué"
+
+
+class InvalidActivationCodeError(AuthUserError):
+    code = "INVALID_ACTIVATION_CODE"
+    message = "Matricule ou code d'activation incorrect"
+
+
+class ActivationCodeExpiredError(AuthUserError):
+    code = "ACTIVATION_CODE_EXPIRED"
+    message = "Code d'activation expiré : demandez-en un nouveau à un administrateur"

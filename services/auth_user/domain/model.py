@@ -133,6 +133,7 @@ class Session:
 
     user: User
     tokens: TokenPair
+    id: str = ""  # the session (refresh-token family, `sid` in access tokens)
 
 
 @dataclass(frozen=True, slots=True)

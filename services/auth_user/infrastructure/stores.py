@@ -12,7 +12,7 @@ from typing import Any
 from libs.servicekit.sql import SQL_BACKENDS, SqlSchema, backend_of, create_sql_engine
 from libs.servicekit.stores import connect_mongo
 
-from ..application.directory_ports import DirectoryStore, ImportJobStore
+from ..application.directory_ports import ActivationStore, DirectoryStore, ImportJobStore
 from ..application.ports import AuditLog, UserStore
 
 SCHEMA = SqlSchema(str(Path(__file__).with_name("sql") / "migrations"), "alembic_version_auth_user")
@@ -24,6 +24,7 @@ class AuthStores:
     backend: str
     directory: DirectoryStore
     jobs: ImportJobStore
+    activation: ActivationStore
     close: Callable[[], None] = lambda: None
     audit: AuditLog | None = None  # the security events (table / collection `audit_events`)
 
@@ -34,6 +35,7 @@ class AuthStores:
 def open_auth_stores(database_url: str, mongodb_db: str = "auth_user_db") -> AuthStores:
     backend = backend_of(database_url)
     if backend in SQL_BACKENDS:
+        from .sql.activation import SqlActivationStore
         from .sql.audit import SqlAuditLog
         from .sql.directory import SqlDirectoryStore
         from .sql.import_jobs import SqlImportJobStore
@@ -46,6 +48,7 @@ def open_auth_stores(database_url: str, mongodb_db: str = "auth_user_db") -> Aut
             backend=engine.dialect.name,
             directory=SqlDirectoryStore(engine),
             jobs=SqlImportJobStore(engine),
+            activation=SqlActivationStore(engine),
             close=engine.dispose,
             audit=SqlAuditLog(engine),
         )
@@ -62,6 +65,7 @@ def open_mongo_stores(
     close: Callable[[], None] = lambda: None,
 ) -> AuthStores:
     """Every store over one pymongo (or mongomock) database, its indexes made."""
+    from .mongo_activation import MongoActivationStore
     from .mongo_audit import MongoAuditLog
     from .mongo_directory import MongoDirectoryStore
     from .mongo_import_jobs import MongoImportJobStore
@@ -69,9 +73,10 @@ def open_mongo_stores(
 
     users, audit = MongoUserStore(db, lock=lock), MongoAuditLog(db, lock=lock)
     directory, jobs = MongoDirectoryStore(db, lock=lock), MongoImportJobStore(db, lock=lock)
-    for store in (users, audit, directory, jobs):
+    activation = MongoActivationStore(db, lock=lock)
+    for store in (users, audit, directory, jobs, activation):
         store.ensure_indexes()
-    return AuthStores(users, backend, directory, jobs, close, audit)
+    return AuthStores(users, backend, directory, jobs, activation, close, audit)
 
 
 def migrate_auth_database(database_url: str) -> None:

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from services.auth_user.application.directory_ports import (
     CHUNK,
+    ActivationStore,
     DirectoryStore,
     ImportJobStore,
 )
@@ -36,6 +37,7 @@ class Stores:
     users: UserStore
     directory: DirectoryStore
     jobs: ImportJobStore
+    activation: ActivationStore
     backend: str
 
 
@@ -44,15 +46,15 @@ def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stores]:
     backend = str(request.param)
     if backend == "memory":
         bundle = fake_stores()
-        yield Stores(bundle.users, bundle.directory, bundle.jobs, backend)
+        yield Stores(bundle.users, bundle.directory, bundle.jobs, bundle.activation, backend)
     elif backend == "sqlite":
         bundle = open_auth_stores(sqlite_url(tmp_path, "auth_user"))
-        yield Stores(bundle.users, bundle.directory, bundle.jobs, backend)
+        yield Stores(bundle.users, bundle.directory, bundle.jobs, bundle.activation, backend)
         bundle.close()
     elif backend == "postgresql":
         with postgres_database() as url:
             bundle = open_auth_stores(url)
-            yield Stores(bundle.users, bundle.directory, bundle.jobs, backend)
+            yield Stores(bundle.users, bundle.directory, bundle.jobs, bundle.activation, backend)
             bundle.close()
     else:
         name = f"auth_dir_{uuid.uuid4().hex[:8]}"
@@ -63,7 +65,7 @@ def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stores]:
             client = pymongo.MongoClient(require_mongodb(), tz_aware=True)
             lock = None
         bundle = open_mongo_stores(client[name], lock)
-        yield Stores(bundle.users, bundle.directory, bundle.jobs, backend)
+        yield Stores(bundle.users, bundle.directory, bundle.jobs, bundle.activation, backend)
         client.drop_database(name)
 
 
@@ -189,3 +191,43 @@ def test_jobs_page_newest_first(stores: Stores) -> None:
         stores.jobs.finish(job_id, JobStatus.SUCCEEDED, None)
     jobs, total = stores.jobs.page(0, 2)
     assert (total, [j.id for j in jobs]) == (3, [f"{2:024x}", f"{1:024x}"])
+
+
+LATER = datetime(2030, 1, 1, tzinfo=UTC)
+
+
+def test_an_imports_waiting_agents_get_codes_used_once(stores: Stores) -> None:
+    made = stores.directory.apply_import("7" * 24, [agent("W2", nom="B"), agent("W1", nom="A")], [])
+    stores.directory.apply_import("8" * 24, [agent("W3")], [])
+    waiting = stores.activation.pending_of_import("7" * 24)
+    assert [u.matricule for u in waiting] == ["W1", "W2"]  # in name order
+    pending = stores.activation.get(made[0].id)
+    assert pending is not None and (pending.import_id, pending.code_hash) == ("7" * 24, None)
+    stores.activation.issue("7" * 24, [(u.id, f"hash-{u.matricule}") for u in waiting], LATER)
+    issued = stores.activation.get(made[0].id)
+    assert issued is not None and (issued.code_hash, issued.expires_at) == ("hash-W2", LATER)
+    now = datetime.now(UTC)
+    assert not stores.activation.consume(made[0].id, "hash-W1", "argon", now)  # not theirs
+    assert stores.activation.consume(made[0].id, "hash-W2", "argon", now)
+    assert not stores.activation.consume(made[0].id, "hash-W2", "argon", now)  # once
+    assert stores.users.get(made[0].id).password_hash == "argon"  # type: ignore[union-attr]
+    assert stores.activation.get(made[0].id) is None
+    assert [u.matricule for u in stores.activation.pending_of_import("7" * 24)] == ["W1"]
+
+
+def test_an_expired_code_is_not_consumed(stores: Stores) -> None:
+    [user] = stores.directory.apply_import("9" * 24, [agent("X1")], [])
+    past = datetime(2020, 1, 1, tzinfo=UTC)
+    stores.activation.issue(None, [(user.id, "h")], past)
+    assert not stores.activation.consume(user.id, "h", "argon", datetime.now(UTC))
+    assert stores.users.get(user.id).password_hash == ""  # type: ignore[union-attr]
+
+
+def test_a_code_for_one_account_keeps_the_import_that_made_it(stores: Stores) -> None:
+    [imported] = stores.directory.apply_import("a" * 24, [agent("Y1")], [])
+    by_hand = stores.users.add(NewUser("Y2", "Main", "Faite", "argon"))
+    stores.activation.issue(None, [(imported.id, "h1"), (by_hand.id, "h2")], LATER)
+    assert stores.activation.get(imported.id).import_id == "a" * 24  # type: ignore[union-attr]
+    hand = stores.activation.get(by_hand.id)
+    assert hand is not None and (hand.import_id, hand.code_hash) == (None, "h2")
+    assert [u.matricule for u in stores.activation.pending_of_import("a" * 24)] == ["Y1"]

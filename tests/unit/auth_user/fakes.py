@@ -12,6 +12,7 @@ from typing import Any
 
 from libs.sessions import Revocation, RevocationMirror
 from services.auth_user.application.ports import Rotation
+from services.auth_user.domain.activation import PendingActivation
 from services.auth_user.domain.errors import (
     CsrfError,
     InvalidTokenError,
@@ -372,13 +373,55 @@ class FakeImportJobStore:
             self.slot = None
 
 
+class FakeActivationStore:
+    def __init__(self, directory: FakeDirectoryStore) -> None:
+        self.directory = directory
+        self.codes: dict[str, PendingActivation] = {}
+
+    def pending_of_import(self, import_id: str) -> list[User]:
+        users = self.directory.users.users
+        mine = [users[u] for u, i in self._imports().items() if i == import_id and u in users]
+        waiting = [u for u in mine if not u.password_hash and u.active]
+        return sorted(waiting, key=lambda u: (u.nom, u.prenom, u.id))
+
+    def get(self, user_id: str) -> PendingActivation | None:
+        if user_id in self.codes:
+            return self.codes[user_id]
+        import_id = self.directory.pending.get(user_id)
+        return PendingActivation(user_id, import_id, None, None) if import_id else None
+
+    def issue(
+        self, import_id: str | None, hashes: Sequence[tuple[str, str]], expires_at: datetime
+    ) -> None:
+        for user_id, code_hash in hashes:
+            known = self.get(user_id)
+            origin = import_id or (known.import_id if known else None)
+            self.codes[user_id] = PendingActivation(user_id, origin, code_hash, expires_at)
+
+    def consume(self, user_id: str, code_hash: str, password_hash: str, now: datetime) -> bool:
+        found = self.codes.get(user_id)
+        if found is None or found.code_hash != code_hash or found.expired(now):
+            return False
+        del self.codes[user_id]
+        self.directory.pending.pop(user_id, None)
+        self.directory.users.update(user_id, {"password_hash": password_hash})
+        return True
+
+    def _imports(self) -> dict[str, str | None]:
+        known: dict[str, str | None] = dict(self.directory.pending)
+        known.update((u, c.import_id) for u, c in self.codes.items())
+        return known
+
+
 def fake_stores(users: FakeUserStore | None = None) -> AuthStores:
     """Every store of the service, in memory."""
     users, jobs = users or FakeUserStore(), FakeImportJobStore()
+    directory = FakeDirectoryStore(users, jobs)
     return AuthStores(
         users=users,
         backend="memory",
-        directory=FakeDirectoryStore(users, jobs),
+        directory=directory,
         jobs=jobs,
+        activation=FakeActivationStore(directory),
         audit=FakeAuditLog(),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,50 +18,11 @@ from services.auth_user.domain.errors import (
     ImportNotFoundError,
     SourceUnavailableError,
 )
-from services.auth_user.domain.import_jobs import ImportJob, ImportRequest, JobStatus, Phase
-from services.auth_user.domain.model import Role, User
+from services.auth_user.domain.import_jobs import ImportRequest, JobStatus, Phase
+from services.auth_user.domain.model import Role
 
-from .conftest import PASSWORD, World
-from .fakes import FakeDirectoryStore, FakeImportJobStore
-
-HEADER = "matricule,nom,prenom,ministere,role,active\n"
-
-
-@dataclass
-class Sync:
-    service: DirectorySync
-    directory: FakeDirectoryStore
-    jobs: FakeImportJobStore
-    admin: User
-    queued: list[Any]
-
-    def run(self, text: str, mode: str = "merge", dry_run: bool = False, **more: Any) -> ImportJob:
-        source = UploadedFile("agents.csv", text.encode(), FileFormat.CSV)
-        request = ImportRequest(ImportMode(mode), dry_run, more.get("force", False), "test")
-        job = self.service.start(more.get("actor", self.admin), request, source)
-        while self.queued:
-            self.queued.pop(0)()
-        return self.service.get(self.admin, job.id)
-
-
-@pytest.fixture
-def sync(world: World) -> Sync:
-    directory, jobs = FakeDirectoryStore(world.users), FakeImportJobStore()
-    queued: list[Any] = []
-    service = DirectorySync(
-        directory,
-        jobs,
-        world.cache,
-        world.auth.sessions,
-        ImportLimits(max_deactivate_ratio=0.5, max_error_ratio=0.1),
-        queued.append,  # run by Sync.run, after start returned
-    )
-    admin = world.add_user("ADM", role=Role.ADMIN)
-    return Sync(service, directory, jobs, admin, queued)
-
-
-def csv(*lines: str) -> str:
-    return HEADER + "".join(f"{line}\n" for line in lines)
+from .conftest import PASSWORD, Sync, World, csv
+from .fakes import FakeDirectoryStore
 
 
 def test_a_merge_import_creates_and_updates_and_reports(world: World, sync: Sync) -> None:

@@ -33,7 +33,7 @@ def login() -> Response:
     data = load(LoginSchema(), json_body())
     agent = request.headers.get("User-Agent", "")
     session = services().auth.login(data["matricule"], data["password"], client_ip(), agent)
-    return _with_cookies({"user": dump_user(session.user), **_tokens(session)}, session)
+    return login_reply(session)
 
 
 @bp.post("/refresh")
@@ -115,6 +115,11 @@ def _tokens(session: Session) -> dict[str, Any]:
         "accessToken": session.tokens.access_token,
         "refreshToken": session.tokens.refresh_token,
     }
+
+
+def login_reply(session: Session) -> Response:
+    """What a login answers: the user and the tokens, and the session cookies."""
+    return _with_cookies({"user": dump_user(session.user), **_tokens(session)}, session)
 
 
 def _with_cookies(body: dict[str, Any], session: Session) -> Response:

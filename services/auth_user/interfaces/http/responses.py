@@ -16,6 +16,12 @@ class LoginResponse(TokensResponse):
     user = fields.Nested(UserSchema, required=True)
 
 
+class IssuedCodeResponse(Schema):
+    matricule = fields.String()
+    code = fields.String(metadata={"description": "XXXX-XXXX-XXXX, shown once"})
+    expiresAt = fields.String()
+
+
 class LogoutResponse(Schema):
     message = fields.String()
     revoked = fields.Boolean(metadata={"description": "a refresh family was revoked"})
