@@ -50,7 +50,9 @@ class DirectoryStore(Protocol):
     ) -> list[User]:
         """Create the agents (each with a pending activation of `import_id`), write the changes
         (user id, columns), by chunks of CHUNK, and mark the job `applied`: in one transaction
-        on SQL databases, all or nothing. Returns the created users."""
+        on SQL databases, all or nothing. A job no longer running (declared dead meanwhile)
+        cannot be marked: `ImportAbandonedError`, and on SQL nothing is applied. Returns the
+        created users."""
         ...
 
 

@@ -27,6 +27,7 @@ from ..domain.directory_plan import (
     plan,
 )
 from ..domain.errors import (
+    ImportAbandonedError,
     ImportInProgressError,
     ImportNotFoundError,
     SourceUnavailableError,
@@ -129,6 +130,8 @@ class DirectorySync:
             self._fail(job, (SOURCE_UNAVAILABLE, exc.message))
         except TooManyRowsError as exc:
             self._fail(job, (exc.code, exc.message), JobStatus.REFUSED)
+        except ImportAbandonedError:  # another request ended it: its failure is recorded
+            logger.warning("directory import %s was declared dead before it applied", job.id)
         except Exception:
             logger.exception("directory import %s failed", job.id)
             self._fail(job, (INTERNAL, "L'import a échoué : rien n'a été appliqué"))
@@ -143,7 +146,7 @@ class DirectorySync:
 
     def _execute(self, job: ImportJob, source: DirectorySource) -> None:
         self._jobs.progress(job.id, Phase.READING, 0, 0)
-        collected = collect(_bounded(source.rows(), self._max_rows))
+        collected = collect(self._reading(job, source))
         matricules = list(collected.records)
         existing: dict[str, User] = {}
         for start in range(0, len(matricules), CHUNK):
@@ -229,6 +232,15 @@ class DirectorySync:
             detail=f"{job.id} {mode} {status.value} {counts}".strip(),
         )
 
+    def _reading(self, job: ImportJob, source: DirectorySource) -> Iterator[SourceRow]:
+        """The source's rows, at most max_rows, reporting progress every CHUNK rows."""
+        for count, row in enumerate(source.rows(), start=1):
+            if count > self._max_rows:
+                raise TooManyRowsError()
+            if count % CHUNK == 0:
+                self._jobs.progress(job.id, Phase.READING, count, 0)
+            yield row
+
     def _release_stale(self) -> None:
         """A job whose process died (no progress for a while) ends, and the next import may
         start. Its writes committed together with its `applied` mark, or not at all: applied,
@@ -243,13 +255,6 @@ class DirectorySync:
             return
         message = "L'import a été interrompu (processus arrêté) : rien n'a été appliqué"
         self._jobs.finish(running.id, JobStatus.FAILED, None, (INTERRUPTED, message))
-
-
-def _bounded(rows: Iterator[SourceRow], limit: int) -> Iterator[SourceRow]:
-    for count, row in enumerate(rows, start=1):
-        if count > limit:
-            raise TooManyRowsError()
-        yield row
 
 
 def _except(users: list[User], actor_id: str | None) -> list[User]:

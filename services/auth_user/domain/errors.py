@@ -130,6 +130,13 @@ class FileTooLargeError(AuthUserError):
     message = "Fichier trop volumineux (DIRECTORY_MAX_BYTES)"
 
 
+class ImportAbandonedError(AuthUserError):
+    """The job was declared dead (no progress for too long) before its writes committed."""
+
+    code = "IMPORT_INTERRUPTED"
+    message = "L'import a été interrompu : rien n'a été appliqué"
+
+
 class TooManyRowsError(AuthUserError):
     code = "TOO_MANY_ROWS"
     message = "La source compte trop de lignes (DIRECTORY_MAX_ROWS) : rien n'a été appliqué"

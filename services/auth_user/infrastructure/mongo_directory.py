@@ -16,7 +16,8 @@ from libs.servicekit.clock import utc_now_ms
 from libs.servicekit.mongo_store import MongoStore
 
 from ..application.directory_ports import CHUNK
-from ..domain.import_jobs import Phase
+from ..domain.errors import ImportAbandonedError
+from ..domain.import_jobs import JobStatus, Phase
 from ..domain.model import NewUser, Role, User
 from .mongo_users import indexed, reindexed, user_of
 
@@ -69,7 +70,10 @@ class MongoDirectoryStore(MongoStore):
             for user_id, values in changes:
                 self._update(ObjectId(user_id), values, now)
             applied = {"phase": Phase.APPLIED.value, "done": len(docs) + len(changes)}
-            self._jobs.update_one({"_id": import_id}, {"$set": {**applied, "updated_at": now}})
+            running = {"_id": import_id, "status": JobStatus.RUNNING.value}
+            marked = self._jobs.update_one(running, {"$set": {**applied, "updated_at": now}})
+        if not marked.matched_count:  # failed meanwhile: the writes stay (no transaction)
+            raise ImportAbandonedError()
         return [user_of(d) for d in docs]
 
     def _update(self, oid: ObjectId, values: Mapping[str, Any], now: Any) -> None:

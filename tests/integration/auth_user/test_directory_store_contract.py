@@ -24,8 +24,9 @@ from services.auth_user.application.directory_ports import (
 )
 from services.auth_user.application.ports import UserStore
 from services.auth_user.domain.directory_plan import ImportMode
+from services.auth_user.domain.errors import ImportAbandonedError
 from services.auth_user.domain.import_jobs import ImportJob, ImportRequest, JobStatus, Phase
-from services.auth_user.domain.model import NewUser, Role
+from services.auth_user.domain.model import NewUser, Role, User
 from services.auth_user.domain.org import OrgFilter
 from services.auth_user.infrastructure.stores import open_auth_stores, open_mongo_stores
 from tests.support.databases import ALL_BACKENDS, postgres_database, require_mongodb, sqlite_url
@@ -74,10 +75,22 @@ def agent(matricule: str, **fields: Any) -> NewUser:
     return NewUser(matricule, password_hash="", managed=True, **values)
 
 
+def apply(
+    stores: Stores,
+    creates: list[NewUser],
+    changes: list[tuple[str, dict[str, Any]]] | None = None,
+    job_id: str | None = None,
+) -> list[User]:
+    """The writes of one running import job, which then ends."""
+    job_id = job_id or uuid.uuid4().hex[:24]
+    assert stores.jobs.create(job(job_id))
+    created = stores.directory.apply_import(job_id, creates, changes or [])
+    stores.jobs.finish(job_id, JobStatus.SUCCEEDED, None)
+    return created
+
+
 def test_created_agents_read_back_by_matricule_without_password(stores: Stores) -> None:
-    created = stores.directory.apply_import(
-        "job1", [agent("A1"), agent("A2", role=Role.MODERATOR, active=False)], []
-    )
+    created = apply(stores, [agent("A1"), agent("A2", role=Role.MODERATOR, active=False)], [])
     assert [u.matricule for u in created] == ["A1", "A2"]
     found = {u.matricule: u for u in stores.directory.by_matricules(["A1", "A2", "ZZ"])}
     assert found["A1"] == stores.users.get(created[0].id)
@@ -88,19 +101,19 @@ def test_created_agents_read_back_by_matricule_without_password(stores: Stores) 
 
 def test_chunks_of_creations_and_changes_all_land(stores: Stores) -> None:
     many = [agent(f"C{n:05d}", nom=f"Nom{n}") for n in range(CHUNK + 5)]
-    created = stores.directory.apply_import("job1", many, [])
+    created = apply(stores, many, [])
     assert len(created) == CHUNK + 5
     changes = [(u.id, {"ministere": "Ministère de la Santé", "managed": True}) for u in created]
-    stores.directory.apply_import("job2", [], changes)
+    apply(stores, [], changes)
     unit = OrgFilter(ministere="ministere de la sante")
     assert stores.users.search(None, 0, 1, unit)[1] == CHUNK + 5
     assert stores.users.search("nom1004", 0, 10)[1] == 1
 
 
 def test_changes_write_the_given_columns_and_keep_the_others(stores: Stores) -> None:
-    [user] = stores.directory.apply_import("job1", [agent("K1", email="k@minfi.cm")], [])
+    [user] = apply(stores, [agent("K1", email="k@minfi.cm")], [])
     changes = [(user.id, {"nom": "Mbarga", "active": False, "role": Role.ADMIN, "managed": True})]
-    stores.directory.apply_import("job2", [], changes)
+    apply(stores, [], changes)
     after = stores.users.get(user.id)
     assert after is not None
     assert (after.nom, after.active, after.role, after.email) == (
@@ -114,7 +127,7 @@ def test_changes_write_the_given_columns_and_keep_the_others(stores: Stores) -> 
 
 
 def test_managed_active_accounts_and_the_active_count(stores: Stores) -> None:
-    stores.directory.apply_import("job1", [agent("M1"), agent("M2", active=False)], [])
+    apply(stores, [agent("M1"), agent("M2", active=False)], [])
     stores.users.add(NewUser("HAND", "Main", "Faite", "hash"))
     assert [u.matricule for u in stores.directory.managed_active()] == ["M1"]
     assert stores.directory.count_active() == 2
@@ -131,7 +144,7 @@ def test_a_failure_part_way_applies_nothing_on_sql(stores: Stores) -> None:
     if stores.backend not in {"sqlite", "postgresql"}:
         pytest.skip("no multi-document transaction: a failure keeps what was written")
     stores.users.add(NewUser("TAKEN", "Déjà", "Là", "hash"))
-    [kept] = stores.directory.apply_import("job0", [agent("K0")], [])
+    [kept] = apply(stores, [agent("K0")], [])
     stores.jobs.create(job("5" * 24))
     batch = [agent(f"F{n:05d}") for n in range(CHUNK)] + [agent("TAKEN")]
     with pytest.raises(sa.exc.IntegrityError):  # the unique matricule, in the second chunk
@@ -139,6 +152,16 @@ def test_a_failure_part_way_applies_nothing_on_sql(stores: Stores) -> None:
     assert stores.directory.by_matricules(["F00000", "F00999"]) == []
     assert stores.users.get(kept.id).nom == "Ngono"  # type: ignore[union-attr]
     assert stores.jobs.get("5" * 24).phase is Phase.QUEUED  # type: ignore[union-attr]
+
+
+def test_a_job_declared_dead_cannot_apply(stores: Stores) -> None:
+    stores.jobs.create(job("b" * 24))
+    stores.jobs.finish("b" * 24, JobStatus.FAILED, None, ("IMPORT_INTERRUPTED", "mort"))
+    with pytest.raises(ImportAbandonedError):
+        stores.directory.apply_import("b" * 24, [agent("Z1")], [])
+    if stores.backend in {"sqlite", "postgresql"}:  # rolled back
+        assert stores.directory.by_matricules(["Z1"]) == []
+    assert stores.jobs.get("b" * 24).status is JobStatus.FAILED  # type: ignore[union-attr]
 
 
 def test_a_planned_job_keeps_its_report(stores: Stores) -> None:
@@ -197,8 +220,8 @@ LATER = datetime(2030, 1, 1, tzinfo=UTC)
 
 
 def test_an_imports_waiting_agents_get_codes_used_once(stores: Stores) -> None:
-    made = stores.directory.apply_import("7" * 24, [agent("W2", nom="B"), agent("W1", nom="A")], [])
-    stores.directory.apply_import("8" * 24, [agent("W3")], [])
+    made = apply(stores, [agent("W2", nom="B"), agent("W1", nom="A")], job_id="7" * 24)
+    apply(stores, [agent("W3")], job_id="8" * 24)
     waiting = stores.activation.pending_of_import("7" * 24)
     assert [u.matricule for u in waiting] == ["W1", "W2"]  # in name order
     pending = stores.activation.get(made[0].id)
@@ -216,7 +239,7 @@ def test_an_imports_waiting_agents_get_codes_used_once(stores: Stores) -> None:
 
 
 def test_an_expired_code_is_not_consumed(stores: Stores) -> None:
-    [user] = stores.directory.apply_import("9" * 24, [agent("X1")], [])
+    [user] = apply(stores, [agent("X1")])
     past = datetime(2020, 1, 1, tzinfo=UTC)
     stores.activation.issue(None, [(user.id, "h")], past)
     assert not stores.activation.consume(user.id, "h", "argon", datetime.now(UTC))
@@ -224,7 +247,7 @@ def test_an_expired_code_is_not_consumed(stores: Stores) -> None:
 
 
 def test_a_code_for_one_account_keeps_the_import_that_made_it(stores: Stores) -> None:
-    [imported] = stores.directory.apply_import("a" * 24, [agent("Y1")], [])
+    [imported] = apply(stores, [agent("Y1")], job_id="a" * 24)
     by_hand = stores.users.add(NewUser("Y2", "Main", "Faite", "argon"))
     stores.activation.issue(None, [(imported.id, "h1"), (by_hand.id, "h2")], LATER)
     assert stores.activation.get(imported.id).import_id == "a" * 24  # type: ignore[union-attr]

@@ -125,7 +125,8 @@ class Sync:
 
 @pytest.fixture
 def sync(world: World) -> Sync:
-    directory, jobs = FakeDirectoryStore(world.users), FakeImportJobStore()
+    jobs = FakeImportJobStore()
+    directory = FakeDirectoryStore(world.users, jobs)
     queued: list[Any] = []
     service = DirectorySync(
         directory,

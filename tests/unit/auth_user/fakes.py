@@ -15,6 +15,7 @@ from services.auth_user.application.ports import Rotation
 from services.auth_user.domain.activation import PendingActivation
 from services.auth_user.domain.errors import (
     CsrfError,
+    ImportAbandonedError,
     InvalidTokenError,
     MatriculeTakenError,
     TokenExpiredError,
@@ -307,12 +308,15 @@ class FakeDirectoryStore:
     ) -> list[User]:
         if self.fail_apply:
             raise RuntimeError("database gone mid-import")
+        job = self.jobs.jobs.get(import_id) if self.jobs is not None else None
+        if job is not None and job.status is not JobStatus.RUNNING:
+            raise ImportAbandonedError()
         self.applied += 1
         created = [self.users.add(new) for new in creates]
         self.pending.update((u.id, import_id) for u in created)
         for user_id, values in changes:
             self.users.update(user_id, values)
-        if self.jobs is not None and import_id in self.jobs.jobs:
+        if job is not None:
             writes = len(creates) + len(changes)
             self.jobs.progress(import_id, Phase.APPLIED, writes, writes)
         return created

@@ -209,3 +209,17 @@ class Dying:
     def apply_import(self, *args: Any) -> Any:
         self._directory.apply_import(*args)
         raise SystemExit("killed")
+
+
+def test_a_job_declared_dead_while_it_still_runs_applies_nothing(world: World, sync: Sync) -> None:
+    source = UploadedFile("a.csv", csv("Q1,A,A,X,,1").encode(), FileFormat.CSV)
+    started = sync.service.start(
+        sync.admin, ImportRequest(ImportMode.MERGE, False, False, "t"), source
+    )
+    stale = datetime.now(UTC) - timedelta(minutes=10)  # a slow job, silent for too long
+    sync.jobs.jobs[started.id] = replace(sync.jobs.jobs[started.id], updated_at=stale)
+    assert sync.service.get(sync.admin, started.id).error_code == "IMPORT_INTERRUPTED"
+    sync.queued.pop()()  # it goes on, and finds out when it tries to commit
+    job = sync.service.get(sync.admin, started.id)
+    assert (job.status, job.error_code) == (JobStatus.FAILED, "IMPORT_INTERRUPTED")
+    assert world.users.get_by_matricule("Q1") is None

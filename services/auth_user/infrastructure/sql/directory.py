@@ -16,7 +16,8 @@ from libs.servicekit.clock import utc_now_ms
 from libs.servicekit.sql_store import SqlStore
 
 from ...application.directory_ports import CHUNK
-from ...domain.import_jobs import Phase
+from ...domain.errors import ImportAbandonedError
+from ...domain.import_jobs import JobStatus, Phase
 from ...domain.model import NewUser, Role, User
 from ...domain.org import org_keys
 from .tables import activation_codes as A
@@ -65,7 +66,9 @@ class SqlDirectoryStore(SqlStore):
                 for start in range(0, len(group), CHUNK):
                     tx.execute(statement, group[start : start + CHUNK])
             applied = {"phase": Phase.APPLIED.value, "done": len(rows) + len(changes)}
-            tx.execute(J.update().where(J.c.id == import_id).values(**applied, updated_at=now))
+            mark = J.update().where(J.c.id == import_id, J.c.status == JobStatus.RUNNING.value)
+            if not tx.execute(mark.values(**applied, updated_at=now)).rowcount:
+                raise ImportAbandonedError()  # failed meanwhile (declared dead): roll back
         return [user_of(r) for r in rows]
 
 
