@@ -27,6 +27,7 @@ from .interfaces.http import (
     directory_routes,
     health,
     jwks_routes,
+    mfa_routes,
     org_routes,
     session_routes,
     user_routes,
@@ -75,7 +76,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
 
 def _install_routes(app: Flask) -> None:
     blueprints = (health, jwks_routes, auth_routes, session_routes, audit_routes, org_routes)
-    routes = (account_routes, directory_routes, activation_routes, user_routes)
+    routes = (account_routes, mfa_routes, directory_routes, activation_routes, user_routes)
     for blueprint in (*blueprints, *routes):
         app.register_blueprint(blueprint.bp)
     install_openapi(

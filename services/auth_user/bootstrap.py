@@ -21,6 +21,8 @@ from .application.audit import SecurityAudit
 from .application.auth import AuthService
 from .application.directory_ports import DirectorySource
 from .application.directory_sync import DirectorySync, Spawn
+from .application.mfa import MfaGate, MfaService
+from .application.mfa_ports import MfaChallenges
 from .application.ports import (
     PasswordHasher,
     ProfileCache,
@@ -35,7 +37,9 @@ from .application.users import UserDirectory
 from .domain.model import TokenClaims, TokenType
 from .infrastructure.directory_source import SqlDirectorySource
 from .infrastructure.jwt_tokens import KID_CONFIG, FlaskJwtTokenCodec, auth_ms_of
+from .infrastructure.mfa_secrets import AesGcmSecretBox
 from .infrastructure.passwords import Argon2PasswordHasher
+from .infrastructure.redis_mfa import RedisMfaChallenges
 from .infrastructure.redis_ratelimit import RedisRateLimiter
 from .infrastructure.redis_sessions import RedisSessionRegistry
 from .infrastructure.redis_tokens import RedisRefreshTokenStore
@@ -52,6 +56,7 @@ class Services:
     account: AccountService
     sync: DirectorySync
     activation: ActivationService
+    mfa: MfaService
     sql_source: DirectorySource | None  # DIRECTORY_SOURCE_URL, when configured
     checks: Mapping[str, Callable[[], None]]
     mirror: RevocationMirror
@@ -71,6 +76,7 @@ def build(
     cache: ProfileCache | None = None,
     revocations: RevocationLog | None = None,
     registry: SessionRegistry | None = None,
+    mfa_challenges: MfaChallenges | None = None,
     spawn: Spawn | None = None,
     clock: Callable[[], float] = time.time,
 ) -> Services:
@@ -90,9 +96,15 @@ def build(
     registry = registry or RedisSessionRegistry(redis_of(), prefix=prefix, clock=clock)
     audit = SecurityAudit(bundle.audit)
     sessions = SessionControl(revocations, mirror, refresh_tokens, registry, audit)
+    challenges = mfa_challenges or RedisMfaChallenges(redis_of(), prefix=prefix)
+    gate = MfaGate(bundle.mfa, challenges, frozenset(settings.mfa_required_roles))
     auth = AuthService(
         users, hasher, tokens or FlaskJwtTokenCodec(), refresh_tokens, limiter, cache,
-        settings.login_limits, sessions, clock,
+        settings.login_limits, sessions, clock, gate,
+    )  # fmt: skip
+    mfa = MfaService(
+        gate, bundle.mfa, challenges, AesGcmSecretBox(settings.mfa_encryption_key), users, auth,
+        limiter, settings.login_limits, settings.mfa_issuer, clock,
     )  # fmt: skip
     checks = {"database": users.ping, "redis": refresh_tokens.ping, "revocations": _fresh(mirror)}
     directory = UserDirectory(users, hasher, cache, sessions, limiter)
@@ -107,7 +119,7 @@ def build(
         timedelta(seconds=settings.activation_code_ttl),
     )  # fmt: skip
     return Services(
-        settings, auth, directory, account, sync, activation, _sql_source(settings), checks,
+        settings, auth, directory, account, sync, activation, mfa, _sql_source(settings), checks,
         mirror, listener,
     )  # fmt: skip
 

@@ -10,6 +10,7 @@ from libs.servicekit.service_settings import ServiceSettings, refuse_non_positiv
 from libs.servicekit.settings import (
     DEV_JWT_SECRET,
     DEVELOPMENT_ENVS,
+    MIN_SECRET_BYTES,
     SettingsError,
     env_bool,
     env_float,
@@ -21,8 +22,10 @@ from libs.sessions.asymmetric import HS256, SigningKeys
 from libs.sessions.key_settings import signing_keys
 
 from .domain.directory_plan import ImportLimits
-from .domain.model import LoginLimits
+from .domain.model import LoginLimits, Role
 
+DEV_MFA_KEY = "ngomna-dev-only-mfa-key-not-for-production-use"
+PRIVILEGED_ROLES = (Role.ADMIN, Role.MODERATOR, Role.COMPLIANCE)
 DEFAULT_SOURCE_QUERY = "SELECT matricule, nom, prenom, sexe, ministere FROM personnel"
 
 
@@ -57,6 +60,10 @@ class Settings(ServiceSettings):
     directory_source_query: str = DEFAULT_SOURCE_QUERY
     directory_job_stale_seconds: int = 120  # a job silent this long: its process died
     activation_code_ttl: int = 14 * 86_400
+    # second factor (docs/security.md): required for these roles; secrets sealed with the key
+    mfa_required_roles: tuple[Role, ...] = ()  # from_env: admin, moderator, compliance in prod
+    mfa_encryption_key: str = field(default=DEV_MFA_KEY, repr=False)
+    mfa_issuer: str = "ngomna"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -80,6 +87,7 @@ class Settings(ServiceSettings):
                 env, "CORS_ALLOWED_ORIGINS", ",".join(cls.cors_allowed_origins)
             ),
             **_directory(env),
+            **_mfa(env, shared["app_env"]),
         )
         settings.check()
         return settings
@@ -133,4 +141,29 @@ def _directory(env: Mapping[str, str]) -> dict[str, Any]:
         "directory_source_query": env_str(env, "DIRECTORY_SOURCE_QUERY", DEFAULT_SOURCE_QUERY),
         "directory_job_stale_seconds": env_int(env, "DIRECTORY_JOB_STALE_SECONDS", 120),
         "activation_code_ttl": env_int(env, "ACTIVATION_CODE_TTL", Settings.activation_code_ttl),
+    }
+
+
+def _mfa(env: Mapping[str, str], app_env: str) -> dict[str, Any]:
+    """`MFA_REQUIRED_ROLES` (comma-separated; empty: none) defaults to the privileged roles,
+    except in development and test, where the demo admin logs in without a second factor."""
+    raw = env.get("MFA_REQUIRED_ROLES")
+    if raw is None:
+        roles: tuple[Role, ...] = () if app_env in DEVELOPMENT_ENVS else PRIVILEGED_ROLES
+    else:
+        try:
+            roles = tuple(Role(r.strip()) for r in raw.split(",") if r.strip())
+        except ValueError:
+            raise SettingsError(f"MFA_REQUIRED_ROLES: roles are {', '.join(Role)}") from None
+    key = env.get("MFA_ENCRYPTION_KEY", "")
+    if app_env in DEVELOPMENT_ENVS:
+        key = key or DEV_MFA_KEY
+    elif len(key.encode()) < MIN_SECRET_BYTES:
+        raise SettingsError(
+            f"MFA_ENCRYPTION_KEY must be at least {MIN_SECRET_BYTES} bytes when APP_ENV={app_env}"
+        )
+    return {
+        "mfa_required_roles": roles,
+        "mfa_encryption_key": key,
+        "mfa_issuer": env_str(env, "MFA_ISSUER", "ngomna"),
     }

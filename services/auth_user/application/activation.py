@@ -20,6 +20,7 @@ from ..domain.errors import (
     InvalidActivationCodeError,
     RateLimitedError,
 )
+from ..domain.mfa import MfaPending
 from ..domain.model import LoginLimits, Session, User
 from ..domain.policy import check_can_manage_users
 from . import audit
@@ -79,7 +80,7 @@ class ActivationService:
 
     def activate(
         self, matricule: str, code: str, password: str, client_ip: str, user_agent: str = ""
-    ) -> Session:
+    ) -> Session | MfaPending:
         """The agent's password set with their code, then a session as a login gives; the
         code works once. Guesses count like failed logins (per matricule and per IP)."""
         self._check_rate(matricule, client_ip)
@@ -100,10 +101,12 @@ class ActivationService:
             self._refused(user, client_ip, "wrong_code")  # used meanwhile by another request
             raise InvalidActivationCodeError()
         self._sessions_audit().record(audit.ACTIVATED, user_id=user.id, ip=client_ip)
-        session = self._auth.admit(replace(user, password_hash=hashed), client_ip, user_agent)
-        if had_password:  # a reset: the sessions opened with the old password end
-            self._auth.sessions.end_others(user.id, session.id, "password_changed")
-        return session
+        entered = self._auth.enter(replace(user, password_hash=hashed), client_ip, user_agent)
+        if had_password and isinstance(entered, Session):  # a reset: the old sessions end
+            self._auth.sessions.end_others(user.id, entered.id, "password_changed")
+        elif had_password:  # a second factor comes first: no new session yet
+            self._auth.sessions.end_user(user.id, "password_changed")
+        return entered
 
     def _issue(self, import_id: str | None, users: list[User]) -> list[IssuedCode]:
         expires = self._clock() + self._ttl

@@ -28,6 +28,12 @@ DIRECTORY_IMPORT = "directory_import"  # detail: the job, its mode, status and c
 ACTIVATION_CODES_ISSUED = "activation_codes_issued"  # detail: the import, or "agent"
 ACTIVATED = "activated"  # an agent set their password with their code
 ACTIVATION_FAILED = "activation_failed"  # detail: unknown_matricule, wrong_code, expired...
+MFA_ENROLLED = "mfa_enrolled"
+MFA_VERIFIED = "mfa_verified"  # detail: totp, recovery, enrolled
+MFA_FAILED = "mfa_failed"  # detail: wrong_code
+MFA_RECOVERY_REGENERATED = "mfa_recovery_regenerated"
+MFA_DISABLED = "mfa_disabled"
+MFA_RESET = "mfa_reset"  # by an admin
 
 
 class SecurityAudit:

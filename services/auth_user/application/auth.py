@@ -17,6 +17,7 @@ from ..domain.errors import (
     TokenExpiredError,
     TokenRevokedError,
 )
+from ..domain.mfa import MfaPending
 from ..domain.model import DeviceSession, LoginLimits, Session, TokenClaims, TokenType, User
 from .audit import LOGIN_FAILED, LOGIN_OK, RATE_LIMITED
 from .ports import (
@@ -25,6 +26,7 @@ from .ports import (
     RateLimiter,
     RefreshTokenStore,
     Rotation,
+    SecondFactorGate,
     TokenCodec,
     UserStore,
 )
@@ -48,6 +50,7 @@ class AuthService:
         limits: LoginLimits,
         sessions: SessionControl,
         clock: Callable[[], float] = time.time,
+        gate: SecondFactorGate | None = None,
     ) -> None:
         self._users = users
         self._hasher = hasher
@@ -58,9 +61,13 @@ class AuthService:
         self._limits = limits
         self.sessions = sessions
         self._clock = clock
+        self._gate = gate
         self._dummy_hash = hasher.hash(_DUMMY_PASSWORD)
 
-    def login(self, matricule: str, password: str, client_ip: str, user_agent: str = "") -> Session:
+    def login(
+        self, matricule: str, password: str, client_ip: str, user_agent: str = ""
+    ) -> Session | MfaPending:
+        """A session, or the second-factor challenge the user must pass first."""
         self._check_rate(matricule, client_ip)
         user = self._users.get_by_matricule(matricule)
         if user is None:
@@ -74,7 +81,13 @@ class AuthService:
             self._refused(user.id, client_ip, "account_disabled")
             raise AccountDisabledError()
         self._limiter.reset(_matricule_key(matricule))
-        return self.admit(user, client_ip, user_agent)
+        return self.enter(user, client_ip, user_agent)
+
+    def enter(self, user: User, client_ip: str, user_agent: str = "") -> Session | MfaPending:
+        """After the first factor (password, activation code): the session, or the challenge
+        of the second factor when one is due."""
+        pending = self._gate.challenge(user) if self._gate is not None else None
+        return pending if pending is not None else self.admit(user, client_ip, user_agent)
 
     def admit(self, user: User, client_ip: str, user_agent: str = "") -> Session:
         """A session for a user who just proved who they are (password, activation code)."""

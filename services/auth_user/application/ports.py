@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any, Protocol
 
+from ..domain.mfa import MfaPending
 from ..domain.model import (
     AuditEvent,
     DeviceSession,
@@ -47,6 +48,13 @@ class UserStore(Protocol):
     def delete(self, user_id: str) -> bool: ...
 
     def ping(self) -> None: ...
+
+
+class SecondFactorGate(Protocol):
+    """Whether a login whose password was right still needs a second factor
+    (`application.mfa.MfaGate`)."""
+
+    def challenge(self, user: User) -> MfaPending | None: ...
 
 
 class PasswordHasher(Protocol):

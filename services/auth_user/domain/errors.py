@@ -150,3 +150,35 @@ class InvalidActivationCodeError(AuthUserError):
 class ActivationCodeExpiredError(AuthUserError):
     code = "ACTIVATION_CODE_EXPIRED"
     message = "Code d'activation expiré : demandez-en un nouveau à un administrateur"
+
+
+class MfaRequiredError(AuthUserError):
+    """Not raised by a login (it answers the challenge instead): the route's 401 code."""
+
+    code = "MFA_REQUIRED"
+    message = "Code de vérification requis (application d'authentification)"
+
+
+class InvalidMfaCodeError(AuthUserError):
+    code = "INVALID_MFA_CODE"
+    message = "Code de vérification incorrect"
+
+
+class MfaChallengeExpiredError(AuthUserError):
+    code = "MFA_CHALLENGE_EXPIRED"
+    message = "Vérification expirée ou trop d'essais : reconnectez-vous"
+
+
+class MfaAlreadyEnabledError(AuthUserError):
+    code = "MFA_ALREADY_ENABLED"
+    message = "La double authentification est déjà activée"
+
+
+class MfaNotEnabledError(AuthUserError):
+    code = "MFA_NOT_ENABLED"
+    message = "La double authentification n'est pas activée"
+
+
+class MfaMandatoryError(AuthUserError):
+    code = "MFA_MANDATORY"
+    message = "Votre rôle exige la double authentification : elle ne peut pas être retirée"

@@ -1,7 +1,8 @@
 """What `python -m scripts.port_db --service auth_user` needs: the SQL schema to fill, and how
 the `users` documents of `MongoUserStore`, the `audit_events` of `MongoAuditLog`, the
-`directory_imports` of `MongoImportJobStore` and the `activation_codes` of the directory stores
-become its rows (`num` is left to the target's sequence, assigned in `_id` order)."""
+`directory_imports` of `MongoImportJobStore`, the `activation_codes` of the directory stores
+and the `mfa` documents of `MongoMfaStore` become its rows (`num` is left to the target's
+sequence, assigned in `_id` order)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,15 @@ from libs.servicekit.port_sources import MongoTable, Row, column_names
 from libs.servicekit.sql_port import PortSpec
 
 from ..domain.org import ORG_LEVELS, org_keys
-from .sql.tables import activation_codes, audit_events, directory_imports, metadata, users
+from .sql.tables import (
+    activation_codes,
+    audit_events,
+    directory_imports,
+    metadata,
+    mfa_credentials,
+    mfa_recovery_codes,
+    users,
+)
 from .stores import SCHEMA
 
 MONGODB_DB = "auth_user_db"
@@ -31,6 +40,10 @@ def mongo_tables() -> dict[str, MongoTable]:
         ),
         "activation_codes": MongoTable(
             "activation_codes", column_names(activation_codes), _activation_code
+        ),
+        "mfa_credentials": MongoTable("mfa", column_names(mfa_credentials), _mfa_credential),
+        "mfa_recovery_codes": MongoTable(
+            "mfa", column_names(mfa_recovery_codes), _mfa_recovery_codes
         ),
     }
 
@@ -94,3 +107,18 @@ def _activation_code(doc: Mapping[str, Any]) -> Iterator[Row]:
         "expires_at": doc.get("expires_at"),
         "issued_at": doc.get("issued_at"),
     }
+
+
+def _mfa_credential(doc: Mapping[str, Any]) -> Iterator[Row]:
+    yield {
+        "user_id": doc["_id"],
+        "secret": doc["secret"],
+        "confirmed": bool(doc.get("confirmed", False)),
+        "last_step": int(doc.get("last_step", 0)),
+        "created_at": doc.get("created_at"),
+    }
+
+
+def _mfa_recovery_codes(doc: Mapping[str, Any]) -> Iterator[Row]:
+    for code_hash in doc.get("recovery", []):
+        yield {"user_id": doc["_id"], "code_hash": code_hash}

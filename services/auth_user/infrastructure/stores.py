@@ -13,6 +13,7 @@ from libs.servicekit.sql import SQL_BACKENDS, SqlSchema, backend_of, create_sql_
 from libs.servicekit.stores import connect_mongo
 
 from ..application.directory_ports import ActivationStore, DirectoryStore, ImportJobStore
+from ..application.mfa_ports import MfaStore
 from ..application.ports import AuditLog, UserStore
 
 SCHEMA = SqlSchema(str(Path(__file__).with_name("sql") / "migrations"), "alembic_version_auth_user")
@@ -25,6 +26,7 @@ class AuthStores:
     directory: DirectoryStore
     jobs: ImportJobStore
     activation: ActivationStore
+    mfa: MfaStore
     close: Callable[[], None] = lambda: None
     audit: AuditLog | None = None  # the security events (table / collection `audit_events`)
 
@@ -39,6 +41,7 @@ def open_auth_stores(database_url: str, mongodb_db: str = "auth_user_db") -> Aut
         from .sql.audit import SqlAuditLog
         from .sql.directory import SqlDirectoryStore
         from .sql.import_jobs import SqlImportJobStore
+        from .sql.mfa import SqlMfaStore
         from .sql.users import SqlUserStore
 
         engine = create_sql_engine(database_url)
@@ -49,6 +52,7 @@ def open_auth_stores(database_url: str, mongodb_db: str = "auth_user_db") -> Aut
             directory=SqlDirectoryStore(engine),
             jobs=SqlImportJobStore(engine),
             activation=SqlActivationStore(engine),
+            mfa=SqlMfaStore(engine),
             close=engine.dispose,
             audit=SqlAuditLog(engine),
         )
@@ -69,14 +73,15 @@ def open_mongo_stores(
     from .mongo_audit import MongoAuditLog
     from .mongo_directory import MongoDirectoryStore
     from .mongo_import_jobs import MongoImportJobStore
+    from .mongo_mfa import MongoMfaStore
     from .mongo_users import MongoUserStore
 
     users, audit = MongoUserStore(db, lock=lock), MongoAuditLog(db, lock=lock)
     directory, jobs = MongoDirectoryStore(db, lock=lock), MongoImportJobStore(db, lock=lock)
-    activation = MongoActivationStore(db, lock=lock)
-    for store in (users, audit, directory, jobs, activation):
+    activation, mfa = MongoActivationStore(db, lock=lock), MongoMfaStore(db, lock=lock)
+    for store in (users, audit, directory, jobs, activation, mfa):
         store.ensure_indexes()
-    return AuthStores(users, backend, directory, jobs, activation, close, audit)
+    return AuthStores(users, backend, directory, jobs, activation, mfa, close, audit)
 
 
 def migrate_auth_database(database_url: str) -> None:

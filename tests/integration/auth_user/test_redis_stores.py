@@ -1,4 +1,5 @@
-"""Refresh-token state and login rate limits against the real Redis, isolated by key prefix."""
+"""Refresh-token state, login rate limits and second-factor challenges against the real Redis,
+isolated by key prefix."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import threading
 import redis
 
 from services.auth_user.application.ports import Rotation
+from services.auth_user.infrastructure.redis_mfa import RedisMfaChallenges
 from services.auth_user.infrastructure.redis_ratelimit import RedisRateLimiter
 from services.auth_user.infrastructure.redis_tokens import RedisRefreshTokenStore
 
@@ -89,3 +91,17 @@ def test_rate_limiter_counts_keys_separately_and_reset_clears_one(
     assert limiter.hit("b", 1, 60) == 0
     limiter.reset("a")
     assert limiter.hit("a", 1, 60) == 0
+
+
+def test_an_mfa_challenge_names_its_user_counts_wrong_codes_and_expires(
+    redis_client: redis.Redis, key_prefix: str
+) -> None:
+    challenges = RedisMfaChallenges(redis_client, prefix=key_prefix)
+    token = challenges.create("a" * 24, ttl=300)
+    assert len(token) >= 40 and challenges.user_of(token) == "a" * 24
+    assert 290 <= redis_client.ttl(f"{key_prefix}auth:mfa:{token}") <= 300
+    assert (challenges.failed(token), challenges.failed(token)) == (1, 2)
+    challenges.drop(token)
+    assert challenges.user_of(token) is None
+    assert challenges.user_of("") is None and challenges.user_of("x" * 500) is None
+    assert challenges.create("a" * 24, ttl=300) != token

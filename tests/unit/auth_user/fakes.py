@@ -21,6 +21,7 @@ from services.auth_user.domain.errors import (
     TokenExpiredError,
 )
 from services.auth_user.domain.import_jobs import ImportJob, JobStatus, Phase
+from services.auth_user.domain.mfa import MfaCredential
 from services.auth_user.domain.model import (
     AuditEvent,
     DeviceSession,
@@ -417,6 +418,83 @@ class FakeActivationStore:
         return known
 
 
+class FakeMfaStore:
+    def __init__(self) -> None:
+        self.credentials: dict[str, MfaCredential] = {}
+
+    def get(self, user_id: str) -> MfaCredential | None:
+        return self.credentials.get(user_id)
+
+    def begin(self, user_id: str, sealed_secret: str) -> None:
+        known = self.credentials.get(user_id)
+        if known is None or not known.confirmed:
+            self.credentials[user_id] = MfaCredential(user_id, sealed_secret)
+
+    def confirm(self, user_id: str, step: int, recovery_hashes: Sequence[str]) -> bool:
+        known = self.credentials.get(user_id)
+        if known is None or known.confirmed:
+            return False
+        self.credentials[user_id] = replace(
+            known, confirmed=True, last_step=step, recovery_hashes=tuple(sorted(recovery_hashes))
+        )
+        return True
+
+    def use_step(self, user_id: str, step: int) -> bool:
+        known = self.credentials.get(user_id)
+        if known is None or not known.confirmed or known.last_step >= step:
+            return False
+        self.credentials[user_id] = replace(known, last_step=step)
+        return True
+
+    def use_recovery(self, user_id: str, recovery_hash: str) -> bool:
+        known = self.credentials.get(user_id)
+        if known is None or recovery_hash not in known.recovery_hashes:
+            return False
+        left = tuple(h for h in known.recovery_hashes if h != recovery_hash)
+        self.credentials[user_id] = replace(known, recovery_hashes=left)
+        return True
+
+    def replace_recovery(self, user_id: str, recovery_hashes: Sequence[str]) -> None:
+        known = self.credentials[user_id]
+        self.credentials[user_id] = replace(known, recovery_hashes=tuple(sorted(recovery_hashes)))
+
+    def delete(self, user_id: str) -> bool:
+        return self.credentials.pop(user_id, None) is not None
+
+
+class FakeMfaChallenges:
+    def __init__(self) -> None:
+        self.challenges: dict[str, dict[str, Any]] = {}
+        self._tokens = itertools.count(1)
+
+    def create(self, user_id: str, ttl: int) -> str:
+        token = f"challenge-{next(self._tokens)}"
+        self.challenges[token] = {"user": user_id, "attempts": 0, "ttl": ttl}
+        return token
+
+    def user_of(self, token: str) -> str | None:
+        found = self.challenges.get(token)
+        return found["user"] if found else None
+
+    def failed(self, token: str) -> int:
+        self.challenges[token]["attempts"] += 1
+        return int(self.challenges[token]["attempts"])
+
+    def drop(self, token: str) -> None:
+        self.challenges.pop(token, None)
+
+
+class FakeSecretBox:
+    """Reversible, and visibly not the secret itself."""
+
+    def seal(self, plain: str) -> str:
+        return "sealed:" + plain[::-1]
+
+    def open(self, sealed: str) -> str:
+        assert sealed.startswith("sealed:")
+        return sealed[len("sealed:") :][::-1]
+
+
 def fake_stores(users: FakeUserStore | None = None) -> AuthStores:
     """Every store of the service, in memory."""
     users, jobs = users or FakeUserStore(), FakeImportJobStore()
@@ -427,5 +505,6 @@ def fake_stores(users: FakeUserStore | None = None) -> AuthStores:
         directory=directory,
         jobs=jobs,
         activation=FakeActivationStore(directory),
+        mfa=FakeMfaStore(),
         audit=FakeAuditLog(),
     )

@@ -16,6 +16,7 @@ SHARED_ENV = {
     "JWT_SECRET": "j" * 40,
     "JWT_PREVIOUS_SECRETS": " " + "o" * 40 + ", ,",
     "SERVICE_SECRET": "s" * 40,
+    "MFA_ENCRYPTION_KEY": "m" * 40,  # auth_user only (chat_file ignores it)
     "REDIS_URL": "redis://cache:6380/2",
     "REDIS_KEY_PREFIX": " team1: ",
     "REDIS_SENTINELS": "s1:26379, s2:26380",

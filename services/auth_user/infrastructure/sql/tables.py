@@ -97,3 +97,22 @@ activation_codes = sa.Table(
     sa.Column("issued_at", UtcDateTime()),
     sa.Index("activation_codes_by_import", "import_id"),
 )
+
+# Second factor: a TOTP secret per user (sealed with MFA_ENCRYPTION_KEY), and the hashes of
+# their unused recovery codes.
+mfa_credentials = sa.Table(
+    "mfa_credentials",
+    metadata,
+    sa.Column("user_id", sa.String(24), primary_key=True),
+    sa.Column("secret", sa.String(255), nullable=False),
+    sa.Column("confirmed", sa.Boolean(), nullable=False, server_default=sa.false()),
+    sa.Column("last_step", sa.BigInteger(), nullable=False, server_default="0"),
+    sa.Column("created_at", UtcDateTime()),
+)
+
+mfa_recovery_codes = sa.Table(
+    "mfa_recovery_codes",
+    metadata,
+    sa.Column("user_id", sa.String(24), primary_key=True),
+    sa.Column("code_hash", sa.String(64), primary_key=True),
+)

@@ -51,11 +51,12 @@ class ActivateSchema(Schema):
         "ACTIVATION_CODE_EXPIRED",
         "ACCOUNT_DISABLED",
         "RATE_LIMITED",
+        "MFA_REQUIRED",
     ],
     auth=False,
     tags=["auth"],
 )
-def activate() -> Response:
+def activate() -> Response | tuple[Response, int]:
     body = load(ActivateSchema(), json_body())
     agent = request.headers.get("User-Agent", "")
     session = services().activation.activate(

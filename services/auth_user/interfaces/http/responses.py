@@ -14,6 +14,24 @@ class TokensResponse(Schema):
 
 class LoginResponse(TokensResponse):
     user = fields.Nested(UserSchema, required=True)
+    recoveryCodes = fields.List(
+        fields.String(), metadata={"description": "POST /login/mfa after enrolling: shown once"}
+    )
+
+
+class EnrolmentResponse(Schema):
+    secret = fields.String(metadata={"description": "base32 TOTP secret"})
+    otpauthUri = fields.String(metadata={"description": "otpauth://totp/... (for a QR code)"})
+
+
+class RecoveryCodesResponse(Schema):
+    recoveryCodes = fields.List(fields.String(), metadata={"description": "shown once"})
+
+
+class MfaStatusResponse(Schema):
+    enabled = fields.Boolean()
+    required = fields.Boolean(metadata={"description": "the user's role requires it"})
+    recoveryCodesLeft = fields.Integer()
 
 
 class IssuedCodeResponse(Schema):

@@ -1,5 +1,6 @@
-"""The directory sync's stores on every backend: bulk reads and writes of accounts (all or
-nothing on SQL), and import jobs (one running at a time)."""
+"""The stores of the directory sync, activation and the second factor, on every backend: bulk
+reads and writes of accounts (all or nothing on SQL), import jobs (one running at a time),
+pending activations, TOTP credentials and recovery codes."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from services.auth_user.application.directory_ports import (
     DirectoryStore,
     ImportJobStore,
 )
+from services.auth_user.application.mfa_ports import MfaStore
 from services.auth_user.application.ports import UserStore
 from services.auth_user.domain.directory_plan import ImportMode
 from services.auth_user.domain.errors import ImportAbandonedError
@@ -39,6 +41,7 @@ class Stores:
     directory: DirectoryStore
     jobs: ImportJobStore
     activation: ActivationStore
+    mfa: MfaStore
     backend: str
 
 
@@ -47,15 +50,21 @@ def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stores]:
     backend = str(request.param)
     if backend == "memory":
         bundle = fake_stores()
-        yield Stores(bundle.users, bundle.directory, bundle.jobs, bundle.activation, backend)
+        yield Stores(
+            bundle.users, bundle.directory, bundle.jobs, bundle.activation, bundle.mfa, backend
+        )
     elif backend == "sqlite":
         bundle = open_auth_stores(sqlite_url(tmp_path, "auth_user"))
-        yield Stores(bundle.users, bundle.directory, bundle.jobs, bundle.activation, backend)
+        yield Stores(
+            bundle.users, bundle.directory, bundle.jobs, bundle.activation, bundle.mfa, backend
+        )
         bundle.close()
     elif backend == "postgresql":
         with postgres_database() as url:
             bundle = open_auth_stores(url)
-            yield Stores(bundle.users, bundle.directory, bundle.jobs, bundle.activation, backend)
+            yield Stores(
+                bundle.users, bundle.directory, bundle.jobs, bundle.activation, bundle.mfa, backend
+            )
             bundle.close()
     else:
         name = f"auth_dir_{uuid.uuid4().hex[:8]}"
@@ -66,7 +75,9 @@ def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stores]:
             client = pymongo.MongoClient(require_mongodb(), tz_aware=True)
             lock = None
         bundle = open_mongo_stores(client[name], lock)
-        yield Stores(bundle.users, bundle.directory, bundle.jobs, bundle.activation, backend)
+        yield Stores(
+            bundle.users, bundle.directory, bundle.jobs, bundle.activation, bundle.mfa, backend
+        )
         client.drop_database(name)
 
 
@@ -254,3 +265,34 @@ def test_a_code_for_one_account_keeps_the_import_that_made_it(stores: Stores) ->
     hand = stores.activation.get(by_hand.id)
     assert hand is not None and (hand.import_id, hand.code_hash) == (None, "h2")
     assert [u.matricule for u in stores.activation.pending_of_import("a" * 24)] == ["Y1"]
+
+
+def test_a_second_factor_is_begun_confirmed_and_each_step_accepted_once(stores: Stores) -> None:
+    user = "c" * 24
+    assert stores.mfa.get(user) is None
+    stores.mfa.begin(user, "sealed-1")
+    stores.mfa.begin(user, "sealed-2")  # an unconfirmed secret is replaced
+    begun = stores.mfa.get(user)
+    assert begun is not None and (begun.sealed_secret, begun.confirmed) == ("sealed-2", False)
+    assert not stores.mfa.use_step(user, 10)  # not confirmed yet
+    assert stores.mfa.confirm(user, 100, ["h1", "h2"])
+    assert not stores.mfa.confirm(user, 101, ["h3"])  # once
+    stores.mfa.begin(user, "sealed-3")  # never over a confirmed secret
+    confirmed = stores.mfa.get(user)
+    assert confirmed is not None
+    assert (confirmed.sealed_secret, confirmed.confirmed, confirmed.last_step) == (
+        "sealed-2",
+        True,
+        100,
+    )
+    assert confirmed.recovery_hashes == ("h1", "h2")
+    assert not stores.mfa.use_step(user, 100)  # the step that confirmed it
+    assert stores.mfa.use_step(user, 102)
+    assert not stores.mfa.use_step(user, 101)  # an older step after a newer one
+    assert stores.mfa.use_recovery(user, "h1")
+    assert not stores.mfa.use_recovery(user, "h1")
+    stores.mfa.replace_recovery(user, ["h8", "h9"])
+    assert stores.mfa.get(user).recovery_hashes == ("h8", "h9")  # type: ignore[union-attr]
+    assert stores.mfa.delete(user)
+    assert not stores.mfa.delete(user)
+    assert stores.mfa.get(user) is None
