@@ -35,6 +35,7 @@ from .interfaces.http import (
 from .interfaces.http.context import EXTENSION
 from .interfaces.http.errors import STATUS_BY_CODE, install_store_errors
 from .interfaces.http.jwt import install_jwt
+from .interfaces.web import console
 from .settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
 
 def _install_routes(app: Flask) -> None:
     blueprints = (health, jwks_routes, auth_routes, session_routes, audit_routes, org_routes)
-    routes = (account_routes, mfa_routes, directory_routes, activation_routes, user_routes)
+    routes = (account_routes, mfa_routes, directory_routes, activation_routes, console, user_routes)
     for blueprint in (*blueprints, *routes):
         app.register_blueprint(blueprint.bp)
     install_openapi(
