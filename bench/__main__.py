@@ -24,6 +24,7 @@ MODULES = [
     "proxy",
     "push",
     "sessions",
+    "directory",
 ]
 RESULTS = Path(__file__).with_name("results.json")
 

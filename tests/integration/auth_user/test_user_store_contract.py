@@ -250,3 +250,11 @@ def test_org_units_count_active_agents_per_unit_grouped_by_folded_names(
     }
     solde = units[("ministere des finances", "budget", "solde")]
     assert solde.ministere in {"Ministère des Finances", "MINISTÈRE DES FINANCES"}
+
+
+def test_search_pages_past_the_end_still_count_the_matches(store: UserStore) -> None:
+    for n in range(3):
+        store.add(new(f"PAGE{n}", nom=f"Pagé{n}"))
+    assert store.search("page", 2, 2) == (store.search("page", 2, 2)[0], 3)
+    assert store.search("page", 10, 2) == ([], 3)
+    assert [u.nom for u in store.search("page", 1, 1)[0]] == ["Pagé1"]

@@ -65,12 +65,33 @@ class SqlUserStore(SqlStore):
                 return [], 0
             match, base = self._match(words, base)
             where = sa.and_(where, match)
-        page = base.where(where).order_by(*ORDER).offset(offset).limit(limit)
-        count = sa.select(sa.func.count()).select_from(base.where(where).subquery())
+        matches = base.where(where)
+        count = sa.select(sa.func.count()).select_from(matches.subquery())
+        if query and self._postgres:
+            return self._counted_page(matches, count, offset, limit)
+        page = matches.order_by(*ORDER).offset(offset).limit(limit)
         with self._read.connect() as db:
             found = [user_of(r._mapping) for r in db.execute(page)]
             total = int(db.execute(count).scalar_one())
         return found, total
+
+    def _counted_page(
+        self, matches: sa.Select[Any], count: sa.Select[Any], offset: int, limit: int
+    ) -> tuple[list[User], int]:
+        """A text search on PostgreSQL: the matches first (GIN), then their order, and the total
+        from the same scan. Left to itself the planner walks `users_by_name` hoping to meet
+        the page's matches early, and a prefix whose names sort together ("ngo": every Ngono)
+        costs a scan of most of the table. OFFSET 0 keeps the subquery apart (PostgreSQL does
+        not pull a subquery with OFFSET up)."""
+        fenced = matches.offset(0).subquery()
+        total = sa.func.count().over().label("total_matches")
+        order = [fenced.c[c.name] for c in ORDER]
+        page = sa.select(*fenced.c, total).order_by(*order).offset(offset).limit(limit)
+        with self._read.connect() as db:
+            rows = [r._mapping for r in db.execute(page)]
+            if not rows:  # a page past the end: the total on its own
+                return [], int(db.execute(count).scalar_one())
+        return [user_of(r) for r in rows], int(rows[0]["total_matches"])
 
     def org_units(self) -> list[UnitCount]:
         names = [sa.func.min(U.c[level]) for level in ORG_LEVELS]
