@@ -1,7 +1,8 @@
-"""The admin console (auth_user /admin/) in headless Chromium, against auth_user under gunicorn
-with MFA required for admins: the admin enrols their second factor at sign-in, dry-runs then
-applies a directory import and exports its activation codes, finds agents by unit, deactivates
-one, changes a role, issues a code, and reads the audit log. Cookies + X-CSRF-TOKEN only."""
+"""The admin console (auth_user /admin/console/) in headless Chromium, against auth_user under
+gunicorn with MFA required for admins: the admin enrols their second factor at sign-in,
+dry-runs then applies a directory import and exports its activation codes, finds agents by
+unit, deactivates one, changes a role, issues a code, and reads the audit log. Cookies and
+X-CSRF-TOKEN only."""
 
 from __future__ import annotations
 
@@ -55,7 +56,7 @@ def text_of(driver: webdriver.Chrome, element_id: str) -> str:
 
 def sign_in_with_a_new_second_factor(driver: webdriver.Chrome, url: str) -> WebDriverWait:
     wait = WebDriverWait(driver, 20)
-    driver.get(url + "/admin")  # redirected to /admin/
+    driver.get(url + "/admin/console/")
     wait.until(ec.visibility_of_element_located((By.ID, "login-form")))
     assert not driver.find_element(By.ID, "console-view").is_displayed()
     driver.find_element(By.ID, "matricule").send_keys("ADMIN001")
@@ -120,12 +121,12 @@ def test_an_admin_imports_manages_agents_and_reads_the_audit_log(
 
     driver.find_element(By.ID, "logout-button").click()
     wait.until(ec.visibility_of_element_located((By.ID, "login-form")))
-    assert requests.get(f"{auth_user.url}/admin/", timeout=5).status_code == 200
+    assert requests.get(f"{auth_user.url}/admin/console/", timeout=5).status_code == 200
 
 
 def test_a_member_cannot_use_the_console(auth_user: ServiceProcess, driver: webdriver.Chrome):
     wait = WebDriverWait(driver, 20)
-    driver.get(auth_user.url + "/admin/")
+    driver.get(auth_user.url + "/admin/console/")
     driver.find_element(By.ID, "matricule").send_keys("MAT1001")
     driver.find_element(By.ID, "password").send_keys(PASSWORD)
     driver.find_element(By.ID, "login-button").click()

@@ -1,14 +1,14 @@
-"""The admin console: static HTML + JS served at /admin/ by auth_user itself, so it calls the
-admin API from the same origin with the session cookies (and the X-CSRF-TOKEN header on every
-write). No build step; a strict Content-Security-Policy (scripts and styles from this origin
-only)."""
+"""The admin console: static HTML + JS served at /admin/console/ by auth_user itself, so it
+calls the admin API from the same origin with the session cookies (and the X-CSRF-TOKEN header
+on every write). No build step; a strict Content-Security-Policy (scripts and styles from this
+origin only). Not at `/admin/`: `GET /admin` must stay the user lookup `GET /<id or matricule>`
+(a rule ending in `/admin/` would redirect it)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, redirect, send_from_directory
-from werkzeug.wrappers import Response as WerkzeugResponse
+from flask import Blueprint, Response, send_from_directory
 
 STATIC = Path(__file__).with_name("static")
 ASSETS = ("admin.js", "admin.css")
@@ -21,17 +21,12 @@ POLICY = (
 bp = Blueprint("console", __name__)
 
 
-@bp.get("/admin")
-def bare() -> WerkzeugResponse:
-    return redirect("/admin/", code=308)
-
-
-@bp.get("/admin/")
+@bp.get("/admin/console/")
 def index() -> Response:
     return _guarded(send_from_directory(STATIC, "index.html", max_age=0))
 
 
-@bp.get("/admin/<any('admin.js', 'admin.css'):name>")
+@bp.get("/admin/console/<any('admin.js', 'admin.css'):name>")
 def asset(name: str) -> Response:
     return _guarded(send_from_directory(STATIC, name, max_age=0))
 
