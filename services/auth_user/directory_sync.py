@@ -70,6 +70,10 @@ def main(
     except CodedError as exc:
         print(json.dumps({"error": {"code": exc.code, "message": exc.message}}), file=sys.stderr)
         return 1
+    except OSError as exc:  # --file: missing, unreadable
+        error = {"code": "FILE_UNREADABLE", "message": f"{args.file}: {exc.strerror}"}
+        print(json.dumps({"error": error}), file=sys.stderr)
+        return 1
     job = services.sync.job(started.id)
     print(json.dumps(dump_job(job), ensure_ascii=False, indent=2))
     return EXIT.get(job.status, 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -59,3 +60,44 @@ class ImportJob:
 
     def stale(self, now: datetime, after: timedelta = STALE_AFTER) -> bool:
         return self.status is JobStatus.RUNNING and now - self.updated_at > after
+
+    def record(self) -> dict[str, Any]:
+        """The job as the stores keep it: one flat record (SQL columns, Mongo fields), the
+        id apart."""
+        return {
+            "actor_id": self.actor_id,
+            "mode": self.request.mode.value,
+            "dry_run": self.request.dry_run,
+            "force": self.request.force,
+            "source": self.request.source[:300],
+            "status": self.status.value,
+            "phase": self.phase.value,
+            "done": self.done,
+            "total": self.total,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+            "finished_at": self.finished_at,
+            "result": self.result,
+            "error_code": self.error_code,
+            "error_message": self.error_message,
+        }
+
+    @classmethod
+    def from_record(cls, job_id: str, record: Mapping[str, Any]) -> ImportJob:
+        mode = ImportMode(record["mode"])
+        request = ImportRequest(mode, record["dry_run"], record["force"], record["source"])
+        return cls(
+            id=job_id,
+            actor_id=record.get("actor_id"),
+            request=request,
+            status=JobStatus(record["status"]),
+            phase=Phase(record["phase"]),
+            done=record.get("done", 0),
+            total=record.get("total", 0),
+            created_at=record["created_at"],
+            updated_at=record["updated_at"],
+            finished_at=record.get("finished_at"),
+            result=record.get("result"),
+            error_code=record.get("error_code"),
+            error_message=record.get("error_message"),
+        )

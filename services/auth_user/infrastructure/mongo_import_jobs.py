@@ -15,8 +15,7 @@ from pymongo.errors import DuplicateKeyError
 from libs.servicekit.clock import utc_now_ms
 from libs.servicekit.mongo_store import MongoStore
 
-from ..domain.directory_plan import ImportMode
-from ..domain.import_jobs import ImportJob, ImportRequest, JobStatus, Phase
+from ..domain.import_jobs import ImportJob, JobStatus, Phase
 
 SLOT = "directory"
 
@@ -32,21 +31,7 @@ class MongoImportJobStore(MongoStore):
             self._jobs.create_index([("created_at", pymongo.DESCENDING)])
 
     def create(self, job: ImportJob) -> bool:
-        doc = {
-            "_id": job.id,
-            "actor_id": job.actor_id,
-            "mode": job.request.mode.value,
-            "dry_run": job.request.dry_run,
-            "force": job.request.force,
-            "source": job.request.source[:300],
-            "status": job.status.value,
-            "phase": job.phase.value,
-            "done": job.done,
-            "total": job.total,
-            "slot": SLOT,
-            "created_at": job.created_at,
-            "updated_at": job.updated_at,
-        }
+        doc = {"_id": job.id, **job.record(), "slot": SLOT}
         try:
             with self._serialised():
                 self._jobs.insert_one(doc)
@@ -98,19 +83,4 @@ class MongoImportJobStore(MongoStore):
 
 
 def _job(doc: Mapping[str, Any]) -> ImportJob:
-    request = ImportRequest(ImportMode(doc["mode"]), doc["dry_run"], doc["force"], doc["source"])
-    return ImportJob(
-        id=doc["_id"],
-        actor_id=doc.get("actor_id"),
-        request=request,
-        status=JobStatus(doc["status"]),
-        phase=Phase(doc["phase"]),
-        done=doc.get("done", 0),
-        total=doc.get("total", 0),
-        created_at=doc["created_at"],
-        updated_at=doc["updated_at"],
-        finished_at=doc.get("finished_at"),
-        result=doc.get("result"),
-        error_code=doc.get("error_code"),
-        error_message=doc.get("error_message"),
-    )
+    return ImportJob.from_record(doc["_id"], doc)

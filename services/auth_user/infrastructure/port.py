@@ -12,6 +12,7 @@ from typing import Any
 from libs.servicekit.port_sources import MongoTable, Row, column_names
 from libs.servicekit.sql_port import PortSpec
 
+from ..domain.import_jobs import ImportJob
 from ..domain.org import ORG_LEVELS, org_keys
 from .sql.tables import (
     activation_codes,
@@ -85,18 +86,8 @@ def _audit_event(doc: Mapping[str, Any]) -> Iterator[Row]:
 
 
 def _import_job(doc: Mapping[str, Any]) -> Iterator[Row]:
-    yield {
-        "id": doc["_id"],
-        **{key: doc.get(key) for key in ("actor_id", "mode", "dry_run", "force", "source")},
-        **{key: doc.get(key) for key in ("status", "phase", "created_at", "updated_at")},
-        "done": doc.get("done", 0),
-        "total": doc.get("total", 0),
-        "slot": doc.get("slot"),
-        "finished_at": doc.get("finished_at"),
-        "result": doc.get("result"),
-        "error_code": doc.get("error_code"),
-        "error_message": doc.get("error_message"),
-    }
+    job = ImportJob.from_record(doc["_id"], doc)
+    yield {"id": job.id, **job.record(), "slot": doc.get("slot")}
 
 
 def _activation_code(doc: Mapping[str, Any]) -> Iterator[Row]:

@@ -122,6 +122,17 @@ def test_the_command_runs_the_same_job_in_process(
     assert json.loads(capsys.readouterr().out)["result"]["deactivated"] == 1
 
 
+def command(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "services.auth_user.directory_sync", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def test_the_command_runs_as_a_process_for_cron(
     source_url: str, redis_url: str, key_prefix: str, tmp_path: Path
 ) -> None:
@@ -134,23 +145,10 @@ def test_the_command_runs_as_a_process_for_cron(
         "USER_CACHE_PREFIX": f"{key_prefix}user:profile:",
         "DIRECTORY_SOURCE_URL": source_url,
     }
-    done = subprocess.run(
-        [sys.executable, "-m", "services.auth_user.directory_sync", "--mode", "full"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = command(env, "--mode", "full")
     assert done.returncode == 0, done.stderr
     job = json.loads(done.stdout)
     assert (job["status"], job["result"]["created"], job["mode"]) == ("succeeded", 3, "full")
-    again = subprocess.run(
-        [sys.executable, "-m", "services.auth_user.directory_sync", "--file", "/nonexistent.csv"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert again.returncode != 0
+    missing = command(env, "--file", "/nonexistent.csv")
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr
+    assert json.loads(missing.stderr)["error"]["code"] == "FILE_UNREADABLE"

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 
 from .conftest import DEMO_PASSWORD, bearer
-from .directory_support import admin_headers, csv_file, directory_app, run_import
+from .directory_support import admin_headers, csv_file, run_import
 
 ROWS = (
     "800001A,Ngono,Marie,F,Ministère des Finances,Budget,Solde,,,,,1",
@@ -21,12 +19,9 @@ ROWS = (
 FIRST = "Premier-Mot-2026"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def client(
-    request: pytest.FixtureRequest, redis_url: str, key_prefix: str, tmp_path: Path
-) -> Iterator[FlaskClient]:
-    with directory_app(request.param, redis_url, key_prefix, tmp_path) as app:
-        yield app.test_client()
+@pytest.fixture
+def client(sql_client: FlaskClient) -> FlaskClient:
+    return sql_client  # on SQLite, then on PostgreSQL
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@ full mode and its limits, bad input (never a 500), and the SQL source."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +11,6 @@ from flask.testing import FlaskClient
 from .directory_support import (
     admin_headers,
     csv_file,
-    directory_app,
     finished,
     run_import,
     upload,
@@ -26,12 +23,9 @@ ROWS = (
 )
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def client(
-    request: pytest.FixtureRequest, redis_url: str, key_prefix: str, tmp_path: Path
-) -> Iterator[FlaskClient]:
-    with directory_app(request.param, redis_url, key_prefix, tmp_path) as app:
-        yield app.test_client()
+@pytest.fixture
+def client(sql_client: FlaskClient) -> FlaskClient:
+    return sql_client  # on SQLite, then on PostgreSQL
 
 
 @pytest.fixture

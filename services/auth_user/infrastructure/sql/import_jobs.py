@@ -14,8 +14,7 @@ import sqlalchemy as sa
 from libs.servicekit.clock import utc_now_ms
 from libs.servicekit.sql_store import SqlStore
 
-from ...domain.directory_plan import ImportMode
-from ...domain.import_jobs import ImportJob, ImportRequest, JobStatus, Phase
+from ...domain.import_jobs import ImportJob, JobStatus, Phase
 from .tables import directory_imports as J
 
 SLOT = "directory"
@@ -24,21 +23,7 @@ COLUMNS = [c for c in J.c if c.name not in {"num", "slot"}]
 
 class SqlImportJobStore(SqlStore):
     def create(self, job: ImportJob) -> bool:
-        row = {
-            "id": job.id,
-            "actor_id": job.actor_id,
-            "mode": job.request.mode.value,
-            "dry_run": job.request.dry_run,
-            "force": job.request.force,
-            "source": job.request.source[:300],
-            "status": job.status.value,
-            "phase": job.phase.value,
-            "done": job.done,
-            "total": job.total,
-            "slot": SLOT,
-            "created_at": job.created_at,
-            "updated_at": job.updated_at,
-        }
+        row = {"id": job.id, **job.record(), "slot": SLOT}
         try:
             with self._engine.begin() as tx:
                 tx.execute(J.insert().values(**row))
@@ -91,19 +76,4 @@ class SqlImportJobStore(SqlStore):
 
 
 def _job(row: Any) -> ImportJob:
-    request = ImportRequest(ImportMode(row["mode"]), row["dry_run"], row["force"], row["source"])
-    return ImportJob(
-        id=row["id"],
-        actor_id=row["actor_id"],
-        request=request,
-        status=JobStatus(row["status"]),
-        phase=Phase(row["phase"]),
-        done=row["done"],
-        total=row["total"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        finished_at=row["finished_at"],
-        result=row["result"],
-        error_code=row["error_code"],
-        error_message=row["error_message"],
-    )
+    return ImportJob.from_record(row["id"], row)
