@@ -79,13 +79,17 @@ class DirectorySync:
         self._stale_after = stale_after
         self._clock = clock
 
+    def authorise(self, actor: User) -> None:
+        """Admins only: checked before an upload is even read."""
+        check_can_manage_users(actor)
+
     def start(
         self, actor: User | None, request: ImportRequest, source: DirectorySource
     ) -> ImportJob:
         """A new running job (admins only; `actor` None: the command line). Refused with
         IMPORT_IN_PROGRESS while another import runs."""
         if actor is not None:
-            check_can_manage_users(actor)
+            self.authorise(actor)
         self._release_stale()
         now = self._clock()
         job = ImportJob(

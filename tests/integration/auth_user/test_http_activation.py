@@ -127,3 +127,15 @@ def test_codes_are_for_admins(client: FlaskClient, admin: dict[str, str]) -> Non
     assert (unknown.status_code, unknown.get_json()["code"]) == (404, "IMPORT_NOT_FOUND")
     nobody = client.post(f"/{'f' * 24}/activation-code", headers=admin)
     assert (nobody.status_code, nobody.get_json()["code"]) == (404, "USER_NOT_FOUND")
+
+
+def test_names_a_spreadsheet_would_run_are_quoted_in_the_export(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    rows = ('800009Z,"=HYPERLINK(""http://x"")",@Marie,F,+MINFI,-Budget,,,,,,1',)
+    job = run_import(client, admin, csv_file(*rows))
+    assert job["result"]["created"] == 1, job["result"]
+    agent = exported(client, admin, job["id"])["800009Z"]
+    assert (agent["nom"], agent["prenom"]) == ('\'=HYPERLINK("http://x")', "'@Marie")
+    assert (agent["ministere"], agent["direction"]) == ("'+MINFI", "'-Budget")
+    assert client.get("/800009Z", headers=admin).get_json()["prenom"] == "@Marie"  # stored as is

@@ -83,6 +83,8 @@ def test_imports_are_for_admins_only(client: FlaskClient) -> None:
     member = bearer(client.post("/login", json=body).get_json()["accessToken"])
     refused(upload(client, member, csv_file("M1,A,B,M,X,,,,,,,1")), 403, "FORBIDDEN")
     refused(client.get("/admin/directory/imports", headers=member), 403, "FORBIDDEN")
+    too_big = csv_file(*(f"M{n:06d},Nom,Prenom,M,MINFI,,,,,,,1" for n in range(100)))
+    refused(upload(client, member, too_big), 403, "FORBIDDEN")  # before the file is read
     anonymous = client.application.test_client()  # no session cookie either
     refused(upload(anonymous, {}, csv_file("M1,A,B,M,X,,,,,,,1")), 401, "MISSING_TOKEN")
 

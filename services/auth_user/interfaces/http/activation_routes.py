@@ -24,6 +24,7 @@ from .schemas import password_field
 bp = Blueprint("activation", __name__)
 
 CSV_COLUMNS = ("matricule", "nom", "prenom", "ministere", "direction", "service", "code")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ADMIN_ERRORS = ["FORBIDDEN", "CSRF_FAILED", "TOKEN_REVOKED"]
 
 
@@ -110,5 +111,11 @@ def _csv(issued: list[IssuedCode]) -> str:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([*CSV_COLUMNS, "expiresAt"])
     for code in issued:
-        writer.writerow([*(getattr(code, c) for c in CSV_COLUMNS), code.expires_at.isoformat()])
+        cells = [_inert(getattr(code, c)) for c in CSV_COLUMNS]
+        writer.writerow([*cells, code.expires_at.isoformat()])
     return "\ufeff" + out.getvalue()  # the BOM: Excel reads the file as UTF-8
+
+
+def _inert(cell: str) -> str:
+    """Names come from the HR file: a cell a spreadsheet would run as a formula is quoted."""
+    return "'" + cell if cell[:1] in FORMULA_STARTS else cell

@@ -80,6 +80,7 @@ def start_import() -> tuple[Response, int, dict[str, str]]:
     settings = services().settings
     request.max_content_length = settings.directory_max_bytes + MULTIPART_OVERHEAD
     actor = services().users.actor(get_jwt_identity())
+    services().sync.authorise(actor)  # before the upload is read
     try:
         options = load(ImportOptionsSchema(), _form())
         source = _source(options, settings.directory_max_bytes)
