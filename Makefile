@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint bench soak clean
+.PHONY: install run test test-fast lint bench capacity soak clean
 
 install: $(STAMP)
 
@@ -34,6 +34,9 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+capacity: $(STAMP)
+	$(BIN)/python -m bench capacity
 
 soak: $(STAMP)
 	$(BIN)/python -m pytest tests/soak -m soak

@@ -50,7 +50,9 @@ if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
 from libs.servicekit.observability import gunicorn_logconfig  # noqa: E402
 
 wsgi_app = f"wsgi.{service}:app"
-bind = os.environ.get("BIND", f"0.0.0.0:{_port}")
+bind = [os.environ.get("BIND", f"0.0.0.0:{_port}")]
+if os.environ.get("METRICS_BIND", "").strip():  # an internal listener: /metrics without a token
+    bind.append(os.environ["METRICS_BIND"].strip())
 proc_name = f"ngomna-{service}"
 control_socket_disable = True  # two masters on one host would fight over the default socket
 accesslog = os.environ.get("ACCESS_LOG", "-")

@@ -6,10 +6,17 @@ Two servers measured in the same run with the same clients and payloads:
 - a bare python-socketio server (gunicorn gevent, `raw_app()` below) that emits the same
   payload to the same rooms and does nothing else.
 Receivers live in a few separate processes (spawned) so the client side is not one GIL.
-Figures: delivered messages/s (deliveries / (last delivery - first send)), p50/p99 latency from
-the sender's emit to each delivery, and the chat_file/raw throughput ratio. The sender keeps
-WINDOW sends in flight, so the latencies are measured at saturation (they include queueing in
-the server and in the receiver processes), not on an idle system.
+
+ROUNDS paired rounds, interleaved: pair i runs raw then chat_file, or chat_file then raw (ABBA),
+so drift in the machine's load falls on both sides. Each chat_file round is a new process on a
+fresh PostgreSQL database of its own (explicit DATABASE_URL: never a file left by an earlier
+run), the group created anew. Figures, each the median over the rounds:
+- socket_fanout_50_deliveries_per_s / socket_fanout_50_raw_deliveries_per_s: deliveries (one
+  message reaching one member) per second, deliveries / (last delivery - first send);
+- socket_fanout_50_p50_ms / socket_fanout_50_p99_ms: from the sender's emit to each delivery;
+- socket_fanout_50_vs_raw: the median of the per-pair ratios chat_file / raw.
+The sender keeps WINDOW sends in flight, so the latencies are measured at saturation (they
+include queueing in the server and in the receiver processes), not on an idle system.
 """
 
 from __future__ import annotations
@@ -28,12 +35,14 @@ import redis
 import socketio
 
 from libs.usercache import UserCache
+from tests.support.databases import postgres_database
 from tests.support.servers import GUNICORN, ServiceProcess
 from tests.support.tokens import mint
 
 MEMBERS = 50
 CLIENT_PROCESSES = 5
 MESSAGES = int(os.environ.get("BENCH_FANOUT_MESSAGES", "200"))
+ROUNDS = int(os.environ.get("BENCH_FANOUT_ROUNDS", "3"))
 WINDOW = 16  # sends in flight at once
 SECRET = "bench-realtime-secret-0123456789abcdef-0123456789"
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -196,12 +205,13 @@ def _send_all(
     return started
 
 
-def _start_servers(prefix: str) -> tuple[ServiceProcess, ServiceProcess]:
-    chat = ServiceProcess(
+def _chat_server(prefix: str, database_url: str) -> ServiceProcess:
+    return ServiceProcess(
         "chat_file",
         {
             "APP_ENV": "test",
             "JWT_SECRET": SECRET,
+            "DATABASE_URL": database_url,
             "REDIS_URL": REDIS_URL,
             "REDIS_KEY_PREFIX": prefix,
             "USER_CACHE_PREFIX": f"{prefix}user:profile:",
@@ -212,12 +222,35 @@ def _start_servers(prefix: str) -> tuple[ServiceProcess, ServiceProcess]:
             "LOG_LEVEL": "warning",
         },
     )
+
+
+def start_raw_server() -> ServiceProcess:
+    """`raw_app()` under gunicorn's gevent worker, one process, on a free port, room for
+    10 000 sockets (gunicorn's default is 1 000 connections a worker)."""
     raw = ServiceProcess("bench_raw", {"ACCESS_LOG": ""})
     raw.argv = [
         str(GUNICORN), "-c", "python:bench", "-k", "gevent", "-w", "1", "--no-control-socket",
-        "-b", f"127.0.0.1:{raw.port}", "bench.realtime:raw_app()",
+        "--worker-connections", "10000", "-b", f"127.0.0.1:{raw.port}", "bench.realtime:raw_app()",
     ]  # fmt: skip
-    return chat.start(), raw.start()
+    return raw.start()
+
+
+def _chat_round(prefix: str, sender: str, members: list[str]) -> dict[str, float]:
+    """chat_file started on a fresh PostgreSQL database, measured, stopped."""
+    with postgres_database() as database_url:
+        chat = _chat_server(prefix, database_url).start()
+        try:
+            return _fan_out(chat.url, sender, members, raw=False)
+        finally:
+            chat.stop()
+
+
+def _raw_round(sender: str, members: list[str]) -> dict[str, float]:
+    raw = start_raw_server()
+    try:
+        return _fan_out(raw.url, sender, members, raw=True)
+    finally:
+        raw.stop()
 
 
 def run() -> dict[str, float | int]:
@@ -232,22 +265,37 @@ def run() -> dict[str, float | int]:
             for u in [sender, *members]
         ]
     )
-    chat, raw = _start_servers(prefix)
+    chats: list[dict[str, float]] = []
+    raws: list[dict[str, float]] = []
+    ratios: list[float] = []
     try:
-        through_raw = _fan_out(raw.url, sender, members, raw=True)
-        through_chat = _fan_out(chat.url, sender, members, raw=False)
+        for index in range(ROUNDS):
+            if index % 2 == 0:
+                raws.append(_raw_round(sender, members))
+                chats.append(_chat_round(prefix, sender, members))
+            else:
+                chats.append(_chat_round(prefix, sender, members))
+                raws.append(_raw_round(sender, members))
+            ratios.append(chats[-1]["msgs_per_s"] / raws[-1]["msgs_per_s"])
+            print(
+                f"   round {index}: chat_file {chats[-1]['msgs_per_s']:.0f}, raw "
+                f"{raws[-1]['msgs_per_s']:.0f} deliveries/s, ratio {ratios[-1]:.3f}",
+                flush=True,
+            )
     finally:
-        chat.stop()
-        raw.stop()
         keys = list(client.scan_iter(match=f"{prefix}*", count=500))
         if keys:
             client.delete(*keys)
+
+    def median(rounds: list[dict[str, float]], key: str, digits: int) -> float:
+        return round(statistics.median(r[key] for r in rounds), digits)
+
     return {
-        "socket_fanout_50_msgs_per_s": round(through_chat["msgs_per_s"], 1),
-        "socket_fanout_50_p50_ms": round(through_chat["p50_ms"], 2),
-        "socket_fanout_50_p99_ms": round(through_chat["p99_ms"], 2),
-        "socket_fanout_50_raw_msgs_per_s": round(through_raw["msgs_per_s"], 1),
-        "socket_fanout_50_vs_raw": round(through_chat["msgs_per_s"] / through_raw["msgs_per_s"], 3),
+        "socket_fanout_50_deliveries_per_s": median(chats, "msgs_per_s", 1),
+        "socket_fanout_50_p50_ms": median(chats, "p50_ms", 2),
+        "socket_fanout_50_p99_ms": median(chats, "p99_ms", 2),
+        "socket_fanout_50_raw_deliveries_per_s": median(raws, "msgs_per_s", 1),
+        "socket_fanout_50_vs_raw": round(statistics.median(ratios), 3),
     }
 
 

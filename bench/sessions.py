@@ -107,7 +107,7 @@ def _env(prefix: str) -> dict[str, str]:
         "PASSWORD_TIME_COST": "1",
         "PASSWORD_MEMORY_COST": "8",
         "PASSWORD_PARALLELISM": "1",
-        "LOGIN_MAX_ATTEMPTS_PER_MATRICULE": "100000",
+        "LOGIN_BACKOFF_FREE_FAILURES": "100000",
         "LOGIN_MAX_ATTEMPTS_PER_IP": "100000",
         "ACCESS_LOG": "/dev/null",
         "LOG_LEVEL": "warning",

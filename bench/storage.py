@@ -24,13 +24,9 @@ import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
-
-import sqlalchemy as sa
 
 from bench.chat_core import (
     REDIS_URL,
@@ -41,7 +37,7 @@ from bench.chat_core import (
     token,
 )
 from bench.french import QUERIES
-from bench.roundtrips import counting_client
+from bench.roundtrips import Statements, counting_client
 from bench.storage_data import POOL, READER, Dataset, load, make_dataset
 from services.chat_file.app import create_app
 from services.chat_file.infrastructure.stores import open_sql_stores
@@ -167,26 +163,9 @@ def _mark_read_rows(url: str, data: Dataset, auth: FakeAuthUserServer, prefix: s
         cid, headers = data.id_of("crowd"), {"Authorization": f"Bearer {token(READER)}"}
         before = client.get(f"/conversations/{cid}", headers=headers).get_json()["data"]
         assert (before["participantCount"], before["unreadCount"]) == (1000, 10_000), before
-        with rows_written() as written:
+        with Statements() as written:
             reply = client.put(f"/conversations/{cid}/read", headers=headers, json={})
         assert reply.status_code == 200 and reply.get_json()["data"]["unreadCount"] == 0
-        return written[0]
+        return written.rows_written
     finally:
         stores.close()
-
-
-@contextmanager
-def rows_written() -> Iterator[list[int]]:
-    """`with rows_written() as n: ...; n[0]` — rows every INSERT/UPDATE/DELETE reported, on
-    any engine of this process, while the block ran."""
-    count = [0]
-
-    def counted(_conn: Any, cursor: Any, _sql: Any, _params: Any, context: Any, _many: Any) -> None:
-        if context.isinsert or context.isupdate or context.isdelete:
-            count[0] += max(cursor.rowcount, 0)
-
-    sa.event.listen(sa.engine.Engine, "after_cursor_execute", counted)
-    try:
-        yield count
-    finally:
-        sa.event.remove(sa.engine.Engine, "after_cursor_execute", counted)

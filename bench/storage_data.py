@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from bench.french import sentence
 from libs.servicekit.sql import create_sql_engine
 from services.chat_file.application.presenters import summary_of
-from services.chat_file.domain.model import Message, MessageType
+from services.chat_file.domain.model import Message, MessageType, pair_key
 from services.chat_file.infrastructure.sql.codec import to_doc
 from services.chat_file.infrastructure.sql.tables import conversations as C
 from services.chat_file.infrastructure.sql.tables import members as M
@@ -49,6 +49,7 @@ class Shape:
     unread_for: set[str] = field(default_factory=set)  # members who have read nothing
     seq: int = 0
     last: tuple[Any, ...] | None = None
+    kind: str = "GROUP"  # or "PRIVATE" (two members, no admin, no name)
 
 
 @dataclass
@@ -63,6 +64,14 @@ class Dataset:
 def make_dataset(seed: int = 11) -> Dataset:
     rng = random.Random(seed)
     shapes = _shapes(rng)
+    return Dataset(shapes, interleave(shapes, rng))
+
+
+def interleave(
+    shapes: dict[str, Shape], rng: random.Random, start: int = START, step: int = STEP
+) -> list[tuple[Any, ...]]:
+    """Every shape's `size` messages (MESSAGE_FIELDS rows), shuffled together in time from
+    `start`, `step` seconds apart; each shape's `seq` and `last` follow."""
     ordered = list(shapes.values())
     stream = [n for n, shape in enumerate(ordered) for _ in range(shape.size)]
     rng.shuffle(stream)
@@ -70,7 +79,7 @@ def make_dataset(seed: int = 11) -> Dataset:
     for i, n in enumerate(stream):
         shape = ordered[n]
         shape.seq += 1
-        ts = START + i * STEP
+        ts = start + i * step
         row = (
             f"{ts:08x}bbbbbbbbbb{i:06x}",  # an ObjectId: time-ordered like the real ones
             shape.id,
@@ -82,7 +91,7 @@ def make_dataset(seed: int = 11) -> Dataset:
         )
         shape.last = row
         rows.append(row)
-    return Dataset(shapes, rows)
+    return rows
 
 
 def _shapes(rng: random.Random) -> dict[str, Shape]:
@@ -142,15 +151,17 @@ def _conversation(shape: Shape) -> dict[str, Any]:
     last = Message(**dict(zip(MESSAGE_FIELDS, shape.last, strict=True)))
     last.type = MessageType(last.type)
     created = datetime.fromtimestamp(START - 86_400, UTC)
+    group = shape.kind == "GROUP"
     return {
         "id": shape.id,
-        "type": "GROUP",
-        "name": f"Groupe {shape.id[-4:]}",
+        "type": shape.kind,
+        "name": f"Groupe {shape.id[-4:]}" if group else None,
         "created_by": shape.members[0],
         "created_at": created,
         "last_activity": last.created_at,
         "last_message": to_doc(summary_of(last)),
         "seq": shape.seq,
+        "pair_key": None if group else pair_key(*shape.members),
     }
 
 
@@ -161,7 +172,7 @@ def _members(shape: Shape) -> list[dict[str, Any]]:
             "conversation_id": shape.id,
             "user_id": user,
             "position": n,
-            "is_admin": n == 0,
+            "is_admin": n == 0 and shape.kind == "GROUP",
             "read_up_to": 0 if user in shape.unread_for else shape.seq,
             "delivered_up_to": 0 if user in shape.unread_for else shape.seq,
             "last_read_id": None if user in shape.unread_for else shape.last[0],

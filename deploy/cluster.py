@@ -3,10 +3,12 @@
     python -m deploy.cluster --chat-processes 3 --auth-workers 4 --listen-port 8080
 
 Every process inherits the caller's environment (APP_ENV, JWT_SECRET, REDIS_URL, DATABASE_URL,
-FILE_STORAGE, MAX_UPLOAD_BYTES...) plus its own BIND. The chat_file processes share
-SOCKETIO_MESSAGE_QUEUE (REDIS_URL unless it is set). nginx runs in the foreground as a child,
-its configuration rendered from deploy/nginx.conf.template into --run-dir, where its pid, logs
-and temporary files also go. Ctrl-C or SIGTERM stops everything; so does any child dying.
+FILE_STORAGE, MAX_UPLOAD_BYTES...) plus its own BIND, and TRUSTED_PROXY_HOPS=1 unless set (the
+services believe the client address nginx forwards, and no other). The chat_file processes
+share SOCKETIO_MESSAGE_QUEUE (REDIS_URL unless it is set). nginx runs in the foreground as a
+child, its configuration rendered from deploy/nginx.conf.template into --run-dir, where its
+pid, logs and temporary files also go. Ctrl-C or SIGTERM stops everything; so does any child
+dying.
 """
 
 from __future__ import annotations
@@ -179,6 +181,7 @@ class Cluster:
 
     def _plan(self) -> list[Child]:
         base = dict(self.env)
+        base.setdefault("TRUSTED_PROXY_HOPS", "1")  # nginx: the client address it forwards
         queue = base.get("SOCKETIO_MESSAGE_QUEUE") or base.get("REDIS_URL", "")
         host = self.proxy.backend_host
         plan = [

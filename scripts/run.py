@@ -5,7 +5,8 @@ Redis: `REDIS_URL` if set; else the server on 127.0.0.1:6379; else a `redis-serv
 else an embedded in-process Redis (fakeredis over TCP) with a warning. Database: `DATABASE_URL`
 if set (PostgreSQL, MongoDB...), else durable SQLite files `var/auth_user.db` and
 `var/chat_file.db` (under `VAR_DIR` if set): accounts and messages survive a restart. Ctrl-C
-stops everything.
+stops everything. `APP_ENV` is `development` unless set: the services refuse the public
+development secrets and the demo users otherwise.
 """
 
 from __future__ import annotations
@@ -149,7 +150,9 @@ def main() -> int:
         auth_port = os.environ.get("AUTH_USER_SERVICE_PORT", "8001")
         chat_port = os.environ.get("CHAT_FILE_SERVICE_PORT", "8003")
         auth_url = f"http://127.0.0.1:{auth_port}"
-        common = {"REDIS_URL": redis_url, "AUTH_USER_SERVICE_URL": auth_url}
+        # development secrets and demo users: allowed only with APP_ENV given explicitly
+        app_env = os.environ.get("APP_ENV") or "development"
+        common = {"APP_ENV": app_env, "REDIS_URL": redis_url, "AUTH_USER_SERVICE_URL": auth_url}
         origins = f"http://127.0.0.1:{chat_port},http://localhost:{chat_port}"
         auth_env = {"SEED_DEMO_USERS": "true", "CORS_ALLOWED_ORIGINS": origins}
         auth = start("auth_user", {**common, **auth_env, **_given("CORS_ALLOWED_ORIGINS")})

@@ -309,8 +309,9 @@ class FakeFileStore:
         return self.rows.pop(file_id, None) is not None
 
 
-def fake_chat_stores() -> ChatStores:
-    conversations = FakeConversationStore()
+def fake_chat_stores(conversations: FakeConversationStore | None = None) -> ChatStores:
+    """Every store in memory; `conversations` lets a test pass its own (e.g. one that fails)."""
+    conversations = conversations or FakeConversationStore()
     return ChatStores(
         conversations=conversations,
         messages=FakeMessageStore(conversations),

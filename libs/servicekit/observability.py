@@ -11,10 +11,12 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from flask import Flask, Response, g, has_request_context, request
+from flask import Flask, Response, abort, g, has_request_context, request
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
+
+from .metrics_access import METRICS_ACCESS, MetricsAccess
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -231,6 +233,23 @@ def install_cache_metrics(metrics: Metrics, cache: Any) -> None:
         )
 
 
+def install_rate_limit_metrics(metrics: Metrics, limiter: Any) -> None:
+    """`rate_limit_decisions_total{action, result=allowed|limited, scope=shared|local}` from a
+    `libs.ratelimit.RateLimiter` (`scope=local`: decided in-process while Redis failed)."""
+    observe = getattr(limiter, "observe", None)
+    if observe is None:  # a test's fake
+        return
+    decisions = metrics.counter(
+        "rate_limit_decisions_total", "Per-user rate-limit checks", ["action", "result", "scope"]
+    )
+
+    def count(decision: Any) -> None:
+        result = "allowed" if decision.allowed else "limited"
+        decisions.labels(decision.action, result, "local" if decision.local else "shared").inc()
+
+    observe(count)
+
+
 def install_observability(app: Flask, service: str) -> Metrics:
     """Request id in/out, per-route counters and latencies, `GET /metrics`."""
     metrics = Metrics(service)
@@ -253,6 +272,9 @@ def install_observability(app: Flask, service: str) -> Metrics:
 
     @app.get("/metrics")
     def metrics_view() -> Response:
+        access: MetricsAccess = app.extensions.get(METRICS_ACCESS, MetricsAccess())
+        if not access.allows(request.environ):
+            abort(403)
         return Response(metrics.render(), content_type="text/plain; version=0.0.4; charset=utf-8")
 
     return metrics

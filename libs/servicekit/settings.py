@@ -68,6 +68,14 @@ def jwt_secret(env: Mapping[str, str], app_env: str) -> str:
 
 
 DEV_SERVICE_SECRET = "ngomna-dev-only-service-secret-not-for-production"
+# Public (they are in this repository): accepted only with APP_ENV=development or test.
+DEVELOPMENT_SECRETS = frozenset({DEV_JWT_SECRET, DEV_SERVICE_SECRET})
+
+
+def app_env(env: Mapping[str, str]) -> str:
+    """`APP_ENV`; unset means production. The development secrets need `development` or
+    `test` given explicitly (make run and the tests do)."""
+    return env_str(env, "APP_ENV", "production").lower()
 
 
 def service_secret(env: Mapping[str, str], app_env: str) -> str:
@@ -76,10 +84,26 @@ def service_secret(env: Mapping[str, str], app_env: str) -> str:
     return _secret(env, "SERVICE_SECRET", app_env, DEV_SERVICE_SECRET)
 
 
+def refuse_development_secrets(name: str, secrets: tuple[str, ...], app_env: str) -> None:
+    """Outside development/test, a public development secret anywhere in `name` stops the
+    service: tokens signed with it could be made by anyone."""
+    if app_env not in DEVELOPMENT_ENVS and DEVELOPMENT_SECRETS.intersection(secrets):
+        raise SettingsError(
+            f"{name} holds a public development secret: refused when APP_ENV={app_env}"
+        )
+
+
 def _secret(env: Mapping[str, str], name: str, app_env: str, development_default: str) -> str:
     secret = env.get(name, "")
     if app_env in DEVELOPMENT_ENVS:
         return secret or development_default
+    if not secret:
+        raise SettingsError(
+            f"{name} is required when APP_ENV={app_env} (at least {MIN_SECRET_BYTES} bytes); "
+            "the development secrets are used only with APP_ENV=development or test, given "
+            "explicitly"
+        )
+    refuse_development_secrets(name, (secret,), app_env)
     if len(secret.encode()) < MIN_SECRET_BYTES:
         raise SettingsError(
             f"{name} must be at least {MIN_SECRET_BYTES} bytes when APP_ENV={app_env}"

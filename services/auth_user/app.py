@@ -6,12 +6,16 @@ import logging
 from typing import Any
 
 from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from libs.servicekit.cors import install_cors
+from libs.servicekit.edge import install_service_edge
 from libs.servicekit.http import install_json_errors
 from libs.servicekit.json_provider import OrjsonProvider
-from libs.servicekit.observability import Metrics, install_observability
+from libs.servicekit.observability import (
+    Metrics,
+    install_observability,
+    install_rate_limit_metrics,
+)
 from libs.servicekit.openapi import install_openapi
 from libs.servicekit.settings import process_env
 
@@ -55,9 +59,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     services = build(settings, **overrides)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_content_length
-    if settings.trusted_proxy_hops:  # client IP (login rate limit) from X-Forwarded-For
-        hops = settings.trusted_proxy_hops
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+    install_service_edge(app, settings)  # client IP behind proxies (login back-off), /metrics
     app.json = OrjsonProvider(app)
     app.json.sort_keys = False
     app.extensions[EXTENSION] = services
@@ -92,6 +94,7 @@ def _install_routes(app: Flask) -> None:
 
 def _install_metrics(metrics: Metrics, services: Services) -> None:
     _count_security_events(metrics, services)
+    install_rate_limit_metrics(metrics, services.limiter)
     metrics.gauge(
         "revocation_mirror_stale_seconds",
         "Seconds since this process's revocation mirror stopped following Redis (0 = fresh)",

@@ -11,6 +11,7 @@ from typing import Any
 
 import redis
 
+from libs.ratelimit import RateLimiter
 from libs.servicekit.stores import connect_redis
 from libs.sessions import RedisRevocations, RevocationListener, RevocationMirror
 from libs.usercache import UserCache, local_profiles
@@ -24,10 +25,12 @@ from .application.directory_sync import DirectorySync, Spawn
 from .application.mfa import MfaGate, MfaService
 from .application.mfa_ports import MfaChallenges
 from .application.ports import (
+    AuditLog,
+    LoginThrottle,
     PasswordHasher,
     ProfileCache,
-    RateLimiter,
     RefreshTokenStore,
+    RequestLimiter,
     RevocationLog,
     SessionRegistry,
     TokenCodec,
@@ -39,8 +42,8 @@ from .infrastructure.directory_source import SqlDirectorySource
 from .infrastructure.jwt_tokens import KID_CONFIG, FlaskJwtTokenCodec, auth_ms_of
 from .infrastructure.mfa_secrets import AesGcmSecretBox
 from .infrastructure.passwords import Argon2PasswordHasher
+from .infrastructure.redis_login_throttle import RedisLoginThrottle
 from .infrastructure.redis_mfa import RedisMfaChallenges
-from .infrastructure.redis_ratelimit import RedisRateLimiter
 from .infrastructure.redis_sessions import RedisSessionRegistry
 from .infrastructure.redis_tokens import RedisRefreshTokenStore
 from .infrastructure.stores import AuthStores, open_auth_stores, open_mongo_stores
@@ -59,6 +62,7 @@ class Services:
     mfa: MfaService
     sql_source: DirectorySource | None  # DIRECTORY_SOURCE_URL, when configured
     checks: Mapping[str, Callable[[], None]]
+    limiter: RequestLimiter
     mirror: RevocationMirror
     listener: RevocationListener | None
 
@@ -72,10 +76,12 @@ def build(
     hasher: PasswordHasher | None = None,
     tokens: TokenCodec | None = None,
     refresh_tokens: RefreshTokenStore | None = None,
-    limiter: RateLimiter | None = None,
+    limiter: RequestLimiter | None = None,
+    throttle: LoginThrottle | None = None,
     cache: ProfileCache | None = None,
     revocations: RevocationLog | None = None,
     registry: SessionRegistry | None = None,
+    audit_log: AuditLog | None = None,
     mfa_challenges: MfaChallenges | None = None,
     spawn: Spawn | None = None,
     clock: Callable[[], float] = time.time,
@@ -88,39 +94,42 @@ def build(
     redis_of = _lazy_redis(settings, redis_client)
     prefix = settings.redis_key_prefix
     refresh_tokens = refresh_tokens or RedisRefreshTokenStore(redis_of(), prefix=prefix)
-    limiter = limiter or RedisRateLimiter(redis_of(), prefix=prefix)
+    limiter = limiter or RateLimiter(redis_of(), settings.rate_limits, prefix=prefix)
+    throttle = throttle or RedisLoginThrottle(
+        redis_of(), settings.login_limits, prefix=prefix, clock=clock
+    )
     cache = cache or _user_cache(settings, redis_of())
     hasher = hasher or _hasher(settings)
     mirror = RevocationMirror(settings.revocation_max_staleness)
     revocations, listener = _revocations(settings, redis_of, revocations, mirror)
     registry = registry or RedisSessionRegistry(redis_of(), prefix=prefix, clock=clock)
-    audit = SecurityAudit(bundle.audit)
+    audit = SecurityAudit(audit_log or bundle.audit)
     sessions = SessionControl(revocations, mirror, refresh_tokens, registry, audit)
     challenges = mfa_challenges or RedisMfaChallenges(redis_of(), prefix=prefix)
     gate = MfaGate(bundle.mfa, challenges, frozenset(settings.mfa_required_roles))
     auth = AuthService(
-        users, hasher, tokens or FlaskJwtTokenCodec(), refresh_tokens, limiter, cache,
-        settings.login_limits, sessions, clock, gate,
+        users, hasher, tokens or FlaskJwtTokenCodec(), refresh_tokens, throttle, cache,
+        sessions, clock, gate,
     )  # fmt: skip
     mfa = MfaService(
         gate, bundle.mfa, challenges, AesGcmSecretBox(settings.mfa_encryption_key), users, auth,
-        limiter, settings.login_limits, settings.mfa_issuer, clock,
+        throttle, settings.mfa_issuer, clock,
     )  # fmt: skip
     checks = {"database": users.ping, "redis": refresh_tokens.ping, "revocations": _fresh(mirror)}
     directory = UserDirectory(users, hasher, cache, sessions, limiter)
-    account = AccountService(users, hasher, sessions, limiter, settings.login_limits)
+    account = AccountService(users, hasher, sessions, throttle)
     sync = DirectorySync(
         bundle.directory, bundle.jobs, cache, sessions, settings.directory_limits,
         spawn or _import_thread, settings.directory_max_rows,
         timedelta(seconds=settings.directory_job_stale_seconds),
     )  # fmt: skip
     activation = ActivationService(
-        bundle.activation, users, bundle.jobs, auth, hasher, limiter, settings.login_limits,
+        bundle.activation, users, bundle.jobs, auth, hasher, throttle,
         timedelta(seconds=settings.activation_code_ttl),
     )  # fmt: skip
     return Services(
         settings, auth, directory, account, sync, activation, mfa, _sql_source(settings), checks,
-        mirror, listener,
+        limiter, mirror, listener,
     )  # fmt: skip
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask
 
 from libs.servicekit.cors import install_cors
+from libs.servicekit.edge import install_service_edge
 from libs.servicekit.http import install_json_errors
 from libs.servicekit.json_provider import OrjsonProvider
 from libs.servicekit.observability import Metrics, install_cache_metrics, install_observability
@@ -27,6 +28,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     settings = settings or Settings.from_env()
     services = build(settings, **overrides)
     app = Flask(__name__)
+    install_service_edge(app, settings)  # TRUSTED_PROXY_HOPS, who may read /metrics
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # JSON bodies; uploads set their own limit
     app.json = OrjsonProvider(app)
     app.json.ensure_ascii = False

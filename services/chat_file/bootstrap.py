@@ -105,7 +105,8 @@ def build(settings: Settings, **overrides: Any) -> ChatServices:
     services = _use_cases(settings, adapters, directory, overrides)
     verifier.mirror.subscribe(services["devices"].forget_ended)  # ended sessions: no more push
     conversations = services["conversations"]
-    limiter = send_limiter(settings)  # per socket and per HTTP user, the same rate
+    # per socket and per HTTP user, the same rate (tests pass one on an injected clock)
+    limiter = overrides.get("send_limiter") or send_limiter(settings)
     feed = revocation_feed(socketio, client, revocations, verifier.mirror)
     realtime = build_realtime(settings, socketio, client, conversations, directory, feed, limiter)
     commands = ChatCommands(conversations, services["messages"], services["receipts"], limiter)

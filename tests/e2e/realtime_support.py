@@ -139,6 +139,26 @@ class Probe:
             return
         raise AssertionError(f"unexpected {event!r}: {data}")
 
+    def quiet_until(
+        self,
+        event: str,
+        match: Callable[[Any], bool],
+        marker: str,
+        marker_match: Callable[[Any], bool],
+        timeout: float = 10,
+    ) -> Any:
+        """Assert that no matching `event` arrived before the `marker` event, one the server
+        sends after anything the checked action could have caused (e.g. a later message to
+        this socket). The window closes on the marker, not on a timer: a slow machine cannot
+        pass it by luck, and the marker proves the socket was listening. Returns the marker."""
+        for seen_event, data in self.seen:
+            assert not (seen_event == event and match(data)), f"unexpected {event!r}: {data}"
+        start = len(self.seen)
+        found = self.wait(marker, marker_match, timeout=timeout)
+        for seen_event, data in self.seen[start:]:
+            assert not (seen_event == event and match(data)), f"unexpected {event!r}: {data}"
+        return found
+
     def close(self) -> None:
         if self.client.connected:
             self.client.disconnect()

@@ -34,8 +34,9 @@ def service(prefix: str, redis_url: str) -> Iterator[ServiceProcess]:
         "PASSWORD_TIME_COST": "1",
         "PASSWORD_MEMORY_COST": "8",
         "PASSWORD_PARALLELISM": "1",
-        "LOGIN_MAX_ATTEMPTS_PER_MATRICULE": "3",
-        "LOGIN_MAX_ATTEMPTS_PER_IP": "1000",
+        "LOGIN_BACKOFF_FREE_FAILURES": "2",  # the third failure makes the pair wait 60 s
+        "LOGIN_BACKOFF_BASE": "60",
+        "LOGIN_MAX_FAILURES_PER_IP": "1000",
     }
     process = ServiceProcess("auth_user", env=env).start()
     yield process

@@ -15,6 +15,7 @@ import redis
 import requests
 
 from tests.support.servers import ServiceProcess
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -165,11 +166,15 @@ def test_auth_user_down_fallback_breaker_and_recovery(prefix, redis_url) -> None
         ready = requests.get(f"{chat.url}/ready", timeout=5).json()["data"]
         assert ready["breaker"] == "open" and ready["authUser"] is False
         auth.start()
-        time.sleep(1.2)
         jean2, marie2 = login(auth, "MAT1001"), login(auth, "MAT1002")  # new in-process store
         body = {"receiverId": marie2["id"], "content": "après la panne"}
-        sent = call("POST", f"{chat.url}/messages", jean2, json=body)
-        assert sent.status_code == 201 and sent.json()["data"]["senderName"] == "Jean Dupont"
+
+        def named_again() -> bool:  # once the breaker lets a call through again
+            sent = call("POST", f"{chat.url}/messages", jean2, json=body)
+            assert sent.status_code == 201, sent.text
+            return bool(sent.json()["data"]["senderName"] == "Jean Dupont")
+
+        wait_until(named_again, timeout=15, every=0.2)
         ready = requests.get(f"{chat.url}/ready", timeout=5).json()["data"]
         assert ready["breaker"] == "closed" and ready["authUser"] is True
     finally:

@@ -2,30 +2,33 @@
 
 from __future__ import annotations
 
-import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.support.legs import require_command
 from tests.support.servers import ServiceProcess, free_port
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
 PASSWORD = "Ngomna2026!"
 FIXTURE = Path(__file__).resolve().parents[2] / "postman" / "fixtures" / "hello.png"
 
-if not (CHROMIUM and CHROMEDRIVER):
-    pytest.skip("Debian chromium + chromium-driver not installed", allow_module_level=True)
 
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+@pytest.fixture(scope="module")
+def chromium() -> tuple[str, str]:
+    """Debian's chromium and its driver (skipped locally when missing, a failure under CI)."""
+    return (
+        require_command("chromium", "chromium", "chromium-browser"),
+        require_command("chromedriver", "chromium-driver"),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -58,9 +61,10 @@ def stack(redis_url: str) -> Iterator[tuple[ServiceProcess, ServiceProcess]]:
     auth.stop()
 
 
-def browser() -> webdriver.Chrome:
+def browser(chromium: tuple[str, str]) -> webdriver.Chrome:
+    binary, driver = chromium
     options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM  # type: ignore[assignment]
+    options.binary_location = binary
     for flag in (
         "--headless=new",
         "--no-sandbox",
@@ -73,7 +77,7 @@ def browser() -> webdriver.Chrome:
         "--disable-sync",
     ):
         options.add_argument(flag)
-    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    return webdriver.Chrome(service=Service(driver), options=options)
 
 
 def log_in(driver: webdriver.Chrome, url: str, matricule: str) -> WebDriverWait:
@@ -89,9 +93,9 @@ def log_in(driver: webdriver.Chrome, url: str, matricule: str) -> WebDriverWait:
     return wait
 
 
-def test_two_browsers_exchange_a_message_live(stack) -> None:
+def test_two_browsers_exchange_a_message_live(stack, chromium: tuple[str, str]) -> None:
     _, chat = stack
-    jean, marie = browser(), browser()
+    jean, marie = browser(chromium), browser(chromium)
     try:
         wait_jean = log_in(jean, chat.url, "MAT1001")
         wait_marie = log_in(marie, chat.url, "MAT1002")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,17 +9,21 @@ from pathlib import Path
 import pytest
 
 from postman.build import COLLECTION_PATH, ENVIRONMENT_PATH
+from tests.support.legs import cannot_run, require_command
 from tests.support.servers import ROOT, ServiceProcess
 
 NEWMAN = ROOT / "node_modules" / ".bin" / "newman"
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        shutil.which("node") is None or not NEWMAN.exists(),
-        reason="node or node_modules/.bin/newman missing: run `make install` (npm ci)",
-    ),
-]
+pytestmark = pytest.mark.e2e
 SECRET = "e2e-postman-secret-0123456789abcdef-0123"
+
+
+@pytest.fixture
+def newman() -> str:
+    """newman from the root package.json (`make install` runs npm ci), run by node."""
+    require_command("node", "nodejs")
+    if not NEWMAN.exists():
+        cannot_run("node_modules/.bin/newman is missing: run `make install` (npm ci)")
+    return str(NEWMAN)
 
 
 @pytest.fixture
@@ -57,9 +60,9 @@ def _logs(*processes: ServiceProcess) -> str:
     return "\n".join(f"{p.service} log: {p.log_path}" for p in processes)
 
 
-def test_the_postman_collection_passes_under_newman(stack: dict[str, str]) -> None:
+def test_the_postman_collection_passes_under_newman(newman: str, stack: dict[str, str]) -> None:
     command = [
-        str(NEWMAN),
+        newman,
         "run",
         str(COLLECTION_PATH),
         "--environment",

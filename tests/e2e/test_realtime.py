@@ -273,8 +273,12 @@ def test_typing_reaches_others_and_stops_by_itself(connect: Connect) -> None:
     assert time.monotonic() - started < 2.5
     a.call("typing", {"conversationId": conversation_id})
     b.wait("userTyping")
+    before = len(b.seen)
     assert a.call("stopTyping", {"conversationId": conversation_id})["success"]
-    b.wait("userStoppedTyping", timeout=0.8)
+    # At once, not at the TYPING_TIMEOUT expiry: it reaches b before a message sent after it.
+    marker = send(a, conversationId=conversation_id, content="après")
+    b.wait("newMessage", lambda e: e["messageId"] == marker["messageId"])
+    assert [e for e, _ in b.seen[before:] if e == "userStoppedTyping"], b.seen
 
 
 def test_non_participant_gets_not_found_and_no_data(connect: Connect) -> None:
@@ -293,8 +297,14 @@ def test_non_participant_gets_not_found_and_no_data(connect: Connect) -> None:
     intruder = m.call("sendMessage", {**ref, "content": "coucou", "type": "TEXT"})
     assert intruder["code"] == "CONVERSATION_NOT_FOUND"
     send(a, conversationId=conversation_id, content="privé")
-    m.quiet("newMessage")
-    m.quiet("userTyping", for_s=0.1)
+    marker = send(a, receiverId=mallory, content="pour Mallory")  # fanned out after "privé"
+    m.quiet_until(
+        "newMessage",
+        lambda e: e["conversationId"] == conversation_id,
+        "newMessage",
+        lambda e: e["messageId"] == marker["messageId"],
+    )
+    assert not [e for e, d in m.seen if e == "userTyping"]
 
 
 def test_group_creation_notifies_members_and_messages_reach_all(connect: Connect) -> None:
@@ -333,24 +343,44 @@ def test_broadcast_creation_and_read_only_recipients(connect: Connect) -> None:
 def test_presence_follows_the_first_and_last_device(
     server: ServiceProcess, connect: Connect
 ) -> None:
-    alice, bob = new_user(), new_user()
+    alice, bob, carol = new_user(), new_user(), new_user()
     post_message(server, alice, bob, "bonjour")  # they share a conversation; no socket yet
+    post_message(server, carol, bob, "salut")  # carol's presence is the marker below
     watcher = connect(token_for(bob))
     phone = connect(token_for(alice))
     online = watcher.wait("user_online", lambda e: e["userId"] == alice)
     assert online["lastSeen"]
     laptop = connect(token_for(alice))
-    watcher.quiet("user_online", lambda e: e["userId"] == alice, for_s=0.3)
+    marker = connect(token_for(carol))  # announced after anything alice's laptop caused
+    watcher.quiet_until(
+        "user_online",
+        lambda e: e["userId"] == alice,
+        "user_online",
+        lambda e: e["userId"] == carol,
+    )
     phone.close()
-    watcher.quiet("user_offline", lambda e: e["userId"] == alice, for_s=0.3)
+    marker.close()  # announced after alice's phone went away
+    watcher.quiet_until(
+        "user_offline",
+        lambda e: e["userId"] == alice,
+        "user_offline",
+        lambda e: e["userId"] == carol,
+    )
     laptop.close()
     offline = watcher.wait("user_offline", lambda e: e["userId"] == alice)
     assert offline["lastSeen"]
 
 
-def test_presence_is_not_sent_to_strangers(connect: Connect) -> None:
-    stranger = connect(token_for(new_user()))
-    someone = connect(token_for(new_user()))
+def test_presence_is_not_sent_to_strangers(server: ServiceProcess, connect: Connect) -> None:
+    watched, friend, other = new_user(), new_user(), new_user()
+    post_message(server, friend, watched, "bonjour")  # the friend's presence is the marker
+    stranger = connect(token_for(watched))
+    someone = connect(token_for(other))  # shares nothing with the watched user
     someone.close()
-    stranger.quiet("user_online", for_s=0.2)
-    stranger.quiet("user_offline", for_s=0.2)
+    marker = connect(token_for(friend))
+    marker.close()
+    not_someone = lambda e: e["userId"] == other  # noqa: E731
+    stranger.quiet_until("user_online", not_someone, "user_online", lambda e: e["userId"] == friend)
+    stranger.quiet_until(
+        "user_offline", not_someone, "user_offline", lambda e: e["userId"] == friend
+    )

@@ -81,16 +81,27 @@ def test_presence_counts_devices_across_processes(
     on_a: Callable[..., Probe],
     on_b: Callable[..., Probe],
 ) -> None:
-    alice, bob = new_user(), new_user()
+    alice, bob, carol, dave = new_user(), new_user(), new_user(), new_user()
     for server in cluster:  # each process's own database learns that they share a conversation
-        post_message(server, alice, bob, "bonjour")
+        for friend in (alice, carol, dave):  # carol's and dave's presence are markers below
+            post_message(server, friend, bob, "bonjour")
     watcher = on_a(token_for(bob))
+    dave_on_a = on_a(token_for(dave))
     phone = on_a(token_for(alice))
     assert watcher.wait("user_online", lambda e: e["userId"] == alice)["lastSeen"]
     laptop = on_b(token_for(alice))
-    watcher.quiet("user_online", lambda e: e["userId"] == alice, for_s=0.4)
+    on_b(token_for(carol))  # B announces carol through the queue after anything alice caused
+    watcher.quiet_until(
+        "user_online", lambda e: e["userId"] == alice, "user_online", lambda e: e["userId"] == carol
+    )
     phone.close()
-    watcher.quiet("user_offline", lambda e: e["userId"] == alice, for_s=0.4)
+    dave_on_a.close()  # A announces dave after anything alice's phone caused
+    watcher.quiet_until(
+        "user_offline",
+        lambda e: e["userId"] == alice,
+        "user_offline",
+        lambda e: e["userId"] == dave,
+    )
     laptop.close()  # the last device, on the other process: B announces it through the queue
     assert watcher.wait("user_offline", lambda e: e["userId"] == alice)["lastSeen"]
 
@@ -110,7 +121,8 @@ def test_idle_follows_activity_on_any_process(
     while time.monotonic() < busy_until:
         laptop.call("ping")
         time.sleep(0.3)
-    watcher.quiet("user_idle", lambda e: e["userId"] == alice, for_s=0.1)
+    assert watcher.call("ping")["success"]  # `pong` comes after anything the busy time caused
+    watcher.quiet_until("user_idle", lambda e: e["userId"] == alice, "pong", lambda _: True)
     idle = watcher.wait("user_idle", lambda e: e["userId"] == alice, timeout=IDLE_TIMEOUT * 4)
     assert idle["matricule"]
     watcher.quiet("user_idle", lambda e: e["userId"] == alice, for_s=1.0)  # announced once

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.support.node import require_node
 from tests.support.servers import ServiceProcess
 
 from .realtime_support import ASYNC_MODES, chat_servers, new_user, token_for
@@ -23,13 +23,7 @@ JS = Path(__file__).with_name("js")
 @pytest.fixture(scope="module")
 def node() -> str:
     """Node, with socket.io-client from the root package.json (installed by `make install`)."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed: the JavaScript client test needs Node.js")
-    resolve = [node, "-e", "require.resolve('socket.io-client')"]
-    if subprocess.run(resolve, cwd=JS, capture_output=True, timeout=30).returncode != 0:
-        pytest.fail("socket.io-client is not installed: run `make install` (npm ci)")
-    return node
+    return require_node("socket.io-client")
 
 
 @pytest.fixture(scope="module", params=ASYNC_MODES)

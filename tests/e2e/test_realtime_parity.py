@@ -75,7 +75,8 @@ def test_messages_load_errors_come_as_messages_error(connect: Connect) -> None:
     assert (answer["success"], answer["code"]) == (False, "CONVERSATION_NOT_FOUND")
     error = m.wait("messages:error")
     assert error["code"] == "CONVERSATION_NOT_FOUND" and error["error"] == error["message"]
-    m.quiet("messages:quick", for_s=0.2)
+    assert m.call("ping")["success"]  # its `pong` comes after anything the refusal emitted
+    m.quiet_until("messages:quick", lambda _: True, "pong", lambda _: True)
 
 
 def test_conversations_quickload_then_fullload(connect: Connect) -> None:

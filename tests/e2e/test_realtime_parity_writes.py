@@ -55,8 +55,14 @@ def test_leave_conversation_permanent(connect: Connect) -> None:
         2,
     )
     assert a.wait("participant:left")["userIds"] == [bob]
-    send(a, conversationId=group["id"], content="sans Bob")
-    b.quiet("newMessage", for_s=0.3)
+    without = send(a, conversationId=group["id"], content="sans Bob")
+    marker = send(a, receiverId=bob, content="en privé")  # fanned out after "sans Bob"
+    b.quiet_until(
+        "newMessage",
+        lambda e: e["messageId"] == without["messageId"],
+        "newMessage",
+        lambda e: e["messageId"] == marker["messageId"],
+    )
     private_id, _ = private_chat(a, bob)
     refused = a.call("leaveConversationPermanent", {"conversationId": private_id})
     assert refused["code"] == "NOT_A_GROUP"
@@ -76,7 +82,8 @@ def test_group_and_broadcast_created_with_invitations(connect: Connect) -> None:
     invitation = b.wait("group:invitation")
     assert invitation["group"]["id"] == group["id"]
     assert invitation["invitedBy"]["userId"] == alice and invitation["timestamp"]
-    a.quiet("group:invitation", for_s=0.2)
+    assert a.call("ping")["success"]  # its `pong` comes after anything createGroup emitted
+    a.quiet_until("group:invitation", lambda _: True, "pong", lambda _: True)
     made = a.call("createBroadcast", {"name": "Annonces", "recipients": [bob]})
     assert made["broadcast"]["type"] == "BROADCAST" and made["conversation"]["id"]
     assert a.wait("broadcast:created")["broadcast"]["id"] == made["conversation"]["id"]
@@ -120,14 +127,20 @@ def test_delete_for_me_reaches_my_other_devices_only(connect: Connect) -> None:
     alice, bob = new_user(), new_user()
     phone, laptop = connect(token_for(alice)), connect(token_for(alice))
     b = connect(token_for(bob))
-    _, (ack,) = private_chat(b, alice)
+    cid, (ack,) = private_chat(b, alice)
     mid = ack["messageId"]
     gone = phone.call("deleteMessage", {"messageId": mid, "deleteType": "forMe"})
     assert (gone["success"], gone["deleteType"], gone["messageId"]) == (True, "me", mid)
     event = laptop.wait("message:deleted")
     assert (event["messageId"], event["deleteType"], event["success"]) == (mid, "me", True)
     assert event["deletedAt"] and event["timestamp"]
-    b.quiet("message:deleted", for_s=0.3)
+    marker = send(phone, conversationId=cid, content="après")  # reaches b after any delete
+    b.quiet_until(
+        "message:deleted",
+        lambda _: True,
+        "newMessage",
+        lambda e: e["messageId"] == marker["messageId"],
+    )
     everyone = b.call("deleteMessage", {"messageId": mid, "deleteType": "forEveryone"})
     assert everyone["deleteType"] == "everyone"
     assert b.wait("message:deleted")["deleteType"] == "everyone"

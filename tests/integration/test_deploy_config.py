@@ -41,6 +41,17 @@ def test_rendering_fills_the_backends_the_limit_and_the_paths(tmp_path: Path) ->
     assert "hash $chat_route consistent;" in text and "ip_hash" not in text.split("upstream")[1]
     assert f"pid {tmp_path.resolve()}/nginx.pid;" in text
     assert "X-Upstream" not in text  # internal addresses are not shown unless asked
+    assert "location ~ ^/(auth/)?(metrics|ready)/?$" in text  # never passed on
+
+
+def test_the_cluster_tells_the_services_to_trust_nginx_as_one_proxy_hop(tmp_path: Path) -> None:
+    require_nginx()  # planning renders and checks the nginx configuration
+    args = parse_args(["--run-dir", str(tmp_path)])
+    planned = cluster_from_args(args, {"APP_ENV": "test"})._plan()
+    services = [child for child in planned if child.name != "nginx"]
+    assert {child.env["TRUSTED_PROXY_HOPS"] for child in services} == {"1"}
+    kept = cluster_from_args(args, {"TRUSTED_PROXY_HOPS": "2"})._plan()
+    assert {child.env["TRUSTED_PROXY_HOPS"] for child in kept if child.name != "nginx"} == {"2"}
 
 
 @pytest.mark.parametrize("sticky", ["cookie", "ip_hash"])

@@ -30,5 +30,9 @@ def test_a_sqlite_database_is_brought_to_the_newest_schema_twice_over(
 
 
 @pytest.mark.parametrize("migrate", [migrate_auth_database, migrate_chat_database])
-def test_mongodb_needs_no_migration(migrate: Callable[[str], None]) -> None:
+def test_mongodb_needs_no_migration(
+    migrate: Callable[[str], None], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # a fallback to the default SQLite file would land here
     migrate("mongomock://localhost/service")
+    assert list(tmp_path.iterdir()) == []

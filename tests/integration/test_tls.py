@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import ssl
 import subprocess
@@ -22,6 +21,7 @@ from libs.servicekit.stores import connect_redis
 from libs.sessions import RedisRevocations, RevocationListener, RevocationMirror
 from services.chat_file.application.ports import ProfileSourceError
 from services.chat_file.infrastructure.auth_client import HttpAuthUserClient
+from tests.support.legs import require_command
 from tests.support.servers import free_port
 from tests.support.tls import TlsFiles, make_ca_and_server_cert
 from tests.support.waiting import wait_until
@@ -34,9 +34,7 @@ def tls(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
 
 @pytest.fixture(scope="module")
 def tls_redis(tls: TlsFiles, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server is not installed")
+    binary = require_command("redis-server", "redis-server")
     port = free_port()
     argv = [binary, "--port", "0", "--tls-port", str(port), "--bind", "127.0.0.1"]
     argv += ["--tls-cert-file", str(tls.cert), "--tls-key-file", str(tls.key)]

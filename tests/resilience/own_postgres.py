@@ -16,10 +16,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
-from tests.support.databases import IN_CI
+from tests.support.legs import cannot_run, require_command
 from tests.support.servers import free_port
 
 
@@ -36,9 +35,7 @@ BIN = _binaries()
 
 
 def _unavailable(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(f"{reason} (CI must install PostgreSQL 15: see .ci/run)", pytrace=False)
-    pytest.skip(f"SKIPPING PRIVATE POSTGRESQL — {reason}")
+    cannot_run(f"PRIVATE POSTGRESQL — {reason}")
 
 
 @dataclass
@@ -57,8 +54,7 @@ class OwnPostgres:
         if not (BIN / "initdb").exists():
             _unavailable(f"no PostgreSQL binaries in {BIN}")
         if os.geteuid() == 0:
-            if shutil.which("runuser") is None:
-                _unavailable("running as root without runuser")
+            require_command("runuser", "util-linux")
             shutil.chown(self.root, "postgres", "postgres")
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
         return self.start()

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
 import redis
 
+from tests.support.legs import require_command
 from tests.support.servers import free_port
 
 from .support import OwnRedis
@@ -65,9 +65,7 @@ class SentinelGroup:
         return ",".join(f"127.0.0.1:{port}" for port in self.ports)
 
     def start(self) -> SentinelGroup:
-        binary = shutil.which("redis-server")
-        if binary is None:
-            pytest.skip("redis-server is not installed")
+        binary = require_command("redis-server", "redis-server")
         self.primary.start()
         self.replica.primary_port = self.primary.port
         # a replica writes the primary's snapshot to its directory: not the repository's

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import queue
-import shutil
 import signal
 import subprocess
 import threading
@@ -16,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pytest
 import redis
 import requests
 import socketio
 
+from tests.support.legs import require_command
 from tests.support.servers import ROOT, free_port
 from tests.support.tokens import mint
 
@@ -43,9 +42,7 @@ class OwnRedis:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> OwnRedis:
-        binary = shutil.which("redis-server")
-        if binary is None:
-            pytest.skip("redis-server is not installed")
+        binary = require_command("redis-server", "redis-server")
         log = ROOT / "var" / "test-logs" / f"redis-{self.port}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         self.proc = subprocess.Popen(

@@ -15,6 +15,7 @@ import time
 from typing import Any
 
 import pytest
+import redis
 import requests
 
 from tests.support.servers import ServiceProcess
@@ -62,7 +63,12 @@ def test_clients_reconnect_to_a_restarted_process_and_presence_recovers(
         assert [c["lastMessage"]["content"] for c in conversations] == ["avant"]
         after = post(chat.url, alice, {"receiverId": bob, "content": "après"})
         assert devices[1].wait("newMessage", lambda d: d["messageId"] == after["messageId"])
-        time.sleep(PRESENCE_TTL + 0.5)  # the killed process's sockets stop counting
+        # the killed process's sockets stop counting once their entries expire (PRESENCE_TTL)
+        devices_of_alice = f"{prefix}presence:devices:{alice}"
+        live = lambda: redis.Redis.from_url(redis_url).zcount(  # noqa: E731
+            devices_of_alice, f"({time.time()}", "+inf"
+        )
+        wait_for(lambda: live() == 1, timeout=PRESENCE_TTL * 5)  # only the reconnected socket
         devices[0].close()
         offline = devices[1].wait("user_offline", lambda d: d["userId"] == alice)
         assert offline["lastSeen"]

@@ -227,7 +227,7 @@ def auth(redis_client: redis.Redis) -> Iterator[tuple[Flask, FlakyDatabase]]:
         password_time_cost=1,
         password_memory_cost=8,
         password_parallelism=1,
-        login_limits=LoginLimits(per_matricule=1000, per_ip=1000, window_seconds=60),
+        login_limits=LoginLimits(free_failures=1000, per_ip=1000),
     )
     yield create_auth_app(settings, db=db), db
     keys = list(redis_client.scan_iter(match=f"{prefix}*", count=500))

@@ -25,7 +25,15 @@ from tests.support.servers import ServiceProcess
 
 from .own_postgres import OwnPostgres
 from .probes import Loop, SocketSender, http_reads, logins
-from .support import JWT_SECRET, Traffic, chat_env, history_ids, new_user, token_for
+from .support import (
+    JWT_SECRET,
+    Traffic,
+    chat_env,
+    history_ids,
+    new_user,
+    token_for,
+    wait_for,
+)
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "Ngomna2026!"
@@ -52,8 +60,8 @@ def start_stack(database_url: str, redis_url: str, prefix: str) -> Stack:
             "PASSWORD_TIME_COST": "1",
             "PASSWORD_MEMORY_COST": "8",
             "PASSWORD_PARALLELISM": "1",
-            "LOGIN_MAX_ATTEMPTS_PER_MATRICULE": "1000000",
-            "LOGIN_MAX_ATTEMPTS_PER_IP": "1000000",
+            "LOGIN_BACKOFF_FREE_FAILURES": "1000000",
+            "LOGIN_MAX_FAILURES_PER_IP": "1000000",
             "LOG_LEVEL": "warning",
         },
     ).start()
@@ -194,16 +202,21 @@ def terminate_connections(database_url: str) -> int:
         admin.dispose()
 
 
+def sends_stored(load: Load) -> int:
+    return load.outcomes()["sends"]["201"]
+
+
 def test_killed_connections_answer_503_meanwhile_and_lose_no_message(shared_stack: Stack) -> None:
     load = Load.start(shared_stack)
     killed = 0
     try:
-        time.sleep(1.0)
-        for _ in range(10):
+        wait_for(lambda: sends_stored(load) > 0)  # traffic flows before the fault
+        for _ in range(10):  # the fault: connections killed every 0.3 s for 3 s
             killed += terminate_connections(shared_stack.database_url)
             time.sleep(0.3)
         wait_until_served(shared_stack)
-        time.sleep(0.5)
+        after = sends_stored(load)
+        wait_for(lambda: sends_stored(load) > after)  # the load itself is served again
     finally:
         load.stop()
     print(f"\n{killed} connections killed")
@@ -225,13 +238,19 @@ def test_a_postgresql_restart_under_traffic_is_503_then_recovers_with_no_message
 ) -> None:
     load = Load.start(private_stack)
     try:
-        time.sleep(1.0)
+        wait_for(lambda: sends_stored(load) > 0)  # traffic flows before the crash
         own_postgres.stop("immediate")  # a crash: the next start replays the WAL
-        time.sleep(2.5)
+        wait_for(  # every kind of request has met the outage
+            lambda: all(
+                load.outcomes()[kind]["503 STORE_UNAVAILABLE"] > 0
+                for kind in ("sends", "reads", "logins")
+            ),
+            timeout=30,
+        )
         during = {kind: Counter(seen) for kind, seen in load.outcomes().items()}
         own_postgres.start()
         wait_until_served(private_stack)
-        time.sleep(1.0)
+        wait_for(lambda: sends_stored(load) > during["sends"]["201"])  # served again
     finally:
         load.stop()
     outcomes = check(load, private_stack)

@@ -91,7 +91,7 @@ def auth(database: str, redis_url: str, key_prefix: str) -> Iterator[Flask]:
         password_time_cost=1,
         password_memory_cost=8,
         password_parallelism=1,
-        login_limits=LoginLimits(per_matricule=1000, per_ip=1000, window_seconds=60),
+        login_limits=LoginLimits(free_failures=1000, per_ip=1000),
     )
     yield create_auth_app(settings)
 

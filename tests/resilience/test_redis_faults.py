@@ -111,20 +111,20 @@ def test_chat_file_serves_through_a_redis_restart_and_loses_no_message(stack: St
     pid = stack.chat.proc.pid if stack.chat.proc else None
     traffic = Traffic(stack.chat.url, pairs).start()
     try:
-        time.sleep(1.0)
+        wait_for(lambda: traffic.sent() >= 10)  # traffic flows before the fault
         stack.redis.kill()
         before_outage = traffic.sent()
-        time.sleep(2.0)
-        assert ready(stack)["redis"] is False
+        wait_for(lambda: ready(stack)["redis"] is False)
         late = socketio.Client(reconnection=False)  # connecting needs presence (Redis): degraded
         late.connect(stack.chat.url, auth={"token": token_for(users[5])}, transports=["websocket"])
         assert late.connected
         late.disconnect()
+        wait_for(lambda: traffic.sent() - before_outage > 20)  # sends go on during the outage
         during_outage = traffic.sent() - before_outage
         stack.redis.start()
         wait_for(lambda: ready(stack)["redis"] is True)
         mark = len(received)
-        time.sleep(1.0)
+        wait_for(lambda: len(received) > mark)  # deliveries to sockets resume
     finally:
         traffic.stop()
         listener.disconnect()

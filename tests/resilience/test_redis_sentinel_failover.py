@@ -120,7 +120,7 @@ def test_services_ride_through_a_primary_failover_and_lose_no_message(stack: Sta
     assert delivered_through_the_queue(stack, receiver, box)
     traffic = Traffic(stack.chats[1].url, pairs).start()
     try:
-        time.sleep(1.0)
+        wait_until(lambda: traffic.sent() >= 10, 20, "traffic flows before the fault")
         old_primary = stack.group.primary.port
         stack.group.primary.kill()
         killed_at = time.monotonic()

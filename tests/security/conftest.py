@@ -46,6 +46,17 @@ class InProcessAuthUser:
         return True
 
 
+# The stores the tier runs on. "sql" is the module's database (PostgreSQL, SQLite without a
+# server); "mongomock" is the Mongo adapter in process, where operator payloads ($ne, $where...)
+# would bite if they reached a query. The injection, IDOR and fuzz tests run on both.
+BACKENDS = ("sql", "mongomock")
+over_every_backend = pytest.mark.parametrize("backend", BACKENDS, indirect=True, scope="module")
+
+
+def database_for(backend: str) -> str:
+    return "mongomock://" if backend == "mongomock" else os.environ["DATABASE_URL"]
+
+
 def auth_settings(prefix: str, **changes: Any) -> AuthSettings:
     base: dict[str, Any] = {
         "app_env": "test",
@@ -56,7 +67,7 @@ def auth_settings(prefix: str, **changes: Any) -> AuthSettings:
         "password_time_cost": 1,
         "password_memory_cost": 8,
         "password_parallelism": 1,
-        "login_limits": LoginLimits(per_matricule=100_000, per_ip=100_000, window_seconds=60),
+        "login_limits": LoginLimits(free_failures=100_000, per_ip=100_000),
         "database_url": os.environ["DATABASE_URL"],  # the module's database (own version table)
     }
     return AuthSettings(**{**base, **changes})
@@ -132,7 +143,7 @@ def forge(secret: str = SECRET, algorithm: str = "HS256", **claims: Any) -> str:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """Print the fuzzing figures at the end of the run (they also go to bench/results.json)."""
+    """Print the fuzzing figures at the end of the run (they also go to var/test-figures.json)."""
     from .fuzzing import SUMMARY
 
     if SUMMARY:
@@ -147,27 +158,45 @@ def drop_keys(client: redis.Redis, prefix: str) -> None:
         client.delete(*keys)
 
 
-def new_stack(files_dir: Path, socket_send_rate: float = 0, **auth_changes: Any) -> Stack:
+def new_stack(
+    files_dir: Path,
+    socket_send_rate: float = 0,
+    backend: str = "sql",
+    send_limiter: Any = None,
+    **auth_changes: Any,
+) -> Stack:
     prefix = f"test:sec:{uuid.uuid4().hex[:8]}:"
-    auth_app = create_auth_app(auth_settings(prefix, **auth_changes))
+    database_url = database_for(backend)
+    auth_app = create_auth_app(auth_settings(prefix, database_url=database_url, **auth_changes))
     chat_app = create_chat_app(
-        chat_settings(prefix, files_dir, socket_send_rate=socket_send_rate),
+        chat_settings(
+            prefix, files_dir, socket_send_rate=socket_send_rate, database_url=database_url
+        ),
         auth_client=InProcessAuthUser(auth_app),
+        **({"send_limiter": send_limiter} if send_limiter else {}),
     )
     return Stack(auth_app, chat_app, prefix)
 
 
 @pytest.fixture(scope="module")
-def stack(redis_client: redis.Redis, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    built = new_stack(tmp_path_factory.mktemp("files"))
+def backend(request: pytest.FixtureRequest) -> str:
+    """ "sql" unless the test is parametrized over BACKENDS (`@over_every_backend`)."""
+    return str(getattr(request, "param", "sql"))
+
+
+@pytest.fixture(scope="module")
+def stack(
+    redis_client: redis.Redis, tmp_path_factory: pytest.TempPathFactory, backend: str
+) -> Iterator[Stack]:
+    built = new_stack(tmp_path_factory.mktemp("files"), backend=backend)
     yield built
     drop_keys(redis_client, built.prefix)
 
 
 @pytest.fixture
-def fresh_stack(redis_client: redis.Redis, tmp_path: Path) -> Iterator[Stack]:
+def fresh_stack(redis_client: redis.Redis, tmp_path: Path, backend: str) -> Iterator[Stack]:
     """A stack of its own, for tests that change users (fuzzing as admin, deletions)."""
-    built = new_stack(tmp_path)
+    built = new_stack(tmp_path, backend=backend)
     yield built
     drop_keys(redis_client, built.prefix)
 

@@ -2,9 +2,10 @@
 
 Every operation, positive and negative generation, MAX_EXAMPLES examples each, deterministic
 (derandomize), with a valid token and without; chat_file also with the path ids bound to a
-real conversation and message of the caller. Every response: no 5xx, errors in the JSON
-envelope; documented operations also: status code, content type and body schema as documented.
-The totals go to bench/results.json (`fuzz_cases`, `fuzz_5xx`).
+real conversation and message of the caller; on the SQL stores and on mongomock. Every
+response: no 5xx, errors in the JSON envelope; documented operations also: status code,
+content type and body schema as documented.
+The totals go to var/test-figures.json (`fuzz_cases`, `fuzz_5xx`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from libs.servicekit.openapi import build_spec
 from services.chat_file.interfaces.http.errors import STATUS_BY_CODE as CHAT_STATUS
 from tests.support.figures import record_figures
 
-from .conftest import Stack, bearer
+from .conftest import Stack, bearer, over_every_backend
 from .fuzzing import SUMMARY, UNDOCUMENTED, Tally, fuzz_operations
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "20"))
@@ -68,6 +69,7 @@ def auth_skip(case: Any) -> bool:
     return str((case.path_parameters or {}).get("ident", "x")) in AUTH_RESERVED
 
 
+@over_every_backend
 @pytest.mark.parametrize("with_token", [True, False], ids=["token", "anonymous"])
 def test_auth_user_api_survives_fuzzing(fresh_stack: Stack, tally: Tally, with_token: bool) -> None:
     stack = fresh_stack  # the fuzzer reuses ids it saw: as admin it edits and deletes users
@@ -82,6 +84,7 @@ def test_auth_user_api_survives_fuzzing(fresh_stack: Stack, tally: Tally, with_t
     assert result.failures == [], "\n".join(sorted(set(result.failures))[:20])
 
 
+@over_every_backend
 @pytest.mark.parametrize("with_token", [True, False], ids=["token", "anonymous"])
 def test_chat_file_api_survives_fuzzing(fresh_stack: Stack, tally: Tally, with_token: bool) -> None:
     stack = fresh_stack
@@ -98,6 +101,7 @@ def test_chat_file_api_survives_fuzzing(fresh_stack: Stack, tally: Tally, with_t
     assert result.failures == [], "\n".join(sorted(set(result.failures))[:20])
 
 
+@over_every_backend
 def test_chat_file_api_survives_fuzzing_on_real_ids(fresh_stack: Stack, tally: Tally) -> None:
     """Path ids bound to a conversation and a message the caller takes part in."""
     stack = fresh_stack

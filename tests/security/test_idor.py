@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from .conftest import Stack, bearer
+from .conftest import Stack, bearer, over_every_backend
 
+pytestmark = over_every_backend  # on the SQL stores and on the Mongo adapter (mongomock)
 SECRET_TEXT = "contenu-confidentiel-" + uuid.uuid4().hex[:8]
 
 

@@ -12,12 +12,18 @@ from typing import Any
 import pytest
 import redis
 
+from services.chat_file.application.realtime import SendRateLimiter
+from tests.support.clock import PausableClock
+
 from .conftest import Stack, bearer, drop_keys, new_stack
 
 
 @pytest.fixture
 def limited_stack(redis_client: redis.Redis, tmp_path: Path) -> Iterator[Stack]:
-    built = new_stack(tmp_path, socket_send_rate=0.5)  # a burst of 1, then one every 2 s
+    paused = PausableClock()
+    paused.pause()  # a burst of 1 and no refill, however slow the machine
+    limiter = SendRateLimiter(rate=0.5, burst=1, clock=paused)
+    built = new_stack(tmp_path, socket_send_rate=0.5, send_limiter=limiter)
     yield built
     drop_keys(redis_client, built.prefix)
 

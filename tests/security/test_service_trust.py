@@ -3,8 +3,13 @@ stay private; a logged-out session's socket is closed (in-process stack, real Re
 
 from __future__ import annotations
 
+import math
+import time
+
 import pytest
 
+from libs.servicekit.service_auth import sign_request
+from libs.servicekit.settings import DEV_SERVICE_SECRET
 from tests.support.service_auth import service_get, service_post
 from tests.support.waiting import wait_until
 
@@ -27,6 +32,27 @@ def test_directory_reads_without_a_caller_are_refused(stack: Stack) -> None:
         assert service_get(stack.auth, path).status_code == 200, path
     assert stack.auth.post("/batch", json={"ids": ["a" * 24]}).status_code == 401
     assert service_post(stack.auth, "/batch", {"ids": ["a" * 24]}, FORGED).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("seconds", "accepted"), [(-61, False), (61, False), (-30, True), (30, True)]
+)
+def test_a_signature_more_than_sixty_seconds_off_is_refused_over_http(
+    stack: Stack, seconds: int, accepted: bool
+) -> None:
+    """Signed `seconds` away from now (rounded away from now, so -61 / +61 are at least 61 s
+    off when auth_user checks); ±30 s is the positive control: the same request, accepted."""
+    path = lookup_paths(stack)[0]
+    stamp = math.floor(time.time() + seconds) if seconds < 0 else math.ceil(time.time() + seconds)
+    headers = sign_request(DEV_SERVICE_SECRET, "chat_file", "GET", path, clock=lambda: stamp)
+    response = stack.auth.get(path, headers=headers)
+    if accepted:
+        assert response.status_code == 200, response.get_json()
+    else:
+        assert (response.status_code, response.get_json()["code"]) == (
+            401,
+            "INVALID_SERVICE_SIGNATURE",
+        )
 
 
 def test_a_user_enumerating_ids_gets_no_email_or_role(stack: Stack) -> None:

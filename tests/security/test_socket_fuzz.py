@@ -1,10 +1,13 @@
 """Property-based fuzzing of every Socket.IO event (hypothesis, in-process test client).
 
+The events are the namespace's own table (`EVENTS` of interfaces/socket/namespace.py), so an
+event added there is fuzzed without editing this file; on the SQL stores and on mongomock.
+
 Payloads: anything JSON can carry (null, numbers, strings, lists, nested objects), objects with
 the contract's field names holding arbitrary values (including NoSQL operator objects), and
 real ids of the caller's conversation and message. Every event must answer an ack
 `{success: bool, ...}`; a failure carries a `code` that is never INTERNAL_ERROR, and the socket
-stays connected. The count goes to bench/results.json as `socket_fuzz_cases`.
+stays connected. The count goes to var/test-figures.json as `socket_fuzz_cases`.
 """
 
 from __future__ import annotations
@@ -17,29 +20,13 @@ import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
+from services.chat_file.interfaces.socket.namespace import EVENTS as SOCKET_EVENTS
 from tests.support.figures import record_figures
 
-from .conftest import Stack, bearer
+from .conftest import Stack, bearer, over_every_backend
 
 EXAMPLES = int(os.environ.get("SOCKET_FUZZ_EXAMPLES", "100"))
-EVENTS = [
-    "authenticate",
-    "ping",
-    "heartbeat",
-    "typing",
-    "stopTyping",
-    "joinConversation",
-    "leaveConversation",
-    "getConversations",
-    "createGroup",
-    "createBroadcast",
-    "sendMessage",
-    "markMessageDelivered",
-    "markMessageRead",
-    "getMessages",
-    "editMessage",
-    "deleteMessage",
-]
+EVENTS = sorted(SOCKET_EVENTS)  # every event the namespace registers
 FIELDS = [
     "conversationId",
     "messageId",
@@ -60,6 +47,9 @@ FIELDS = [
     "admins",
     "deleteType",
     "token",
+    "participantId",
+    "userIds",
+    "refreshToken",
 ]
 leaf = st.one_of(
     st.none(),
@@ -91,6 +81,7 @@ def counted() -> Any:
     record_figures(socket_fuzz_cases=tally["cases"], socket_fuzz_internal_errors=tally["internal"])
 
 
+@over_every_backend
 @pytest.mark.parametrize("event", EVENTS)
 def test_socket_event_survives_fuzzing(stack: Stack, counted: dict[str, int], event: str) -> None:
     me = stack.login("MAT1001")

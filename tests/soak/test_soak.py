@@ -3,10 +3,12 @@ chat_file process (gunicorn gevent) on loopback, with HTTP traffic alongside (hi
 conversation lists, HTTP sends). Clients live in SOAK_PROCESSES processes (no single GIL).
 
 Runs on PostgreSQL (see conftest.py); every figure name ends in `_postgres`.
-Figures (bench/results.json): soak_msgs_per_s (acknowledged sends / s), soak_p50_ms and
+Figures (var/test-figures.json): soak_msgs_per_s (acknowledged sends / s), soak_p50_ms and
 soak_p99_ms (emit → delivery to the other members), soak_errors (failed or refused sends,
-HTTP errors, failed connections; target 0), soak_lost_messages (acknowledged but not in history
-exactly once; must be 0), soak_lost_deliveries (a connected member that never got one).
+HTTP errors, failed connections; target 0), soak_lost_messages (acknowledged but not in
+history), soak_duplicate_messages (in history more than once), soak_lost_deliveries (a
+connected member that never got one), soak_duplicate_deliveries (a member that got the same
+message twice): the last four must be 0.
 """
 
 from __future__ import annotations
@@ -193,12 +195,15 @@ def test_soak_sockets_and_http(server: tuple[ServiceProcess, str], redis_url: st
     acked = [tuple(a) for r in results for a in r["acked"]] + [a for t in http for a in t.acked]
     errors = [e for r in results for e in r["errors"]] + [e for t in http for e in t.errors]
     latencies = sorted(x for r in results for x in r["latencies_ms"])
-    received = {tuple(x) for r in results for x in r["received"]}
+    deliveries = Counter(tuple(x) for r in results for x in r["received"])
+    received = set(deliveries)
     stored: Counter[str] = Counter()
     for cid, members in groups.items():
         stored.update(stored_ids(chat.url, cid, members[0]))
     acked_ids = {m for m, _, _ in acked}
-    lost = len(acked_ids - set(stored)) + sum(1 for m in acked_ids if stored[m] > 1)
+    lost = len(acked_ids - set(stored))  # acknowledged, not in history
+    duplicates = sum(count - 1 for count in stored.values() if count > 1)  # in history twice
+    duplicate_deliveries = sum(count - 1 for count in deliveries.values() if count > 1)
     expected = {(u, m) for m, cid, sender in acked for u in groups[cid] if u != sender}
     lost_deliveries = len(expected - received)
     socket_acked = sum(len(r["acked"]) for r in results)
@@ -212,7 +217,9 @@ def test_soak_sockets_and_http(server: tuple[ServiceProcess, str], redis_url: st
         "soak_p99_ms": round(latencies[int(len(latencies) * 0.99) - 1], 1) if latencies else -1,
         "soak_errors": len(errors),
         "soak_lost_messages": lost,
+        "soak_duplicate_messages": duplicates,
         "soak_lost_deliveries": lost_deliveries,
+        "soak_duplicate_deliveries": duplicate_deliveries,
         "soak_http_requests": sum(t.requests for t in http),
     }
     record_figures(**{f"{name}_postgres": value for name, value in figures.items()})
@@ -227,4 +234,9 @@ def test_soak_sockets_and_http(server: tuple[ServiceProcess, str], redis_url: st
     )
     assert connected == CLIENTS
     assert acked, "nothing was sent"
-    assert (figures["soak_errors"], lost) == (0, 0), Counter(errors).most_common(5)
+    assert figures["soak_errors"] == 0, Counter(errors).most_common(5)
+    assert len(acked_ids) == len(acked), "two sends were acknowledged with the same message id"
+    assert lost == 0, f"{lost} acknowledged messages are not in history"
+    assert duplicates == 0, f"{duplicates} messages are in history more than once"
+    assert lost_deliveries == 0, f"{lost_deliveries} deliveries to connected members missed"
+    assert duplicate_deliveries == 0, f"{duplicate_deliveries} messages delivered twice"

@@ -17,11 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from .legs import IN_CI, cannot_run
+
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 MONGODB_URI = os.environ.get("MONGODB_URI", "")
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 # Every backend a store contract runs on; "memory" is the in-memory fakes of tests/.
 SQL_BACKENDS = ("sqlite", "postgresql")
@@ -46,9 +47,7 @@ def require_postgres() -> None:
     reason = postgres_available()
     if reason is None:
         return
-    if IN_CI:
-        pytest.fail(f"{reason} (CI must start PostgreSQL: see .ci/run)", pytrace=False)
-    pytest.skip(f"SKIPPING POSTGRESQL LEG — {reason}")
+    cannot_run(f"POSTGRESQL LEG — {reason}")
 
 
 @contextmanager

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator, Mapping
@@ -11,20 +10,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import pytest
 import redis
 import requests
 
 from deploy.cluster import Cluster, ProxyConfig
 
+from .legs import require_command
 from .servers import free_port
 
 ROUTE_COOKIE = "chat_route"
 
 
 def require_nginx() -> None:
-    if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
-        pytest.skip("nginx is not installed (Debian package nginx; .ci/run installs it)")
+    require_command("nginx", "nginx", "/usr/sbin/nginx")
 
 
 @contextmanager

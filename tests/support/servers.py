@@ -41,6 +41,7 @@ class ServiceProcess:
 
     def start(self, timeout: float = 30.0) -> ServiceProcess:
         env = {**os.environ, **self.env, "SERVICE": self.service}
+        env.setdefault("APP_ENV", "test")  # the development secrets need it said explicitly
         env["BIND"] = f"127.0.0.1:{self.port}"
         env.setdefault("ACCESS_LOG", "-")
         self.log_path = (

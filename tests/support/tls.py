@@ -1,4 +1,5 @@
-"""A throwaway certificate authority and a server certificate for 127.0.0.1 (TLS tests)."""
+"""A throwaway certificate authority and a server certificate for 127.0.0.1 and chosen host
+names (TLS tests)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ def _pem_key(key: ec.EllipticCurvePrivateKey) -> bytes:
     )
 
 
-def make_ca_and_server_cert(directory: Path) -> TlsFiles:
+def make_ca_and_server_cert(directory: Path, names: tuple[str, ...] = ()) -> TlsFiles:
+    """A CA and a server certificate for 127.0.0.1 and the DNS `names` given."""
     now = datetime.datetime.now(datetime.UTC)
     ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
     ca = (
@@ -55,7 +57,9 @@ def make_ca_and_server_cert(directory: Path) -> TlsFiles:
         .not_valid_before(now - datetime.timedelta(minutes=1))
         .not_valid_after(now + datetime.timedelta(hours=1))
         .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1")), *map(x509.DNSName, names)]
+            ),
             critical=False,
         )
         .sign(ca_key, hashes.SHA256())

@@ -4,11 +4,12 @@ language, change their password with the current one."""
 from __future__ import annotations
 
 import logging
+import math
 
 from ..domain.errors import InvalidCurrentPasswordError, InvalidTokenError, RateLimitedError
-from ..domain.model import LoginLimits, User
+from ..domain.model import User
 from . import audit
-from .ports import PasswordHasher, RateLimiter, UserStore
+from .ports import LoginThrottle, PasswordHasher, UserStore
 from .sessions import SessionControl
 
 logger = logging.getLogger(__name__)
@@ -20,14 +21,12 @@ class AccountService:
         users: UserStore,
         hasher: PasswordHasher,
         sessions: SessionControl,
-        limiter: RateLimiter,
-        limits: LoginLimits,
+        throttle: LoginThrottle,
     ) -> None:
         self._users = users
         self._hasher = hasher
         self._sessions = sessions
-        self._limiter = limiter
-        self._limits = limits
+        self._throttle = throttle
 
     def me(self, user_id: str) -> User:
         """The user a valid access token names; a deleted user's token is no longer valid."""
@@ -46,19 +45,21 @@ class AccountService:
         self, user_id: str, session_id: str | None, current: str, new: str, client_ip: str
     ) -> User:
         """The current password proves it is the user (not someone at an unlocked screen);
-        wrong guesses count like failed logins. The other sessions end, this one stays."""
+        wrong guesses back off like failed logins (`LoginLimits`). The other sessions end,
+        this one stays."""
         user = self.me(user_id)
-        key = f"password:{user.id}"
-        wait = self._limiter.hit(key, self._limits.per_matricule, self._limits.window_seconds)
+        key = f"password:{user.matricule}"
+        wait = self._throttle.wait(key, client_ip)
         if wait > 0:
             self._sessions.audit.record(audit.RATE_LIMITED, user_id=user.id, detail="password")
-            raise RateLimitedError(retry_after=wait)
+            raise RateLimitedError(retry_after=max(1, math.ceil(wait)))
         if not self._hasher.verify(user.password_hash, current):
+            self._throttle.failed(key, client_ip)
             self._sessions.audit.record(
                 audit.PASSWORD_REFUSED, user_id=user.id, ip=client_ip, detail="wrong_password"
             )
             raise InvalidCurrentPasswordError()
-        self._limiter.reset(key)
+        self._throttle.succeeded(key, client_ip)
         changed = self._users.update(user.id, {"password_hash": self._hasher.hash(new)})
         if changed is None:
             raise InvalidTokenError()

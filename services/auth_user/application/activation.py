@@ -8,6 +8,7 @@ their code an agent sets their password and is logged in (`POST /activate`), as 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -21,12 +22,12 @@ from ..domain.errors import (
     RateLimitedError,
 )
 from ..domain.mfa import MfaPending
-from ..domain.model import LoginLimits, Session, User
+from ..domain.model import Session, User
 from ..domain.policy import check_can_manage_users
 from . import audit
 from .auth import AuthService
 from .directory_ports import ActivationStore, ImportJobStore
-from .ports import PasswordHasher, RateLimiter, UserStore
+from .ports import LoginThrottle, PasswordHasher, UserStore
 
 
 class ActivationService:
@@ -37,8 +38,7 @@ class ActivationService:
         jobs: ImportJobStore,
         auth: AuthService,
         hasher: PasswordHasher,
-        limiter: RateLimiter,
-        limits: LoginLimits,
+        throttle: LoginThrottle,
         ttl: timedelta,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
@@ -47,8 +47,7 @@ class ActivationService:
         self._jobs = jobs
         self._auth = auth
         self._hasher = hasher
-        self._limiter = limiter
-        self._limits = limits
+        self._throttle = throttle
         self._ttl = ttl
         self._clock = clock
 
@@ -82,13 +81,16 @@ class ActivationService:
         self, matricule: str, code: str, password: str, client_ip: str, user_agent: str = ""
     ) -> Session | MfaPending:
         """The agent's password set with their code, then a session as a login gives; the
-        code works once. Guesses count like failed logins (per matricule and per IP)."""
-        self._check_rate(matricule, client_ip)
+        code works once. Wrong guesses back off like failed logins (`LoginLimits`)."""
+        key = f"activate:{matricule}"
+        self._check_backoff(key, client_ip)
         user = self._users.get_by_matricule(matricule)
         pending = self._store.get(user.id) if user is not None else None
         if user is None or pending is None or not pending.accepts(code):
+            self._throttle.failed(key, client_ip)
             self._refused(user, client_ip, "unknown_matricule" if user is None else "wrong_code")
             raise InvalidActivationCodeError()
+        self._throttle.succeeded(key, client_ip)
         now = self._clock()
         if pending.expired(now):
             self._refused(user, client_ip, "expired")
@@ -119,17 +121,11 @@ class ActivationService:
             for u, c in codes
         ]
 
-    def _check_rate(self, matricule: str, client_ip: str) -> None:
-        window = self._limits.window_seconds
-        waits = (
-            self._limiter.hit(
-                f"activate:matricule:{matricule}", self._limits.per_matricule, window
-            ),
-            self._limiter.hit(f"activate:ip:{client_ip}", self._limits.per_ip, window),
-        )
-        if max(waits) > 0:
+    def _check_backoff(self, key: str, client_ip: str) -> None:
+        wait = self._throttle.wait(key, client_ip)
+        if wait > 0:
             self._sessions_audit().record(audit.RATE_LIMITED, ip=client_ip, detail="activate")
-            raise RateLimitedError(retry_after=max(waits))
+            raise RateLimitedError(retry_after=max(1, math.ceil(wait)))
 
     def _refused(self, user: User | None, client_ip: str, reason: str) -> None:
         user_id = user.id if user is not None else None

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 import uuid
 from collections.abc import Callable
+from typing import NoReturn
 
 from ..domain.errors import (
     AccountDisabledError,
@@ -18,12 +20,12 @@ from ..domain.errors import (
     TokenRevokedError,
 )
 from ..domain.mfa import MfaPending
-from ..domain.model import DeviceSession, LoginLimits, Session, TokenClaims, TokenType, User
+from ..domain.model import DeviceSession, Session, TokenClaims, TokenType, User
 from .audit import LOGIN_FAILED, LOGIN_OK, RATE_LIMITED
 from .ports import (
+    LoginThrottle,
     PasswordHasher,
     ProfileCache,
-    RateLimiter,
     RefreshTokenStore,
     Rotation,
     SecondFactorGate,
@@ -45,9 +47,8 @@ class AuthService:
         hasher: PasswordHasher,
         tokens: TokenCodec,
         refresh_tokens: RefreshTokenStore,
-        limiter: RateLimiter,
+        throttle: LoginThrottle,
         cache: ProfileCache,
-        limits: LoginLimits,
         sessions: SessionControl,
         clock: Callable[[], float] = time.time,
         gate: SecondFactorGate | None = None,
@@ -56,9 +57,8 @@ class AuthService:
         self._hasher = hasher
         self._tokens = tokens
         self._refresh_tokens = refresh_tokens
-        self._limiter = limiter
+        self._throttle = throttle
         self._cache = cache
-        self._limits = limits
         self.sessions = sessions
         self._clock = clock
         self._gate = gate
@@ -67,20 +67,20 @@ class AuthService:
     def login(
         self, matricule: str, password: str, client_ip: str, user_agent: str = ""
     ) -> Session | MfaPending:
-        """A session, or the second-factor challenge the user must pass first."""
-        self._check_rate(matricule, client_ip)
+        """A session, or the second-factor challenge the user must pass first. Only failures
+        count: each wrong guess of a (matricule, IP) pair past the free ones makes that pair
+        wait longer (`LoginLimits`); a success clears the pair's count."""
+        self._check_backoff(matricule, client_ip)
         user = self._users.get_by_matricule(matricule)
         if user is None:
             self._hasher.verify(self._dummy_hash, password)
-            self._refused(None, client_ip, "unknown_matricule")
-            raise InvalidCredentialsError()
-        if not self._hasher.verify(user.password_hash, password):
-            self._refused(user.id, client_ip, "wrong_password")
-            raise InvalidCredentialsError()
+            self._failed(None, matricule, client_ip, "unknown_matricule")
+        elif not self._hasher.verify(user.password_hash, password):
+            self._failed(user.id, matricule, client_ip, "wrong_password")
+        self._throttle.succeeded(matricule, client_ip)
         if not user.active:
             self._refused(user.id, client_ip, "account_disabled")
             raise AccountDisabledError()
-        self._limiter.reset(_matricule_key(matricule))
         return self.enter(user, client_ip, user_agent)
 
     def enter(self, user: User, client_ip: str, user_agent: str = "") -> Session | MfaPending:
@@ -160,22 +160,19 @@ class AuthService:
             self._refresh_tokens.revoke_family(_family(claims))
             raise RefreshTokenRevokedError() from None
 
-    def _check_rate(self, matricule: str, client_ip: str) -> None:
-        window = self._limits.window_seconds
-        waits = (
-            self._limiter.hit(_matricule_key(matricule), self._limits.per_matricule, window),
-            self._limiter.hit(f"login:ip:{client_ip}", self._limits.per_ip, window),
-        )
-        if max(waits) > 0:
+    def _check_backoff(self, matricule: str, client_ip: str) -> None:
+        wait = self._throttle.wait(matricule, client_ip)
+        if wait > 0:
             self.sessions.audit.record(RATE_LIMITED, ip=client_ip, detail="login")
-            raise RateLimitedError(retry_after=max(waits))
+            raise RateLimitedError(retry_after=max(1, math.ceil(wait)))
+
+    def _failed(self, user_id: str | None, matricule: str, client_ip: str, reason: str) -> NoReturn:
+        self._throttle.failed(matricule, client_ip)
+        self._refused(user_id, client_ip, reason)
+        raise InvalidCredentialsError()
 
     def _refused(self, user_id: str | None, client_ip: str, reason: str) -> None:
         self.sessions.audit.record(LOGIN_FAILED, user_id=user_id, ip=client_ip, detail=reason)
-
-
-def _matricule_key(matricule: str) -> str:
-    return f"login:matricule:{matricule}"
 
 
 def _family(claims: TokenClaims) -> str:

@@ -11,6 +11,7 @@ inside that challenge (`login_setup`, then their first code confirms it).
 from __future__ import annotations
 
 import hmac
+import math
 import time
 from collections.abc import Callable
 from typing import NoReturn
@@ -37,12 +38,12 @@ from ..domain.mfa import (
     new_recovery_codes,
     recovery_hash,
 )
-from ..domain.model import LoginLimits, Role, Session, User
+from ..domain.model import Role, Session, User
 from ..domain.policy import check_can_manage_users
 from . import audit
 from .auth import AuthService
 from .mfa_ports import MfaChallenges, MfaStore, SecretBox
-from .ports import RateLimiter, UserStore
+from .ports import LoginThrottle, UserStore
 
 
 class MfaGate:
@@ -74,8 +75,7 @@ class MfaService:
         box: SecretBox,
         users: UserStore,
         auth: AuthService,
-        limiter: RateLimiter,
-        limits: LoginLimits,
+        throttle: LoginThrottle,
         issuer: str,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -85,8 +85,7 @@ class MfaService:
         self._box = box
         self._users = users
         self._auth = auth
-        self._limiter = limiter
-        self._limits = limits
+        self._throttle = throttle
         self._issuer = issuer
         self._clock = clock
         self._audit = auth.sessions.audit
@@ -131,26 +130,26 @@ class MfaService:
             raise MfaAlreadyEnabledError()
         return self._begin(user)
 
-    def confirm(self, user: User, code: str) -> list[str]:
-        self._check_rate(user)
+    def confirm(self, user: User, code: str, client_ip: str = "") -> list[str]:
+        self._check_backoff(user, client_ip)
         recovery = self._confirmed_enrolment(user, self._store.get(user.id), code)
         if recovery is None:
-            self._refused(user, "wrong_code")
-        self._limiter.reset(_rate_key(user))
+            self._refused(user, client_ip)
+        self._throttle.succeeded(_key(user), client_ip)
         return recovery
 
-    def regenerate_recovery(self, user: User, code: str) -> list[str]:
+    def regenerate_recovery(self, user: User, code: str, client_ip: str = "") -> list[str]:
         """New recovery codes (the old ones stop working), proved by a current TOTP code."""
-        self._check_code(user, code)
+        self._check_code(user, code, client_ip)
         codes = new_recovery_codes()
         self._store.replace_recovery(user.id, [recovery_hash(c) for c in codes])
         self._audit.record(audit.MFA_RECOVERY_REGENERATED, user_id=user.id, actor_id=user.id)
         return codes
 
-    def disable(self, user: User, code: str) -> None:
+    def disable(self, user: User, code: str, client_ip: str = "") -> None:
         if self._gate.required(user):
             raise MfaMandatoryError()
-        self._check_code(user, code)
+        self._check_code(user, code, client_ip)
         self._store.delete(user.id)
         self._audit.record(audit.MFA_DISABLED, user_id=user.id, actor_id=user.id)
 
@@ -219,16 +218,16 @@ class MfaService:
                 return step
         return None
 
-    def _check_code(self, user: User, code: str) -> None:
+    def _check_code(self, user: User, code: str, client_ip: str) -> None:
         """A current TOTP code of the user's confirmed secret, for managing it."""
-        self._check_rate(user)
+        self._check_backoff(user, client_ip)
         credential = self._confirmed(user)
         if credential is None:
             raise MfaNotEnabledError()
         step = self._step(credential, code)
         if step is None or not self._store.use_step(user.id, step):
-            self._refused(user, "wrong_code")
-        self._limiter.reset(_rate_key(user))
+            self._refused(user, client_ip)
+        self._throttle.succeeded(_key(user), client_ip)
 
     def _wrong_at_login(self, token: str, user: User, client_ip: str) -> NoReturn:
         attempts = self._challenges.failed(token)
@@ -238,19 +237,19 @@ class MfaService:
             raise MfaChallengeExpiredError()
         raise InvalidMfaCodeError()
 
-    def _refused(self, user: User, reason: str) -> NoReturn:
-        self._audit.record(audit.MFA_FAILED, user_id=user.id, detail=reason)
+    def _refused(self, user: User, client_ip: str) -> NoReturn:
+        """A wrong code on the self-service routes: it backs off like a failed login."""
+        self._throttle.failed(_key(user), client_ip)
+        self._audit.record(audit.MFA_FAILED, user_id=user.id, ip=client_ip, detail="wrong_code")
         raise InvalidMfaCodeError()
 
-    def _check_rate(self, user: User) -> None:
-        wait = self._limiter.hit(
-            _rate_key(user), self._limits.per_matricule, self._limits.window_seconds
-        )
+    def _check_backoff(self, user: User, client_ip: str) -> None:
+        wait = self._throttle.wait(_key(user), client_ip)
         if wait > 0:
-            self._audit.record(audit.RATE_LIMITED, user_id=user.id, detail="mfa")
-            raise RateLimitedError(retry_after=wait)
+            self._audit.record(audit.RATE_LIMITED, user_id=user.id, ip=client_ip, detail="mfa")
+            raise RateLimitedError(retry_after=max(1, math.ceil(wait)))
 
 
-def _rate_key(user: User) -> str:
-    """Wrong codes on the self-service routes count like failed logins, per user."""
-    return f"mfa:{user.id}"
+def _key(user: User) -> str:
+    """The throttle's name for the self-service codes of this user (not their logins)."""
+    return f"mfa:{user.matricule}"

@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any, Protocol
 
+from libs.ratelimit import Decision
+
 from ..domain.mfa import MfaPending
 from ..domain.model import (
     AuditEvent,
@@ -94,12 +96,22 @@ class RefreshTokenStore(Protocol):
     def ping(self) -> None: ...
 
 
-class RateLimiter(Protocol):
-    def hit(self, key: str, limit: int, window: int) -> int:
-        """Count one attempt; 0 if allowed, else the seconds until the window ends."""
+class RequestLimiter(Protocol):
+    """Per-caller budgets shared by every process (`libs.ratelimit.RateLimiter`)."""
+
+    def check(self, action: str, user: str) -> Decision: ...
+
+
+class LoginThrottle(Protocol):
+    """Failed logins per (matricule, client IP) and per client IP (rules: `LoginLimits`)."""
+
+    def wait(self, matricule: str, ip: str) -> float:
+        """Seconds before this matricule may be tried again from this IP (0: now)."""
         ...
 
-    def reset(self, key: str) -> None: ...
+    def failed(self, matricule: str, ip: str) -> None: ...
+
+    def succeeded(self, matricule: str, ip: str) -> None: ...
 
 
 class ProfileCache(Protocol):

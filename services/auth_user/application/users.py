@@ -17,7 +17,7 @@ from ..domain.model import MAX_BATCH_IDS, BatchResult, NewUser, Role, User, User
 from ..domain.org import ANY_UNIT, OrgFilter, OrgUnit, org_tree
 from ..domain.policy import check_can_edit, check_can_manage_users
 from . import audit
-from .ports import PasswordHasher, ProfileCache, RateLimiter, UserStore
+from .ports import PasswordHasher, ProfileCache, RequestLimiter, UserStore
 from .sessions import SessionControl
 
 logger = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ class UserDirectory:
         hasher: PasswordHasher,
         cache: ProfileCache,
         sessions: SessionControl,
-        limiter: RateLimiter | None = None,
+        limiter: RequestLimiter | None = None,
     ) -> None:
         self._users = users
         self._hasher = hasher
@@ -38,19 +38,15 @@ class UserDirectory:
         self._sessions = sessions
         self._limiter = limiter
 
-    def admit_lookup(self, caller: str, per_minute: int) -> None:
-        """Count one directory read by `caller` (a user or a service); RATE_LIMITED beyond
-        `per_minute` in the current minute."""
+    def admit_lookup(self, caller: str, action: str) -> None:
+        """Count one directory read by `caller` (a user or a service) under `action`
+        (`lookup` or `service-lookup`); RATE_LIMITED with the wait beyond its rate."""
         if self._limiter is None:
             return
-        try:
-            wait = self._limiter.hit(f"lookup:{caller}", per_minute, 60)
-        except Exception as exc:  # the budget lives in Redis: reads go on while it is down
-            logger.warning("lookup budget unavailable (%s): read allowed", type(exc).__name__)
-            return
-        if wait > 0:
+        decision = self._limiter.check(action, caller)
+        if not decision.allowed:
             self._sessions.audit.record(audit.RATE_LIMITED, detail=f"lookup {caller}")
-            raise LookupRateLimitedError(retry_after=wait)
+            raise LookupRateLimitedError(retry_after=decision.retry_after_seconds)
 
     def get(self, ident: str) -> User:
         """A user by id, or by matricule when no id matches."""

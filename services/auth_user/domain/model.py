@@ -179,8 +179,26 @@ class BatchResult:
 
 @dataclass(frozen=True, slots=True)
 class LoginLimits:
-    """Login attempts allowed per matricule and per client IP within one window."""
+    """How failed logins slow the next ones down; successful logins are never counted.
 
-    per_matricule: int = 5
+    Per (matricule, client IP): `free_failures` failures cost nothing, then each further one
+    makes that pair wait `backoff_base` seconds, doubled each time, at most `backoff_max`;
+    the pair's count is forgotten `forget_after` seconds after its last failure, and at once
+    on a success. The owner of the matricule, logging in from another address, is never held
+    up by someone else's guesses. Per client IP, across every matricule: `per_ip` failures
+    within `window_seconds`, then that IP waits for the window to end (password spraying).
+    """
+
+    free_failures: int = 3
+    backoff_base: float = 1.0
+    backoff_max: float = 900.0
+    forget_after: int = 86_400
     per_ip: int = 50
     window_seconds: int = 300
+
+    def backoff(self, failures: int) -> float:
+        """Seconds the pair waits after its `failures`-th failure in a row."""
+        extra = failures - self.free_failures
+        if extra <= 0:
+            return 0.0
+        return min(self.backoff_max, self.backoff_base * 2.0 ** min(extra - 1, 40))

@@ -11,6 +11,8 @@ from flask.testing import FlaskClient
 
 from libs.servicekit.observability import JsonFormatter
 from services.auth_user.app import create_app
+from services.auth_user.domain.model import AuditEvent
+from services.auth_user.settings import lookup_rates
 
 from .conftest import DEMO_PASSWORD, Login, bearer, make_settings
 
@@ -51,7 +53,8 @@ def test_events_are_structured_log_lines_without_secrets(
 def test_login_failures_and_rate_limit_refusals_are_counted_in_metrics(
     redis_url: str, key_prefix: str
 ) -> None:
-    settings = make_settings(redis_url, key_prefix, lookup_rate_per_minute=1)
+    limits = lookup_rates({"RATE_LIMIT_LOOKUP": "1/1m"})
+    settings = make_settings(redis_url, key_prefix, rate_limits=limits)
     client = create_app(settings).test_client()
     client.post("/login", json={"matricule": "MAT1001", "password": "wrong-password"})
     client.post("/login", json={"matricule": "NOBODY", "password": "wrong-password"})
@@ -64,3 +67,43 @@ def test_login_failures_and_rate_limit_refusals_are_counted_in_metrics(
     assert 'auth_login_failures_total{reason="wrong_password"} 1.0' in metrics
     assert 'auth_login_failures_total{reason="unknown_matricule"} 1.0' in metrics
     assert 'auth_rate_limited_total{scope="lookup"} 1.0' in metrics
+    decisions = 'rate_limit_decisions_total{action="lookup",result="%s",scope="shared"} 1.0'
+    assert decisions % "allowed" in metrics and decisions % "limited" in metrics
+
+
+class RaisingAuditLog:
+    """An audit store that fails every write (the database behind it is gone)."""
+
+    def __init__(self) -> None:
+        self.attempts = 0
+
+    def record(self, event: AuditEvent) -> None:
+        self.attempts += 1
+        raise RuntimeError("audit store down")
+
+    def page(
+        self, kind: str | None, user_id: str | None, offset: int, limit: int
+    ) -> tuple[list[AuditEvent], int]:
+        raise RuntimeError("audit store down")
+
+
+def test_a_failing_audit_store_never_fails_the_login_it_records(
+    redis_url: str, key_prefix: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    broken = RaisingAuditLog()
+    client = create_app(make_settings(redis_url, key_prefix), audit_log=broken).test_client()
+    with caplog.at_level(logging.INFO, logger="security.audit"):
+        wrong = client.post("/login", json={"matricule": "MAT1001", "password": "wrong-password"})
+        login = client.post("/login", json={"matricule": "MAT1001", "password": DEMO_PASSWORD})
+        body = login.get_json()
+        logout = client.post("/logout", json={"refreshToken": body["refreshToken"]})
+    assert (wrong.status_code, wrong.get_json()["code"]) == (401, "INVALID_CREDENTIALS")
+    assert login.status_code == 200 and body["accessToken"], body
+    assert logout.status_code == 200, logout.get_json()
+    assert broken.attempts == 3  # the fake was the store in use: each event tried to land there
+    unstored = [r.getMessage() for r in caplog.records if "could not be stored" in r.getMessage()]
+    assert unstored == [
+        "security event login_failed could not be stored",
+        "security event login_ok could not be stored",
+        "security event session_ended could not be stored",
+    ]

@@ -70,7 +70,7 @@ def test_login_is_rate_limited_with_retry_after(
     from services.auth_user.app import create_app
     from services.auth_user.domain.model import LoginLimits
 
-    limits = LoginLimits(per_matricule=2, per_ip=100, window_seconds=30)
+    limits = LoginLimits(free_failures=1, backoff_base=30, per_ip=100)
     client = create_app(make_settings(redis_url, key_prefix, login_limits=limits)).test_client()
     wrong = {"matricule": "MAT1002", "password": "wrong-password"}
     assert [client.post("/login", json=wrong).status_code for _ in range(2)] == [401, 401]
@@ -78,7 +78,14 @@ def test_login_is_rate_limited_with_retry_after(
     assert limited.status_code == 429
     assert limited.get_json()["code"] == "RATE_LIMITED"
     assert 0 < int(limited.headers["Retry-After"]) <= 30
-    assert client.post("/login", json=CREDENTIALS).status_code == 200
+    assert client.post("/login", json=CREDENTIALS).status_code == 200  # MAT1001: its own pair
+    elsewhere = {"X-Forwarded-For": "198.51.100.4"}  # no trusted proxy: the header is ignored
+    assert (
+        client.post(
+            "/login", json={**wrong, "password": DEMO_PASSWORD}, headers=elsewhere
+        ).status_code
+        == 429
+    )
 
 
 def test_refresh_with_body_rotates_and_detects_reuse(client: FlaskClient, login: Login) -> None:
@@ -232,13 +239,14 @@ def test_behind_a_trusted_proxy_the_ip_limit_counts_the_forwarded_client(
     from services.auth_user.app import create_app
     from services.auth_user.domain.model import LoginLimits
 
-    limits = LoginLimits(per_matricule=100, per_ip=1, window_seconds=30)
+    limits = LoginLimits(free_failures=0, backoff_base=60, per_ip=100)
     settings = make_settings(redis_url, key_prefix, login_limits=limits, trusted_proxy_hops=1)
     client = create_app(settings).test_client()
+    wrong = {**CREDENTIALS, "password": "wrong-password"}
 
-    def attempt(ip: str) -> int:
+    def attempt(ip: str, body: dict[str, str]) -> int:
         headers = {"X-Forwarded-For": ip}
-        return client.post("/login", json=CREDENTIALS, headers=headers).status_code
+        return client.post("/login", json=body, headers=headers).status_code
 
-    assert [attempt("198.51.100.1"), attempt("198.51.100.1")] == [200, 429]
-    assert attempt("198.51.100.2") == 200
+    assert [attempt("198.51.100.1", wrong), attempt("198.51.100.1", CREDENTIALS)] == [401, 429]
+    assert attempt("198.51.100.2", CREDENTIALS) == 200  # the owner, from their own address

@@ -9,6 +9,7 @@ import redis
 from flask.testing import FlaskClient
 
 from services.auth_user.app import create_app
+from services.auth_user.settings import lookup_rates
 from tests.support.service_auth import service_get, service_headers, service_post
 from tests.support.waiting import wait_until
 
@@ -70,7 +71,8 @@ def test_email_and_role_are_shown_to_self_and_admins_only(
 
 
 def test_lookups_are_rate_limited_per_caller(redis_url: str, key_prefix: str, login: Login) -> None:
-    app = create_app(make_settings(redis_url, key_prefix, lookup_rate_per_minute=3))
+    limits = lookup_rates({"RATE_LIMIT_LOOKUP": "3/1m"})
+    app = create_app(make_settings(redis_url, key_prefix, rate_limits=limits))
     client = app.test_client()
     token = (
         app.test_client()

@@ -1,5 +1,4 @@
-"""Refresh-token state, login rate limits and second-factor challenges against the real Redis,
-isolated by key prefix."""
+"""Refresh-token state and login rate limits against the real Redis, isolated by key prefix."""
 
 from __future__ import annotations
 
@@ -8,8 +7,9 @@ import threading
 import redis
 
 from services.auth_user.application.ports import Rotation
+from services.auth_user.domain.model import LoginLimits
+from services.auth_user.infrastructure.redis_login_throttle import RedisLoginThrottle
 from services.auth_user.infrastructure.redis_mfa import RedisMfaChallenges
-from services.auth_user.infrastructure.redis_ratelimit import RedisRateLimiter
 from services.auth_user.infrastructure.redis_tokens import RedisRefreshTokenStore
 
 
@@ -71,26 +71,48 @@ def test_concurrent_uses_of_one_token_let_exactly_one_win(
     assert set(outcomes) - {Rotation.OK} <= {Rotation.REUSED, Rotation.REVOKED}
 
 
-def test_rate_limiter_allows_the_limit_then_reports_the_wait(
-    redis_client: redis.Redis, key_prefix: str
-) -> None:
-    limiter = RedisRateLimiter(redis_client, prefix=key_prefix)
-    assert [limiter.hit("login:ip:1", 3, 60) for _ in range(3)] == [0, 0, 0]
-    wait = limiter.hit("login:ip:1", 3, 60)
-    assert 55 <= wait <= 60
-    assert limiter.key("login:ip:1").startswith(key_prefix)
-    assert 55 <= redis_client.ttl(limiter.key("login:ip:1")) <= 60
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
 
 
-def test_rate_limiter_counts_keys_separately_and_reset_clears_one(
+LIMITS = LoginLimits(free_failures=2, backoff_base=2, backoff_max=8, forget_after=60, per_ip=50)
+
+
+def test_login_throttle_backs_a_pair_off_exponentially_and_a_success_clears_it(
     redis_client: redis.Redis, key_prefix: str
 ) -> None:
-    limiter = RedisRateLimiter(redis_client, prefix=key_prefix)
-    limiter.hit("a", 1, 60)
-    assert limiter.hit("a", 1, 60) > 0
-    assert limiter.hit("b", 1, 60) == 0
-    limiter.reset("a")
-    assert limiter.hit("a", 1, 60) == 0
+    clock = Clock()
+    throttle = RedisLoginThrottle(redis_client, LIMITS, prefix=key_prefix, clock=clock)
+    waits = []
+    for _ in range(6):
+        throttle.failed("MAT1", "10.0.0.1")
+        waits.append(throttle.wait("MAT1", "10.0.0.1"))
+    assert waits == [0, 0, 2, 4, 8, 8]
+    assert throttle.wait("MAT1", "10.0.0.2") == 0  # the same matricule from elsewhere
+    assert throttle.wait("MAT2", "10.0.0.1") == 0  # another matricule from here
+    clock.now += 8
+    assert throttle.wait("MAT1", "10.0.0.1") == 0
+    throttle.succeeded("MAT1", "10.0.0.1")
+    throttle.failed("MAT1", "10.0.0.1")
+    assert throttle.wait("MAT1", "10.0.0.1") == 0  # counting starts again
+    pair = f"{key_prefix}login:pair:10.0.0.1:MAT1"
+    assert 0 < redis_client.ttl(pair) <= 60  # forgotten a while after the last failure
+
+
+def test_login_throttle_holds_an_ip_for_the_rest_of_its_window_after_many_failures(
+    redis_client: redis.Redis, key_prefix: str
+) -> None:
+    limits = LoginLimits(per_ip=5, window_seconds=300)
+    throttle = RedisLoginThrottle(redis_client, limits, prefix=key_prefix, clock=Clock())
+    for n in range(5):
+        assert throttle.wait(f"M{n}", "10.0.0.9") == 0
+        throttle.failed(f"M{n}", "10.0.0.9")
+    assert 290 < throttle.wait("ANYONE", "10.0.0.9") <= 300
+    assert throttle.wait("ANYONE", "10.0.0.8") == 0
 
 
 def test_an_mfa_challenge_names_its_user_counts_wrong_codes_and_expires(

@@ -13,11 +13,14 @@ import mongomock
 import pymongo
 import pytest
 
+from libs.servicekit.errors import StoreUnavailableError
+from libs.servicekit.sql import create_sql_engine
 from services.auth_user.application.ports import UserStore
 from services.auth_user.domain.errors import MatriculeTakenError
 from services.auth_user.domain.model import NewUser, Role
 from services.auth_user.domain.org import OrgFilter, fold
 from services.auth_user.infrastructure.mongo_users import MongoUserStore
+from services.auth_user.infrastructure.sql.users import SqlUserStore
 from services.auth_user.infrastructure.stores import open_auth_stores
 from tests.support.databases import (
     ALL_BACKENDS,
@@ -148,7 +151,16 @@ def test_delete_removes_the_user_once(store: UserStore) -> None:
 
 
 def test_ping_answers(store: UserStore) -> None:
-    store.ping()
+    assert store.ping() is None  # no error while the database answers (control: next test)
+
+
+def test_ping_is_store_unavailable_when_the_database_does_not_answer() -> None:
+    engine = create_sql_engine("postgresql+psycopg://postgres@127.0.0.1:1/nowhere")
+    try:
+        with pytest.raises(StoreUnavailableError):
+            SqlUserStore(engine).ping()
+    finally:
+        engine.dispose()
 
 
 def test_search_ignores_accents_and_case(store: UserStore) -> None:

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
-
-import pytest
 
 from scripts.port_db import main
 from services.chat_file.infrastructure.stores import open_sql_stores
 from tests.support.databases import postgres_database, sqlite_url
+from tests.support.legs import require_command
 
 from .test_port_sqlite import chat_source, history, post
 
 
 def tool(name: str) -> str:
-    found = shutil.which(name)
-    if found is None:
-        pytest.skip(f"SKIPPING — the {name} command is not installed")
-    return found
+    return require_command(name, "sqlite3" if name == "sqlite3" else "postgresql-client")
 
 
 def test_sqlite_online_backup_holds_what_is_still_in_the_wal(tmp_path: Path) -> None:

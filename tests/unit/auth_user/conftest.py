@@ -21,9 +21,9 @@ from .fakes import (
     FakeAuditLog,
     FakeDirectoryStore,
     FakeImportJobStore,
+    FakeLoginThrottle,
     FakePasswordHasher,
     FakeProfileCache,
-    FakeRateLimiter,
     FakeRefreshTokenStore,
     FakeRevocationLog,
     FakeSessionRegistry,
@@ -48,7 +48,7 @@ class World:
     hasher: FakePasswordHasher
     tokens: FakeTokenCodec
     refresh_tokens: FakeRefreshTokenStore
-    limiter: FakeRateLimiter
+    throttle: FakeLoginThrottle
     cache: FakeProfileCache
     clock: Clock
     auth: AuthService
@@ -75,22 +75,23 @@ class World:
 def world() -> World:
     clock = Clock()
     users, hasher, cache = FakeUserStore(), FakePasswordHasher(), FakeProfileCache()
-    tokens, refresh, limiter = FakeTokenCodec(clock), FakeRefreshTokenStore(), FakeRateLimiter()
-    limits = LoginLimits(per_matricule=3, per_ip=10, window_seconds=60)
+    tokens, refresh = FakeTokenCodec(clock), FakeRefreshTokenStore()
+    limits = LoginLimits(free_failures=3, backoff_base=2, backoff_max=60, per_ip=10)
+    throttle = FakeLoginThrottle(limits, clock)
     mirror = RevocationMirror(clock=clock)
     mirror.replace({}, {})
     revocations, registry = FakeRevocationLog(mirror, clock), FakeSessionRegistry()
     audit_log = FakeAuditLog()
     sessions = SessionControl(revocations, mirror, refresh, registry, SecurityAudit(audit_log))
-    auth = AuthService(users, hasher, tokens, refresh, limiter, cache, limits, sessions, clock)
+    auth = AuthService(users, hasher, tokens, refresh, throttle, cache, sessions, clock)
     directory = UserDirectory(users, hasher, cache, sessions)
-    account = AccountService(users, hasher, sessions, limiter, limits)
+    account = AccountService(users, hasher, sessions, throttle)
     return World(
         users,
         hasher,
         tokens,
         refresh,
-        limiter,
+        throttle,
         cache,
         clock,
         auth,

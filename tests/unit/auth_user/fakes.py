@@ -5,11 +5,12 @@ from __future__ import annotations
 import itertools
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from libs.ratelimit import Decision
 from libs.sessions import Revocation, RevocationMirror
 from services.auth_user.application.ports import Rotation
 from services.auth_user.domain.activation import PendingActivation
@@ -25,6 +26,7 @@ from services.auth_user.domain.mfa import MfaCredential
 from services.auth_user.domain.model import (
     AuditEvent,
     DeviceSession,
+    LoginLimits,
     NewUser,
     Role,
     TokenClaims,
@@ -196,17 +198,49 @@ class FakeRefreshTokenStore:
         return None
 
 
-class FakeRateLimiter:
-    def __init__(self, retry_after: int = 60) -> None:
-        self.counts: dict[str, int] = {}
+class FakeRequestLimiter:
+    """`per_caller` checks allowed per (action, caller), then refused for `retry_after` s."""
+
+    def __init__(self, per_caller: int = 1_000_000, retry_after: float = 30.0) -> None:
+        self.counts: dict[tuple[str, str], int] = {}
+        self.per_caller = per_caller
         self.retry_after = retry_after
 
-    def hit(self, key: str, limit: int, window: int) -> int:
+    def check(self, action: str, user: str) -> Decision:
+        key = (action, user)
         self.counts[key] = self.counts.get(key, 0) + 1
-        return self.retry_after if self.counts[key] > limit else 0
+        allowed = self.counts[key] <= self.per_caller
+        return Decision(action, allowed, 0.0 if allowed else self.retry_after)
 
-    def reset(self, key: str) -> None:
-        self.counts.pop(key, None)
+
+class FakeLoginThrottle:
+    """The `LoginLimits` rules in memory, on the test's clock."""
+
+    def __init__(self, limits: LoginLimits, clock: Callable[[], float]) -> None:
+        self.limits = limits
+        self.clock = clock
+        self.pairs: dict[tuple[str, str], tuple[int, float]] = {}  # failures, until
+        self.ips: dict[str, tuple[int, float]] = {}  # failures, window end
+
+    def wait(self, matricule: str, ip: str) -> float:
+        now = self.clock()
+        waits = [self.pairs.get((matricule, ip), (0, 0.0))[1] - now]
+        failures, window_end = self.ips.get(ip, (0, 0.0))
+        if window_end > now and failures >= self.limits.per_ip:
+            waits.append(window_end - now)
+        return max(0.0, *waits)
+
+    def failed(self, matricule: str, ip: str) -> None:
+        now = self.clock()
+        failures = self.pairs.get((matricule, ip), (0, 0.0))[0] + 1
+        self.pairs[(matricule, ip)] = (failures, now + self.limits.backoff(failures))
+        count, window_end = self.ips.get(ip, (0, 0.0))
+        if window_end <= now:
+            count, window_end = 0, now + self.limits.window_seconds
+        self.ips[ip] = (count + 1, window_end)
+
+    def succeeded(self, matricule: str, ip: str) -> None:
+        self.pairs.pop((matricule, ip), None)
 
 
 class FakeProfileCache:

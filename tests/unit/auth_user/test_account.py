@@ -64,10 +64,13 @@ def test_a_wrong_current_password_changes_nothing_and_is_audited(world: World) -
     assert [(e.user_id, e.ip, e.detail) for e in refused] == [(user.id, IP, "wrong_password")]
 
 
-def test_guessing_the_current_password_is_rate_limited(world: World) -> None:
+def test_guessing_the_current_password_backs_off_like_failed_logins(world: World) -> None:
     user = world.add_user("PWD3")
-    for _ in range(3):  # the world's limit per matricule
+    for _ in range(4):  # the world's 3 free failures, then one that starts the back-off
         with pytest.raises(InvalidCurrentPasswordError):
             world.account.change_password(user.id, None, "guess", "nouveau-123", IP)
-    with pytest.raises(RateLimitedError):
+    with pytest.raises(RateLimitedError):  # even the right one, until the wait is over
         world.account.change_password(user.id, None, PASSWORD, "nouveau-123", IP)
+    world.auth.login("PWD3", PASSWORD, IP)  # logins are another pair: not held up
+    world.clock.now += 2
+    world.account.change_password(user.id, None, PASSWORD, "nouveau-123", IP)

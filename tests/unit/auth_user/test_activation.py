@@ -49,8 +49,7 @@ def activation(world: World, sync: Sync, now: Now) -> ActivationService:
         sync.jobs,
         world.auth,
         world.hasher,
-        world.limiter,
-        world.limits,  # 3 tries per matricule
+        world.throttle,  # 3 free failures, then back-off
         timedelta(days=14),
         now,
     )
@@ -111,13 +110,15 @@ def test_wrong_codes_unknown_matricules_and_guessing(
     [issued] = activation.export(sync.admin, job.id)
     with pytest.raises(InvalidActivationCodeError):
         activation.activate("NOBODY", issued.code, NEW, IP)
-    for guess in ("AAAA-BBBB-CCCC", "AAAA-BBBB-CCCD", "AAAA-BBBB-CCCE"):
+    for guess in ("AAAA-BBBB-CCCC", "AAAA-BBBB-CCCD", "AAAA-BBBB-CCCE", "AAAA-BBBB-CCCF"):
         with pytest.raises(InvalidActivationCodeError):
             activation.activate("D1", guess, NEW, IP)
-    with pytest.raises(RateLimitedError):  # the world allows 3 tries per matricule
+    with pytest.raises(RateLimitedError):  # 3 free failures, then the back-off
         activation.activate("D1", issued.code, NEW, IP)
+    world.clock.now += 2
+    activation.activate("D1", issued.code, NEW, IP)
     failed = [e.detail for e in world.audit_log.events if e.kind == "activation_failed"]
-    assert failed == ["unknown_matricule", "wrong_code", "wrong_code", "wrong_code"]
+    assert failed == ["unknown_matricule"] + ["wrong_code"] * 4
 
 
 def test_one_agents_code_resets_a_forgotten_password_and_ends_the_old_sessions(

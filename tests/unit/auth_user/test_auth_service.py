@@ -11,7 +11,7 @@ from services.auth_user.domain.errors import (
     RefreshTokenRevokedError,
     TokenExpiredError,
 )
-from services.auth_user.domain.model import TokenType
+from services.auth_user.domain.model import LoginLimits, TokenType
 
 from .conftest import PASSWORD, World
 
@@ -58,37 +58,68 @@ def test_failed_logins_leave_no_cache_entry(world: World) -> None:
     assert world.cache.profiles == {}
 
 
-def test_login_is_rate_limited_per_matricule_with_retry_after(world: World) -> None:
+def fail(world: World, matricule: str = "MAT1", ip: str = IP) -> None:
+    with pytest.raises(InvalidCredentialsError):
+        world.auth.login(matricule, "bad-password", ip)
+
+
+def refused_for(world: World, matricule: str = "MAT1", ip: str = IP) -> int:
+    with pytest.raises(RateLimitedError) as limited:
+        world.auth.login(matricule, PASSWORD, ip)
+    assert limited.value.details["retry_after"] == limited.value.retry_after
+    return limited.value.retry_after
+
+
+def test_failures_past_the_free_ones_back_off_exponentially(world: World) -> None:
+    world.add_user("MAT1")  # 3 free failures, then 2 s, 4 s, 8 s... (conftest's limits)
+    for _ in range(3):
+        fail(world)
+    fail(world)
+    assert refused_for(world) == 2
+    world.clock.now += 2
+    fail(world)
+    assert refused_for(world) == 4
+    world.clock.now += 4
+    world.auth.login("MAT1", PASSWORD, IP)
+
+
+def test_the_back_off_doubles_from_its_base_up_to_its_cap() -> None:
+    limits = LoginLimits(free_failures=2, backoff_base=1.5, backoff_max=100)
+    assert [limits.backoff(n) for n in range(1, 10)] == [0, 0, 1.5, 3, 6, 12, 24, 48, 96]
+    assert limits.backoff(10) == limits.backoff(10_000) == 100
+
+
+def test_the_owner_logging_in_from_elsewhere_is_not_held_up_by_someone_elses_guesses(
+    world: World,
+) -> None:
+    world.add_user("MAT1")
+    for _ in range(4):
+        fail(world, ip="198.51.100.7")
+    assert refused_for(world, ip="198.51.100.7") > 0
+    assert world.auth.login("MAT1", PASSWORD, "10.0.0.2").user.matricule == "MAT1"
+
+
+def test_successful_logins_are_never_counted(world: World) -> None:
+    world.add_user("MAT1")
+    for _ in range(20):
+        world.auth.login("MAT1", PASSWORD, IP)
+
+
+def test_a_success_clears_the_pairs_failures(world: World) -> None:
     world.add_user("MAT1")
     for _ in range(3):
-        with pytest.raises(InvalidCredentialsError):
-            world.auth.login("MAT1", "bad-password", IP)
-    with pytest.raises(RateLimitedError) as limited:
-        world.auth.login("MAT1", PASSWORD, IP)
-    assert limited.value.retry_after == 60
-    assert limited.value.details["retry_after"] == 60
+        fail(world)
+    world.auth.login("MAT1", PASSWORD, IP)
+    for _ in range(3):
+        fail(world)
+    world.auth.login("MAT1", PASSWORD, IP)
 
 
-def test_login_is_rate_limited_per_ip_across_matricules(world: World) -> None:
+def test_spraying_many_matricules_from_one_ip_is_refused_there_only(world: World) -> None:
     for n in range(10):
-        with pytest.raises(InvalidCredentialsError):
-            world.auth.login(f"NOBODY{n}", PASSWORD, IP)
-    with pytest.raises(RateLimitedError):
-        world.auth.login("OTHER", PASSWORD, IP)
-    with pytest.raises(InvalidCredentialsError):
-        world.auth.login("OTHER", PASSWORD, "10.0.0.2")
-
-
-def test_successful_login_resets_the_matricule_counter(world: World) -> None:
-    world.add_user("MAT1")
-    for _ in range(2):
-        with pytest.raises(InvalidCredentialsError):
-            world.auth.login("MAT1", "bad-password", IP)
-    world.auth.login("MAT1", PASSWORD, IP)
-    for _ in range(2):
-        with pytest.raises(InvalidCredentialsError):
-            world.auth.login("MAT1", "bad-password", IP)
-    world.auth.login("MAT1", PASSWORD, IP)
+        fail(world, f"NOBODY{n}")
+    assert 0 < refused_for(world, "OTHER") <= 300
+    fail(world, "OTHER", "10.0.0.2")
 
 
 def test_refresh_rotates_within_the_same_family(world: World) -> None:

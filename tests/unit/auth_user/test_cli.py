@@ -5,15 +5,16 @@ import time
 import pytest
 
 from services.auth_user.bootstrap import Services, build
-from services.auth_user.domain.model import Role
+from services.auth_user.domain.model import LoginLimits, Role
 from services.auth_user.interfaces.cli import main
 from services.auth_user.settings import Settings
 
 from .fakes import (
+    FakeLoginThrottle,
     FakePasswordHasher,
     FakeProfileCache,
-    FakeRateLimiter,
     FakeRefreshTokenStore,
+    FakeRequestLimiter,
     FakeTokenCodec,
     FakeUserStore,
     fake_stores,
@@ -33,7 +34,8 @@ def services(store: FakeUserStore) -> Services:
         hasher=FakePasswordHasher(),
         tokens=FakeTokenCodec(),
         refresh_tokens=FakeRefreshTokenStore(),
-        limiter=FakeRateLimiter(),
+        limiter=FakeRequestLimiter(),
+        throttle=FakeLoginThrottle(LoginLimits(), time.time),
         cache=FakeProfileCache(),
     )
 

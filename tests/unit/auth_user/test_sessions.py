@@ -18,6 +18,7 @@ from services.auth_user.domain.errors import (
 from services.auth_user.domain.model import Role, Session, TokenType
 
 from .conftest import PASSWORD, World
+from .fakes import FakeRequestLimiter
 
 IP = "10.0.0.1"
 
@@ -142,21 +143,12 @@ def test_deactivation_ends_every_session_and_refuses_logins_until_reactivated(
     assert not revoked(world, world.auth.login("MAT1", PASSWORD, IP))
 
 
-class BrokenLimiter:
-    def hit(self, key: str, limit: int, window: int) -> int:
-        raise ConnectionError("redis down")
-
-    def reset(self, key: str) -> None:
-        raise ConnectionError("redis down")
-
-
-def test_lookup_budgets_are_enforced_and_fail_open_without_their_store(world: World) -> None:
+def test_lookup_budgets_are_per_caller_with_the_wait(world: World) -> None:
     parts = (world.users, world.hasher, world.cache, world.auth.sessions)
-    limited = UserDirectory(*parts, world.limiter)
-    limited.admit_lookup("user:u1", 1)
-    with pytest.raises(RateLimitedError):
-        limited.admit_lookup("user:u1", 1)
-    limited.admit_lookup("user:u2", 1)  # another caller, another budget
-    broken = UserDirectory(*parts, BrokenLimiter())
-    broken.admit_lookup("user:u1", 1)
-    broken.admit_lookup("user:u1", 1)
+    limited = UserDirectory(*parts, FakeRequestLimiter(per_caller=1, retry_after=12.5))
+    limited.admit_lookup("user:u1", "lookup")
+    with pytest.raises(RateLimitedError) as refused:
+        limited.admit_lookup("user:u1", "lookup")
+    assert refused.value.retry_after == 13
+    limited.admit_lookup("user:u2", "lookup")  # another caller, another budget
+    limited.admit_lookup("service:chat_file", "service-lookup")

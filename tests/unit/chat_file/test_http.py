@@ -10,7 +10,9 @@ import pytest
 from flask.testing import FlaskClient
 
 from services.chat_file.app import create_app
+from services.chat_file.application.realtime import SendRateLimiter
 from services.chat_file.settings import Settings
+from tests.support.clock import PausableClock
 
 from .fakes import bearer, token
 
@@ -223,7 +225,12 @@ def test_openapi_documents_every_chat_core_route(client: FlaskClient) -> None:
 def test_http_sends_and_uploads_share_the_socket_send_rate_per_user(
     settings: Settings, fakes: dict
 ) -> None:
-    client = create_app(replace(settings, socket_send_rate=1.0), **fakes).test_client()
+    paused = PausableClock()
+    paused.pause()  # no refill between the requests, however slow the machine
+    limiter = SendRateLimiter(rate=1.0, burst=2, clock=paused)
+    client = create_app(
+        replace(settings, socket_send_rate=1.0), **fakes, send_limiter=limiter
+    ).test_client()
     conversation = post(client, "/conversations", {"type": "PRIVATE", "participantId": "bob"})
     body = {"conversationId": conversation.get_json()["data"]["id"], "content": "x"}
     answers = [post(client, "/messages", body).status_code for _ in range(3)]

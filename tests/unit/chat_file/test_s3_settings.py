@@ -8,6 +8,7 @@ from libs.servicekit.settings import SettingsError
 from services.chat_file.settings import Settings
 
 S3_ENV = {
+    "APP_ENV": "test",
     "FILE_STORAGE": "s3",
     "S3_BUCKET": "ngomna-files",
     "S3_ENDPOINT_URL": "http://minio:9000",
@@ -34,7 +35,7 @@ def test_s3_settings_are_read_and_the_keys_are_never_printed() -> None:
 
 
 def test_defaults_leave_boto3_its_credential_chain_and_stream_downloads() -> None:
-    s3 = Settings.from_env({"FILE_STORAGE": "s3", "S3_BUCKET": "b"}).s3
+    s3 = Settings.from_env({"APP_ENV": "test", "FILE_STORAGE": "s3", "S3_BUCKET": "b"}).s3
     assert (s3.endpoint_url, s3.access_key_id, s3.secret_access_key) == ("", "", "")
     assert (s3.region, s3.presigned_downloads, s3.presign_seconds) == ("us-east-1", False, 60)
 
@@ -42,10 +43,10 @@ def test_defaults_leave_boto3_its_credential_chain_and_stream_downloads() -> Non
 @pytest.mark.parametrize(
     "env",
     [
-        {"FILE_STORAGE": "s3"},
+        {"APP_ENV": "test", "FILE_STORAGE": "s3"},
         {**S3_ENV, "S3_PRESIGNED_DOWNLOADS": "maybe"},
         {**S3_ENV, "S3_PRESIGN_SECONDS": "soon"},
-        {"FILE_STORAGE": "minio"},
+        {"APP_ENV": "test", "FILE_STORAGE": "minio"},
     ],
 )
 def test_incomplete_s3_environments_are_refused(env: dict[str, str]) -> None:

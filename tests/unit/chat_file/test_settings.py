@@ -9,7 +9,7 @@ from services.chat_file.settings import Settings
 
 
 def test_defaults_match_the_conventions() -> None:
-    settings = Settings.from_env({})
+    settings = Settings.from_env({"APP_ENV": "test"})
     assert settings.mongodb_db == "chat_file_service"
     assert settings.auth_user_service_url == "http://127.0.0.1:8001"
     assert settings.auth_user_timeout == 5.0 and settings.max_message_length == 10_000
@@ -41,8 +41,8 @@ def test_values_are_read_and_the_secret_is_never_printed() -> None:
     [
         {"APP_ENV": "production", "JWT_SECRET": "short"},
         {"APP_ENV": "production", "JWT_SECRET": "p" * 40},  # no SERVICE_SECRET
-        {"CHAT_ASYNC_MODE": "asyncio"},
-        {"AUTH_USER_TIMEOUT": "soon"},
+        {"APP_ENV": "test", "CHAT_ASYNC_MODE": "asyncio"},
+        {"APP_ENV": "test", "AUTH_USER_TIMEOUT": "soon"},
     ],
 )
 def test_bad_environments_are_refused(env: dict[str, str]) -> None:
@@ -51,15 +51,16 @@ def test_bad_environments_are_refused(env: dict[str, str]) -> None:
 
 
 def test_the_l1_and_the_auth_retries_are_configurable() -> None:
-    defaults = Settings.from_env({})
+    defaults = Settings.from_env({"APP_ENV": "test"})
     assert (defaults.user_cache_l1, defaults.user_cache_l1_size) == (True, 10_000)
     assert defaults.user_cache_l1_ttl == 300.0 and defaults.auth_user_attempts == 3
-    env = {"USER_CACHE_L1": "false", "USER_CACHE_L1_SIZE": "50", "USER_CACHE_L1_TTL": "2.5"}
+    env = {"APP_ENV": "test", "USER_CACHE_L1": "false", "USER_CACHE_L1_SIZE": "50"}
+    env["USER_CACHE_L1_TTL"] = "2.5"
     settings = Settings.from_env({**env, "AUTH_USER_ATTEMPTS": "1"})
     assert (settings.user_cache_l1, settings.user_cache_l1_size) == (False, 50)
     assert settings.user_cache_l1_ttl == 2.5 and settings.auth_user_attempts == 1
     with pytest.raises(SettingsError):
-        Settings.from_env({"USER_CACHE_L1_SIZE": "0"})
+        Settings.from_env({"APP_ENV": "test", "USER_CACHE_L1_SIZE": "0"})
 
 
 def test_eddsa_verifies_with_auth_users_published_keys_and_needs_no_jwt_secret() -> None:

@@ -13,8 +13,10 @@ import pytest
 from flask import Flask
 
 from services.chat_file.app import create_app
+from services.chat_file.application.realtime import SendRateLimiter
 from services.chat_file.settings import Settings
 from tests.fake_stores import fake_chat_stores
+from tests.support.clock import PausableClock
 from tests.support.tokens import mint
 
 from ..chat_file.fakes import FakeProfileSource, RecordingNotifier, profile
@@ -43,12 +45,18 @@ def token(user_id: str, kind: str = "access", ttl: int = 900) -> str:
 
 
 @pytest.fixture
-def app() -> Flask:
+def clock() -> PausableClock:
+    return PausableClock()
+
+
+@pytest.fixture
+def app(clock: PausableClock) -> Flask:
     return create_app(
         settings(),
         stores=fake_chat_stores(),
         redis=fakeredis.FakeRedis(),
         auth_client=FakeProfileSource(USERS),
+        send_limiter=SendRateLimiter(rate=5, burst=10, clock=clock),  # SOCKET_SEND_RATE=5
     )
 
 
@@ -156,15 +164,20 @@ def test_non_participants_get_not_found_everywhere(connect: Callable[..., Client
     assert "newMessage" not in events(mallory)
 
 
-def test_sends_beyond_the_socket_rate_are_rate_limited(connect: Callable[..., Client]) -> None:
+def test_sends_beyond_the_socket_rate_are_rate_limited(
+    connect: Callable[..., Client], clock: PausableClock
+) -> None:
     client = connect("alice")
+    clock.pause()  # no refill between the sends, however slow the machine
     conversation_id = send(client, receiverId="bob")["result"]["conversationId"]
     answers = [
         call(client, "sendMessage", {"conversationId": conversation_id, "content": f"m{n}"})
         for n in range(12)
     ]
-    codes = [a.get("code") for a in answers if not a["success"]]
-    assert codes and set(codes) == {"RATE_LIMITED"}
+    assert [a.get("code") for a in answers] == [None] * 9 + ["RATE_LIMITED"] * 3  # burst of 10
+    clock.advance(1.0)  # tokens back at 5 a second
+    again = call(client, "sendMessage", {"conversationId": conversation_id, "content": "later"})
+    assert again["success"], again
     other = connect("alice")  # the limit is per socket
     assert call(other, "sendMessage", {"conversationId": conversation_id, "content": "ok"})[
         "success"

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from .test_socket_events import app, call, connect, events, send
+from .test_socket_events import app, call, clock, connect, events, send
 
-__all__ = ["app", "connect"]  # fixtures used by the tests below
+__all__ = ["app", "clock", "connect"]  # fixtures used by the tests below
 
 Client = Any
 

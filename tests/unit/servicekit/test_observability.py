@@ -97,3 +97,17 @@ def test_gunicorn_access_entries_are_json_with_request_id_and_no_query() -> None
     assert entry["request_id"] == "abc"
     assert entry["user_agent"] == 'curl "quoted"'
     assert "secret" not in json.dumps(entry)
+
+
+def test_gunicorns_config_imports_no_http_client_before_gevent_patches_ssl() -> None:
+    """gunicorn.conf.py imports this module in the master; urllib3 imported there keeps the
+    unpatched `ssl` and the gevent worker then fails with RecursionError (boto3, S3)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, libs.servicekit.observability; "
+        "print(sorted({'urllib3', 'requests'} & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

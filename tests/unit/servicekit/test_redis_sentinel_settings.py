@@ -39,14 +39,18 @@ def test_queue_url_goes_through_the_sentinels_keeping_db_and_credentials() -> No
 
 
 def test_both_services_read_the_sentinel_settings() -> None:
-    env = {"REDIS_SENTINELS": "10.0.0.5:26379", "REDIS_SENTINEL_SERVICE": "ngomna"}
+    env = {
+        "APP_ENV": "test",
+        "REDIS_SENTINELS": "10.0.0.5:26379",
+        "REDIS_SENTINEL_SERVICE": "ngomna",
+    }
     chat = ChatSettings.from_env({**env, "SOCKETIO_MESSAGE_QUEUE": "redis://x:6379/0"})
     auth = AuthSettings.from_env(env)
     for settings in (chat, auth):
         assert settings.redis_sentinels == (("10.0.0.5", 26379),)
         assert settings.redis_sentinel_service == "ngomna"
     assert chat.message_queue_url == "redis+sentinel://10.0.0.5:26379/0/ngomna"
-    assert ChatSettings.from_env({}).redis_sentinel_service == "mymaster"
+    assert ChatSettings.from_env({"APP_ENV": "test"}).redis_sentinel_service == "mymaster"
 
 
 def test_a_sentinel_queue_gets_python_socketio_redis_manager() -> None:

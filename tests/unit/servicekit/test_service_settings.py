@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from libs.egress import EgressSettings
 from libs.servicekit.service_settings import ServiceSettings
-from libs.servicekit.settings import SettingsError
+from libs.servicekit.settings import DEV_JWT_SECRET, DEV_SERVICE_SECRET, SettingsError
 from services.auth_user.settings import Settings as AuthSettings
 from services.chat_file.settings import Settings as ChatSettings
 
@@ -30,6 +31,11 @@ SHARED_ENV = {
     "MONGODB_DB": "elsewhere",
     "REVOCATION_MAX_STALENESS": "30",
     "TLS_CA_FILE": " /etc/ca.pem ",
+    "TRUSTED_PROXY_HOPS": "2",
+    "METRICS_TOKEN": " scrape-me ",
+    "METRICS_BIND": "127.0.0.1:9101",
+    "EGRESS_TIMEOUT": "4",
+    "EGRESS_MAX_RESPONSE_BYTES": "2048",
 }
 
 
@@ -47,6 +53,10 @@ def test_the_shared_variables_are_read_the_same_way(settings_class: type) -> Non
     assert settings.user_cache_l1_ttl == 0.5
     assert (settings.database_url, settings.mongodb_db) == ("postgresql://db/chat", "elsewhere")
     assert (settings.revocation_max_staleness, settings.tls_ca_file) == (30, "/etc/ca.pem")
+    assert settings.trusted_proxy_hops == 2
+    assert (settings.metrics_token, settings.metrics_bind) == ("scrape-me", "127.0.0.1:9101")
+    assert settings.egress == EgressSettings(False, 4.0, 2048)
+    assert settings.development_secrets == ()
 
 
 @pytest.mark.parametrize(
@@ -59,7 +69,7 @@ def test_the_shared_variables_are_read_the_same_way(settings_class: type) -> Non
 def test_each_service_keeps_its_own_database_defaults(
     settings_class: type, database: str, mongodb_db: str, tmp_path: object
 ) -> None:
-    settings = settings_class.from_env({"VAR_DIR": str(tmp_path)})
+    settings = settings_class.from_env({"APP_ENV": "test", "VAR_DIR": str(tmp_path)})
     assert settings.database_url.endswith(f"/{database}")
     assert settings.mongodb_db == mongodb_db
 
@@ -68,10 +78,66 @@ def test_each_service_keeps_its_own_database_defaults(
 @pytest.mark.parametrize("variable", ["USER_CACHE_L1_SIZE", "USER_CACHE_L1_TTL"])
 def test_a_non_positive_l1_is_refused_by_both(settings_class: type, variable: str) -> None:
     with pytest.raises(SettingsError, match=variable):
-        settings_class.from_env({variable: "0"})
+        settings_class.from_env({"APP_ENV": "test", variable: "0"})
 
 
 @pytest.mark.parametrize("settings_class", SERVICES)
 def test_no_secret_is_printed(settings_class: type) -> None:
     text = repr(settings_class.from_env(SHARED_ENV))
-    assert not {"j" * 40, "o" * 40, "s" * 40, "postgresql://db/chat"} & set(text.split("'"))
+    assert not {"j" * 40, "o" * 40, "s" * 40, "postgresql://db/chat", "scrape-me"} & set(
+        text.split("'")
+    )
+
+
+@pytest.mark.parametrize("settings_class", SERVICES)
+def test_without_app_env_the_development_secrets_are_refused(settings_class: type) -> None:
+    with pytest.raises(SettingsError, match="APP_ENV=development or test"):
+        settings_class.from_env({})
+    real = {"JWT_SECRET": "j" * 40, "SERVICE_SECRET": "s" * 40, "MFA_ENCRYPTION_KEY": "m" * 40}
+    assert settings_class.from_env(real).app_env == "production"
+
+
+@pytest.mark.parametrize("settings_class", SERVICES)
+@pytest.mark.parametrize("variable", ["JWT_SECRET", "SERVICE_SECRET", "JWT_PREVIOUS_SECRETS"])
+@pytest.mark.parametrize("app_env", [None, "production", "staging"])
+def test_a_development_secret_given_outright_is_refused_outside_development(
+    settings_class: type, variable: str, app_env: str | None
+) -> None:
+    development = DEV_JWT_SECRET if variable != "SERVICE_SECRET" else DEV_SERVICE_SECRET
+    env = {"JWT_SECRET": "j" * 40, "SERVICE_SECRET": "s" * 40, variable: development}
+    if app_env:
+        env["APP_ENV"] = app_env
+    with pytest.raises(SettingsError, match=f"{variable} holds a public development secret"):
+        settings_class.from_env(env)
+
+
+@pytest.mark.parametrize("settings_class", SERVICES)
+@pytest.mark.parametrize("app_env", ["development", "test", "TEST"])
+def test_development_and_test_name_the_development_secrets_in_use(
+    settings_class: type, app_env: str
+) -> None:
+    settings = settings_class.from_env({"APP_ENV": app_env})
+    assert settings.development_secrets == ("JWT_SECRET", "SERVICE_SECRET")
+    assert (
+        settings_class.from_env(
+            {"APP_ENV": app_env, "JWT_SECRET": "j" * 40, "SERVICE_SECRET": "s" * 40}
+        ).development_secrets
+        == ()
+    )
+
+
+@pytest.mark.parametrize("settings_class", SERVICES)
+def test_the_loopback_egress_allowance_needs_development_or_test(settings_class: type) -> None:
+    env = {"JWT_SECRET": "j" * 40, "SERVICE_SECRET": "s" * 40, "EGRESS_ALLOW_LOOPBACK": "true"}
+    with pytest.raises(SettingsError, match="EGRESS_ALLOW_LOOPBACK"):
+        settings_class.from_env(env)
+    assert settings_class.from_env({**env, "APP_ENV": "test"}).egress.allow_loopback
+
+
+@pytest.mark.parametrize("settings_class", SERVICES)
+@pytest.mark.parametrize(
+    "env", [{"TRUSTED_PROXY_HOPS": "-1"}, {"TRUSTED_PROXY_HOPS": "one"}, {"METRICS_BIND": "9101x"}]
+)
+def test_bad_edge_settings_are_refused(settings_class: type, env: dict[str, str]) -> None:
+    with pytest.raises(SettingsError):
+        settings_class.from_env({"APP_ENV": "test", **env})

@@ -60,13 +60,8 @@ def caller_required(view: F) -> F:
     @wraps(view)
     def guarded(*args: Any, **kwargs: Any) -> Any:
         caller = identify_caller()
-        settings = services().settings
-        limit = (
-            settings.service_lookup_rate_per_minute
-            if caller.user_id is None
-            else settings.lookup_rate_per_minute
-        )
-        services().users.admit_lookup(caller.key, limit)
+        action = "service-lookup" if caller.user_id is None else "lookup"
+        services().users.admit_lookup(caller.key, action)
         g.caller = caller
         return view(*args, **kwargs)
 

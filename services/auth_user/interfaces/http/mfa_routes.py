@@ -130,7 +130,7 @@ def setup() -> Response:
 @jwt_required()
 def confirm() -> Response:
     code = load(CodeSchema(), json_body())["code"]
-    return jsonify(recoveryCodes=services().mfa.confirm(_me(), code))
+    return jsonify(recoveryCodes=services().mfa.confirm(_me(), code, client_ip()))
 
 
 @bp.post("/me/mfa/recovery-codes")
@@ -144,7 +144,7 @@ def confirm() -> Response:
 @jwt_required()
 def recovery_codes() -> Response:
     code = load(CodeSchema(), json_body())["code"]
-    return jsonify(recoveryCodes=services().mfa.regenerate_recovery(_me(), code))
+    return jsonify(recoveryCodes=services().mfa.regenerate_recovery(_me(), code, client_ip()))
 
 
 @bp.post("/me/mfa/disable")
@@ -158,7 +158,7 @@ def recovery_codes() -> Response:
 @jwt_required()
 def disable() -> Response:
     code = load(CodeSchema(), json_body())["code"]
-    services().mfa.disable(_me(), code)
+    services().mfa.disable(_me(), code, client_ip())
     return jsonify(message="Double authentification désactivée")
 
 

@@ -1,0 +1,122 @@
+"""The counts docs/benchmarks.md states, asserted on every run.
+
+Redis round trips: a login 6, a refresh 3, the token check of an authenticated request 0 (on
+both services). Rows written by a mark-read in a large group: 1 (its member row), on SQLite
+and PostgreSQL. Everything is counted per thread (bench/roundtrips.py): only what the request
+itself sent, so the background threads (revocation feed, L1 listener, push outbox flusher) that
+share the pool never leak into a count. Each count has a positive control that must move.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from bench.roundtrips import RoundTrips, Statements, counting_client
+from libs.servicekit.settings import DEV_JWT_SECRET
+from services.auth_user.app import create_app as create_auth_app
+from services.chat_file.app import create_app as create_chat_app
+from tests.integration.auth_user.conftest import DEMO_PASSWORD, bearer, make_settings
+from tests.support.chat_app import chat_settings
+from tests.support.databases import SQL_BACKENDS, postgres_database, sqlite_url
+from tests.support.tokens import bearer as minted
+from tests.support.waiting import wait_until
+from tests.unit.chat_file.fakes import FakeProfileSource
+
+CREDENTIALS = {"matricule": "MAT1001", "password": DEMO_PASSWORD}
+MEMBERS = 200
+UNREAD = 30
+
+
+@pytest.fixture
+def auth_app(redis_url: str, key_prefix: str) -> Flask:
+    app = create_auth_app(
+        make_settings(redis_url, key_prefix), redis_client=counting_client(redis_url)
+    )
+    app.test_client().post("/login", json=CREDENTIALS)  # loads the Lua scripts once
+    wait_until(lambda: app.extensions["auth_user"].mirror.fresh)
+    return app
+
+
+def test_a_login_is_five_round_trips_and_a_refresh_three(auth_app: Flask) -> None:
+    client = auth_app.test_client()
+    with RoundTrips() as login:
+        tokens = client.post("/login", json=CREDENTIALS).get_json()
+    with RoundTrips() as refresh:
+        refreshed = client.post("/refresh", json={"refreshToken": tokens["refreshToken"]})
+    assert refreshed.status_code == 200, refreshed.get_json()
+    assert (login.count, refresh.count) == (5, 3)  # back-off: one pipeline reads both waits
+
+
+def test_the_token_check_of_auth_user_makes_no_round_trip(auth_app: Flask) -> None:
+    client = auth_app.test_client()
+    admin = client.post("/login", json={**CREDENTIALS, "matricule": "ADMIN001"}).get_json()
+    headers = bearer(admin["accessToken"])
+    assert client.get("/audit?limit=1", headers=headers).status_code == 200  # warm
+    with RoundTrips() as checked:
+        for _ in range(20):
+            assert client.get("/audit?limit=1", headers=headers).status_code == 200
+    with RoundTrips() as control:  # a route that reads Redis itself: the counter works
+        assert client.get("/sessions", headers=headers).status_code == 200
+    assert checked.count == 0
+    assert control.count >= 1
+
+
+@pytest.fixture(params=SQL_BACKENDS)
+def chat_app(
+    request: pytest.FixtureRequest, redis_url: str, key_prefix: str, tmp_path: Path
+) -> Iterator[Flask]:
+    if request.param == "postgresql":
+        with postgres_database() as url:
+            yield _chat_app(url, redis_url, key_prefix, tmp_path)
+    else:
+        yield _chat_app(sqlite_url(tmp_path, "chat"), redis_url, key_prefix, tmp_path)
+
+
+def _chat_app(url: str, redis_url: str, key_prefix: str, tmp_path: Path) -> Flask:
+    settings = chat_settings(
+        tmp_path,
+        redis_url=redis_url,
+        redis_key_prefix=key_prefix,
+        user_cache_prefix=f"{key_prefix}user:profile:",
+        database_url=url,
+    )
+    app = create_chat_app(
+        settings, redis=counting_client(redis_url), auth_client=FakeProfileSource()
+    )
+    wait_until(lambda: app.extensions["chat"].verifier.mirror.fresh)
+    return app
+
+
+def test_the_token_check_of_chat_file_makes_no_round_trip(chat_app: Flask) -> None:
+    client, headers = chat_app.test_client(), minted(uuid.uuid4().hex[:24], DEV_JWT_SECRET)
+    assert client.get("/conversations", headers=headers).status_code == 200  # warm
+    with RoundTrips() as checked:
+        for _ in range(20):
+            assert client.get("/conversations", headers=headers).status_code == 200
+    assert checked.count == 0
+
+
+def test_a_mark_read_in_a_large_group_writes_one_row(chat_app: Flask) -> None:
+    client = chat_app.test_client()
+    users = [uuid.uuid4().hex[:24] for _ in range(MEMBERS)]
+    owner, reader = minted(users[0], DEV_JWT_SECRET), minted(users[1], DEV_JWT_SECRET)
+    group = client.post("/groups", json={"name": "Cabinet", "members": users[1:]}, headers=owner)
+    assert group.status_code == 201, group.get_json()
+    cid = group.get_json()["data"]["id"]
+    for n in range(UNREAD):
+        sent = client.post(
+            "/messages", json={"conversationId": cid, "content": f"n{n}"}, headers=owner
+        )
+        assert sent.status_code == 201, sent.get_json()
+    with Statements() as statements:
+        reply = client.put(f"/conversations/{cid}/read", headers=reader, json={})
+    assert reply.status_code == 200 and reply.get_json()["data"]["unreadCount"] == 0
+    assert statements.rows_written == 1, statements.executed
+    with Statements() as control:  # the same counter sees a send's writes
+        client.post("/messages", json={"conversationId": cid, "content": "x"}, headers=owner)
+    assert control.rows_written >= 2
