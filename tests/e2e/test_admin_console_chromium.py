@@ -12,20 +12,17 @@ from pathlib import Path
 import pyotp
 import pytest
 import requests
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from tests.e2e.test_console_chromium import CHROMEDRIVER, CHROMIUM, browser
+from tests.e2e.test_console_chromium import browser
 from tests.e2e.test_sessions import auth_env
+from tests.support.legs import require_command
 from tests.support.servers import ServiceProcess
 
 pytestmark = pytest.mark.e2e
-
-if not (CHROMIUM and CHROMEDRIVER):
-    pytest.skip("Debian chromium + chromium-driver not installed", allow_module_level=True)
-
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
-from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 PASSWORD = "Ngomna2026!"
 AGENTS = """matricule;nom;prenom;ministere;direction;service
@@ -43,9 +40,18 @@ def auth_user(module_key_prefix: str, redis_url: str) -> Iterator[ServiceProcess
     process.stop()
 
 
+@pytest.fixture(scope="module")
+def chromium() -> tuple[str, str]:
+    """Debian's chromium and its driver (skipped locally when missing, a failure under CI)."""
+    return (
+        require_command("chromium", "chromium", "chromium-browser"),
+        require_command("chromedriver", "chromium-driver"),
+    )
+
+
 @pytest.fixture
-def driver() -> Iterator[webdriver.Chrome]:
-    chrome = browser()
+def driver(chromium: tuple[str, str]) -> Iterator[webdriver.Chrome]:
+    chrome = browser(chromium)
     yield chrome
     chrome.quit()
 
