@@ -31,6 +31,7 @@ MODULES = [
     "proxy",
     "push",
     "sessions",
+    "directory",
 ]
 RESULTS = Path(__file__).with_name("results.json")
 TEST_FIGURES = Path(__file__).resolve().parents[1] / "var" / "test-figures.json"

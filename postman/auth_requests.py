@@ -17,6 +17,12 @@ USER_KEYS = (
     "sexe",
     "role",
     "active",
+    "direction",
+    "service",
+    "poste",
+    "phone",
+    "locale",
+    "activated",
 )
 NO_SECRETS = (
     "no secret fields",

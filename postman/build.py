@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .account_requests import ACCOUNT_FOLDER
+from .admin_requests import ADMIN_FOLDER
 from .auth_requests import AUTH_FOLDER, DEFAULT_MATRICULES, LOGOUT_FOLDER
 from .conversations_requests import CONVERSATIONS_FOLDER
 from .dsl import folder
@@ -65,6 +67,7 @@ RUNTIME = [
     ("csrfRefreshToken", True),
     ("tempMatricule", False),
     ("tempUserId", False),
+    ("importId", False),
     ("conversationId", False),
     ("groupId", False),
     ("group2Id", False),
@@ -88,6 +91,10 @@ def collection() -> dict[str, Any]:
             "Auth", "Logins (tokens stored), validate, refresh rotation and reuse.", AUTH_FOLDER
         ),
         folder("Users", "auth_user directory; admin writes on a throwaway user.", USERS_FOLDER),
+        folder(
+            "Account", "Self service: the caller's account, language, password.", ACCOUNT_FOLDER
+        ),
+        folder("Admin", "Directory imports (admins).", ADMIN_FOLDER),
         folder(
             "Conversations", "Private, group and broadcast conversations.", CONVERSATIONS_FOLDER
         ),

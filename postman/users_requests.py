@@ -97,6 +97,39 @@ USERS_FOLDER = [
         ),
     ),
     auth(
+        "GET /org/units — the organisation tree",
+        "GET",
+        "/org/units",
+        token="accessToken",
+        keys=("units", "agents"),
+        checks=(
+            (
+                "the demo users' ministère",
+                "pm.expect(data.units.map(u => u.name)).to.include('MINFI');",
+            ),
+            (
+                "units nest directions and services",
+                "data.units.forEach(u => pm.expect(u).to.include.all.keys("
+                "'name', 'agents', 'directions'));",
+            ),
+        ),
+    ),
+    auth(
+        "GET /all?ministere= — agents of one unit (accents and case aside)",
+        "GET",
+        "/all",
+        token="accessToken",
+        query=(("ministere", "minfi"), ("limit", "100")),
+        keys=("users", "pagination"),
+        checks=(
+            (
+                "only MINFI agents",
+                "pm.expect(data.users.length).to.be.above(0); "
+                "data.users.forEach(u => pm.expect(u.ministere.toLowerCase()).to.equal('minfi'));",
+            ),
+        ),
+    ),
+    auth(
         "GET /all — limit over 100 (400 VALIDATION_ERROR)",
         "GET",
         "/all",

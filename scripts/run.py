@@ -118,7 +118,7 @@ def banner(auth_url: str, chat_url: str) -> None:
     print(
         f"""
 ngomna chat is running.
-  auth_user  {auth_url}
+  auth_user  {auth_url}   admin console: {auth_url}/admin/console/ (ADMIN001)
   chat_file  {chat_url}   web console: {chat_url}/   API docs: /docs on both
   push       worker running (Web Push needs VAPID_PRIVATE_KEY: see docs/push.md)
   data       {data} (kept across restarts)

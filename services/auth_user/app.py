@@ -24,16 +24,22 @@ from .application.demo import seed_demo_users
 from .bootstrap import TOKEN_SHAPE, Services, build
 from .domain.model import AuditEvent
 from .interfaces.http import (
+    account_routes,
+    activation_routes,
     audit_routes,
     auth_routes,
+    directory_routes,
     health,
     jwks_routes,
+    mfa_routes,
+    org_routes,
     session_routes,
     user_routes,
 )
 from .interfaces.http.context import EXTENSION
 from .interfaces.http.errors import STATUS_BY_CODE, install_store_errors
 from .interfaces.http.jwt import install_jwt
+from .interfaces.web import console
 from .settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -72,7 +78,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
 
 
 def _install_routes(app: Flask) -> None:
-    for blueprint in (health, jwks_routes, auth_routes, session_routes, audit_routes, user_routes):
+    blueprints = (health, jwks_routes, auth_routes, session_routes, audit_routes, org_routes)
+    routes = (account_routes, mfa_routes, directory_routes, activation_routes, console, user_routes)
+    for blueprint in (*blueprints, *routes):
         app.register_blueprint(blueprint.bp)
     install_openapi(
         app,

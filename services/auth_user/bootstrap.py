@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import redis
@@ -14,9 +15,15 @@ from libs.servicekit.stores import connect_redis
 from libs.sessions import RedisRevocations, RevocationListener, RevocationMirror
 from libs.usercache import UserCache, local_profiles
 
+from .application.account import AccountService
+from .application.activation import ActivationService
 from .application.audit import SecurityAudit
 from .application.auth import AuthService
 from .application.bundle import Services
+from .application.directory_ports import DirectorySource
+from .application.directory_sync import DirectorySync, Spawn
+from .application.mfa import MfaGate, MfaService
+from .application.mfa_ports import MfaChallenges
 from .application.ports import (
     AuditLog,
     LoginThrottle,
@@ -27,14 +34,16 @@ from .application.ports import (
     RevocationLog,
     SessionRegistry,
     TokenCodec,
-    UserStore,
 )
 from .application.sessions import SessionControl
 from .application.users import UserDirectory
 from .domain.model import TokenClaims, TokenType
+from .infrastructure.directory_source import SqlDirectorySource
 from .infrastructure.jwt_tokens import KID_CONFIG, FlaskJwtTokenCodec, auth_ms_of
+from .infrastructure.mfa_secrets import AesGcmSecretBox
 from .infrastructure.passwords import Argon2PasswordHasher
 from .infrastructure.redis_login_throttle import RedisLoginThrottle
+from .infrastructure.redis_mfa import RedisMfaChallenges
 from .infrastructure.redis_sessions import RedisSessionRegistry
 from .infrastructure.redis_tokens import RedisRefreshTokenStore
 from .infrastructure.stores import AuthStores, open_auth_stores, open_mongo_stores
@@ -48,7 +57,6 @@ def build(
     stores: AuthStores | None = None,
     db: Any = None,
     redis_client: redis.Redis | None = None,
-    users: UserStore | None = None,
     hasher: PasswordHasher | None = None,
     tokens: TokenCodec | None = None,
     refresh_tokens: RefreshTokenStore | None = None,
@@ -58,13 +66,15 @@ def build(
     revocations: RevocationLog | None = None,
     registry: SessionRegistry | None = None,
     audit_log: AuditLog | None = None,
+    mfa_challenges: MfaChallenges | None = None,
+    spawn: Spawn | None = None,
     clock: Callable[[], float] = time.time,
 ) -> Services:
     """Everything the service needs; tests replace any piece by keyword (`stores=` a bundle,
-    `db=` a pymongo/mongomock database for the Mongo adapter, or single adapters)."""
-    if users is None:
-        users, stored_audit = _users_and_audit(settings, stores, db)
-        audit_log = audit_log or stored_audit
+    `db=` a pymongo/mongomock database for the Mongo adapter, or single adapters; `spawn=`
+    runs directory imports, a daemon thread each by default)."""
+    bundle = _stores(settings, stores, db)
+    users = bundle.users
     redis_of = _lazy_redis(settings, redis_client)
     prefix = settings.redis_key_prefix
     refresh_tokens = refresh_tokens or RedisRefreshTokenStore(redis_of(), prefix=prefix)
@@ -77,15 +87,46 @@ def build(
     mirror = RevocationMirror(settings.revocation_max_staleness)
     revocations, listener = _revocations(settings, redis_of, revocations, mirror)
     registry = registry or RedisSessionRegistry(redis_of(), prefix=prefix, clock=clock)
-    audit = SecurityAudit(audit_log)
+    audit = SecurityAudit(audit_log or bundle.audit)
     sessions = SessionControl(revocations, mirror, refresh_tokens, registry, audit)
+    challenges = mfa_challenges or RedisMfaChallenges(redis_of(), prefix=prefix)
+    gate = MfaGate(bundle.mfa, challenges, frozenset(settings.mfa_required_roles))
     auth = AuthService(
         users, hasher, tokens or FlaskJwtTokenCodec(), refresh_tokens, throttle, cache,
-        sessions, clock,
+        sessions, clock, gate,
+    )  # fmt: skip
+    mfa = MfaService(
+        gate, bundle.mfa, challenges, AesGcmSecretBox(settings.mfa_encryption_key), users, auth,
+        throttle, settings.mfa_issuer, clock,
     )  # fmt: skip
     checks = {"database": users.ping, "redis": refresh_tokens.ping, "revocations": _fresh(mirror)}
     directory = UserDirectory(users, hasher, cache, sessions, limiter)
-    return Services(settings, auth, directory, checks, limiter, mirror, listener)
+    account = AccountService(users, hasher, sessions, throttle)
+    sync = DirectorySync(
+        bundle.directory, bundle.jobs, cache, sessions, settings.directory_limits,
+        spawn or _import_thread, settings.directory_max_rows,
+        timedelta(seconds=settings.directory_job_stale_seconds),
+    )  # fmt: skip
+    activation = ActivationService(
+        bundle.activation, users, bundle.jobs, auth, hasher, throttle,
+        timedelta(seconds=settings.activation_code_ttl),
+    )  # fmt: skip
+    return Services(
+        settings, auth, directory, account, sync, activation, mfa, _sql_source(settings), checks,
+        limiter, mirror, listener,
+    )  # fmt: skip
+
+
+def _sql_source(settings: Settings) -> DirectorySource | None:
+    if not settings.directory_source_url:
+        return None
+    return SqlDirectorySource(settings.directory_source_url, settings.directory_source_query)
+
+
+def _import_thread(fn: Callable[[], None]) -> threading.Thread:
+    thread = threading.Thread(target=fn, name="directory-import", daemon=True)
+    thread.start()
+    return thread
 
 
 def _revocations(
@@ -182,12 +223,8 @@ def _open(settings: Settings) -> AuthStores:
     return open_auth_stores(settings.database_url, settings.mongodb_db)
 
 
-def _users_and_audit(
-    settings: Settings, stores: AuthStores | None, db: Any
-) -> tuple[UserStore, AuditLog | None]:
+def _stores(settings: Settings, stores: AuthStores | None, db: Any) -> AuthStores:
     if db is not None:
         mock = type(db).__module__.startswith("mongomock")  # not thread-safe: serialise calls
-        users, audit = open_mongo_stores(db, threading.Lock() if mock else None)
-        return users, audit
-    bundle = stores or _open(settings)
-    return bundle.users, bundle.audit
+        return open_mongo_stores(db, threading.Lock() if mock else None)
+    return stores or _open(settings)

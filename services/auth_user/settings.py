@@ -4,22 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from libs.ratelimit import RateTable
 from libs.servicekit.service_settings import ServiceSettings, refuse_non_positive
 from libs.servicekit.settings import (
     DEV_JWT_SECRET,
     DEVELOPMENT_ENVS,
+    MIN_SECRET_BYTES,
     SettingsError,
     env_bool,
     env_float,
     env_int,
     env_list,
+    env_str,
 )
 from libs.sessions.asymmetric import HS256, SigningKeys
 from libs.sessions.key_settings import signing_keys
 
-from .domain.model import LoginLimits
+from .domain.directory_plan import ImportLimits
+from .domain.model import LoginLimits, Role
+
+DEV_MFA_KEY = "ngomna-dev-only-mfa-key-not-for-production-use"
+PRIVILEGED_ROLES = (Role.ADMIN, Role.MODERATOR, Role.COMPLIANCE)
+DEFAULT_SOURCE_QUERY = "SELECT matricule, nom, prenom, sexe, ministere FROM personnel"
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,18 @@ class Settings(ServiceSettings):
     login_limits: LoginLimits = field(default_factory=LoginLimits)
     max_content_length: int = 64 * 1024
     cors_allowed_origins: tuple[str, ...] = ("http://127.0.0.1:8003", "http://localhost:8003")
+    # directory sync (docs/directory.md)
+    directory_max_bytes: int = 20 * 1024 * 1024
+    directory_max_rows: int = 150_000
+    directory_limits: ImportLimits = field(default_factory=ImportLimits)
+    directory_source_url: str = field(default="", repr=False)  # may hold a password
+    directory_source_query: str = DEFAULT_SOURCE_QUERY
+    directory_job_stale_seconds: int = 120  # a job silent this long: its process died
+    activation_code_ttl: int = 14 * 86_400
+    # second factor (docs/security.md): required for these roles; secrets sealed with the key
+    mfa_required_roles: tuple[Role, ...] = ()  # from_env: admin, moderator, compliance in prod
+    mfa_encryption_key: str = field(default=DEV_MFA_KEY, repr=False)
+    mfa_issuer: str = "ngomna"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -65,6 +85,8 @@ class Settings(ServiceSettings):
             cors_allowed_origins=env_list(
                 env, "CORS_ALLOWED_ORIGINS", ",".join(cls.cors_allowed_origins)
             ),
+            **_directory(env),
+            **_mfa(env, shared["app_env"]),
         )
         settings.check()
         return settings
@@ -89,9 +111,35 @@ class Settings(ServiceSettings):
             LOGIN_BACKOFF_BASE=self.login_limits.backoff_base,
             LOGIN_BACKOFF_MAX=self.login_limits.backoff_max,
             LOGIN_BACKOFF_FORGET=self.login_limits.forget_after,
+            DIRECTORY_MAX_BYTES=self.directory_max_bytes,
+            DIRECTORY_MAX_ROWS=self.directory_max_rows,
+            DIRECTORY_JOB_STALE_SECONDS=self.directory_job_stale_seconds,
+            ACTIVATION_CODE_TTL=self.activation_code_ttl,
         )
         if self.login_limits.free_failures < 0:
             raise SettingsError("LOGIN_BACKOFF_FREE_FAILURES must be 0 or more")
+        self._check_mfa_key()
+        for name, ratio in (
+            ("DIRECTORY_MAX_DEACTIVATE_RATIO", self.directory_limits.max_deactivate_ratio),
+            ("DIRECTORY_MAX_ERROR_RATIO", self.directory_limits.max_error_ratio),
+        ):
+            if not 0 <= ratio <= 1:
+                raise SettingsError(f"{name} must be between 0 and 1, got {ratio}")
+
+    def _check_mfa_key(self) -> None:
+        """Outside development/test: a key of 32 bytes or more, not the public one."""
+        if self.app_env in DEVELOPMENT_ENVS:
+            return
+        if self.mfa_encryption_key == DEV_MFA_KEY:  # public: it is in this repository
+            raise SettingsError(
+                f"MFA_ENCRYPTION_KEY holds a public development key: refused when "
+                f"APP_ENV={self.app_env}"
+            )
+        if len(self.mfa_encryption_key.encode()) < MIN_SECRET_BYTES:
+            raise SettingsError(
+                f"MFA_ENCRYPTION_KEY must be at least {MIN_SECRET_BYTES} bytes when "
+                f"APP_ENV={self.app_env}"
+            )
 
 
 def _login_limits(env: Mapping[str, str]) -> LoginLimits:
@@ -120,3 +168,40 @@ def lookup_rates(env: Mapping[str, str]) -> RateTable:
     return RateTable.from_env(
         env, {"lookup": f"{per_user}/1m", "service-lookup": f"{per_service}/1m"}
     )
+
+
+def _directory(env: Mapping[str, str]) -> dict[str, Any]:
+    limits = ImportLimits(
+        max_deactivate_ratio=env_float(env, "DIRECTORY_MAX_DEACTIVATE_RATIO", 0.05),
+        max_error_ratio=env_float(env, "DIRECTORY_MAX_ERROR_RATIO", 0.01),
+    )
+    return {
+        "directory_max_bytes": env_int(env, "DIRECTORY_MAX_BYTES", Settings.directory_max_bytes),
+        "directory_max_rows": env_int(env, "DIRECTORY_MAX_ROWS", Settings.directory_max_rows),
+        "directory_limits": limits,
+        "directory_source_url": env.get("DIRECTORY_SOURCE_URL", "").strip(),
+        "directory_source_query": env_str(env, "DIRECTORY_SOURCE_QUERY", DEFAULT_SOURCE_QUERY),
+        "directory_job_stale_seconds": env_int(env, "DIRECTORY_JOB_STALE_SECONDS", 120),
+        "activation_code_ttl": env_int(env, "ACTIVATION_CODE_TTL", Settings.activation_code_ttl),
+    }
+
+
+def _mfa(env: Mapping[str, str], app_env: str) -> dict[str, Any]:
+    """`MFA_REQUIRED_ROLES` (comma-separated; empty: none) defaults to the privileged roles,
+    except in development and test, where the demo admin logs in without a second factor."""
+    raw = env.get("MFA_REQUIRED_ROLES")
+    if raw is None:
+        roles: tuple[Role, ...] = () if app_env in DEVELOPMENT_ENVS else PRIVILEGED_ROLES
+    else:
+        try:
+            roles = tuple(Role(r.strip()) for r in raw.split(",") if r.strip())
+        except ValueError:
+            raise SettingsError(f"MFA_REQUIRED_ROLES: roles are {', '.join(Role)}") from None
+    key = env.get("MFA_ENCRYPTION_KEY", "")
+    if app_env in DEVELOPMENT_ENVS:
+        key = key or DEV_MFA_KEY
+    return {
+        "mfa_required_roles": roles,
+        "mfa_encryption_key": key,
+        "mfa_issuer": env_str(env, "MFA_ISSUER", "ngomna"),
+    }

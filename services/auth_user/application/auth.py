@@ -19,7 +19,8 @@ from ..domain.errors import (
     TokenExpiredError,
     TokenRevokedError,
 )
-from ..domain.model import DeviceSession, Session, TokenClaims, TokenType
+from ..domain.mfa import MfaPending
+from ..domain.model import DeviceSession, Session, TokenClaims, TokenType, User
 from .audit import LOGIN_FAILED, LOGIN_OK, RATE_LIMITED
 from .ports import (
     LoginThrottle,
@@ -27,6 +28,7 @@ from .ports import (
     ProfileCache,
     RefreshTokenStore,
     Rotation,
+    SecondFactorGate,
     TokenCodec,
     UserStore,
 )
@@ -49,6 +51,7 @@ class AuthService:
         cache: ProfileCache,
         sessions: SessionControl,
         clock: Callable[[], float] = time.time,
+        gate: SecondFactorGate | None = None,
     ) -> None:
         self._users = users
         self._hasher = hasher
@@ -58,11 +61,15 @@ class AuthService:
         self._cache = cache
         self.sessions = sessions
         self._clock = clock
+        self._gate = gate
         self._dummy_hash = hasher.hash(_DUMMY_PASSWORD)
 
-    def login(self, matricule: str, password: str, client_ip: str, user_agent: str = "") -> Session:
-        """Only failures count: each wrong guess of a (matricule, IP) pair past the free ones
-        makes that pair wait longer (`LoginLimits`); a success clears the pair's count."""
+    def login(
+        self, matricule: str, password: str, client_ip: str, user_agent: str = ""
+    ) -> Session | MfaPending:
+        """A session, or the second-factor challenge the user must pass first. Only failures
+        count: each wrong guess of a (matricule, IP) pair past the free ones makes that pair
+        wait longer (`LoginLimits`); a success clears the pair's count."""
         self._check_backoff(matricule, client_ip)
         user = self._users.get_by_matricule(matricule)
         if user is None:
@@ -74,6 +81,16 @@ class AuthService:
         if not user.active:
             self._refused(user.id, client_ip, "account_disabled")
             raise AccountDisabledError()
+        return self.enter(user, client_ip, user_agent)
+
+    def enter(self, user: User, client_ip: str, user_agent: str = "") -> Session | MfaPending:
+        """After the first factor (password, activation code): the session, or the challenge
+        of the second factor when one is due."""
+        pending = self._gate.challenge(user) if self._gate is not None else None
+        return pending if pending is not None else self.admit(user, client_ip, user_agent)
+
+    def admit(self, user: User, client_ip: str, user_agent: str = "") -> Session:
+        """A session for a user who just proved who they are (password, activation code)."""
         family, now_ms = uuid.uuid4().hex, int(self._clock() * 1000)
         tokens = self._tokens.issue(user, family=family, auth_ms=now_ms)
         ttl = tokens.refresh_expires_at - int(self._clock())
@@ -82,7 +99,7 @@ class AuthService:
         self.sessions.started(user.id, device, ttl)
         self._cache.set(user.profile())
         self.sessions.audit.record(LOGIN_OK, user_id=user.id, ip=client_ip, detail=family)
-        return Session(user, tokens)
+        return Session(user, tokens, family)
 
     def refresh(self, refresh_token: str, csrf: str | None = None) -> Session:
         """Rotate: only the session's current token is accepted, and it is then replaced.
@@ -109,7 +126,7 @@ class AuthService:
         if outcome is Rotation.REVOKED:
             raise RefreshTokenRevokedError()
         self.sessions.used(user.id, family, int(self._clock() * 1000), ttl)
-        return Session(user, tokens)
+        return Session(user, tokens, family)
 
     def logout(self, refresh_token: str | None, csrf: str | None = None) -> bool:
         """Revoke the refresh token's family; True if one was revoked.

@@ -10,7 +10,12 @@ from dataclasses import dataclass
 from libs.sessions import RevocationListener, RevocationMirror
 
 from ..settings import Settings
+from .account import AccountService
+from .activation import ActivationService
 from .auth import AuthService
+from .directory_ports import DirectorySource
+from .directory_sync import DirectorySync
+from .mfa import MfaService
 from .ports import RequestLimiter
 from .users import UserDirectory
 
@@ -20,6 +25,11 @@ class Services:
     settings: Settings
     auth: AuthService
     users: UserDirectory
+    account: AccountService
+    sync: DirectorySync
+    activation: ActivationService
+    mfa: MfaService
+    sql_source: DirectorySource | None  # DIRECTORY_SOURCE_URL, when configured
     checks: Mapping[str, Callable[[], None]]
     limiter: RequestLimiter
     mirror: RevocationMirror

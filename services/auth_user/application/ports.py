@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from libs.ratelimit import Decision
 
+from ..domain.mfa import MfaPending
 from ..domain.model import (
     AuditEvent,
     DeviceSession,
@@ -17,6 +18,7 @@ from ..domain.model import (
     TokenType,
     User,
 )
+from ..domain.org import ANY_UNIT, OrgFilter, UnitCount
 
 
 class UserStore(Protocol):
@@ -28,8 +30,15 @@ class UserStore(Protocol):
         """Users whose id is in `user_ids`, in one query; malformed ids are simply not found."""
         ...
 
-    def search(self, query: str | None, offset: int, limit: int) -> tuple[list[User], int]:
-        """A page of users whose nom, prenom or matricule contains `query`, and the total."""
+    def search(
+        self, query: str | None, offset: int, limit: int, org: OrgFilter = ANY_UNIT
+    ) -> tuple[list[User], int]:
+        """A page of users of the unit `org` each word of whose `query` starts a word of nom,
+        prenom or matricule (accents and case aside), in name order; and the total."""
+        ...
+
+    def org_units(self) -> list[UnitCount]:
+        """Active agents per (ministère, direction, service), grouped by folded names."""
         ...
 
     def add(self, user: NewUser) -> User:
@@ -41,6 +50,13 @@ class UserStore(Protocol):
     def delete(self, user_id: str) -> bool: ...
 
     def ping(self) -> None: ...
+
+
+class SecondFactorGate(Protocol):
+    """Whether a login whose password was right still needs a second factor
+    (`application.mfa.MfaGate`)."""
+
+    def challenge(self, user: User) -> MfaPending | None: ...
 
 
 class PasswordHasher(Protocol):
@@ -103,6 +119,10 @@ class ProfileCache(Protocol):
 
     def set(self, profile: Mapping[str, Any]) -> None: ...
 
+    def set_many(self, profiles: Sequence[Mapping[str, Any]]) -> None:
+        """Every profile in one round trip."""
+        ...
+
     def delete(self, *user_ids: str) -> int: ...
 
 
@@ -137,7 +157,9 @@ class SessionRegistry(Protocol):
 class AuditLog(Protocol):
     """Stored security events (SQL table `audit_events`, Mongo collection `audit_events`)."""
 
-    def record(self, event: AuditEvent) -> None: ...
+    def record(self, *events: AuditEvent) -> None:
+        """Store the events (one statement / one insert for all of them)."""
+        ...
 
     def page(
         self, kind: str | None, user_id: str | None, offset: int, limit: int

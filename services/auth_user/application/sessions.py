@@ -7,6 +7,8 @@ closed). Ending a user publishes a user watermark: every session that logged in 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..domain.errors import RevocationStateStaleError, SessionNotFoundError, TokenRevokedError
 from ..domain.model import DeviceSession, TokenClaims
 from .audit import SESSION_ENDED, USER_SESSIONS_ENDED, SecurityAudit
@@ -53,11 +55,16 @@ class SessionControl:
 
     def end_user(self, user_id: str, reason: str) -> None:
         """Every session of the user, on every device."""
-        self._revocations.revoke_user(user_id, reason)
-        for session in self._registry.list(user_id):
-            self._refresh_tokens.revoke_family(session.id)
-            self._registry.remove(user_id, session.id)
-        self.audit.record(USER_SESSIONS_ENDED, user_id=user_id, detail=reason)
+        self.end_users([user_id], reason)
+
+    def end_users(self, user_ids: Sequence[str], reason: str) -> None:
+        """Every session of each user (a bulk action: a directory import)."""
+        for user_id in user_ids:
+            self._revocations.revoke_user(user_id, reason)
+            for session in self._registry.list(user_id):
+                self._refresh_tokens.revoke_family(session.id)
+                self._registry.remove(user_id, session.id)
+        self.audit.record_each(USER_SESSIONS_ENDED, user_ids, actor_id=None, detail=reason)
 
     def end_others(self, user_id: str, keep: str | None, reason: str) -> None:
         """Every session of the user but `keep` (the device that asked)."""

@@ -14,6 +14,7 @@ from ..domain.errors import (
     UserNotFoundError,
 )
 from ..domain.model import MAX_BATCH_IDS, BatchResult, NewUser, Role, User, UserPage
+from ..domain.org import ANY_UNIT, OrgFilter, OrgUnit, org_tree
 from ..domain.policy import check_can_edit, check_can_manage_users
 from . import audit
 from .ports import PasswordHasher, ProfileCache, RequestLimiter, UserStore
@@ -65,9 +66,16 @@ class UserDirectory:
             missing=[i for i in wanted if i not in found],
         )
 
-    def search(self, page: int, limit: int, query: str | None) -> UserPage:
-        users, total = self._users.search(query or None, (page - 1) * limit, limit)
+    def search(
+        self, page: int, limit: int, query: str | None, org: OrgFilter = ANY_UNIT
+    ) -> UserPage:
+        users, total = self._users.search(query or None, (page - 1) * limit, limit, org)
         return UserPage(users=users, total=total, page=page, limit=limit)
+
+    def org_units(self) -> OrgUnit:
+        """The organisation as the directory describes it: ministères, their directions and
+        services, each with its number of active agents."""
+        return org_tree(self._users.org_units())
 
     def create(self, actor_id: str, fields: Mapping[str, Any]) -> User:
         check_can_manage_users(self.actor(actor_id))

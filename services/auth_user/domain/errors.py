@@ -78,6 +78,11 @@ class UserNotFoundError(AuthUserError):
     message = "Utilisateur non trouvé"
 
 
+class InvalidCurrentPasswordError(AuthUserError):
+    code = "INVALID_CURRENT_PASSWORD"
+    message = "Mot de passe actuel incorrect"
+
+
 class MatriculeTakenError(AuthUserError):
     code = "MATRICULE_TAKEN"
     message = "Ce matricule est déjà utilisé"
@@ -86,3 +91,94 @@ class MatriculeTakenError(AuthUserError):
 class TooManyIdsError(AuthUserError):
     code = "TOO_MANY_IDS"
     message = "Trop d'identifiants (200 au maximum)"
+
+
+class UnreadableFileError(AuthUserError):
+    code = "UNREADABLE_FILE"
+    message = "Fichier d'import illisible"
+
+
+class ImportInProgressError(AuthUserError):
+    code = "IMPORT_IN_PROGRESS"
+    message = "Un import de l'annuaire est déjà en cours"
+
+
+class ImportNotFoundError(AuthUserError):
+    code = "IMPORT_NOT_FOUND"
+    message = "Import introuvable"
+
+
+class SourceUnavailableError(AuthUserError):
+    """The directory source could not be read (unreachable, refused the query)."""
+
+    code = "SOURCE_UNAVAILABLE"
+    message = "Source de l'annuaire injoignable"
+
+
+class SourceNotConfiguredError(AuthUserError):
+    code = "SOURCE_NOT_CONFIGURED"
+    message = "Aucune source SQL configurée (DIRECTORY_SOURCE_URL)"
+
+
+class FileRequiredError(AuthUserError):
+    code = "FILE_REQUIRED"
+    message = "Fichier requis (champ multipart `file`)"
+
+
+class FileTooLargeError(AuthUserError):
+    code = "FILE_TOO_LARGE"
+    message = "Fichier trop volumineux (DIRECTORY_MAX_BYTES)"
+
+
+class ImportAbandonedError(AuthUserError):
+    """The job was declared dead (no progress for too long) before its writes committed."""
+
+    code = "IMPORT_INTERRUPTED"
+    message = "L'import a été interrompu : rien n'a été appliqué"
+
+
+class TooManyRowsError(AuthUserError):
+    code = "TOO_MANY_ROWS"
+    message = "La source compte trop de lignes (DIRECTORY_MAX_ROWS) : rien n'a été appliqué"
+
+
+class InvalidActivationCodeError(AuthUserError):
+    code = "INVALID_ACTIVATION_CODE"
+    message = "Matricule ou code d'activation incorrect"
+
+
+class ActivationCodeExpiredError(AuthUserError):
+    code = "ACTIVATION_CODE_EXPIRED"
+    message = "Code d'activation expiré : demandez-en un nouveau à un administrateur"
+
+
+class MfaRequiredError(AuthUserError):
+    """Not raised by a login (it answers the challenge instead): the route's 401 code."""
+
+    code = "MFA_REQUIRED"
+    message = "Code de vérification requis (application d'authentification)"
+
+
+class InvalidMfaCodeError(AuthUserError):
+    code = "INVALID_MFA_CODE"
+    message = "Code de vérification incorrect"
+
+
+class MfaChallengeExpiredError(AuthUserError):
+    code = "MFA_CHALLENGE_EXPIRED"
+    message = "Vérification expirée ou trop d'essais : reconnectez-vous"
+
+
+class MfaAlreadyEnabledError(AuthUserError):
+    code = "MFA_ALREADY_ENABLED"
+    message = "La double authentification est déjà activée"
+
+
+class MfaNotEnabledError(AuthUserError):
+    code = "MFA_NOT_ENABLED"
+    message = "La double authentification n'est pas activée"
+
+
+class MfaMandatoryError(AuthUserError):
+    code = "MFA_MANDATORY"
+    message = "Votre rôle exige la double authentification : elle ne peut pas être retirée"

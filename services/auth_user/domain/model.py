@@ -13,11 +13,19 @@ MIN_PASSWORD_LENGTH = 8
 MAX_NAME_LENGTH = 100
 MAX_BATCH_IDS = 200
 MAX_PAGE_SIZE = 100
+MAX_ORG_LENGTH = 200  # ministere, direction, service, poste
+MAX_PHONE_LENGTH = 32
+LOCALES = ("fr", "en")
+DEFAULT_LOCALE = "fr"
 
 
 class Role(StrEnum):
-    ADMIN = "admin"
+    """A user's role, carried as the `role` claim of access tokens (chat_file reads it)."""
+
     USER = "user"
+    MODERATOR = "moderator"  # moderates conversations in chat
+    COMPLIANCE = "compliance"  # reads records for legal holds and inquiries
+    ADMIN = "admin"  # manages accounts, the directory and the audit log
 
 
 class TokenType(StrEnum):
@@ -42,6 +50,13 @@ class NewUser:
     profile_pic: str | None = None
     ministere: str = ""
     sexe: str = ""
+    direction: str = ""
+    service: str = ""
+    poste: str = ""
+    phone: str | None = None
+    locale: str = DEFAULT_LOCALE
+    managed: bool = False  # True: kept in step by the directory sync
+    active: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +74,17 @@ class User:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     active: bool = True  # False: deactivated by an admin (no login, every session ended)
+    direction: str = ""
+    service: str = ""
+    poste: str = ""
+    phone: str | None = None
+    locale: str = DEFAULT_LOCALE  # the language the user chose: "fr" or "en"
+    managed: bool = False  # True: created or matched by a directory import, kept in step by it
+
+    @property
+    def activated(self) -> bool:
+        """False for an agent a directory import created, until they set a password."""
+        return bool(self.password_hash)
 
     @property
     def is_admin(self) -> bool:
@@ -90,6 +116,7 @@ class TokenClaims:
     exp: int
     family: str | None = None  # the session: `fam` on refresh tokens, `sid` on access tokens
     auth_ms: int = 0  # when the session logged in (ms); revocation watermarks compare it
+    role: str = ""  # the `role` claim of access tokens (empty on refresh tokens)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +133,7 @@ class Session:
 
     user: User
     tokens: TokenPair
+    id: str = ""  # the session (refresh-token family, `sid` in access tokens)
 
 
 @dataclass(frozen=True, slots=True)

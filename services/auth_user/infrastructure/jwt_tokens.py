@@ -67,6 +67,7 @@ class FlaskJwtTokenCodec:
             exp=int(data["exp"]),
             family=family if isinstance(family, str) else None,
             auth_ms=auth_ms_of(data),
+            role=str(data.get("role", "")),
         )
 
 

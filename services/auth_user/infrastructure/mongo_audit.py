@@ -23,9 +23,9 @@ class MongoAuditLog(MongoStore):
             self._events.create_index([("user_id", 1), ("_id", -1)])
             self._events.create_index([("kind", 1), ("_id", -1)])
 
-    def record(self, event: AuditEvent) -> None:
+    def record(self, *events: AuditEvent) -> None:
         with self._serialised():
-            self._events.insert_one(asdict(event))
+            self._events.insert_many([asdict(event) for event in events])
 
     def page(
         self, kind: str | None, user_id: str | None, offset: int, limit: int

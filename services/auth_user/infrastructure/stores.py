@@ -12,6 +12,8 @@ from typing import Any
 from libs.servicekit.sql import SQL_BACKENDS, SqlSchema, backend_of, create_sql_engine
 from libs.servicekit.stores import connect_mongo
 
+from ..application.directory_ports import ActivationStore, DirectoryStore, ImportJobStore
+from ..application.mfa_ports import MfaStore
 from ..application.ports import AuditLog, UserStore
 
 SCHEMA = SqlSchema(str(Path(__file__).with_name("sql") / "migrations"), "alembic_version_auth_user")
@@ -21,6 +23,10 @@ SCHEMA = SqlSchema(str(Path(__file__).with_name("sql") / "migrations"), "alembic
 class AuthStores:
     users: UserStore
     backend: str
+    directory: DirectoryStore
+    jobs: ImportJobStore
+    activation: ActivationStore
+    mfa: MfaStore
     close: Callable[[], None] = lambda: None
     audit: AuditLog | None = None  # the security events (table / collection `audit_events`)
 
@@ -31,28 +37,51 @@ class AuthStores:
 def open_auth_stores(database_url: str, mongodb_db: str = "auth_user_db") -> AuthStores:
     backend = backend_of(database_url)
     if backend in SQL_BACKENDS:
+        from .sql.activation import SqlActivationStore
         from .sql.audit import SqlAuditLog
+        from .sql.directory import SqlDirectoryStore
+        from .sql.import_jobs import SqlImportJobStore
+        from .sql.mfa import SqlMfaStore
         from .sql.users import SqlUserStore
 
         engine = create_sql_engine(database_url)
         SCHEMA.migrate(engine)
-        users = SqlUserStore(engine)
-        return AuthStores(users, engine.dialect.name, engine.dispose, SqlAuditLog(engine))
+        return AuthStores(
+            users=SqlUserStore(engine),
+            backend=engine.dialect.name,
+            directory=SqlDirectoryStore(engine),
+            jobs=SqlImportJobStore(engine),
+            activation=SqlActivationStore(engine),
+            mfa=SqlMfaStore(engine),
+            close=engine.dispose,
+            audit=SqlAuditLog(engine),
+        )
     db = connect_mongo(database_url, mongodb_db)
     # mongomock is not thread-safe: serialise its calls (gthread workers)
-    store, audit = open_mongo_stores(db, threading.Lock() if backend == "mongomock" else None)
-    return AuthStores(store, backend, db.client.close, audit)
+    lock = threading.Lock() if backend == "mongomock" else None
+    return open_mongo_stores(db, lock, backend, db.client.close)
 
 
-def open_mongo_stores(db: Any, lock: threading.Lock | None) -> tuple[Any, Any]:
-    """The user store and the audit log over one pymongo (or mongomock) database."""
+def open_mongo_stores(
+    db: Any,
+    lock: threading.Lock | None,
+    backend: str = "mongodb",
+    close: Callable[[], None] = lambda: None,
+) -> AuthStores:
+    """Every store over one pymongo (or mongomock) database, its indexes made."""
+    from .mongo_activation import MongoActivationStore
     from .mongo_audit import MongoAuditLog
+    from .mongo_directory import MongoDirectoryStore
+    from .mongo_import_jobs import MongoImportJobStore
+    from .mongo_mfa import MongoMfaStore
     from .mongo_users import MongoUserStore
 
-    store, audit = MongoUserStore(db, lock=lock), MongoAuditLog(db, lock=lock)
-    store.ensure_indexes()
-    audit.ensure_indexes()
-    return store, audit
+    users, audit = MongoUserStore(db, lock=lock), MongoAuditLog(db, lock=lock)
+    directory, jobs = MongoDirectoryStore(db, lock=lock), MongoImportJobStore(db, lock=lock)
+    activation, mfa = MongoActivationStore(db, lock=lock), MongoMfaStore(db, lock=lock)
+    for store in (users, audit, directory, jobs, activation, mfa):
+        store.ensure_indexes()
+    return AuthStores(users, backend, directory, jobs, activation, mfa, close, audit)
 
 
 def migrate_auth_database(database_url: str) -> None:

@@ -65,3 +65,14 @@ def login(app: Flask) -> Login:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def sql_client(
+    request: pytest.FixtureRequest, redis_url: str, key_prefix: str, tmp_path: Path
+) -> Iterator[FlaskClient]:
+    """A client of an app with the demo users on its own SQLite file, then PostgreSQL database."""
+    from .directory_support import directory_app
+
+    with directory_app(request.param, redis_url, key_prefix, tmp_path) as app:
+        yield app.test_client()

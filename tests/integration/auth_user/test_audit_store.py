@@ -35,13 +35,13 @@ def log(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[AuditLog]:
             yield stores.audit
             stores.close()
     elif backend == "mongomock":
-        yield open_mongo_stores(mongomock.MongoClient(tz_aware=True)["audit_test"], None)[1]
+        yield open_mongo_stores(mongomock.MongoClient(tz_aware=True)["audit_test"], None).audit
     else:
         import pymongo
 
         client = pymongo.MongoClient(require_mongodb(), tz_aware=True)
         name = f"auth_audit_{uuid.uuid4().hex[:8]}"
-        yield open_mongo_stores(client[name], None)[1]
+        yield open_mongo_stores(client[name], None).audit
         client.drop_database(name)
 
 
@@ -63,3 +63,12 @@ def test_events_read_back_newest_first_filtered_and_paginated(log: AuditLog) -> 
     assert [e.detail for e in second] == ["d1"]
     theirs, total = log.page(None, "b" * 24, 0, 10)
     assert (total, [e.detail for e in theirs]) == (2, ["d3", "d1"])
+
+
+def test_several_events_recorded_at_once_read_back_in_their_order(log: AuditLog) -> None:
+    users = [f"{n:024x}" for n in range(3)]
+    events = [AuditEvent("deactivated", START, u, "c" * 24, "", "import j1") for u in users]
+    log.record(*events)
+    found, total = log.page("deactivated", None, 0, 10)
+    assert (total, [e.user_id for e in found]) == (3, list(reversed(users)))
+    assert {(e.actor_id, e.detail) for e in found} == {("c" * 24, "import j1")}

@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from services.auth_user.app import create_app
 from services.auth_user.settings import lookup_rates
 from tests.support.service_auth import service_get, service_headers, service_post
+from tests.support.waiting import wait_until
 
 from .conftest import DEMO_PASSWORD, Login, bearer, make_settings
 
@@ -224,3 +225,23 @@ def test_non_admin_cannot_delete(client: FlaskClient, member: dict[str, Any], lo
 def admin_token(login: Login) -> str:
     token: str = login("ADMIN001")["accessToken"]
     return token
+
+
+@pytest.mark.parametrize("role", ["moderator", "compliance", "admin", "user"])
+def test_a_role_change_ends_the_sessions_and_the_next_token_carries_the_new_role(
+    client: FlaskClient, login: Login, admin: dict[str, Any], role: str
+) -> None:
+    before = login("MAT1002")
+    headers = bearer(admin["accessToken"])
+    target = before["user"]["id"]
+    changed = client.put(f"/{target}", json={"role": role}, headers=headers)
+    assert changed.status_code == 200 and changed.get_json()["role"] == role
+    if role != "user":  # a change: revoked, within a second (through Redis)
+        wait_until(
+            lambda: client.get("/me", headers=bearer(before["accessToken"])).status_code == 401
+        )
+    old = client.get("/me", headers=bearer(before["accessToken"]))
+    assert old.get_json().get("code") == ("TOKEN_REVOKED" if role != "user" else None)
+    token = login("MAT1002")["accessToken"]
+    claims = client.post("/validate", json={"token": token}).get_json()
+    assert claims["role"] == role

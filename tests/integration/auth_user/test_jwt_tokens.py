@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import jwt
 import pytest
@@ -11,7 +12,7 @@ from flask import Flask
 from libs.servicekit.settings import DEV_JWT_SECRET
 from services.auth_user.bootstrap import TOKEN_SHAPE
 from services.auth_user.domain.errors import CsrfError, InvalidTokenError, TokenExpiredError
-from services.auth_user.domain.model import TokenType, User
+from services.auth_user.domain.model import Role, TokenType, User
 from services.auth_user.infrastructure.jwt_tokens import FlaskJwtTokenCodec
 from services.auth_user.interfaces.http.jwt import install_jwt
 from services.auth_user.settings import Settings
@@ -41,6 +42,13 @@ def test_access_token_carries_the_shared_claims_and_lives_15_minutes() -> None:
     assert (data["id"], data["matricule"], data["type"]) == (USER.id, "MAT1", "access")
     assert data["exp"] - data["iat"] == 900  # type: ignore[operator]
     assert "fam" not in data
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_access_token_carries_the_role_claim_the_refresh_token_does_not(role: Role) -> None:
+    pair = CODEC.issue(replace(USER, role=role), "fam1", 1)
+    assert payload(pair.access_token)["role"] == role.value
+    assert "role" not in payload(pair.refresh_token)
 
 
 def test_refresh_token_has_its_own_type_family_and_7_day_life() -> None:

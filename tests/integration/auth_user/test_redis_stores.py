@@ -9,6 +9,7 @@ import redis
 from services.auth_user.application.ports import Rotation
 from services.auth_user.domain.model import LoginLimits
 from services.auth_user.infrastructure.redis_login_throttle import RedisLoginThrottle
+from services.auth_user.infrastructure.redis_mfa import RedisMfaChallenges
 from services.auth_user.infrastructure.redis_tokens import RedisRefreshTokenStore
 
 
@@ -112,3 +113,17 @@ def test_login_throttle_holds_an_ip_for_the_rest_of_its_window_after_many_failur
         throttle.failed(f"M{n}", "10.0.0.9")
     assert 290 < throttle.wait("ANYONE", "10.0.0.9") <= 300
     assert throttle.wait("ANYONE", "10.0.0.8") == 0
+
+
+def test_an_mfa_challenge_names_its_user_counts_wrong_codes_and_expires(
+    redis_client: redis.Redis, key_prefix: str
+) -> None:
+    challenges = RedisMfaChallenges(redis_client, prefix=key_prefix)
+    token = challenges.create("a" * 24, ttl=300)
+    assert len(token) >= 40 and challenges.user_of(token) == "a" * 24
+    assert 290 <= redis_client.ttl(f"{key_prefix}auth:mfa:{token}") <= 300
+    assert (challenges.failed(token), challenges.failed(token)) == (1, 2)
+    challenges.drop(token)
+    assert challenges.user_of(token) is None
+    assert challenges.user_of("") is None and challenges.user_of("x" * 500) is None
+    assert challenges.create("a" * 24, ttl=300) != token

@@ -1,7 +1,8 @@
 """A small world written through the services' own HTTP interfaces (both apps in-process),
 and what every user sees of it: the port must leave that view unchanged.
 
-The world touches every table: users; a group and a private conversation with members,
+The world touches every table: users (and a directory import: its job, one agent pending
+activation, a unit moved); a group and a private conversation with members,
 messages, read receipts, an edit, a reaction, a message hidden for one user, one deleted for
 everyone; a shared picture (file metadata and its link to the conversation).
 """
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.security.conftest import PASSWORD, Stack, bearer
+from tests.support.waiting import wait_until
 from tests.unit.chat_file.files import samples
 
 
@@ -74,7 +76,25 @@ def _people(stack: Stack, world: World) -> dict[str, str]:
         user = {"matricule": matricule, "nom": "Béranger", "prenom": name.title()}
         created = stack.auth.post("/", json={**user, "password": PASSWORD}, headers=admin)
         ids[name] = ok(created)["id"]
+    _imported(stack, admin, world)
     return ids
+
+
+def _imported(stack: Stack, admin: dict[str, str], world: World) -> None:
+    """A directory import creates one agent (pending activation) and moves alice's unit."""
+    rows = [f"{world.matricules['alice']},Béranger,Alice,Ministère des Finances,Budget"]
+    rows.append(f"PORT{world.matricules['alice'][4:10]}NEW,Nouvel,Agent,Ministère de la Santé,")
+    data = ("matricule,nom,prenom,ministere,direction\n" + "\n".join(rows) + "\n").encode()
+    form = {"file": (io.BytesIO(data), "agents.csv"), "force": "true"}
+    started = stack.auth.post("/admin/directory/imports", data=form, headers=admin)
+    assert started.status_code == 202, started.get_json()
+    job_url = f"/admin/directory/imports/{started.get_json()['id']}"
+
+    def ended() -> str | None:
+        status: str = ok(stack.auth.get(job_url, headers=admin))["status"]
+        return None if status == "running" else status
+
+    assert wait_until(ended) == "succeeded"
 
 
 def view(stack: Stack, world: World) -> dict[str, Any]:
@@ -94,4 +114,9 @@ def view(stack: Stack, world: World) -> dict[str, Any]:
     admin = bearer(stack.login("ADMIN001")["accessToken"])
     seen["directory"] = ok(stack.auth.get("/all?limit=100", headers=admin))
     seen["directory search"] = ok(stack.auth.get("/all?q=Béranger", headers=admin))
+    seen["org units"] = ok(stack.auth.get("/org/units", headers=admin))
+    seen["finances"] = ok(
+        stack.auth.get("/all?ministere=ministere%20des%20finances", headers=admin)
+    )
+    seen["imports"] = ok(stack.auth.get("/admin/directory/imports", headers=admin))
     return seen

@@ -5,21 +5,24 @@ from __future__ import annotations
 import itertools
 import re
 import time
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from libs.ratelimit import Decision
 from libs.sessions import Revocation, RevocationMirror
 from services.auth_user.application.ports import Rotation
+from services.auth_user.domain.activation import PendingActivation
 from services.auth_user.domain.errors import (
     CsrfError,
+    ImportAbandonedError,
     InvalidTokenError,
     MatriculeTakenError,
     TokenExpiredError,
 )
+from services.auth_user.domain.import_jobs import ImportJob, JobStatus, Phase
+from services.auth_user.domain.mfa import MfaCredential
 from services.auth_user.domain.model import (
     AuditEvent,
     DeviceSession,
@@ -31,14 +34,23 @@ from services.auth_user.domain.model import (
     TokenType,
     User,
 )
+from services.auth_user.domain.org import (
+    ANY_UNIT,
+    ORG_LEVELS,
+    OrgFilter,
+    UnitCount,
+    fold,
+    folded_words,
+    org_keys,
+)
+from services.auth_user.infrastructure.stores import AuthStores
 
 _HEX = re.compile(r"^[0-9a-f]{24}$")
 
 
-def _words(text: str) -> list[str]:
-    """Words without accents or case, as the SQL full-text indexes see them."""
-    plain = unicodedata.normalize("NFKD", text.casefold())
-    return re.findall(r"\w+", "".join(c for c in plain if not unicodedata.combining(c)))
+def _in_unit(user: User, org: OrgFilter) -> bool:
+    keys = org_keys({level: getattr(user, level) for level in ORG_LEVELS})
+    return all(keys[key] == value for key, value in org.keys().items())
 
 
 def _prefixes_match(wanted: list[str], words: list[str]) -> bool:
@@ -64,36 +76,39 @@ class FakeUserStore:
         self.queries += 1
         return [self.users[i] for i in user_ids if _HEX.match(i) and i in self.users]
 
-    def search(self, query: str | None, offset: int, limit: int) -> tuple[list[User], int]:
+    def search(
+        self, query: str | None, offset: int, limit: int, org: OrgFilter = ANY_UNIT
+    ) -> tuple[list[User], int]:
         self.queries += 1
-        wanted = _words(query or "")
+        wanted = folded_words(query or "")
         if query and not wanted:
             return [], 0
         found = [
             u
             for u in sorted(self.users.values(), key=lambda u: (u.nom, u.prenom, u.id))
-            if _prefixes_match(wanted, _words(f"{u.nom} {u.prenom} {u.matricule}"))
+            if _prefixes_match(wanted, folded_words(f"{u.nom} {u.prenom} {u.matricule}"))
+            and _in_unit(u, org)
         ]
         return found[offset : offset + limit], len(found)
+
+    def org_units(self) -> list[UnitCount]:
+        self.queries += 1
+        units: dict[tuple[str, ...], list[User]] = {}
+        for user in self.users.values():
+            if user.active:
+                key = tuple(fold(getattr(user, level)) for level in ORG_LEVELS)
+                units.setdefault(key, []).append(user)
+        return [
+            UnitCount(*(min(getattr(u, level) for u in found) for level in ORG_LEVELS), len(found))
+            for _, found in sorted(units.items())
+        ]
 
     def add(self, user: NewUser) -> User:
         if any(u.matricule == user.matricule for u in self.users.values()):
             raise MatriculeTakenError()
         now = datetime.now(UTC)
-        stored = User(
-            id=f"{next(self._ids):024x}",
-            matricule=user.matricule,
-            nom=user.nom,
-            prenom=user.prenom,
-            password_hash=user.password_hash,
-            role=Role(user.role),
-            email=user.email,
-            profile_pic=user.profile_pic,
-            ministere=user.ministere,
-            sexe=user.sexe,
-            created_at=now,
-            updated_at=now,
-        )
+        fields = {**asdict(user), "role": Role(user.role)}
+        stored = User(id=f"{next(self._ids):024x}", created_at=now, updated_at=now, **fields)
         self.users[stored.id] = stored
         return stored
 
@@ -235,6 +250,10 @@ class FakeProfileCache:
     def set(self, profile: Mapping[str, Any]) -> None:
         self.profiles[str(profile["id"])] = dict(profile)
 
+    def set_many(self, profiles: Sequence[Mapping[str, Any]]) -> None:
+        for profile in profiles:
+            self.set(profile)
+
     def delete(self, *user_ids: str) -> int:
         return sum(self.profiles.pop(u, None) is not None for u in user_ids)
 
@@ -282,8 +301,8 @@ class FakeAuditLog:
     def __init__(self) -> None:
         self.events: list[AuditEvent] = []
 
-    def record(self, event: AuditEvent) -> None:
-        self.events.append(event)
+    def record(self, *events: AuditEvent) -> None:
+        self.events.extend(events)
 
     def page(
         self, kind: str | None, user_id: str | None, offset: int, limit: int
@@ -294,3 +313,232 @@ class FakeAuditLog:
             if (kind is None or e.kind == kind) and (user_id is None or e.user_id == user_id)
         ]
         return found[offset : offset + limit], len(found)
+
+
+class FakeDirectoryStore:
+    """The import's view of a FakeUserStore (same accounts); `applied` counts apply calls."""
+
+    def __init__(self, users: FakeUserStore, jobs: FakeImportJobStore | None = None) -> None:
+        self.users = users
+        self.jobs = jobs
+        self.pending: dict[str, str] = {}  # user id -> import id
+        self.applied = 0
+        self.fail_apply = False
+
+    def by_matricules(self, matricules: Sequence[str]) -> list[User]:
+        wanted = set(matricules)
+        return [u for u in self.users.users.values() if u.matricule in wanted]
+
+    def managed_active(self) -> list[User]:
+        return [u for u in self.users.users.values() if u.managed and u.active]
+
+    def count_active(self) -> int:
+        return sum(u.active for u in self.users.users.values())
+
+    def apply_import(
+        self,
+        import_id: str,
+        creates: Sequence[NewUser],
+        changes: Sequence[tuple[str, Mapping[str, Any]]],
+    ) -> list[User]:
+        if self.fail_apply:
+            raise RuntimeError("database gone mid-import")
+        job = self.jobs.jobs.get(import_id) if self.jobs is not None else None
+        if job is not None and job.status is not JobStatus.RUNNING:
+            raise ImportAbandonedError()
+        self.applied += 1
+        created = [self.users.add(new) for new in creates]
+        self.pending.update((u.id, import_id) for u in created)
+        for user_id, values in changes:
+            self.users.update(user_id, values)
+        if job is not None:
+            writes = len(creates) + len(changes)
+            self.jobs.progress(import_id, Phase.APPLIED, writes, writes)
+        return created
+
+
+class FakeImportJobStore:
+    def __init__(self) -> None:
+        self.jobs: dict[str, ImportJob] = {}
+        self.slot: str | None = None
+        self.progress_reports = 0
+
+    def create(self, job: ImportJob) -> bool:
+        if self.slot is not None:
+            return False
+        self.jobs[job.id], self.slot = job, job.id
+        return True
+
+    def get(self, job_id: str) -> ImportJob | None:
+        return self.jobs.get(job_id)
+
+    def running(self) -> ImportJob | None:
+        return self.jobs[self.slot] if self.slot else None
+
+    def page(self, offset: int, limit: int) -> tuple[list[ImportJob], int]:
+        newest = list(reversed(self.jobs.values()))
+        return newest[offset : offset + limit], len(newest)
+
+    def progress(self, job_id: str, phase: Phase, done: int, total: int) -> None:
+        self.progress_reports += 1
+        job = self.jobs[job_id]
+        now = datetime.now(UTC)
+        self.jobs[job_id] = replace(job, phase=phase, done=done, total=total, updated_at=now)
+
+    def planned(self, job_id: str, report: Mapping[str, Any], writes: int) -> None:
+        self.progress(job_id, Phase.APPLYING, 0, writes)
+        self.jobs[job_id] = replace(self.jobs[job_id], result=dict(report))
+
+    def finish(
+        self,
+        job_id: str,
+        status: JobStatus,
+        result: Mapping[str, Any] | None,
+        error: tuple[str, str] | None = None,
+    ) -> None:
+        code, message = error or (None, None)
+        now = datetime.now(UTC)
+        self.jobs[job_id] = replace(
+            self.jobs[job_id],
+            status=status,
+            phase=Phase.DONE,
+            result=dict(result) if result is not None else None,
+            error_code=code,
+            error_message=message,
+            updated_at=now,
+            finished_at=now,
+        )
+        if self.slot == job_id:
+            self.slot = None
+
+
+class FakeActivationStore:
+    def __init__(self, directory: FakeDirectoryStore) -> None:
+        self.directory = directory
+        self.codes: dict[str, PendingActivation] = {}
+
+    def pending_of_import(self, import_id: str) -> list[User]:
+        users = self.directory.users.users
+        mine = [users[u] for u, i in self._imports().items() if i == import_id and u in users]
+        waiting = [u for u in mine if not u.password_hash and u.active]
+        return sorted(waiting, key=lambda u: (u.nom, u.prenom, u.id))
+
+    def get(self, user_id: str) -> PendingActivation | None:
+        if user_id in self.codes:
+            return self.codes[user_id]
+        import_id = self.directory.pending.get(user_id)
+        return PendingActivation(user_id, import_id, None, None) if import_id else None
+
+    def issue(
+        self, import_id: str | None, hashes: Sequence[tuple[str, str]], expires_at: datetime
+    ) -> None:
+        for user_id, code_hash in hashes:
+            known = self.get(user_id)
+            origin = import_id or (known.import_id if known else None)
+            self.codes[user_id] = PendingActivation(user_id, origin, code_hash, expires_at)
+
+    def consume(self, user_id: str, code_hash: str, password_hash: str, now: datetime) -> bool:
+        found = self.codes.get(user_id)
+        if found is None or found.code_hash != code_hash or found.expired(now):
+            return False
+        del self.codes[user_id]
+        self.directory.pending.pop(user_id, None)
+        self.directory.users.update(user_id, {"password_hash": password_hash})
+        return True
+
+    def _imports(self) -> dict[str, str | None]:
+        known: dict[str, str | None] = dict(self.directory.pending)
+        known.update((u, c.import_id) for u, c in self.codes.items())
+        return known
+
+
+class FakeMfaStore:
+    def __init__(self) -> None:
+        self.credentials: dict[str, MfaCredential] = {}
+
+    def get(self, user_id: str) -> MfaCredential | None:
+        return self.credentials.get(user_id)
+
+    def begin(self, user_id: str, sealed_secret: str) -> None:
+        known = self.credentials.get(user_id)
+        if known is None or not known.confirmed:
+            self.credentials[user_id] = MfaCredential(user_id, sealed_secret)
+
+    def confirm(self, user_id: str, step: int, recovery_hashes: Sequence[str]) -> bool:
+        known = self.credentials.get(user_id)
+        if known is None or known.confirmed:
+            return False
+        self.credentials[user_id] = replace(
+            known, confirmed=True, last_step=step, recovery_hashes=tuple(sorted(recovery_hashes))
+        )
+        return True
+
+    def use_step(self, user_id: str, step: int) -> bool:
+        known = self.credentials.get(user_id)
+        if known is None or not known.confirmed or known.last_step >= step:
+            return False
+        self.credentials[user_id] = replace(known, last_step=step)
+        return True
+
+    def use_recovery(self, user_id: str, recovery_hash: str) -> bool:
+        known = self.credentials.get(user_id)
+        if known is None or recovery_hash not in known.recovery_hashes:
+            return False
+        left = tuple(h for h in known.recovery_hashes if h != recovery_hash)
+        self.credentials[user_id] = replace(known, recovery_hashes=left)
+        return True
+
+    def replace_recovery(self, user_id: str, recovery_hashes: Sequence[str]) -> None:
+        known = self.credentials[user_id]
+        self.credentials[user_id] = replace(known, recovery_hashes=tuple(sorted(recovery_hashes)))
+
+    def delete(self, user_id: str) -> bool:
+        return self.credentials.pop(user_id, None) is not None
+
+
+class FakeMfaChallenges:
+    def __init__(self) -> None:
+        self.challenges: dict[str, dict[str, Any]] = {}
+        self._tokens = itertools.count(1)
+
+    def create(self, user_id: str, ttl: int) -> str:
+        token = f"challenge-{next(self._tokens)}"
+        self.challenges[token] = {"user": user_id, "attempts": 0, "ttl": ttl}
+        return token
+
+    def user_of(self, token: str) -> str | None:
+        found = self.challenges.get(token)
+        return found["user"] if found else None
+
+    def failed(self, token: str) -> int:
+        self.challenges[token]["attempts"] += 1
+        return int(self.challenges[token]["attempts"])
+
+    def drop(self, token: str) -> None:
+        self.challenges.pop(token, None)
+
+
+class FakeSecretBox:
+    """Reversible, and visibly not the secret itself."""
+
+    def seal(self, plain: str) -> str:
+        return "sealed:" + plain[::-1]
+
+    def open(self, sealed: str) -> str:
+        assert sealed.startswith("sealed:")
+        return sealed[len("sealed:") :][::-1]
+
+
+def fake_stores(users: FakeUserStore | None = None) -> AuthStores:
+    """Every store of the service, in memory."""
+    users, jobs = users or FakeUserStore(), FakeImportJobStore()
+    directory = FakeDirectoryStore(users, jobs)
+    return AuthStores(
+        users=users,
+        backend="memory",
+        directory=directory,
+        jobs=jobs,
+        activation=FakeActivationStore(directory),
+        mfa=FakeMfaStore(),
+        audit=FakeAuditLog(),
+    )

@@ -17,6 +17,7 @@ from .fakes import (
     FakeRequestLimiter,
     FakeTokenCodec,
     FakeUserStore,
+    fake_stores,
 )
 
 
@@ -29,7 +30,7 @@ def store() -> FakeUserStore:
 def services(store: FakeUserStore) -> Services:
     return build(
         Settings(),
-        users=store,
+        stores=fake_stores(store),
         hasher=FakePasswordHasher(),
         tokens=FakeTokenCodec(),
         refresh_tokens=FakeRefreshTokenStore(),

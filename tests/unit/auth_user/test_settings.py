@@ -6,12 +6,17 @@ import pytest
 
 from libs.ratelimit import Rate
 from libs.servicekit.settings import DEV_JWT_SECRET, SettingsError
-from services.auth_user.domain.model import LoginLimits
-from services.auth_user.settings import Settings
+from services.auth_user.domain.model import LoginLimits, Role
+from services.auth_user.settings import DEV_MFA_KEY, Settings
 from tests.support.key_files import kid_of, new_key, write_private
 
 DEV = {"APP_ENV": "test"}
-PRODUCTION = {"APP_ENV": "production", "JWT_SECRET": "x" * 32, "SERVICE_SECRET": "s" * 32}
+PRODUCTION = {
+    "APP_ENV": "production",
+    "JWT_SECRET": "x" * 32,
+    "SERVICE_SECRET": "s" * 32,
+    "MFA_ENCRYPTION_KEY": "m" * 32,
+}
 
 
 def test_defaults_follow_the_shared_conventions() -> None:
@@ -30,9 +35,7 @@ def test_production_refuses_a_short_jwt_secret() -> None:
 
 
 def test_production_defaults_to_secure_cookies() -> None:
-    env = {"APP_ENV": "production", "JWT_SECRET": "x" * 32, "SERVICE_SECRET": "s" * 32}
-    settings = Settings.from_env(env)
-    assert settings.cookie_secure is True
+    assert Settings.from_env(PRODUCTION).cookie_secure is True
 
 
 def test_production_refuses_a_missing_or_short_service_secret() -> None:
@@ -119,6 +122,7 @@ def test_eddsa_signs_with_the_key_file_and_needs_no_jwt_secret(tmp_path: Path) -
     env = {
         "APP_ENV": "production",
         "SERVICE_SECRET": "s" * 32,
+        "MFA_ENCRYPTION_KEY": "m" * 32,
         "JWT_ALGORITHM": "EdDSA",
         "JWT_PRIVATE_KEY_FILE": write_private(tmp_path / "jwt.pem", key),
     }
@@ -128,3 +132,39 @@ def test_eddsa_signs_with_the_key_file_and_needs_no_jwt_secret(tmp_path: Path) -
     assert "PRIVATE" not in repr(settings)
     with pytest.raises(SettingsError, match="JWT_PRIVATE_KEY_FILE"):
         Settings.from_env({**env, "JWT_PRIVATE_KEY_FILE": ""})
+
+
+def test_production_requires_mfa_for_the_privileged_roles_by_default() -> None:
+    assert Settings.from_env(PRODUCTION).mfa_required_roles == (
+        Role.ADMIN,
+        Role.MODERATOR,
+        Role.COMPLIANCE,
+    )
+    only_admins = Settings.from_env({**PRODUCTION, "MFA_REQUIRED_ROLES": " admin , "})
+    assert only_admins.mfa_required_roles == (Role.ADMIN,)
+    assert Settings.from_env({**PRODUCTION, "MFA_REQUIRED_ROLES": ""}).mfa_required_roles == ()
+    assert Settings.from_env({"APP_ENV": "test"}).mfa_required_roles == ()  # the demo admin
+    with pytest.raises(SettingsError, match="MFA_REQUIRED_ROLES"):
+        Settings.from_env({**PRODUCTION, "MFA_REQUIRED_ROLES": "admin,root"})
+
+
+def test_production_refuses_a_missing_or_short_mfa_encryption_key() -> None:
+    for key in ("", "short", DEV_MFA_KEY):
+        with pytest.raises(SettingsError, match="MFA_ENCRYPTION_KEY"):
+            Settings.from_env({**PRODUCTION, "MFA_ENCRYPTION_KEY": key})
+    assert "m" * 32 not in repr(Settings.from_env(PRODUCTION))
+
+
+def test_the_directory_limits_are_read_and_checked() -> None:
+    settings = Settings.from_env(
+        {**DEV, "DIRECTORY_MAX_DEACTIVATE_RATIO": "0.1", "DIRECTORY_MAX_BYTES": "1000"}
+    )
+    assert (settings.directory_limits.max_deactivate_ratio, settings.directory_max_bytes) == (
+        0.1,
+        1000,
+    )
+    for name, value in (("DIRECTORY_MAX_ERROR_RATIO", "1.5"), ("DIRECTORY_MAX_ROWS", "0")):
+        with pytest.raises(SettingsError, match=name):
+            Settings.from_env({**DEV, name: value})
+    source = Settings.from_env({**DEV, "DIRECTORY_SOURCE_URL": "postgresql://hr:s3cret@db/hr"})
+    assert "s3cret" not in repr(source)

@@ -17,6 +17,7 @@ SHARED_ENV = {
     "JWT_SECRET": "j" * 40,
     "JWT_PREVIOUS_SECRETS": " " + "o" * 40 + ", ,",
     "SERVICE_SECRET": "s" * 40,
+    "MFA_ENCRYPTION_KEY": "m" * 40,  # auth_user only (chat_file ignores it)
     "REDIS_URL": "redis://cache:6380/2",
     "REDIS_KEY_PREFIX": " team1: ",
     "REDIS_SENTINELS": "s1:26379, s2:26380",
@@ -92,7 +93,7 @@ def test_no_secret_is_printed(settings_class: type) -> None:
 def test_without_app_env_the_development_secrets_are_refused(settings_class: type) -> None:
     with pytest.raises(SettingsError, match="APP_ENV=development or test"):
         settings_class.from_env({})
-    real = {"JWT_SECRET": "j" * 40, "SERVICE_SECRET": "s" * 40}
+    real = {"JWT_SECRET": "j" * 40, "SERVICE_SECRET": "s" * 40, "MFA_ENCRYPTION_KEY": "m" * 40}
     assert settings_class.from_env(real).app_env == "production"
 
 

@@ -15,9 +15,10 @@ FIELDS = ("kind", "at", "user_id", "actor_id", "ip", "detail")
 
 
 class SqlAuditLog(SqlStore):
-    def record(self, event: AuditEvent) -> None:
+    def record(self, *events: AuditEvent) -> None:
+        rows = [{f: getattr(event, f) for f in FIELDS} for event in events]
         with self._engine.begin() as tx:
-            tx.execute(A.insert().values(**{f: getattr(event, f) for f in FIELDS}))
+            tx.execute(A.insert(), rows)
 
     def page(
         self, kind: str | None, user_id: str | None, offset: int, limit: int

@@ -6,13 +6,15 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from libs.servicekit.http import json_body, load
+from libs.servicekit.http import error_body, json_body, load
 from libs.servicekit.openapi import documented
 
-from ...domain.errors import MissingTokenError
+from ...domain.errors import MfaRequiredError, MissingTokenError
+from ...domain.mfa import MfaPending
 from ...domain.model import Session
 from .context import bearer_token, client_ip, optional_json, services
 from .cookies import clear_session_cookies, set_session_cookies
+from .errors import STATUS_BY_CODE
 from .jwt import CSRF_HEADER, REFRESH_COOKIE
 from .responses import LoginResponse, LogoutResponse, TokensResponse, ValidateResponse
 from .schemas import LoginSchema, RefreshSchema, ValidateSchema, dump_user
@@ -22,18 +24,25 @@ bp = Blueprint("auth", __name__)
 
 @bp.post("/login")
 @documented(
-    "Log in with matricule and password; sets the session cookies",
+    "Log in with matricule and password; sets the session cookies. When a second factor is"
+    " due: 401 MFA_REQUIRED with {mfaToken, mfaEnrolled, expiresIn} (then POST /login/mfa)",
     body=LoginSchema,
     response=LoginResponse,
-    errors=["VALIDATION_ERROR", "INVALID_JSON", "INVALID_CREDENTIALS", "RATE_LIMITED"],
+    errors=[
+        "VALIDATION_ERROR",
+        "INVALID_JSON",
+        "INVALID_CREDENTIALS",
+        "RATE_LIMITED",
+        "MFA_REQUIRED",
+    ],
     auth=False,
     tags=["auth"],
 )
-def login() -> Response:
+def login() -> Response | tuple[Response, int]:
     data = load(LoginSchema(), json_body())
     agent = request.headers.get("User-Agent", "")
-    session = services().auth.login(data["matricule"], data["password"], client_ip(), agent)
-    return _with_cookies({"user": dump_user(session.user), **_tokens(session)}, session)
+    entered = services().auth.login(data["matricule"], data["password"], client_ip(), agent)
+    return login_reply(entered)
 
 
 @bp.post("/refresh")
@@ -94,7 +103,9 @@ def validate() -> Response:
     if token is None:
         raise MissingTokenError()
     claims = services().auth.validate(token)
-    return jsonify(valid=True, id=claims.user_id, matricule=claims.matricule, exp=claims.exp)
+    return jsonify(
+        valid=True, id=claims.user_id, matricule=claims.matricule, role=claims.role, exp=claims.exp
+    )
 
 
 def _presented_refresh_token() -> tuple[str | None, str | None]:
@@ -113,6 +124,21 @@ def _tokens(session: Session) -> dict[str, Any]:
         "accessToken": session.tokens.access_token,
         "refreshToken": session.tokens.refresh_token,
     }
+
+
+def login_reply(entered: Session | MfaPending, **extra: Any) -> Response | tuple[Response, int]:
+    """What a login answers: the user and the tokens, and the session cookies; or, when a
+    second factor is due, 401 MFA_REQUIRED with the challenge to present to /login/mfa."""
+    if isinstance(entered, MfaPending):
+        challenge = {
+            "mfaToken": entered.token,
+            "mfaEnrolled": entered.enrolled,
+            "expiresIn": entered.expires_in,
+        }
+        body = error_body(MfaRequiredError.code, MfaRequiredError.message, **challenge)
+        return jsonify(body), STATUS_BY_CODE[MfaRequiredError.code]
+    body = {"user": dump_user(entered.user), **_tokens(entered), **extra}
+    return _with_cookies(body, entered)
 
 
 def _with_cookies(body: dict[str, Any], session: Session) -> Response:

@@ -14,6 +14,30 @@ class TokensResponse(Schema):
 
 class LoginResponse(TokensResponse):
     user = fields.Nested(UserSchema, required=True)
+    recoveryCodes = fields.List(
+        fields.String(), metadata={"description": "POST /login/mfa after enrolling: shown once"}
+    )
+
+
+class EnrolmentResponse(Schema):
+    secret = fields.String(metadata={"description": "base32 TOTP secret"})
+    otpauthUri = fields.String(metadata={"description": "otpauth://totp/... (for a QR code)"})
+
+
+class RecoveryCodesResponse(Schema):
+    recoveryCodes = fields.List(fields.String(), metadata={"description": "shown once"})
+
+
+class MfaStatusResponse(Schema):
+    enabled = fields.Boolean()
+    required = fields.Boolean(metadata={"description": "the user's role requires it"})
+    recoveryCodesLeft = fields.Integer()
+
+
+class IssuedCodeResponse(Schema):
+    matricule = fields.String()
+    code = fields.String(metadata={"description": "XXXX-XXXX-XXXX, shown once"})
+    expiresAt = fields.String()
 
 
 class LogoutResponse(Schema):
@@ -25,6 +49,7 @@ class ValidateResponse(Schema):
     valid = fields.Boolean(required=True)
     id = fields.String(required=True)
     matricule = fields.String(required=True)
+    role = fields.String(metadata={"description": "user, moderator, compliance or admin"})
     exp = fields.Integer(required=True, metadata={"description": "expiry, Unix seconds"})
 
 
@@ -103,4 +128,83 @@ class AuditEventSchema(Schema):
 
 class AuditPageResponse(Schema):
     events = fields.List(fields.Nested(AuditEventSchema))
+    pagination = fields.Nested(Pagination)
+
+
+class ServiceUnitSchema(Schema):
+    name = fields.String(metadata={"description": "as stored on the unit's agents; may be empty"})
+    agents = fields.Integer(metadata={"description": "active agents"})
+
+
+class DirectionUnitSchema(ServiceUnitSchema):
+    services = fields.List(fields.Nested(ServiceUnitSchema))
+
+
+class MinistereUnitSchema(ServiceUnitSchema):
+    directions = fields.List(fields.Nested(DirectionUnitSchema))
+
+
+class OrgUnitsResponse(Schema):
+    units = fields.List(fields.Nested(MinistereUnitSchema))
+    agents = fields.Integer(metadata={"description": "active agents in all"})
+
+
+class MessageResponse(Schema):
+    message = fields.String()
+
+
+class ImportProgressSchema(Schema):
+    done = fields.Integer()
+    total = fields.Integer()
+
+
+class RowErrorSchema(Schema):
+    line = fields.Integer(metadata={"description": "file line (header = 1) or SQL row"})
+    field = fields.String(metadata={"description": "the column; empty: the line itself"})
+    code = fields.String(
+        metadata={
+            "description": "REQUIRED, TOO_LONG, INVALID_FORMAT, INVALID_VALUE,"
+            " DUPLICATE_MATRICULE, MALFORMED_LINE"
+        }
+    )
+
+
+class ImportResultSchema(Schema):
+    created = fields.Integer()
+    updated = fields.Integer()
+    deactivated = fields.Integer()
+    reactivated = fields.Integer()
+    unchanged = fields.Integer()
+    errors = fields.List(fields.Nested(RowErrorSchema), metadata={"description": "≤ 1000"})
+    errorCount = fields.Integer()
+    rows = fields.Integer()
+    refused = fields.String(allow_none=True)
+
+
+class CodedMessageSchema(Schema):
+    code = fields.String()
+    message = fields.String()
+
+
+class ImportJobResponse(Schema):
+    id = fields.String()
+    status = fields.String(metadata={"description": "running, succeeded, refused, failed"})
+    phase = fields.String(
+        metadata={"description": "queued, reading, planning, applying, applied, done"}
+    )
+    progress = fields.Nested(ImportProgressSchema)
+    mode = fields.String()
+    dryRun = fields.Boolean()
+    force = fields.Boolean()
+    source = fields.String()
+    actorId = fields.String(allow_none=True)
+    createdAt = fields.String()
+    updatedAt = fields.String()
+    finishedAt = fields.String(allow_none=True)
+    result = fields.Nested(ImportResultSchema, allow_none=True)
+    error = fields.Nested(CodedMessageSchema, allow_none=True)
+
+
+class ImportPageResponse(Schema):
+    imports = fields.List(fields.Nested(ImportJobResponse))
     pagination = fields.Nested(Pagination)

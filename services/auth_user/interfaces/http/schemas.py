@@ -15,10 +15,13 @@ from marshmallow import (
 )
 
 from ...domain.model import (
+    LOCALES,
     MAX_MATRICULE_LENGTH,
     MAX_NAME_LENGTH,
+    MAX_ORG_LENGTH,
     MAX_PAGE_SIZE,
     MAX_PASSWORD_BYTES,
+    MAX_PHONE_LENGTH,
     MIN_PASSWORD_LENGTH,
     Role,
 )
@@ -41,7 +44,7 @@ def _name(required: bool = False) -> fields.String:
     return fields.String(required=required, validate=validate.Length(min=1, max=MAX_NAME_LENGTH))
 
 
-def _password(min_length: int) -> fields.String:
+def password_field(min_length: int) -> fields.String:
     checks = [validate.Length(min=min_length), _max_bytes(MAX_PASSWORD_BYTES)]
     return fields.String(required=True, validate=checks)
 
@@ -56,7 +59,7 @@ class LoginSchema(Schema):
     matricule = fields.String(
         required=True, validate=validate.Length(min=1, max=MAX_MATRICULE_LENGTH)
     )
-    password = _password(1)
+    password = password_field(1)
 
 
 class RefreshSchema(Schema):
@@ -73,6 +76,16 @@ class ValidateSchema(Schema):
     token = fields.String(validate=validate.Length(min=1, max=MAX_TOKEN_LENGTH))
 
 
+def _org(**options: Any) -> fields.String:
+    return fields.String(validate=validate.Length(max=MAX_ORG_LENGTH), **options)
+
+
+PHONE = validate.Regexp(
+    rf"^\+?[0-9][0-9 ().-]{{2,{MAX_PHONE_LENGTH - 1}}}$",
+    error=f"Chiffres, espaces, + ( ) . - ; 3 à {MAX_PHONE_LENGTH} caractères.",
+)
+
+
 class ListQuerySchema(Schema):
     class Meta:
         unknown = EXCLUDE
@@ -80,6 +93,9 @@ class ListQuerySchema(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
     q = fields.String(load_default=None, validate=validate.Length(max=MAX_NAME_LENGTH))
+    ministere = _org(load_default="", metadata={"description": "accents and case aside"})
+    direction = _org(load_default="", metadata={"description": "accents and case aside"})
+    service = _org(load_default="", metadata={"description": "accents and case aside"})
 
 
 class BatchSchema(Schema):
@@ -99,7 +115,12 @@ class _ProfileFields(Schema):
     email = fields.Email(allow_none=True, validate=validate.Length(max=254))
     profile_pic = fields.String(allow_none=True, validate=validate.Length(max=MAX_URL_LENGTH))
     avatar = fields.String(allow_none=True, validate=validate.Length(max=MAX_URL_LENGTH))
-    ministere = fields.String(validate=validate.Length(max=MAX_NAME_LENGTH))
+    ministere = _org()
+    direction = _org()
+    service = _org()
+    poste = _org()
+    phone = fields.String(allow_none=True, validate=PHONE)
+    locale = fields.String(validate=validate.OneOf(LOCALES))
     sexe = fields.String(validate=validate.Length(max=16))  # the column is VARCHAR(16)
     role = fields.String(validate=validate.OneOf([r.value for r in Role]))
 
@@ -116,7 +137,7 @@ class CreateUserSchema(_ProfileFields):
         required=True,
         validate=[validate.Length(min=1, max=MAX_MATRICULE_LENGTH), _MATRICULE],
     )
-    password = _password(MIN_PASSWORD_LENGTH)
+    password = password_field(MIN_PASSWORD_LENGTH)
     nom = _name(required=True)
     prenom = _name(required=True)
 
@@ -146,11 +167,20 @@ class UserSchema(Schema):
     avatar = fields.Function(lambda user: user.profile_pic)
     email = fields.String(allow_none=True)
     ministere = fields.String()
+    direction = fields.String()
+    service = fields.String()
+    poste = fields.String()
     sexe = fields.String()
     role = fields.Function(lambda user: user.role.value)
+    phone = fields.String(allow_none=True)
+    locale = fields.String(metadata={"description": "fr or en, the user's language"})
     createdAt = fields.DateTime(attribute="created_at", allow_none=True)
     updatedAt = fields.DateTime(attribute="updated_at", allow_none=True)
     active = fields.Boolean(metadata={"description": "false once an admin deactivated the account"})
+    activated = fields.Boolean(
+        metadata={"description": "false until an imported agent set a password (activation code)"}
+    )
+    managed = fields.Boolean(metadata={"description": "kept in step by the directory sync"})
 
 
 USER = UserSchema()
@@ -167,11 +197,12 @@ def dump_users(users: Any) -> list[dict[str, Any]]:
     return result
 
 
-PRIVATE_FIELDS = ("email", "role")  # shown only to the user themself and to admins
+# shown only to the user themself and to admins
+PRIVATE_FIELDS = ("email", "role", "phone", "locale", "activated", "managed")
 
 
 def dump_user_for(user: Any, private: bool) -> dict[str, Any]:
-    """The user shape; `email` and `role` are null unless `private` (self or admin)."""
+    """The user shape; the private fields are null unless `private` (self or admin)."""
     data = dump_user(user)
     if not private:
         data.update(dict.fromkeys(PRIVATE_FIELDS))

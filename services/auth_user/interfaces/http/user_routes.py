@@ -13,6 +13,7 @@ from libs.servicekit.http import json_body, load
 from libs.servicekit.openapi import documented
 
 from ...domain.model import BatchResult, User
+from ...domain.org import OrgFilter
 from .callers import caller_required, current_caller
 from .context import services
 from .responses import BatchResponse, DeletedResponse, UserPageResponse
@@ -42,7 +43,8 @@ READ_ERRORS = [
 
 @bp.get("/all")
 @documented(
-    "Users, paginated, searched on nom/prenom/matricule (token or service signature)",
+    "Users, paginated: `q` words start words of nom/prenom/matricule, `ministere`, `direction`,"
+    " `service` pick a unit; accents and case aside (token or service signature)",
     query=ListQuerySchema,
     response=UserPageResponse,
     errors=["VALIDATION_ERROR", *READ_ERRORS],
@@ -51,7 +53,8 @@ READ_ERRORS = [
 @caller_required
 def list_users() -> Response:
     query = load(ListQuerySchema(), request.args.to_dict())
-    page = services().users.search(query["page"], query["limit"], query["q"])
+    org = OrgFilter(query["ministere"], query["direction"], query["service"])
+    page = services().users.search(query["page"], query["limit"], query["q"], org)
     pagination = {"page": page.page, "limit": page.limit, "total": page.total, "pages": page.pages}
     return jsonify(users=_visible(page.users), pagination=pagination)
 
