@@ -166,7 +166,8 @@ def test_online_users_lists_contacts_with_status_and_last_seen(connect: Connect)
     users = {u["userId"]: u for u in a.wait("onlineUsers")["users"]}
     assert answer["online"] == [bob]
     assert set(users) == {bob, carol}
-    assert users[bob]["status"] == "online" and users[bob]["lastSeen"]
+    # IDLE_TIMEOUT is 1.5 s in this module: on a busy machine bob may already be idle
+    assert users[bob]["status"] in {"online", "idle"} and users[bob]["lastSeen"]
     assert users[carol] == {"userId": carol, "status": "offline", "lastSeen": None}
 
 
