@@ -236,7 +236,7 @@ def open_stores(settings: Settings, db: Any = None) -> ChatStores:
     """The Mongo adapters over `db` when given, else the stores `DATABASE_URL` names."""
     if db is not None:
         return open_mongo_stores(db, "mongomock")
-    return open_chat_stores(settings.database_url, settings.mongodb_db)
+    return open_chat_stores(settings.database_url, settings.mongodb_db, settings.db_pool)
 
 
 def connect_to_redis(settings: Settings) -> Redis:
