@@ -48,6 +48,7 @@ class Settings(ServiceSettings):
     typing_timeout: float = 10.0  # seconds before a silent typist is announced as stopped
     presence_ttl: int = 60  # seconds a device counts without its process refreshing it
     idle_timeout: float = 300.0  # seconds without activity before `user_idle`; 0 = off
+    contacts_cache_ttl: int = 600  # seconds a user's rooms and contacts stay cached; 0 = off
     files_dir: str = "var/files"
     file_storage: str = "local"  # or "gridfs" (the service's MongoDB) or "s3"
     max_upload_bytes: int = 25 * 1024 * 1024
@@ -129,4 +130,5 @@ def _realtime(env: Mapping[str, str]) -> dict[str, Any]:
         "typing_timeout": env_float(env, "TYPING_TIMEOUT", 10.0),
         "presence_ttl": env_int(env, "PRESENCE_TTL", 60),
         "idle_timeout": env_float(env, "IDLE_TIMEOUT", 300.0),
+        "contacts_cache_ttl": env_int(env, "CONTACTS_CACHE_TTL", 600),
     }

@@ -24,6 +24,7 @@ from tests.integration.auth_user.conftest import DEMO_PASSWORD, bearer, make_set
 from tests.support.chat_app import chat_settings
 from tests.support.databases import SQL_BACKENDS, postgres_database, sqlite_url
 from tests.support.tokens import bearer as minted
+from tests.support.tokens import mint
 from tests.support.waiting import wait_until
 from tests.unit.chat_file.fakes import FakeProfileSource
 
@@ -120,3 +121,34 @@ def test_a_mark_read_in_a_large_group_writes_one_row(chat_app: Flask) -> None:
     with Statements() as control:  # the same counter sees a send's writes
         client.post("/messages", json={"conversationId": cid, "content": "x"}, headers=owner)
     assert control.rows_written >= 2
+
+
+def connect_statements(app: Flask, user: str) -> tuple[int, list[str]]:
+    """SQL statements one socket connect of `user` ran; the client is closed afterwards."""
+    with Statements() as statements:
+        socket = app.extensions["socketio"].test_client(
+            app, auth={"token": mint(user, DEV_JWT_SECRET)}
+        )
+    assert socket.is_connected()
+    socket.disconnect()
+    return len(statements.executed), [s.sql for s in statements.executed]
+
+
+@pytest.mark.parametrize("conversations", [2, 25])
+def test_a_socket_connect_is_one_query_then_none_whatever_the_conversations(
+    chat_app: Flask, conversations: int
+) -> None:
+    """Rooms and contacts come from one query (not ids_for + list_for); then from Redis."""
+    client = chat_app.test_client()
+    users = [uuid.uuid4().hex[:24] for _ in range(conversations + 1)]
+    owner = minted(users[0], DEV_JWT_SECRET)
+    for n in range(conversations):
+        members = users[1 : n + 2]  # groups of growing size: more contacts, more rows
+        made = client.post("/groups", json={"name": f"g{n}", "members": members}, headers=owner)
+        assert made.status_code == 201, made.get_json()
+    cold, cold_sql = connect_statements(chat_app, users[0])
+    warm, warm_sql = connect_statements(chat_app, users[0])
+    assert (cold, warm) == (1, 0), (cold_sql, warm_sql)
+    client.post("/groups", json={"name": "new", "members": users[1:2]}, headers=owner)
+    changed, _ = connect_statements(chat_app, users[0])  # membership changed: asked again
+    assert changed == 1

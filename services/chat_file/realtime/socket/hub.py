@@ -60,14 +60,14 @@ class RealtimeHub:
 
     def admit(self, sid: str, user: Identity) -> list[str]:
         """An authenticated socket: join its rooms, count the device; returns conversation ids."""
-        conversation_ids = self.memberships.ids_for(user.user_id)
+        conversation_ids, contacts = self.memberships.rooms_and_contacts(user.user_id)
         join_room(self.rooms.user(user.user_id))
         for conversation_id in conversation_ids:
             join_room(self.rooms.conversation(conversation_id))
         self.sessions.bind(sid, user)
         try:
-            self.presence.connected(user.user_id, sid, lambda: self.contacts(user.user_id))
-            self.activity.active(user.user_id, lambda: self.contacts(user.user_id))
+            self.presence.connected(user.user_id, sid, lambda: contacts)
+            self.activity.active(user.user_id, lambda: contacts)
             self.keepalive.ensure_started()
             self.idle_watch.ensure_started()
         except Exception:  # presence is best effort: the socket works without it
