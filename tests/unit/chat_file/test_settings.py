@@ -76,3 +76,18 @@ def test_eddsa_verifies_with_auth_users_published_keys_and_needs_no_jwt_secret()
     assert settings.jwt_jwks_refresh_interval == 30.0
     with pytest.raises(SettingsError, match="JWT_SECRET"):
         Settings.from_env({**env, "JWT_ALGORITHM": "HS256"})
+
+
+def test_socket_admission_defaults_to_half_the_pool() -> None:
+    base = {"APP_ENV": "test"}
+    assert Settings.from_env(base).connect_concurrency == 5  # DB_POOL_SIZE 10
+    assert Settings.from_env({**base, "DB_POOL_SIZE": "3"}).connect_concurrency == 1
+    given = Settings.from_env({**base, "SOCKET_CONNECT_CONCURRENCY": "7"})
+    assert given.connect_concurrency == 7
+    assert Settings.from_env(base).contacts_cache_ttl == 600
+    assert Settings.from_env({**base, "CONTACTS_CACHE_TTL": "0"}).contacts_cache_ttl == 0
+
+
+def test_a_negative_socket_admission_is_refused() -> None:
+    with pytest.raises(SettingsError, match="SOCKET_CONNECT_CONCURRENCY"):
+        Settings.from_env({"APP_ENV": "test", "SOCKET_CONNECT_CONCURRENCY": "-1"})
