@@ -2,7 +2,7 @@
 connects at once, and none is refused.
 
 chat_file under gunicorn (gevent) on a fresh PostgreSQL database with `DB_POOL_SIZE=2`, no
-overflow and a pool wait of 1 s (`DB_POOL_TIMEOUT`), so a connect that waited for a pooled
+overflow and a pool wait of 0.3 s (`DB_POOL_TIMEOUT`), so a connect that waited for a pooled
 connection longer than that would be refused with `STORE_UNAVAILABLE`. `STORM` sockets of
 users in groups of 20 (each connect reads their rooms and contacts: nothing cached yet) open
 together from one asyncio client. Admission (`SOCKET_CONNECT_CONCURRENCY`, here the pool's 2)
@@ -44,7 +44,7 @@ def tiny_pool(database: str, concurrency: int) -> dict[str, str]:
         "DATABASE_URL": database,
         "DB_POOL_SIZE": "2",
         "DB_POOL_OVERFLOW": "0",
-        "DB_POOL_TIMEOUT": "1",
+        "DB_POOL_TIMEOUT": "0.3",
         "SOCKET_CONNECT_CONCURRENCY": str(concurrency),
         "WORKER_CONNECTIONS": "1000",
     }
