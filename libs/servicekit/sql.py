@@ -6,8 +6,9 @@
   sat idle (`IDLE_PING_SECONDS`), and a short connect timeout. JSON columns are decoded with
   orjson. `SqlPool` (`DB_POOL_SIZE`, `DB_POOL_OVERFLOW`, `DB_POOL_TIMEOUT`,
   `DB_PREPARED_STATEMENTS`) sizes the pool of either backend.
-- `migrate(engine, script_location, version_table)`: alembic `upgrade head`; on PostgreSQL under
-  an advisory lock, so two processes starting together do not race. `migrate_database(url, …)`:
+- `migrate(engine, script_location, version_table)`: alembic `upgrade head` in one transaction;
+  on PostgreSQL under a transaction-level advisory lock, so two processes starting together do
+  not race. `migrate_database(url, …)`:
   the same from a `DATABASE_URL` (nothing for MongoDB), for the services' migrate commands.
   `SqlSchema`: a service's scripts and version table, with both as methods.
 - `SQL_STORE_ERRORS`: the driver failures an adapter turns into `StoreUnavailableError`
@@ -242,19 +243,15 @@ def migrate(engine: Engine, script_location: str, version_table: str) -> None:
     config = Config()
     config.set_main_option("script_location", script_location)
     config.attributes["version_table"] = version_table
-    with _sqlite_file_lock(engine), engine.connect() as connection:
+    with _sqlite_file_lock(engine), engine.begin() as connection:
         if connection.dialect.name == "postgresql":
-            key = MIGRATION_LOCK  # one lock for every service: extensions are database-wide
-            connection.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": key})
-            connection.commit()
-        try:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
-            connection.commit()
-        finally:
-            if connection.dialect.name == "postgresql":
-                connection.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-                connection.commit()
+            # One lock for every service (extensions are database-wide), held by the migration's
+            # own transaction and released by its commit or rollback: it works through
+            # PgBouncer in transaction mode too, where a session lock could stay behind on a
+            # server connection that another client then gets.
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
     logger.info("database schema up to date (%s)", version_table)
 
 
