@@ -45,7 +45,8 @@ class MessageEvents:
 
     def send_message(self, user: Identity, data: Data) -> Data:
         view, _ = self._commands.send_message(user, data, channel=current_sid())
-        ids = {k: view[k] for k in ("messageId", "temporaryId", "status")}
+        # `conversationId`: the real one (a first message may name a client-made id)
+        ids = {k: view[k] for k in ("messageId", "conversationId", "temporaryId", "status")}
         return {**ids, "result": view}
 
     def mark_delivered(self, user: Identity, data: Data) -> Data:

@@ -1,0 +1,78 @@
+"""The old console's first private message: a client-made `conversationId` with a
+`receiverId` (issue 24, item 1)."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.chat_file.bootstrap import ChatServices
+from services.chat_file.conversations.domain import errors
+
+from ..conftest import who
+from ..fakes import bearer
+from .test_conversations import group
+
+CLIENT_MADE = "65a1b2c3d4e5f6a7b8c9d0e1"  # 24 hex the console invented
+
+
+def test_unknown_conversation_id_with_receiver_opens_the_pair(chat: ChatServices) -> None:
+    first, created = chat.messages.send(
+        who("alice"), conversation_id=CLIENT_MADE, receiver_id="bob", content="premier"
+    )
+    real = first["conversationId"]
+    assert created and real != CLIENT_MADE
+    assert chat.conversations.get(who("bob"), real)["type"] == "PRIVATE"
+    with pytest.raises(errors.ConversationNotFoundError):
+        chat.conversations.get(who("alice"), CLIENT_MADE)  # never adopted
+    again, _ = chat.messages.send(
+        who("bob"), conversation_id="0" * 24, receiver_id="alice", content="réponse"
+    )
+    assert again["conversationId"] == real  # the pair's one conversation
+
+
+def test_someone_elses_conversation_id_with_receiver_goes_to_the_pair(
+    chat: ChatServices,
+) -> None:
+    others = group(chat, members=("bob", "dave"))["id"]  # carol is not in it
+    sent, _ = chat.messages.send(
+        who("carol"), conversation_id=others, receiver_id="bob", content="salut"
+    )
+    assert sent["conversationId"] != others
+    assert set(chat.conversations.get(who("carol"), sent["conversationId"])["participantIds"]) == {
+        "carol",
+        "bob",
+    }
+    history = chat.messages.history(who("alice"), others)
+    assert history["messages"] == []  # nothing leaked into the group
+
+
+def test_a_reachable_conversation_id_wins_over_the_receiver(chat: ChatServices) -> None:
+    team = group(chat)["id"]
+    sent, _ = chat.messages.send(
+        who("alice"), conversation_id=team, receiver_id="bob", content="à l'équipe"
+    )
+    assert sent["conversationId"] == team
+
+
+def test_without_receiver_an_unknown_id_is_still_not_found(chat: ChatServices) -> None:
+    with pytest.raises(errors.ConversationNotFoundError):
+        chat.messages.send(who("alice"), conversation_id=CLIENT_MADE, content="perdu")
+    with pytest.raises(errors.InvalidIdError):  # a malformed id is not a client-made one
+        chat.messages.send(
+            who("alice"), conversation_id="pas-un-id", receiver_id="bob", content="x"
+        )
+    with pytest.raises(errors.EmptyContentError):  # no conversation opened for nothing
+        chat.messages.send(
+            who("alice"), conversation_id=CLIENT_MADE, receiver_id="carol", content=" "
+        )
+    assert chat.conversations.list_for(who("carol"))["conversations"] == []
+
+
+def test_http_accepts_the_same_first_message(client) -> None:
+    body = {"conversationId": CLIENT_MADE, "receiverId": "bob", "content": "premier"}
+    answer = client.post("/messages", json=body, headers=bearer("alice"))
+    assert answer.status_code == 201, answer.get_json()
+    real = answer.get_json()["data"]["conversationId"]
+    assert real != CLIENT_MADE
+    listed = client.get("/conversations", headers=bearer("bob")).get_json()["data"]
+    assert [c["id"] for c in listed["conversations"]] == [real]
