@@ -15,6 +15,7 @@ from services.chat_file.kernel.clock import utc_now_iso
 
 GROUP_SUMMARY_KEYS = (
     "id",
+    "_id",
     "name",
     "type",
     "participants",
@@ -41,6 +42,15 @@ def message_timestamp() -> fields.Field:
 
 def conversation_id() -> fields.Field:
     return alias("id", "= id (old clients)", type="string")
+
+
+def underscore_id() -> fields.Field:
+    """`_id` = id: the old console's conversation list reads `conv._id` (select, join)."""
+    return fields.Function(
+        lambda values: values.get("id"),
+        data_key="_id",
+        metadata={"type": "string", "description": "= id (old clients)"},
+    )
 
 
 def delete_type() -> fields.Field:

@@ -261,6 +261,7 @@ class LastMessageView(View):
 
 class ConversationView(View):
     id = fields.String()
+    mongoId = aliases.underscore_id()
     conversationId = aliases.conversation_id()
     type = fields.String(metadata={"enum": ["PRIVATE", "GROUP", "BROADCAST"]})
     name = fields.String(allow_none=True)

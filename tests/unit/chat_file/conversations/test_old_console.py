@@ -1,5 +1,6 @@
-"""The old console's first private message: a client-made `conversationId` with a
-`receiverId` (issue 24, item 1)."""
+"""The old console against today's conversations (issue 24): its first private message (a
+client-made `conversationId` with a `receiverId`), `_id` on conversations, the old list
+shapes."""
 
 from __future__ import annotations
 
@@ -76,3 +77,16 @@ def test_http_accepts_the_same_first_message(client) -> None:
     assert real != CLIENT_MADE
     listed = client.get("/conversations", headers=bearer("bob")).get_json()["data"]
     assert [c["id"] for c in listed["conversations"]] == [real]
+
+
+def test_every_conversation_view_carries_underscore_id(client, chat: ChatServices) -> None:
+    made = client.post(
+        "/conversations", json={"type": "PRIVATE", "participantId": "bob"}, headers=bearer()
+    ).get_json()["data"]
+    assert made["_id"] == made["id"]
+    one = client.get(f"/conversations/{made['id']}", headers=bearer()).get_json()["data"]
+    assert one["_id"] == made["id"]
+    listed = client.get("/conversations", headers=bearer()).get_json()["data"]
+    assert [c["_id"] for c in listed["conversations"]] == [made["id"]]
+    team = group(chat)
+    assert team["_id"] == team["id"]
