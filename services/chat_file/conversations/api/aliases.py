@@ -108,6 +108,18 @@ class ListMetadataView(View):
     pagination = fields.Nested(PageMetadataView)
 
 
+def list_metadata(user_id: str, took_ms: float, found: dict[str, Any]) -> dict[str, Any]:
+    """The old backend's top-level `metadata` of an HTTP list: `{userId, processingTime (ms),
+    timestamp, pagination}` (the pagination of `data.metadata`)."""
+    pagination = found["metadata"]["pagination"]
+    return {
+        "userId": user_id,
+        "processingTime": took_ms,
+        "timestamp": utc_now_iso(),
+        "pagination": pagination,
+    }
+
+
 def actor_field(event: str) -> str:
     return ACTOR_FIELDS[event]
 
@@ -154,6 +166,32 @@ def edit_reply(view: dict[str, Any]) -> dict[str, Any]:
     """`editMessage`'s ack: the message, and the old clients' `messageId`, `newContent`..."""
     legacy = {"messageId": view["messageId"], "newContent": view["content"]}
     return {"message": view, **legacy, "editedAt": view["editedAt"], "timestamp": utc_now_iso()}
+
+
+CATEGORIES = {"GROUP": "groups", "PRIVATE": "private", "BROADCAST": "broadcasts"}
+
+
+def categorized_list(found: dict[str, Any]) -> dict[str, Any]:
+    """What the old backend's conversation lists (`conversationsLoaded`,
+    `conversations:quick|full`) carried beside the list: `categorized` (the answer's
+    conversations by kind, and those with unread messages: the same objects) and `stats`
+    (their counts; `total` = all the caller's conversations)."""
+    views: list[dict[str, Any]] = found["conversations"]
+    groups: dict[str, list[dict[str, Any]]] = {name: [] for name in CATEGORIES.values()}
+    for view in views:
+        groups[CATEGORIES[view["type"]]].append(view)
+    unread = [view for view in views if view["unreadCount"]]
+    stats = {name: len(members) for name, members in groups.items()}
+    return {
+        "categorized": {**groups, "unread": unread},
+        "stats": {
+            "total": found["pagination"]["total"],
+            **stats,
+            "unread": len(unread),
+            "totalUnreadMessages": found["totalUnreadMessages"],
+            "unreadConversations": found["unreadConversations"],
+        },
+    }
 
 
 def loaded() -> dict[str, Any]:

@@ -90,3 +90,25 @@ def test_every_conversation_view_carries_underscore_id(client, chat: ChatService
     assert [c["_id"] for c in listed["conversations"]] == [made["id"]]
     team = group(chat)
     assert team["_id"] == team["id"]
+
+
+OLD_PAGE_KEYS = {"currentPage", "totalPages", "totalCount", "hasNext", "hasPrevious", "limit"}
+OLD_PAGE_KEYS |= {"offset", "nextPage", "previousPage"}
+
+
+def test_http_list_has_metadata_at_the_top_and_old_keys_in_pagination(client) -> None:
+    for other in ("bob", "carol", "dave"):
+        client.post(
+            "/conversations", json={"type": "PRIVATE", "participantId": other}, headers=bearer()
+        )
+    answer = client.get("/conversations?page=2&limit=2", headers=bearer()).get_json()
+    data, metadata = answer["data"], answer["metadata"]
+    assert metadata["userId"] == "alice" and metadata["processingTime"] >= 0
+    assert metadata["timestamp"].endswith("Z") or "+" in metadata["timestamp"]
+    assert metadata["pagination"] == data["metadata"]["pagination"]  # both places
+    old = metadata["pagination"]
+    assert (old["currentPage"], old["previousPage"], old["nextPage"]) == (2, 1, None)
+    pagination = data["pagination"]
+    assert set(pagination) >= OLD_PAGE_KEYS
+    assert (pagination["page"], pagination["total"], pagination["pages"]) == (2, 3, 2)
+    assert (pagination["totalCount"], pagination["offset"], pagination["hasNext"]) == (3, 2, False)

@@ -1,0 +1,57 @@
+"""The old web console's socket flows (issue 24): list shapes, named error events, unknown
+events, online users, partial failures, presence names, the push after `authenticated`, receipt
+confirmations. Flask-SocketIO's test client over the real `create_app` (fakes at the edges)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .test_socket_events import app, call, clock, connect, events, send
+
+__all__ = ["app", "clock", "connect"]  # fixtures used by the tests below
+
+Client = Any
+CATEGORIES = {"groups", "private", "broadcasts", "unread"}
+
+
+def group(client: Client, *members: str) -> str:
+    made = call(client, "createGroup", {"name": "Équipe", "members": list(members)})
+    assert made["success"], made
+    return str(made["conversation"]["id"])
+
+
+def test_conversation_lists_carry_the_old_pagination_stats_and_categories(
+    connect: Callable[..., Client],
+) -> None:
+    alice, bob = connect("alice"), connect("bob")
+    private = send(alice, receiverId="bob")["result"]["conversationId"]
+    team = group(bob, "alice", "carol")
+    call(bob, "sendMessage", {"conversationId": team, "content": "réunion"})
+    events(alice)
+    listed = call(alice, "getConversations", {"page": 1, "limit": 20})
+    loaded = events(alice, "conversationsLoaded")[0]
+    for answer in (listed, loaded):
+        assert answer["pagination"]["currentPage"] == 1 and answer["pagination"]["hasNext"] is False
+        assert answer["pagination"]["totalCount"] == 2 and answer["pagination"]["page"] == 1
+        assert set(answer["categorized"]) == CATEGORIES
+        assert [c["_id"] for c in answer["categorized"]["private"]] == [private]
+        assert [c["_id"] for c in answer["categorized"]["groups"]] == [team]
+        assert [c["id"] for c in answer["categorized"]["unread"]] == [team]
+        assert answer["stats"] == {
+            "total": 2,
+            "groups": 1,
+            "private": 1,
+            "broadcasts": 0,
+            "unread": 1,
+            "totalUnreadMessages": 1,
+            "unreadConversations": 1,
+        }
+    call(alice, "conversations:quickload", {"limit": 1})
+    quick = events(alice, "conversations:quick")[0]
+    assert quick["pagination"]["totalPages"] == 2 and quick["pagination"]["nextPage"] == 2
+    assert quick["stats"]["total"] == 2 and set(quick["categorized"]) == CATEGORIES
+    call(alice, "conversations:fullload", {"page": 2, "limit": 1})
+    full = events(alice, "conversations:full")[0]
+    assert full["pagination"]["previousPage"] == 1 and full["pagination"]["hasPrevious"]
+    assert full["stats"]["total"] == 2 and len(full["conversations"]) == 1
