@@ -24,8 +24,10 @@ PAGE_QUERY = PageQuery()
 class ConversationEvents:
     EVENTS = {
         "getConversations": Event("list_conversations", reply="conversationsLoaded"),
-        "createGroup": Event("create_group", reply="group:created"),
-        "createBroadcast": Event("create_broadcast", reply="broadcast:created"),
+        "createGroup": Event("create_group", reply="group:created", error="group:error"),
+        "createBroadcast": Event(
+            "create_broadcast", reply="broadcast:created", error="broadcast:error"
+        ),
     }
 
     def __init__(self, use_cases: ConversationsServices, commands: ChatCommands) -> None:

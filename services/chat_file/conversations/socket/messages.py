@@ -35,8 +35,9 @@ class MessageEvents:
         "markMessageRead": Event("mark_read"),
         "messageRead": Event("mark_read"),
         "getMessages": Event("history", reply="messagesLoaded"),
-        "editMessage": Event("edit_message"),
-        "deleteMessage": Event("delete_message"),
+        # the old console waits on `message:error` for a refused edit or delete
+        "editMessage": Event("edit_message", error="message:error"),
+        "deleteMessage": Event("delete_message", error="message:error"),
     }
 
     def __init__(self, use_cases: ConversationsServices, commands: ChatCommands) -> None:

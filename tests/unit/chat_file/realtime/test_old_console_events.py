@@ -55,3 +55,24 @@ def test_conversation_lists_carry_the_old_pagination_stats_and_categories(
     full = events(alice, "conversations:full")[0]
     assert full["pagination"]["previousPage"] == 1 and full["pagination"]["hasPrevious"]
     assert full["stats"]["total"] == 2 and len(full["conversations"]) == 1
+
+
+def test_refusals_also_go_to_the_old_named_error_events(connect: Callable[..., Client]) -> None:
+    alice, bob = connect("alice"), connect("bob")
+    message_id = send(alice, receiverId="bob")["messageId"]
+    events(bob)
+    refusals = [
+        ("editMessage", {"messageId": message_id, "newContent": "pas à moi"}, "message:error"),
+        ("deleteMessage", {"messageId": message_id, "deleteType": "forEveryone"}, "message:error"),
+        ("createGroup", {"name": "", "members": ["alice"]}, "group:error"),
+        ("createBroadcast", {"name": "Annonces", "recipients": []}, "broadcast:error"),
+    ]
+    for event, data, error_event in refusals:
+        ack = call(bob, event, data)
+        assert ack["success"] is False, event
+        emitted = events(bob, error_event)
+        assert len(emitted) == 1, (event, emitted)
+        assert emitted[0]["code"] == ack["code"] and emitted[0]["error"] == ack["message"]
+        assert emitted[0]["message"] == ack["message"]
+    assert call(alice, "editMessage", {"messageId": message_id, "newContent": "v2"})["success"]
+    assert events(alice, "message:error") == []
