@@ -76,3 +76,15 @@ def test_refusals_also_go_to_the_old_named_error_events(connect: Callable[..., C
         assert emitted[0]["message"] == ack["message"]
     assert call(alice, "editMessage", {"messageId": message_id, "newContent": "v2"})["success"]
     assert events(alice, "message:error") == []
+
+
+def test_an_unknown_event_answers_unknown_event(connect: Callable[..., Client]) -> None:
+    for client in (connect("alice"), connect(None)):  # authenticated or not: same answer
+        ack = call(client, "getStress", {"count": 10})
+        assert (ack["success"], ack["code"]) == (False, "UNKNOWN_EVENT")
+        assert [(e["event"], e["code"]) for e in events(client, "error")] == [
+            ("getStress", "UNKNOWN_EVENT")
+        ]
+        client.emit("noSuchEvent")  # without an ack: the error event still comes
+        assert events(client, "error")[0]["event"] == "noSuchEvent"
+        assert call(client, "ping")["success"]  # the socket stays up
