@@ -225,13 +225,14 @@ def test_who_is_online_lists_contacts_with_status_and_last_seen() -> None:
     store.device_connected("stranger", "c")
     answer = service.who_is_online("u1", [], contacts=lambda: ["u1", "u2", "u3", "u4"])
     assert answer["online"] == ["u2", "u3"]
-    assert answer["users"] == [
+    assert answer["contacts"] == [
         {"userId": "u2", "status": "online", "lastSeen": "1970-01-01T00:16:40.000Z"},
         {"userId": "u3", "status": "idle", "lastSeen": None},
         {"userId": "u4", "status": "offline", "lastSeen": None},
     ]
+    assert answer["users"] == answer["contacts"][:2]  # the online and idle ones only
     asked = service.who_is_online("u1", ["stranger", "u2"], contacts=lambda: ["u2"])
-    assert [u["userId"] for u in asked["users"]] == ["u2"]
+    assert [u["userId"] for u in asked["contacts"]] == ["u2"]
 
 
 def test_the_sweep_forgets_users_who_left_this_process_after_writing_them() -> None:
