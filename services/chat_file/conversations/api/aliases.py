@@ -61,6 +61,14 @@ def participant_ids() -> fields.Field:
     return alias("userIds", "= userIds (old clients)", type="array", items={"type": "string"})
 
 
+def failed_participant() -> fields.Field:
+    return alias("userId", "= userId (old clients)", type="string")
+
+
+def failure_text() -> fields.Field:
+    return alias("message", "= message (old clients)", type="string")
+
+
 def actor(event: str) -> fields.Field:
     """`addedBy` / `removedBy` / `userId`: who made the change, on that event only."""
     return fields.String(metadata={"description": f"{event} only: = by (old clients)"})

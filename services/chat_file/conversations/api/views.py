@@ -416,8 +416,10 @@ class StatusView(View):
 
 class FailureView(View):
     userId = fields.String()
+    participantId = aliases.failed_participant()
     code = fields.String()
     message = fields.String()
+    error = aliases.failure_text()
 
 
 class MembershipView(View):

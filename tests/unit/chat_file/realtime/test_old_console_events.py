@@ -88,3 +88,28 @@ def test_an_unknown_event_answers_unknown_event(connect: Callable[..., Client]) 
         client.emit("noSuchEvent")  # without an ack: the error event still comes
         assert events(client, "error")[0]["event"] == "noSuchEvent"
         assert call(client, "ping")["success"]  # the socket stays up
+
+
+def test_partial_failures_name_the_participant_and_the_error(
+    connect: Callable[..., Client],
+) -> None:
+    alice = connect("alice")
+    team = group(alice, "bob")
+    added = call(
+        alice, "addParticipant", {"conversationId": team, "participantId": ["carol", "bob"]}
+    )
+    assert added["success"] and added["participantIds"] == ["carol"]
+    [failed] = added["failed"]
+    assert (failed["participantId"], failed["userId"], failed["code"]) == (
+        "bob",
+        "bob",
+        "ALREADY_PARTICIPANT",
+    )
+    assert failed["error"] == failed["message"] and failed["error"]
+    removed = call(
+        alice, "removeParticipant", {"conversationId": team, "participantId": ["carol", "mallory"]}
+    )
+    assert removed["participantIds"] == ["carol"]
+    assert [(f["participantId"], bool(f["error"])) for f in removed["failed"]] == [
+        ("mallory", True)
+    ]
