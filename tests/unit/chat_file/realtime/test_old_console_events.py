@@ -113,3 +113,20 @@ def test_partial_failures_name_the_participant_and_the_error(
     assert [(f["participantId"], bool(f["error"])) for f in removed["failed"]] == [
         ("mallory", True)
     ]
+
+
+def test_presence_also_goes_out_under_the_old_names_to_contacts_only(
+    connect: Callable[..., Client],
+) -> None:
+    alice, mallory = connect("alice"), connect("mallory")
+    send(alice, receiverId="bob")
+    events(alice)
+    bob = connect("bob")
+    bob.disconnect()
+    seen = {e["name"]: e["args"][0] for e in alice.get_received()}
+    assert {"user_online", "user_connected", "user_offline", "user_disconnected"} <= set(seen)
+    for name in ("user_connected", "user_disconnected"):
+        assert (seen[name]["userId"], seen[name]["matricule"]) == ("bob", "MAT-bob")
+        assert seen[name]["timestamp"]
+    assert seen["user_connected"]["timestamp"] == seen["user_online"]["lastSeen"]
+    assert not {"user_connected", "user_disconnected"} & set(events(mallory))

@@ -17,10 +17,20 @@ def presence() -> tuple[PresenceService, FakeEventSink]:
 
 def test_first_device_announces_online_to_contacts_but_not_to_self() -> None:
     service, sink = presence()
-    assert service.connected("u1", "a", contacts=lambda: ["u1", "u2", "u3", "u2"])
+    looked_up = []
+    contacts = lambda: looked_up.append(1) or ["u1", "u2", "u3", "u2"]  # noqa: E731
+    assert service.connected("u1", "a", contacts=contacts, matricule="M1")
+    at = "2026-11-27T08:00:00Z"
     assert sink.sent == [
-        ("user_online", {"userId": "u1", "lastSeen": "2026-11-27T08:00:00Z"}, ["u2", "u3"], None)
-    ]
+        ("user_online", {"userId": "u1", "lastSeen": at}, ["u2", "u3"], None),
+        (
+            "user_connected",
+            {"userId": "u1", "matricule": "M1", "timestamp": at},
+            ["u2", "u3"],
+            None,
+        ),
+    ]  # the old clients' name beside, to the same contacts, looked up once
+    assert looked_up == [1]
 
 
 def test_second_device_announces_nothing_and_does_not_look_up_contacts() -> None:
@@ -32,7 +42,7 @@ def test_second_device_announces_nothing_and_does_not_look_up_contacts() -> None
 
     assert not service.connected("u1", "b", contacts=no_lookup)
     assert not service.disconnected("u1", "b", contacts=no_lookup)
-    assert sink.events() == ["user_online"]
+    assert sink.events() == ["user_online", "user_connected"]
 
 
 def test_only_the_last_device_leaving_announces_offline_with_last_seen() -> None:
@@ -41,8 +51,14 @@ def test_only_the_last_device_leaving_announces_offline_with_last_seen() -> None
     service.connected("u1", "b", contacts=lambda: ["u2"])
     assert not service.disconnected("u1", "a", contacts=lambda: ["u2"])
     assert service.disconnected("u1", "b", contacts=lambda: ["u2"])
-    assert sink.events() == ["user_online", "user_offline"]
-    assert sink.sent[-1][1] == {"userId": "u1", "lastSeen": "2026-11-27T08:00:00Z"}
+    assert sink.events("user_online", "user_offline") == ["user_online", "user_offline"]
+    assert sink.events("user_disconnected") == ["user_disconnected"]
+    assert sink.sent[-2][1] == {"userId": "u1", "lastSeen": "2026-11-27T08:00:00Z"}
+    assert sink.sent[-1][1] == {
+        "userId": "u1",
+        "matricule": None,
+        "timestamp": sink.sent[-2][1]["lastSeen"],
+    }
 
 
 LEGACY = ("userTyping", "userStoppedTyping")
