@@ -30,10 +30,11 @@ def message_id(data: Data) -> str:
 class MessageEvents:
     EVENTS = {
         "sendMessage": Event("send_message", reply="message_sent", error="message_error"),
-        "markMessageDelivered": Event("mark_delivered"),
-        "messageDelivered": Event("mark_delivered"),  # the Flutter app's names too
-        "markMessageRead": Event("mark_read"),
-        "messageRead": Event("mark_read"),
+        # the receipt confirmed to the marking socket under the old name (`reply`)
+        "markMessageDelivered": Event("mark_delivered", reply="messageDelivered"),
+        "messageDelivered": Event("mark_delivered", reply="messageDelivered"),  # Flutter's name
+        "markMessageRead": Event("mark_read", reply="messageRead"),
+        "messageRead": Event("mark_read", reply="messageRead"),
         "getMessages": Event("history", reply="messagesLoaded"),
         # the old console waits on `message:error` for a refused edit or delete
         "editMessage": Event("edit_message", error="message:error"),

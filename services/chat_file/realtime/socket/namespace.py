@@ -9,7 +9,7 @@ runs every event the same way. `connect` and `disconnect` go to the connection g
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
@@ -70,4 +70,17 @@ class ChatNamespace(Namespace):
         else:
             spec, handler = route
             run = partial(dispatch, event, spec, handler, self._sessions)
+            if spec.then:
+                run = partial(self._followed, run, spec.then)
         return self.socketio._handle_event(run, event, self.namespace, *args)
+
+    def _followed(self, run: Callable[..., dict[str, Any]], then: Iterable[str], *args: Any) -> Any:
+        """Run the event, then (if it succeeded) the events that follow it, with no payload:
+        their replies go to the same socket before the first event's ack."""
+        answer = run(*args)
+        if answer.get("success"):
+            for name in then:
+                route = self._routes.get(name)
+                if route is not None:  # a group left out of this app: nothing follows
+                    dispatch(name, route[0], route[1], self._sessions, {})
+        return answer

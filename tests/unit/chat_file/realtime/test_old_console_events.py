@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .test_socket_events import app, call, clock, connect, events, send
+from .test_socket_events import app, call, clock, connect, events, send, token
 
 __all__ = ["app", "clock", "connect"]  # fixtures used by the tests below
 
@@ -130,3 +130,38 @@ def test_presence_also_goes_out_under_the_old_names_to_contacts_only(
         assert seen[name]["timestamp"]
     assert seen["user_connected"]["timestamp"] == seen["user_online"]["lastSeen"]
     assert not {"user_connected", "user_disconnected"} & set(events(mallory))
+
+
+def test_authenticate_is_followed_by_the_conversation_list(
+    connect: Callable[..., Client],
+) -> None:
+    alice = connect("alice")
+    conversation_id = send(alice, receiverId="bob")["result"]["conversationId"]
+    old = connect(None)  # the old console: connect, then `authenticate {token}`
+    ack = call(old, "authenticate", {"token": token("alice")})
+    assert ack["success"]
+    received = [(e["name"], e["args"][0]) for e in old.get_received()]
+    names = [name for name, _ in received]
+    assert names.index("authenticated") < names.index("conversationsLoaded"), names
+    loaded = dict(received)["conversationsLoaded"]
+    assert [c["_id"] for c in loaded["conversations"]] == [conversation_id]
+    assert loaded["stats"]["total"] == 1
+    refused = connect(None)
+    call(refused, "authenticate", {"token": "garbage"})
+    assert "conversationsLoaded" not in events(refused)
+
+
+def test_receipts_are_confirmed_to_the_marking_socket(connect: Callable[..., Client]) -> None:
+    alice, bob, bob_laptop = connect("alice"), connect("bob"), connect("bob")
+    message_id = send(alice, receiverId="bob")["messageId"]
+    for client in (alice, bob, bob_laptop):
+        events(client)
+    for event, reply, status in [
+        ("markMessageDelivered", "messageDelivered", "DELIVERED"),
+        ("messageRead", "messageRead", "READ"),
+    ]:
+        ack = call(bob, event, {"messageId": message_id})
+        [confirmed] = events(bob, reply)
+        assert (confirmed["messageId"], confirmed["status"]) == (message_id, status)
+        assert confirmed["status"] == ack["status"]
+    assert not {"messageDelivered", "messageRead"} & set(events(bob_laptop) + events(alice))
