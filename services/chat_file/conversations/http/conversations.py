@@ -46,7 +46,9 @@ MANAGE = (*WRITE, "NOT_A_GROUP", "NOT_CONVERSATION_ADMIN")
 
 @bp.get("/conversations")
 @documented(
-    "The caller's conversations by last activity, with unread counts and display data",
+    "The caller's conversations by last activity, with unread counts and display data "
+    "(the envelope also carries the old clients' metadata {userId, processingTime, timestamp, "
+    "pagination} beside data)",
     query=PageQuery,
     response=ConversationPageView,
     errors=(*AUTH_ERRORS, "INVALID_PAGINATION"),
