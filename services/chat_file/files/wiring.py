@@ -20,7 +20,7 @@ from services.chat_file.files.application.ports import (
     Thumbnailer,
 )
 from services.chat_file.files.application.sweeper import OrphanSweeper, SweepableStorage
-from services.chat_file.files.settings import S3Settings
+from services.chat_file.files.settings import FileLimits, S3Settings
 
 
 class FilesConfig(Protocol):
@@ -32,6 +32,8 @@ class FilesConfig(Protocol):
     def max_upload_bytes(self) -> int: ...
     @property
     def s3(self) -> S3Settings: ...
+    @property
+    def file_limits(self) -> FileLimits: ...
 
 
 def file_storage(config: FilesConfig, in_database: Callable[[], FileStorage] | None) -> FileStorage:
@@ -64,7 +66,11 @@ def wire_files(
     files = FileService(
         store=store,
         storage=storage,
-        thumbnailer=thumbnailer or PillowThumbnailer(),
+        thumbnailer=thumbnailer
+        or PillowThumbnailer(
+            max_pixels=config.file_limits.thumbnail_max_pixels,
+            concurrency=config.file_limits.thumbnail_concurrency,
+        ),
         conversations=access,
         max_upload_bytes=config.max_upload_bytes,
         links=cast(DownloadLinks, storage) if presigned else None,
