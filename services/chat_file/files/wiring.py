@@ -12,6 +12,7 @@ from services.chat_file.files.adapters.local import LocalFileStorage
 from services.chat_file.files.adapters.thumbnails import PillowThumbnailer
 from services.chat_file.files.application.bundle import FilesServices
 from services.chat_file.files.application.files import FileService
+from services.chat_file.files.application.metering import UploadLimits
 from services.chat_file.files.application.ports import (
     ConversationAccess,
     DownloadLinks,
@@ -19,7 +20,11 @@ from services.chat_file.files.application.ports import (
     FileStorage,
     Thumbnailer,
 )
-from services.chat_file.files.application.sweeper import OrphanSweeper, SweepableStorage
+from services.chat_file.files.application.sweeper import (
+    OrphanSweeper,
+    SweepableStorage,
+    UnattachedSweeper,
+)
 from services.chat_file.files.settings import FileLimits, S3Settings
 
 
@@ -74,6 +79,10 @@ def wire_files(
         conversations=access,
         max_upload_bytes=config.max_upload_bytes,
         links=cast(DownloadLinks, storage) if presigned else None,
+        limits=UploadLimits(
+            quota_bytes=config.file_limits.upload_quota_bytes,
+            daily_bytes=config.file_limits.upload_daily_bytes,
+        ),
     )
     return FilesServices(files)
 
@@ -83,3 +92,9 @@ def orphan_sweeper(
 ) -> OrphanSweeper:
     """Every storage adapter can list its stale keys (`SweepableStorage`)."""
     return OrphanSweeper(cast(SweepableStorage, storage), store, grace)
+
+
+def unattached_sweeper(
+    storage: FileStorage, store: FileMetadataStore, limits: FileLimits
+) -> UnattachedSweeper:
+    return UnattachedSweeper(store, storage, timedelta(seconds=limits.unattached_upload_ttl))
