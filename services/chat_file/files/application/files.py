@@ -85,8 +85,13 @@ class FileService:
         filename: str | None,
         chunks: Iterable[bytes],
         conversation_id: str | None = None,
+        late_conversation_id: Callable[[], str | None] | None = None,
     ) -> FileRecord:
-        """Stream to storage, then thumbnails, then metadata; any failure leaves nothing."""
+        """Stream to storage, then thumbnails, then metadata; any failure leaves nothing.
+
+        `late_conversation_id` is asked once the bytes are stored, for a conversation named
+        after the file (a form field following it): the file is linked there if the user
+        takes part, else deleted again and CONVERSATION_NOT_FOUND raised."""
         name = sanitize_filename(filename)
         if conversation_id and not self._conversations.is_participant(conversation_id, user_id):
             raise UploadConversationNotFoundError()
@@ -117,7 +122,16 @@ class FileService:
         if self._limits.daily_bytes:
             self._store.add_daily_volume(user_id, utc_day(record.created_at), meter.size)
         logger.info("file %s stored (%s, %d bytes)", file_id, media.mime, meter.size)
-        return record
+        late = late_conversation_id() if late_conversation_id and not conversation_id else None
+        return self._link_late(user_id, record, late) if late else record
+
+    def _link_late(self, user_id: str, record: FileRecord, conversation_id: str) -> FileRecord:
+        if not self._conversations.is_participant(conversation_id, user_id):
+            self._store.delete(record.id)
+            self._discard(record.id)
+            raise UploadConversationNotFoundError()
+        self._store.link_conversation(record.id, conversation_id)
+        return replace(record, conversation_ids=(conversation_id,))
 
     def _allowance(self, user_id: str) -> int | None:
         """Bytes the user may still upload now (None: no limit); QUOTA_EXCEEDED at 0."""

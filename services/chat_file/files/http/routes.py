@@ -78,7 +78,13 @@ def upload() -> Any:
     request.max_content_length = body_limit
     form = MultipartUpload(request.stream, request.content_type).start()
     conversation_id = request.args.get("conversationId") or form.fields.get("conversationId")
-    record = service.upload(_user_id(), form.filename, form.chunks(), conversation_id or None)
+    record = service.upload(
+        _user_id(),
+        form.filename,
+        form.chunks(),
+        conversation_id or None,
+        late_conversation_id=lambda: form.fields.get("conversationId") or None,
+    )
     return ok(FILE.dump_fast(record), 201, "Fichier envoyé")
 
 

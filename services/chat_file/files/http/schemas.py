@@ -14,7 +14,8 @@ class ThumbnailQuery(Schema):
 
 
 class UploadForm(Schema):
-    """multipart/form-data; `conversationId` (optional) must come before `file`."""
+    """multipart/form-data; `conversationId` (optional) before or after `file`: after it, the
+    file is stored first, then linked, or deleted again if the caller is not a member."""
 
     conversationId = fields.String(metadata={"description": "optional; caller must belong"})
     file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
