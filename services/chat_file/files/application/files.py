@@ -28,6 +28,7 @@ from services.chat_file.files.application.ports import (
     FileStorage,
     Thumbnailer,
 )
+from services.chat_file.files.domain.cursors import owner_cursor, parse_owner_cursor
 from services.chat_file.files.domain.model import (
     THUMBNAIL_SIZES,
     FileDeleteForbiddenError,
@@ -190,6 +191,15 @@ class FileService:
         if not self._conversations.is_participant(conversation_id, user_id):
             raise UploadConversationNotFoundError()
         return self._store.list_for_conversation(conversation_id, limit)
+
+    def list_own(
+        self, user_id: str, limit: int, cursor: str | None = None
+    ) -> tuple[list[FileRecord], str | None]:
+        """The caller's own files, newest first, and the cursor of the next page (or None)."""
+        before = parse_owner_cursor(cursor) if cursor else None
+        records = self._store.list_for_owner(user_id, limit + 1, before)
+        page = records[:limit]
+        return page, owner_cursor(page[-1]) if len(records) > limit else None
 
     def delete(self, user_id: str, file_id: str) -> None:
         record = self._readable(user_id, file_id)

@@ -9,6 +9,15 @@ class ListQuery(Schema):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
+class OwnFilesQuery(Schema):
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    cursor = fields.String(
+        load_default=None,
+        validate=validate.Length(max=200),
+        metadata={"description": "the previous page's nextCursor"},
+    )
+
+
 class ThumbnailQuery(Schema):
     size = fields.String(load_default="medium", metadata={"enum": ["small", "medium", "large"]})
 
