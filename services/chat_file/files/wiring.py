@@ -26,6 +26,7 @@ from services.chat_file.files.application.sweeper import (
     UnattachedSweeper,
 )
 from services.chat_file.files.settings import FileLimits, S3Settings
+from services.chat_file.files.socket.events import FileEvents
 
 
 class FilesConfig(Protocol):
@@ -98,3 +99,8 @@ def unattached_sweeper(
     storage: FileStorage, store: FileMetadataStore, limits: FileLimits
 ) -> UnattachedSweeper:
     return UnattachedSweeper(store, storage, timedelta(seconds=limits.unattached_upload_ttl))
+
+
+def socket_groups(bundle: FilesServices) -> list[FileEvents]:
+    """The files context's socket events (`deleteFile`)."""
+    return [FileEvents(bundle.files)]
