@@ -77,7 +77,7 @@ class RealtimeHub:
             join_room(self.rooms.conversation(conversation_id))
         self.sessions.bind(sid, user)
         try:
-            self.presence.connected(user.user_id, sid, lambda: contacts)
+            self.presence.connected(user.user_id, sid, lambda: contacts, user.matricule)
             self.activity.active(user.user_id, lambda: contacts)
             self.keepalive.ensure_started()
             self.idle_watch.ensure_started()
@@ -97,7 +97,8 @@ class RealtimeHub:
 
     def _count_out(self, user: Identity, sid: str) -> None:
         try:
-            if self.presence.disconnected(user.user_id, sid, lambda: self.contacts(user.user_id)):
+            contacts = lambda: self.contacts(user.user_id)  # noqa: E731
+            if self.presence.disconnected(user.user_id, sid, contacts, user.matricule):
                 self.activity.gone(user.user_id)
         except Exception:
             logger.exception("presence update failed at disconnect")
