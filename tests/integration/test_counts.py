@@ -126,13 +126,14 @@ def test_a_mark_read_in_a_large_group_writes_one_row(chat_app: Flask) -> None:
 
 
 def connect_statements(app: Flask, user: str) -> tuple[int, list[str]]:
-    """SQL statements one socket connect of `user` ran; the client is closed afterwards."""
+    """SQL statements one socket connect of `user` and its disconnect ran (the user's only
+    device: presence tells the contacts at both)."""
     with Statements() as statements:
         socket = app.extensions["socketio"].test_client(
             app, auth={"token": mint(user, DEV_JWT_SECRET)}
         )
-    assert socket.is_connected()
-    socket.disconnect()
+        assert socket.is_connected()
+        socket.disconnect()
     return len(statements.executed), [s.sql for s in statements.executed]
 
 
@@ -140,7 +141,8 @@ def connect_statements(app: Flask, user: str) -> tuple[int, list[str]]:
 def test_a_socket_connect_is_one_query_then_none_whatever_the_conversations(
     chat_app: Flask, conversations: int
 ) -> None:
-    """Rooms and contacts come from one query (not ids_for + list_for); then from Redis."""
+    """Rooms and contacts come from one query (not ids_for + list_for); then from Redis, and
+    the disconnect's contacts too."""
     client = chat_app.test_client()
     users = [uuid.uuid4().hex[:24] for _ in range(conversations + 1)]
     owner = minted(users[0], DEV_JWT_SECRET)
