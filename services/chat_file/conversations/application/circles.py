@@ -51,23 +51,23 @@ class CachedCircles:
     def circle_of(self, user_id: str) -> Circle:
         try:
             cached = self._cache.get(user_id)
-        except Exception:
-            logger.warning("circle cache unreadable; asking the store", exc_info=True)
+        except Exception as exc:  # one line per connect during an outage, no traceback
+            logger.warning("circle cache unreadable, asking the store: %s", exc)
             return self._store.circle_of(user_id)
         if cached.circle is not None:
             return cached.circle
         circle = self._store.circle_of(user_id)
         try:
             self._cache.put(user_id, circle, cached.version)
-        except Exception:
-            logger.warning("circle cache not written", exc_info=True)
+        except Exception as exc:
+            logger.warning("circle cache not written: %s", exc)
         return circle
 
     def _forget(self, user_ids: Iterable[str]) -> None:
         try:
             self._cache.forget(user_ids)
-        except Exception:  # the entries expire with their TTL
-            logger.warning("circle cache not invalidated", exc_info=True)
+        except Exception as exc:  # the entries expire with their TTL
+            logger.warning("circle cache not invalidated (stale up to its TTL): %s", exc)
 
     # Membership writes: the store first, then the circles of everyone concerned.
     def create(self, conversation: Conversation, key: str | None = None) -> Conversation:
