@@ -135,7 +135,7 @@ def login_reply(entered: Session | MfaPending, **extra: Any) -> Response | tuple
             "mfaEnrolled": entered.enrolled,
             "expiresIn": entered.expires_in,
         }
-        body = error_body(MfaRequiredError.code, MfaRequiredError.message, **challenge)
+        body = {**error_body(MfaRequiredError.code, MfaRequiredError.message), **challenge}
         return jsonify(body), STATUS_BY_CODE[MfaRequiredError.code]
     body = {"user": dump_user(entered.user), **_tokens(entered), **extra}
     return _with_cookies(body, entered)

@@ -81,7 +81,7 @@ class MultipartUpload:
                 raise MalformedUploadError()
             value += event.data
             if len(value) > MAX_FIELD_BYTES:
-                raise MalformedUploadError(f"Champ {part.name!r} trop long")
+                raise MalformedUploadError("Champ %(field)r trop long", params={"field": part.name})
             if not event.more_data:
                 break
         self.fields[part.name] = value.decode("utf-8", errors="replace")
