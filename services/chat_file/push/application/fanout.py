@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -31,6 +30,7 @@ from services.chat_file.push.application.ports import (
     PushOutbox,
 )
 from services.chat_file.push.domain.notifications import (
+    Translate,
     job,
     notification,
 )
@@ -40,8 +40,13 @@ from services.chat_file.users.application.directory import UserDirectory
 logger = logging.getLogger(__name__)
 
 
-def _in(catalogue: Catalogue, locale: str, template: str, params: Mapping[str, Any] | None) -> str:
-    return catalogue.text(template, locale, params)
+def in_language(catalogue: Catalogue, locale: str) -> Translate:
+    """The push texts' translation into one recipient's language."""
+
+    def translate(template: str, params: Mapping[str, Any] | None) -> str:
+        return catalogue.text(template, locale, params)
+
+    return translate
 
 
 class PushNotifier:
@@ -114,7 +119,7 @@ class PushFanout:
                 sender,
                 badges[user_id],
                 prefs[user_id].previews,
-                functools.partial(_in, catalogue, locales[user_id]),
+                in_language(catalogue, locales[user_id]),
             )
             for user_id in devices
         }
