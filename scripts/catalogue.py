@@ -2,9 +2,10 @@
 
 Which texts: every `CodedError` subclass's `message`; every literal message given to a coded
 error, to `error_body`/`error_response`, to `ok(message=)` or to a socket `refusal`; every text
-marked with `N_("...")` (push texts, socket answers, the HTTP fallbacks). A text lives in the
-catalogue of the tree that produces it: `libs/` → `libs/servicekit/locales`, each service → its
-own `locales/`. Run it after adding a text: missing entries are appended (French: the text
+marked with `N_("...")` (push texts, socket answers, the HTTP fallbacks); and each web console's
+texts (`data-i18n` elements and `data-i18n-attr` attributes of its page, `t("...")` in its
+scripts). A text lives in the catalogue of the tree that produces it: `libs/` →
+`libs/servicekit/locales`, each service → its own `locales/`, each console → its `locales/`. Run it after adding a text: missing entries are appended (French: the text
 itself; English: empty, to be written), nothing is removed. The completeness test
 (tests/unit/test_catalogues.py) fails while an English entry is missing.
 """
@@ -13,8 +14,11 @@ from __future__ import annotations
 
 import ast
 import importlib
+import json
 import pkgutil
+import re
 from collections import defaultdict
+from html.parser import HTMLParser
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -29,6 +33,15 @@ TREES = {  # source tree → the catalogue directory of its texts
     ROOT / "services" / "auth_user": ROOT / "services" / "auth_user" / "locales",
     ROOT / "services" / "chat_file": ROOT / "services" / "chat_file" / "locales",
 }
+CONSOLES = {  # a web console's static files → its catalogue directory
+    ROOT / "services" / "chat_file" / "console" / "static": (
+        ROOT / "services" / "chat_file" / "console" / "locales"
+    ),
+    ROOT / "services" / "auth_user" / "interfaces" / "web" / "static": (
+        ROOT / "services" / "auth_user" / "interfaces" / "web" / "locales"
+    ),
+}
+JS_TEXT = re.compile(r'\bt\(\s*("(?:[^"\\]|\\.)*")')  # t("...") in a console script
 PACKAGES = ("libs", "services.auth_user", "services.chat_file")
 SKIPPED = ("serve", "migrations", "__main__")  # monkey patching, alembic scripts
 MESSAGE_CALLS = {"error_body": 1, "error_response": 1, "refusal": 0, "N_": 0}
@@ -125,9 +138,54 @@ def source_texts(error_names: set[str]) -> tuple[dict[Path, set[str]], list[str]
     return texts, dynamic
 
 
+class _MarkedTexts(HTMLParser):
+    """The texts of a console page: elements marked `data-i18n` (their own text) and the
+    attributes named by `data-i18n-attr`."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.texts: set[str] = set()
+        self._open: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if "data-i18n" in found:
+            self._open = []
+        for name in (found.get("data-i18n-attr") or "").split():
+            if found.get(name):
+                self.texts.add(" ".join(str(found[name]).split()))
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            self._open.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open is not None:
+            text = " ".join("".join(self._open).split())
+            if text:
+                self.texts.add(text)
+            self._open = None
+
+
+def console_texts() -> dict[Path, set[str]]:
+    """The texts of each web console: its page's marked texts, its scripts' `t("...")`."""
+    texts: dict[Path, set[str]] = defaultdict(set)
+    for static, directory in CONSOLES.items():
+        for page in sorted(static.glob("*.html")):
+            parser = _MarkedTexts()
+            parser.feed(page.read_text(encoding="utf-8"))
+            texts[directory].update(parser.texts)
+        for script in sorted(static.glob("*.js")):
+            for literal in JS_TEXT.findall(script.read_text(encoding="utf-8")):
+                texts[directory].add(json.loads(literal))
+    return texts
+
+
 def all_texts() -> tuple[dict[Path, set[str]], list[str]]:
     errors = coded_errors()
     texts, dynamic = source_texts({cls.__name__ for cls in errors})
+    for directory, found in console_texts().items():
+        texts[directory].update(found)
     for cls in errors:
         source = Path(importlib.import_module(cls.__module__).__file__ or "")
         tree_root = next(root for root in TREES if source.is_relative_to(root))
@@ -138,7 +196,7 @@ def all_texts() -> tuple[dict[Path, set[str]], list[str]]:
 
 def update() -> None:
     texts, dynamic = all_texts()
-    for directory in TREES.values():
+    for directory in [*TREES.values(), *CONSOLES.values()]:
         for locale in LOCALES:
             path = po_path(directory, locale)
             if path.exists():

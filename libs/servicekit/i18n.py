@@ -86,6 +86,19 @@ class Catalogue:
     def error_message(self, exc: CodedError, locale: str | None) -> str:
         return self.text(exc.template, locale, exc.params)
 
+    def entries(self, locale: str) -> dict[str, str]:
+        """Every text of `locale` (French text → translation), the first catalogue winning:
+        what a web console loads to translate itself."""
+        merged: dict[str, str] = {}
+        chain: gettext.NullTranslations | None = self._chains[locale]
+        while chain is not None:
+            catalog = getattr(chain, "_catalog", {})
+            for key, value in catalog.items():
+                if isinstance(key, str) and key and value:
+                    merged.setdefault(key, value)
+            chain = getattr(chain, "_fallback", None)
+        return merged
+
     def has(self, template: str, locale: str) -> bool:
         """Whether the catalogues of `locale` hold a non-empty entry for `template`."""
         marker = object()

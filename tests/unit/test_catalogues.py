@@ -2,8 +2,9 @@
 
 Every error code of both services (their CodedError subclasses, the codes of their status
 tables), every text given to a coded error, an error body, `ok(message=)` or a socket refusal,
-and every text marked `N_` (push texts, socket answers) has a French and an English entry; no
-message is built at run time where no catalogue could hold it."""
+every text marked `N_` (push texts, socket answers) and every text of the two web consoles has
+a French and an English entry; no message is built at run time where no catalogue could hold
+it."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from babel.messages.pofile import read_po
 from libs.servicekit.errors import CodedError
 from libs.servicekit.http import HTTP_CODES
 from libs.servicekit.i18n import LOCALES, Catalogue, po_path
-from scripts.catalogue import TREES, all_texts, coded_errors
+from scripts.catalogue import CONSOLES, TREES, all_texts, coded_errors
 from services.auth_user.interfaces.http.errors import STATUS_BY_CODE as AUTH_CODES
 from services.chat_file.http.errors import STATUS_BY_CODE as CHAT_CODES
 
@@ -39,6 +40,8 @@ def catalogue_of(directory: Path) -> Catalogue:
 
 def test_every_text_has_a_french_and_an_english_entry(texts: dict[Path, set[str]]) -> None:
     assert sum(len(t) for t in texts.values()) > 140  # the walk found the texts at all
+    for console in CONSOLES.values():  # both web consoles' pages and scripts were read
+        assert len(texts[console]) > 15, console
     missing = [
         f"{locale}: {text!r} ({directory.relative_to(Path.cwd())})"
         for directory, found in texts.items()
@@ -72,7 +75,11 @@ def test_every_error_code_of_both_services_has_its_messages_in_both_languages() 
     assert english["CONVERSATION_NOT_FOUND"] == "Conversation not found"
 
 
-@pytest.mark.parametrize("directory", sorted(TREES.values()), ids=lambda d: d.parent.name)
+@pytest.mark.parametrize(
+    "directory",
+    sorted([*TREES.values(), *CONSOLES.values()]),
+    ids=lambda d: "/".join(d.parts[-3:-1]),
+)
 def test_the_po_files_agree_with_each_other(directory: Path) -> None:
     """Same entries in both languages; an English entry keeps the French one's placeholders;
     the French one is the text itself (the text is the id) unless copy-edited on purpose."""
