@@ -5,9 +5,11 @@ error, to `error_body`/`error_response`, to `ok(message=)` or to a socket `refus
 marked with `N_("...")` (push texts, socket answers, the HTTP fallbacks); and each web console's
 texts (`data-i18n` elements and `data-i18n-attr` attributes of its page, `t("...")` in its
 scripts). A text lives in the catalogue of the tree that produces it: `libs/` →
-`libs/servicekit/locales`, each service → its own `locales/`, each console → its `locales/`. Run it after adding a text: missing entries are appended (French: the text
-itself; English: empty, to be written), nothing is removed. The completeness test
-(tests/unit/test_catalogues.py) fails while an English entry is missing.
+`libs/servicekit/locales`, each service → its own `locales/`, each console → its `locales/`.
+
+Run it after adding a text: missing entries are appended (French: the text itself; English:
+empty, to be written), nothing is removed. The completeness test (tests/unit/test_catalogues.py)
+fails while an English entry is missing.
 """
 
 from __future__ import annotations
