@@ -55,3 +55,13 @@ def test_the_chosen_locale_rides_in_the_token_and_the_shared_cache(
         headers={**bearer(second["accessToken"]), "Accept-Language": "fr"},
     )
     assert asked.get_json()["message"] == "Données invalides"  # the header wins
+
+
+def test_the_admin_console_loads_its_english_texts(client: FlaskClient) -> None:
+    texts = client.get("/admin/console/i18n/en.json").get_json()
+    assert (texts["Se connecter"], texts["Réservé aux administrateurs"]) == (
+        "Sign in",
+        "Admins only",
+    )
+    assert client.get("/admin/console/i18n/xx.json").status_code == 404
+    assert b"window.i18n" in client.get("/admin/console/i18n.js").data

@@ -180,3 +180,14 @@ def test_a_nameless_group_and_an_unknown_sender_are_named_in_the_recipients_lang
     assert (note["title"], note["body"]) == ("Group", "Unknown user: 📎 File")
     note = notification(group, file, UNKNOWN_USER_NAME, 1)
     assert (note["title"], note["body"]) == ("Groupe", "Utilisateur inconnu : 📎 Fichier")
+
+
+def test_the_console_loads_its_english_texts_from_the_catalogue(client: FlaskClient) -> None:
+    english = client.get("/i18n/en.json")
+    assert english.status_code == 200
+    texts = english.get_json()
+    assert texts["Envoyer"] == "Send" and texts["hors ligne"] == "offline"
+    assert client.get("/i18n/fr.json").get_json()["Envoyer"] == "Envoyer"
+    assert client.get("/i18n/de.json").status_code == 404
+    script = client.get("/i18n.js")
+    assert script.status_code == 200 and b"window.i18n" in script.data
