@@ -46,7 +46,7 @@ CONSOLES = {  # a web console's static files → its catalogue directory
 JS_TEXT = re.compile(r'\bt\(\s*("(?:[^"\\]|\\.)*")')  # t("...") in a console script
 PACKAGES = ("libs", "services.auth_user", "services.chat_file")
 SKIPPED = ("serve", "migrations", "__main__")  # monkey patching, alembic scripts
-MESSAGE_CALLS = {"error_body": 1, "error_response": 1, "refusal": 0, "N_": 0}
+MESSAGE_CALLS = {"error_body": 1, "error_response": 1, "refusal": 0, "N_": 0, "localized": 0}
 
 
 def coded_errors() -> list[type[CodedError]]:
