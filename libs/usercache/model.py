@@ -10,7 +10,8 @@ from typing import Any
 
 UNKNOWN_USER_NAME = "Utilisateur inconnu"
 
-# Exactly the fields of the `user:profile:<id>` hash (source document, "Structure du cache").
+# Exactly the fields of the `user:profile:<id>` hash (source document, "Structure du cache"),
+# and the user's `locale` (issue 24).
 HASH_FIELDS = (
     "id",
     "nom",
