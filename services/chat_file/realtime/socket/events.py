@@ -30,6 +30,19 @@ UNAVAILABLE = {
 }
 
 
+class UnknownEventError(CodedError):
+    code = "UNKNOWN_EVENT"
+    message = "Événement inconnu"
+
+
+def unknown_event(event: str, sessions: SocketSessions, *_: Any) -> dict[str, Any]:
+    """An event no handler group claims: `error {event, code: UNKNOWN_EVENT}` and the ack
+    (for any socket, authenticated or not: it reveals nothing), in the socket's language."""
+    answer = failure(UnknownEventError(), sessions.locale_of(request.sid))  # type: ignore[attr-defined]
+    emit("error", {**answer, "event": event})
+    return answer
+
+
 def failure(exc: CodedError, locale: str | None = None) -> dict[str, Any]:
     """`{success: false, message, code}`: the message in `locale` (French by default)."""
     message = chat_catalogue().error_message(exc, locale)
