@@ -5,6 +5,7 @@ switch back restores the French."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -13,11 +14,40 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from tests.e2e.test_console_chromium import PASSWORD, browser, chromium, stack
-from tests.support.servers import ServiceProcess
+from tests.e2e.test_console_chromium import PASSWORD, browser, chromium
+from tests.support.servers import ServiceProcess, free_port
 
 pytestmark = pytest.mark.e2e
-__all__ = ["chromium", "stack"]  # module fixtures shared with the chat console's own test
+__all__ = ["chromium"]  # the module fixture shared with the chat console's own test
+BOOT_SECONDS = 120.0  # seeding the demo users hashes five passwords: slow on a busy machine
+
+
+@pytest.fixture(scope="module")
+def stack(redis_url: str) -> Iterator[tuple[ServiceProcess, ServiceProcess]]:
+    """auth_user (demo users) and chat_file, the console's origin allowed by auth_user."""
+    ns = f"test:{uuid.uuid4().hex[:8]}:"
+    chat_port = free_port()
+    shared = {
+        "REDIS_URL": redis_url,
+        "REDIS_KEY_PREFIX": ns,
+        "USER_CACHE_PREFIX": f"{ns}user:profile:",
+    }
+    auth = ServiceProcess(
+        "auth_user",
+        {
+            **shared,
+            "SEED_DEMO_USERS": "true",
+            "CORS_ALLOWED_ORIGINS": f"http://127.0.0.1:{chat_port}",
+        },
+    ).start(timeout=BOOT_SECONDS)
+    chat = ServiceProcess(
+        "chat_file",
+        {**shared, "AUTH_USER_SERVICE_URL": auth.url, "AUTH_USER_PUBLIC_URL": auth.url},
+        port=chat_port,
+    ).start(timeout=BOOT_SECONDS)
+    yield auth, chat
+    chat.stop()
+    auth.stop()
 
 
 @pytest.fixture
