@@ -7,9 +7,10 @@ texts (`data-i18n` elements and `data-i18n-attr` attributes of its page, `t("...
 scripts). A text lives in the catalogue of the tree that produces it: `libs/` →
 `libs/servicekit/locales`, each service → its own `locales/`, each console → its `locales/`.
 
-Run it after adding a text: missing entries are appended (French: the text itself; English:
-empty, to be written), nothing is removed. The completeness test (tests/unit/test_catalogues.py)
-fails while an English entry is missing.
+Run it after adding, changing or removing a text: missing entries are appended (French: the text
+itself; English: empty, to be written) and entries no source produces any more are removed. The
+completeness test (tests/unit/test_catalogues.py) fails while an English entry is missing or a
+stale one is left.
 """
 
 from __future__ import annotations
@@ -206,9 +207,12 @@ def update() -> None:
                     catalog = read_po(source, locale=locale)
             else:
                 catalog = Catalog(locale=locale, project="ngomna chat", fuzzy=False)
-            for text in sorted(texts.get(directory, ())):
+            wanted = texts.get(directory, set())
+            for text in sorted(wanted):
                 if text not in catalog:
                     catalog.add(text, text if locale == "fr" else "")
+            for stale in [m.id for m in catalog if m.id and m.id not in wanted]:
+                del catalog[stale]  # no source produces it any more
             path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("wb") as target:
                 write_po(target, catalog, width=100, omit_header=False)

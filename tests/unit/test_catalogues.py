@@ -54,6 +54,15 @@ def test_every_text_has_a_french_and_an_english_entry(texts: dict[Path, set[str]
     )
 
 
+def test_no_catalogue_keeps_a_text_nothing_produces(texts: dict[Path, set[str]]) -> None:
+    stale = []
+    for directory in [*TREES.values(), *CONSOLES.values()]:
+        with po_path(directory, "fr").open("rb") as source:
+            ids = {m.id for m in read_po(source, locale="fr") if m.id}
+        stale += [f"{directory}: {text!r}" for text in sorted(ids - texts.get(directory, set()))]
+    assert stale == [], "run `python -m scripts.catalogue` to drop them:\n" + "\n".join(stale)
+
+
 def test_every_error_code_of_both_services_has_its_messages_in_both_languages() -> None:
     errors = coded_errors()
     by_code: dict[str, list[type[CodedError]]] = {}
