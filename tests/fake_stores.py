@@ -211,7 +211,7 @@ class FakeMessageStore:
                 content=change.content,
                 edited=True,
                 edited_at=change.at,
-                edit_history=[*m.edit_history, dict(change.previous)],
+                edit_history=change.history_after(m.edit_history),
                 mentions=list(mentions),
             )
 

@@ -38,6 +38,12 @@ class ConversationsConfig(Protocol):
     @property
     def max_message_length(self) -> int: ...
 
+    @property
+    def edit_history_versions(self) -> int: ...
+
+    @property
+    def edit_history_bytes(self) -> int: ...
+
 
 @dataclass(frozen=True)
 class Conversations:
@@ -88,6 +94,8 @@ def wire_conversations(
             notifier,
             max_length=limit,
             mentions=mentioning,
+            history_versions=config.edit_history_versions,
+            history_bytes=config.edit_history_bytes,
             **clocked,
         ),
         receipts=ReceiptService(conversations, messages, notifier, **clocked),

@@ -36,6 +36,8 @@ from services.chat_file.conversations.domain.errors import (
     MessageDeletedError,
 )
 from services.chat_file.conversations.domain.model import (
+    EDIT_HISTORY_BYTES,
+    EDIT_HISTORY_VERSIONS,
     Conversation,
     Message,
     MessageEdit,
@@ -69,8 +71,11 @@ class MessageService:
         max_length: int = 10_000,
         clock: Callable[[], datetime] = utc_now,
         mentions: Mentions | None = None,
+        history_versions: int = EDIT_HISTORY_VERSIONS,
+        history_bytes: int = EDIT_HISTORY_BYTES,
     ) -> None:
         self._conversations = conversations
+        self._history_bounds = (history_versions, history_bytes)
         self._messages = messages
         self._directory = directory
         self.notifier = notifier
@@ -124,13 +129,15 @@ class MessageService:
             if self.mentions is not None
             else None
         )
-        change = MessageEdit(text, previous, self._clock(), mentioned)
+        change = MessageEdit(text, previous, self._clock(), mentioned, *self._history_bounds)
         updated = self._messages.edit(message.id, change)
         if updated is not None and self.mentions is not None:
             self.mentions.rerecord(updated, message.mentions)
         author = self._directory.resolve(user.user_id)
         result = MessageResult(updated or message, conversation, author, detail=True)
-        edit = Edit(result, user.user_id, user.matricule or author.get("matricule"))
+        # The event carries the new text, never the history (`GET /messages/<id>`, `getMessage`)
+        announced = MessageResult(result.message, conversation, author)
+        edit = Edit(announced, user.user_id, user.matricule or author.get("matricule"))
         self.notifier.notify("message:edited", edit, audience(conversation))
         return result
 

@@ -220,12 +220,39 @@ class Message:
             raise NotAuthorError()
 
 
+EDIT_HISTORY_VERSIONS = 20  # EDIT_HISTORY_MAX_VERSIONS
+EDIT_HISTORY_BYTES = 100_000  # EDIT_HISTORY_MAX_BYTES: UTF-8 bytes of the kept contents
+
+
 @dataclass(frozen=True)
 class MessageEdit:
     """A message's new text: the version it replaces (`{content, editedAt}`, kept in its edit
-    history), when, and the mentions resolved from the new text (None keeps the stored ones)."""
+    history), when, and the mentions resolved from the new text (None keeps the stored ones).
+    The history keeps the newest `max_versions` versions whose contents fit in `max_bytes`."""
 
     content: str
     previous: dict[str, Any]
     at: datetime
     mentions: list[str] | None = None
+    max_versions: int = EDIT_HISTORY_VERSIONS
+    max_bytes: int = EDIT_HISTORY_BYTES
+
+    def history_after(self, history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """`history` with the replaced version appended, trimmed to the bounds (oldest out)."""
+        return kept_history([*history, self.previous], self.max_versions, self.max_bytes)
+
+
+def kept_history(
+    history: list[dict[str, Any]], max_versions: int, max_bytes: int
+) -> list[dict[str, Any]]:
+    """The newest versions of `history` (oldest first) within both bounds: at most
+    `max_versions` entries whose contents add up to at most `max_bytes` UTF-8 bytes."""
+    kept: list[dict[str, Any]] = []
+    size = 0
+    for entry in reversed(history[-max_versions:] if max_versions > 0 else []):
+        size += len(str(entry.get("content") or "").encode("utf-8"))
+        if size > max_bytes:
+            break
+        kept.append(entry)
+    kept.reverse()
+    return kept

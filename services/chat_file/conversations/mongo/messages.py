@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +21,12 @@ from pymongo.errors import DuplicateKeyError
 from libs.servicekit.mongo_store import MongoStore
 from services.chat_file.conversations.application.ports import DuplicateMessageError
 from services.chat_file.conversations.domain.errors import InvalidCursorError
-from services.chat_file.conversations.domain.model import Message, MessageEdit, MessageType
+from services.chat_file.conversations.domain.model import (
+    Message,
+    MessageEdit,
+    MessageType,
+    kept_history,
+)
 from services.chat_file.kernel.ids import is_object_id
 
 AFTER = pymongo.ReturnDocument.AFTER
@@ -101,8 +107,19 @@ class MongoMessageStore(MongoStore):
         changes: dict[str, Any] = {"content": change.content, "edited": True, "editedAt": change.at}
         if change.mentions is not None:
             changes["mentions"] = list(change.mentions)
-        history = {"editHistory": change.previous}
-        return self._update(message_id, {"$set": changes, "$push": history})
+        kept = {"$each": [change.previous], "$slice": -max(change.max_versions, 0)}
+        edited = self._update(message_id, {"$set": changes, "$push": {"editHistory": kept}})
+        if edited is None:
+            return None
+        trimmed = kept_history(edited.edit_history, change.max_versions, change.max_bytes)
+        if len(trimmed) == len(edited.edit_history):
+            return edited
+        # Over the byte bound: drop the oldest, unless a later edit has rewritten it since.
+        done = self._col.update_one(
+            {"_id": ObjectId(message_id), "editedAt": edited.edited_at},
+            {"$set": {"editHistory": trimmed}},
+        )
+        return replace(edited, edit_history=trimmed) if done.matched_count else self.get(message_id)
 
     def delete_for_everyone(self, message_id: str, at: datetime) -> Message | None:
         return self._update(

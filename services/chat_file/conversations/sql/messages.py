@@ -85,7 +85,7 @@ class SqlMessageStore(SqlStore):
 
     def edit(self, message_id: str, change: MessageEdit) -> Message | None:
         def edited(row: Any) -> dict[str, Any]:
-            history = [*(row.edit_history or []), to_doc(change.previous)]
+            history = to_doc(change.history_after(list(row.edit_history or [])))
             new = {"content": change.content, "edited": True, "edited_at": change.at}
             if change.mentions is not None:
                 new["mentions"] = list(change.mentions) or None

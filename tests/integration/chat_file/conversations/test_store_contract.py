@@ -262,6 +262,27 @@ def test_edit_keeps_the_history(stores: ChatStores) -> None:
     assert stores.messages.edit("0" * 24, MessageEdit("x", {}, later)) is None
 
 
+def test_edit_history_keeps_the_newest_versions_within_its_bounds(stores: ChatStores) -> None:
+    a, b, _ = users()
+    m = post(stores, group(stores, [a, b]).id, a, "v0")
+    for n in range(1, 8):
+        at = NOW + timedelta(minutes=n)
+        previous = {"content": f"v{n - 1}", "editedAt": at}
+        stores.messages.edit(m.id, MessageEdit(f"v{n}", previous, at, None, 4, 10**6))
+    kept = stores.messages.get(m.id)
+    assert kept is not None and [h["content"] for h in kept.edit_history] == [
+        "v3",
+        "v4",
+        "v5",
+        "v6",
+    ]
+    later = NOW + timedelta(hours=1)
+    big = MessageEdit("x", {"content": "é" * 100, "editedAt": later}, later, None, 4, 203)
+    trimmed = stores.messages.edit(m.id, big)  # 200 bytes: the older versions no longer fit
+    assert trimmed is not None and [h["content"] for h in trimmed.edit_history] == ["v6", "é" * 100]
+    assert stores.messages.get(m.id).edit_history == trimmed.edit_history  # type: ignore[union-attr]
+
+
 def test_edit_replaces_the_mentions_only_when_given(stores: ChatStores) -> None:
     a, b, c = users()
     g = group(stores, [a, b, c])
