@@ -26,6 +26,7 @@ from services.chat_file.conversations.domain.model import (
     Receipt,
     pair_key,
 )
+from services.chat_file.conversations.domain.reactions import reacted
 from services.chat_file.files.domain.model import FileRecord
 from services.chat_file.storage.stores import ChatStores
 from tests.fake_push_stores import (
@@ -227,12 +228,11 @@ class FakeMessageStore:
         if m is not None and user_id not in m.deleted_for:
             m.deleted_for.append(user_id)
 
-    def react(self, message_id: str, user_id: str, emoji: str, add: bool) -> Message | None:
-        entry = {"userId": user_id, "emoji": emoji}
-
+    def react(
+        self, message_id: str, user_id: str, emoji: str, add: bool, max_per_user: int
+    ) -> Message | None:
         def change(m: Message) -> Message:
-            others = [r for r in m.reactions if r != entry]
-            return replace(m, reactions=[*others, entry] if add else others)
+            return replace(m, reactions=reacted(m.reactions, user_id, emoji, add, max_per_user))
 
         return self._change(message_id, change)
 

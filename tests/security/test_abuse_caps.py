@@ -52,3 +52,33 @@ def test_row4_a_message_edited_120_times_keeps_a_bounded_history(stack: Stack) -
     on_demand = listener.emit("getMessage", {"messageId": sent["id"]}, callback=True)
     assert on_demand["success"] and on_demand["message"]["editHistory"] == history
     listener.disconnect()
+
+
+def test_row5_reactions_are_emoji_three_per_user_and_announced_as_changes(stack: Stack) -> None:
+    alice = stack.login("MAT1001")
+    bob = stack.login("MAT1002")["accessToken"]
+    sent = stack.chat.post(
+        "/messages",
+        json={"receiverId": alice["user"]["id"], "content": "réagissez"},
+        headers=bearer(bob),
+    ).get_json()["data"]
+    url = f"/messages/{sent['id']}/reactions"
+    listener = socket_of(stack, alice["accessToken"])
+    listener.get_received()
+    for junk in ("a", "spam", "x" * 16, "👍👍", ":nope:", "\u202e", "<b>"):
+        refused = stack.chat.post(url, json={"emoji": junk}, headers=bearer(bob))
+        assert (refused.status_code, refused.get_json()["code"]) == (400, "INVALID_EMOJI")
+    for emoji in ("👍", "🇨🇲", ":tada:"):
+        assert stack.chat.post(url, json={"emoji": emoji}, headers=bearer(bob)).status_code == 200
+    fourth = stack.chat.post(url, json={"emoji": "❤️"}, headers=bearer(bob))
+    assert (fourth.status_code, fourth.get_json()["code"]) == (409, "TOO_MANY_REACTIONS")
+    held = stack.chat.get(f"/messages/{sent['id']}", headers=bearer(bob)).get_json()["data"]
+    assert len(held["reactions"]) == 3
+    events = received(listener, "message:reaction")
+    assert [(e["action"], e["emoji"], e["count"]) for e in events] == [
+        ("add", "👍", 1),
+        ("add", "🇨🇲", 1),
+        ("add", ":tada:", 1),
+    ]
+    assert all("reactions" not in e and "content" not in e for e in events)
+    listener.disconnect()

@@ -44,6 +44,9 @@ class ConversationsConfig(Protocol):
     @property
     def edit_history_bytes(self) -> int: ...
 
+    @property
+    def max_reactions_per_user(self) -> int: ...
+
 
 @dataclass(frozen=True)
 class Conversations:
@@ -96,6 +99,7 @@ def wire_conversations(
             mentions=mentioning,
             history_versions=config.edit_history_versions,
             history_bytes=config.edit_history_bytes,
+            max_reactions=config.max_reactions_per_user,
             **clocked,
         ),
         receipts=ReceiptService(conversations, messages, notifier, **clocked),

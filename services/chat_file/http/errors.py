@@ -47,6 +47,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "LAST_ADMIN": 409,
     "ALREADY_PARTICIPANT": 409,
     "MESSAGE_DELETED": 409,
+    "TOO_MANY_REACTIONS": 409,
     # files (services/chat_file/files/domain/model.py); an unreadable file looks absent: 404
     "FILE_REQUIRED": 400,
     "EMPTY_FILE": 400,

@@ -25,6 +25,7 @@ from services.chat_file.conversations.application.results import (
     MessagePage,
     MessageResult,
     Profile,
+    ReactionChange,
     ReadMark,
     SearchPage,
     StatusChange,
@@ -401,6 +402,29 @@ class StatusView(View):
         }
 
 
+class ReactionView(View):
+    """`message:reaction`: one user's change to one emoji of a message, not the message."""
+
+    messageId = fields.String()
+    conversationId = fields.String()
+    action = fields.String(metadata={"enum": ["add", "remove"]})
+    emoji = fields.String()
+    userId = fields.String()
+    count = fields.Integer(metadata={"description": "users holding this emoji after the change"})
+    timestamp = fields.String()
+
+    def extract(self, change: ReactionChange) -> dict[str, Any]:
+        return {
+            "messageId": change.message_id,
+            "conversationId": change.conversation_id,
+            "action": "add" if change.added else "remove",
+            "emoji": change.emoji,
+            "userId": change.user_id,
+            "count": change.count,
+            "timestamp": iso(change.at),
+        }
+
+
 class FailureView(View):
     userId = fields.String()
     code = fields.String()
@@ -468,6 +492,7 @@ CONVERSATION_PAGE = ConversationPageView()
 DELETION = DeletionView()
 READ = ReadView()
 STATUS = StatusView()
+REACTION = ReactionView()
 LEFT = LeftView()
 
 

@@ -27,11 +27,11 @@ from services.chat_file.conversations.application.results import (
     Edit,
     MessagePage,
     MessageResult,
+    ReactionChange,
     SearchPage,
 )
 from services.chat_file.conversations.domain.errors import (
     InvalidCursorError,
-    InvalidEmojiError,
     InvalidQueryError,
     MessageDeletedError,
 )
@@ -48,12 +48,16 @@ from services.chat_file.conversations.domain.paging import (
     parse_direction,
     parse_limit,
 )
+from services.chat_file.conversations.domain.reactions import (
+    MAX_REACTIONS_PER_USER,
+    check_reaction,
+    count_of,
+)
 from services.chat_file.kernel.clock import utc_now
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.kernel.notifier import Notifier
 from services.chat_file.users.application.directory import UserDirectory
 
-MAX_EMOJI = 16
 MAX_QUERY = 200
 SEARCH_CURSOR_RE = re.compile(r"^[A-Za-z0-9_=-]{1,200}$")  # opaque, made by the store
 
@@ -73,7 +77,9 @@ class MessageService:
         mentions: Mentions | None = None,
         history_versions: int = EDIT_HISTORY_VERSIONS,
         history_bytes: int = EDIT_HISTORY_BYTES,
+        max_reactions: int = MAX_REACTIONS_PER_USER,
     ) -> None:
+        self._max_reactions = max_reactions
         self._conversations = conversations
         self._history_bounds = (history_versions, history_bytes)
         self._messages = messages
@@ -159,15 +165,27 @@ class MessageService:
         return deletion
 
     def react(self, user: Identity, message_id: str, emoji: Any, add: bool) -> MessageResult:
-        if not isinstance(emoji, str) or not 0 < len(emoji) <= MAX_EMOJI or emoji.strip() != emoji:
-            raise InvalidEmojiError()
+        """One emoji or known shortcode, at most `max_reactions` per user and message; the
+        event carries the change and that emoji's count, never the message."""
+        emoji = check_reaction(emoji)
         message, conversation = self._access(message_id, user)
         if message.deleted:
             raise MessageDeletedError()
-        updated = self._messages.react(message.id, user.user_id, emoji, add)
-        result = self._result(updated or message, conversation)
-        self.notifier.notify("message:reaction", result, audience(conversation))
-        return result
+        updated = (
+            self._messages.react(message.id, user.user_id, emoji, add, self._max_reactions)
+            or message
+        )
+        change = ReactionChange(
+            message.id,
+            conversation.id,
+            user.user_id,
+            emoji,
+            add,
+            count_of(updated.reactions, emoji),
+            self._clock(),
+        )
+        self.notifier.notify("message:reaction", change, audience(conversation))
+        return self._result(updated, conversation)
 
     def search(
         self,

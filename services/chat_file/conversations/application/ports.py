@@ -103,7 +103,13 @@ class MessageStore(Protocol):
 
     def hide_for(self, message_id: str, user_id: str) -> None: ...
 
-    def react(self, message_id: str, user_id: str, emoji: str, add: bool) -> Message | None: ...
+    def react(
+        self, message_id: str, user_id: str, emoji: str, add: bool, max_per_user: int
+    ) -> Message | None:
+        """Add (once) or remove the user's `emoji`; adding one more than `max_per_user`
+        distinct reactions of that user is `TooManyReactionsError`, nothing written. Checked
+        and written atomically. None if the message is absent."""
+        ...
 
     def search(
         self,

@@ -87,6 +87,19 @@ class Edit:
 
 
 @dataclass(frozen=True)
+class ReactionChange:
+    """One user added or removed one emoji on a message; `count`: its holders now."""
+
+    message_id: str
+    conversation_id: str
+    user_id: str
+    emoji: str
+    added: bool
+    count: int
+    at: datetime
+
+
+@dataclass(frozen=True)
 class ReadMark:
     conversation_id: str
     user_id: str

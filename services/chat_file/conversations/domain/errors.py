@@ -48,6 +48,11 @@ class InvalidEmojiError(ChatError):
     message = "Réaction invalide"
 
 
+class TooManyReactionsError(ChatError):
+    code = "TOO_MANY_REACTIONS"
+    message = "Trop de réactions sur ce message"
+
+
 class InvalidNameError(ChatError):
     code = "INVALID_NAME"
     message = "Nom de conversation invalide"

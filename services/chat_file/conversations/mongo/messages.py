@@ -18,6 +18,7 @@ import pymongo
 from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
+from libs.servicekit.errors import StoreUnavailableError
 from libs.servicekit.mongo_store import MongoStore
 from services.chat_file.conversations.application.ports import DuplicateMessageError
 from services.chat_file.conversations.domain.errors import InvalidCursorError
@@ -27,9 +28,11 @@ from services.chat_file.conversations.domain.model import (
     MessageType,
     kept_history,
 )
+from services.chat_file.conversations.domain.reactions import reacted
 from services.chat_file.kernel.ids import is_object_id
 
 AFTER = pymongo.ReturnDocument.AFTER
+REACT_ATTEMPTS = 8
 WORD = re.compile(r"\w+", re.UNICODE)
 # Each base letter also matches its accented forms (mongomock has no text index).
 ACCENTS = {
@@ -133,9 +136,28 @@ class MongoMessageStore(MongoStore):
     def hide_for(self, message_id: str, user_id: str) -> None:
         self._col.update_one({"_id": ObjectId(message_id)}, {"$addToSet": {"deletedFor": user_id}})
 
-    def react(self, message_id: str, user_id: str, emoji: str, add: bool) -> Message | None:
-        entry = {"userId": user_id, "emoji": emoji}
-        return self._update(message_id, {"$addToSet" if add else "$pull": {"reactions": entry}})
+    def react(
+        self, message_id: str, user_id: str, emoji: str, add: bool, max_per_user: int
+    ) -> Message | None:
+        if not add:
+            entry = {"userId": user_id, "emoji": emoji}
+            return self._update(message_id, {"$pull": {"reactions": entry}})
+        # Compare and set: the cap counts the user's reactions, which no update operator can.
+        for _ in range(REACT_ATTEMPTS):
+            doc = self._col.find_one({"_id": ObjectId(message_id)}, {"reactions": 1})
+            if doc is None:
+                return None
+            before = doc.get("reactions")
+            after = reacted(list(before or []), user_id, emoji, True, max_per_user)
+            unchanged = {"$exists": False} if before is None else before
+            done = self._col.find_one_and_update(
+                {"_id": ObjectId(message_id), "reactions": unchanged},
+                {"$set": {"reactions": after}},
+                return_document=AFTER,
+            )
+            if done is not None:
+                return _from_doc(done)
+        raise StoreUnavailableError("reactions kept changing")
 
     def search(
         self,

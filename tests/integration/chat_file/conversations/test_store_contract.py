@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from services.chat_file.conversations.application.ports import DuplicateMessageError
+from services.chat_file.conversations.domain.errors import TooManyReactionsError
 from services.chat_file.conversations.domain.model import (
     Conversation,
     ConversationType,
@@ -331,12 +332,36 @@ def test_react_adds_once_and_removes(stores: ChatStores) -> None:
     a, b, _ = users()
     g = group(stores, [a, b])
     m = post(stores, g.id, a)
-    stores.messages.react(m.id, b, "👍", True)
-    twice = stores.messages.react(m.id, b, "👍", True)
+    stores.messages.react(m.id, b, "👍", True, 3)
+    twice = stores.messages.react(m.id, b, "👍", True, 3)
     assert twice is not None and twice.reactions == [{"userId": b, "emoji": "👍"}]
-    removed = stores.messages.react(m.id, b, "👍", False)
+    removed = stores.messages.react(m.id, b, "👍", False, 3)
     assert removed is not None and removed.reactions == []
-    assert stores.messages.react("0" * 24, b, "👍", True) is None
+    assert stores.messages.react("0" * 24, b, "👍", True, 3) is None
+
+
+def test_react_caps_the_distinct_reactions_of_one_user(stores: ChatStores) -> None:
+    a, b, _ = users()
+    m = post(stores, group(stores, [a, b]).id, a)
+    for emoji in ("👍", "🎉", ":fire:"):
+        stores.messages.react(m.id, b, emoji, True, 3)
+    again = stores.messages.react(m.id, b, "🎉", True, 3)  # held already: not a fourth
+    assert again is not None and len(again.reactions) == 3
+    with pytest.raises(TooManyReactionsError):
+        stores.messages.react(m.id, b, "❤️", True, 3)
+    stored = stores.messages.get(m.id)
+    assert stored is not None and [r["emoji"] for r in stored.reactions] == ["👍", "🎉", ":fire:"]
+    other = stores.messages.react(m.id, a, "❤️", True, 3)  # the cap is per user
+    assert other is not None and len(other.reactions) == 4
+    stores.messages.react(m.id, b, "👍", False, 3)
+    freed = stores.messages.react(m.id, b, "❤️", True, 3)
+    assert freed is not None and sorted(
+        r["emoji"] for r in freed.reactions if r["userId"] == b
+    ) == [
+        ":fire:",
+        "❤️",
+        "🎉",
+    ]
 
 
 def test_search_is_case_and_accent_insensitive_and_scoped(stores: ChatStores) -> None:
