@@ -47,6 +47,11 @@ class InProcessAuthUser:
         users = service_post(self._client, "/batch", {"ids": user_ids}).get_json()["users"]
         return {u["id"]: u for u in users}
 
+    def fetch_by_matricules(self, matricules: list[str]) -> dict[str, Mapping[str, Any]]:
+        body = {"ids": [], "matricules": matricules}
+        users = service_post(self._client, "/batch", body).get_json()["users"]
+        return {u["matricule"]: u for u in users}
+
     def ping(self) -> bool:
         return True
 

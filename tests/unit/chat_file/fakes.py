@@ -61,6 +61,14 @@ class FakeProfileSource:
             raise ProfileSourceError("auth_user down (fake)")
         return {u: self.users[u] for u in user_ids if u in self.users}
 
+    def fetch_by_matricules(self, matricules: list[str]) -> dict[str, Mapping[str, Any]]:
+        with self._lock:
+            self.calls.append([f"matricule:{m}" for m in matricules])
+        if self.failing:
+            raise ProfileSourceError("auth_user down (fake)")
+        wanted = set(matricules)
+        return {u["matricule"]: u for u in self.users.values() if u.get("matricule") in wanted}
+
     def ping(self) -> bool:
         return not self.failing
 
