@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from services.chat_file.conversations.api.commands import ChatCommands
 from services.chat_file.conversations.application.bundle import ConversationsServices
 from services.chat_file.conversations.application.conversations import ConversationService
+from services.chat_file.conversations.application.members import MemberCheck
 from services.chat_file.conversations.application.membership import MembershipService
 from services.chat_file.conversations.application.mentions import Mentions
 from services.chat_file.conversations.application.messages import MessageService
@@ -47,6 +48,9 @@ class ConversationsConfig(Protocol):
     @property
     def max_reactions_per_user(self) -> int: ...
 
+    @property
+    def max_group_members(self) -> int: ...
+
 
 @dataclass(frozen=True)
 class Conversations:
@@ -74,10 +78,13 @@ def wire_conversations(
     clocked: dict[str, Any] = {"clock": clock} if clock else {}
     mentioning = Mentions(mentions, directory)
     limit = config.max_message_length
-    talk = ConversationService(conversations, directory, notifier, mentions=mentioning, **clocked)
+    members = MemberCheck(directory, config.max_group_members)
+    talk = ConversationService(
+        conversations, directory, notifier, mentions=mentioning, members=members, **clocked
+    )
     use_cases = ConversationsServices(
         conversations=talk,
-        membership=MembershipService(conversations, talk.view, notifier, **clocked),
+        membership=MembershipService(conversations, talk.view, notifier, members, **clocked),
         sending=MessageSender(
             conversations,
             messages,

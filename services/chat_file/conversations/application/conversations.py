@@ -7,13 +7,14 @@ from datetime import datetime
 from typing import Any
 
 from services.chat_file.conversations.application.access import audience, conversation_for
-from services.chat_file.conversations.application.membership import checked_members
+from services.chat_file.conversations.application.members import MemberCheck
 from services.chat_file.conversations.application.mentions import Mentions
 from services.chat_file.conversations.application.ports import ConversationStore
 from services.chat_file.conversations.application.results import (
     ConversationPage,
     ConversationResult,
     Invitation,
+    ParticipantIdPage,
 )
 from services.chat_file.conversations.domain.errors import (
     InvalidConversationTypeError,
@@ -23,7 +24,7 @@ from services.chat_file.conversations.domain.errors import (
     UserNotFoundError,
 )
 from services.chat_file.conversations.domain.model import Conversation, ConversationType
-from services.chat_file.conversations.domain.paging import parse_limit, parse_page
+from services.chat_file.conversations.domain.paging import parse_limit, parse_offset, parse_page
 from services.chat_file.kernel.clock import utc_now
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.kernel.ids import check_user_id
@@ -42,8 +43,10 @@ class ConversationService:
         notifier: Notifier,
         clock: Callable[[], datetime] = utc_now,
         mentions: Mentions | None = None,
+        members: MemberCheck | None = None,
     ) -> None:
         self._store = conversations
+        self.members = members or MemberCheck(directory)
         self.mentions = mentions
         self._directory = directory
         self.notifier = notifier
@@ -87,8 +90,12 @@ class ConversationService:
         other = check_user_id(other_id)
         if other == user_id:
             raise SelfConversationError()
-        if self._directory.is_unknown(other):
-            raise UserNotFoundError()
+        if self._directory.is_unknown(other):  # perhaps a matricule (the old clients)
+            other = self._directory.find_members([other]).ids.get(other) or ""
+            if not other:
+                raise UserNotFoundError()
+            if other == user_id:
+                raise SelfConversationError()
         return self._store.get_or_create_private(user_id, other, self._clock())
 
     def list_for(
@@ -96,7 +103,8 @@ class ConversationService:
     ) -> ConversationPage:
         page_no, size = parse_page(page), parse_limit(limit, default=20, maximum=maximum)
         rows, total = self._store.list_for(user.user_id, (page_no - 1) * size, size)
-        profiles = self._directory.resolve_map(i for c in rows for i in displayed_ids(c))
+        shown = (i for c in rows for i in displayed_ids(c, user.user_id))
+        profiles = self._directory.resolve_map(shown)
         unread, unread_conversations = self._store.unread_totals(user.user_id)
         mentioned = self.mentions.unread_counts(user.user_id, rows) if self.mentions else {}
         found = [
@@ -109,8 +117,19 @@ class ConversationService:
 
     def view(self, conversation: Conversation, viewer: str) -> ConversationResult:
         """The conversation with the display data its view shows (one directory lookup)."""
-        profiles = self._directory.resolve_map(displayed_ids(conversation))
+        profiles = self._directory.resolve_map(displayed_ids(conversation, viewer))
         return ConversationResult(conversation, profiles, viewer)
+
+    def participant_ids(
+        self, user: Identity, conversation_id: str, offset: Any = None, limit: Any = None
+    ) -> ParticipantIdPage:
+        """A page of the participant ids the caller may see (a view shows the first 200)."""
+        conversation = conversation_for(self._store, conversation_id, user.user_id)
+        start, size = parse_offset(offset), parse_limit(limit, default=200, maximum=1000)
+        visible = conversation.visible_participants(user.user_id)
+        return ParticipantIdPage(
+            conversation.id, visible[start : start + size], start, size, len(visible)
+        )
 
     def _create_group(
         self,
@@ -123,10 +142,11 @@ class ConversationService:
         title = (name or "").strip()
         if not 1 <= len(title) <= MAX_NAME:
             raise InvalidNameError(f"Le nom est requis ({MAX_NAME} caractères au plus)")
-        others = checked_members(members or [], exclude=creator)
+        others = self.members.resolve(members or [], exclude=creator, present=1)
         if not others:
             raise MembersRequiredError()
-        extra_admins = [a for a in checked_members(admins or [], None) if a in others]
+        chosen = self.members.resolve(admins, exclude=None) if admins else []
+        extra_admins = [a for a in chosen if a in others]
         now = self._clock()
         conversation = Conversation(
             id="",
@@ -141,10 +161,10 @@ class ConversationService:
         return self._store.create(conversation)
 
 
-def displayed_ids(conversation: Conversation) -> list[str]:
-    """Whose display data a conversation's view shows: its first participants, and the last
-    message's sender."""
-    ids = conversation.participants[:DISPLAYED_PARTICIPANTS]
+def displayed_ids(conversation: Conversation, viewer: str) -> list[str]:
+    """Whose display data a conversation's view shows: the first participants the viewer may
+    see, and the last message's sender."""
+    ids = conversation.visible_participants(viewer)[:DISPLAYED_PARTICIPANTS]
     if conversation.last_message:
         ids = [*ids, conversation.last_message.get("senderId", "")]
     return ids

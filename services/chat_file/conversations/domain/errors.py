@@ -68,6 +68,18 @@ class MembersRequiredError(ChatError):
     message = "Au moins un autre participant est requis"
 
 
+class TooManyMembersError(ChatError):
+    code = "TOO_MANY_MEMBERS"
+    message = "Trop de participants"
+
+
+class DirectoryUnavailableError(ChatError):
+    """The members could not be checked against auth_user: nothing is written."""
+
+    code = "SERVICE_UNAVAILABLE"
+    message = "Annuaire des utilisateurs indisponible : réessayez dans un instant"
+
+
 class SelfConversationError(ChatError):
     code = "SELF_CONVERSATION"
     message = "Impossible de créer une conversation avec soi-même"

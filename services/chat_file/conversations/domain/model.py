@@ -131,6 +131,16 @@ class Conversation:
     def is_admin(self, user_id: str) -> bool:
         return user_id in self.admins
 
+    def is_broadcast_recipient(self, user_id: str) -> bool:
+        return self.type is ConversationType.BROADCAST and not self.is_admin(user_id)
+
+    def visible_participants(self, viewer: str) -> list[str]:
+        """Who `viewer` may see in the participant list: a broadcast's recipients see its
+        admins only (never each other); everyone else sees every participant."""
+        if self.is_broadcast_recipient(viewer):
+            return [p for p in self.participants if self.is_admin(p)]
+        return self.participants
+
     def unread_for(self, user_id: str) -> int:
         """Exact: messages posted after the user's read mark (their own sends move the mark)."""
         return max(0, self.seq - self.receipt(user_id).read_up_to)
