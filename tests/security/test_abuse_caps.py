@@ -5,6 +5,7 @@ Redis and database): each row's abuse is now refused or bounded."""
 from __future__ import annotations
 
 import json
+import secrets
 from typing import Any
 
 from .conftest import Stack, bearer
@@ -82,3 +83,39 @@ def test_row5_reactions_are_emoji_three_per_user_and_announced_as_changes(stack:
     ]
     assert all("reactions" not in e and "content" not in e for e in events)
     listener.disconnect()
+
+
+def test_row6_groups_of_unknown_or_too_many_ids_are_refused(stack: Stack) -> None:
+    alice = stack.login("MAT1001")["accessToken"]
+    bob = stack.login("MAT1002")["user"]["id"]
+    flood = [secrets.token_hex(12) for _ in range(10_001)]
+    refused = stack.chat.post(
+        "/groups", json={"name": "x", "members": flood}, headers=bearer(alice)
+    )
+    assert (refused.status_code, refused.get_json()["code"]) == (400, "TOO_MANY_MEMBERS")
+    ghosts = flood[:998]
+    unknown = stack.chat.post(
+        "/groups", json={"name": "x", "members": [bob, *ghosts]}, headers=bearer(alice)
+    )
+    assert (unknown.status_code, unknown.get_json()["code"]) == (404, "USER_NOT_FOUND")
+    assert sorted(unknown.get_json()["errors"]["members"]) == sorted(ghosts)
+    listed = stack.chat.get("/conversations", headers=bearer(alice)).get_json()["data"]
+    assert all(c["name"] != "x" for c in listed["conversations"])
+
+
+def test_row6_old_clients_matricules_make_a_group_of_real_members(stack: Stack) -> None:
+    alice = stack.login("MAT1001")["accessToken"]
+    marie, paul = stack.login("MAT1002"), stack.login("MAT1003")
+    invited = socket_of(stack, marie["accessToken"])
+    creator = socket_of(stack, alice)
+    ack = creator.emit(
+        "createGroup", {"name": "Équipe", "members": ["MAT1002", "MAT1003"]}, callback=True
+    )
+    assert ack["success"], ack
+    ids = ack["conversation"]["participantIds"]
+    assert ids[1:] == [marie["user"]["id"], paul["user"]["id"]]
+    assert received(invited, "group:invitation")  # the member was really invited
+    wrong = creator.emit("createGroup", {"name": "x", "members": ["MAT9999"]}, callback=True)
+    assert not wrong["success"] and wrong["code"] == "USER_NOT_FOUND"
+    creator.disconnect()
+    invited.disconnect()
