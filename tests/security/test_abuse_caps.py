@@ -4,6 +4,7 @@ Redis and database): each row's abuse is now refused or bounded."""
 
 from __future__ import annotations
 
+import io
 import json
 import secrets
 from typing import Any
@@ -119,3 +120,40 @@ def test_row6_old_clients_matricules_make_a_group_of_real_members(stack: Stack) 
     assert not wrong["success"] and wrong["code"] == "USER_NOT_FOUND"
     creator.disconnect()
     invited.disconnect()
+
+
+def test_row9_broadcast_recipients_read_only(stack: Stack) -> None:
+    admin = stack.login("MAT1001")["accessToken"]
+    bob, carol = stack.login("MAT1002"), stack.login("MAT1003")
+    made = stack.chat.post(
+        "/broadcasts",
+        json={"name": "Annonces", "recipients": [bob["user"]["id"], carol["user"]["id"]]},
+        headers=bearer(admin),
+    ).get_json()["data"]
+    cid, me = made["id"], bearer(bob["accessToken"])
+    sent = stack.chat.post(
+        "/messages", json={"conversationId": cid, "content": "note"}, headers=bearer(admin)
+    ).get_json()["data"]
+    upload = stack.chat.post(
+        "/files/upload",
+        data={"file": (io.BytesIO(b"tract " * 10), "tract.txt"), "conversationId": cid},
+        headers=me,
+        content_type="multipart/form-data",
+    )
+    assert (upload.status_code, upload.get_json()["code"]) == (403, "BROADCAST_READ_ONLY")
+    listed = stack.chat.get(f"/files/conversation/{cid}", headers=bearer(admin)).get_json()
+    assert listed["data"]["count"] == 0  # nothing was stored into the broadcast
+    react = stack.chat.post(f"/messages/{sent['id']}/reactions", json={"emoji": "👍"}, headers=me)
+    assert (react.status_code, react.get_json()["code"]) == (403, "BROADCAST_READ_ONLY")
+    typist = socket_of(stack, bob["accessToken"])
+    typed = typist.emit("typing", {"conversationId": cid}, callback=True)
+    assert not typed["success"] and typed["code"] == "BROADCAST_READ_ONLY"
+    typist.disconnect()
+    seen = stack.chat.get(f"/conversations/{cid}", headers=me).get_json()["data"]
+    assert seen["participantIds"] == [made["createdBy"]]
+    assert [p["userId"] for p in seen["participants"]] == [made["createdBy"]]
+    stack.chat.put(f"/conversations/{cid}/read", json={}, headers=bearer(carol["accessToken"]))
+    page = stack.chat.get(f"/messages?conversationId={cid}", headers=me).get_json()["data"]
+    assert page["messages"][0]["readBy"] == {}
+    mine = stack.chat.get(f"/messages/{sent['id']}", headers=bearer(admin)).get_json()["data"]
+    assert list(mine["readBy"]) == [carol["user"]["id"]]  # the admin still sees who read

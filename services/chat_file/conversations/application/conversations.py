@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from services.chat_file.conversations.application.access import audience, conversation_for
+from services.chat_file.conversations.application.access import conversation_for, split_audience
 from services.chat_file.conversations.application.members import MemberCheck
 from services.chat_file.conversations.application.mentions import Mentions
 from services.chat_file.conversations.application.ports import ConversationStore
@@ -73,17 +73,24 @@ class ConversationService:
             created = True
         result = self.view(conversation, user.user_id)
         if created:
-            self.notifier.notify("conversation:created", result, audience(conversation))
-        if created and ctype is not ConversationType.PRIVATE:
-            self._invite(user, result)
+            self._announce(user, conversation, result)
         return result, created
 
-    def _invite(self, user: Identity, result: ConversationResult) -> None:
-        """Old clients: `<type>:invitation` to every member but the creator."""
-        conversation = result.conversation
-        members = [p for p in conversation.participants if p != user.user_id]
-        invited = Invitation(result, user, self._clock())
-        self.notifier.notify(f"{conversation.type.value.lower()}:invitation", invited, members)
+    def _announce(self, user: Identity, conversation: Conversation, result: Any) -> None:
+        """`conversation:created` to every member and, for groups and broadcasts, the old
+        clients' `<type>:invitation` to every member but the creator. A broadcast's
+        recipients get the view a recipient has (its admins, not each other)."""
+        everyone, recipients = split_audience(conversation)
+        for users in (everyone, recipients):
+            if not users:
+                continue
+            seen = result if users is everyone else self.view(conversation, users[0])
+            self.notifier.notify("conversation:created", seen, users)
+            members = [p for p in users if p != user.user_id]
+            if conversation.type is not ConversationType.PRIVATE and members:
+                invited = Invitation(seen, user, self._clock())
+                kind = conversation.type.value.lower()
+                self.notifier.notify(f"{kind}:invitation", invited, members)
 
     def open_private(self, user_id: str, other_id: Any) -> tuple[Conversation, bool]:
         """The one private conversation of the pair, created on first use."""

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from libs.servicekit.errors import CodedError
-from services.chat_file.conversations.application.access import audience, conversation_for
+from services.chat_file.conversations.application.access import conversation_for, split_audience
 from services.chat_file.conversations.application.members import MemberCheck
 from services.chat_file.conversations.application.ports import ConversationStore
 from services.chat_file.conversations.application.results import (
@@ -155,7 +155,8 @@ class MembershipService:
         change = MembershipChange(
             event, conversation, user.user_id, user_ids, self._clock(), failed or []
         )
-        users = list(dict.fromkeys(audience(conversation) + user_ids))
+        everyone, _recipients = split_audience(conversation)  # recipients: not of each other
+        users = list(dict.fromkeys(everyone + user_ids))
         self.notifier.notify(event, change, users)
         if event == "participants:added":
             self.notifier.notify("participant:added", change, users)

@@ -16,6 +16,7 @@ from services.chat_file.conversations.application.access import (
     audience,
     conversation_for,
     message_for,
+    split_audience,
 )
 from services.chat_file.conversations.application.mentions import Mentions
 from services.chat_file.conversations.application.ports import (
@@ -114,11 +115,12 @@ class MessageService:
         else:
             next_cursor = after
         senders = self._directory.resolve_map(m.sender_id for m in rows)
-        return MessagePage(conversation, rows, senders, next_cursor, has_more)
+        seen = conversation.seen_by(user.user_id)
+        return MessagePage(seen, rows, senders, next_cursor, has_more)
 
     def get(self, user: Identity, message_id: str) -> MessageResult:
         message, conversation = self._access(message_id, user)
-        return self._result(message, conversation, detail=True)
+        return self._result(message, conversation.seen_by(user.user_id), detail=True)
 
     def edit(
         self, user: Identity, message_id: str, content: Any, mentions: Any = None
@@ -142,9 +144,13 @@ class MessageService:
         author = self._directory.resolve(user.user_id)
         result = MessageResult(updated or message, conversation, author, detail=True)
         # The event carries the new text, never the history (`GET /messages/<id>`, `getMessage`)
-        announced = MessageResult(result.message, conversation, author)
-        edit = Edit(announced, user.user_id, user.matricule or author.get("matricule"))
-        self.notifier.notify("message:edited", edit, audience(conversation))
+        matricule = user.matricule or author.get("matricule")
+        everyone, recipients = split_audience(conversation)
+        for users in (everyone, recipients):
+            if users:
+                seen = conversation if users is everyone else conversation.seen_by(users[0])
+                edit = Edit(MessageResult(result.message, seen, author), user.user_id, matricule)
+                self.notifier.notify("message:edited", edit, users)
         return result
 
     def delete(self, user: Identity, message_id: str, scope: str | None) -> Deletion:
@@ -158,10 +164,16 @@ class MessageService:
             message = self._messages.delete_for_everyone(message.id, self._clock()) or message
         else:
             self._messages.hide_for(message.id, user.user_id)
-        deletion = Deletion(self._result(message, conversation), scope, self._clock())
-        # everyone: the conversation's audience; me: the caller's devices (no other view changed)
-        audience_of = audience(conversation) if scope == "everyone" else [user.user_id]
-        self.notifier.notify("message:deleted", deletion, audience_of)
+        at = self._clock()
+        deletion = Deletion(self._result(message, conversation.seen_by(user.user_id)), scope, at)
+        if scope != "everyone":  # the caller's devices: no other view changed
+            self.notifier.notify("message:deleted", deletion, [user.user_id])
+            return deletion
+        everyone, recipients = split_audience(conversation)
+        self.notifier.notify("message:deleted", deletion, everyone)
+        if recipients:
+            seen = self._result(message, conversation.seen_by(recipients[0]))
+            self.notifier.notify("message:deleted", Deletion(seen, scope, at), recipients)
         return deletion
 
     def react(self, user: Identity, message_id: str, emoji: Any, add: bool) -> MessageResult:
@@ -169,6 +181,7 @@ class MessageService:
         event carries the change and that emoji's count, never the message."""
         emoji = check_reaction(emoji)
         message, conversation = self._access(message_id, user)
+        conversation.check_can_interact(user.user_id)  # BROADCAST_READ_ONLY for recipients
         if message.deleted:
             raise MessageDeletedError()
         updated = (
@@ -208,7 +221,8 @@ class MessageService:
             user.user_id, query, size, conversation_id=conversation_id, cursor=cursor or None
         )
         senders = self._directory.resolve_map(m.sender_id for m in rows)
-        where = self._conversations.get_many([m.conversation_id for m in rows]) if rows else {}
+        found = self._conversations.get_many([m.conversation_id for m in rows]) if rows else {}
+        where = {cid: c.seen_by(user.user_id) for cid, c in found.items()}
         return SearchPage(query, rows, senders, where, next_cursor)
 
     def _access(self, message_id: str, user: Identity) -> tuple[Message, Conversation]:

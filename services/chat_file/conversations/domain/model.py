@@ -134,6 +134,18 @@ class Conversation:
     def is_broadcast_recipient(self, user_id: str) -> bool:
         return self.type is ConversationType.BROADCAST and not self.is_admin(user_id)
 
+    def seen_by(self, viewer: str) -> Conversation:
+        """The conversation as `viewer` may see its receipts: a broadcast's recipients see
+        their own pointers only (no one else's reads or deliveries)."""
+        if not self.is_broadcast_recipient(viewer):
+            return self
+        own = {viewer: self.receipts[viewer]} if viewer in self.receipts else {}
+        return replace(self, receipts=own)
+
+    def check_can_interact(self, user_id: str) -> None:
+        """Upload into, type in, react in: what a broadcast's recipients may not do."""
+        self.check_can_post(user_id)
+
     def visible_participants(self, viewer: str) -> list[str]:
         """Who `viewer` may see in the participant list: a broadcast's recipients see its
         admins only (never each other); everyone else sees every participant."""

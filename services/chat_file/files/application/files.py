@@ -33,6 +33,7 @@ from services.chat_file.files.domain.model import (
     StoredFileNotFoundError,
     ThumbnailUnavailableError,
     UploadConversationNotFoundError,
+    UploadReadOnlyError,
     check_file_id,
     content_key,
     detect_media_type,
@@ -112,6 +113,8 @@ class FileService:
         name = sanitize_filename(filename)
         if conversation_id and not self._conversations.is_participant(conversation_id, user_id):
             raise UploadConversationNotFoundError()
+        if conversation_id and not self._conversations.may_post(conversation_id, user_id):
+            raise UploadReadOnlyError()  # a broadcast's recipient: nothing is stored
         source = iter(chunks)
         head, taken = _read_head(source)
         media = detect_media_type(head, name)

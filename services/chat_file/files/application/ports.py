@@ -59,6 +59,10 @@ class DownloadLinks(Protocol):
 class ConversationAccess(Protocol):
     def is_participant(self, conversation_id: str, user_id: str) -> bool: ...
 
+    def may_post(self, conversation_id: str, user_id: str) -> bool:
+        """A participant who may add to it (a broadcast's recipients may not)."""
+        ...
+
 
 @dataclass(frozen=True)
 class FileDownload:
