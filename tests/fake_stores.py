@@ -228,6 +228,15 @@ class FakeMessageStore:
         if m is not None and user_id not in m.deleted_for:
             m.deleted_for.append(user_id)
 
+    def file_in_use(self, conversation_id: str, file_id: str, besides: str) -> bool:
+        return any(
+            m.conversation_id == conversation_id
+            and m.file_id == file_id
+            and not m.deleted
+            and m.id != besides
+            for m in self.rows.values()
+        )
+
     def react(
         self, message_id: str, user_id: str, emoji: str, add: bool, max_per_user: int
     ) -> Message | None:
@@ -311,6 +320,12 @@ class FakeFileStore:
         r = self.rows.get(file_id)
         if r is not None and conversation_id not in r.conversation_ids:
             self.rows[file_id] = replace(r, conversation_ids=(*r.conversation_ids, conversation_id))
+
+    def unlink_conversation(self, file_id: str, conversation_id: str) -> None:
+        r = self.rows.get(file_id)
+        if r is not None:
+            kept = tuple(c for c in r.conversation_ids if c != conversation_id)
+            self.rows[file_id] = replace(r, conversation_ids=kept)
 
     def delete(self, file_id: str) -> bool:
         return self.rows.pop(file_id, None) is not None

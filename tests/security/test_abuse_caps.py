@@ -157,3 +157,27 @@ def test_row9_broadcast_recipients_read_only(stack: Stack) -> None:
     assert page["messages"][0]["readBy"] == {}
     mine = stack.chat.get(f"/messages/{sent['id']}", headers=bearer(admin)).get_json()["data"]
     assert list(mine["readBy"]) == [carol["user"]["id"]]  # the admin still sees who read
+
+
+def test_row10_delete_for_everyone_unlinks_the_attachment(stack: Stack) -> None:
+    alice = stack.login("MAT1001")["accessToken"]
+    bob = stack.login("MAT1002")
+    uploaded = stack.chat.post(
+        "/files/upload",
+        data={"file": (io.BytesIO(b"confidentiel " * 8), "note.txt")},
+        headers=bearer(alice),
+        content_type="multipart/form-data",
+    ).get_json()["data"]
+    sent = stack.chat.post(
+        "/messages",
+        json={"receiverId": bob["user"]["id"], "type": "FILE", "fileId": uploaded["id"]},
+        headers=bearer(alice),
+    ).get_json()["data"]
+    cid, reader = sent["conversationId"], bearer(bob["accessToken"])
+    assert stack.chat.get(f"/files/{uploaded['id']}/download", headers=reader).status_code == 200
+    gone = stack.chat.delete(f"/messages/{sent['id']}?scope=everyone", headers=bearer(alice))
+    assert gone.status_code == 200
+    download = stack.chat.get(f"/files/{uploaded['id']}/download", headers=reader)
+    assert (download.status_code, download.get_json()["code"]) == (404, "FILE_NOT_FOUND")
+    listed = stack.chat.get(f"/files/conversation/{cid}", headers=reader).get_json()["data"]
+    assert listed["count"] == 0

@@ -107,6 +107,7 @@ def wire_conversations(
             history_versions=config.edit_history_versions,
             history_bytes=config.edit_history_bytes,
             max_reactions=config.max_reactions_per_user,
+            attachments=attachments,
             **clocked,
         ),
         receipts=ReceiptService(conversations, messages, notifier, **clocked),

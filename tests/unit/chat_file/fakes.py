@@ -95,9 +95,13 @@ class FakeAttachmentResolver:
     def __init__(self) -> None:
         self.files: dict[str, dict[str, Any]] = {}
         self.links: list[tuple[str, str]] = []
+        self.unlinked: list[tuple[str, str]] = []
 
     def link(self, file_id: str, conversation_id: str) -> None:
         self.links.append((file_id, conversation_id))
+
+    def unlink(self, file_id: str, conversation_id: str) -> None:
+        self.unlinked.append((file_id, conversation_id))
 
     def resolve(self, file_id: str, user_id: str, conversation_id: str) -> dict[str, Any] | None:
         file = self.files.get(file_id)

@@ -20,6 +20,7 @@ from services.chat_file.conversations.application.access import (
 )
 from services.chat_file.conversations.application.mentions import Mentions
 from services.chat_file.conversations.application.ports import (
+    AttachmentResolver,
     ConversationStore,
     MessageStore,
 )
@@ -79,7 +80,9 @@ class MessageService:
         history_versions: int = EDIT_HISTORY_VERSIONS,
         history_bytes: int = EDIT_HISTORY_BYTES,
         max_reactions: int = MAX_REACTIONS_PER_USER,
+        attachments: AttachmentResolver | None = None,
     ) -> None:
+        self._attachments = attachments
         self._max_reactions = max_reactions
         self._conversations = conversations
         self._history_bounds = (history_versions, history_bytes)
@@ -161,7 +164,10 @@ class MessageService:
             raise InvalidQueryError("scope doit valoir me ou everyone")
         if scope == "everyone":
             message.check_author(user.user_id)
+            attached = message.file_id
             message = self._messages.delete_for_everyone(message.id, self._clock()) or message
+            if attached:
+                self._unlink_unused(attached, message)
         else:
             self._messages.hide_for(message.id, user.user_id)
         at = self._clock()
@@ -224,6 +230,14 @@ class MessageService:
         found = self._conversations.get_many([m.conversation_id for m in rows]) if rows else {}
         where = {cid: c.seen_by(user.user_id) for cid, c in found.items()}
         return SearchPage(query, rows, senders, where, next_cursor)
+
+    def _unlink_unused(self, file_id: str, deleted: Message) -> None:
+        """The attachment of a message deleted for everyone stops being readable in its
+        conversation, unless another live message there still carries it."""
+        if self._attachments is None:
+            return
+        if not self._messages.file_in_use(deleted.conversation_id, file_id, deleted.id):
+            self._attachments.unlink(file_id, deleted.conversation_id)
 
     def _access(self, message_id: str, user: Identity) -> tuple[Message, Conversation]:
         return message_for(self._messages, self._conversations, message_id, user.user_id)

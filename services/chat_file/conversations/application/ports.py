@@ -22,6 +22,11 @@ class AttachmentResolver(Protocol):
 
     def link(self, file_id: str, conversation_id: str) -> None: ...
 
+    def unlink(self, file_id: str, conversation_id: str) -> None:
+        """The file is no longer readable in the conversation (no live message there uses
+        it any more)."""
+        ...
+
 
 class ConversationStore(Protocol):
     def create(self, conversation: Conversation, key: str | None = None) -> Conversation: ...
@@ -102,6 +107,11 @@ class MessageStore(Protocol):
     def delete_for_everyone(self, message_id: str, at: datetime) -> Message | None: ...
 
     def hide_for(self, message_id: str, user_id: str) -> None: ...
+
+    def file_in_use(self, conversation_id: str, file_id: str, besides: str) -> bool:
+        """Whether a message of the conversation other than `besides`, not deleted for
+        everyone, has `file_id` attached."""
+        ...
 
     def react(
         self, message_id: str, user_id: str, emoji: str, add: bool, max_per_user: int

@@ -136,6 +136,15 @@ class MongoMessageStore(MongoStore):
     def hide_for(self, message_id: str, user_id: str) -> None:
         self._col.update_one({"_id": ObjectId(message_id)}, {"$addToSet": {"deletedFor": user_id}})
 
+    def file_in_use(self, conversation_id: str, file_id: str, besides: str) -> bool:
+        query = {
+            "conversationId": conversation_id,
+            "fileId": file_id,
+            "deleted": {"$ne": True},
+            "_id": {"$ne": ObjectId(besides)},
+        }
+        return self._col.find_one(query, {"_id": 1}) is not None
+
     def react(
         self, message_id: str, user_id: str, emoji: str, add: bool, max_per_user: int
     ) -> Message | None:

@@ -109,6 +109,20 @@ class SqlMessageStore(SqlStore):
             if tx.execute(exists).first() is None:
                 tx.execute(H.insert().values(message_id=message_id, user_id=user_id))
 
+    def file_in_use(self, conversation_id: str, file_id: str, besides: str) -> bool:
+        query = (
+            sa.select(T.c.id)
+            .where(
+                T.c.conversation_id == conversation_id,
+                T.c.file_id == file_id,
+                T.c.deleted.is_(False),
+                T.c.id != besides,
+            )
+            .limit(1)
+        )
+        with self._engine.connect() as db:  # the primary: right after a deletion
+            return db.execute(query).first() is not None
+
     def react(
         self, message_id: str, user_id: str, emoji: str, add: bool, max_per_user: int
     ) -> Message | None:

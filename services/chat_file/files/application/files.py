@@ -209,6 +209,13 @@ class FileService:
         if record is not None and conversation_id not in record.conversation_ids:
             self._store.link_conversation(record.id, conversation_id)
 
+    def unlink(self, file_id: str, conversation_id: str) -> None:
+        """The file is no longer readable in the conversation: its last live message there
+        was deleted for everyone (the uploader keeps it)."""
+        record = self._store.get(check_file_id(file_id))
+        if record is not None and conversation_id in record.conversation_ids:
+            self._store.unlink_conversation(record.id, conversation_id)
+
     def _readable(self, user_id: str, file_id: str) -> FileRecord:
         """The one access check: the uploader or a participant of one of its conversations."""
         record = self._store.get(check_file_id(file_id))

@@ -32,6 +32,10 @@ class FileMetadataStore(Protocol):
 
     def link_conversation(self, file_id: str, conversation_id: str) -> None: ...
 
+    def unlink_conversation(self, file_id: str, conversation_id: str) -> None:
+        """The file is no longer readable in (nor listed for) the conversation; idempotent."""
+        ...
+
     def delete(self, file_id: str) -> bool: ...
 
 

@@ -1,6 +1,6 @@
 """The storage contract of chat_file: every method of every port, on every backend.
 
-ConversationStore (13 methods), MessageStore (13), FileMetadataStore (5). Parametrised by the
+ConversationStore (13 methods), MessageStore (14), FileMetadataStore (6). Parametrised by the
 `stores` fixture (conftest.py): fakes, SQLite, PostgreSQL, mongomock, real MongoDB if set.
 """
 
@@ -429,3 +429,31 @@ def test_files_add_get_link_list_delete(stores: ChatStores) -> None:
     assert stores.files.delete(first.id) is True
     assert stores.files.delete(first.id) is False
     assert stores.files.get(first.id) is None
+
+
+def test_files_unlink_a_conversation_keeps_the_others(stores: ChatStores) -> None:
+    (owner,) = users(1)
+    c1, c2 = uuid.uuid4().hex[:24], uuid.uuid4().hex[:24]
+    file = record(owner, (c1,))
+    stores.files.add(file)
+    stores.files.link_conversation(file.id, c2)
+    stores.files.unlink_conversation(file.id, c1)
+    stores.files.unlink_conversation(file.id, c1)  # twice is the same
+    stores.files.unlink_conversation("f" * 24, c1)  # an unknown file: nothing
+    got = stores.files.get(file.id)
+    assert got is not None and got.conversation_ids == (c2,)
+    assert stores.files.list_for_conversation(c1, 10) == []
+    assert [r.id for r in stores.files.list_for_conversation(c2, 10)] == [file.id]
+
+
+def test_file_in_use_counts_live_messages_of_that_conversation(stores: ChatStores) -> None:
+    a, b, _ = users()
+    g, other = group(stores, [a, b]), group(stores, [a, b])
+    first = post(stores, g.id, a, "v", file={"id": "f1"}, file_id="f1")
+    second = post(stores, g.id, b, "v", file={"id": "f1"}, file_id="f1")
+    post(stores, other.id, a, "v", file={"id": "f1"}, file_id="f1")
+    assert stores.messages.file_in_use(g.id, "f1", besides=first.id)
+    stores.messages.delete_for_everyone(second.id, NOW)
+    assert not stores.messages.file_in_use(g.id, "f1", besides=first.id)  # other's don't count
+    assert stores.messages.file_in_use(g.id, "f1", besides=second.id)
+    assert not stores.messages.file_in_use(g.id, "f2", besides=second.id)
