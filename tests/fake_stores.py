@@ -119,6 +119,8 @@ class FakeConversationStore:
         with self._lock:
             c.seq += 1
             c.last_message, c.last_activity = dict(summary), at
+            if summary.get("senderId"):
+                c.posters = c.posters | {summary["senderId"]}
             self.writes += 1
             return c.seq
 

@@ -181,3 +181,29 @@ def test_row10_delete_for_everyone_unlinks_the_attachment(stack: Stack) -> None:
     assert (download.status_code, download.get_json()["code"]) == (404, "FILE_NOT_FOUND")
     listed = stack.chat.get(f"/files/conversation/{cid}", headers=reader).get_json()["data"]
     assert listed["count"] == 0
+
+
+def test_row15_an_empty_or_one_sided_private_conversation_makes_no_contact(
+    stack: Stack,
+) -> None:
+    stranger = stack.new_user()
+    target = stack.new_user()
+    watched = socket_of(stack, target[1])
+
+    def contacts() -> list[str]:
+        ack = watched.emit("getOnlineUsers", {}, callback=True)
+        return [u["userId"] for u in ack["contacts"]]
+
+    opened = stack.chat.post(
+        "/conversations",
+        json={"type": "PRIVATE", "participantId": target[0]},
+        headers=bearer(stranger[1]),
+    ).get_json()["data"]
+    assert stranger[0] not in contacts()
+    body = {"conversationId": opened["id"], "content": "vous êtes en ligne ?"}
+    stack.chat.post("/messages", json=body, headers=bearer(stranger[1]))
+    assert stranger[0] not in contacts()  # writing into the void makes no contact
+    reply = {"conversationId": opened["id"], "content": "oui"}
+    stack.chat.post("/messages", json=reply, headers=bearer(target[1]))
+    assert stranger[0] in contacts()
+    watched.disconnect()

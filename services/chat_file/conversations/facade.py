@@ -49,9 +49,10 @@ class Participation:
         return self._conversations.ids_for(user_id)
 
     def contacts_of(self, user_id: str, limit: int = MAX_CONTACT_CONVERSATIONS) -> set[str]:
-        """Everyone who shares one of the user's `limit` most recent conversations."""
+        """Everyone who shares one of the user's `limit` most recent conversations; a private
+        one counts once both of its people have written in it."""
         rows, _ = self._conversations.list_for(user_id, 0, limit)
-        return {p for c in rows for p in c.participants}
+        return {p for c in rows if c.makes_contacts() for p in c.participants}
 
     def participants_of(self, user: Identity, conversation_id: str) -> list[str]:
         """Participants of a conversation the user takes part in, else CONVERSATION_NOT_FOUND."""

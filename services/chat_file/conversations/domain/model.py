@@ -104,6 +104,15 @@ class Conversation:
     last_message: dict[str, Any] | None = None
     seq: int = 0  # number of messages ever posted; message n has seq n
     receipts: dict[str, Receipt] = field(default_factory=dict)  # per participant
+    posters: frozenset[str] = frozenset()  # participants who have sent a message here
+
+    def makes_contacts(self) -> bool:
+        """Whether its people see each other's presence: groups and broadcasts do; a private
+        conversation once both of its people have written in it (opening one with anyone,
+        or writing into the void, makes nobody a contact)."""
+        if self.type is not ConversationType.PRIVATE:
+            return True
+        return all(p in self.posters for p in self.participants)
 
     @classmethod
     def private(cls, conversation_id: str, a: str, b: str, now: datetime) -> Conversation:

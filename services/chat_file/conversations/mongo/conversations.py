@@ -122,9 +122,15 @@ class MongoConversationStore(MongoStore):
         return _from_doc(doc) if doc else None
 
     def next_seq(self, conversation_id: str, summary: dict[str, Any], at: datetime) -> int:
+        update: dict[str, Any] = {
+            "$inc": {"seq": 1},
+            "$set": {"lastMessage": summary, "lastActivity": at},
+        }
+        if summary.get("senderId"):
+            update["$addToSet"] = {"posters": summary["senderId"]}
         doc = self._col.find_one_and_update(
             {"_id": ObjectId(conversation_id)},
-            {"$inc": {"seq": 1}, "$set": {"lastMessage": summary, "lastActivity": at}},
+            update,
             projection={"seq": 1},
             return_document=pymongo.ReturnDocument.AFTER,
         )
@@ -172,6 +178,7 @@ def _to_doc(c: Conversation) -> dict[str, Any]:
         "seq": c.seq,
         "readSeq": {u: r.read_up_to for u, r in c.receipts.items()},
         "deliveredSeq": {u: r.delivered_up_to for u, r in c.receipts.items()},
+        "posters": sorted(c.posters),
     }
 
 
@@ -188,6 +195,7 @@ def _from_doc(doc: dict[str, Any]) -> Conversation:
         last_message=doc.get("lastMessage"),
         seq=int(doc.get("seq", 0)),
         receipts=_receipts(doc),
+        posters=frozenset(doc.get("posters") or ()),
     )
 
 

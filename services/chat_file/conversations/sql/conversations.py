@@ -138,8 +138,12 @@ class SqlConversationStore(SqlStore):
             .values(seq=C.c.seq + 1, last_message=to_doc(summary), last_activity=at)
             .returning(C.c.seq)
         )
+        sender = summary.get("senderId")
         with self._engine.begin() as tx:
             seq = tx.execute(update).scalar_one_or_none()
+            if seq is not None and sender:
+                poster = (M.c.conversation_id == conversation_id) & (M.c.user_id == sender)
+                tx.execute(M.update().where(poster).values(posted=True))
         return int(seq) if seq is not None else 0
 
     def mark_read(
@@ -250,6 +254,7 @@ MEMBER_COLUMNS = (
     M.c.last_read_id,
     M.c.read_at,
     M.c.delivered_at,
+    M.c.posted,
 )
 
 
@@ -296,6 +301,7 @@ def _conversation(row: Any, people: Sequence[Any]) -> Conversation:
         last_message=from_doc(row.last_message),
         seq=int(row.seq),
         receipts={member[user]: _receipt(member) for member in people},
+        posters=frozenset(member[user] for member in people if member[MEMBER.posted]),
     )
 
 

@@ -457,3 +457,15 @@ def test_file_in_use_counts_live_messages_of_that_conversation(stores: ChatStore
     assert not stores.messages.file_in_use(g.id, "f1", besides=first.id)  # other's don't count
     assert stores.messages.file_in_use(g.id, "f1", besides=second.id)
     assert not stores.messages.file_in_use(g.id, "f2", besides=second.id)
+
+
+def test_posters_are_the_members_who_have_written(stores: ChatStores) -> None:
+    a, b, _ = users()
+    g = group(stores, [a, b])
+    assert stores.conversations.get(g.id).posters == frozenset()  # type: ignore[union-attr]
+    post(stores, g.id, a)
+    got = stores.conversations.get(g.id)
+    assert got is not None and got.posters == frozenset({a})
+    post(stores, g.id, b)
+    listed, _ = stores.conversations.list_for(a, 0, 10)
+    assert [c.posters for c in listed if c.id == g.id] == [frozenset({a, b})]
