@@ -50,9 +50,10 @@ class Participation:
 
     def contacts_of(self, user_id: str, limit: int = MAX_CONTACT_CONVERSATIONS) -> set[str]:
         """Everyone who shares one of the user's `limit` most recent conversations; a private
-        one counts once both of its people have written in it."""
+        one counts once both of its people have written in it, and a broadcast's recipients
+        share it with its admins only (never with each other)."""
         rows, _ = self._conversations.list_for(user_id, 0, limit)
-        return {p for c in rows if c.makes_contacts() for p in c.participants}
+        return {p for c in rows if c.makes_contacts() for p in c.visible_participants(user_id)}
 
     def participants_of(self, user: Identity, conversation_id: str) -> list[str]:
         """Participants of a conversation the user takes part in, else CONVERSATION_NOT_FOUND."""

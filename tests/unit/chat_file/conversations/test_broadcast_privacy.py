@@ -78,3 +78,10 @@ def test_recipients_see_no_one_elses_receipts(chat: ChatServices, fakes) -> None
     assert deleted["messageId"] == mid
     gone = [(p, r) for e, p, r in fakes["notifier"].events if e == "message:deleted"]
     assert any("bob" in r and p["readBy"] == {} for p, r in gone)
+
+
+def test_recipients_are_not_each_others_contacts(chat: ChatServices, fakes) -> None:
+    broadcast(chat)
+    contacts = Participation(fakes["stores"].conversations).contacts_of
+    assert contacts("bob") == {"alice"} and "carol" not in contacts("bob")
+    assert {"bob", "carol"} <= contacts("alice")
