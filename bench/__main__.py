@@ -33,6 +33,8 @@ MODULES = [
     "push",
     "sessions",
     "directory",
+    "abuse_edits",
+    "abuse_groups",
 ]
 RESULTS = Path(__file__).with_name("results.json")
 TEST_FIGURES = Path(__file__).resolve().parents[1] / "var" / "test-figures.json"

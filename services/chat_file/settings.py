@@ -41,6 +41,10 @@ class Settings(ServiceSettings):
     breaker_reset_seconds: float = 30.0
     negative_cache_seconds: float = 30.0
     max_message_length: int = 10_000
+    edit_history_versions: int = 20  # versions of a message kept in its edit history
+    edit_history_bytes: int = 100_000  # UTF-8 bytes of the contents kept in it
+    max_reactions_per_user: int = 3  # distinct reactions of one user on one message
+    max_group_members: int = 1000  # participants of a group or broadcast
     allowed_origins: tuple[str, ...] = ()
     async_mode: str = "gevent"
     socketio_message_queue: str = ""  # redis://… to fan events out across processes
@@ -91,6 +95,10 @@ class Settings(ServiceSettings):
             **_realtime(env),
             async_mode=async_mode,
             max_message_length=env_int(env, "MAX_MESSAGE_LENGTH", 10_000),
+            edit_history_versions=env_int(env, "EDIT_HISTORY_MAX_VERSIONS", 20),
+            edit_history_bytes=env_int(env, "EDIT_HISTORY_MAX_BYTES", 100_000),
+            max_reactions_per_user=env_int(env, "MAX_REACTIONS_PER_USER", 3),
+            max_group_members=env_int(env, "MAX_GROUP_MEMBERS", 1000),
             files_dir=env_str(env, "FILES_DIR", "var/files"),
             file_storage=file_storage,
             max_upload_bytes=env_int(env, "MAX_UPLOAD_BYTES", 25 * 1024 * 1024),

@@ -89,7 +89,7 @@ def _chat_app(url: str, redis_url: str, key_prefix: str, tmp_path: Path) -> Flas
         database_url=url,
     )
     app = create_chat_app(
-        settings, redis=counting_client(redis_url), auth_client=FakeProfileSource()
+        settings, redis=counting_client(redis_url), auth_client=FakeProfileSource(everyone=True)
     )
     wait_until(lambda: app.extensions["chat"].verifier.mirror.fresh)
     return app

@@ -44,8 +44,18 @@ class InProcessAuthUser:
         self._client = app.test_client()
 
     def fetch_many(self, user_ids: list[str]) -> dict[str, Mapping[str, Any]]:
-        users = service_post(self._client, "/batch", {"ids": user_ids}).get_json()["users"]
-        return {u["id"]: u for u in users}
+        return {u["id"]: u for u in self._batch("ids", user_ids)}
+
+    def fetch_by_matricules(self, matricules: list[str]) -> dict[str, Mapping[str, Any]]:
+        return {u["matricule"]: u for u in self._batch("matricules", matricules)}
+
+    def _batch(self, key: str, values: list[str]) -> list[dict[str, Any]]:
+        """200 a call, as the HTTP adapter does."""
+        users: list[dict[str, Any]] = []
+        for start in range(0, len(values), 200):
+            body = {"ids": [], key: values[start : start + 200]}
+            users += service_post(self._client, "/batch", body).get_json()["users"]
+        return users
 
     def ping(self) -> bool:
         return True

@@ -12,6 +12,7 @@ from services.chat_file.conversations.api.commands import ChatCommands
 from services.chat_file.conversations.application.bundle import ConversationsServices
 from services.chat_file.conversations.application.circles import CachedCircles, CircleCache
 from services.chat_file.conversations.application.conversations import ConversationService
+from services.chat_file.conversations.application.members import MemberCheck
 from services.chat_file.conversations.application.membership import MembershipService
 from services.chat_file.conversations.application.mentions import Mentions
 from services.chat_file.conversations.application.messages import MessageService
@@ -38,6 +39,18 @@ from services.chat_file.users.application.directory import UserDirectory
 class ConversationsConfig(Protocol):
     @property
     def max_message_length(self) -> int: ...
+
+    @property
+    def edit_history_versions(self) -> int: ...
+
+    @property
+    def edit_history_bytes(self) -> int: ...
+
+    @property
+    def max_reactions_per_user(self) -> int: ...
+
+    @property
+    def max_group_members(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -66,15 +79,20 @@ def wire_conversations(
     """The use cases over the stores; they announce through `notifier` after each write.
     With `circles`, every membership write forgets the circles it changes and the facade
     reads them through the cache (a socket connect then costs no query)."""
+    contacts_changed = None
     if circles is not None:
-        conversations = CachedCircles(conversations, circles)
+        cached = CachedCircles(conversations, circles)
+        conversations, contacts_changed = cached, cached.forget
     clocked: dict[str, Any] = {"clock": clock} if clock else {}
     mentioning = Mentions(mentions, directory)
     limit = config.max_message_length
-    talk = ConversationService(conversations, directory, notifier, mentions=mentioning, **clocked)
+    members = MemberCheck(directory, config.max_group_members)
+    talk = ConversationService(
+        conversations, directory, notifier, mentions=mentioning, members=members, **clocked
+    )
     use_cases = ConversationsServices(
         conversations=talk,
-        membership=MembershipService(conversations, talk.view, notifier, **clocked),
+        membership=MembershipService(conversations, talk.view, notifier, members, **clocked),
         sending=MessageSender(
             conversations,
             messages,
@@ -85,6 +103,7 @@ def wire_conversations(
             max_length=limit,
             mentions=mentioning,
             appender=appender,
+            contacts_changed=contacts_changed,
             **clocked,
         ),
         messages=MessageService(
@@ -94,6 +113,10 @@ def wire_conversations(
             notifier,
             max_length=limit,
             mentions=mentioning,
+            history_versions=config.edit_history_versions,
+            history_bytes=config.edit_history_bytes,
+            max_reactions=config.max_reactions_per_user,
+            attachments=attachments,
             **clocked,
         ),
         receipts=ReceiptService(conversations, messages, notifier, **clocked),

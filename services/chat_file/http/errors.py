@@ -33,6 +33,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "INVALID_STATUS": 400,
     "INVALID_EMOJI": 400,
     "INVALID_NAME": 400,
+    "TOO_MANY_MEMBERS": 400,
     "INVALID_QUERY": 400,
     "MEMBERS_REQUIRED": 400,
     "SELF_CONVERSATION": 400,
@@ -47,6 +48,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "LAST_ADMIN": 409,
     "ALREADY_PARTICIPANT": 409,
     "MESSAGE_DELETED": 409,
+    "TOO_MANY_REACTIONS": 409,
     # files (services/chat_file/files/domain/model.py); an unreadable file looks absent: 404
     "FILE_REQUIRED": 400,
     "EMPTY_FILE": 400,

@@ -96,6 +96,7 @@ def _members(doc: Mapping[str, Any]) -> Iterator[Row]:
             "last_read_id": maps["lastRead"].get(user),
             "read_at": maps["readAt"].get(user),
             "delivered_at": delivered_at.get(user),
+            "posted": user in set(doc.get("posters") or []),
         }
 
 

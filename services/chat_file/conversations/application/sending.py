@@ -58,8 +58,10 @@ class MessageSender:
         mentions: Mentions | None = None,
         appender: MessageAppender | None = None,
         clock: Callable[[], datetime] = utc_now,
+        contacts_changed: Callable[[list[str]], None] | None = None,
     ) -> None:
         self._conversations = conversations
+        self._contacts_changed = contacts_changed  # a private chat's first post by one side
         self._messages = messages
         self._appender = appender or StepwiseAppender(conversations, messages)
         self._directory = directory
@@ -103,6 +105,9 @@ class MessageSender:
         result = self._result(stored, conversation)
         if created:
             self.sent += 1
+            first_post = sender not in conversation.posters  # may make the pair contacts now
+            if self._contacts_changed and first_post and conversation.is_private():
+                self._contacts_changed(conversation.participants)
             self.notifier.notify("newMessage", result, audience(conversation))
         return result, created
 

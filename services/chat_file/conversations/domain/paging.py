@@ -36,6 +36,18 @@ def parse_page(raw: str | int | None) -> int:
     return value
 
 
+def parse_offset(raw: str | int | None) -> int:
+    if raw is None or raw == "":
+        return 0
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise InvalidPaginationError("offset doit être un entier positif ou nul") from None
+    if not 0 <= value <= 1_000_000:
+        raise InvalidPaginationError("offset doit être un entier positif ou nul")
+    return value
+
+
 def parse_direction(raw: str | None) -> bool:
     """True for `newer`, False for `older` (the default)."""
     value = (raw or "older").lower()

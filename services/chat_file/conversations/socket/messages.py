@@ -7,7 +7,7 @@ from marshmallow import fields
 from libs.servicekit.http import load
 from services.chat_file.conversations.api.aliases import edit_reply
 from services.chat_file.conversations.api.commands import ChatCommands
-from services.chat_file.conversations.api.views import HISTORY
+from services.chat_file.conversations.api.views import HISTORY, message_of
 from services.chat_file.conversations.application.bundle import ConversationsServices
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.realtime.api import MESSAGE_REF, Data, Event, Payload, current_sid
@@ -36,6 +36,7 @@ class MessageEvents:
         "markMessageRead": Event("mark_read", reply="messageRead"),
         "messageRead": Event("mark_read", reply="messageRead"),
         "getMessages": Event("history", reply="messagesLoaded"),
+        "getMessage": Event("get_message"),  # one message with its edit history
         # the old console waits on `message:error` for a refused edit or delete
         "editMessage": Event("edit_message", error="message:error"),
         "deleteMessage": Event("delete_message", error="message:error"),
@@ -61,6 +62,10 @@ class MessageEvents:
         q = load(HISTORY_QUERY, data)
         args = (q["conversationId"], q["cursor"], q["limit"], q["direction"])
         return HISTORY.dump_fast(self._messages.history(user, *args))
+
+    def get_message(self, user: Identity, data: Data) -> Data:
+        """What `GET /messages/<id>` answers: `message:edited` never carries the history."""
+        return {"message": message_of(self._messages.get(user, message_id(data)))}
 
     def edit_message(self, user: Identity, data: Data) -> Data:
         return edit_reply(self._commands.edit_message(user, message_id(data), data))

@@ -160,6 +160,14 @@ class UploadConversationNotFoundError(FileError):
     message = "Conversation introuvable"
 
 
+class UploadReadOnlyError(FileError):
+    """A broadcast's recipients read it: they upload nothing into it (the same code as
+    posting there)."""
+
+    code = "BROADCAST_READ_ONLY"
+    message = "Seuls les administrateurs peuvent publier dans cette diffusion"
+
+
 @dataclass(frozen=True)
 class MediaType:
     mime: str

@@ -129,6 +129,10 @@ class RealtimeHub:
         """Participants of a conversation the user takes part in, else CONVERSATION_NOT_FOUND."""
         return self.memberships.participants_of(user, conversation_id)
 
+    def typing_audience(self, user: Identity, conversation_id: str) -> list[str]:
+        """Who sees the user typing there (BROADCAST_READ_ONLY for a broadcast's recipients)."""
+        return self.memberships.typing_audience(user, conversation_id)
+
     def join(self, conversation_id: str) -> None:
         join_room(self.rooms.conversation(conversation_id))
 

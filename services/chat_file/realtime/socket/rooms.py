@@ -40,7 +40,7 @@ class RoomEvents:
         cid = str(ref["conversationId"])
         if not ref["isTyping"]:
             return self.stop_typing(user, data)
-        participants = self._hub.participants(user, cid)
+        participants = self._hub.typing_audience(user, cid)
         self._hub.typing.start(user.user_id, cid, participants, current_sid())
         return {"conversationId": cid}
 
