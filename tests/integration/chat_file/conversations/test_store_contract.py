@@ -131,6 +131,33 @@ def test_circle_of_gives_rooms_and_contacts_at_once(stores: ChatStores) -> None:
     assert stores.conversations.circle_of(users(1)[0]).conversation_ids == ()
 
 
+def test_circle_contacts_follow_the_presence_rules(stores: ChatStores) -> None:
+    """A private chat makes contacts once both have written; a broadcast's recipients meet its
+    admins only, its admins meet everyone (shares_presence, in the store's one query)."""
+    a, b, admin, r1, r2 = users(5)
+    private, _ = stores.conversations.get_or_create_private(a, b, NOW)
+    assert stores.conversations.circle_of(a).contacts == {a}
+    post(stores, private.id, a)
+    assert stores.conversations.circle_of(b).contacts == {b}  # one side only: not yet
+    post(stores, private.id, b)
+    assert stores.conversations.circle_of(a).contacts == {a, b}
+    assert stores.conversations.circle_of(b).contacts == {a, b}
+    broadcast = Conversation(
+        id="",
+        type=ConversationType.BROADCAST,
+        participants=[admin, r1, r2],
+        admins=[admin],
+        created_by=admin,
+        created_at=NOW,
+        last_activity=NOW,
+        name="Circulaire",
+    )
+    made = stores.conversations.create(broadcast)
+    assert stores.conversations.circle_of(r1).contacts == {r1, admin}
+    assert made.id in stores.conversations.circle_of(r1).conversation_ids
+    assert stores.conversations.circle_of(admin).contacts == {admin, r1, r2}
+
+
 def test_add_participants_start_with_nothing_unread_and_can_be_promoted(
     stores: ChatStores,
 ) -> None:
