@@ -20,6 +20,7 @@ from typing import Any
 from flask_socketio import SocketIO
 from redis import Redis, RedisError
 
+from libs.egress import Resolver
 from libs.servicekit.stores import connect_redis
 from libs.sessions import KeyRing, RedisRevocations
 from services.chat_file.conversations.api.commands import ChatCommands
@@ -162,6 +163,7 @@ def build(
     conversation_access: ConversationAccess | None = None,
     clock: Callable[[], datetime] | None = None,
     send_limiter: SendRateLimiter | None = None,
+    egress_resolver: Resolver | None = None,
 ) -> ChatServices:
     """`db` is a pymongo (or mongomock) `Database`: the Mongo adapters over it."""
     stores = stores or open_stores(settings, db)
@@ -208,6 +210,7 @@ def build(
         participation=talk.participation,
         notifier=announced,
         clock=clock,
+        egress_resolver=egress_resolver,
     )
     verifier.mirror.subscribe(push.devices.forget_ended)  # ended sessions: no more push
     revocations = RedisRevocations(client, prefix=settings.redis_key_prefix)
