@@ -10,7 +10,12 @@ from libs.servicekit.cors import install_cors
 from libs.servicekit.edge import install_service_edge
 from libs.servicekit.http import install_json_errors
 from libs.servicekit.json_provider import OrjsonProvider
-from libs.servicekit.observability import Metrics, install_cache_metrics, install_observability
+from libs.servicekit.observability import (
+    Metrics,
+    install_cache_metrics,
+    install_observability,
+    install_rate_limit_metrics,
+)
 from libs.servicekit.openapi import install_openapi
 from services.chat_file.bootstrap import ChatServices, build
 from services.chat_file.console.console import console_blueprint
@@ -20,6 +25,7 @@ from services.chat_file.files.http import routes as files
 from services.chat_file.http import health
 from services.chat_file.http.context import provide
 from services.chat_file.http.errors import STATUS_BY_CODE, install_store_errors
+from services.chat_file.http.user_limits import document_limits
 from services.chat_file.push.http import devices, notify_prefs
 from services.chat_file.push.http.metrics import install_push_metrics
 from services.chat_file.realtime.socket.server import install_socketio
@@ -63,7 +69,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     hub, talk = services.realtime, services.conversations_bundle
     connection, realtime_groups = realtime_socket_groups(hub, services.verifier, services.directory)
     groups = [*realtime_groups, *conversation_socket_groups(talk, services.commands, hub)]
-    install_socketio(app, hub, connection, groups, services.verifier.mirror)
+    install_socketio(app, hub, connection, groups, services.verifier.mirror, services.edge.limits)
+    document_limits(app)
     install_openapi(
         app,
         title="ngomna chat_file",
@@ -105,4 +112,5 @@ def _install_metrics(metrics: Metrics, services: ChatServices) -> None:
     )
     adapters = services.adapters
     install_cache_metrics(metrics, adapters.cache)
+    install_rate_limit_metrics(metrics, services.edge.limits.checker)
     install_push_metrics(metrics, adapters.push_queue, adapters.push_outbox)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from libs.ratelimit import RateTable
 from libs.servicekit.service_settings import ServiceSettings
 from libs.servicekit.settings import (
     SettingsError,
@@ -18,6 +19,7 @@ from libs.servicekit.settings import (
 from libs.servicekit.sql import backend_of
 from libs.servicekit.stores import sentinel_queue_url
 from services.chat_file.files.settings import S3Settings
+from services.chat_file.kernel.limits import user_rates
 from services.chat_file.push.settings import PushSettings
 
 ASYNC_MODES = frozenset({"gevent", "eventlet", "threading"})
@@ -52,6 +54,7 @@ class Settings(ServiceSettings):
     file_storage: str = "local"  # or "gridfs" (the service's MongoDB) or "s3"
     max_upload_bytes: int = 25 * 1024 * 1024
     push: PushSettings = field(default_factory=PushSettings)
+    user_rates: RateTable = field(default_factory=lambda: user_rates({}))  # RATE_LIMIT_<ACTION>
     s3: S3Settings = field(default_factory=S3Settings)
 
     def __repr__(self) -> str:  # never print the secret
@@ -86,6 +89,7 @@ class Settings(ServiceSettings):
             file_storage=file_storage,
             max_upload_bytes=env_int(env, "MAX_UPLOAD_BYTES", 25 * 1024 * 1024),
             push=PushSettings.from_env(env),
+            user_rates=user_rates(env),
             s3=s3,
         )
 

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, g, request
 
 from services.chat_file.http.context import Edge, provided
+from services.chat_file.http.user_limits import action_of
 from services.chat_file.kernel.errors import CsrfError, MissingTokenError
 from services.chat_file.kernel.identity import Identity
 
@@ -43,6 +44,7 @@ def authenticate() -> None:
     if from_cookie and request.method in UNSAFE_METHODS:
         check_csrf(edge.allowed_origins)
     g.identity = identity
+    edge.limits.check(action_of(request.endpoint), identity.user_id)  # per user, shared
 
 
 def protected_blueprint(name: str, import_name: str, **options: Any) -> Blueprint:

@@ -23,9 +23,13 @@ PAGE_QUERY = PageQuery()
 
 class ConversationEvents:
     EVENTS = {
-        "getConversations": Event("list_conversations", reply="conversationsLoaded"),
-        "createGroup": Event("create_group", reply="group:created"),
-        "createBroadcast": Event("create_broadcast", reply="broadcast:created"),
+        "getConversations": Event(
+            "list_conversations", reply="conversationsLoaded", action="conversation-list"
+        ),
+        "createGroup": Event("create_group", reply="group:created", action="create-conversation"),
+        "createBroadcast": Event(
+            "create_broadcast", reply="broadcast:created", action="create-conversation"
+        ),
     }
 
     def __init__(self, use_cases: ConversationsServices, commands: ChatCommands) -> None:

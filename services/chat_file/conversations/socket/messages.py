@@ -29,14 +29,18 @@ def message_id(data: Data) -> str:
 
 class MessageEvents:
     EVENTS = {
-        "sendMessage": Event("send_message", reply="message_sent", error="message_error"),
-        "markMessageDelivered": Event("mark_delivered"),
-        "messageDelivered": Event("mark_delivered"),  # the Flutter app's names too
-        "markMessageRead": Event("mark_read"),
-        "messageRead": Event("mark_read"),
-        "getMessages": Event("history", reply="messagesLoaded"),
-        "editMessage": Event("edit_message"),
-        "deleteMessage": Event("delete_message"),
+        "sendMessage": Event(
+            "send_message", reply="message_sent", error="message_error", action="send"
+        ),
+        "markMessageDelivered": Event("mark_delivered", action="receipts"),
+        "messageDelivered": Event(
+            "mark_delivered", action="receipts"
+        ),  # the Flutter app's names too
+        "markMessageRead": Event("mark_read", action="receipts"),
+        "messageRead": Event("mark_read", action="receipts"),
+        "getMessages": Event("history", reply="messagesLoaded", action="history"),
+        "editMessage": Event("edit_message", action="edit"),
+        "deleteMessage": Event("delete_message", action="delete"),
     }
 
     def __init__(self, use_cases: ConversationsServices, commands: ChatCommands) -> None:

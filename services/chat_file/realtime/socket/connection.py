@@ -38,7 +38,7 @@ class ConnectionEvents:
         "authenticate": Event(
             "authenticate", reply="authenticated", error="auth_error", public=True
         ),
-        "getOnlineUsers": Event("online_users", reply="onlineUsers"),
+        "getOnlineUsers": Event("online_users", reply="onlineUsers", action="presence"),
         "ping": Event("ping", reply="pong", public=True),
         "heartbeat": Event("ping", reply="heartbeat_ack", public=True),
     }

@@ -12,6 +12,7 @@ from flask_socketio import emit
 from libs.servicekit.errors import CodedError
 from libs.servicekit.http import InvalidJsonError
 from services.chat_file.kernel.errors import MissingTokenError
+from services.chat_file.kernel.limits import UserLimits
 from services.chat_file.realtime.api import Event, Handler
 from services.chat_file.realtime.socket.session import SocketSessions
 
@@ -32,6 +33,8 @@ def failure(exc: CodedError) -> dict[str, Any]:
     body: dict[str, Any] = {"success": False, "message": exc.message, "code": exc.code}
     if "errors" in exc.details:
         body["errors"] = exc.details["errors"]
+    if "retry_after" in exc.details:
+        body["retryAfter"] = exc.details["retry_after"]
     return body
 
 
@@ -47,16 +50,25 @@ def unexpected_failure(event: str, exc: Exception) -> dict[str, Any]:
 
 
 def dispatch(
-    event: str, spec: Event, fn: Handler, sessions: SocketSessions, data: Any = None, *_: Any
+    event: str,
+    spec: Event,
+    fn: Handler,
+    sessions: SocketSessions,
+    limits: UserLimits | None,
+    data: Any = None,
+    *_: Any,
 ) -> dict[str, Any]:
-    """Run one event. Success: the `reply` event (if any) carries the dict, the ack gets
-    `{success: true, **dict}`. A `CodedError` becomes `{success: false, message, code}` on the
-    `error` event and in the ack; anything else goes through `unexpected_failure` (the socket
-    stays up)."""
+    """Run one event, counted against its per-user limit (`spec.action`) first. Success: the
+    `reply` event (if any) carries the dict, the ack gets `{success: true, **dict}`. A
+    `CodedError` becomes `{success: false, message, code}` (and `retryAfter` when limited) on
+    the `error` event and in the ack; anything else goes through `unexpected_failure` (the
+    socket stays up)."""
     try:
         user = sessions.active(request.sid)  # type: ignore[attr-defined]
         if user is None and not spec.public:
             raise MissingTokenError()  # same code as HTTP without a token
+        if limits is not None and user is not None:
+            limits.check(spec.action, user.user_id)  # every socket of the user, every process
         if not isinstance(data if data is not None else {}, dict):
             raise InvalidJsonError(NOT_AN_OBJECT)
         body = fn(user, data or {})

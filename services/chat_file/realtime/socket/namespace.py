@@ -15,6 +15,7 @@ from typing import Any
 
 from flask_socketio import Namespace
 
+from services.chat_file.kernel.limits import UserLimits
 from services.chat_file.realtime.api import Event, Handler, HandlerGroup
 from services.chat_file.realtime.socket.connection import ConnectionEvents
 from services.chat_file.realtime.socket.events import dispatch
@@ -40,8 +41,10 @@ class ChatNamespace(Namespace):
         connection: ConnectionEvents,
         groups: Iterable[HandlerGroup],
         sessions: SocketSessions,
+        limits: UserLimits | None = None,
     ) -> None:
         super().__init__("/")
+        self._limits = limits
         self._connection = connection
         self._routes = event_table([connection, *groups])
         self._sessions = sessions
@@ -64,5 +67,5 @@ class ChatNamespace(Namespace):
         if route is None:
             return super().trigger_event(event, *args)
         spec, handler = route
-        run = partial(dispatch, event, spec, handler, self._sessions)
+        run = partial(dispatch, event, spec, handler, self._sessions, self._limits)
         return self.socketio._handle_event(run, event, self.namespace, *args)
