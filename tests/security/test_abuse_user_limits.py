@@ -1,6 +1,6 @@
 """#23 row 2 against real processes: one user with 6 sockets over 2 chat_file processes
 (gunicorn gevent, shared Redis) sending as fast as the acks come back is held to the per-user
-rate (≤ 1.2 ×), however many sockets or processes; HTTP shares the same budget; the
+rate (at most 1.2 times), however many sockets or processes; HTTP shares the same budget; the
 refusals are `RATE_LIMITED` with `retryAfter` and counted in /metrics."""
 
 from __future__ import annotations
