@@ -50,6 +50,9 @@ class Settings(ServiceSettings):
     typing_timeout: float = 10.0  # seconds before a silent typist is announced as stopped
     presence_ttl: int = 60  # seconds a device counts without its process refreshing it
     idle_timeout: float = 300.0  # seconds without activity before `user_idle`; 0 = off
+    sockets_per_user: int = 10  # past it the oldest socket is replaced; 0 = no cap
+    anonymous_sockets_per_ip: int = 20  # sockets waiting to `authenticate`, per process
+    socket_auth_grace: float = 30.0  # seconds an anonymous socket has to `authenticate`
     files_dir: str = "var/files"
     file_storage: str = "local"  # or "gridfs" (the service's MongoDB) or "s3"
     max_upload_bytes: int = 25 * 1024 * 1024
@@ -133,4 +136,21 @@ def _realtime(env: Mapping[str, str]) -> dict[str, Any]:
         "typing_timeout": env_float(env, "TYPING_TIMEOUT", 10.0),
         "presence_ttl": env_int(env, "PRESENCE_TTL", 60),
         "idle_timeout": env_float(env, "IDLE_TIMEOUT", 300.0),
+        "sockets_per_user": _at_least(env, "SOCKETS_PER_USER", 10, 0),
+        "anonymous_sockets_per_ip": _at_least(env, "ANONYMOUS_SOCKETS_PER_IP", 20, 0),
+        "socket_auth_grace": _positive_float(env, "SOCKET_AUTH_GRACE", 30.0),
     }
+
+
+def _at_least(env: Mapping[str, str], name: str, default: int, least: int) -> int:
+    value = env_int(env, name, default)
+    if value < least:
+        raise SettingsError(f"{name} must be at least {least}, got {value}")
+    return value
+
+
+def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
+    value = env_float(env, name, default)
+    if not value > 0 or value == float("inf"):
+        raise SettingsError(f"{name} must be a positive number of seconds, got {value}")
+    return value

@@ -25,6 +25,7 @@ from services.chat_file.realtime.adapters.socketio import (
     conversation_room,
     user_room,
 )
+from services.chat_file.realtime.adapters.sockets import RedisSocketRegistry
 from services.chat_file.realtime.api import HandlerGroup
 from services.chat_file.realtime.application.activity import ActivityService
 from services.chat_file.realtime.application.ports import Memberships
@@ -56,6 +57,12 @@ class RealtimeConfig(Protocol):
     def typing_timeout(self) -> float: ...
     @property
     def idle_timeout(self) -> float: ...
+    @property
+    def sockets_per_user(self) -> int: ...
+    @property
+    def anonymous_sockets_per_ip(self) -> int: ...
+    @property
+    def socket_auth_grace(self) -> float: ...
 
 
 def queue_options(url: str, channel: str) -> dict[str, Any]:
@@ -112,6 +119,11 @@ def build_realtime(
             interval=sweep_interval(config.idle_timeout),
         ),
         revocation_feed=revocations,
+        sockets=RedisSocketRegistry(
+            client, prefix=config.redis_key_prefix, per_user=config.sockets_per_user
+        ),
+        anonymous_per_ip=config.anonymous_sockets_per_ip,
+        auth_grace=config.socket_auth_grace,
     )
     sessions.on_activity = hub.record_activity
     return hub

@@ -42,9 +42,13 @@ class FakeRedis:
     def ping(self) -> bool:
         return True
 
-    def register_script(self, _script: str) -> Callable[..., str]:
-        """The rate limiter's GCRA script: always "allowed" (limits have their own tests)."""
-        return lambda **_: "0"
+    def register_script(self, script: str) -> Callable[..., Any]:
+        """Lua scripts answer "nothing to do": the rate limiter's GCRA "allowed", the socket
+        registry "no socket beyond the cap" (limits and caps have their own tests)."""
+        return lambda **_: [] if "ZADD" in script else "0"
+
+    def zrem(self, *_: Any) -> int:
+        return 0
 
 
 @pytest.fixture

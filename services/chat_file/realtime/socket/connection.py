@@ -12,12 +12,12 @@ from services.chat_file.kernel.identity import Identity
 from services.chat_file.realtime.api import Data, Event, current_sid
 from services.chat_file.realtime.socket.auth import event_token, handshake_token, refusal
 from services.chat_file.realtime.socket.events import unexpected_failure
-from services.chat_file.realtime.socket.hub import RealtimeHub
+from services.chat_file.realtime.socket.hub import RealtimeHub, TooManyAnonymousSocketsError
 from services.chat_file.users.application.directory import UserDirectory
 from services.chat_file.users.application.ports import TokenVerifier
 
-AUTH_GRACE_SECONDS = 30.0  # an anonymous socket must `authenticate` within this delay
 MAX_PRESENCE_QUERY = 500
+TOO_MANY_ANONYMOUS = "Trop de connexions non authentifiées depuis cette adresse"
 
 
 class InvalidPresenceQueryError(CodedError):
@@ -51,7 +51,10 @@ class ConnectionEvents:
     def connect(self, auth: Any = None) -> None:
         token = handshake_token(auth, request.cookies)
         if token is None:  # an old client: it must send `authenticate {token}` first
-            self.hub.expect_authentication(current_sid(), AUTH_GRACE_SECONDS)
+            try:
+                self.hub.admit_anonymous(current_sid(), request.remote_addr or "")
+            except TooManyAnonymousSocketsError:
+                raise refusal(TOO_MANY_ANONYMOUS, "TOO_MANY_CONNECTIONS") from None
             return
         try:
             self.hub.admit(current_sid(), self._verifier.verify(token))
