@@ -85,7 +85,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
 API_DESCRIPTION = (
     "Conversations, messages and files. Auth: `Authorization: Bearer <accessToken>` or the "
     "`accessToken` cookie (cookie-borne POST/PUT/DELETE also need an allowed `Origin`/`Referer` "
-    "or a double-submit `X-CSRF-TOKEN` equal to the `csrf_access_token` cookie). Errors: "
+    "or an `X-CSRF-TOKEN` equal to the access token's `csrf` claim). Errors: "
     "`{success: false, message, code}`; a non-participant gets the same 404 as a missing id."
 )
 

@@ -114,12 +114,14 @@ class JwtVerifier:
             raise InvalidTokenError()
         matricule = claims.get("matricule")
         sid = claims.get("sid")
+        csrf = claims.get("csrf")
         return Identity(
             user_id=user_id,
             matricule=str(matricule) if matricule else None,
             session_id=sid if isinstance(sid, str) and sid else None,
             auth_ms=auth_ms_of(claims),
             expires_at=int(claims["exp"]),
+            csrf=csrf if isinstance(csrf, str) and csrf else None,
         )
 
 
