@@ -43,6 +43,7 @@ class Settings(ServiceSettings):
     breaker_reset_seconds: float = 30.0
     negative_cache_seconds: float = 30.0
     max_message_length: int = 10_000
+    temporary_id_window: float = 24 * 3600.0  # seconds a temporaryId dedupes a resend
     allowed_origins: tuple[str, ...] = ()
     async_mode: str = "gevent"
     socketio_message_queue: str = ""  # redis://… to fan events out across processes
@@ -88,6 +89,7 @@ class Settings(ServiceSettings):
             **_realtime(env),
             async_mode=async_mode,
             max_message_length=env_int(env, "MAX_MESSAGE_LENGTH", 10_000),
+            temporary_id_window=_positive_float(env, "TEMPORARY_ID_WINDOW", 24 * 3600.0),
             files_dir=env_str(env, "FILES_DIR", "var/files"),
             file_storage=file_storage,
             max_upload_bytes=env_int(env, "MAX_UPLOAD_BYTES", 25 * 1024 * 1024),

@@ -6,7 +6,7 @@ refused message leaves no message, no link, no event.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from services.chat_file.conversations.application.access import audience, conversation_for
@@ -39,6 +39,8 @@ from services.chat_file.kernel.notifier import Notifier
 from services.chat_file.users.application.directory import UserDirectory
 
 SUMMARY_CHARS = 200
+# a temporaryId repeats a message sent within this window; reused later, it makes a new one
+DEDUPE_WINDOW = timedelta(hours=24)
 
 OpenPrivate = Callable[[str, Any], tuple[Conversation, bool]]  # ConversationService.open_private
 
@@ -57,8 +59,10 @@ class MessageSender:
         mentions: Mentions | None = None,
         appender: MessageAppender | None = None,
         clock: Callable[[], datetime] = utc_now,
+        dedupe_window: timedelta = DEDUPE_WINDOW,
     ) -> None:
         self._conversations = conversations
+        self._dedupe_window = dedupe_window  # TEMPORARY_ID_WINDOW
         self._messages = messages
         self._appender = appender or StepwiseAppender(conversations, messages)
         self._directory = directory
@@ -114,6 +118,10 @@ class MessageSender:
         """The message a previous try with this temporaryId stored (its numbering finished)."""
         existing = self._messages.find_by_temporary_id(sender, temporary_id)
         if existing is None:
+            return None
+        if existing.created_at < self._clock() - self._dedupe_window:
+            # a reuse long after (an app reinstalled, a counter restarted): a new message
+            self._messages.release_temporary_id(existing.id)
             return None
         if not existing.seq:  # stored, but numbering failed last time: finish it now
             number(self._conversations, self._messages, existing, summary_of(existing))
