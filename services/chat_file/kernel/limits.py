@@ -36,6 +36,11 @@ def user_rates(env: Mapping[str, str]) -> RateTable:
     return RateTable.from_env(env, USER_ACTION_DEFAULTS)
 
 
+def no_user_limits() -> RateTable:
+    """Every action `off` (test stacks that measure something else, as SOCKET_SEND_RATE=0)."""
+    return RateTable(dict.fromkeys(USER_ACTION_DEFAULTS))
+
+
 class UserRateLimitedError(ChatError):
     code = "RATE_LIMITED"
     message = "Trop de requêtes : réessayez dans un instant"
