@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Protocol
 
-from libs.ratelimit import Decision, RateTable
+from libs.ratelimit import Decision, RateTable, variable
 from services.chat_file.kernel.errors import ChatError
 
 # action → default rate (`RATE_LIMIT_<ACTION>` overrides it; `off` disables it). N/<period>:
@@ -34,6 +34,12 @@ USER_ACTION_DEFAULTS: Mapping[str, str] = {
 def user_rates(env: Mapping[str, str]) -> RateTable:
     """The table from `RATE_LIMIT_<ACTION>` (a bad value names its variable)."""
     return RateTable.from_env(env, USER_ACTION_DEFAULTS)
+
+
+def user_limits_off_env() -> dict[str, str]:
+    """`RATE_LIMIT_<ACTION>=off` for every action: the environment of a process whose figures
+    measure something else (benches, soak), as SOCKET_SEND_RATE=0 does for the socket rate."""
+    return {variable(action): "off" for action in USER_ACTION_DEFAULTS}
 
 
 def no_user_limits() -> RateTable:
