@@ -22,6 +22,7 @@ from services.chat_file.console.console import console_blueprint
 from services.chat_file.conversations.http import conversations, messages
 from services.chat_file.conversations.wiring import socket_groups as conversation_socket_groups
 from services.chat_file.files.http import routes as files
+from services.chat_file.files.wiring import socket_groups as file_socket_groups
 from services.chat_file.http import health
 from services.chat_file.http.context import provide
 from services.chat_file.http.errors import STATUS_BY_CODE, install_store_errors
@@ -68,7 +69,11 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     services.realtime.socketio.init_app(app, **socketio_options(settings))  # extensions["socketio"]
     hub, talk = services.realtime, services.conversations_bundle
     connection, realtime_groups = realtime_socket_groups(hub, services.verifier, services.directory)
-    groups = [*realtime_groups, *conversation_socket_groups(talk, services.commands, hub)]
+    groups = [
+        *realtime_groups,
+        *conversation_socket_groups(talk, services.commands, hub),
+        *file_socket_groups(services.files_bundle),
+    ]
     install_socketio(app, hub, connection, groups, services.verifier.mirror, services.edge.limits)
     document_limits(app)
     install_openapi(

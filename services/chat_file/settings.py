@@ -18,7 +18,7 @@ from libs.servicekit.settings import (
 )
 from libs.servicekit.sql import backend_of
 from libs.servicekit.stores import sentinel_queue_url
-from services.chat_file.files.settings import S3Settings
+from services.chat_file.files.settings import FileLimits, S3Settings
 from services.chat_file.kernel.limits import user_rates
 from services.chat_file.push.settings import PushSettings
 
@@ -60,6 +60,7 @@ class Settings(ServiceSettings):
     push: PushSettings = field(default_factory=PushSettings)
     user_rates: RateTable = field(default_factory=lambda: user_rates({}))  # RATE_LIMIT_<ACTION>
     s3: S3Settings = field(default_factory=S3Settings)
+    file_limits: FileLimits = field(default_factory=FileLimits)
 
     def __repr__(self) -> str:  # never print the secret
         return f"Settings(app_env={self.app_env!r}, backend={self.backend!r}, …)"
@@ -96,6 +97,7 @@ class Settings(ServiceSettings):
             push=PushSettings.from_env(env),
             user_rates=user_rates(env),
             s3=s3,
+            file_limits=FileLimits.from_env(env),
         )
 
 

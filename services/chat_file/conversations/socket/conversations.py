@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import fields
 
 from libs.servicekit.http import load
-from services.chat_file.conversations.api.aliases import created_reply
+from services.chat_file.conversations.api.aliases import categorized_list, created_reply
 from services.chat_file.conversations.api.commands import ChatCommands
 from services.chat_file.conversations.api.views import CONVERSATION_PAGE
 from services.chat_file.conversations.application.bundle import ConversationsServices
@@ -26,9 +26,14 @@ class ConversationEvents:
         "getConversations": Event(
             "list_conversations", reply="conversationsLoaded", action="conversation-list"
         ),
-        "createGroup": Event("create_group", reply="group:created", action="create-conversation"),
+        "createGroup": Event(
+            "create_group", reply="group:created", error="group:error", action="create-conversation"
+        ),
         "createBroadcast": Event(
-            "create_broadcast", reply="broadcast:created", action="create-conversation"
+            "create_broadcast",
+            reply="broadcast:created",
+            error="broadcast:error",
+            action="create-conversation",
         ),
     }
 
@@ -39,7 +44,8 @@ class ConversationEvents:
     def list_conversations(self, user: Identity, data: Data) -> Data:
         query = load(PAGE_QUERY, data)
         page = self._conversations.list_for(user, query["page"], query["limit"])
-        return CONVERSATION_PAGE.dump_fast(page)
+        found = CONVERSATION_PAGE.dump_fast(page)
+        return {**found, **categorized_list(found)}
 
     def create_group(self, user: Identity, data: Data) -> Data:
         view, _ = self._commands.create_conversation(user, data, kind="GROUP")

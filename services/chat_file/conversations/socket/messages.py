@@ -32,15 +32,19 @@ class MessageEvents:
         "sendMessage": Event(
             "send_message", reply="message_sent", error="message_error", action="send"
         ),
-        "markMessageDelivered": Event("mark_delivered", action="receipts"),
+        # the receipt confirmed to the marking socket under the old name (`reply`)
+        "markMessageDelivered": Event(
+            "mark_delivered", reply="messageDelivered", action="receipts"
+        ),
         "messageDelivered": Event(
-            "mark_delivered", action="receipts"
-        ),  # the Flutter app's names too
-        "markMessageRead": Event("mark_read", action="receipts"),
-        "messageRead": Event("mark_read", action="receipts"),
+            "mark_delivered", reply="messageDelivered", action="receipts"
+        ),  # Flutter's name
+        "markMessageRead": Event("mark_read", reply="messageRead", action="receipts"),
+        "messageRead": Event("mark_read", reply="messageRead", action="receipts"),
         "getMessages": Event("history", reply="messagesLoaded", action="history"),
-        "editMessage": Event("edit_message", action="edit"),
-        "deleteMessage": Event("delete_message", action="delete"),
+        # the old console waits on `message:error` for a refused edit or delete
+        "editMessage": Event("edit_message", error="message:error", action="edit"),
+        "deleteMessage": Event("delete_message", error="message:error", action="delete"),
     }
 
     def __init__(self, use_cases: ConversationsServices, commands: ChatCommands) -> None:
@@ -49,7 +53,8 @@ class MessageEvents:
 
     def send_message(self, user: Identity, data: Data) -> Data:
         view, _ = self._commands.send_message(user, data, channel=current_sid())
-        ids = {k: view[k] for k in ("messageId", "temporaryId", "status")}
+        # `conversationId`: the real one (a first message may name a client-made id)
+        ids = {k: view[k] for k in ("messageId", "conversationId", "temporaryId", "status")}
         return {**ids, "result": view}
 
     def mark_delivered(self, user: Identity, data: Data) -> Data:
