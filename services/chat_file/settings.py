@@ -51,6 +51,8 @@ class Settings(ServiceSettings):
     typing_timeout: float = 10.0  # seconds before a silent typist is announced as stopped
     presence_ttl: int = 60  # seconds a device counts without its process refreshing it
     idle_timeout: float = 300.0  # seconds without activity before `user_idle`; 0 = off
+    contacts_cache_ttl: int = 600  # seconds a user's rooms and contacts stay cached; 0 = off
+    socket_connect_concurrency: int = 0  # connects doing store work at once; 0 = half the pool
     sockets_per_user: int = 10  # past it the oldest socket is replaced; 0 = no cap
     anonymous_sockets_per_ip: int = 20  # sockets waiting to `authenticate`, per process
     socket_auth_grace: float = 30.0  # seconds an anonymous socket has to `authenticate`
@@ -71,6 +73,12 @@ class Settings(ServiceSettings):
         return sentinel_queue_url(
             self.socketio_message_queue, self.redis_sentinels, self.redis_sentinel_service
         )
+
+    @property
+    def connect_concurrency(self) -> int:
+        """SOCKET_CONNECT_CONCURRENCY, else half of DB_POOL_SIZE (at least 1): connects leave
+        the other half of the pool to HTTP requests."""
+        return self.socket_connect_concurrency or max(1, self.db_pool.size // 2)
 
     @property
     def backend(self) -> str:
@@ -140,6 +148,8 @@ def _realtime(env: Mapping[str, str]) -> dict[str, Any]:
         "typing_timeout": env_float(env, "TYPING_TIMEOUT", 10.0),
         "presence_ttl": env_int(env, "PRESENCE_TTL", 60),
         "idle_timeout": env_float(env, "IDLE_TIMEOUT", 300.0),
+        "contacts_cache_ttl": env_int(env, "CONTACTS_CACHE_TTL", 600),
+        "socket_connect_concurrency": _non_negative(env, "SOCKET_CONNECT_CONCURRENCY"),
         "sockets_per_user": _at_least(env, "SOCKETS_PER_USER", 10, 0),
         "anonymous_sockets_per_ip": _at_least(env, "ANONYMOUS_SOCKETS_PER_IP", 20, 0),
         "socket_auth_grace": _positive_float(env, "SOCKET_AUTH_GRACE", 30.0),
@@ -157,4 +167,11 @@ def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
     value = env_float(env, name, default)
     if not value > 0 or value == float("inf"):
         raise SettingsError(f"{name} must be a positive number of seconds, got {value}")
+    return value
+
+
+def _non_negative(env: Mapping[str, str], name: str) -> int:
+    value = env_int(env, name, 0)
+    if value < 0:
+        raise SettingsError(f"{name} must be 0 or more, got {value}")
     return value

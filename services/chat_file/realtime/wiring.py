@@ -8,6 +8,7 @@ handlers share and realtime's own handler groups, from the configuration the roo
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from typing import Any, Protocol
 
@@ -57,6 +58,8 @@ class RealtimeConfig(Protocol):
     def typing_timeout(self) -> float: ...
     @property
     def idle_timeout(self) -> float: ...
+    @property
+    def connect_concurrency(self) -> int: ...
     @property
     def sockets_per_user(self) -> int: ...
     @property
@@ -119,6 +122,7 @@ def build_realtime(
             interval=sweep_interval(config.idle_timeout),
         ),
         revocation_feed=revocations,
+        admission=threading.BoundedSemaphore(config.connect_concurrency),
         sockets=RedisSocketRegistry(
             client, prefix=config.redis_key_prefix, per_user=config.sockets_per_user
         ),

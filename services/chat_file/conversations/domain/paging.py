@@ -12,6 +12,7 @@ from services.chat_file.kernel.ids import is_object_id
 
 MAX_LIMIT = 100
 MAX_DIGITS = 12  # longer numbers are out of every range (and int() of 5000 digits is refused)
+LIMIT_RANGE = "limit doit être un entier entre 1 et %(max)s"
 
 
 def integer(raw: object) -> int | None:
@@ -36,7 +37,7 @@ def parse_limit(raw: object, default: int, maximum: int = MAX_LIMIT) -> int:
         return default
     value = integer(raw)
     if value is None or not 1 <= value <= maximum:
-        raise InvalidPaginationError(f"limit doit être un entier entre 1 et {maximum}")
+        raise InvalidPaginationError(LIMIT_RANGE, params={"max": maximum})
     return value
 
 

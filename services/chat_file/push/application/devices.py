@@ -57,7 +57,9 @@ class DeviceService:
         try:
             self._guard.check(endpoint)
         except EgressRefusedError as exc:
-            raise PushEndpointRefusedError(f"Endpoint de push refusé ({exc.reason})") from None
+            raise PushEndpointRefusedError(
+                "Endpoint de push refusé (%(reason)s)", params={"reason": exc.reason}
+            ) from None
 
     def list_for(self, user: Identity) -> list[Device]:
         """The caller's devices, oldest first."""

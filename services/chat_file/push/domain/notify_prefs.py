@@ -107,16 +107,20 @@ def parse_moment(value: Any, name: str) -> datetime | None:
             raise ValueError(text[:64])
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise InvalidNotificationSettingsError(f"{name} : date ISO-8601 attendue") from None
+        raise InvalidNotificationSettingsError(
+            "%(field)s : date ISO-8601 attendue", params={"field": name}
+        ) from None
     if moment.tzinfo is None:
-        raise InvalidNotificationSettingsError(f"{name} : le fuseau (Z ou ±hh:mm) est requis")
+        raise InvalidNotificationSettingsError(
+            "%(field)s : le fuseau (Z ou ±hh:mm) est requis", params={"field": name}
+        )
     try:
         moment = moment.astimezone(UTC)  # year 9999 west of UTC overflows
     except OverflowError:
         moment = LATEST_MOMENT + timedelta(days=1)
     if not EARLIEST_MOMENT <= moment <= LATEST_MOMENT:
         raise InvalidNotificationSettingsError(
-            f"{name} : date entre {EARLIEST_MOMENT.year} et {LATEST_MOMENT.year} attendue"
+            "%(field)s : date entre 1970 et 2100 attendue", params={"field": name}
         )
     return moment
 
