@@ -35,6 +35,7 @@ MODULES = [
     "directory",
     "abuse_edits",
     "abuse_groups",
+    "abuse",
 ]
 RESULTS = Path(__file__).with_name("results.json")
 TEST_FIGURES = Path(__file__).resolve().parents[1] / "var" / "test-figures.json"

@@ -165,6 +165,7 @@ class FakeConversationStore:
 class FakeMessageStore:
     def __init__(self, conversations: FakeConversationStore) -> None:
         self.rows: dict[str, Message] = {}
+        self.released: set[str] = set()  # ids whose (sender, temporaryId) no longer dedupes
         self._conversations = conversations
 
     def new_id(self) -> str:
@@ -186,9 +187,13 @@ class FakeMessageStore:
 
     def find_by_temporary_id(self, sender_id: str, temporary_id: str) -> Message | None:
         for m in self.rows.values():
-            if m.sender_id == sender_id and m.temporary_id == temporary_id:
+            same = m.sender_id == sender_id and m.temporary_id == temporary_id
+            if same and m.id not in self.released:
                 return copy.deepcopy(m)
         return None
+
+    def release_temporary_id(self, message_id: str) -> None:
+        self.released.add(message_id)
 
     def get(self, message_id: str) -> Message | None:
         found = self.rows.get(message_id)

@@ -10,7 +10,12 @@ from libs.servicekit.cors import install_cors
 from libs.servicekit.edge import install_service_edge
 from libs.servicekit.http import install_json_errors, install_languages
 from libs.servicekit.json_provider import OrjsonProvider
-from libs.servicekit.observability import Metrics, install_cache_metrics, install_observability
+from libs.servicekit.observability import (
+    Metrics,
+    install_cache_metrics,
+    install_observability,
+    install_rate_limit_metrics,
+)
 from libs.servicekit.openapi import install_openapi
 from services.chat_file.bootstrap import ChatServices, build
 from services.chat_file.console.console import console_blueprint
@@ -21,6 +26,7 @@ from services.chat_file.files.wiring import socket_groups as file_socket_groups
 from services.chat_file.http import health
 from services.chat_file.http.context import provide
 from services.chat_file.http.errors import STATUS_BY_CODE, install_store_errors
+from services.chat_file.http.user_limits import document_limits
 from services.chat_file.kernel.languages import chat_catalogue
 from services.chat_file.push.http import devices, notify_prefs
 from services.chat_file.push.http.metrics import install_push_metrics
@@ -70,7 +76,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         *conversation_socket_groups(talk, services.commands, hub),
         *file_socket_groups(services.files_bundle),
     ]
-    install_socketio(app, hub, connection, groups, services.verifier.mirror)
+    install_socketio(app, hub, connection, groups, services.verifier.mirror, services.edge.limits)
+    document_limits(app)
     install_openapi(
         app,
         title="ngomna chat_file",
@@ -85,7 +92,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
 API_DESCRIPTION = (
     "Conversations, messages and files. Auth: `Authorization: Bearer <accessToken>` or the "
     "`accessToken` cookie (cookie-borne POST/PUT/DELETE also need an allowed `Origin`/`Referer` "
-    "or a double-submit `X-CSRF-TOKEN` equal to the `csrf_access_token` cookie). Errors: "
+    "or an `X-CSRF-TOKEN` equal to the access token's `csrf` claim). Errors: "
     "`{success: false, message, code}`; a non-participant gets the same 404 as a missing id."
 )
 
@@ -112,4 +119,5 @@ def _install_metrics(metrics: Metrics, services: ChatServices) -> None:
     )
     adapters = services.adapters
     install_cache_metrics(metrics, adapters.cache)
+    install_rate_limit_metrics(metrics, services.edge.limits.checker)
     install_push_metrics(metrics, adapters.push_queue, adapters.push_outbox)

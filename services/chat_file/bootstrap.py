@@ -20,6 +20,8 @@ from typing import Any
 from flask_socketio import SocketIO
 from redis import Redis, RedisError
 
+from libs.egress import Resolver
+from libs.ratelimit import RateLimiter
 from libs.servicekit.stores import connect_redis
 from libs.sessions import KeyRing, RedisRevocations
 from services.chat_file.conversations.adapters.circles import RedisCircleCache
@@ -44,6 +46,7 @@ from services.chat_file.files.application.ports import (
 from services.chat_file.files.wiring import file_storage, wire_files
 from services.chat_file.http.context import Edge
 from services.chat_file.http.readiness import Readiness
+from services.chat_file.kernel.limits import Checker, UserLimits
 from services.chat_file.kernel.notifier import Notifier, encoder
 from services.chat_file.kernel.rate import SendRateLimiter
 from services.chat_file.push.adapters.outbox import BufferedOutbox
@@ -163,6 +166,8 @@ def build(
     conversation_access: ConversationAccess | None = None,
     clock: Callable[[], datetime] | None = None,
     send_limiter: SendRateLimiter | None = None,
+    egress_resolver: Resolver | None = None,
+    user_limiter: Checker | None = None,
 ) -> ChatServices:
     """`db` is a pymongo (or mongomock) `Database`: the Mongo adapters over it."""
     stores = stores or open_stores(settings, db)
@@ -178,6 +183,10 @@ def build(
     adapters = Adapters(stores, client, people.cache, people.auth_client, announced, queue, outbox)
     # per socket and per HTTP user, the same rate (tests pass one on an injected clock)
     limiter = send_limiter or SendRateLimiter.for_rate(settings.socket_send_rate)
+    # per user, every transport and process (tests pass one on an injected clock)
+    limits = UserLimits(
+        user_limiter or RateLimiter(client, settings.user_rates, prefix=settings.redis_key_prefix)
+    )
     participation = Participation(stores.conversations)  # files ask who takes part
     file_bundle = (
         FilesServices(files)
@@ -210,6 +219,7 @@ def build(
         participation=talk.participation,
         notifier=announced,
         clock=clock,
+        egress_resolver=egress_resolver,
     )
     verifier.mirror.subscribe(push.devices.forget_ended)  # ended sessions: no more push
     revocations = RedisRevocations(client, prefix=settings.redis_key_prefix)
@@ -229,7 +239,7 @@ def build(
         push_bundle=push,
         commands=talk.commands,
         realtime=hub,
-        edge=Edge(verifier, settings.allowed_origins, limiter, readiness),
+        edge=Edge(verifier, settings.allowed_origins, limiter, readiness, limits),
         adapters=adapters,
     )
 

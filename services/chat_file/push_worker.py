@@ -63,7 +63,7 @@ def build_worker(
         notification_settings=stores.notification_settings,
         directory=directory,
         presence=presence,
-        senders=senders if senders is not None else senders_for(settings.push),
+        senders=senders if senders is not None else senders_for(settings),
     )
 
 

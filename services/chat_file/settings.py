@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from libs.ratelimit import RateTable
 from libs.servicekit.service_settings import ServiceSettings
 from libs.servicekit.settings import (
     SettingsError,
@@ -18,6 +19,7 @@ from libs.servicekit.settings import (
 from libs.servicekit.sql import backend_of
 from libs.servicekit.stores import sentinel_queue_url
 from services.chat_file.files.settings import FileLimits, S3Settings
+from services.chat_file.kernel.limits import user_rates
 from services.chat_file.push.settings import PushSettings
 
 ASYNC_MODES = frozenset({"gevent", "eventlet", "threading"})
@@ -45,6 +47,7 @@ class Settings(ServiceSettings):
     edit_history_bytes: int = 100_000  # UTF-8 bytes of the contents kept in it
     max_reactions_per_user: int = 3  # distinct reactions of one user on one message
     max_group_members: int = 1000  # participants of a group or broadcast
+    temporary_id_window: float = 24 * 3600.0  # seconds a temporaryId dedupes a resend
     allowed_origins: tuple[str, ...] = ()
     async_mode: str = "gevent"
     socketio_message_queue: str = ""  # redis://… to fan events out across processes
@@ -54,10 +57,14 @@ class Settings(ServiceSettings):
     idle_timeout: float = 300.0  # seconds without activity before `user_idle`; 0 = off
     contacts_cache_ttl: int = 600  # seconds a user's rooms and contacts stay cached; 0 = off
     socket_connect_concurrency: int = 0  # connects doing store work at once; 0 = half the pool
+    sockets_per_user: int = 10  # past it the oldest socket is replaced; 0 = no cap
+    anonymous_sockets_per_ip: int = 20  # sockets waiting to `authenticate`, per process
+    socket_auth_grace: float = 30.0  # seconds an anonymous socket has to `authenticate`
     files_dir: str = "var/files"
     file_storage: str = "local"  # or "gridfs" (the service's MongoDB) or "s3"
     max_upload_bytes: int = 25 * 1024 * 1024
     push: PushSettings = field(default_factory=PushSettings)
+    user_rates: RateTable = field(default_factory=lambda: user_rates({}))  # RATE_LIMIT_<ACTION>
     s3: S3Settings = field(default_factory=S3Settings)
     file_limits: FileLimits = field(default_factory=FileLimits)
 
@@ -99,10 +106,12 @@ class Settings(ServiceSettings):
             edit_history_bytes=env_int(env, "EDIT_HISTORY_MAX_BYTES", 100_000),
             max_reactions_per_user=env_int(env, "MAX_REACTIONS_PER_USER", 3),
             max_group_members=env_int(env, "MAX_GROUP_MEMBERS", 1000),
+            temporary_id_window=_positive_float(env, "TEMPORARY_ID_WINDOW", 24 * 3600.0),
             files_dir=env_str(env, "FILES_DIR", "var/files"),
             file_storage=file_storage,
             max_upload_bytes=env_int(env, "MAX_UPLOAD_BYTES", 25 * 1024 * 1024),
             push=PushSettings.from_env(env),
+            user_rates=user_rates(env),
             s3=s3,
             file_limits=FileLimits.from_env(env),
         )
@@ -149,7 +158,24 @@ def _realtime(env: Mapping[str, str]) -> dict[str, Any]:
         "idle_timeout": env_float(env, "IDLE_TIMEOUT", 300.0),
         "contacts_cache_ttl": env_int(env, "CONTACTS_CACHE_TTL", 600),
         "socket_connect_concurrency": _non_negative(env, "SOCKET_CONNECT_CONCURRENCY"),
+        "sockets_per_user": _at_least(env, "SOCKETS_PER_USER", 10, 0),
+        "anonymous_sockets_per_ip": _at_least(env, "ANONYMOUS_SOCKETS_PER_IP", 20, 0),
+        "socket_auth_grace": _positive_float(env, "SOCKET_AUTH_GRACE", 30.0),
     }
+
+
+def _at_least(env: Mapping[str, str], name: str, default: int, least: int) -> int:
+    value = env_int(env, name, default)
+    if value < least:
+        raise SettingsError(f"{name} must be at least {least}, got {value}")
+    return value
+
+
+def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
+    value = env_float(env, name, default)
+    if not value > 0 or value == float("inf"):
+        raise SettingsError(f"{name} must be a positive number of seconds, got {value}")
+    return value
 
 
 def _non_negative(env: Mapping[str, str], name: str) -> int:

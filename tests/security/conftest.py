@@ -27,6 +27,7 @@ from services.auth_user.app import create_app as create_auth_app
 from services.auth_user.domain.model import LoginLimits
 from services.auth_user.settings import Settings as AuthSettings
 from services.chat_file.app import create_app as create_chat_app
+from services.chat_file.kernel.limits import no_user_limits
 from services.chat_file.settings import Settings as ChatSettings
 from tests.fake_stores import fake_chat_stores
 from tests.support.chat_app import chat_settings as test_chat_settings
@@ -99,6 +100,7 @@ def chat_settings(prefix: str, files_dir: Path, **changes: Any) -> ChatSettings:
         "database_url": os.environ["DATABASE_URL"],  # the module's database (fixture below)
         "max_upload_bytes": 256 * 1024,
         "socket_send_rate": 0,
+        "user_rates": no_user_limits(),  # the fuzzers reach the handlers, not the limiter
     }
     return ChatSettings(**{**base, **changes})
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from services.chat_file.conversations.api.commands import ChatCommands
@@ -39,6 +39,8 @@ from services.chat_file.users.application.directory import UserDirectory
 class ConversationsConfig(Protocol):
     @property
     def max_message_length(self) -> int: ...
+    @property
+    def temporary_id_window(self) -> float: ...
 
     @property
     def edit_history_versions(self) -> int: ...
@@ -104,6 +106,7 @@ def wire_conversations(
             mentions=mentioning,
             appender=appender,
             contacts_changed=contacts_changed,
+            dedupe_window=timedelta(seconds=config.temporary_id_window),
             **clocked,
         ),
         messages=MessageService(

@@ -67,6 +67,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "IMAGE_TOO_LARGE": 422,
     # push devices (services/chat_file/push/domain/devices.py)
     "INVALID_DEVICE": 400,
+    "PUSH_ENDPOINT_REFUSED": 400,
     "DEVICE_NOT_FOUND": 404,
     "INVALID_NOTIFICATION_SETTINGS": 400,
     "SERVICE_UNAVAILABLE": 503,

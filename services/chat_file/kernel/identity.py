@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -13,3 +13,6 @@ class Identity:
     auth_ms: int = 0  # when that session logged in (ms); revocation watermarks compare it
     expires_at: int = 0  # the token's `exp` (Unix seconds): a socket ends then unless refreshed
     locale: str | None = None  # the `locale` claim: the language of the user's profile
+    # the token's `csrf` claim: what a cookie-borne write's X-CSRF-TOKEN must equal (not part
+    # of who the caller is, and never printed)
+    csrf: str | None = field(default=None, compare=False, repr=False)

@@ -26,6 +26,7 @@ from services.chat_file.realtime.adapters.socketio import (
     conversation_room,
     user_room,
 )
+from services.chat_file.realtime.adapters.sockets import RedisSocketRegistry
 from services.chat_file.realtime.api import HandlerGroup
 from services.chat_file.realtime.application.activity import ActivityService
 from services.chat_file.realtime.application.ports import Memberships
@@ -59,6 +60,12 @@ class RealtimeConfig(Protocol):
     def idle_timeout(self) -> float: ...
     @property
     def connect_concurrency(self) -> int: ...
+    @property
+    def sockets_per_user(self) -> int: ...
+    @property
+    def anonymous_sockets_per_ip(self) -> int: ...
+    @property
+    def socket_auth_grace(self) -> float: ...
 
 
 def queue_options(url: str, channel: str) -> dict[str, Any]:
@@ -116,6 +123,11 @@ def build_realtime(
         ),
         revocation_feed=revocations,
         admission=threading.BoundedSemaphore(config.connect_concurrency),
+        sockets=RedisSocketRegistry(
+            client, prefix=config.redis_key_prefix, per_user=config.sockets_per_user
+        ),
+        anonymous_per_ip=config.anonymous_sockets_per_ip,
+        auth_grace=config.socket_auth_grace,
     )
     sessions.on_activity = hub.record_activity
     return hub

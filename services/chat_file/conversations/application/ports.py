@@ -101,6 +101,11 @@ class MessageStore(Protocol):
 
     def find_by_temporary_id(self, sender_id: str, temporary_id: str) -> Message | None: ...
 
+    def release_temporary_id(self, message_id: str) -> None:
+        """The message stops answering to its (sender, temporaryId): past the dedupe window a
+        new message may take it. The message keeps showing its `temporaryId`."""
+        ...
+
     def get(self, message_id: str) -> Message | None: ...
 
     def page(

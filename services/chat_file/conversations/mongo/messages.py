@@ -88,6 +88,9 @@ class MongoMessageStore(MongoStore):
         doc = self._col.find_one({"clientKey": f"{sender_id}:{temporary_id}"})
         return _from_doc(doc) if doc else None
 
+    def release_temporary_id(self, message_id: str) -> None:
+        self._col.update_one({"_id": ObjectId(message_id)}, {"$unset": {"clientKey": ""}})
+
     def get(self, message_id: str) -> Message | None:
         doc = self._col.find_one({"_id": ObjectId(message_id)})
         return _from_doc(doc) if doc else None

@@ -29,17 +29,23 @@ def message_id(data: Data) -> str:
 
 class MessageEvents:
     EVENTS = {
-        "sendMessage": Event("send_message", reply="message_sent", error="message_error"),
+        "sendMessage": Event(
+            "send_message", reply="message_sent", error="message_error", action="send"
+        ),
         # the receipt confirmed to the marking socket under the old name (`reply`)
-        "markMessageDelivered": Event("mark_delivered", reply="messageDelivered"),
-        "messageDelivered": Event("mark_delivered", reply="messageDelivered"),  # Flutter's name
-        "markMessageRead": Event("mark_read", reply="messageRead"),
-        "messageRead": Event("mark_read", reply="messageRead"),
-        "getMessages": Event("history", reply="messagesLoaded"),
-        "getMessage": Event("get_message"),  # one message with its edit history
+        "markMessageDelivered": Event(
+            "mark_delivered", reply="messageDelivered", action="receipts"
+        ),
+        "messageDelivered": Event(
+            "mark_delivered", reply="messageDelivered", action="receipts"
+        ),  # Flutter's name
+        "markMessageRead": Event("mark_read", reply="messageRead", action="receipts"),
+        "messageRead": Event("mark_read", reply="messageRead", action="receipts"),
+        "getMessages": Event("history", reply="messagesLoaded", action="history"),
+        "getMessage": Event("get_message", action="history"),  # one message, its edit history
         # the old console waits on `message:error` for a refused edit or delete
-        "editMessage": Event("edit_message", error="message:error"),
-        "deleteMessage": Event("delete_message", error="message:error"),
+        "editMessage": Event("edit_message", error="message:error", action="edit"),
+        "deleteMessage": Event("delete_message", error="message:error", action="delete"),
     }
 
     def __init__(self, use_cases: ConversationsServices, commands: ChatCommands) -> None:

@@ -56,6 +56,10 @@ class SqlMessageStore(SqlStore):
     def find_by_temporary_id(self, sender_id: str, temporary_id: str) -> Message | None:
         return self._one(T.c.client_key == f"{sender_id}:{temporary_id}")
 
+    def release_temporary_id(self, message_id: str) -> None:
+        with self._engine.begin() as tx:
+            tx.execute(T.update().where(T.c.id == message_id).values(client_key=None))
+
     def get(self, message_id: str) -> Message | None:
         return self._one(T.c.id == message_id)
 

@@ -283,6 +283,9 @@ def _looks_like_text(head: bytes) -> bool:
     return not _TEXT_CONTROL.search(text)
 
 
+RANGE_DIGITS = 18  # a byte position of more digits is past any file (int() of 5000 is refused)
+
+
 def parse_byte_range(header: str | None, total: int) -> ByteRange | None:
     """One `bytes=` range resolved against `total`; None means "send it all" (RFC 9110 14.2).
 
@@ -291,6 +294,10 @@ def parse_byte_range(header: str | None, total: int) -> ByteRange | None:
     if match is None:
         return None
     first, last = match.groups()
+    if len(first) > RANGE_DIGITS:  # starts past the end of any file
+        raise RangeNotSatisfiableError(total=total)
+    if len(last) > RANGE_DIGITS:  # ends past it: to the end, or (a suffix) the whole file
+        last = "" if first else str(total)
     if not first:  # suffix: the last N bytes
         if not last:
             return None  # "bytes=-"

@@ -26,8 +26,8 @@ TYPING_REF = TypingRef()
 
 class RoomEvents:
     EVENTS = {
-        "typing": Event("typing"),
-        "stopTyping": Event("stop_typing"),
+        "typing": Event("typing", action="typing"),
+        "stopTyping": Event("stop_typing", action="typing"),
         "joinConversation": Event("join"),
         "leaveConversation": Event("leave"),
     }

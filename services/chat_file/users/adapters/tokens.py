@@ -115,6 +115,7 @@ class JwtVerifier:
             raise InvalidTokenError()
         matricule = claims.get("matricule")
         sid = claims.get("sid")
+        csrf = claims.get("csrf")
         return Identity(
             user_id=user_id,
             matricule=str(matricule) if matricule else None,
@@ -122,6 +123,7 @@ class JwtVerifier:
             auth_ms=auth_ms_of(claims),
             expires_at=int(claims["exp"]),
             locale=supported_locale(claims.get("locale")),
+            csrf=csrf if isinstance(csrf, str) and csrf else None,
         )
 
 

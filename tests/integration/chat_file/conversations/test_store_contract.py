@@ -261,6 +261,25 @@ def test_temporary_id_is_unique_per_sender(stores: ChatStores) -> None:
     assert stores.messages.find_by_temporary_id(a, "other") is None
 
 
+def test_a_released_temporary_id_can_be_taken_by_a_new_message(stores: ChatStores) -> None:
+    """#23 row 17: past the dedupe window the old message lets go of its temporaryId."""
+    a, b, _ = users()
+    g = group(stores, [a, b])
+    old = post(stores, g.id, a, temporary_id="reused")
+    kept = post(stores, g.id, a, temporary_id="kept")
+    stores.messages.release_temporary_id(old.id)
+    assert stores.messages.find_by_temporary_id(a, "reused") is None
+    new = post(stores, g.id, a, "again", temporary_id="reused")  # no DuplicateMessageError
+    found = stores.messages.find_by_temporary_id(a, "reused")
+    assert found is not None and found.id == new.id != old.id
+    still = stores.messages.get(old.id)
+    assert still is not None and still.temporary_id == "reused"  # the old one still says it
+    assert stores.messages.find_by_temporary_id(a, "kept").id == kept.id  # type: ignore[union-attr]
+    with pytest.raises(DuplicateMessageError):  # the new one dedupes again
+        post(stores, g.id, a, temporary_id="reused")
+    stores.messages.release_temporary_id(old.id)  # idempotent
+
+
 def test_set_seq_and_remove(stores: ChatStores) -> None:
     a, b, _ = users()
     g = group(stores, [a, b])
