@@ -26,6 +26,7 @@ from services.chat_file.conversations.application.ports import (
 from services.chat_file.files.application.ports import FileMetadataStore, FileStorage
 from services.chat_file.push.application.ports import DeviceStore, NotificationSettingsStore
 from services.chat_file.storage.schema import SCHEMA
+from services.chat_file.sync.application.ports import ChangeLog
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class ChatStores:
     notification_settings: NotificationSettingsStore
     mentions: MentionStore
     badges: BadgeCounts
+    changes: ChangeLog  # each user's change log (sync)
     backend: str
     close: Callable[[], None] = lambda: None
     # Stores and numbers a message in one transaction (SQL); None: the application's
@@ -65,6 +67,7 @@ def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatSt
     from services.chat_file.files.sql.files import SqlFileStore
     from services.chat_file.push.sql.devices import SqlDeviceStore
     from services.chat_file.push.sql.notify_prefs import SqlNotificationSettingsStore
+    from services.chat_file.sync.sql.changes import SqlChangeLog
 
     engine = create_sql_engine(database_url)
     if run_migrations:
@@ -77,6 +80,7 @@ def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatSt
         notification_settings=SqlNotificationSettingsStore(engine),
         mentions=SqlMentionStore(engine),
         badges=SqlBadgeCounts(engine),
+        changes=SqlChangeLog(engine),
         backend=engine.dialect.name,
         close=engine.dispose,
         appender=SqlMessageAppender(engine),
@@ -92,6 +96,7 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
     from services.chat_file.files.mongo.gridfs import GridFSFileStorage
     from services.chat_file.push.mongo.devices import MongoDeviceStore
     from services.chat_file.push.mongo.notify_prefs import MongoNotificationSettingsStore
+    from services.chat_file.sync.mongo.changes import MongoChangeLog
 
     conversations, messages = MongoConversationStore(db), MongoMessageStore(db)
     conversations.ensure_indexes()
@@ -102,6 +107,8 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
     settings.ensure_indexes()
     mentions = MongoMentionStore(db)
     mentions.ensure_indexes()
+    changes = MongoChangeLog(db)
+    changes.ensure_indexes()
     return ChatStores(
         conversations=conversations,
         messages=messages,
@@ -110,6 +117,7 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
         notification_settings=settings,
         mentions=mentions,
         badges=MongoBadgeCounts(db),
+        changes=changes,
         backend=backend,
         close=db.client.close,
         database_files=lambda: GridFSFileStorage(db),
