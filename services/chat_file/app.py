@@ -26,6 +26,8 @@ from services.chat_file.realtime.socket.server import install_socketio
 from services.chat_file.realtime.wiring import socket_groups as realtime_socket_groups
 from services.chat_file.realtime.wiring import socketio_options
 from services.chat_file.settings import Settings
+from services.chat_file.sync.http import routes as sync_routes
+from services.chat_file.sync.wiring import socket_groups as sync_socket_groups
 
 EXTENSION = "chat"  # the whole `ChatServices` (tests and scripts read it; routes read bundles)
 
@@ -45,6 +47,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         services.commands,
         services.files_bundle,
         services.push_bundle,
+        services.sync_bundle,
         services.users_bundle,
         services.edge,
     )
@@ -58,11 +61,16 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(files.bp)
     app.register_blueprint(devices.bp)
     app.register_blueprint(notify_prefs.bp)
+    app.register_blueprint(sync_routes.bp)
     app.register_blueprint(console_blueprint(settings.auth_user_public_url))
     services.realtime.socketio.init_app(app, **socketio_options(settings))  # extensions["socketio"]
     hub, talk = services.realtime, services.conversations_bundle
     connection, realtime_groups = realtime_socket_groups(hub, services.verifier, services.directory)
-    groups = [*realtime_groups, *conversation_socket_groups(talk, services.commands, hub)]
+    groups = [
+        *realtime_groups,
+        *conversation_socket_groups(talk, services.commands, hub),
+        *sync_socket_groups(services.sync_bundle),
+    ]
     install_socketio(app, hub, connection, groups, services.verifier.mirror)
     install_openapi(
         app,

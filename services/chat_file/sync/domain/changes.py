@@ -13,12 +13,16 @@ from services.chat_file.kernel.errors import ChatError
 
 TOKEN_RE = re.compile(r"^[0-9]{1,18}$")
 DEFAULT_LIMIT = 100
-MAX_LIMIT = 500
 
 
 class InvalidSyncTokenError(ChatError):
     code = "INVALID_SYNC_TOKEN"
     message = "Jeton de synchronisation invalide"
+
+
+class InvalidSyncLimitError(ChatError):
+    code = "INVALID_PAGINATION"
+    message = "limit doit être un entier entre 1 et le maximum permis"
 
 
 class SyncTokenExpiredError(ChatError):
@@ -70,4 +74,23 @@ def check_position(since: int, found: LogSlice) -> None:
         return
     first_kept = found.oldest if found.oldest is not None else found.head + 1
     if since + 1 < first_kept:
+        raise SyncTokenExpiredError()
+
+
+def parse_limit(value: Any, maximum: int) -> int:
+    """`limit` of a sync: absent → min(100, maximum); else an integer in 1..maximum."""
+    if value is None or value == "":
+        return min(DEFAULT_LIMIT, maximum)
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise InvalidSyncLimitError()
+    text = str(value).strip()
+    if not text.isdigit() or not 1 <= int(text) <= maximum:
+        raise InvalidSyncLimitError()
+    return int(text)
+
+
+def check_window(since: int, found: LogSlice, oldest_allowed: datetime) -> None:
+    """The first entry the client needs is older than the window: the log no longer promises
+    it (compaction may already have removed its neighbours), so the client reloads."""
+    if found.changes and found.changes[0].seq == since + 1 and found.changes[0].at < oldest_allowed:
         raise SyncTokenExpiredError()

@@ -1,5 +1,6 @@
-"""Fan-out cost per event, not per recipient: a new message is encoded once for all members'
-sockets and its sender's display data is resolved once."""
+"""Fan-out cost of a new message: its wire shape is made once and its sender's display data is
+resolved once; each member then gets one packet carrying their own change number (`seq`, the
+sync log's: issue 27), which is the one part that differs per recipient."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def counting_encodes(app: Flask) -> list[str]:
     return encoded
 
 
-def test_a_new_message_is_encoded_once_and_its_sender_resolved_once() -> None:
+def test_a_new_message_is_shaped_once_and_its_sender_resolved_once() -> None:
     cache = FakeProfileCache()
     app = create_app(
         settings(SOCKET_SEND_RATE="0"),
@@ -53,10 +54,13 @@ def test_a_new_message_is_encoded_once_and_its_sender_resolved_once() -> None:
     encoded, reads = counting_encodes(app), cache.reads
     body = {"conversationId": cid, "content": "Bonjour à tous", "type": "TEXT"}
     assert clients["alice"].emit("sendMessage", body, callback=True)["success"]
+    seqs = set()
     for user in MEMBERS:
         received = [e for e in clients[user].get_received() if e["name"] == "newMessage"]
         assert [e["args"][0]["senderName"] for e in received] == ["Alice Test"], user
-    assert encoded.count("newMessage") == 1  # one packet for the five sockets
+        seqs.add((user, received[0]["args"][0]["seq"]))
+    assert len(seqs) == len(MEMBERS)
+    assert encoded.count("newMessage") == len(MEMBERS)  # one packet per member: its own seq
     assert cache.reads - reads == 1  # the sender, looked up once for the event
     for client in clients.values():
         client.disconnect()
