@@ -15,7 +15,6 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from libs.servicekit.sql_store import SqlStore
-from services.chat_file.kernel.sql import from_doc, to_doc
 from services.chat_file.sync.domain.changes import Change, LogSlice
 from services.chat_file.sync.sql.tables import change_heads as H
 from services.chat_file.sync.sql.tables import change_log as L
@@ -37,7 +36,7 @@ class SqlChangeLog(SqlStore):
         users = sorted(set(user_ids))
         if not users:
             return {}
-        payload = to_doc(data)
+        payload = data  # a wire payload: JSON already
         with self._engine.begin() as tx:
             heads = tx.execute(self._bump(tx.dialect.name, users)).all()
             numbers = {str(user): int(seq) for user, seq in heads}
@@ -56,7 +55,7 @@ class SqlChangeLog(SqlStore):
                 return LogSlice(0, None, [])
             rows = db.execute(PAGE, {"user": user_id, "after": after, "limit": limit}).all()
         head, oldest = int(position[0]), position[1]
-        changes = [Change(int(r[0]), r[1], from_doc(r[2]), r[3]) for r in rows]
+        changes = [Change(int(r[0]), r[1], r[2], r[3]) for r in rows]
         return LogSlice(head, int(oldest) if oldest is not None else None, changes)
 
     def head(self, user_id: str) -> int:

@@ -165,3 +165,25 @@ def test_a_token_whose_next_change_was_compacted_is_expired(
 def test_no_request_needs_a_user_with_no_log_to_exist(client: FlaskClient) -> None:
     assert sync(client, "nobody").get_json()["data"]["next"] == "0"
     assert sync(client, "nobody").status_code == 200
+
+
+def test_the_sync_view_documents_what_it_returns() -> None:
+    from services.chat_file.sync.api.views import SYNC
+    from services.chat_file.sync.application.sync import SyncPage
+    from services.chat_file.sync.domain.changes import Change
+
+    at = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    change = Change(4, "newMessage", {"id": "m1", "content": "Bonjour", "tags": [1, None]}, at)
+    page = SYNC.check_fast(SyncPage([change], "4", True))
+    assert page == {
+        "changes": [
+            {
+                "seq": 4,
+                "event": "newMessage",
+                "data": {"id": "m1", "content": "Bonjour", "tags": [1, None]},
+                "at": "2026-03-01T12:00:00.000Z",
+            }
+        ],
+        "next": "4",
+        "hasMore": True,
+    }
