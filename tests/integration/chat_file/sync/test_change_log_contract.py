@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from services.chat_file.storage.stores import ChatStores
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+NESTED = {"at": "2026-03-01T12:00:00.000Z", "ok": [True, None], "é": "ü"}  # wire JSON
 
 
 def user() -> str:
@@ -43,10 +44,10 @@ def test_each_user_numbers_their_own_entries_from_one(stores: ChatStores) -> Non
 def test_read_pages_after_a_position_in_order(stores: ChatStores) -> None:
     someone = user()
     for n in range(1, 8):
-        stores.changes.append([someone], "e", {"n": n, "nested": {"at": "2026-03-01T12:00:00.000Z", "ok": [True, None]}}, T0)
+        stores.changes.append([someone], "e", {"n": n, "nested": NESTED}, T0)
     page = stores.changes.read(someone, 2, 3)
     assert [c.seq for c in page.changes] == [3, 4, 5]
-    assert page.changes[0].data == {"n": 3, "nested": {"at": "2026-03-01T12:00:00.000Z", "ok": [True, None]}}
+    assert page.changes[0].data == {"n": 3, "nested": NESTED}
     assert [c.seq for c in stores.changes.read(someone, 5, 10).changes] == [6, 7]
     assert stores.changes.read(someone, 7, 10).changes == []
 
