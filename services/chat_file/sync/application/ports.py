@@ -12,9 +12,9 @@ class ChangeLog(Protocol):
     def append(
         self, user_ids: list[str], event: str, data: dict[str, Any], at: datetime
     ) -> dict[str, int]:
-        """One entry in the log of each user (ids unique; `data` is a JSON object), numbered with that user's next
-        number, all or nothing; each user's new number. Concurrent appends for one user never
-        share or skip a number."""
+        """One entry in the log of each user (ids unique; `data` is a JSON object), numbered
+        with that user's next number, all or nothing; each user's new number. Concurrent
+        appends for one user never share or skip a number."""
         ...
 
     def read(self, user_id: str, after: int, limit: int) -> LogSlice:
