@@ -11,7 +11,8 @@ from typing import Any
 
 from services.chat_file.kernel.errors import ChatError
 
-TOKEN_RE = re.compile(r"^[0-9]{1,18}$")
+TOKEN_RE = re.compile(r"^[0-9]{1,18}$")  # ASCII digits only (str.isdigit takes "²")
+LIMIT_RE = re.compile(r"^[0-9]{1,9}$")
 DEFAULT_LIMIT = 100
 
 
@@ -84,7 +85,7 @@ def parse_limit(value: Any, maximum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise InvalidSyncLimitError()
     text = str(value).strip()
-    if not text.isdigit() or not 1 <= int(text) <= maximum:
+    if not LIMIT_RE.match(text) or not 1 <= int(text) <= maximum:
         raise InvalidSyncLimitError()
     return int(text)
 

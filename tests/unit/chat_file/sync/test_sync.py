@@ -135,10 +135,10 @@ def test_a_change_that_does_not_concern_a_user_is_not_in_their_log(
 
 
 def test_bad_tokens_and_limits_are_400(client: FlaskClient) -> None:
-    for since in ("abc", "-1", "1.5", "9" * 30):
+    for since in ("abc", "-1", "1.5", "9" * 30, "²", "١٢"):
         answer = sync(client, "bob", since=since)
         assert (answer.status_code, answer.get_json()["code"]) == (400, "INVALID_SYNC_TOKEN")
-    for limit in ("0", "x", "501", "-3"):
+    for limit in ("0", "x", "501", "-3", "²", "9" * 40):
         answer = sync(client, "bob", since="0", limit=limit)
         assert (answer.status_code, answer.get_json()["code"]) == (400, "INVALID_PAGINATION")
 
