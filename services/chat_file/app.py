@@ -17,6 +17,7 @@ from services.chat_file.console.console import console_blueprint
 from services.chat_file.conversations.http import conversations, messages
 from services.chat_file.conversations.wiring import socket_groups as conversation_socket_groups
 from services.chat_file.files.http import routes as files
+from services.chat_file.files.wiring import socket_groups as file_socket_groups
 from services.chat_file.http import health
 from services.chat_file.http.context import provide
 from services.chat_file.http.errors import STATUS_BY_CODE, install_store_errors
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     groups = [
         *realtime_groups,
         *conversation_socket_groups(talk, services.commands, hub),
+        *file_socket_groups(services.files_bundle),
         *sync_socket_groups(services.sync_bundle),
     ]
     install_socketio(app, hub, connection, groups, services.verifier.mirror)

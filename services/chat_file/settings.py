@@ -17,7 +17,7 @@ from libs.servicekit.settings import (
 )
 from libs.servicekit.sql import backend_of
 from libs.servicekit.stores import sentinel_queue_url
-from services.chat_file.files.settings import S3Settings
+from services.chat_file.files.settings import FileLimits, S3Settings
 from services.chat_file.push.settings import PushSettings
 
 ASYNC_MODES = frozenset({"gevent", "eventlet", "threading"})
@@ -55,6 +55,7 @@ class Settings(ServiceSettings):
     sync_max_limit: int = 500  # changes one sync answer may hold
     push: PushSettings = field(default_factory=PushSettings)
     s3: S3Settings = field(default_factory=S3Settings)
+    file_limits: FileLimits = field(default_factory=FileLimits)
 
     def __repr__(self) -> str:  # never print the secret
         return f"Settings(app_env={self.app_env!r}, backend={self.backend!r}, …)"
@@ -91,6 +92,7 @@ class Settings(ServiceSettings):
             sync_max_limit=_positive(env, "SYNC_MAX_LIMIT", 500),
             push=PushSettings.from_env(env),
             s3=s3,
+            file_limits=FileLimits.from_env(env),
         )
 
 

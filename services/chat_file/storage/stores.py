@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -107,7 +108,8 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
     settings.ensure_indexes()
     mentions = MongoMentionStore(db)
     mentions.ensure_indexes()
-    changes = MongoChangeLog(db)
+    # mongomock is not thread-safe: its $inc is a read then a write (real MongoDB: atomic)
+    changes = MongoChangeLog(db, lock=threading.Lock() if backend == "mongomock" else None)
     changes.ensure_indexes()
     return ChatStores(
         conversations=conversations,

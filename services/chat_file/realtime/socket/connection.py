@@ -35,8 +35,13 @@ class ConnectionEvents:
     connection's small talk (`getOnlineUsers`, `ping`, `heartbeat`)."""
 
     EVENTS = {
+        # the old backend pushed the conversation list right after `authenticated`
         "authenticate": Event(
-            "authenticate", reply="authenticated", error="auth_error", public=True
+            "authenticate",
+            reply="authenticated",
+            error="auth_error",
+            public=True,
+            then=("getConversations",),
         ),
         "getOnlineUsers": Event("online_users", reply="onlineUsers"),
         "ping": Event("ping", reply="pong", public=True),

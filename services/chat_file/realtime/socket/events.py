@@ -28,6 +28,19 @@ UNAVAILABLE = {
 }
 
 
+class UnknownEventError(CodedError):
+    code = "UNKNOWN_EVENT"
+    message = "Événement inconnu"
+
+
+def unknown_event(event: str, *_: Any) -> dict[str, Any]:
+    """An event no handler group claims: `error {event, code: UNKNOWN_EVENT}` and the ack
+    (for any socket, authenticated or not: it reveals nothing)."""
+    answer = failure(UnknownEventError())
+    emit("error", {**answer, "event": event})
+    return answer
+
+
 def failure(exc: CodedError) -> dict[str, Any]:
     body: dict[str, Any] = {"success": False, "message": exc.message, "code": exc.code}
     if "errors" in exc.details:
