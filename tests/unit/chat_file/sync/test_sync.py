@@ -187,3 +187,33 @@ def test_the_sync_view_documents_what_it_returns() -> None:
         "next": "4",
         "hasMore": True,
     }
+
+
+class Calendar:
+    """A datetime clock a test moves (the one `build(..., clock=)` gives every use case)."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def test_a_token_whose_next_change_is_older_than_the_window_is_expired(
+    settings: Any, fakes: dict[str, Any]
+) -> None:
+    from services.chat_file.app import create_app
+
+    calendar = Calendar()
+    client = create_app(settings, **fakes, clock=calendar).test_client()
+    cid = group(client, ["bob"])
+    token = sync(client, "bob").get_json()["data"]["next"]
+    send(client, cid, "un")
+    calendar.now += timedelta(days=6, hours=23)  # inside SYNC_WINDOW (7 days): still served
+    assert [c["data"]["content"] for c in changes(client, "bob", token)["changes"]] == ["un"]
+    calendar.now += timedelta(hours=2)  # the change after the token is now older than 7 days
+    answer = sync(client, "bob", since=token)
+    assert (answer.status_code, answer.get_json()["code"]) == (410, "SYNC_TOKEN_EXPIRED")
+    send(client, cid, "deux")  # a token at the head is still good: nothing old is needed
+    head = changes(client, "bob", str(int(token) + 1))
+    assert [c["data"]["content"] for c in head["changes"]] == ["deux"]
