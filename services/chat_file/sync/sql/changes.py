@@ -2,7 +2,8 @@
 
 An append is one transaction: one multi-row upsert of the users' heads (`seq + 1`, RETURNING
 the new numbers; the rows are taken in user order, so two appends that share users lock them
-in the same order and cannot deadlock) and one multi-row insert of the entries. A read is two
+in the same order and cannot deadlock) and one multi-row insert of the entries (per 2 000
+users: the bound-parameter limits). A read is two
 single-statement reads: the head with the first kept number, then the page.
 """
 
@@ -13,12 +14,16 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 
 from libs.servicekit.sql_store import SqlStore
 from services.chat_file.sync.domain.changes import Change, LogSlice
 from services.chat_file.sync.sql.tables import change_heads as H
 from services.chat_file.sync.sql.tables import change_log as L
 
+# users per statement pair: 2 000 rows x 5 parameters stays under SQLite's 32 766 and
+# PostgreSQL's 65 535 bound parameters, whatever the size of a group or broadcast
+CHUNK = 2000
 OLDEST = sa.select(sa.func.min(L.c.seq)).where(L.c.user_id == sa.bindparam("user"))
 POSITION = sa.select(H.c.seq, OLDEST.scalar_subquery()).where(H.c.user_id == sa.bindparam("user"))
 PAGE = (
@@ -34,18 +39,23 @@ class SqlChangeLog(SqlStore):
         self, user_ids: list[str], event: str, data: dict[str, Any], at: datetime
     ) -> dict[str, int]:
         users = sorted(set(user_ids))
-        if not users:
-            return {}
-        payload = data  # a wire payload: JSON already
+        numbers: dict[str, int] = {}
         with self._engine.begin() as tx:
-            heads = tx.execute(self._bump(tx.dialect.name, users)).all()
-            numbers = {str(user): int(seq) for user, seq in heads}
-            rows = [
-                {"user_id": u, "seq": numbers[u], "event": event, "payload": payload}
-                | {"created_at": at}
-                for u in users
-            ]
-            tx.execute(L.insert(), rows) if len(rows) == 1 else tx.execute(L.insert().values(rows))
+            for start in range(0, len(users), CHUNK):  # one pass below 2 000 users
+                numbers.update(self._append(tx, users[start : start + CHUNK], event, data, at))
+        return numbers
+
+    def _append(
+        self, tx: Connection, users: list[str], event: str, data: dict[str, Any], at: datetime
+    ) -> dict[str, int]:
+        heads = tx.execute(self._bump(tx.dialect.name, users)).all()
+        numbers = {str(user): int(seq) for user, seq in heads}
+        row = {"event": event, "payload": data, "created_at": at}  # data: a JSON wire payload
+        rows = [{"user_id": u, "seq": numbers[u], **row} for u in users]
+        if len(rows) == 1:
+            tx.execute(L.insert(), rows)
+        else:
+            tx.execute(L.insert().values(rows))
         return numbers
 
     def read(self, user_id: str, after: int, limit: int) -> LogSlice:
