@@ -22,6 +22,7 @@ from redis import Redis, RedisError
 
 from libs.servicekit.stores import connect_redis
 from libs.sessions import KeyRing, RedisRevocations
+from services.chat_file.conversations.adapters.circles import RedisCircleCache
 from services.chat_file.conversations.api.commands import ChatCommands
 from services.chat_file.conversations.api.events import EVENT_VIEWS as CONVERSATION_EVENTS
 from services.chat_file.conversations.application.bundle import ConversationsServices
@@ -180,7 +181,10 @@ def build(
     if notifier is None:
         sockets = SocketIONotifier(server, encode_events)
         delivery: Notifier = sockets
-        announced = journaled(stores.changes, encode_events, deliver=sockets, clock=clock)
+        if settings.sync_seq_in_events:  # one copy per user, with their seq
+            announced = journaled(stores.changes, encode_events, deliver=sockets, clock=clock)
+        else:  # one emit to every room (one frame), no seq: clients sync on reconnect only
+            announced = journaled(stores.changes, encode_events, then=sockets, clock=clock)
     else:
         delivery = notifier
         announced = journaled(stores.changes, encode_events, then=notifier, clock=clock)
@@ -210,6 +214,7 @@ def build(
         attachments=attachments or FileAttachments(file_bundle.files),
         limiter=limiter,
         clock=clock,
+        circles=_circle_cache(settings, client),
     )
     push = wire_push(
         settings,
@@ -247,7 +252,14 @@ def open_stores(settings: Settings, db: Any = None) -> ChatStores:
     """The Mongo adapters over `db` when given, else the stores `DATABASE_URL` names."""
     if db is not None:
         return open_mongo_stores(db, "mongomock")
-    return open_chat_stores(settings.database_url, settings.mongodb_db)
+    return open_chat_stores(settings.database_url, settings.mongodb_db, settings.db_pool)
+
+
+def _circle_cache(settings: Settings, client: Redis) -> RedisCircleCache | None:
+    """Each user's rooms and contacts in Redis (CONTACTS_CACHE_TTL; 0: asked at every connect)."""
+    if settings.contacts_cache_ttl <= 0:
+        return None
+    return RedisCircleCache(client, settings.redis_key_prefix, settings.contacts_cache_ttl)
 
 
 def connect_to_redis(settings: Settings) -> Redis:
