@@ -217,3 +217,28 @@ def test_a_token_whose_next_change_is_older_than_the_window_is_expired(
     send(client, cid, "deux")  # a token at the head is still good: nothing old is needed
     head = changes(client, "bob", str(int(token) + 1))
     assert [c["data"]["content"] for c in head["changes"]] == ["deux"]
+
+
+def test_the_sync_settings_come_from_the_environment() -> None:
+    import pytest
+
+    from libs.servicekit.settings import SettingsError
+    from services.chat_file.settings import Settings
+
+    base = {"APP_ENV": "test"}
+    default = Settings.from_env(base)
+    assert (default.sync_window, default.sync_max_limit, default.sync_seq_in_events) == (
+        7 * 24 * 3600,
+        500,
+        True,
+    )
+    env = {**base, "SYNC_WINDOW": "3600", "SYNC_MAX_LIMIT": "50", "SYNC_SEQ_IN_EVENTS": "false"}
+    changed = Settings.from_env(env)
+    assert (changed.sync_window, changed.sync_max_limit, changed.sync_seq_in_events) == (
+        3600,
+        50,
+        False,
+    )
+    for name in ("SYNC_WINDOW", "SYNC_MAX_LIMIT"):
+        with pytest.raises(SettingsError, match=name):
+            Settings.from_env({**base, name: "0"})
