@@ -75,3 +75,27 @@ def test_sync_failures_answer_the_http_codes(clients: dict[str, Any]) -> None:
     ahead = bob.emit("sync", {"since": "42"}, callback=True)
     assert (ahead["success"], ahead["code"]) == (False, "SYNC_TOKEN_EXPIRED")
     assert [e["name"] for e in bob.get_received()].count("sync:error") == 2
+
+
+def test_without_seq_in_events_changes_are_still_logged_for_sync() -> None:
+    app = create_app(
+        settings(SOCKET_SEND_RATE="0", SYNC_SEQ_IN_EVENTS="false"),
+        stores=fake_chat_stores(),
+        redis=fakeredis.FakeRedis(),
+        auth_client=FakeProfileSource(USERS),
+    )
+    socketio = app.extensions["socketio"]
+    alice, bob = (socketio.test_client(app, auth={"token": token(u)}) for u in ("alice", "bob"))
+    try:
+        start = bob.emit("sync", {}, callback=True)["next"]
+        ack = alice.emit("sendMessage", {"receiverId": "bob", "content": "un"}, callback=True)
+        assert ack["success"], ack
+        (live,) = received(bob, "newMessage")
+        assert live["content"] == "un" and "seq" not in live
+        replay = bob.emit("sync", {"since": start}, callback=True)
+        assert [c["data"]["content"] for c in replay["changes"] if c["event"] == "newMessage"] == [
+            "un"
+        ]
+    finally:
+        alice.disconnect()
+        bob.disconnect()
