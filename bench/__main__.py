@@ -36,6 +36,7 @@ MODULES = [
     "abuse_edits",
     "abuse_groups",
     "abuse",
+    "sync",
 ]
 RESULTS = Path(__file__).with_name("results.json")
 TEST_FIGURES = Path(__file__).resolve().parents[1] / "var" / "test-figures.json"

@@ -24,6 +24,7 @@ from .message_actions_requests import MESSAGE_ACTIONS
 from .messages_requests import MESSAGES_FOLDER
 from .ops_requests import OPS_FOLDER
 from .push_requests import PUSH_FOLDER, SETTINGS_FOLDER
+from .sync_requests import SYNC_FOLDER
 from .users_requests import USERS_FOLDER
 
 HERE = Path(__file__).resolve().parent
@@ -78,6 +79,7 @@ RUNTIME = [
     ("fileId", False),
     ("fileSize", False),
     ("pushDeviceId", False),
+    ("syncToken", False),
 ]
 
 NO_SERVER_ERROR = [
@@ -109,6 +111,7 @@ def collection() -> dict[str, Any]:
             "Push devices (FCM, Web Push), push configuration, notification settings.",
             [*PUSH_FOLDER, *SETTINGS_FOLDER],
         ),
+        folder("Sync", "The caller's changes since a token (GET /sync).", SYNC_FOLDER),
         folder("Ops", "Health, readiness, metrics and API docs of both services.", OPS_FOLDER),
         folder("Logout", "Ends the sessions opened in Auth.", LOGOUT_FOLDER),
     ]

@@ -36,6 +36,7 @@ from tests.fake_push_stores import (
     FakeMentionStore,
     FakeNotificationSettingsStore,
 )
+from tests.fake_sync_stores import FakeChangeLog
 
 _ids = itertools.count(1)
 
@@ -380,5 +381,6 @@ def fake_chat_stores(conversations: FakeConversationStore | None = None) -> Chat
         notification_settings=FakeNotificationSettingsStore(),
         mentions=FakeMentionStore(),
         badges=FakeBadgeCounts(conversations),
+        changes=FakeChangeLog(),
         backend="memory",
     )

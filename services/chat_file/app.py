@@ -34,6 +34,8 @@ from services.chat_file.realtime.socket.server import install_socketio
 from services.chat_file.realtime.wiring import socket_groups as realtime_socket_groups
 from services.chat_file.realtime.wiring import socketio_options
 from services.chat_file.settings import Settings
+from services.chat_file.sync.http import routes as sync_routes
+from services.chat_file.sync.wiring import socket_groups as sync_socket_groups
 
 EXTENSION = "chat"  # the whole `ChatServices` (tests and scripts read it; routes read bundles)
 
@@ -53,6 +55,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         services.commands,
         services.files_bundle,
         services.push_bundle,
+        services.sync_bundle,
         services.users_bundle,
         services.edge,
     )
@@ -67,6 +70,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(files.bp)
     app.register_blueprint(devices.bp)
     app.register_blueprint(notify_prefs.bp)
+    app.register_blueprint(sync_routes.bp)
     app.register_blueprint(console_blueprint(settings.auth_user_public_url))
     services.realtime.socketio.init_app(app, **socketio_options(settings))  # extensions["socketio"]
     hub, talk = services.realtime, services.conversations_bundle
@@ -75,6 +79,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         *realtime_groups,
         *conversation_socket_groups(talk, services.commands, hub),
         *file_socket_groups(services.files_bundle),
+        *sync_socket_groups(services.sync_bundle),
     ]
     install_socketio(app, hub, connection, groups, services.verifier.mirror, services.edge.limits)
     document_limits(app)

@@ -64,6 +64,8 @@ from services.chat_file.realtime.socket.hub import RealtimeHub
 from services.chat_file.realtime.wiring import build_realtime, revocation_feed
 from services.chat_file.settings import Settings
 from services.chat_file.storage.stores import ChatStores, open_chat_stores, open_mongo_stores
+from services.chat_file.sync.application.bundle import SyncServices
+from services.chat_file.sync.wiring import journaled, wire_sync
 from services.chat_file.users.adapters.tokens import VerificationKeys
 from services.chat_file.users.application.breaker import CircuitBreaker
 from services.chat_file.users.application.bundle import UsersServices
@@ -85,7 +87,7 @@ class Adapters:
     redis: Redis
     cache: ProfileCache
     auth_client: ProfileSource
-    notifier: Notifier  # what the use cases announce through (push outbox aside)
+    notifier: Notifier  # where announcements go once logged (sync) (push outbox aside)
     push_queue: RedisPushQueue | None  # None when PUSH_ENABLED is off
     push_outbox: PushOutbox | None  # a BufferedOutbox unless a test passes a fake
 
@@ -101,6 +103,7 @@ class ChatServices:
     conversations_bundle: ConversationsServices
     files_bundle: FilesServices
     push_bundle: PushServices
+    sync_bundle: SyncServices
     commands: ChatCommands  # every write, one entry point for HTTP and Socket.IO
     realtime: RealtimeHub
     edge: Edge
@@ -179,8 +182,18 @@ def build(
     users = UsersServices(people.directory, verifier)
     server = socketio or SocketIO()  # options at `init_app` (realtime.wiring.socketio_options)
     queue, outbox = _push_queue(settings, client, push_queue, push_outbox)
-    announced = notifier or SocketIONotifier(server, encode_events)
-    adapters = Adapters(stores, client, people.cache, people.auth_client, announced, queue, outbox)
+    # every announced change is logged per user (sync) before it is delivered
+    if notifier is None:
+        sockets = SocketIONotifier(server, encode_events)
+        delivery: Notifier = sockets
+        if settings.sync_seq_in_events:  # one copy per user, with their seq
+            announced = journaled(stores.changes, encode_events, deliver=sockets, clock=clock)
+        else:  # one emit to every room (one frame), no seq: clients sync on reconnect only
+            announced = journaled(stores.changes, encode_events, then=sockets, clock=clock)
+    else:
+        delivery = notifier
+        announced = journaled(stores.changes, encode_events, then=notifier, clock=clock)
+    adapters = Adapters(stores, client, people.cache, people.auth_client, delivery, queue, outbox)
     # per socket and per HTTP user, the same rate (tests pass one on an injected clock)
     limiter = send_limiter or SendRateLimiter.for_rate(settings.socket_send_rate)
     # per user, every transport and process (tests pass one on an injected clock)
@@ -237,6 +250,7 @@ def build(
         conversations_bundle=talk.services,
         files_bundle=file_bundle,
         push_bundle=push,
+        sync_bundle=wire_sync(settings, stores.changes, clock),
         commands=talk.commands,
         realtime=hub,
         edge=Edge(verifier, settings.allowed_origins, limiter, readiness, limits),

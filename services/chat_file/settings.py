@@ -10,6 +10,7 @@ from libs.ratelimit import RateTable
 from libs.servicekit.service_settings import ServiceSettings
 from libs.servicekit.settings import (
     SettingsError,
+    env_bool,
     env_float,
     env_int,
     env_list,
@@ -63,6 +64,9 @@ class Settings(ServiceSettings):
     files_dir: str = "var/files"
     file_storage: str = "local"  # or "gridfs" (the service's MongoDB) or "s3"
     max_upload_bytes: int = 25 * 1024 * 1024
+    sync_window: int = 7 * 24 * 3600  # seconds a change stays in its user's log (sync)
+    sync_max_limit: int = 500  # changes one sync answer may hold
+    sync_seq_in_events: bool = True  # each user's copy of a change event carries their seq
     push: PushSettings = field(default_factory=PushSettings)
     user_rates: RateTable = field(default_factory=lambda: user_rates({}))  # RATE_LIMIT_<ACTION>
     s3: S3Settings = field(default_factory=S3Settings)
@@ -110,6 +114,9 @@ class Settings(ServiceSettings):
             files_dir=env_str(env, "FILES_DIR", "var/files"),
             file_storage=file_storage,
             max_upload_bytes=env_int(env, "MAX_UPLOAD_BYTES", 25 * 1024 * 1024),
+            sync_window=_positive(env, "SYNC_WINDOW", 7 * 24 * 3600),
+            sync_max_limit=_positive(env, "SYNC_MAX_LIMIT", 500),
+            sync_seq_in_events=env_bool(env, "SYNC_SEQ_IN_EVENTS", True),
             push=PushSettings.from_env(env),
             user_rates=user_rates(env),
             s3=s3,
@@ -121,6 +128,13 @@ def _choice(env: Mapping[str, str], name: str, default: str, allowed: frozenset[
     value = env_str(env, name, default)
     if value not in allowed:
         raise SettingsError(f"{name} must be one of {sorted(allowed)}")
+    return value
+
+
+def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+    value = env_int(env, name, default)
+    if value < 1:
+        raise SettingsError(f"{name} must be at least 1")
     return value
 
 

@@ -70,6 +70,9 @@ STATUS_BY_CODE: dict[str, int] = {
     "PUSH_ENDPOINT_REFUSED": 400,
     "DEVICE_NOT_FOUND": 404,
     "INVALID_NOTIFICATION_SETTINGS": 400,
+    # sync (services/chat_file/sync/domain/changes.py): an expired token means "reload"
+    "INVALID_SYNC_TOKEN": 400,
+    "SYNC_TOKEN_EXPIRED": 410,
     "SERVICE_UNAVAILABLE": 503,
     "REVOCATION_STATE_STALE": 503,
     "STORE_UNAVAILABLE": 503,

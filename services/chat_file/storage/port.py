@@ -33,6 +33,7 @@ from services.chat_file.files.sql.tables import file_links, files, upload_volume
 from services.chat_file.kernel.sql import to_doc
 from services.chat_file.push.sql.tables import devices, notify_conversations, notify_users
 from services.chat_file.storage.schema import SCHEMA, metadata
+from services.chat_file.sync.sql.tables import change_heads, change_log
 
 MONGODB_DB = "chat_file_service"
 GRIDFS_BUCKET = "file_bytes"
@@ -64,6 +65,22 @@ def mongo_tables() -> dict[str, MongoTable]:
             "notification_conversations", column_names(notify_conversations), _conversation_settings
         ),
         "message_mentions": MongoTable("message_mentions", column_names(mentions), _mention),
+        "change_heads": MongoTable("change_heads", column_names(change_heads), _change_head),
+        "change_log": MongoTable("change_log", column_names(change_log), _change),
+    }
+
+
+def _change_head(doc: Mapping[str, Any]) -> Iterator[Row]:
+    yield {"user_id": str(doc["_id"]), "seq": int(doc.get("seq", 0))}
+
+
+def _change(doc: Mapping[str, Any]) -> Iterator[Row]:
+    yield {
+        "user_id": doc["userId"],
+        "seq": int(doc["seq"]),
+        "event": doc["event"],
+        "payload": to_doc(doc.get("data") or {}),
+        "created_at": doc["at"],
     }
 
 

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,7 @@ from services.chat_file.conversations.application.ports import (
 from services.chat_file.files.application.ports import FileMetadataStore, FileStorage
 from services.chat_file.push.application.ports import DeviceStore, NotificationSettingsStore
 from services.chat_file.storage.schema import SCHEMA
+from services.chat_file.sync.application.ports import ChangeLog
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class ChatStores:
     notification_settings: NotificationSettingsStore
     mentions: MentionStore
     badges: BadgeCounts
+    changes: ChangeLog  # each user's change log (sync)
     backend: str
     close: Callable[[], None] = lambda: None
     # Stores and numbers a message in one transaction (SQL); None: the application's
@@ -69,6 +72,7 @@ def open_sql_stores(
     from services.chat_file.files.sql.files import SqlFileStore
     from services.chat_file.push.sql.devices import SqlDeviceStore
     from services.chat_file.push.sql.notify_prefs import SqlNotificationSettingsStore
+    from services.chat_file.sync.sql.changes import SqlChangeLog
 
     engine = create_sql_engine(database_url, pool)
     if run_migrations:
@@ -81,6 +85,7 @@ def open_sql_stores(
         notification_settings=SqlNotificationSettingsStore(engine),
         mentions=SqlMentionStore(engine),
         badges=SqlBadgeCounts(engine),
+        changes=SqlChangeLog(engine),
         backend=engine.dialect.name,
         close=engine.dispose,
         appender=SqlMessageAppender(engine),
@@ -96,6 +101,7 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
     from services.chat_file.files.mongo.gridfs import GridFSFileStorage
     from services.chat_file.push.mongo.devices import MongoDeviceStore
     from services.chat_file.push.mongo.notify_prefs import MongoNotificationSettingsStore
+    from services.chat_file.sync.mongo.changes import MongoChangeLog
 
     conversations, messages = MongoConversationStore(db), MongoMessageStore(db)
     conversations.ensure_indexes()
@@ -106,6 +112,9 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
     settings.ensure_indexes()
     mentions = MongoMentionStore(db)
     mentions.ensure_indexes()
+    # mongomock is not thread-safe: its $inc is a read then a write (real MongoDB: atomic)
+    changes = MongoChangeLog(db, lock=threading.Lock() if backend == "mongomock" else None)
+    changes.ensure_indexes()
     return ChatStores(
         conversations=conversations,
         messages=messages,
@@ -114,6 +123,7 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
         notification_settings=settings,
         mentions=mentions,
         badges=MongoBadgeCounts(db),
+        changes=changes,
         backend=backend,
         close=db.client.close,
         database_files=lambda: GridFSFileStorage(db),
