@@ -21,6 +21,10 @@ HASH_FIELDS = (
     "ministere",
     "sexe",
     "updatedAt",
+    # the org units below the ministère (announcement audiences, docs/announcements.md); added
+    # last so that a hash written before them reads with both empty
+    "direction",
+    "service",
 )
 
 
@@ -68,6 +72,8 @@ class CachedUser:
     ministere: str = ""
     sexe: str = ""
     updated_at: int = 0
+    direction: str = ""
+    service: str = ""
 
     @classmethod
     def from_profile(cls, profile: Mapping[str, Any]) -> CachedUser:
@@ -87,6 +93,8 @@ class CachedUser:
             ministere=_text(profile.get("ministere")) or "",
             sexe=_text(profile.get("sexe")) or "",
             updated_at=_epoch_ms(profile.get("updatedAt")),
+            direction=_text(profile.get("direction")) or "",
+            service=_text(profile.get("service")) or "",
         )
 
     @classmethod
@@ -106,6 +114,8 @@ class CachedUser:
             ministere=_text(get("ministere")) or "",
             sexe=_text(get("sexe")) or "",
             updated_at=int(_text(get("updatedAt")) or 0),
+            direction=_text(get("direction")) or "",
+            service=_text(get("service")) or "",
         )
 
     @classmethod
@@ -114,7 +124,8 @@ class CachedUser:
         if not values[0]:
             return None
         text: list[Any] = [(v.decode() if isinstance(v, bytes) else v) or None for v in values]
-        uid, nom, prenom, full, avatar, mat, ministere, sexe, updated = text
+        uid, nom, prenom, full, avatar, mat, ministere, sexe, updated, *units = text
+        direction, service = [*units, None, None][:2]
         return cls(
             uid,
             full or UNKNOWN_USER_NAME,
@@ -125,6 +136,8 @@ class CachedUser:
             ministere or "",
             sexe or "",
             int(updated or 0),
+            direction or "",
+            service or "",
         )
 
     def to_hash(self) -> dict[str, str]:
@@ -139,6 +152,8 @@ class CachedUser:
             "ministere": self.ministere,
             "sexe": self.sexe,
             "updatedAt": str(self.updated_at),
+            "direction": self.direction,
+            "service": self.service,
         }
 
     def to_public(self) -> dict[str, Any]:

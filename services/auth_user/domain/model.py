@@ -104,6 +104,8 @@ class User:
             "ministere": self.ministere,
             "sexe": self.sexe,
             "updatedAt": updated,
+            "direction": self.direction,
+            "service": self.service,
         }
 
 
