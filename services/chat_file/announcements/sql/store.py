@@ -108,15 +108,16 @@ class SqlAnnouncementStore(SqlStore):
         with self._engine.begin() as tx:
             dialect = postgresql if tx.dialect.name == "postgresql" else sqlite
             fresh = dialect.insert(R).values(**key, **dict.fromkeys(columns, at))
-            if tx.execute(fresh.on_conflict_do_nothing(index_elements=list(key))).rowcount:
-                return True
+            fresh = fresh.on_conflict_do_nothing(index_elements=list(key))
+            if tx.execute(fresh.returning(R.c.user_id)).first() is not None:
+                return True  # (rowcount is not reliable after ON CONFLICT DO NOTHING)
             reached = sa.update(R).where(
                 R.c.announcement_id == announcement_id,
                 R.c.user_id == user_id,
                 R.c[columns[-1]].is_(None),
             )
             changes = {c: sa.func.coalesce(R.c[c], at) for c in columns}
-            return bool(tx.execute(reached.values(**changes)).rowcount)
+            return tx.execute(reached.values(**changes)).rowcount > 0
 
     def put_members(self, members: Iterable[tuple[str, Unit]]) -> None:
         rows = [
