@@ -34,6 +34,7 @@ from tests.fake_push_stores import (
     FakeMentionStore,
     FakeNotificationSettingsStore,
 )
+from tests.unit.chat_file.announcements.fakes import FakeAnnouncementStore
 
 _ids = itertools.count(1)
 
@@ -354,4 +355,5 @@ def fake_chat_stores(conversations: FakeConversationStore | None = None) -> Chat
         mentions=FakeMentionStore(),
         badges=FakeBadgeCounts(conversations),
         backend="memory",
+        announcements=FakeAnnouncementStore(),
     )

@@ -22,6 +22,8 @@ from redis import Redis, RedisError
 
 from libs.servicekit.stores import connect_redis
 from libs.sessions import KeyRing, RedisRevocations
+from services.chat_file.announcements.application.bundle import AnnouncementsServices
+from services.chat_file.announcements.wiring import wire_announcements
 from services.chat_file.conversations.api.commands import ChatCommands
 from services.chat_file.conversations.api.events import EVENT_VIEWS as CONVERSATION_EVENTS
 from services.chat_file.conversations.application.bundle import ConversationsServices
@@ -97,6 +99,7 @@ class ChatServices:
     conversations_bundle: ConversationsServices
     files_bundle: FilesServices
     push_bundle: PushServices
+    announcements_bundle: AnnouncementsServices
     commands: ChatCommands  # every write, one entry point for HTTP and Socket.IO
     realtime: RealtimeHub
     edge: Edge
@@ -219,12 +222,18 @@ def build(
     readiness = Readiness(
         {**probes, **people.probes(), **verifier_probes}, following=verifier.mirror.following
     )
+    if stores.announcements is None:
+        raise ValueError("the stores have no announcement store")
+    announcements = wire_announcements(
+        store=stores.announcements, cache=people.cache, socketio=server, clock=clock
+    )
     return ChatServices(
         settings=settings,
         users_bundle=users,
         conversations_bundle=talk.services,
         files_bundle=file_bundle,
         push_bundle=push,
+        announcements_bundle=announcements,
         commands=talk.commands,
         realtime=hub,
         edge=Edge(verifier, settings.allowed_origins, limiter, readiness),

@@ -67,6 +67,12 @@ STATUS_BY_CODE: dict[str, int] = {
     "INVALID_DEVICE": 400,
     "DEVICE_NOT_FOUND": 404,
     "INVALID_NOTIFICATION_SETTINGS": 400,
+    # announcements (services/chat_file/announcements/domain/errors.py)
+    "INVALID_AUDIENCE": 400,
+    "INVALID_ANNOUNCEMENT": 400,
+    "BROADCAST_NOT_FOUND": 404,
+    "ANNOUNCEMENT_NOT_FOUND": 404,
+    "ACK_NOT_REQUESTED": 409,
     "SERVICE_UNAVAILABLE": 503,
     "REVOCATION_STATE_STALE": 503,
     "STORE_UNAVAILABLE": 503,

@@ -31,7 +31,7 @@ from ..domain.model import (
     check_content,
 )
 from ..domain.units import LEVELS, Unit
-from .ports import AnnouncementOutlet, AnnouncementStore, UnitDirectory
+from .ports import AnnouncementOutlet, AnnouncementStore, PushPages, UnitDirectory
 
 PUSH_PAGE = 1000  # recipients read and queued at a time: memory stays bounded by it
 PENDING_PAGE = 200
@@ -112,7 +112,7 @@ class AnnouncementService:
         self._outlet.live(sent, rooms, sorted(found.audience.agents))
         return sent
 
-    def fan_out_push(self, announcement_id: str) -> int:
+    def fan_out_push(self, announcement_id: str, pages: PushPages) -> int:
         """Queue the push of an announcement to its audience, a page at a time (the push
         worker's fan-out skips who is online and respects their settings). Returns how many
         recipients were queued."""
@@ -122,7 +122,7 @@ class AnnouncementService:
             page = self._store.audience_page(found.audience, after, self._push_page)
             if not page:
                 return queued
-            self._outlet.push(sent, page)
+            pages.push(sent, page)
             queued += len(page)
             after = page[-1]
 

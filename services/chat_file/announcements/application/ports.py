@@ -48,9 +48,13 @@ class UnitDirectory(Protocol):
 
 
 class AnnouncementOutlet(Protocol):
-    """Where a sent announcement goes: the socket rooms of its units and its named agents
-    (online), then the push queue for a page of recipients at a time (offline)."""
+    """Where a sent announcement goes live: the socket rooms of its units and its named
+    agents."""
 
     def live(self, announcement: Announcement, rooms: list[str], agents: list[str]) -> None: ...
+
+
+class PushPages(Protocol):
+    """The push queue's end for announcements: one page of recipients per call."""
 
     def push(self, announcement: Announcement, user_ids: list[str]) -> None: ...

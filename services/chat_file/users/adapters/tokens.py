@@ -120,6 +120,7 @@ class JwtVerifier:
             session_id=sid if isinstance(sid, str) and sid else None,
             auth_ms=auth_ms_of(claims),
             expires_at=int(claims["exp"]),
+            role=str(claims.get("role") or ""),
         )
 
 

@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
+import mongomock
 import pytest
 from sqlalchemy.engine import Engine
 
@@ -23,13 +24,14 @@ from services.chat_file.announcements.domain.model import (
     UnitCensus,
 )
 from services.chat_file.announcements.domain.units import Unit
+from services.chat_file.announcements.mongo.store import MongoAnnouncementStore
 from services.chat_file.announcements.sql.store import SqlAnnouncementStore
 from services.chat_file.storage.schema import SCHEMA
 from tests.support.databases import postgres_database
 from tests.unit.chat_file.announcements.fakes import FakeAnnouncementStore, FakeOutlet, FakeUnits
 
 NOW = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
-BACKENDS = ("memory", "sqlite", "postgresql")
+BACKENDS = ("memory", "sqlite", "postgresql", "mongomock")
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +55,10 @@ def sqlite_engine(sqlite_session_url: str) -> Iterator[Engine]:
 def store(request: pytest.FixtureRequest) -> AnnouncementStore:
     if request.param == "memory":
         return FakeAnnouncementStore()
+    if request.param == "mongomock":
+        mongo = MongoAnnouncementStore(mongomock.MongoClient(tz_aware=True)["contract"])
+        mongo.ensure_indexes()
+        return mongo
     return SqlAnnouncementStore(request.getfixturevalue(f"{request.param}_engine"))
 
 

@@ -170,7 +170,7 @@ def test_the_push_fan_out_reads_the_audience_a_page_at_a_time() -> None:
     world.store.put_members((f"f{i:03}", FIN) for i in range(5))
     made = world.broadcast(units=(FIN,), agents=())
     sent = world.service.send("boss", True, made.id, content="Tous")
-    assert world.service.fan_out_push(sent.id) == 8
+    assert world.service.fan_out_push(sent.id, world.outlet) == 8
     assert [len(page) for page in world.outlet.pushed] == [2, 2, 2, 2]
     assert sorted(uid for page in world.outlet.pushed for uid in page) == sorted(
         ["b1", "b2", "t1", *(f"f{i:03}" for i in range(5))]

@@ -1,0 +1,29 @@
+"""The announcements context's part of the web app's composition root."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from services.chat_file.kernel.clock import utc_now
+from services.chat_file.users.application.ports import ProfileCache
+
+from .adapters.outlet import SocketIOAnnouncementOutlet
+from .adapters.units import CachedUnits
+from .application.announcements import AnnouncementService
+from .application.bundle import AnnouncementsServices
+from .application.ports import AnnouncementStore
+
+
+def wire_announcements(
+    *,
+    store: AnnouncementStore,
+    cache: ProfileCache,
+    socketio: Any,
+    clock: Callable[[], datetime] | None = None,
+) -> AnnouncementsServices:
+    service = AnnouncementService(
+        store, CachedUnits(cache), SocketIOAnnouncementOutlet(socketio), clock=clock or utc_now
+    )
+    return AnnouncementsServices(service)
