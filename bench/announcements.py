@@ -1,4 +1,6 @@
-"""Announcement figures on PostgreSQL, measured on the shared 2-core machine under other work (noisy): a send to a 50 000-agent audience (time, statements), its paged push fan-out to a Redis stream, the per-unit census.
+"""Announcement figures on PostgreSQL, measured on the shared 2-core machine under other work
+(noisy): a send to a 50 000-agent audience (time, statements), its paged push fan-out to a Redis
+stream, the per-unit census.
 
 - announcement_50k_send_ms: median of 20 sends to a broadcast whose audience is one ministry of
   50 000 agents (350 000 agents in `org_members` across 7 ministries), through
