@@ -10,7 +10,8 @@ from typing import Any
 
 UNKNOWN_USER_NAME = "Utilisateur inconnu"
 
-# Exactly the fields of the `user:profile:<id>` hash (source document, "Structure du cache").
+# Exactly the fields of the `user:profile:<id>` hash (source document, "Structure du cache"),
+# and the user's `locale` (issue 24).
 HASH_FIELDS = (
     "id",
     "nom",
@@ -21,6 +22,7 @@ HASH_FIELDS = (
     "ministere",
     "sexe",
     "updatedAt",
+    "locale",  # the user's language (fr|en), for the texts sent to them; not a display field
     # the org units below the ministère (announcement audiences, docs/announcements.md); added
     # last so that a hash written before them reads with both empty
     "direction",
@@ -72,6 +74,7 @@ class CachedUser:
     ministere: str = ""
     sexe: str = ""
     updated_at: int = 0
+    locale: str = ""  # "" when unknown (a profile cached before the field existed): French
     direction: str = ""
     service: str = ""
 
@@ -93,6 +96,7 @@ class CachedUser:
             ministere=_text(profile.get("ministere")) or "",
             sexe=_text(profile.get("sexe")) or "",
             updated_at=_epoch_ms(profile.get("updatedAt")),
+            locale=_text(profile.get("locale")) or "",
             direction=_text(profile.get("direction")) or "",
             service=_text(profile.get("service")) or "",
         )
@@ -114,6 +118,7 @@ class CachedUser:
             ministere=_text(get("ministere")) or "",
             sexe=_text(get("sexe")) or "",
             updated_at=int(_text(get("updatedAt")) or 0),
+            locale=_text(get("locale")) or "",
             direction=_text(get("direction")) or "",
             service=_text(get("service")) or "",
         )
@@ -124,8 +129,20 @@ class CachedUser:
         if not values[0]:
             return None
         text: list[Any] = [(v.decode() if isinstance(v, bytes) else v) or None for v in values]
-        uid, nom, prenom, full, avatar, mat, ministere, sexe, updated, *units = text
-        direction, service = [*units, None, None][:2]
+        (
+            uid,
+            nom,
+            prenom,
+            full,
+            avatar,
+            mat,
+            ministere,
+            sexe,
+            updated,
+            locale,
+            direction,
+            service,
+        ) = text
         return cls(
             uid,
             full or UNKNOWN_USER_NAME,
@@ -136,6 +153,7 @@ class CachedUser:
             ministere or "",
             sexe or "",
             int(updated or 0),
+            locale or "",
             direction or "",
             service or "",
         )
@@ -152,6 +170,7 @@ class CachedUser:
             "ministere": self.ministere,
             "sexe": self.sexe,
             "updatedAt": str(self.updated_at),
+            "locale": self.locale,
             "direction": self.direction,
             "service": self.service,
         }

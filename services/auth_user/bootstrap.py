@@ -101,7 +101,7 @@ def build(
     )  # fmt: skip
     checks = {"database": users.ping, "redis": refresh_tokens.ping, "revocations": _fresh(mirror)}
     directory = UserDirectory(users, hasher, cache, sessions, limiter)
-    account = AccountService(users, hasher, sessions, throttle)
+    account = AccountService(users, hasher, sessions, throttle, cache)
     sync = DirectorySync(
         bundle.directory, bundle.jobs, cache, sessions, settings.directory_limits,
         spawn or _import_thread, settings.directory_max_rows,
@@ -220,7 +220,7 @@ def _daemon_thread(fn: Callable[[], None]) -> threading.Thread:
 
 
 def _open(settings: Settings) -> AuthStores:
-    return open_auth_stores(settings.database_url, settings.mongodb_db)
+    return open_auth_stores(settings.database_url, settings.mongodb_db, settings.db_pool)
 
 
 def _stores(settings: Settings, stores: AuthStores | None, db: Any) -> AuthStores:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g
 
 from libs.servicekit.cors import install_cors
 from libs.servicekit.edge import install_service_edge
-from libs.servicekit.http import install_json_errors
+from libs.servicekit.http import install_json_errors, install_languages
 from libs.servicekit.json_provider import OrjsonProvider
 from libs.servicekit.observability import Metrics, install_cache_metrics, install_observability
 from libs.servicekit.openapi import install_openapi
@@ -22,6 +22,7 @@ from services.chat_file.files.wiring import socket_groups as file_socket_groups
 from services.chat_file.http import health
 from services.chat_file.http.context import provide
 from services.chat_file.http.errors import STATUS_BY_CODE, install_store_errors
+from services.chat_file.kernel.languages import chat_catalogue
 from services.chat_file.push.http import devices, notify_prefs
 from services.chat_file.push.http.metrics import install_push_metrics
 from services.chat_file.realtime.socket.server import install_socketio
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         services.edge,
     )
     install_json_errors(app, STATUS_BY_CODE)
+    install_languages(app, chat_catalogue(), lambda: getattr(g.get("identity"), "locale", None))
     install_store_errors(app)
     install_cors(app, settings.allowed_origins)
     _install_metrics(install_observability(app, "chat_file"), services)

@@ -24,6 +24,7 @@ from libs.servicekit.stores import connect_redis
 from libs.sessions import KeyRing, RedisRevocations
 from services.chat_file.announcements.application.bundle import AnnouncementsServices
 from services.chat_file.announcements.wiring import wire_announcements
+from services.chat_file.conversations.adapters.circles import RedisCircleCache
 from services.chat_file.conversations.api.commands import ChatCommands
 from services.chat_file.conversations.api.events import EVENT_VIEWS as CONVERSATION_EVENTS
 from services.chat_file.conversations.application.bundle import ConversationsServices
@@ -203,6 +204,7 @@ def build(
         attachments=attachments or FileAttachments(file_bundle.files),
         limiter=limiter,
         clock=clock,
+        circles=_circle_cache(settings, client),
     )
     push = wire_push(
         settings,
@@ -245,7 +247,14 @@ def open_stores(settings: Settings, db: Any = None) -> ChatStores:
     """The Mongo adapters over `db` when given, else the stores `DATABASE_URL` names."""
     if db is not None:
         return open_mongo_stores(db, "mongomock")
-    return open_chat_stores(settings.database_url, settings.mongodb_db)
+    return open_chat_stores(settings.database_url, settings.mongodb_db, settings.db_pool)
+
+
+def _circle_cache(settings: Settings, client: Redis) -> RedisCircleCache | None:
+    """Each user's rooms and contacts in Redis (CONTACTS_CACHE_TTL; 0: asked at every connect)."""
+    if settings.contacts_cache_ttl <= 0:
+        return None
+    return RedisCircleCache(client, settings.redis_key_prefix, settings.contacts_cache_ttl)
 
 
 def connect_to_redis(settings: Settings) -> Redis:

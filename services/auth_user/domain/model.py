@@ -104,6 +104,7 @@ class User:
             "ministere": self.ministere,
             "sexe": self.sexe,
             "updatedAt": updated,
+            "locale": self.locale,  # the language push texts use (never shown to others)
             "direction": self.direction,
             "service": self.service,
         }

@@ -24,10 +24,7 @@ from services.chat_file.conversations.domain.model import (
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.kernel.ids import check_object_id
 
-MAX_CONTACT_CONVERSATIONS = 1000  # presence reaches the contacts of the most recent ones
-
 __all__ = [
-    "MAX_CONTACT_CONVERSATIONS",
     "Conversation",
     "ConversationType",
     "Message",
@@ -44,14 +41,15 @@ class Participation:
     def __init__(self, conversations: ConversationStore) -> None:
         self._conversations = conversations
 
-    def ids_for(self, user_id: str) -> list[str]:
-        """Ids of every conversation the user takes part in (socket rooms at connect)."""
-        return self._conversations.ids_for(user_id)
+    def rooms_and_contacts(self, user_id: str) -> tuple[list[str], set[str]]:
+        """Ids of every conversation the user takes part in (the socket's rooms) and everyone
+        who shares one (presence): one query, or none when the circle is cached."""
+        circle = self._conversations.circle_of(user_id)
+        return list(circle.conversation_ids), set(circle.contacts)
 
-    def contacts_of(self, user_id: str, limit: int = MAX_CONTACT_CONVERSATIONS) -> set[str]:
-        """Everyone who shares one of the user's `limit` most recent conversations."""
-        rows, _ = self._conversations.list_for(user_id, 0, limit)
-        return {p for c in rows for p in c.participants}
+    def contacts_of(self, user_id: str) -> set[str]:
+        """Everyone who shares a conversation with the user (the user included)."""
+        return set(self._conversations.circle_of(user_id).contacts)
 
     def participants_of(self, user: Identity, conversation_id: str) -> list[str]:
         """Participants of a conversation the user takes part in, else CONVERSATION_NOT_FOUND."""

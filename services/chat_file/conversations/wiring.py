@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from services.chat_file.conversations.api.commands import ChatCommands
 from services.chat_file.conversations.application.bundle import ConversationsServices
+from services.chat_file.conversations.application.circles import CachedCircles, CircleCache
 from services.chat_file.conversations.application.conversations import ConversationService
 from services.chat_file.conversations.application.membership import MembershipService
 from services.chat_file.conversations.application.mentions import Mentions
@@ -60,8 +61,13 @@ def wire_conversations(
     attachments: AttachmentResolver | None,
     limiter: SendRateLimiter,
     clock: Callable[[], datetime] | None = None,
+    circles: CircleCache | None = None,
 ) -> Conversations:
-    """The use cases over the stores; they announce through `notifier` after each write."""
+    """The use cases over the stores; they announce through `notifier` after each write.
+    With `circles`, every membership write forgets the circles it changes and the facade
+    reads them through the cache (a socket connect then costs no query)."""
+    if circles is not None:
+        conversations = CachedCircles(conversations, circles)
     clocked: dict[str, Any] = {"clock": clock} if clock else {}
     mentioning = Mentions(mentions, directory)
     limit = config.max_message_length

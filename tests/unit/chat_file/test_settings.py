@@ -76,3 +76,53 @@ def test_eddsa_verifies_with_auth_users_published_keys_and_needs_no_jwt_secret()
     assert settings.jwt_jwks_refresh_interval == 30.0
     with pytest.raises(SettingsError, match="JWT_SECRET"):
         Settings.from_env({**env, "JWT_ALGORITHM": "HS256"})
+
+
+def test_socket_admission_defaults_to_half_the_pool() -> None:
+    base = {"APP_ENV": "test"}
+    assert Settings.from_env(base).connect_concurrency == 5  # DB_POOL_SIZE 10
+    assert Settings.from_env({**base, "DB_POOL_SIZE": "3"}).connect_concurrency == 1
+    given = Settings.from_env({**base, "SOCKET_CONNECT_CONCURRENCY": "7"})
+    assert given.connect_concurrency == 7
+    assert Settings.from_env(base).contacts_cache_ttl == 600
+    assert Settings.from_env({**base, "CONTACTS_CACHE_TTL": "0"}).contacts_cache_ttl == 0
+
+
+def test_a_negative_socket_admission_is_refused() -> None:
+    with pytest.raises(SettingsError, match="SOCKET_CONNECT_CONCURRENCY"):
+        Settings.from_env({"APP_ENV": "test", "SOCKET_CONNECT_CONCURRENCY": "-1"})
+
+
+def test_file_limits_have_documented_defaults_and_are_read() -> None:
+    limits = Settings.from_env({"APP_ENV": "test"}).file_limits
+    assert (limits.thumbnail_max_pixels, limits.thumbnail_concurrency) == (16_000_000, 2)
+    assert (limits.upload_quota_bytes, limits.upload_daily_bytes) == (1024**3, 512 * 1024**2)
+    assert limits.unattached_upload_ttl == 86_400
+    read = Settings.from_env(
+        {
+            "APP_ENV": "test",
+            "THUMBNAIL_MAX_PIXELS": "1000",
+            "THUMBNAIL_CONCURRENCY": "1",
+            "UPLOAD_QUOTA_BYTES": "0",
+            "UPLOAD_DAILY_BYTES": "5",
+            "UNATTACHED_UPLOAD_TTL": "60",
+        }
+    ).file_limits
+    assert (read.thumbnail_max_pixels, read.thumbnail_concurrency) == (1000, 1)
+    assert (read.upload_quota_bytes, read.upload_daily_bytes) == (0, 5)
+    assert read.unattached_upload_ttl == 60
+
+
+@pytest.mark.parametrize(
+    "name,value",
+    [
+        ("THUMBNAIL_MAX_PIXELS", "0"),
+        ("THUMBNAIL_CONCURRENCY", "0"),
+        ("UPLOAD_QUOTA_BYTES", "-1"),
+        ("UPLOAD_DAILY_BYTES", "lots"),
+        ("UNATTACHED_UPLOAD_TTL", "5"),
+    ],
+)
+def test_bad_file_limits_stop_the_service(name: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=name):
+        Settings.from_env({"APP_ENV": "test", name: value})

@@ -50,7 +50,9 @@ def check_content(content: Any, kind: MessageType, has_file: bool, max_length: i
     """Text is required for TEXT (after trimming), optional as a caption for attachments."""
     text = content if isinstance(content, str) else ""
     if len(text) > max_length:
-        raise ContentTooLongError(f"Le message dépasse {max_length} caractères")
+        raise ContentTooLongError(
+            "Le message dépasse %(max)s caractères", params={"max": max_length}
+        )
     if kind is MessageType.TEXT and not text.strip():
         raise EmptyContentError()
     if kind is not MessageType.TEXT and not has_file:
@@ -229,3 +231,17 @@ class MessageEdit:
     previous: dict[str, Any]
     at: datetime
     mentions: list[str] | None = None
+
+
+@dataclass(frozen=True)
+class Circle:
+    """Where a user takes part and with whom: their conversations' ids (the socket's rooms)
+    and everyone who shares one of them (presence, idleness), the user included."""
+
+    conversation_ids: tuple[str, ...]
+    contacts: frozenset[str]
+
+    @classmethod
+    def of(cls, pairs: list[tuple[str, str]]) -> Circle:
+        """From (conversation id, participant) pairs, in the order the store gives them."""
+        return cls(tuple(dict.fromkeys(c for c, _ in pairs)), frozenset(u for _, u in pairs))

@@ -71,7 +71,9 @@ class MultipartUpload:
                 raise MalformedUploadError("Un seul fichier par envoi")
             if isinstance(event, Field):
                 if event.name in self.fields:
-                    raise MalformedUploadError(f"Champ {event.name!r} en double")
+                    raise MalformedUploadError(
+                        "Champ %(field)r en double", params={"field": event.name}
+                    )
                 self._read_field(event)
 
     def _read_field(self, part: Field | File) -> None:
@@ -81,7 +83,7 @@ class MultipartUpload:
                 raise MalformedUploadError()
             value += event.data
             if len(value) > MAX_FIELD_BYTES:
-                raise MalformedUploadError(f"Champ {part.name!r} trop long")
+                raise MalformedUploadError("Champ %(field)r trop long", params={"field": part.name})
             if not event.more_data:
                 break
         self.fields[part.name] = value.decode("utf-8", errors="replace")

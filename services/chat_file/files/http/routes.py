@@ -187,7 +187,7 @@ def delete(file_id: str) -> Any:
 
 @bp.errorhandler(RangeNotSatisfiableError)
 def range_not_satisfiable(exc: RangeNotSatisfiableError) -> tuple[Response, int]:
-    response = jsonify(error_body(exc.code, exc.message))
+    response = jsonify(error_body(exc.code, exc.template, params=exc.params))
     response.headers["Content-Range"] = f"bytes */{exc.details.get('total', '*')}"
     return response, STATUS_BY_CODE[exc.code]
 

@@ -11,7 +11,7 @@ from libs.servicekit.errors import CodedError
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.realtime.api import Data, Event, current_sid
 from services.chat_file.realtime.socket.auth import event_token, handshake_token, refusal
-from services.chat_file.realtime.socket.events import unexpected_failure
+from services.chat_file.realtime.socket.events import failure, translated, unexpected_failure
 from services.chat_file.realtime.socket.hub import RealtimeHub
 from services.chat_file.users.application.directory import UserDirectory
 from services.chat_file.users.application.ports import TokenVerifier
@@ -54,16 +54,23 @@ class ConnectionEvents:
         self._directory = directory
 
     def connect(self, auth: Any = None) -> None:
+        sid = current_sid()
+        if isinstance(auth, dict):
+            self.hub.sessions.choose_locale(sid, auth.get("locale"))
         token = handshake_token(auth, request.cookies)
         if token is None:  # an old client: it must send `authenticate {token}` first
-            self.hub.expect_authentication(current_sid(), AUTH_GRACE_SECONDS)
+            self.hub.expect_authentication(sid, AUTH_GRACE_SECONDS)
             return
         try:
-            self.hub.admit(current_sid(), self._verifier.verify(token))
+            self.hub.admit(sid, self._verifier.verify(token))
         except CodedError as exc:
-            raise refusal(exc.message, exc.code) from None
+            answer = failure(exc, self.hub.sessions.locale_of(sid))
+            self.hub.sessions.pop(sid)
+            raise refusal(answer["message"], answer["code"]) from None
         except Exception as exc:
-            answer = unexpected_failure("connect", exc)
+            locale = self.hub.sessions.locale_of(sid)
+            answer = translated(unexpected_failure("connect", exc), locale)
+            self.hub.sessions.pop(sid)
             raise refusal(answer["message"], answer["code"]) from None
 
     def disconnect(self) -> None:
@@ -76,7 +83,7 @@ class ConnectionEvents:
         if current is None:
             joined = self.hub.admit(current_sid(), user)
         else:
-            joined = self.hub.memberships.ids_for(user.user_id)
+            joined, _ = self.hub.memberships.rooms_and_contacts(user.user_id)
         profile = self._directory.resolve(user.user_id)
         names = {k: profile.get(k) for k in ("nom", "prenom", "ministere")}
         matricule = user.matricule or profile.get("matricule")

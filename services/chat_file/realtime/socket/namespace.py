@@ -66,7 +66,7 @@ class ChatNamespace(Namespace):
             return super().trigger_event(event, *args)
         route = self._routes.get(event)
         if route is None:
-            run = partial(unknown_event, event)
+            run = partial(unknown_event, event, self._sessions)
         else:
             spec, handler = route
             run = partial(dispatch, event, spec, handler, self._sessions)
