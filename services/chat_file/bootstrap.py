@@ -227,7 +227,11 @@ def build(
     if stores.announcements is None:
         raise ValueError("the stores have no announcement store")
     announcements = wire_announcements(
-        store=stores.announcements, cache=people.cache, socketio=server, clock=clock
+        store=stores.announcements,
+        cache=people.cache,
+        socketio=server,
+        clock=clock,
+        reminder_every_minutes=settings.announcements.reminder_every_minutes,
     )
     return ChatServices(
         settings=settings,

@@ -17,6 +17,7 @@ from libs.servicekit.settings import (
 )
 from libs.servicekit.sql import backend_of
 from libs.servicekit.stores import sentinel_queue_url
+from services.chat_file.announcements.settings import AnnouncementSettings
 from services.chat_file.files.settings import FileLimits, S3Settings
 from services.chat_file.push.settings import PushSettings
 
@@ -54,6 +55,7 @@ class Settings(ServiceSettings):
     file_storage: str = "local"  # or "gridfs" (the service's MongoDB) or "s3"
     max_upload_bytes: int = 25 * 1024 * 1024
     push: PushSettings = field(default_factory=PushSettings)
+    announcements: AnnouncementSettings = field(default_factory=AnnouncementSettings)
     s3: S3Settings = field(default_factory=S3Settings)
     file_limits: FileLimits = field(default_factory=FileLimits)
 
@@ -95,6 +97,7 @@ class Settings(ServiceSettings):
             file_storage=file_storage,
             max_upload_bytes=env_int(env, "MAX_UPLOAD_BYTES", 25 * 1024 * 1024),
             push=PushSettings.from_env(env),
+            announcements=AnnouncementSettings.from_env(env),
             s3=s3,
             file_limits=FileLimits.from_env(env),
         )

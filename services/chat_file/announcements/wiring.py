@@ -22,8 +22,13 @@ def wire_announcements(
     cache: ProfileCache,
     socketio: Any,
     clock: Callable[[], datetime] | None = None,
+    reminder_every_minutes: int = 0,
 ) -> AnnouncementsServices:
     service = AnnouncementService(
-        store, CachedUnits(cache), SocketIOAnnouncementOutlet(socketio), clock=clock or utc_now
+        store,
+        CachedUnits(cache),
+        SocketIOAnnouncementOutlet(socketio),
+        clock=clock or utc_now,
+        reminder_every_minutes=reminder_every_minutes,
     )
     return AnnouncementsServices(service)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from services.chat_file.kernel.clock import utc_now
 
@@ -50,12 +50,14 @@ class AnnouncementService:
         *,
         clock: Callable[[], datetime] = utc_now,
         push_page: int = PUSH_PAGE,
+        reminder_every_minutes: int = 0,
     ) -> None:
         self._store = store
         self._units = units
         self._outlet = outlet
         self._clock = clock
         self._push_page = push_page
+        self._remind = timedelta(minutes=reminder_every_minutes) if reminder_every_minutes else None
 
     def create_broadcast(
         self,
@@ -104,8 +106,10 @@ class AnnouncementService:
             raise BroadcastNotFoundError()
         found.check_can_post(user_id, org_admin, self._unit(user_id, found, org_admin))
         text = check_content(content)
+        now = self._clock()
+        first = now + self._remind if request_ack and self._remind else None
         sent = Announcement(
-            new_id(), broadcast_id, user_id, text, priority, request_ack, self._clock()
+            new_id(), broadcast_id, user_id, text, priority, request_ack, now, first
         )
         self._store.append(sent)
         rooms = [unit.room() for unit in found.audience.units]

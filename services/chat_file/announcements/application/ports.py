@@ -36,9 +36,20 @@ class AnnouncementStore(Protocol):
         """Exact counts per unit (grouped down to `level`), in one query."""
 
     def pending_agents(
-        self, announcement_id: str, audience: Audience, target: ReceiptState, limit: int
+        self,
+        announcement_id: str,
+        audience: Audience,
+        target: ReceiptState,
+        limit: int,
+        after: str = "",
     ) -> list[str]:
-        """The first `limit` recipients (by id) who have not reached `target`."""
+        """The first `limit` recipients (by id, above `after`) who have not reached `target`."""
+
+    def reminders_due(self, now: datetime, most: int, limit: int) -> list[tuple[Announcement, int]]:
+        """Announcements whose next reminder is due, with the rounds already done."""
+
+    def reminded(self, announcement_id: str, rounds: int, next_at: datetime | None) -> None:
+        """Record a reminder round and when the next one is due (None: no more)."""
 
 
 class UnitDirectory(Protocol):

@@ -100,6 +100,7 @@ class Announcement:
     priority: Priority
     request_ack: bool
     created_at: datetime
+    next_reminder_at: datetime | None = None  # None: no (more) reminders
 
 
 def check_content(content: str) -> str:

@@ -53,6 +53,7 @@ class MongoAnnouncementStore(MongoStore):
     def ensure_indexes(self) -> None:
         self._members.create_index([(k, ASCENDING) for k in _KEYS], name="org_members_by_unit")
         self._sent.create_index([("broadcast_id", ASCENDING), ("created_at", ASCENDING)])
+        self._sent.create_index([("next_reminder_at", ASCENDING)])
 
     def create_broadcast(self, broadcast: Broadcast) -> None:
         audience = broadcast.audience
@@ -96,6 +97,8 @@ class MongoAnnouncementStore(MongoStore):
                 "priority": announcement.priority.value,
                 "request_ack": announcement.request_ack,
                 "created_at": announcement.created_at,
+                "next_reminder_at": announcement.next_reminder_at,
+                "reminder_rounds": 0,
             }
         )
         self._broadcasts.update_one(
@@ -105,16 +108,17 @@ class MongoAnnouncementStore(MongoStore):
 
     def get_announcement(self, announcement_id: str) -> Announcement | None:
         doc = self._sent.find_one({"_id": announcement_id})
-        if doc is None:
-            return None
-        return Announcement(
-            doc["_id"],
-            doc["broadcast_id"],
-            doc["sender_id"],
-            doc["content"],
-            Priority(doc["priority"]),
-            bool(doc["request_ack"]),
-            doc["created_at"],
+        return _announcement(doc) if doc is not None else None
+
+    def reminders_due(self, now: datetime, most: int, limit: int) -> list[tuple[Announcement, int]]:
+        query = {"next_reminder_at": {"$ne": None, "$lte": now}, "reminder_rounds": {"$lt": most}}
+        found = self._sent.find(query).sort("next_reminder_at", ASCENDING).limit(limit)
+        return [(_announcement(doc), int(doc.get("reminder_rounds", 0))) for doc in found]
+
+    def reminded(self, announcement_id: str, rounds: int, next_at: datetime | None) -> None:
+        self._sent.update_one(
+            {"_id": announcement_id},
+            {"$set": {"reminder_rounds": rounds, "next_reminder_at": next_at}},
         )
 
     def record(self, announcement_id: str, user_id: str, state: ReceiptState, at: datetime) -> bool:
@@ -171,10 +175,29 @@ class MongoAnnouncementStore(MongoStore):
         return [UnitCensus(name, *rows[name]) for name in sorted(rows)]
 
     def pending_agents(
-        self, announcement_id: str, audience: Audience, target: ReceiptState, limit: int
+        self,
+        announcement_id: str,
+        audience: Audience,
+        target: ReceiptState,
+        limit: int,
+        after: str = "",
     ) -> list[str]:
         needed = len(_FIELDS[target])
         reached = self._reached(announcement_id)
-        found = self._members.find(audience_match(audience), {"_id": 1}).sort("_id", ASCENDING)
+        query = {"$and": [audience_match(audience), {"_id": {"$gt": after}}]}
+        found = self._members.find(query, {"_id": 1}).sort("_id", ASCENDING)
         pending = (doc["_id"] for doc in found if reached.get(doc["_id"], 0) < needed)
         return [uid for _, uid in zip(range(limit), pending, strict=False)]
+
+
+def _announcement(doc: dict[str, Any]) -> Announcement:
+    return Announcement(
+        doc["_id"],
+        doc["broadcast_id"],
+        doc["sender_id"],
+        doc["content"],
+        Priority(doc["priority"]),
+        bool(doc["request_ack"]),
+        doc["created_at"],
+        doc.get("next_reminder_at"),
+    )

@@ -90,17 +90,25 @@ class SqlAnnouncementStore(SqlStore):
     def get_announcement(self, announcement_id: str) -> Announcement | None:
         with self._read.connect() as db:
             row = db.execute(sa.select(A).where(A.c.id == announcement_id)).first()
-        if row is None:
-            return None
-        return Announcement(
-            row.id,
-            row.broadcast_id,
-            row.sender_id,
-            row.content,
-            Priority(row.priority),
-            bool(row.request_ack),
-            row.created_at,
+        return _announcement(row) if row is not None else None
+
+    def reminders_due(self, now: datetime, most: int, limit: int) -> list[tuple[Announcement, int]]:
+        statement = (
+            sa.select(A)
+            .where(A.c.next_reminder_at <= now, A.c.reminder_rounds < most)
+            .order_by(A.c.next_reminder_at)
+            .limit(limit)
         )
+        with self._read.connect() as db:
+            return [(_announcement(row), int(row.reminder_rounds)) for row in db.execute(statement)]
+
+    def reminded(self, announcement_id: str, rounds: int, next_at: datetime | None) -> None:
+        with self._engine.begin() as tx:
+            tx.execute(
+                sa.update(A)
+                .where(A.c.id == announcement_id)
+                .values(reminder_rounds=rounds, next_reminder_at=next_at)
+            )
 
     def record(self, announcement_id: str, user_id: str, state: ReceiptState, at: datetime) -> bool:
         columns = _STATE_COLUMNS[state]
@@ -168,7 +176,12 @@ class SqlAnnouncementStore(SqlStore):
         return found
 
     def pending_agents(
-        self, announcement_id: str, audience: Audience, target: ReceiptState, limit: int
+        self,
+        announcement_id: str,
+        audience: Audience,
+        target: ReceiptState,
+        limit: int,
+        after: str = "",
     ) -> list[str]:
         column = R.c[_STATE_COLUMNS[target][-1]]
         joined = M.outerjoin(
@@ -177,7 +190,7 @@ class SqlAnnouncementStore(SqlStore):
         statement = (
             sa.select(M.c.user_id)
             .select_from(joined)
-            .where(audience_filter(audience), column.is_(None))
+            .where(audience_filter(audience), column.is_(None), M.c.user_id > after)
             .order_by(M.c.user_id)
             .limit(limit)
         )
@@ -225,4 +238,18 @@ def _announcement_row(announcement: Announcement) -> dict[str, Any]:
         "priority": announcement.priority.value,
         "request_ack": announcement.request_ack,
         "created_at": announcement.created_at,
+        "next_reminder_at": announcement.next_reminder_at,
     }
+
+
+def _announcement(row: Any) -> Announcement:
+    return Announcement(
+        row.id,
+        row.broadcast_id,
+        row.sender_id,
+        row.content,
+        Priority(row.priority),
+        bool(row.request_ack),
+        row.created_at,
+        row.next_reminder_at,
+    )

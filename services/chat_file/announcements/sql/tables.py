@@ -37,7 +37,10 @@ announcements = sa.Table(
     sa.Column("priority", sa.String(16), nullable=False),
     sa.Column("request_ack", sa.Boolean, nullable=False),
     sa.Column("created_at", TIME, nullable=False),
+    sa.Column("next_reminder_at", TIME),  # null: no (more) reminders
+    sa.Column("reminder_rounds", sa.Integer, nullable=False, server_default="0"),
     sa.Index("announcements_by_broadcast", "broadcast_id", "created_at"),
+    sa.Index("announcements_reminders_due", "next_reminder_at"),
 )
 
 org_members = sa.Table(

@@ -165,3 +165,24 @@ def test_postgres_census_plan_reads_the_unit_index(postgresql_engine: Engine) ->
     plan = "\n".join(str(row[0]) for row in plan_rows)
     assert "org_members_by_unit" in plan, plan
     assert "Seq Scan on org_members" not in plan, plan
+
+
+def test_reminders_due_and_recorded(store: AnnouncementStore) -> None:
+    t, made, _ = seeded(store)
+    due_at = datetime(2026, 3, 1, 8, 30, tzinfo=UTC)
+    sent = Announcement(
+        secrets.token_hex(12), made.id, "boss", "Signez", Priority.NORMAL, True, NOW, due_at
+    )
+    store.append(sent)
+    announce(store, made)  # no reminder planned
+    assert sent.id not in [a.id for a, _ in store.reminders_due(NOW, 3, 1000)]
+    later = datetime(2026, 3, 1, 8, 31, tzinfo=UTC)
+    assert (sent, 0) in store.reminders_due(later, 3, 1000)
+    assert sent.id not in [a.id for a, _ in store.reminders_due(later, 0, 1000)]
+    store.reminded(sent.id, 1, datetime(2026, 3, 1, 9, 30, tzinfo=UTC))
+    assert sent.id not in [a.id for a, _ in store.reminders_due(later, 3, 1000)]
+    store.reminded(sent.id, 3, None)
+    final = datetime(2026, 3, 2, tzinfo=UTC)
+    assert sent.id not in [a.id for a, _ in store.reminders_due(final, 3, 1000)]
+    target = ReceiptState.ACKNOWLEDGED
+    assert store.pending_agents(sent.id, made.audience, target, 2, f"{t}b") == [f"{t}c", f"{t}d"]

@@ -26,6 +26,7 @@ class FakeAnnouncementStore:
         self.members: dict[str, Unit] = {}
         self.receipts: dict[tuple[str, str], dict[ReceiptState, datetime]] = {}
         self.writes = 0
+        self.rounds: dict[str, int] = {}
 
     def create_broadcast(self, broadcast: Broadcast) -> None:
         self.broadcasts[broadcast.id] = broadcast
@@ -74,13 +75,33 @@ class FakeAnnouncementStore:
         return [UnitCensus(name, *counts[name]) for name in sorted(counts)]
 
     def pending_agents(
-        self, announcement_id: str, audience: Audience, target: ReceiptState, limit: int
+        self,
+        announcement_id: str,
+        audience: Audience,
+        target: ReceiptState,
+        limit: int,
+        after: str = "",
     ) -> list[str]:
         return [
             uid
             for uid in self._audience(audience)
-            if target not in self.receipts.get((announcement_id, uid), {})
+            if uid > after and target not in self.receipts.get((announcement_id, uid), {})
         ][:limit]
+
+    def reminders_due(self, now: datetime, most: int, limit: int) -> list[tuple[Announcement, int]]:
+        due = [
+            (sent, self.rounds.get(sent.id, 0))
+            for sent in self.announcements.values()
+            if sent.next_reminder_at is not None
+            and sent.next_reminder_at <= now
+            and self.rounds.get(sent.id, 0) < most
+        ]
+        return sorted(due, key=lambda d: d[0].next_reminder_at or now)[:limit]
+
+    def reminded(self, announcement_id: str, rounds: int, next_at: datetime | None) -> None:
+        self.rounds[announcement_id] = rounds
+        sent = self.announcements[announcement_id]
+        self.announcements[announcement_id] = replace(sent, next_reminder_at=next_at)
 
 
 class FakeUnits:

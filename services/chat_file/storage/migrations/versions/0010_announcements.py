@@ -35,7 +35,10 @@ def upgrade() -> None:
         sa.Column("priority", sa.String(16), nullable=False),
         sa.Column("request_ack", sa.Boolean, nullable=False),
         sa.Column("created_at", TIME, nullable=False),
+        sa.Column("next_reminder_at", TIME),
+        sa.Column("reminder_rounds", sa.Integer, nullable=False, server_default="0"),
     )
+    op.create_index("announcements_reminders_due", "announcements", ["next_reminder_at"])
     op.create_index("announcements_by_broadcast", "announcements", ["broadcast_id", "created_at"])
     op.create_table(
         "org_members",
@@ -64,5 +67,6 @@ def downgrade() -> None:
     op.drop_index("org_members_by_unit", table_name="org_members")
     op.drop_table("org_members")
     op.drop_index("announcements_by_broadcast", table_name="announcements")
+    op.drop_index("announcements_reminders_due", table_name="announcements")
     op.drop_table("announcements")
     op.drop_table("broadcasts")
