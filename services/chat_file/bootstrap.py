@@ -23,7 +23,7 @@ from redis import Redis, RedisError
 from libs.servicekit.stores import connect_redis
 from libs.sessions import KeyRing, RedisRevocations
 from services.chat_file.announcements.application.bundle import AnnouncementsServices
-from services.chat_file.announcements.wiring import wire_announcements
+from services.chat_file.announcements.wiring import unit_rooms, wire_announcements
 from services.chat_file.conversations.adapters.circles import RedisCircleCache
 from services.chat_file.conversations.api.commands import ChatCommands
 from services.chat_file.conversations.api.events import EVENT_VIEWS as CONVERSATION_EVENTS
@@ -218,7 +218,14 @@ def build(
     revocations = RedisRevocations(client, prefix=settings.redis_key_prefix)
     feed = revocation_feed(server, client, revocations, verifier.mirror)
     hub = build_realtime(
-        settings, server, client, talk.participation, people.directory, feed, limiter
+        settings,
+        server,
+        client,
+        talk.participation,
+        people.directory,
+        feed,
+        limiter,
+        extra_rooms=unit_rooms(people.cache),  # announcements reach unit members live
     )
     probes = {"database": stores.ping, "redis": _redis_ok(client)}
     readiness = Readiness(

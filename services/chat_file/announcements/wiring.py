@@ -32,3 +32,15 @@ def wire_announcements(
         reminder_every_minutes=reminder_every_minutes,
     )
     return AnnouncementsServices(service)
+
+
+def unit_rooms(cache: ProfileCache) -> Callable[[str], list[str]]:
+    """The socket rooms of a user's org unit (its ministère, direction, service), from the
+    shared user cache: what realtime joins at connect so `announcement:new` reaches them."""
+    units = CachedUnits(cache)
+
+    def rooms(user_id: str) -> list[str]:
+        unit = units.unit_of(user_id)
+        return unit.rooms() if unit is not None else []
+
+    return rooms
