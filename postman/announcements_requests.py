@@ -10,6 +10,23 @@ RECEIPT_KEYS = ("messageId", "state", "changed")
 
 ANNOUNCEMENTS_FOLDER = [
     chat(
+        "PUT /announcements/org-members — an org admin records agents' units (a sync job)",
+        "PUT",
+        "/announcements/org-members",
+        token="adminToken",
+        status=200,
+        body={
+            "members": [
+                {
+                    "userId": "{{user2Id}}",
+                    "ministere": "Ministère des Finances",
+                    "direction": "Direction du Budget",
+                }
+            ]
+        },
+        keys=("updated",),
+    ),
+    chat(
         "POST /announcements/broadcasts — an org admin addresses a ministry and user 2",
         "POST",
         "/announcements/broadcasts",

@@ -52,3 +52,24 @@ class ReceiptSchema(Schema):
         unknown = EXCLUDE
 
     state = fields.String(required=True, validate=validate.OneOf(["delivered", "read"]))
+
+
+class MemberSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    userId = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_-]{1,64}$"))
+    ministere = fields.String(required=True, validate=validate.Length(min=1, max=MAX_UNIT_NAME))
+    direction = fields.String(load_default="", validate=NAME)
+    service = fields.String(load_default="", validate=NAME)
+
+
+class MembersSchema(Schema):
+    """Agents' current units, as the directory has them (a sync job sends its changes)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    members = fields.List(
+        fields.Nested(MemberSchema), required=True, validate=validate.Length(min=1, max=1000)
+    )

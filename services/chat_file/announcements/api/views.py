@@ -112,7 +112,15 @@ class CensusView(View):
         }
 
 
+class MembersView(View):
+    updated = fields.Integer(metadata={"description": "agents whose unit was recorded"})
+
+    def extract(self, count: int) -> dict[str, Any]:
+        return {"updated": count}
+
+
 UNIT = UnitView()
+MEMBERS = MembersView()
 UNIT_CENSUS = UnitCensusView()
 BROADCAST = BroadcastView()
 ANNOUNCEMENT = AnnouncementView()

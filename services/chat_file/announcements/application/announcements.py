@@ -152,9 +152,14 @@ class AnnouncementService:
         pending = self._store.pending_agents(announcement_id, found.audience, target, PENDING_PAGE)
         return Census(group_by, rows, pending)
 
-    def learn_units(self, members: Iterable[tuple[str, Unit]]) -> None:
-        """Record agents' current units in the membership table the census counts."""
-        self._store.put_members(members)
+    def learn_units(self, org_admin: bool, members: Iterable[tuple[str, Unit]]) -> int:
+        """Record agents' current units in the membership table the census and the fan-out
+        read (org admins: what a directory sync job sends)."""
+        if not org_admin:
+            raise BroadcastReadOnlyError("Seuls les administrateurs mettent à jour les unités")
+        known = dict(members)
+        self._store.put_members(known.items())
+        return len(known)
 
     def _load(self, announcement_id: str) -> tuple[Announcement, Broadcast]:
         sent = self._store.get_announcement(announcement_id)

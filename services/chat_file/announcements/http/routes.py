@@ -11,15 +11,17 @@ from services.chat_file.http.context import provided
 from services.chat_file.http.errors import AUTH_ERRORS, WRITE_ERRORS
 from services.chat_file.kernel.ids import check_object_id
 
-from ..api.schemas import BroadcastSchema, ReceiptSchema, SendSchema
+from ..api.schemas import BroadcastSchema, MembersSchema, ReceiptSchema, SendSchema
 from ..api.views import (
     ANNOUNCEMENT,
     BROADCAST,
     CENSUS,
+    MEMBERS,
     RECEIPT,
     AnnouncementView,
     BroadcastView,
     CensusView,
+    MembersView,
     ReceiptView,
 )
 from ..application.announcements import AnnouncementService
@@ -153,3 +155,21 @@ def acks(message_id: str) -> Reply:
         current_user().user_id, org_admin(), check_object_id(message_id), group_by
     )
     return ok(CENSUS.dump_fast(census))
+
+
+@bp.put("/announcements/org-members")
+@documented(
+    "Record agents' current org units (org admins; up to 1 000 a call): what the census and "
+    "the push fan-out count as a unit's agents",
+    body=MembersSchema,
+    response=MembersView,
+    errors=(*WRITE_ERRORS, "BROADCAST_READ_ONLY"),
+    tags=TAGS,
+)
+def put_members() -> Reply:
+    body = load(MembersSchema(), json_body())
+    members = [
+        (m["userId"], Unit.of(m["ministere"], m["direction"], m["service"]))
+        for m in body["members"]
+    ]
+    return ok(MEMBERS.dump_fast(service().learn_units(org_admin(), members)))

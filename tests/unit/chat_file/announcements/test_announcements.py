@@ -44,7 +44,7 @@ class World:
             clock=lambda: datetime(2026, 1, 5, tzinfo=UTC),
             push_page=push_page,
         )
-        self.store.put_members(self.units.units.items())
+        self.service.learn_units(True, self.units.units.items())
 
     def broadcast(self, units: tuple[Unit, ...] = (FIN,), agents: tuple[str, ...] = ("s1",)):
         return self.service.create_broadcast(

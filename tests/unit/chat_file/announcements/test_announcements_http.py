@@ -53,13 +53,19 @@ def test_an_org_admin_creates_and_sends_recipients_ack_and_the_author_counts(
     again = client.post(f"/messages/{mid}/ack", headers=bearer("bob"))
     assert first.get_json()["data"]["changed"] and not again.get_json()["data"]["changed"]
     assert client.post(f"/messages/{mid}/ack", headers=bearer("carol")).status_code == 404
-    fakes["stores"].announcements.put_members(
-        [
-            ("bob", _unit("Direction du Budget")),
-            ("eve", _unit("Direction du Budget")),
-            ("carol", _unit("Direction du Trésor")),
-        ]
-    )
+    fin = "Ministère des Finances"
+    members = [
+        {"userId": "bob", "ministere": fin, "direction": "Direction du Budget"},
+        {"userId": "eve", "ministere": fin, "direction": "Direction du Budget"},
+        {"userId": "carol", "ministere": fin, "direction": "Direction du Trésor"},
+    ]
+    refused = client.put("/announcements/org-members", json={"members": members}, headers=bearer())
+    assert refused.status_code == 403
+    admin = bearer("alice", role="admin")
+    put = client.put("/announcements/org-members", json={"members": members}, headers=admin)
+    assert put.status_code == 200 and put.get_json()["data"] == {"updated": 3}
+    empty = client.put("/announcements/org-members", json={"members": []}, headers=admin)
+    assert empty.status_code == 400 and empty.get_json()["code"] == "VALIDATION_ERROR"
     census = client.get(f"/messages/{mid}/acks?groupBy=direction", headers=bearer("alice"))
     assert census.status_code == 200, census.get_json()
     assert census.get_json()["data"]["units"] == [
