@@ -16,6 +16,7 @@ from typing import Any
 
 from .account_requests import ACCOUNT_FOLDER
 from .admin_requests import ADMIN_FOLDER
+from .announcements_requests import ANNOUNCEMENTS_FOLDER
 from .auth_requests import AUTH_FOLDER, DEFAULT_MATRICULES, LOGOUT_FOLDER
 from .conversations_requests import CONVERSATIONS_FOLDER
 from .dsl import folder
@@ -80,6 +81,8 @@ RUNTIME = [
     ("fileSize", False),
     ("pushDeviceId", False),
     ("syncToken", False),
+    ("announceBroadcastId", False),
+    ("announcementId", False),
 ]
 
 NO_SERVER_ERROR = [
@@ -112,6 +115,11 @@ def collection() -> dict[str, Any]:
             [*PUSH_FOLDER, *SETTINGS_FOLDER],
         ),
         folder("Sync", "The caller's changes since a token (GET /sync).", SYNC_FOLDER),
+        folder(
+            "Announcements",
+            "Broadcasts to org units and agents: priority, acknowledgement, census.",
+            ANNOUNCEMENTS_FOLDER,
+        ),
         folder("Ops", "Health, readiness, metrics and API docs of both services.", OPS_FOLDER),
         folder("Logout", "Ends the sessions opened in Auth.", LOGOUT_FOLDER),
     ]

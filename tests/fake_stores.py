@@ -37,6 +37,7 @@ from tests.fake_push_stores import (
     FakeNotificationSettingsStore,
 )
 from tests.fake_sync_stores import FakeChangeLog
+from tests.unit.chat_file.announcements.fakes import FakeAnnouncementStore
 
 _ids = itertools.count(1)
 
@@ -383,4 +384,5 @@ def fake_chat_stores(conversations: FakeConversationStore | None = None) -> Chat
         badges=FakeBadgeCounts(conversations),
         changes=FakeChangeLog(),
         backend="memory",
+        announcements=FakeAnnouncementStore(),
     )

@@ -17,6 +17,7 @@ from libs.servicekit.observability import (
     install_rate_limit_metrics,
 )
 from libs.servicekit.openapi import install_openapi
+from services.chat_file.announcements.http import routes as announcements
 from services.chat_file.bootstrap import ChatServices, build
 from services.chat_file.console.console import console_blueprint
 from services.chat_file.conversations.http import conversations, messages
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         services.files_bundle,
         services.push_bundle,
         services.sync_bundle,
+        services.announcements_bundle,
         services.users_bundle,
         services.edge,
     )
@@ -71,6 +73,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(devices.bp)
     app.register_blueprint(notify_prefs.bp)
     app.register_blueprint(sync_routes.bp)
+    app.register_blueprint(announcements.bp)
     app.register_blueprint(console_blueprint(settings.auth_user_public_url))
     services.realtime.socketio.init_app(app, **socketio_options(settings))  # extensions["socketio"]
     hub, talk = services.realtime, services.conversations_bundle

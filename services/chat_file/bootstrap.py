@@ -24,6 +24,8 @@ from libs.egress import Resolver
 from libs.ratelimit import RateLimiter
 from libs.servicekit.stores import connect_redis
 from libs.sessions import KeyRing, RedisRevocations
+from services.chat_file.announcements.application.bundle import AnnouncementsServices
+from services.chat_file.announcements.wiring import unit_rooms, wire_announcements
 from services.chat_file.conversations.adapters.circles import RedisCircleCache
 from services.chat_file.conversations.api.commands import ChatCommands
 from services.chat_file.conversations.api.events import EVENT_VIEWS as CONVERSATION_EVENTS
@@ -104,6 +106,7 @@ class ChatServices:
     files_bundle: FilesServices
     push_bundle: PushServices
     sync_bundle: SyncServices
+    announcements_bundle: AnnouncementsServices
     commands: ChatCommands  # every write, one entry point for HTTP and Socket.IO
     realtime: RealtimeHub
     edge: Edge
@@ -238,11 +241,27 @@ def build(
     revocations = RedisRevocations(client, prefix=settings.redis_key_prefix)
     feed = revocation_feed(server, client, revocations, verifier.mirror)
     hub = build_realtime(
-        settings, server, client, talk.participation, people.directory, feed, limiter
+        settings,
+        server,
+        client,
+        talk.participation,
+        people.directory,
+        feed,
+        limiter,
+        extra_rooms=unit_rooms(people.cache),  # announcements reach unit members live
     )
     probes = {"database": stores.ping, "redis": _redis_ok(client)}
     readiness = Readiness(
         {**probes, **people.probes(), **verifier_probes}, following=verifier.mirror.following
+    )
+    if stores.announcements is None:
+        raise ValueError("the stores have no announcement store")
+    announcements = wire_announcements(
+        store=stores.announcements,
+        cache=people.cache,
+        socketio=server,
+        clock=clock,
+        reminder_every_minutes=settings.announcements.reminder_every_minutes,
     )
     return ChatServices(
         settings=settings,
@@ -251,6 +270,7 @@ def build(
         files_bundle=file_bundle,
         push_bundle=push,
         sync_bundle=wire_sync(settings, stores.changes, clock),
+        announcements_bundle=announcements,
         commands=talk.commands,
         realtime=hub,
         edge=Edge(verifier, settings.allowed_origins, limiter, readiness, limits),

@@ -19,6 +19,7 @@ from libs.servicekit.settings import (
 )
 from libs.servicekit.sql import backend_of
 from libs.servicekit.stores import sentinel_queue_url
+from services.chat_file.announcements.settings import AnnouncementSettings
 from services.chat_file.files.settings import FileLimits, S3Settings
 from services.chat_file.kernel.limits import user_rates
 from services.chat_file.push.settings import PushSettings
@@ -69,6 +70,7 @@ class Settings(ServiceSettings):
     sync_seq_in_events: bool = True  # each user's copy of a change event carries their seq
     push: PushSettings = field(default_factory=PushSettings)
     user_rates: RateTable = field(default_factory=lambda: user_rates({}))  # RATE_LIMIT_<ACTION>
+    announcements: AnnouncementSettings = field(default_factory=AnnouncementSettings)
     s3: S3Settings = field(default_factory=S3Settings)
     file_limits: FileLimits = field(default_factory=FileLimits)
 
@@ -119,6 +121,7 @@ class Settings(ServiceSettings):
             sync_seq_in_events=env_bool(env, "SYNC_SEQ_IN_EVENTS", True),
             push=PushSettings.from_env(env),
             user_rates=user_rates(env),
+            announcements=AnnouncementSettings.from_env(env),
             s3=s3,
             file_limits=FileLimits.from_env(env),
         )

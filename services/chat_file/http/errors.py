@@ -73,6 +73,12 @@ STATUS_BY_CODE: dict[str, int] = {
     # sync (services/chat_file/sync/domain/changes.py): an expired token means "reload"
     "INVALID_SYNC_TOKEN": 400,
     "SYNC_TOKEN_EXPIRED": 410,
+    # announcements (services/chat_file/announcements/domain/errors.py)
+    "INVALID_AUDIENCE": 400,
+    "INVALID_ANNOUNCEMENT": 400,
+    "BROADCAST_NOT_FOUND": 404,
+    "ANNOUNCEMENT_NOT_FOUND": 404,
+    "ACK_NOT_REQUESTED": 409,
     "SERVICE_UNAVAILABLE": 503,
     "REVOCATION_STATE_STALE": 503,
     "STORE_UNAVAILABLE": 503,

@@ -16,3 +16,4 @@ class Identity:
     # the token's `csrf` claim: what a cookie-borne write's X-CSRF-TOKEN must equal (not part
     # of who the caller is, and never printed)
     csrf: str | None = field(default=None, compare=False, repr=False)
+    role: str = ""  # the `role` claim (`admin`: an org admin, who may post any announcement)

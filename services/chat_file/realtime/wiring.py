@@ -9,7 +9,7 @@ handlers share and realtime's own handler groups, from the configuration the roo
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 import redis
@@ -95,8 +95,10 @@ def build_realtime(
     directory: UserDirectory,
     revocations: RevocationListener | None,
     limiter: SendRateLimiter,
+    extra_rooms: Callable[[str], list[str]] | None = None,
 ) -> RealtimeHub:
-    """Presence, typing, activity and their background loops, over one Redis presence store."""
+    """Presence, typing, activity and their background loops, over one Redis presence store;
+    `extra_rooms(user_id)`: rooms a user's sockets also join (org units, for announcements)."""
     store = RedisPresence(client, prefix=config.redis_key_prefix, ttl=config.presence_ttl)
     sessions, sink = SocketSessions(), SocketIONotifier(socketio)
     scheduler = SocketIOScheduler(socketio)
@@ -128,6 +130,7 @@ def build_realtime(
         ),
         anonymous_per_ip=config.anonymous_sockets_per_ip,
         auth_grace=config.socket_auth_grace,
+        extra_rooms=extra_rooms or (lambda _user_id: []),
     )
     sessions.on_activity = hub.record_activity
     return hub

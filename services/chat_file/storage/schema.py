@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from libs.servicekit.sql import SqlSchema
+from services.chat_file.announcements.sql import tables as _announcement_tables
 from services.chat_file.conversations.sql import tables as _core_tables
 from services.chat_file.files.sql import tables as _file_tables
 from services.chat_file.kernel.sql import metadata
@@ -18,6 +19,7 @@ TABLE_MODULES = (
     _file_tables,
     _push_tables,
     _sync_tables,
+    _announcement_tables,
 )  # importing them registers their tables on `metadata`
 SCHEMA = SqlSchema(str(Path(__file__).with_name("migrations")), "alembic_version_chat_file")
 

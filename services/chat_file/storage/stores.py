@@ -17,6 +17,7 @@ from typing import Any
 
 from libs.servicekit.sql import DEFAULT_POOL, SQL_BACKENDS, SqlPool, backend_of, create_sql_engine
 from libs.servicekit.stores import connect_mongo
+from services.chat_file.announcements.application.ports import AnnouncementStore
 from services.chat_file.conversations.application.ports import (
     BadgeCounts,
     ConversationStore,
@@ -47,6 +48,8 @@ class ChatStores:
     appender: MessageAppender | None = None
     # File bytes inside the database itself (GridFS, `FILE_STORAGE=gridfs`): Mongo only.
     database_files: Callable[[], FileStorage] | None = None
+    # broadcasts, announcements, receipts, org units (docs/announcements.md); every backend
+    announcements: AnnouncementStore | None = None
 
     def ping(self) -> bool:
         return self.conversations.ping()
@@ -64,6 +67,7 @@ def open_chat_stores(
 def open_sql_stores(
     database_url: str, *, run_migrations: bool = True, pool: SqlPool = DEFAULT_POOL
 ) -> ChatStores:
+    from services.chat_file.announcements.sql.store import SqlAnnouncementStore
     from services.chat_file.conversations.sql.appender import SqlMessageAppender
     from services.chat_file.conversations.sql.badges import SqlBadgeCounts
     from services.chat_file.conversations.sql.conversations import SqlConversationStore
@@ -89,10 +93,12 @@ def open_sql_stores(
         backend=engine.dialect.name,
         close=engine.dispose,
         appender=SqlMessageAppender(engine),
+        announcements=SqlAnnouncementStore(engine),
     )
 
 
 def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
+    from services.chat_file.announcements.mongo.store import MongoAnnouncementStore
     from services.chat_file.conversations.mongo.badges import MongoBadgeCounts
     from services.chat_file.conversations.mongo.conversations import MongoConversationStore
     from services.chat_file.conversations.mongo.mentions import MongoMentionStore
@@ -115,6 +121,8 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
     # mongomock is not thread-safe: its $inc is a read then a write (real MongoDB: atomic)
     changes = MongoChangeLog(db, lock=threading.Lock() if backend == "mongomock" else None)
     changes.ensure_indexes()
+    announcements = MongoAnnouncementStore(db)
+    announcements.ensure_indexes()
     return ChatStores(
         conversations=conversations,
         messages=messages,
@@ -127,6 +135,7 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
         backend=backend,
         close=db.client.close,
         database_files=lambda: GridFSFileStorage(db),
+        announcements=announcements,
     )
 
 

@@ -87,6 +87,9 @@ class RealtimeHub:
     auth_grace: float = 30.0  # SOCKET_AUTH_GRACE: seconds to `authenticate` without a token
     _anonymous: dict[str, set[str]] = field(default_factory=dict)
     _anonymous_lock: threading.Lock = field(default_factory=threading.Lock)
+    # rooms a user's sockets join beyond their own and their conversations' (the org unit
+    # rooms announcements are emitted to: docs/announcements.md)
+    extra_rooms: Callable[[str], list[str]] = lambda _user_id: []
 
     def admit(self, sid: str, user: Identity) -> list[str]:
         """An authenticated socket: join its rooms, count the device; returns conversation ids."""
@@ -98,6 +101,8 @@ class RealtimeHub:
         join_room(self.rooms.user(user.user_id))
         for conversation_id in conversation_ids:
             join_room(self.rooms.conversation(conversation_id))
+        for room in self._extra_rooms(user.user_id):
+            join_room(room)
         self.sessions.bind(sid, user)
         self._forget_anonymous(sid)
         if self.sockets is not None:
@@ -111,6 +116,13 @@ class RealtimeHub:
         except Exception:  # presence is best effort: the socket works without it
             logger.exception("presence update failed at connect")
         return conversation_ids
+
+    def _extra_rooms(self, user_id: str) -> list[str]:
+        try:
+            return self.extra_rooms(user_id)
+        except Exception:  # best effort, like presence: the socket works without them
+            logger.exception("extra rooms unavailable at connect")
+            return []
 
     def release(self, sid: str) -> None:
         """A socket went away: stop its typing, count the device out."""

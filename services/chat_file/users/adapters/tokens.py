@@ -124,6 +124,7 @@ class JwtVerifier:
             expires_at=int(claims["exp"]),
             locale=supported_locale(claims.get("locale")),
             csrf=csrf if isinstance(csrf, str) and csrf else None,
+            role=str(claims.get("role") or ""),
         )
 
 
