@@ -28,6 +28,7 @@ from services.chat_file.conversations.domain.model import (
 )
 from services.chat_file.files.domain.model import FileRecord
 from services.chat_file.storage.stores import ChatStores
+from tests.fake_moderation_stores import FakeAuditLog, FakeReportStore
 from tests.fake_push_stores import (
     FakeBadgeCounts,
     FakeDeviceStore,
@@ -327,5 +328,7 @@ def fake_chat_stores(conversations: FakeConversationStore | None = None) -> Chat
         notification_settings=FakeNotificationSettingsStore(),
         mentions=FakeMentionStore(),
         badges=FakeBadgeCounts(conversations),
+        reports=FakeReportStore(),
+        moderation_audit=FakeAuditLog(),
         backend="memory",
     )

@@ -29,7 +29,7 @@ from services.chat_file.conversations.application.conversations import Conversat
 from services.chat_file.conversations.application.messages import MessageService
 from services.chat_file.conversations.application.ports import AttachmentResolver
 from services.chat_file.conversations.application.receipts import ReceiptService
-from services.chat_file.conversations.facade import Participation
+from services.chat_file.conversations.facade import MessageLookup, Participation
 from services.chat_file.conversations.wiring import wire_conversations
 from services.chat_file.files.api.attachments import FileAttachments
 from services.chat_file.files.application.bundle import FilesServices
@@ -45,6 +45,10 @@ from services.chat_file.http.context import Edge
 from services.chat_file.http.readiness import Readiness
 from services.chat_file.kernel.notifier import Notifier, encoder
 from services.chat_file.kernel.rate import SendRateLimiter
+from services.chat_file.moderation.api.views import EVENT_VIEWS as MODERATION_EVENTS
+from services.chat_file.moderation.application.bundle import ModerationServices
+from services.chat_file.moderation.application.ports import ModeratorAlerts
+from services.chat_file.moderation.wiring import wire_moderation
 from services.chat_file.push.adapters.outbox import BufferedOutbox
 from services.chat_file.push.adapters.queue import RedisPushQueue
 from services.chat_file.push.api.views import EVENT_VIEWS as PUSH_EVENTS
@@ -56,6 +60,7 @@ from services.chat_file.push.application.ports import PushOutbox
 from services.chat_file.push.wiring import push_queue as make_push_queue
 from services.chat_file.push.wiring import wire_push
 from services.chat_file.realtime.adapters.notifier import SocketIONotifier
+from services.chat_file.realtime.api import MODERATORS_ROOM, RoomAlerts
 from services.chat_file.realtime.socket.hub import RealtimeHub
 from services.chat_file.realtime.wiring import build_realtime, revocation_feed
 from services.chat_file.settings import Settings
@@ -68,7 +73,7 @@ from services.chat_file.users.application.ports import ProfileCache, ProfileSour
 from services.chat_file.users.wiring import wire_directory, wire_verifier
 
 # The wire shape of every event the use cases announce (the real-time notifier encodes them).
-encode_events = encoder(CONVERSATION_EVENTS, PUSH_EVENTS)
+encode_events = encoder(CONVERSATION_EVENTS, PUSH_EVENTS, MODERATION_EVENTS)
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,7 @@ class ChatServices:
     conversations_bundle: ConversationsServices
     files_bundle: FilesServices
     push_bundle: PushServices
+    moderation_bundle: ModerationServices
     commands: ChatCommands  # every write, one entry point for HTTP and Socket.IO
     realtime: RealtimeHub
     edge: Edge
@@ -162,6 +168,7 @@ def build(
     conversation_access: ConversationAccess | None = None,
     clock: Callable[[], datetime] | None = None,
     send_limiter: SendRateLimiter | None = None,
+    moderator_alerts: ModeratorAlerts | None = None,
 ) -> ChatServices:
     """`db` is a pymongo (or mongomock) `Database`: the Mongo adapters over it."""
     stores = stores or open_stores(settings, db)
@@ -209,6 +216,13 @@ def build(
         notifier=announced,
         clock=clock,
     )
+    moderation = wire_moderation(
+        reports=stores.reports,
+        audit=stores.moderation_audit,
+        messages=MessageLookup(stores.conversations, stores.messages, stores.badges),
+        alerts=moderator_alerts or RoomAlerts(server, MODERATORS_ROOM, encode_events),
+        clock=clock,
+    )
     verifier.mirror.subscribe(push.devices.forget_ended)  # ended sessions: no more push
     revocations = RedisRevocations(client, prefix=settings.redis_key_prefix)
     feed = revocation_feed(server, client, revocations, verifier.mirror)
@@ -225,6 +239,7 @@ def build(
         conversations_bundle=talk.services,
         files_bundle=file_bundle,
         push_bundle=push,
+        moderation_bundle=moderation,
         commands=talk.commands,
         realtime=hub,
         edge=Edge(verifier, settings.allowed_origins, limiter, readiness),

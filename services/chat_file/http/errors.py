@@ -66,6 +66,11 @@ STATUS_BY_CODE: dict[str, int] = {
     "INVALID_DEVICE": 400,
     "DEVICE_NOT_FOUND": 404,
     "INVALID_NOTIFICATION_SETTINGS": 400,
+    # moderation (services/chat_file/moderation/domain/)
+    "MODERATOR_REQUIRED": 403,
+    "REPORT_NOT_FOUND": 404,
+    "ALREADY_REPORTED": 409,
+    "REPORT_CLOSED": 409,
     "SERVICE_UNAVAILABLE": 503,
     "REVOCATION_STATE_STALE": 503,
     "STORE_UNAVAILABLE": 503,

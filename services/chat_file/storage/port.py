@@ -5,7 +5,8 @@ Conversations give a `conversations` row and one `conversation_members` row per 
 (receipt pointers from the `readSeq`/`deliveredSeq`/`lastRead`/`readAt`/`deliveredAt` maps);
 messages give `messages` rows and one `message_hidden` row per `deletedFor` entry; files give
 `files` rows and one `file_conversations` row per `conversationIds` entry; push devices,
-notification settings and mentions map one document to one row. `messages.num` is
+notification settings, mentions, reports and moderation audit entries map one document to
+one row. `messages.num` is
 left to the target's sequence (assigned in `_id` order, i.e. in insertion order).
 
 File bytes are not rows: in a directory (`FILE_STORAGE=local`) they stay where they are; in
@@ -31,6 +32,7 @@ from services.chat_file.files.adapters.local import LocalFileStorage
 from services.chat_file.files.mongo.gridfs import GridFSFileStorage
 from services.chat_file.files.sql.tables import file_links, files
 from services.chat_file.kernel.sql import to_doc
+from services.chat_file.moderation.sql.tables import audit, reports
 from services.chat_file.push.sql.tables import devices, notify_conversations, notify_users
 from services.chat_file.storage.schema import SCHEMA, metadata
 
@@ -63,6 +65,8 @@ def mongo_tables() -> dict[str, MongoTable]:
             "notification_conversations", column_names(notify_conversations), _conversation_settings
         ),
         "message_mentions": MongoTable("message_mentions", column_names(mentions), _mention),
+        "message_reports": MongoTable("message_reports", column_names(reports), _report),
+        "moderation_audit": MongoTable("moderation_audit", column_names(audit), _audit),
     }
 
 
@@ -198,6 +202,36 @@ def _mention(doc: Mapping[str, Any]) -> Iterator[Row]:
         "conversation_id": doc["conversationId"],
         "seq": int(doc["seq"]),
         "message_id": doc["messageId"],
+    }
+
+
+def _report(doc: Mapping[str, Any]) -> Iterator[Row]:
+    yield {
+        "id": str(doc["_id"]),
+        "message_id": doc["messageId"],
+        "conversation_id": doc["conversationId"],
+        "reporter_id": doc["reporterId"],
+        "sender_id": doc["senderId"],
+        "reason": doc["reason"],
+        "comment": doc.get("comment", ""),
+        "snapshot": to_doc(doc["snapshot"]),
+        "status": doc.get("status", "open"),
+        "created_at": doc["createdAt"],
+        "closed_by": doc.get("closedBy"),
+        "closed_at": doc.get("closedAt"),
+        "note": doc.get("note", ""),
+    }
+
+
+def _audit(doc: Mapping[str, Any]) -> Iterator[Row]:
+    yield {
+        "id": str(doc["_id"]),
+        "at": doc["at"],
+        "actor_id": doc["actorId"],
+        "action": doc["action"],
+        "target_type": doc["targetType"],
+        "target_id": doc["targetId"],
+        "detail": to_doc(doc.get("detail", {})),
     }
 
 

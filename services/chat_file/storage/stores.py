@@ -24,6 +24,7 @@ from services.chat_file.conversations.application.ports import (
     MessageStore,
 )
 from services.chat_file.files.application.ports import FileMetadataStore, FileStorage
+from services.chat_file.moderation.application.ports import AuditLog, ReportStore
 from services.chat_file.push.application.ports import DeviceStore, NotificationSettingsStore
 from services.chat_file.storage.schema import SCHEMA
 
@@ -37,6 +38,8 @@ class ChatStores:
     notification_settings: NotificationSettingsStore
     mentions: MentionStore
     badges: BadgeCounts
+    reports: ReportStore
+    moderation_audit: AuditLog
     backend: str
     close: Callable[[], None] = lambda: None
     # Stores and numbers a message in one transaction (SQL); None: the application's
@@ -63,6 +66,7 @@ def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatSt
     from services.chat_file.conversations.sql.mentions import SqlMentionStore
     from services.chat_file.conversations.sql.messages import SqlMessageStore
     from services.chat_file.files.sql.files import SqlFileStore
+    from services.chat_file.moderation.sql.reports import SqlAuditLog, SqlReportStore
     from services.chat_file.push.sql.devices import SqlDeviceStore
     from services.chat_file.push.sql.notify_prefs import SqlNotificationSettingsStore
 
@@ -77,6 +81,8 @@ def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatSt
         notification_settings=SqlNotificationSettingsStore(engine),
         mentions=SqlMentionStore(engine),
         badges=SqlBadgeCounts(engine),
+        reports=SqlReportStore(engine),
+        moderation_audit=SqlAuditLog(engine),
         backend=engine.dialect.name,
         close=engine.dispose,
         appender=SqlMessageAppender(engine),
@@ -90,6 +96,7 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
     from services.chat_file.conversations.mongo.messages import MongoMessageStore
     from services.chat_file.files.mongo.files import MongoFileStore
     from services.chat_file.files.mongo.gridfs import GridFSFileStorage
+    from services.chat_file.moderation.mongo.reports import MongoAuditLog, MongoReportStore
     from services.chat_file.push.mongo.devices import MongoDeviceStore
     from services.chat_file.push.mongo.notify_prefs import MongoNotificationSettingsStore
 
@@ -102,6 +109,9 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
     settings.ensure_indexes()
     mentions = MongoMentionStore(db)
     mentions.ensure_indexes()
+    reports, audit = MongoReportStore(db), MongoAuditLog(db)
+    reports.ensure_indexes()
+    audit.ensure_indexes()
     return ChatStores(
         conversations=conversations,
         messages=messages,
@@ -110,6 +120,8 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
         notification_settings=settings,
         mentions=mentions,
         badges=MongoBadgeCounts(db),
+        reports=reports,
+        moderation_audit=audit,
         backend=backend,
         close=db.client.close,
         database_files=lambda: GridFSFileStorage(db),

@@ -16,6 +16,7 @@ from flask_socketio import join_room, leave_room
 
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.kernel.rate import SendRateLimiter
+from services.chat_file.realtime.api import MODERATORS_ROOM
 from services.chat_file.realtime.application.activity import ActivityService
 from services.chat_file.realtime.application.ports import Memberships
 from services.chat_file.realtime.application.presence import PresenceService
@@ -31,6 +32,7 @@ class RoomNames:
 
     user: Callable[[str], str]
     conversation: Callable[[str], str]
+    moderators: str = MODERATORS_ROOM  # sockets of moderators and admins (`report:new`)
 
 
 class Background(Protocol):
@@ -62,6 +64,8 @@ class RealtimeHub:
         """An authenticated socket: join its rooms, count the device; returns conversation ids."""
         conversation_ids = self.memberships.ids_for(user.user_id)
         join_room(self.rooms.user(user.user_id))
+        if user.moderates:
+            join_room(self.rooms.moderators)
         for conversation_id in conversation_ids:
             join_room(self.rooms.conversation(conversation_id))
         self.sessions.bind(sid, user)

@@ -1,0 +1,83 @@
+"""The wire shapes of the moderation context: a report (with the message as it was when it was
+reported), a page of reports, and the `report:new` event (the report itself)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from marshmallow import fields
+
+from libs.servicekit.views import View
+from services.chat_file.kernel.clock import iso
+from services.chat_file.moderation.application.reports import ReportPage
+from services.chat_file.moderation.domain.reports import REASONS, MessageSnapshot, Report
+
+
+class SnapshotView(View):
+    senderId = fields.String()
+    content = fields.String()
+    type = fields.String()
+    createdAt = fields.String()
+    fileId = fields.String(allow_none=True)
+    edited = fields.Boolean(metadata={"description": "it had been edited before the report"})
+
+    def extract(self, snapshot: MessageSnapshot) -> dict[str, Any]:
+        return {
+            "senderId": snapshot.sender_id,
+            "content": snapshot.content,
+            "type": snapshot.type,
+            "createdAt": iso(snapshot.created_at),
+            "fileId": snapshot.file_id,
+            "edited": snapshot.edited,
+        }
+
+
+class ReportView(View):
+    id = fields.String()
+    messageId = fields.String()
+    conversationId = fields.String()
+    reporterId = fields.String()
+    reason = fields.String(metadata={"enum": list(REASONS)})
+    comment = fields.String()
+    message = fields.Nested(
+        SnapshotView, metadata={"description": "the message when it was reported"}
+    )
+    status = fields.String(metadata={"enum": ["open", "resolved", "dismissed"]})
+    createdAt = fields.String()
+    closedBy = fields.String(allow_none=True)
+    closedAt = fields.String(allow_none=True)
+    note = fields.String()
+
+    def extract(self, report: Report) -> dict[str, Any]:
+        return {
+            "id": report.id,
+            "messageId": report.message_id,
+            "conversationId": report.conversation_id,
+            "reporterId": report.reporter_id,
+            "reason": report.reason,
+            "comment": report.comment,
+            "message": report.snapshot,
+            "status": report.status.value,
+            "createdAt": iso(report.created_at),
+            "closedBy": report.closed_by,
+            "closedAt": iso(report.closed_at),
+            "note": report.note,
+        }
+
+
+class ReportPageView(View):
+    reports = fields.List(fields.Nested(ReportView), metadata={"description": "newest first"})
+    nextBefore = fields.String(
+        allow_none=True, metadata={"description": "`before` of the next page; null: last page"}
+    )
+
+    def extract(self, page: ReportPage) -> dict[str, Any]:
+        return {"reports": page.reports, "nextBefore": page.next_before}
+
+
+REPORT_VIEW = ReportView()
+REPORT_PAGE = ReportPageView()
+
+# The wire shape of every event the moderation use cases announce.
+EVENT_VIEWS: dict[type, Callable[[Any], dict[str, Any]]] = {Report: REPORT_VIEW.dump_fast}

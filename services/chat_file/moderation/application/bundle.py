@@ -1,0 +1,15 @@
+"""`ModerationServices`: the moderation context's use cases, as a composition root wires them
+and its routes read them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.chat_file.moderation.application.ports import AuditLog
+from services.chat_file.moderation.application.reports import ReportService
+
+
+@dataclass(frozen=True)
+class ModerationServices:
+    reports: ReportService
+    audit: AuditLog

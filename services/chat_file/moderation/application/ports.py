@@ -1,0 +1,55 @@
+"""The moderation context's ports: its stores, the message lookup it reads through the
+conversations facade, and the alert that reaches every connected moderator."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from services.chat_file.conversations.facade import Conversation, Message
+from services.chat_file.moderation.domain.audit import AuditEntry
+from services.chat_file.moderation.domain.reports import Report, ReportFilter, ReportStatus
+
+
+class ReportStore(Protocol):
+    def add(self, report: Report) -> Report:
+        """Stores a new report and gives it its id; `AlreadyReportedError` when the reporter
+        already reported that message (one report per message and reporter, whatever its
+        status)."""
+        ...
+
+    def get(self, report_id: str) -> Report | None: ...
+
+    def page(self, where: ReportFilter, before: str | None, limit: int) -> list[Report]:
+        """Newest first (by id), ids below `before` when given, at most `limit`."""
+        ...
+
+    def close(
+        self, report_id: str, status: ReportStatus, by: str, at: datetime, note: str
+    ) -> Report | None:
+        """Closes an open report (one conditional write); None when it is absent or closed."""
+        ...
+
+
+class AuditLog(Protocol):
+    def record(self, entry: AuditEntry) -> None: ...
+
+    def recent(self, target_id: str | None = None, limit: int = 50) -> list[AuditEntry]:
+        """Newest first; only the entries about `target_id` when given."""
+        ...
+
+
+class MessageSource(Protocol):
+    """A stored message and its conversation (the conversations facade's `MessageLookup`)."""
+
+    def message(self, message_id: str) -> Message | None: ...
+
+    def conversation(self, conversation_id: str) -> Conversation | None: ...
+
+
+class ModeratorAlerts(Protocol):
+    """An event to every connected moderator (the real-time context's moderators' room)."""
+
+    def alert(self, event: str, payload: object) -> None:
+        """`payload` is the use case's typed result (the adapter knows its wire shape)."""
+        ...

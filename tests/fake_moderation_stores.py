@@ -1,0 +1,80 @@
+"""In-memory fakes of the moderation context's storage ports (reports, the audit trail), with
+the semantics tests/integration/chat_file/moderation/test_report_store_contract.py checks on
+every backend."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import threading
+from dataclasses import replace
+from datetime import datetime
+
+from services.chat_file.moderation.domain.audit import AuditEntry
+from services.chat_file.moderation.domain.reports import (
+    AlreadyReportedError,
+    Report,
+    ReportFilter,
+    ReportStatus,
+)
+
+_ids = itertools.count(1)
+
+
+def _new_id() -> str:
+    return f"{0x6B000000 + next(_ids):024x}"  # 24-hex, increasing like ObjectIds
+
+
+class FakeReportStore:
+    def __init__(self) -> None:
+        self.rows: dict[str, Report] = {}
+        self._lock = threading.Lock()
+
+    def add(self, report: Report) -> Report:
+        with self._lock:
+            for row in self.rows.values():
+                if (row.message_id, row.reporter_id) == (report.message_id, report.reporter_id):
+                    raise AlreadyReportedError()
+            report.id = _new_id()
+            self.rows[report.id] = copy.deepcopy(report)
+        return report
+
+    def get(self, report_id: str) -> Report | None:
+        row = self.rows.get(report_id)
+        return copy.deepcopy(row) if row else None
+
+    def page(self, where: ReportFilter, before: str | None, limit: int) -> list[Report]:
+        found = [
+            copy.deepcopy(r)
+            for r in sorted(self.rows.values(), key=lambda r: r.id, reverse=True)
+            if (where.status is None or r.status is where.status)
+            and (where.reason is None or r.reason == where.reason)
+            and (where.conversation_id is None or r.conversation_id == where.conversation_id)
+            and (where.reporter_id is None or r.reporter_id == where.reporter_id)
+            and (where.sender_id is None or r.snapshot.sender_id == where.sender_id)
+            and (before is None or r.id < before)
+        ]
+        return found[:limit]
+
+    def close(
+        self, report_id: str, status: ReportStatus, by: str, at: datetime, note: str
+    ) -> Report | None:
+        with self._lock:
+            row = self.rows.get(report_id)
+            if row is None or row.status is not ReportStatus.OPEN:
+                return None
+            closed = replace(row, status=status, closed_by=by, closed_at=at, note=note)
+            self.rows[report_id] = closed
+        return copy.deepcopy(closed)
+
+
+class FakeAuditLog:
+    def __init__(self) -> None:
+        self.entries: list[AuditEntry] = []
+
+    def record(self, entry: AuditEntry) -> None:
+        self.entries.append(replace(entry, id=entry.id or _new_id()))
+
+    def recent(self, target_id: str | None = None, limit: int = 50) -> list[AuditEntry]:
+        found = [e for e in reversed(self.entries) if target_id is None or e.target_id == target_id]
+        return found[:limit]
