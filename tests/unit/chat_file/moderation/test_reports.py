@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.moderation.api.views import EVENT_VIEWS, ReportPageView, ReportView
 
+from ..conversations.test_views import assert_documented, response_schema
 from ..fakes import bearer
 
 
@@ -209,3 +210,26 @@ def test_resolve_and_dismiss_close_once_with_a_note_and_are_audited(
     assert ("mod", "report.dismissed", second) in actions
     assert {a[0] for a in actions if a[1] == "report.created"} == {"alice"}
     assert audit.recent(first)[0].detail == {"messageId": data["messageId"], "note": "averti"}
+
+
+def test_the_routes_return_exactly_the_fields_they_document(client: FlaskClient, cid: str) -> None:
+    spec = client.get("/openapi.json").get_json()
+    mid = send(client, cid, "à modérer")
+    created = report(client, mid)
+    assert_documented(
+        spec,
+        response_schema(spec, "post", "/messages/{message_id}/report"),
+        created.get_json()["data"],
+        "post report",
+    )
+    rid = created.get_json()["data"]["id"]
+    calls = [
+        ("get", "/moderation/reports", "/moderation/reports"),
+        ("get", "/moderation/reports/{report_id}", f"/moderation/reports/{rid}"),
+        ("post", "/moderation/reports/{report_id}/resolve", f"/moderation/reports/{rid}/resolve"),
+    ]
+    for method, route, url in calls:
+        answer = client.open(url, method=method.upper(), headers=moderator())
+        assert answer.status_code == 200, (url, answer.get_json())
+        schema = response_schema(spec, method, route)
+        assert_documented(spec, schema, answer.get_json()["data"], f"{method} {route}")
