@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import itertools
 import threading
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import datetime
 
@@ -78,3 +79,31 @@ class FakeAuditLog:
     def recent(self, target_id: str | None = None, limit: int = 50) -> list[AuditEntry]:
         found = [e for e in reversed(self.entries) if target_id is None or e.target_id == target_id]
         return found[:limit]
+
+
+class FakeBlockStore:
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str], datetime] = {}
+
+    def block(self, blocker_id: str, blocked_id: str, at: datetime) -> bool:
+        if (blocker_id, blocked_id) in self.rows:
+            return False
+        self.rows[(blocker_id, blocked_id)] = at
+        return True
+
+    def unblock(self, blocker_id: str, blocked_id: str) -> bool:
+        return self.rows.pop((blocker_id, blocked_id), None) is not None
+
+    def blocked_by(self, blocker_id: str) -> list[str]:
+        mine = [(at, b) for (a, b), at in self.rows.items() if a == blocker_id]
+        return [b for _, b in sorted(mine, key=lambda row: (-row[0].timestamp(), row[1]))]
+
+    def has_blocked(self, blocker_id: str, blocked_id: str) -> bool:
+        return (blocker_id, blocked_id) in self.rows
+
+    def blockers_of(self, user_id: str, among: Collection[str]) -> set[str]:
+        return {a for (a, b) in self.rows if b == user_id and a in among}
+
+    def blocked_either_way(self, user_id: str, among: Collection[str]) -> set[str]:
+        pairs = self.rows
+        return {u for u in among if (user_id, u) in pairs or (u, user_id) in pairs}

@@ -28,7 +28,7 @@ from services.chat_file.conversations.domain.model import (
 )
 from services.chat_file.files.domain.model import FileRecord
 from services.chat_file.storage.stores import ChatStores
-from tests.fake_moderation_stores import FakeAuditLog, FakeReportStore
+from tests.fake_moderation_stores import FakeAuditLog, FakeBlockStore, FakeReportStore
 from tests.fake_push_stores import (
     FakeBadgeCounts,
     FakeDeviceStore,
@@ -330,5 +330,6 @@ def fake_chat_stores(conversations: FakeConversationStore | None = None) -> Chat
         badges=FakeBadgeCounts(conversations),
         reports=FakeReportStore(),
         moderation_audit=FakeAuditLog(),
+        blocks=FakeBlockStore(),
         backend="memory",
     )

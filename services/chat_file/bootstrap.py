@@ -207,6 +207,7 @@ def build(
         attachments=attachments or FileAttachments(file_bundle.files),
         limiter=limiter,
         clock=clock,
+        blocks=stores.blocks,
     )
     push = wire_push(
         settings,
@@ -219,6 +220,8 @@ def build(
     moderation = wire_moderation(
         reports=stores.reports,
         audit=stores.moderation_audit,
+        blocks=stores.blocks,
+        directory=people.directory,
         messages=MessageLookup(stores.conversations, stores.messages, stores.badges),
         alerts=moderator_alerts or RoomAlerts(server, MODERATORS_ROOM, encode_events),
         clock=clock,

@@ -21,6 +21,7 @@ from services.chat_file.conversations.domain.model import (
     Message,
     MessageType,
 )
+from services.chat_file.kernel.blocks import BlockList
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.kernel.ids import check_object_id
 
@@ -39,10 +40,13 @@ __all__ = [
 
 
 class Participation:
-    """Who takes part in which conversation, over the conversation store."""
+    """Who takes part in which conversation, over the conversation store. With a block list,
+    two agents one of whom blocked the other are not each other's contacts (no presence) and do
+    not see each other in their private conversation (no typing); groups are unaffected."""
 
-    def __init__(self, conversations: ConversationStore) -> None:
+    def __init__(self, conversations: ConversationStore, blocks: BlockList | None = None) -> None:
         self._conversations = conversations
+        self._blocks = blocks
 
     def ids_for(self, user_id: str) -> list[str]:
         """Ids of every conversation the user takes part in (socket rooms at connect)."""
@@ -51,11 +55,21 @@ class Participation:
     def contacts_of(self, user_id: str, limit: int = MAX_CONTACT_CONVERSATIONS) -> set[str]:
         """Everyone who shares one of the user's `limit` most recent conversations."""
         rows, _ = self._conversations.list_for(user_id, 0, limit)
-        return {p for c in rows for p in c.participants}
+        contacts = {p for c in rows for p in c.participants}
+        if self._blocks is not None and contacts:
+            contacts -= self._blocks.blocked_either_way(user_id, contacts - {user_id})
+        return contacts
 
     def participants_of(self, user: Identity, conversation_id: str) -> list[str]:
-        """Participants of a conversation the user takes part in, else CONVERSATION_NOT_FOUND."""
-        return self.joined(user, conversation_id).participants
+        """Participants of a conversation the user takes part in, else CONVERSATION_NOT_FOUND;
+        in a private conversation, not the other one if either blocked the other."""
+        conversation = self.joined(user, conversation_id)
+        participants = conversation.participants
+        if self._blocks is not None and conversation.type is ConversationType.PRIVATE:
+            others = [p for p in participants if p != user.user_id]
+            hidden = self._blocks.blocked_either_way(user.user_id, others)
+            participants = [p for p in participants if p not in hidden]
+        return participants
 
     def joined(self, user: Identity, conversation_id: str) -> Conversation:
         """The conversation if the user takes part in it, else CONVERSATION_NOT_FOUND (the

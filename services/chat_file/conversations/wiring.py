@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from services.chat_file.conversations.api.commands import ChatCommands
+from services.chat_file.conversations.application.access import BlockGuard
 from services.chat_file.conversations.application.bundle import ConversationsServices
 from services.chat_file.conversations.application.conversations import ConversationService
 from services.chat_file.conversations.application.membership import MembershipService
@@ -28,6 +29,7 @@ from services.chat_file.conversations.socket.conversations import ConversationEv
 from services.chat_file.conversations.socket.loading import LoadingEvents
 from services.chat_file.conversations.socket.messages import MessageEvents
 from services.chat_file.conversations.socket.participants import ParticipantEvents
+from services.chat_file.kernel.blocks import BlockList
 from services.chat_file.kernel.notifier import Notifier
 from services.chat_file.kernel.rate import SendRateLimiter
 from services.chat_file.realtime.api import HandlerGroup, SocketRooms
@@ -60,12 +62,17 @@ def wire_conversations(
     attachments: AttachmentResolver | None,
     limiter: SendRateLimiter,
     clock: Callable[[], datetime] | None = None,
+    blocks: BlockList | None = None,
 ) -> Conversations:
-    """The use cases over the stores; they announce through `notifier` after each write."""
+    """The use cases over the stores; they announce through `notifier` after each write.
+    `blocks`: who blocked whom (private conversations, presence and typing honour it)."""
     clocked: dict[str, Any] = {"clock": clock} if clock else {}
+    guard = BlockGuard(blocks)
     mentioning = Mentions(mentions, directory)
     limit = config.max_message_length
-    talk = ConversationService(conversations, directory, notifier, mentions=mentioning, **clocked)
+    talk = ConversationService(
+        conversations, directory, notifier, mentions=mentioning, blocks=guard, **clocked
+    )
     use_cases = ConversationsServices(
         conversations=talk,
         membership=MembershipService(conversations, talk.view, notifier, **clocked),
@@ -79,6 +86,7 @@ def wire_conversations(
             max_length=limit,
             mentions=mentioning,
             appender=appender,
+            blocks=guard,
             **clocked,
         ),
         messages=MessageService(
@@ -88,11 +96,14 @@ def wire_conversations(
             notifier,
             max_length=limit,
             mentions=mentioning,
+            blocks=guard,
             **clocked,
         ),
         receipts=ReceiptService(conversations, messages, notifier, **clocked),
     )
-    return Conversations(use_cases, ChatCommands(use_cases, limiter), Participation(conversations))
+    return Conversations(
+        use_cases, ChatCommands(use_cases, limiter), Participation(conversations, blocks)
+    )
 
 
 def socket_groups(

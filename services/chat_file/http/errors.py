@@ -68,6 +68,9 @@ STATUS_BY_CODE: dict[str, int] = {
     "INVALID_NOTIFICATION_SETTINGS": 400,
     # moderation (services/chat_file/moderation/domain/)
     "MODERATOR_REQUIRED": 403,
+    "BLOCKED": 403,
+    "SELF_BLOCK": 400,
+    "TOO_MANY_BLOCKS": 409,
     "REPORT_NOT_FOUND": 404,
     "ALREADY_REPORTED": 409,
     "REPORT_CLOSED": 409,

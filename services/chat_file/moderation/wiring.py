@@ -1,5 +1,6 @@
 """The moderation context's part of a composition root: reports over the report store and the
-audit trail, the conversations facade's message lookup, and the moderators' alert."""
+audit trail, blocks over the block store and the directory, the conversations facade's message
+lookup, and the moderators' alert."""
 
 from __future__ import annotations
 
@@ -7,23 +8,32 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from services.chat_file.moderation.application.blocks import BlockService
 from services.chat_file.moderation.application.bundle import ModerationServices
 from services.chat_file.moderation.application.ports import (
     AuditLog,
+    BlockStore,
     MessageSource,
     ModeratorAlerts,
     ReportStore,
 )
 from services.chat_file.moderation.application.reports import ReportService
+from services.chat_file.users.application.directory import UserDirectory
 
 
 def wire_moderation(
     *,
     reports: ReportStore,
     audit: AuditLog,
+    blocks: BlockStore,
+    directory: UserDirectory,
     messages: MessageSource,
     alerts: ModeratorAlerts,
     clock: Callable[[], datetime] | None = None,
 ) -> ModerationServices:
     clocked: dict[str, Any] = {"clock": clock} if clock else {}
-    return ModerationServices(ReportService(reports, audit, messages, alerts, **clocked), audit)
+    return ModerationServices(
+        ReportService(reports, audit, messages, alerts, **clocked),
+        BlockService(blocks, directory, **clocked),
+        audit,
+    )

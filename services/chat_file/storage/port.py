@@ -5,7 +5,7 @@ Conversations give a `conversations` row and one `conversation_members` row per 
 (receipt pointers from the `readSeq`/`deliveredSeq`/`lastRead`/`readAt`/`deliveredAt` maps);
 messages give `messages` rows and one `message_hidden` row per `deletedFor` entry; files give
 `files` rows and one `file_conversations` row per `conversationIds` entry; push devices,
-notification settings, mentions, reports and moderation audit entries map one document to
+notification settings, mentions, reports, moderation audit entries and blocks map one document to
 one row. `messages.num` is
 left to the target's sequence (assigned in `_id` order, i.e. in insertion order).
 
@@ -32,7 +32,7 @@ from services.chat_file.files.adapters.local import LocalFileStorage
 from services.chat_file.files.mongo.gridfs import GridFSFileStorage
 from services.chat_file.files.sql.tables import file_links, files
 from services.chat_file.kernel.sql import to_doc
-from services.chat_file.moderation.sql.tables import audit, reports
+from services.chat_file.moderation.sql.tables import audit, blocks, reports
 from services.chat_file.push.sql.tables import devices, notify_conversations, notify_users
 from services.chat_file.storage.schema import SCHEMA, metadata
 
@@ -67,6 +67,7 @@ def mongo_tables() -> dict[str, MongoTable]:
         "message_mentions": MongoTable("message_mentions", column_names(mentions), _mention),
         "message_reports": MongoTable("message_reports", column_names(reports), _report),
         "moderation_audit": MongoTable("moderation_audit", column_names(audit), _audit),
+        "user_blocks": MongoTable("user_blocks", column_names(blocks), _block),
     }
 
 
@@ -232,6 +233,14 @@ def _audit(doc: Mapping[str, Any]) -> Iterator[Row]:
         "target_type": doc["targetType"],
         "target_id": doc["targetId"],
         "detail": to_doc(doc.get("detail", {})),
+    }
+
+
+def _block(doc: Mapping[str, Any]) -> Iterator[Row]:
+    yield {
+        "blocker_id": doc["blockerId"],
+        "blocked_id": doc["blockedId"],
+        "created_at": doc["createdAt"],
     }
 
 

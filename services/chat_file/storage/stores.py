@@ -24,7 +24,7 @@ from services.chat_file.conversations.application.ports import (
     MessageStore,
 )
 from services.chat_file.files.application.ports import FileMetadataStore, FileStorage
-from services.chat_file.moderation.application.ports import AuditLog, ReportStore
+from services.chat_file.moderation.application.ports import AuditLog, BlockStore, ReportStore
 from services.chat_file.push.application.ports import DeviceStore, NotificationSettingsStore
 from services.chat_file.storage.schema import SCHEMA
 
@@ -40,6 +40,7 @@ class ChatStores:
     badges: BadgeCounts
     reports: ReportStore
     moderation_audit: AuditLog
+    blocks: BlockStore
     backend: str
     close: Callable[[], None] = lambda: None
     # Stores and numbers a message in one transaction (SQL); None: the application's
@@ -66,6 +67,7 @@ def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatSt
     from services.chat_file.conversations.sql.mentions import SqlMentionStore
     from services.chat_file.conversations.sql.messages import SqlMessageStore
     from services.chat_file.files.sql.files import SqlFileStore
+    from services.chat_file.moderation.sql.blocks import SqlBlockStore
     from services.chat_file.moderation.sql.reports import SqlAuditLog, SqlReportStore
     from services.chat_file.push.sql.devices import SqlDeviceStore
     from services.chat_file.push.sql.notify_prefs import SqlNotificationSettingsStore
@@ -83,6 +85,7 @@ def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatSt
         badges=SqlBadgeCounts(engine),
         reports=SqlReportStore(engine),
         moderation_audit=SqlAuditLog(engine),
+        blocks=SqlBlockStore(engine),
         backend=engine.dialect.name,
         close=engine.dispose,
         appender=SqlMessageAppender(engine),
@@ -96,6 +99,7 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
     from services.chat_file.conversations.mongo.messages import MongoMessageStore
     from services.chat_file.files.mongo.files import MongoFileStore
     from services.chat_file.files.mongo.gridfs import GridFSFileStorage
+    from services.chat_file.moderation.mongo.blocks import MongoBlockStore
     from services.chat_file.moderation.mongo.reports import MongoAuditLog, MongoReportStore
     from services.chat_file.push.mongo.devices import MongoDeviceStore
     from services.chat_file.push.mongo.notify_prefs import MongoNotificationSettingsStore
@@ -110,8 +114,9 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
     mentions = MongoMentionStore(db)
     mentions.ensure_indexes()
     reports, audit = MongoReportStore(db), MongoAuditLog(db)
-    reports.ensure_indexes()
-    audit.ensure_indexes()
+    blocks = MongoBlockStore(db)
+    for indexed in (reports, audit, blocks):
+        indexed.ensure_indexes()
     return ChatStores(
         conversations=conversations,
         messages=messages,
@@ -122,6 +127,7 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
         badges=MongoBadgeCounts(db),
         reports=reports,
         moderation_audit=audit,
+        blocks=blocks,
         backend=backend,
         close=db.client.close,
         database_files=lambda: GridFSFileStorage(db),

@@ -6,7 +6,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from services.chat_file.conversations.application.access import audience, conversation_for
+from services.chat_file.conversations.application.access import (
+    BlockGuard,
+    audience,
+    conversation_for,
+)
 from services.chat_file.conversations.application.membership import checked_members
 from services.chat_file.conversations.application.mentions import Mentions
 from services.chat_file.conversations.application.ports import ConversationStore
@@ -42,8 +46,10 @@ class ConversationService:
         notifier: Notifier,
         clock: Callable[[], datetime] = utc_now,
         mentions: Mentions | None = None,
+        blocks: BlockGuard | None = None,
     ) -> None:
         self._store = conversations
+        self.blocks = blocks or BlockGuard()
         self.mentions = mentions
         self._directory = directory
         self.notifier = notifier
@@ -89,6 +95,7 @@ class ConversationService:
             raise SelfConversationError()
         if self._directory.is_unknown(other):
             raise UserNotFoundError()
+        self.blocks.check_pair(user_id, other)
         return self._store.get_or_create_private(user_id, other, self._clock())
 
     def list_for(

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from services.chat_file.conversations.application.access import (
+    BlockGuard,
     audience,
     conversation_for,
     message_for,
@@ -69,8 +70,10 @@ class MessageService:
         max_length: int = 10_000,
         clock: Callable[[], datetime] = utc_now,
         mentions: Mentions | None = None,
+        blocks: BlockGuard | None = None,
     ) -> None:
         self._conversations = conversations
+        self._blocks = blocks or BlockGuard()
         self._messages = messages
         self._directory = directory
         self.notifier = notifier
@@ -117,6 +120,7 @@ class MessageService:
         message.check_author(user.user_id)
         if message.deleted:
             raise MessageDeletedError()
+        self._blocks.check(conversation, user.user_id)
         text = check_content(content, message.type, message.file is not None, self.max_length)
         previous = {"content": message.content, "editedAt": message.edited_at or message.created_at}
         mentioned = (
@@ -157,6 +161,7 @@ class MessageService:
         message, conversation = self._access(message_id, user)
         if message.deleted:
             raise MessageDeletedError()
+        self._blocks.check(conversation, user.user_id)
         updated = self._messages.react(message.id, user.user_id, emoji, add)
         result = self._result(updated or message, conversation)
         self.notifier.notify("message:reaction", result, audience(conversation))

@@ -9,7 +9,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from services.chat_file.conversations.application.access import audience, conversation_for
+from services.chat_file.conversations.application.access import (
+    BlockGuard,
+    audience,
+    conversation_for,
+)
 from services.chat_file.conversations.application.appending import StepwiseAppender, number
 from services.chat_file.conversations.application.mentions import Mentions
 from services.chat_file.conversations.application.ports import (
@@ -57,8 +61,10 @@ class MessageSender:
         mentions: Mentions | None = None,
         appender: MessageAppender | None = None,
         clock: Callable[[], datetime] = utc_now,
+        blocks: BlockGuard | None = None,
     ) -> None:
         self._conversations = conversations
+        self._blocks = blocks or BlockGuard()
         self._messages = messages
         self._appender = appender or StepwiseAppender(conversations, messages)
         self._directory = directory
@@ -94,6 +100,7 @@ class MessageSender:
             check_content(content, kind, bool(file_id), self.max_length)
         conversation = self._target(sender, conversation_id, receiver_id)
         conversation.check_can_post(sender)
+        self._blocks.check(conversation, sender)
         if temporary_id:
             retried = self._retried(sender, temporary_id, conversation)
             if retried is not None:

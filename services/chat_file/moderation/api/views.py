@@ -10,6 +10,7 @@ from marshmallow import fields
 
 from libs.servicekit.views import View
 from services.chat_file.kernel.clock import iso
+from services.chat_file.moderation.application.blocks import BlockResult
 from services.chat_file.moderation.application.reports import ReportPage
 from services.chat_file.moderation.domain.reports import REASONS, MessageSnapshot, Report
 
@@ -81,3 +82,22 @@ REPORT_PAGE = ReportPageView()
 
 # The wire shape of every event the moderation use cases announce.
 EVENT_VIEWS: dict[type, Callable[[Any], dict[str, Any]]] = {Report: REPORT_VIEW.dump_fast}
+
+
+class BlockView(View):
+    userId = fields.String()
+    blocked = fields.Boolean()
+
+    def extract(self, result: BlockResult) -> dict[str, Any]:
+        return {"userId": result.user_id, "blocked": result.blocked}
+
+
+class BlockListView(View):
+    users = fields.List(fields.String(), metadata={"description": "most recently blocked first"})
+
+    def extract(self, users: list[str]) -> dict[str, Any]:
+        return {"users": users}
+
+
+BLOCK_VIEW = BlockView()
+BLOCK_LIST = BlockListView()

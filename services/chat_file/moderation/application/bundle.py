@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.chat_file.moderation.application.blocks import BlockService
 from services.chat_file.moderation.application.ports import AuditLog
 from services.chat_file.moderation.application.reports import ReportService
 
@@ -12,4 +13,5 @@ from services.chat_file.moderation.application.reports import ReportService
 @dataclass(frozen=True)
 class ModerationServices:
     reports: ReportService
+    blocks: BlockService
     audit: AuditLog

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Protocol
 
 from services.chat_file.conversations.facade import Conversation, Message
+from services.chat_file.kernel.blocks import BlockList
 from services.chat_file.moderation.domain.audit import AuditEntry
 from services.chat_file.moderation.domain.reports import Report, ReportFilter, ReportStatus
 
@@ -52,4 +53,18 @@ class ModeratorAlerts(Protocol):
 
     def alert(self, event: str, payload: object) -> None:
         """`payload` is the use case's typed result (the adapter knows its wire shape)."""
+        ...
+
+
+class BlockStore(BlockList, Protocol):
+    def block(self, blocker_id: str, blocked_id: str, at: datetime) -> bool:
+        """True when the block is new (blocking twice keeps the first one)."""
+        ...
+
+    def unblock(self, blocker_id: str, blocked_id: str) -> bool:
+        """True when there was a block to lift."""
+        ...
+
+    def blocked_by(self, blocker_id: str) -> list[str]:
+        """Whom the agent blocked, the most recent first."""
         ...

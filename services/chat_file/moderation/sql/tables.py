@@ -39,3 +39,12 @@ audit = sa.Table(
     sa.Column("detail", DOC, nullable=False),
     sa.Index("moderation_audit_by_target", "target_id", "id"),
 )
+
+blocks = sa.Table(
+    "user_blocks",
+    metadata,
+    sa.Column("blocker_id", USER, primary_key=True),
+    sa.Column("blocked_id", USER, primary_key=True),
+    sa.Column("created_at", TIME, nullable=False),
+    sa.Index("user_blocks_by_blocked", "blocked_id", "blocker_id"),
+)
