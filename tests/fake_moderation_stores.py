@@ -107,3 +107,22 @@ class FakeBlockStore:
     def blocked_either_way(self, user_id: str, among: Collection[str]) -> set[str]:
         pairs = self.rows
         return {u for u in among if (user_id, u) in pairs or (u, user_id) in pairs}
+
+
+class FakeSuspensions:
+    """The suspended agents in memory (the Redis adapter's contract: at once in this process)."""
+
+    def __init__(self) -> None:
+        self.users: set[str] = set()
+
+    def suspend(self, user_id: str) -> None:
+        self.users.add(user_id)
+
+    def lift(self, user_id: str) -> None:
+        self.users.discard(user_id)
+
+    def suspended(self) -> list[str]:
+        return sorted(self.users)
+
+    def is_suspended(self, user_id: str) -> bool:
+        return user_id in self.users

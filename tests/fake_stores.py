@@ -218,9 +218,14 @@ class FakeMessageStore:
 
         return self._change(message_id, edited)
 
-    def delete_for_everyone(self, message_id: str, at: datetime) -> Message | None:
+    def delete_for_everyone(
+        self, message_id: str, at: datetime, by: str | None = None
+    ) -> Message | None:
         return self._change(
-            message_id, lambda m: replace(m, deleted=True, content="", file=None, edit_history=[])
+            message_id,
+            lambda m: replace(
+                m, deleted=True, content="", file=None, edit_history=[], deleted_by=by
+            ),
         )
 
     def hide_for(self, message_id: str, user_id: str) -> None:

@@ -47,7 +47,8 @@ from services.chat_file.kernel.notifier import Notifier, encoder
 from services.chat_file.kernel.rate import SendRateLimiter
 from services.chat_file.moderation.api.views import EVENT_VIEWS as MODERATION_EVENTS
 from services.chat_file.moderation.application.bundle import ModerationServices
-from services.chat_file.moderation.application.ports import ModeratorAlerts
+from services.chat_file.moderation.application.ports import ModeratorAlerts, SuspensionStore
+from services.chat_file.moderation.wiring import suspensions as make_suspensions
 from services.chat_file.moderation.wiring import wire_moderation
 from services.chat_file.push.adapters.outbox import BufferedOutbox
 from services.chat_file.push.adapters.queue import RedisPushQueue
@@ -169,6 +170,7 @@ def build(
     clock: Callable[[], datetime] | None = None,
     send_limiter: SendRateLimiter | None = None,
     moderator_alerts: ModeratorAlerts | None = None,
+    suspensions: SuspensionStore | None = None,
 ) -> ChatServices:
     """`db` is a pymongo (or mongomock) `Database`: the Mongo adapters over it."""
     stores = stores or open_stores(settings, db)
@@ -196,6 +198,7 @@ def build(
             thumbnailer=thumbnailer,
         )
     )
+    suspended = suspensions or make_suspensions(client, settings.redis_key_prefix)
     talk = wire_conversations(
         settings,
         conversations=stores.conversations,
@@ -208,6 +211,7 @@ def build(
         limiter=limiter,
         clock=clock,
         blocks=stores.blocks,
+        suspensions=suspended,
     )
     push = wire_push(
         settings,
@@ -224,6 +228,8 @@ def build(
         directory=people.directory,
         messages=MessageLookup(stores.conversations, stores.messages, stores.badges),
         alerts=moderator_alerts or RoomAlerts(server, MODERATORS_ROOM, encode_events),
+        writes=talk.commands,
+        suspensions=suspended,
         clock=clock,
     )
     verifier.mirror.subscribe(push.devices.forget_ended)  # ended sessions: no more push

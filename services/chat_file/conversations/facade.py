@@ -1,12 +1,14 @@
 """What the other contexts may ask of conversations, read-only: who takes part where
 (`Participation`: files, push settings, and realtime through its own `Memberships` port), and a
 stored message with its conversation and the unread totals (`MessageLookup`: the push
-fan-out). Files and push import this module only (an import-linter contract); realtime never
-imports conversations, the composition root hands it `Participation`. Every write goes through
-the conversations context's own use cases."""
+fan-out), and the views of the moderation writes' answers (`DeletionView`, `MembershipView`:
+their documentation). Files, push and moderation import this module only (an import-linter
+contract); realtime never imports conversations, the composition root hands it
+`Participation`. Every write goes through the conversations context's own use cases."""
 
 from __future__ import annotations
 
+from services.chat_file.conversations.api.views import DeletionView, MembershipView
 from services.chat_file.conversations.application.access import conversation_for
 from services.chat_file.conversations.application.ports import (
     BadgeCounts,
@@ -31,6 +33,8 @@ __all__ = [
     "MAX_CONTACT_CONVERSATIONS",
     "Conversation",
     "ConversationType",
+    "DeletionView",
+    "MembershipView",
     "Message",
     "MessageLookup",
     "MessageResult",

@@ -32,6 +32,7 @@ from services.chat_file.conversations.socket.participants import ParticipantEven
 from services.chat_file.kernel.blocks import BlockList
 from services.chat_file.kernel.notifier import Notifier
 from services.chat_file.kernel.rate import SendRateLimiter
+from services.chat_file.kernel.suspensions import Suspensions
 from services.chat_file.realtime.api import HandlerGroup, SocketRooms
 from services.chat_file.users.application.directory import UserDirectory
 
@@ -63,6 +64,7 @@ def wire_conversations(
     limiter: SendRateLimiter,
     clock: Callable[[], datetime] | None = None,
     blocks: BlockList | None = None,
+    suspensions: Suspensions | None = None,
 ) -> Conversations:
     """The use cases over the stores; they announce through `notifier` after each write.
     `blocks`: who blocked whom (private conversations, presence and typing honour it)."""
@@ -102,7 +104,9 @@ def wire_conversations(
         receipts=ReceiptService(conversations, messages, notifier, **clocked),
     )
     return Conversations(
-        use_cases, ChatCommands(use_cases, limiter), Participation(conversations, blocks)
+        use_cases,
+        ChatCommands(use_cases, limiter, suspensions),
+        Participation(conversations, blocks),
     )
 
 

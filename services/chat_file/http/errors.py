@@ -69,6 +69,7 @@ STATUS_BY_CODE: dict[str, int] = {
     # moderation (services/chat_file/moderation/domain/)
     "MODERATOR_REQUIRED": 403,
     "BLOCKED": 403,
+    "SUSPENDED": 403,
     "SELF_BLOCK": 400,
     "TOO_MANY_BLOCKS": 409,
     "REPORT_NOT_FOUND": 404,

@@ -8,17 +8,28 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import redis
+
+from services.chat_file.moderation.adapters.suspensions import RedisSuspensions
+from services.chat_file.moderation.application.actions import ModeratorActions
 from services.chat_file.moderation.application.blocks import BlockService
 from services.chat_file.moderation.application.bundle import ModerationServices
 from services.chat_file.moderation.application.ports import (
     AuditLog,
     BlockStore,
+    ConversationWrites,
     MessageSource,
     ModeratorAlerts,
     ReportStore,
+    SuspensionStore,
 )
 from services.chat_file.moderation.application.reports import ReportService
 from services.chat_file.users.application.directory import UserDirectory
+
+
+def suspensions(client: redis.Redis, prefix: str) -> RedisSuspensions:
+    """The suspended agents, shared by every process through Redis (ChatCommands asks it)."""
+    return RedisSuspensions(client, prefix=prefix)
 
 
 def wire_moderation(
@@ -29,11 +40,14 @@ def wire_moderation(
     directory: UserDirectory,
     messages: MessageSource,
     alerts: ModeratorAlerts,
+    writes: ConversationWrites,
+    suspensions: SuspensionStore,
     clock: Callable[[], datetime] | None = None,
 ) -> ModerationServices:
     clocked: dict[str, Any] = {"clock": clock} if clock else {}
     return ModerationServices(
         ReportService(reports, audit, messages, alerts, **clocked),
         BlockService(blocks, directory, **clocked),
+        ModeratorActions(writes, suspensions, audit, directory, **clocked),
         audit,
     )

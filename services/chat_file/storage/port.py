@@ -123,6 +123,7 @@ def _message(doc: Mapping[str, Any]) -> Iterator[Row]:
         "edit_history": to_doc(doc.get("editHistory")),
         "deleted": bool(doc.get("deleted")),
         "deleted_at": doc.get("deletedAt"),
+        "deleted_by": doc.get("deletedBy"),
         "reactions": doc.get("reactions"),
         "mentions": list(doc.get("mentions") or []),
     }

@@ -14,6 +14,7 @@ from services.chat_file.app import create_app
 from services.chat_file.bootstrap import ChatServices, build
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.settings import Settings
+from tests.fake_moderation_stores import FakeSuspensions
 from tests.fake_stores import fake_chat_stores
 from tests.support.json_parity import json_parity
 from tests.support.wire import wire
@@ -60,6 +61,7 @@ def fakes() -> dict[str, Any]:
         "notifier": RecordingNotifier(),
         "attachments": FakeAttachmentResolver(),
         "push_outbox": FakeOutbox(),
+        "suspensions": FakeSuspensions(),
     }
 
 

@@ -35,6 +35,7 @@ from services.chat_file.conversations.domain.errors import (
     InvalidEmojiError,
     InvalidQueryError,
     MessageDeletedError,
+    MessageNotFoundError,
 )
 from services.chat_file.conversations.domain.model import (
     Conversation,
@@ -48,11 +49,14 @@ from services.chat_file.conversations.domain.paging import (
     parse_limit,
 )
 from services.chat_file.kernel.clock import utc_now
+from services.chat_file.kernel.errors import ModeratorRequiredError
 from services.chat_file.kernel.identity import Identity
+from services.chat_file.kernel.ids import check_object_id
 from services.chat_file.kernel.notifier import Notifier
 from services.chat_file.users.application.directory import UserDirectory
 
 MAX_EMOJI = 16
+MODERATION = "moderation"  # who removed a message a moderator removed
 MAX_QUERY = 200
 SEARCH_CURSOR_RE = re.compile(r"^[A-Za-z0-9_=-]{1,200}$")  # opaque, made by the store
 
@@ -153,6 +157,23 @@ class MessageService:
         # everyone: the conversation's audience; me: the caller's devices (no other view changed)
         audience_of = audience(conversation) if scope == "everyone" else [user.user_id]
         self.notifier.notify("message:deleted", deletion, audience_of)
+        return deletion
+
+    def remove(self, user: Identity, message_id: str) -> Deletion:
+        """A moderator removes any message for everyone (a tombstone marked "moderation",
+        `message:deleted {by: "moderation"}`); MODERATOR_REQUIRED for anyone else."""
+        if not user.moderates:
+            raise ModeratorRequiredError()
+        message = self._messages.get(check_object_id(message_id))
+        conversation = self._conversations.get(message.conversation_id) if message else None
+        if message is None or conversation is None:
+            raise MessageNotFoundError()
+        if message.deleted:
+            raise MessageDeletedError()
+        at = self._clock()
+        removed = self._messages.delete_for_everyone(message.id, at, MODERATION) or message
+        deletion = Deletion(self._result(removed, conversation), "everyone", at, MODERATION)
+        self.notifier.notify("message:deleted", deletion, audience(conversation))
         return deletion
 
     def react(self, user: Identity, message_id: str, emoji: Any, add: bool) -> MessageResult:

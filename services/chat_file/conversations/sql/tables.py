@@ -67,6 +67,7 @@ messages = sa.Table(
     sa.Column("edit_history", DOC),
     sa.Column("deleted", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("deleted_at", TIME),
+    sa.Column("deleted_by", sa.String(16)),  # "moderation" (revision 0008); NULL: the author
     sa.Column("reactions", DOC),
     sa.Column("mentions", DOC),  # user ids (revision 0004)
     sa.Index("messages_history", "conversation_id", "id"),

@@ -101,3 +101,13 @@ class BlockListView(View):
 
 BLOCK_VIEW = BlockView()
 BLOCK_LIST = BlockListView()
+
+
+class SuspendedListView(View):
+    suspended = fields.List(fields.String(), metadata={"description": "user ids, sorted"})
+
+    def extract(self, users: list[str]) -> dict[str, Any]:
+        return {"suspended": users}
+
+
+SUSPENDED_LIST = SuspendedListView()

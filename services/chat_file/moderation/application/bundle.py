@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.chat_file.moderation.application.actions import ModeratorActions
 from services.chat_file.moderation.application.blocks import BlockService
 from services.chat_file.moderation.application.ports import AuditLog
 from services.chat_file.moderation.application.reports import ReportService
@@ -14,4 +15,5 @@ from services.chat_file.moderation.application.reports import ReportService
 class ModerationServices:
     reports: ReportService
     blocks: BlockService
+    actions: ModeratorActions
     audit: AuditLog

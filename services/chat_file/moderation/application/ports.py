@@ -4,10 +4,12 @@ conversations facade, and the alert that reaches every connected moderator."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from services.chat_file.conversations.facade import Conversation, Message
 from services.chat_file.kernel.blocks import BlockList
+from services.chat_file.kernel.identity import Identity
+from services.chat_file.kernel.suspensions import Suspensions
 from services.chat_file.moderation.domain.audit import AuditEntry
 from services.chat_file.moderation.domain.reports import Report, ReportFilter, ReportStatus
 
@@ -68,3 +70,22 @@ class BlockStore(BlockList, Protocol):
     def blocked_by(self, blocker_id: str) -> list[str]:
         """Whom the agent blocked, the most recent first."""
         ...
+
+
+class SuspensionStore(Suspensions, Protocol):
+    def suspend(self, user_id: str) -> None: ...
+
+    def lift(self, user_id: str) -> None: ...
+
+    def suspended(self) -> list[str]: ...
+
+
+class ConversationWrites(Protocol):
+    """The conversations context's command surface (`ChatCommands`): a moderator's removals go
+    through it like every other conversation write; the answers are their wire shapes."""
+
+    def remove_message(self, user: Identity, message_id: str) -> dict[str, Any]: ...
+
+    def remove_by_moderator(
+        self, user: Identity, conversation_id: str, user_id: str
+    ) -> dict[str, Any]: ...

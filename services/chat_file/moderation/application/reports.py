@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services.chat_file.kernel.clock import utc_now
+from services.chat_file.kernel.errors import ModeratorRequiredError
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.kernel.ids import check_object_id, check_user_id
 from services.chat_file.moderation.application.ports import (
@@ -19,7 +20,6 @@ from services.chat_file.moderation.application.ports import (
 from services.chat_file.moderation.domain.audit import AuditEntry
 from services.chat_file.moderation.domain.reports import (
     MessageSnapshot,
-    ModeratorRequiredError,
     Report,
     ReportClosedError,
     ReportedMessageNotFoundError,

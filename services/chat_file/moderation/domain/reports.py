@@ -85,11 +85,6 @@ class ReportFilter:
     sender_id: str | None = None
 
 
-class ModeratorRequiredError(ChatError):
-    code = "MODERATOR_REQUIRED"
-    message = "Réservé aux modérateurs"
-
-
 class ReportedMessageNotFoundError(ChatError):
     code = "MESSAGE_NOT_FOUND"  # the same answer as the conversations context's
     message = "Message introuvable"
