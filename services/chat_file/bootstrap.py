@@ -48,8 +48,7 @@ from services.chat_file.kernel.rate import SendRateLimiter
 from services.chat_file.moderation.api.views import EVENT_VIEWS as MODERATION_EVENTS
 from services.chat_file.moderation.application.bundle import ModerationServices
 from services.chat_file.moderation.application.ports import ModeratorAlerts, SuspensionStore
-from services.chat_file.moderation.wiring import suspensions as make_suspensions
-from services.chat_file.moderation.wiring import wire_moderation
+from services.chat_file.moderation.wiring import make_suspensions, wire_moderation
 from services.chat_file.push.adapters.outbox import BufferedOutbox
 from services.chat_file.push.adapters.queue import RedisPushQueue
 from services.chat_file.push.api.views import EVENT_VIEWS as PUSH_EVENTS
@@ -198,7 +197,7 @@ def build(
             thumbnailer=thumbnailer,
         )
     )
-    suspended = suspensions or make_suspensions(client, settings.redis_key_prefix)
+    suspended = suspensions or make_suspensions(settings, client)
     talk = wire_conversations(
         settings,
         conversations=stores.conversations,
@@ -222,6 +221,7 @@ def build(
         clock=clock,
     )
     moderation = wire_moderation(
+        settings,
         reports=stores.reports,
         audit=stores.moderation_audit,
         blocks=stores.blocks,

@@ -18,6 +18,7 @@ from libs.servicekit.settings import (
 from libs.servicekit.sql import backend_of
 from libs.servicekit.stores import sentinel_queue_url
 from services.chat_file.files.settings import S3Settings
+from services.chat_file.moderation.settings import ModerationSettings
 from services.chat_file.push.settings import PushSettings
 
 ASYNC_MODES = frozenset({"gevent", "eventlet", "threading"})
@@ -52,6 +53,7 @@ class Settings(ServiceSettings):
     file_storage: str = "local"  # or "gridfs" (the service's MongoDB) or "s3"
     max_upload_bytes: int = 25 * 1024 * 1024
     push: PushSettings = field(default_factory=PushSettings)
+    moderation: ModerationSettings = field(default_factory=ModerationSettings)
     s3: S3Settings = field(default_factory=S3Settings)
 
     def __repr__(self) -> str:  # never print the secret
@@ -86,6 +88,7 @@ class Settings(ServiceSettings):
             file_storage=file_storage,
             max_upload_bytes=env_int(env, "MAX_UPLOAD_BYTES", 25 * 1024 * 1024),
             push=PushSettings.from_env(env),
+            moderation=ModerationSettings.from_env(env),
             s3=s3,
         )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import redis
 
@@ -24,15 +24,25 @@ from services.chat_file.moderation.application.ports import (
     SuspensionStore,
 )
 from services.chat_file.moderation.application.reports import ReportService
+from services.chat_file.moderation.settings import ModerationSettings
 from services.chat_file.users.application.directory import UserDirectory
 
 
-def suspensions(client: redis.Redis, prefix: str) -> RedisSuspensions:
+class ModerationConfig(Protocol):
+    @property
+    def moderation(self) -> ModerationSettings: ...
+    @property
+    def redis_key_prefix(self) -> str: ...
+
+
+def make_suspensions(config: ModerationConfig, client: redis.Redis) -> RedisSuspensions:
     """The suspended agents, shared by every process through Redis (ChatCommands asks it)."""
-    return RedisSuspensions(client, prefix=prefix)
+    refresh = config.moderation.suspension_refresh_seconds
+    return RedisSuspensions(client, prefix=config.redis_key_prefix, refresh=refresh)
 
 
 def wire_moderation(
+    config: ModerationConfig,
     *,
     reports: ReportStore,
     audit: AuditLog,
@@ -47,7 +57,7 @@ def wire_moderation(
     clocked: dict[str, Any] = {"clock": clock} if clock else {}
     return ModerationServices(
         ReportService(reports, audit, messages, alerts, **clocked),
-        BlockService(blocks, directory, **clocked),
+        BlockService(blocks, directory, max_blocks=config.moderation.max_blocks, **clocked),
         ModeratorActions(writes, suspensions, audit, directory, **clocked),
         audit,
     )

@@ -14,7 +14,6 @@ from services.chat_file.kernel.identity import Identity
 from services.chat_file.kernel.ids import check_user_id
 from services.chat_file.moderation.application.ports import BlockStore
 from services.chat_file.moderation.domain.blocks import (
-    MAX_BLOCKS,
     BlockedUserNotFoundError,
     SelfBlockError,
     TooManyBlocksError,
@@ -34,8 +33,10 @@ class BlockService:
         blocks: BlockStore,
         directory: UserDirectory,
         clock: Callable[[], datetime] = utc_now,
+        max_blocks: int = 1000,
     ) -> None:
         self._blocks = blocks
+        self._max_blocks = max_blocks
         self._directory = directory
         self._clock = clock
 
@@ -46,7 +47,7 @@ class BlockService:
         if self._directory.is_unknown(other):
             raise BlockedUserNotFoundError()
         if not self._blocks.has_blocked(user.user_id, other):
-            if len(self._blocks.blocked_by(user.user_id)) >= MAX_BLOCKS:
+            if len(self._blocks.blocked_by(user.user_id)) >= self._max_blocks:
                 raise TooManyBlocksError()
             self._blocks.block(user.user_id, other, self._clock())
         return BlockResult(other, True)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from services.chat_file.kernel.errors import ChatError
 
-MAX_BLOCKS = 1000  # agents one agent may block (the list is read whole)
-
 
 class SelfBlockError(ChatError):
     code = "SELF_BLOCK"
@@ -15,7 +13,7 @@ class SelfBlockError(ChatError):
 
 class TooManyBlocksError(ChatError):
     code = "TOO_MANY_BLOCKS"
-    message = f"Au plus {MAX_BLOCKS} utilisateurs bloqués"
+    message = "Trop d'utilisateurs bloqués (MODERATION_MAX_BLOCKS)"
 
 
 class BlockedUserNotFoundError(ChatError):
