@@ -18,6 +18,7 @@ from services.chat_file.moderation.domain.reports import (
     ReportFilter,
     ReportStatus,
 )
+from services.chat_file.moderation.domain.retention import RetentionOverride
 
 _ids = itertools.count(1)
 
@@ -126,3 +127,17 @@ class FakeSuspensions:
 
     def is_suspended(self, user_id: str) -> bool:
         return user_id in self.users
+
+
+class FakeRetentionPolicyStore:
+    def __init__(self) -> None:
+        self.rows: dict[str, RetentionOverride] = {}
+
+    def put(self, override: RetentionOverride) -> None:
+        self.rows[override.conversation_id] = override
+
+    def remove(self, conversation_id: str) -> bool:
+        return self.rows.pop(conversation_id, None) is not None
+
+    def overrides(self) -> list[RetentionOverride]:
+        return [self.rows[c] for c in sorted(self.rows)]

@@ -29,7 +29,7 @@ from services.chat_file.conversations.application.conversations import Conversat
 from services.chat_file.conversations.application.messages import MessageService
 from services.chat_file.conversations.application.ports import AttachmentResolver
 from services.chat_file.conversations.application.receipts import ReceiptService
-from services.chat_file.conversations.facade import MessageLookup, Participation
+from services.chat_file.conversations.facade import Participation
 from services.chat_file.conversations.wiring import wire_conversations
 from services.chat_file.files.api.attachments import FileAttachments
 from services.chat_file.files.application.bundle import FilesServices
@@ -222,14 +222,12 @@ def build(
     )
     moderation = wire_moderation(
         settings,
-        reports=stores.reports,
-        audit=stores.moderation_audit,
-        blocks=stores.blocks,
+        stores,
         directory=people.directory,
-        messages=MessageLookup(stores.conversations, stores.messages, stores.badges),
         alerts=moderator_alerts or RoomAlerts(server, MODERATORS_ROOM, encode_events),
         writes=talk.commands,
         suspensions=suspended,
+        files=file_bundle.files,
         clock=clock,
     )
     verifier.mirror.subscribe(push.devices.forget_ended)  # ended sessions: no more push

@@ -13,10 +13,12 @@ from services.chat_file.conversations.application.access import conversation_for
 from services.chat_file.conversations.application.ports import (
     BadgeCounts,
     ConversationStore,
+    MessagePurge,
     MessageStore,
+    PurgedBatch,
 )
 from services.chat_file.conversations.application.results import MessageResult
-from services.chat_file.conversations.domain.errors import InvalidIdError
+from services.chat_file.conversations.domain.errors import ConversationNotFoundError, InvalidIdError
 from services.chat_file.conversations.domain.model import (
     Conversation,
     ConversationType,
@@ -31,15 +33,20 @@ MAX_CONTACT_CONVERSATIONS = 1000  # presence reaches the contacts of the most re
 
 __all__ = [
     "MAX_CONTACT_CONVERSATIONS",
+    "BadgeCounts",
     "Conversation",
+    "ConversationStore",
     "ConversationType",
     "DeletionView",
     "MembershipView",
     "Message",
     "MessageLookup",
+    "MessagePurge",
     "MessageResult",
+    "MessageStore",
     "MessageType",
     "Participation",
+    "PurgedBatch",
 ]
 
 
@@ -79,6 +86,13 @@ class Participation:
         """The conversation if the user takes part in it, else CONVERSATION_NOT_FOUND (the
         same answer as for an id that does not exist)."""
         return conversation_for(self._conversations, conversation_id, user.user_id)
+
+    def existing(self, conversation_id: str) -> Conversation:
+        """The conversation, whoever asks (retention overrides), else CONVERSATION_NOT_FOUND."""
+        conversation = self._conversations.get(check_object_id(conversation_id))
+        if conversation is None:
+            raise ConversationNotFoundError()
+        return conversation
 
     def is_participant(self, conversation_id: str, user_id: str) -> bool:
         """False for a malformed id too (it never reaches the store)."""

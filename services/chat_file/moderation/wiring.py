@@ -1,6 +1,7 @@
-"""The moderation context's part of a composition root: reports over the report store and the
-audit trail, blocks over the block store and the directory, the conversations facade's message
-lookup, and the moderators' alert."""
+"""The moderation context's part of a composition root: reports, blocks, moderator actions and
+retention over the stores (the storage package's `ChatStores` has every one `ModerationStores`
+names), the conversations facade (message lookup, participation, purge) and command surface,
+the directory, the moderators' alert and the suspended agents' Redis set."""
 
 from __future__ import annotations
 
@@ -10,6 +11,14 @@ from typing import Any, Protocol
 
 import redis
 
+from services.chat_file.conversations.facade import (
+    BadgeCounts,
+    ConversationStore,
+    MessageLookup,
+    MessagePurge,
+    MessageStore,
+    Participation,
+)
 from services.chat_file.moderation.adapters.suspensions import RedisSuspensions
 from services.chat_file.moderation.application.actions import ModeratorActions
 from services.chat_file.moderation.application.blocks import BlockService
@@ -18,12 +27,14 @@ from services.chat_file.moderation.application.ports import (
     AuditLog,
     BlockStore,
     ConversationWrites,
-    MessageSource,
+    FileDisposal,
     ModeratorAlerts,
     ReportStore,
+    RetentionPolicyStore,
     SuspensionStore,
 )
 from services.chat_file.moderation.application.reports import ReportService
+from services.chat_file.moderation.application.retention import RetentionService
 from services.chat_file.moderation.settings import ModerationSettings
 from services.chat_file.users.application.directory import UserDirectory
 
@@ -35,29 +46,71 @@ class ModerationConfig(Protocol):
     def redis_key_prefix(self) -> str: ...
 
 
+class ModerationStores(Protocol):
+    @property
+    def conversations(self) -> ConversationStore: ...
+    @property
+    def messages(self) -> MessageStore: ...
+    @property
+    def badges(self) -> BadgeCounts: ...
+    @property
+    def reports(self) -> ReportStore: ...
+    @property
+    def moderation_audit(self) -> AuditLog: ...
+    @property
+    def blocks(self) -> BlockStore: ...
+    @property
+    def purge(self) -> MessagePurge: ...
+    @property
+    def retention(self) -> RetentionPolicyStore: ...
+
+
 def make_suspensions(config: ModerationConfig, client: redis.Redis) -> RedisSuspensions:
     """The suspended agents, shared by every process through Redis (ChatCommands asks it)."""
     refresh = config.moderation.suspension_refresh_seconds
     return RedisSuspensions(client, prefix=config.redis_key_prefix, refresh=refresh)
 
 
+def retention_service(
+    config: ModerationConfig,
+    stores: ModerationStores,
+    files: FileDisposal,
+    clock: Callable[[], datetime] | None = None,
+) -> RetentionService:
+    """The overrides and the purge run (`python -m services.chat_file.retention` too)."""
+    clocked: dict[str, Any] = {"clock": clock} if clock else {}
+    settings = config.moderation
+    return RetentionService(
+        stores.retention,
+        stores.purge,
+        files,
+        Participation(stores.conversations),
+        stores.moderation_audit,
+        global_days=settings.retention_days,
+        batch=settings.retention_batch,
+        **clocked,
+    )
+
+
 def wire_moderation(
     config: ModerationConfig,
+    stores: ModerationStores,
     *,
-    reports: ReportStore,
-    audit: AuditLog,
-    blocks: BlockStore,
     directory: UserDirectory,
-    messages: MessageSource,
     alerts: ModeratorAlerts,
     writes: ConversationWrites,
     suspensions: SuspensionStore,
+    files: FileDisposal,
     clock: Callable[[], datetime] | None = None,
 ) -> ModerationServices:
     clocked: dict[str, Any] = {"clock": clock} if clock else {}
+    audit = stores.moderation_audit
+    messages = MessageLookup(stores.conversations, stores.messages, stores.badges)
+    max_blocks = config.moderation.max_blocks
     return ModerationServices(
-        ReportService(reports, audit, messages, alerts, **clocked),
-        BlockService(blocks, directory, max_blocks=config.moderation.max_blocks, **clocked),
+        ReportService(stores.reports, audit, messages, alerts, **clocked),
+        BlockService(stores.blocks, directory, max_blocks=max_blocks, **clocked),
         ModeratorActions(writes, suspensions, audit, directory, **clocked),
+        retention_service(config, stores, files, clock),
         audit,
     )

@@ -5,9 +5,9 @@ Conversations give a `conversations` row and one `conversation_members` row per 
 (receipt pointers from the `readSeq`/`deliveredSeq`/`lastRead`/`readAt`/`deliveredAt` maps);
 messages give `messages` rows and one `message_hidden` row per `deletedFor` entry; files give
 `files` rows and one `file_conversations` row per `conversationIds` entry; push devices,
-notification settings, mentions, reports, moderation audit entries and blocks map one document to
-one row. `messages.num` is
-left to the target's sequence (assigned in `_id` order, i.e. in insertion order).
+notification settings, mentions, reports, moderation audit entries, blocks and retention
+overrides map one document to one row. `messages.num` is left to the target's sequence
+(assigned in `_id` order, i.e. in insertion order).
 
 File bytes are not rows: in a directory (`FILE_STORAGE=local`) they stay where they are; in
 GridFS (`FILE_STORAGE=gridfs`, MongoDB only) `copy_gridfs_files` writes them to a directory.
@@ -32,7 +32,7 @@ from services.chat_file.files.adapters.local import LocalFileStorage
 from services.chat_file.files.mongo.gridfs import GridFSFileStorage
 from services.chat_file.files.sql.tables import file_links, files
 from services.chat_file.kernel.sql import to_doc
-from services.chat_file.moderation.sql.tables import audit, blocks, reports
+from services.chat_file.moderation.sql.tables import audit, blocks, reports, retention
 from services.chat_file.push.sql.tables import devices, notify_conversations, notify_users
 from services.chat_file.storage.schema import SCHEMA, metadata
 
@@ -68,6 +68,7 @@ def mongo_tables() -> dict[str, MongoTable]:
         "message_reports": MongoTable("message_reports", column_names(reports), _report),
         "moderation_audit": MongoTable("moderation_audit", column_names(audit), _audit),
         "user_blocks": MongoTable("user_blocks", column_names(blocks), _block),
+        "retention_policies": MongoTable("retention_policies", column_names(retention), _retention),
     }
 
 
@@ -242,6 +243,15 @@ def _block(doc: Mapping[str, Any]) -> Iterator[Row]:
         "blocker_id": doc["blockerId"],
         "blocked_id": doc["blockedId"],
         "created_at": doc["createdAt"],
+    }
+
+
+def _retention(doc: Mapping[str, Any]) -> Iterator[Row]:
+    yield {
+        "conversation_id": doc["_id"],
+        "days": int(doc["days"]),
+        "set_by": doc["setBy"],
+        "set_at": doc["setAt"],
     }
 
 

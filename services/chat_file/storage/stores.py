@@ -21,10 +21,16 @@ from services.chat_file.conversations.application.ports import (
     ConversationStore,
     MentionStore,
     MessageAppender,
+    MessagePurge,
     MessageStore,
 )
 from services.chat_file.files.application.ports import FileMetadataStore, FileStorage
-from services.chat_file.moderation.application.ports import AuditLog, BlockStore, ReportStore
+from services.chat_file.moderation.application.ports import (
+    AuditLog,
+    BlockStore,
+    ReportStore,
+    RetentionPolicyStore,
+)
 from services.chat_file.push.application.ports import DeviceStore, NotificationSettingsStore
 from services.chat_file.storage.schema import SCHEMA
 
@@ -41,6 +47,8 @@ class ChatStores:
     reports: ReportStore
     moderation_audit: AuditLog
     blocks: BlockStore
+    purge: MessagePurge
+    retention: RetentionPolicyStore
     backend: str
     close: Callable[[], None] = lambda: None
     # Stores and numbers a message in one transaction (SQL); None: the application's
@@ -66,9 +74,11 @@ def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatSt
     from services.chat_file.conversations.sql.conversations import SqlConversationStore
     from services.chat_file.conversations.sql.mentions import SqlMentionStore
     from services.chat_file.conversations.sql.messages import SqlMessageStore
+    from services.chat_file.conversations.sql.purge import SqlMessagePurge
     from services.chat_file.files.sql.files import SqlFileStore
     from services.chat_file.moderation.sql.blocks import SqlBlockStore
     from services.chat_file.moderation.sql.reports import SqlAuditLog, SqlReportStore
+    from services.chat_file.moderation.sql.retention import SqlRetentionPolicyStore
     from services.chat_file.push.sql.devices import SqlDeviceStore
     from services.chat_file.push.sql.notify_prefs import SqlNotificationSettingsStore
 
@@ -86,6 +96,8 @@ def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatSt
         reports=SqlReportStore(engine),
         moderation_audit=SqlAuditLog(engine),
         blocks=SqlBlockStore(engine),
+        purge=SqlMessagePurge(engine),
+        retention=SqlRetentionPolicyStore(engine),
         backend=engine.dialect.name,
         close=engine.dispose,
         appender=SqlMessageAppender(engine),
@@ -97,10 +109,12 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
     from services.chat_file.conversations.mongo.conversations import MongoConversationStore
     from services.chat_file.conversations.mongo.mentions import MongoMentionStore
     from services.chat_file.conversations.mongo.messages import MongoMessageStore
+    from services.chat_file.conversations.mongo.purge import MongoMessagePurge
     from services.chat_file.files.mongo.files import MongoFileStore
     from services.chat_file.files.mongo.gridfs import GridFSFileStorage
     from services.chat_file.moderation.mongo.blocks import MongoBlockStore
     from services.chat_file.moderation.mongo.reports import MongoAuditLog, MongoReportStore
+    from services.chat_file.moderation.mongo.retention import MongoRetentionPolicyStore
     from services.chat_file.push.mongo.devices import MongoDeviceStore
     from services.chat_file.push.mongo.notify_prefs import MongoNotificationSettingsStore
 
@@ -114,8 +128,8 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
     mentions = MongoMentionStore(db)
     mentions.ensure_indexes()
     reports, audit = MongoReportStore(db), MongoAuditLog(db)
-    blocks = MongoBlockStore(db)
-    for indexed in (reports, audit, blocks):
+    blocks, purge = MongoBlockStore(db), MongoMessagePurge(db)
+    for indexed in (reports, audit, blocks, purge):
         indexed.ensure_indexes()
     return ChatStores(
         conversations=conversations,
@@ -128,6 +142,8 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
         reports=reports,
         moderation_audit=audit,
         blocks=blocks,
+        purge=purge,
+        retention=MongoRetentionPolicyStore(db),
         backend=backend,
         close=db.client.close,
         database_files=lambda: GridFSFileStorage(db),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -147,3 +149,33 @@ class BadgeCounts(Protocol):
     the same number as `ConversationStore.unread_totals(id)[0]`, in one query."""
 
     def totals_for(self, user_ids: list[str]) -> dict[str, int]: ...
+
+
+@dataclass(frozen=True)
+class PurgedBatch:
+    """What one purge transaction removed: how many messages, and the files they carried."""
+
+    messages: int
+    file_ids: list[str]
+
+
+class MessagePurge(Protocol):
+    """Retention's deletes (the moderation context's job calls them through the facade)."""
+
+    def purge(
+        self,
+        before: datetime,
+        limit: int,
+        conversation_id: str | None = None,
+        excluded: Collection[str] = (),
+    ) -> PurgedBatch:
+        """Deletes at most `limit` messages created before `before` (oldest first) in one
+        conversation, or in every conversation but `excluded`, in one transaction: with their
+        "deleted for me" marks, mentions and search rows; the members' read and delivered
+        pointers move past them (unread counts stay right) and a conversation whose last
+        message went forgets it."""
+        ...
+
+    def attached(self, file_ids: Collection[str]) -> set[str]:
+        """Those of `file_ids` some remaining message still carries."""
+        ...

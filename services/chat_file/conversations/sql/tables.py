@@ -72,6 +72,7 @@ messages = sa.Table(
     sa.Column("mentions", DOC),  # user ids (revision 0004)
     sa.Index("messages_history", "conversation_id", "id"),
     sa.Index("messages_by_seq", "conversation_id", "seq"),
+    sa.Index("messages_by_time", "created_at"),  # retention (revision 0009)
 )
 
 hidden = sa.Table(
@@ -88,4 +89,5 @@ mentions = sa.Table(
     sa.Column("conversation_id", ID, primary_key=True),
     sa.Column("seq", sa.Integer, primary_key=True),
     sa.Column("message_id", ID, nullable=False),
+    sa.Index("message_mentions_by_message", "message_id"),  # retention (revision 0009)
 )

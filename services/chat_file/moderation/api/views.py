@@ -13,6 +13,7 @@ from services.chat_file.kernel.clock import iso
 from services.chat_file.moderation.application.blocks import BlockResult
 from services.chat_file.moderation.application.reports import ReportPage
 from services.chat_file.moderation.domain.reports import REASONS, MessageSnapshot, Report
+from services.chat_file.moderation.domain.retention import RetentionOverride
 
 
 class SnapshotView(View):
@@ -111,3 +112,30 @@ class SuspendedListView(View):
 
 
 SUSPENDED_LIST = SuspendedListView()
+
+
+class RetentionOverrideView(View):
+    conversationId = fields.String()
+    days = fields.Integer(metadata={"description": "0: kept for ever"})
+    setBy = fields.String()
+    setAt = fields.String()
+
+    def extract(self, override: RetentionOverride) -> dict[str, Any]:
+        return {
+            "conversationId": override.conversation_id,
+            "days": override.days,
+            "setBy": override.set_by,
+            "setAt": iso(override.set_at),
+        }
+
+
+class RetentionView(View):
+    globalDays = fields.Integer(metadata={"description": "RETENTION_DAYS; 0: kept for ever"})
+    overrides = fields.List(fields.Nested(RetentionOverrideView))
+
+    def extract(self, policy: tuple[int, list[RetentionOverride]]) -> dict[str, Any]:
+        return {"globalDays": policy[0], "overrides": policy[1]}
+
+
+RETENTION_OVERRIDE = RetentionOverrideView()
+RETENTION = RetentionView()

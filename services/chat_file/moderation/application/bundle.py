@@ -9,6 +9,7 @@ from services.chat_file.moderation.application.actions import ModeratorActions
 from services.chat_file.moderation.application.blocks import BlockService
 from services.chat_file.moderation.application.ports import AuditLog
 from services.chat_file.moderation.application.reports import ReportService
+from services.chat_file.moderation.application.retention import RetentionService
 
 
 @dataclass(frozen=True)
@@ -16,4 +17,5 @@ class ModerationServices:
     reports: ReportService
     blocks: BlockService
     actions: ModeratorActions
+    retention: RetentionService
     audit: AuditLog

@@ -12,6 +12,7 @@ from services.chat_file.kernel.identity import Identity
 from services.chat_file.kernel.suspensions import Suspensions
 from services.chat_file.moderation.domain.audit import AuditEntry
 from services.chat_file.moderation.domain.reports import Report, ReportFilter, ReportStatus
+from services.chat_file.moderation.domain.retention import RetentionOverride
 
 
 class ReportStore(Protocol):
@@ -89,3 +90,22 @@ class ConversationWrites(Protocol):
     def remove_by_moderator(
         self, user: Identity, conversation_id: str, user_id: str
     ) -> dict[str, Any]: ...
+
+
+class RetentionPolicyStore(Protocol):
+    def put(self, override: RetentionOverride) -> None:
+        """Sets (or replaces) a conversation's override."""
+        ...
+
+    def remove(self, conversation_id: str) -> bool: ...
+
+    def overrides(self) -> list[RetentionOverride]:
+        """Every override, by conversation id."""
+        ...
+
+
+class FileDisposal(Protocol):
+    """The files context's system deletion of a file: its metadata, then its bytes and
+    thumbnails (`FileService.discard`)."""
+
+    def discard(self, file_id: str) -> None: ...

@@ -48,3 +48,12 @@ blocks = sa.Table(
     sa.Column("created_at", TIME, nullable=False),
     sa.Index("user_blocks_by_blocked", "blocked_id", "blocker_id"),
 )
+
+retention = sa.Table(
+    "retention_policies",
+    metadata,
+    sa.Column("conversation_id", ID, primary_key=True),
+    sa.Column("days", sa.Integer, nullable=False),  # 0: kept for ever
+    sa.Column("set_by", USER, nullable=False),
+    sa.Column("set_at", TIME, nullable=False),
+)
