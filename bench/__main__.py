@@ -32,6 +32,7 @@ MODULES = [
     "push",
     "sessions",
     "directory",
+    "retention",
 ]
 RESULTS = Path(__file__).with_name("results.json")
 TEST_FIGURES = Path(__file__).resolve().parents[1] / "var" / "test-figures.json"
