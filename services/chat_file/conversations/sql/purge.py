@@ -70,13 +70,23 @@ class SqlMessagePurge(SqlStore):
 
 
 def _move_pointers(tx: Connection, rows: list[Any]) -> None:
+    """One UPDATE per chunk of conversations: each member's pointers up to the last purged
+    number of their conversation (never down)."""
     last: dict[str, int] = defaultdict(int)
     for row in rows:
         last[row.conversation_id] = max(last[row.conversation_id], int(row.seq))
-    for conversation_id, seq in last.items():
-        mine = M.c.conversation_id == conversation_id
-        tx.execute(sa.update(M).where(mine, M.c.read_up_to < seq).values(read_up_to=seq))
-        tx.execute(sa.update(M).where(mine, M.c.delivered_up_to < seq).values(delivered_up_to=seq))
+    for chunk in _chunks(list(last)):
+        purged = sa.case({c: last[c] for c in chunk}, value=M.c.conversation_id)
+        tx.execute(
+            sa.update(M)
+            .where(M.c.conversation_id.in_(chunk))
+            .values(
+                read_up_to=sa.case((M.c.read_up_to < purged, purged), else_=M.c.read_up_to),
+                delivered_up_to=sa.case(
+                    (M.c.delivered_up_to < purged, purged), else_=M.c.delivered_up_to
+                ),
+            )
+        )
 
 
 def _forget_last_messages(tx: Connection, rows: list[Any]) -> None:
