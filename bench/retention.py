@@ -1,12 +1,12 @@
 """Retention figure: purging 100 000 expired messages on PostgreSQL with
-`python -m services.chat_file.retention`'s service (batches of 1 000).
+`python -m services.chat_file.retention`'s service (batches of 1 000), on the shared 2-core
+machine while other jobs ran (noisy: an upper bound).
 
 - retention_purge_100k_seconds: a fresh PostgreSQL database holds 100 conversations of 3
   members with 1 000 expired messages each (one in ten mentions a member, one in fifty hidden
   for one) and 100 recent ones each; the run (global policy 30 days) deletes the 100 000 with
   their mentions, hidden marks and search rows, moves the read pointers and fixes the last
-  messages, 100 transactions of 1 000. Measured on the shared 2-core machine, other jobs
-  running: a noisy upper bound.
+  messages, 100 transactions of 1 000.
 """
 
 from __future__ import annotations
