@@ -10,8 +10,10 @@ import threading
 from collections.abc import Collection
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from services.chat_file.moderation.domain.audit import AuditEntry
+from services.chat_file.moderation.domain.holds import LegalHold
 from services.chat_file.moderation.domain.reports import (
     AlreadyReportedError,
     Report,
@@ -141,3 +143,54 @@ class FakeRetentionPolicyStore:
 
     def overrides(self) -> list[RetentionOverride]:
         return [self.rows[c] for c in sorted(self.rows)]
+
+
+class FakeHoldStore:
+    def __init__(self) -> None:
+        self.rows: dict[str, LegalHold] = {}
+        self.copies: dict[str, dict[str, Any]] = {}
+
+    def add(self, hold: LegalHold) -> LegalHold:
+        stored = replace(hold, id=_new_id())
+        self.rows[stored.id] = stored
+        return stored
+
+    def get(self, hold_id: str) -> LegalHold | None:
+        return self.rows.get(hold_id)
+
+    def release(self, hold_id: str, by: str, at: datetime) -> LegalHold | None:
+        row = self.rows.get(hold_id)
+        if row is None or not row.active:
+            return None
+        self.rows[hold_id] = replace(row, released_by=by, released_at=at)
+        return self.rows[hold_id]
+
+    def active(self) -> list[LegalHold]:
+        return [self.rows[k] for k in sorted(self.rows) if self.rows[k].active]
+
+    def is_held(self, conversation_id: str, sender_id: str) -> bool:
+        wanted = {("conversation", conversation_id), ("user", sender_id)}
+        return any((h.kind, h.target_id) in wanted for h in self.active())
+
+    def keep(
+        self,
+        message_id: str,
+        conversation_id: str,
+        sender_id: str,
+        content: str,
+        edit_history: list[dict[str, Any]],
+        at: datetime,
+    ) -> None:
+        self.copies.setdefault(
+            message_id,
+            {
+                "conversationId": conversation_id,
+                "senderId": sender_id,
+                "content": content,
+                "editHistory": copy.deepcopy(edit_history),
+                "keptAt": at,
+            },
+        )
+
+    def kept(self, message_id: str) -> dict[str, Any] | None:
+        return copy.deepcopy(self.copies.get(message_id))

@@ -32,6 +32,7 @@ from services.chat_file.storage.stores import ChatStores
 from tests.fake_moderation_stores import (
     FakeAuditLog,
     FakeBlockStore,
+    FakeHoldStore,
     FakeReportStore,
     FakeRetentionPolicyStore,
 )
@@ -345,6 +346,7 @@ def fake_chat_stores(conversations: FakeConversationStore | None = None) -> Chat
         blocks=FakeBlockStore(),
         purge=FakeMessagePurge(conversations, messages, mentions),
         retention=FakeRetentionPolicyStore(),
+        holds=FakeHoldStore(),
         backend="memory",
     )
 
@@ -368,6 +370,7 @@ class FakeMessagePurge:
         limit: int,
         conversation_id: str | None = None,
         excluded: Collection[str] = (),
+        kept_senders: Collection[str] = (),
     ) -> PurgedBatch:
         expired = sorted(
             (
@@ -376,6 +379,7 @@ class FakeMessagePurge:
                 if m.created_at < before
                 and (conversation_id is None or m.conversation_id == conversation_id)
                 and m.conversation_id not in excluded
+                and m.sender_id not in kept_senders
             ),
             key=lambda m: (m.created_at, m.id),
         )[:limit]

@@ -211,6 +211,7 @@ def build(
         clock=clock,
         blocks=stores.blocks,
         suspensions=suspended,
+        holds=stores.holds,
     )
     push = wire_push(
         settings,

@@ -30,6 +30,7 @@ from services.chat_file.conversations.socket.loading import LoadingEvents
 from services.chat_file.conversations.socket.messages import MessageEvents
 from services.chat_file.conversations.socket.participants import ParticipantEvents
 from services.chat_file.kernel.blocks import BlockList
+from services.chat_file.kernel.holds import LegalHolds
 from services.chat_file.kernel.notifier import Notifier
 from services.chat_file.kernel.rate import SendRateLimiter
 from services.chat_file.kernel.suspensions import Suspensions
@@ -65,6 +66,7 @@ def wire_conversations(
     clock: Callable[[], datetime] | None = None,
     blocks: BlockList | None = None,
     suspensions: Suspensions | None = None,
+    holds: LegalHolds | None = None,
 ) -> Conversations:
     """The use cases over the stores; they announce through `notifier` after each write.
     `blocks`: who blocked whom (private conversations, presence and typing honour it)."""
@@ -99,6 +101,7 @@ def wire_conversations(
             max_length=limit,
             mentions=mentioning,
             blocks=guard,
+            holds=holds,
             **clocked,
         ),
         receipts=ReceiptService(conversations, messages, notifier, **clocked),

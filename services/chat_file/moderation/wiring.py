@@ -23,11 +23,13 @@ from services.chat_file.moderation.adapters.suspensions import RedisSuspensions
 from services.chat_file.moderation.application.actions import ModeratorActions
 from services.chat_file.moderation.application.blocks import BlockService
 from services.chat_file.moderation.application.bundle import ModerationServices
+from services.chat_file.moderation.application.holds import HoldService
 from services.chat_file.moderation.application.ports import (
     AuditLog,
     BlockStore,
     ConversationWrites,
     FileDisposal,
+    HoldStore,
     ModeratorAlerts,
     ReportStore,
     RetentionPolicyStore,
@@ -63,6 +65,8 @@ class ModerationStores(Protocol):
     def purge(self) -> MessagePurge: ...
     @property
     def retention(self) -> RetentionPolicyStore: ...
+    @property
+    def holds(self) -> HoldStore: ...
 
 
 def make_suspensions(config: ModerationConfig, client: redis.Redis) -> RedisSuspensions:
@@ -86,6 +90,7 @@ def retention_service(
         files,
         Participation(stores.conversations),
         stores.moderation_audit,
+        stores.holds,
         global_days=settings.retention_days,
         batch=settings.retention_batch,
         **clocked,
@@ -112,5 +117,6 @@ def wire_moderation(
         BlockService(stores.blocks, directory, max_blocks=max_blocks, **clocked),
         ModeratorActions(writes, suspensions, audit, directory, **clocked),
         retention_service(config, stores, files, clock),
+        HoldService(stores.holds, Participation(stores.conversations), audit, **clocked),
         audit,
     )

@@ -5,9 +5,9 @@ Conversations give a `conversations` row and one `conversation_members` row per 
 (receipt pointers from the `readSeq`/`deliveredSeq`/`lastRead`/`readAt`/`deliveredAt` maps);
 messages give `messages` rows and one `message_hidden` row per `deletedFor` entry; files give
 `files` rows and one `file_conversations` row per `conversationIds` entry; push devices,
-notification settings, mentions, reports, moderation audit entries, blocks and retention
-overrides map one document to one row. `messages.num` is left to the target's sequence
-(assigned in `_id` order, i.e. in insertion order).
+notification settings, mentions, reports, moderation audit entries, blocks, retention
+overrides, legal holds and held messages map one document to one row. `messages.num` is
+left to the target's sequence (assigned in `_id` order, i.e. in insertion order).
 
 File bytes are not rows: in a directory (`FILE_STORAGE=local`) they stay where they are; in
 GridFS (`FILE_STORAGE=gridfs`, MongoDB only) `copy_gridfs_files` writes them to a directory.
@@ -32,7 +32,14 @@ from services.chat_file.files.adapters.local import LocalFileStorage
 from services.chat_file.files.mongo.gridfs import GridFSFileStorage
 from services.chat_file.files.sql.tables import file_links, files
 from services.chat_file.kernel.sql import to_doc
-from services.chat_file.moderation.sql.tables import audit, blocks, reports, retention
+from services.chat_file.moderation.sql.tables import (
+    audit,
+    blocks,
+    held_messages,
+    holds,
+    reports,
+    retention,
+)
 from services.chat_file.push.sql.tables import devices, notify_conversations, notify_users
 from services.chat_file.storage.schema import SCHEMA, metadata
 
@@ -69,6 +76,8 @@ def mongo_tables() -> dict[str, MongoTable]:
         "moderation_audit": MongoTable("moderation_audit", column_names(audit), _audit),
         "user_blocks": MongoTable("user_blocks", column_names(blocks), _block),
         "retention_policies": MongoTable("retention_policies", column_names(retention), _retention),
+        "legal_holds": MongoTable("legal_holds", column_names(holds), _hold),
+        "held_messages": MongoTable("held_messages", column_names(held_messages), _held),
     }
 
 
@@ -252,6 +261,30 @@ def _retention(doc: Mapping[str, Any]) -> Iterator[Row]:
         "days": int(doc["days"]),
         "set_by": doc["setBy"],
         "set_at": doc["setAt"],
+    }
+
+
+def _hold(doc: Mapping[str, Any]) -> Iterator[Row]:
+    yield {
+        "id": str(doc["_id"]),
+        "kind": doc["kind"],
+        "target_id": doc["targetId"],
+        "reason": doc.get("reason", ""),
+        "created_by": doc["createdBy"],
+        "created_at": doc["createdAt"],
+        "released_by": doc.get("releasedBy"),
+        "released_at": doc.get("releasedAt"),
+    }
+
+
+def _held(doc: Mapping[str, Any]) -> Iterator[Row]:
+    yield {
+        "message_id": str(doc["_id"]),
+        "conversation_id": doc["conversationId"],
+        "sender_id": doc["senderId"],
+        "content": doc.get("content", ""),
+        "edit_history": to_doc(doc.get("editHistory") or []),
+        "kept_at": doc["keptAt"],
     }
 
 

@@ -28,6 +28,7 @@ from services.chat_file.files.application.ports import FileMetadataStore, FileSt
 from services.chat_file.moderation.application.ports import (
     AuditLog,
     BlockStore,
+    HoldStore,
     ReportStore,
     RetentionPolicyStore,
 )
@@ -49,6 +50,7 @@ class ChatStores:
     blocks: BlockStore
     purge: MessagePurge
     retention: RetentionPolicyStore
+    holds: HoldStore
     backend: str
     close: Callable[[], None] = lambda: None
     # Stores and numbers a message in one transaction (SQL); None: the application's
@@ -77,6 +79,7 @@ def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatSt
     from services.chat_file.conversations.sql.purge import SqlMessagePurge
     from services.chat_file.files.sql.files import SqlFileStore
     from services.chat_file.moderation.sql.blocks import SqlBlockStore
+    from services.chat_file.moderation.sql.holds import SqlHoldStore
     from services.chat_file.moderation.sql.reports import SqlAuditLog, SqlReportStore
     from services.chat_file.moderation.sql.retention import SqlRetentionPolicyStore
     from services.chat_file.push.sql.devices import SqlDeviceStore
@@ -98,6 +101,7 @@ def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatSt
         blocks=SqlBlockStore(engine),
         purge=SqlMessagePurge(engine),
         retention=SqlRetentionPolicyStore(engine),
+        holds=SqlHoldStore(engine),
         backend=engine.dialect.name,
         close=engine.dispose,
         appender=SqlMessageAppender(engine),
@@ -113,6 +117,7 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
     from services.chat_file.files.mongo.files import MongoFileStore
     from services.chat_file.files.mongo.gridfs import GridFSFileStorage
     from services.chat_file.moderation.mongo.blocks import MongoBlockStore
+    from services.chat_file.moderation.mongo.holds import MongoHoldStore
     from services.chat_file.moderation.mongo.reports import MongoAuditLog, MongoReportStore
     from services.chat_file.moderation.mongo.retention import MongoRetentionPolicyStore
     from services.chat_file.push.mongo.devices import MongoDeviceStore
@@ -128,8 +133,8 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
     mentions = MongoMentionStore(db)
     mentions.ensure_indexes()
     reports, audit = MongoReportStore(db), MongoAuditLog(db)
-    blocks, purge = MongoBlockStore(db), MongoMessagePurge(db)
-    for indexed in (reports, audit, blocks, purge):
+    blocks, purge, holds = MongoBlockStore(db), MongoMessagePurge(db), MongoHoldStore(db)
+    for indexed in (reports, audit, blocks, purge, holds):
         indexed.ensure_indexes()
     return ChatStores(
         conversations=conversations,
@@ -144,6 +149,7 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
         blocks=blocks,
         purge=purge,
         retention=MongoRetentionPolicyStore(db),
+        holds=holds,
         backend=backend,
         close=db.client.close,
         database_files=lambda: GridFSFileStorage(db),

@@ -50,6 +50,7 @@ from services.chat_file.conversations.domain.paging import (
 )
 from services.chat_file.kernel.clock import utc_now
 from services.chat_file.kernel.errors import ModeratorRequiredError
+from services.chat_file.kernel.holds import LegalHolds
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.kernel.ids import check_object_id
 from services.chat_file.kernel.notifier import Notifier
@@ -75,7 +76,9 @@ class MessageService:
         clock: Callable[[], datetime] = utc_now,
         mentions: Mentions | None = None,
         blocks: BlockGuard | None = None,
+        holds: LegalHolds | None = None,
     ) -> None:
+        self._holds = holds
         self._conversations = conversations
         self._blocks = blocks or BlockGuard()
         self._messages = messages
@@ -150,6 +153,7 @@ class MessageService:
             raise InvalidQueryError("scope doit valoir me ou everyone")
         if scope == "everyone":
             message.check_author(user.user_id)
+            self._keep_if_held(message)
             message = self._messages.delete_for_everyone(message.id, self._clock()) or message
         else:
             self._messages.hide_for(message.id, user.user_id)
@@ -171,10 +175,26 @@ class MessageService:
         if message.deleted:
             raise MessageDeletedError()
         at = self._clock()
+        self._keep_if_held(message)
         removed = self._messages.delete_for_everyone(message.id, at, MODERATION) or message
         deletion = Deletion(self._result(removed, conversation), "everyone", at, MODERATION)
         self.notifier.notify("message:deleted", deletion, audience(conversation))
         return deletion
+
+    def _keep_if_held(self, message: Message) -> None:
+        """Under a legal hold, the content and edit history are kept before the blanking."""
+        if self._holds is not None and self._holds.is_held(
+            message.conversation_id, message.sender_id
+        ):
+            history = list(message.edit_history)
+            self._holds.keep(
+                message.id,
+                message.conversation_id,
+                message.sender_id,
+                message.content,
+                history,
+                self._clock(),
+            )
 
     def react(self, user: Identity, message_id: str, emoji: Any, add: bool) -> MessageResult:
         if not isinstance(emoji, str) or not 0 < len(emoji) <= MAX_EMOJI or emoji.strip() != emoji:

@@ -168,12 +168,13 @@ class MessagePurge(Protocol):
         limit: int,
         conversation_id: str | None = None,
         excluded: Collection[str] = (),
+        kept_senders: Collection[str] = (),
     ) -> PurgedBatch:
         """Deletes at most `limit` messages created before `before` (oldest first) in one
         conversation, or in every conversation but `excluded`, in one transaction: with their
         "deleted for me" marks, mentions and search rows; the members' read and delivered
         pointers move past them (unread counts stay right) and a conversation whose last
-        message went forgets it."""
+        message went forgets it. Messages by `kept_senders` (legal holds) are never chosen."""
         ...
 
     def attached(self, file_ids: Collection[str]) -> set[str]:

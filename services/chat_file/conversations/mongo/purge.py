@@ -34,8 +34,11 @@ class MongoMessagePurge(MongoStore):
         limit: int,
         conversation_id: str | None = None,
         excluded: Collection[str] = (),
+        kept_senders: Collection[str] = (),
     ) -> PurgedBatch:
         query: dict[str, Any] = {"createdAt": {"$lt": before}}
+        if kept_senders:
+            query["senderId"] = {"$nin": list(kept_senders)}
         if conversation_id is not None:
             query["conversationId"] = conversation_id
             order = [("_id", 1)]

@@ -36,10 +36,13 @@ class SqlMessagePurge(SqlStore):
         limit: int,
         conversation_id: str | None = None,
         excluded: Collection[str] = (),
+        kept_senders: Collection[str] = (),
     ) -> PurgedBatch:
         query = sa.select(T.c.id, T.c.conversation_id, T.c.seq, T.c.file_id).where(
             T.c.created_at < before
         )
+        if kept_senders:
+            query = query.where(T.c.sender_id.not_in(list(kept_senders)))
         if conversation_id is not None:
             query = query.where(T.c.conversation_id == conversation_id).order_by(T.c.id)
         else:

@@ -12,6 +12,7 @@ from libs.servicekit.views import View
 from services.chat_file.kernel.clock import iso
 from services.chat_file.moderation.application.blocks import BlockResult
 from services.chat_file.moderation.application.reports import ReportPage
+from services.chat_file.moderation.domain.holds import LegalHold
 from services.chat_file.moderation.domain.reports import REASONS, MessageSnapshot, Report
 from services.chat_file.moderation.domain.retention import RetentionOverride
 
@@ -139,3 +140,37 @@ class RetentionView(View):
 
 RETENTION_OVERRIDE = RetentionOverrideView()
 RETENTION = RetentionView()
+
+
+class HoldView(View):
+    id = fields.String()
+    kind = fields.String(metadata={"enum": ["user", "conversation"]})
+    targetId = fields.String()
+    reason = fields.String()
+    createdBy = fields.String()
+    createdAt = fields.String()
+    releasedBy = fields.String(allow_none=True)
+    releasedAt = fields.String(allow_none=True)
+
+    def extract(self, hold: LegalHold) -> dict[str, Any]:
+        return {
+            "id": hold.id,
+            "kind": hold.kind,
+            "targetId": hold.target_id,
+            "reason": hold.reason,
+            "createdBy": hold.created_by,
+            "createdAt": iso(hold.created_at),
+            "releasedBy": hold.released_by,
+            "releasedAt": iso(hold.released_at),
+        }
+
+
+class HoldListView(View):
+    holds = fields.List(fields.Nested(HoldView), metadata={"description": "active, oldest first"})
+
+    def extract(self, holds: list[LegalHold]) -> dict[str, Any]:
+        return {"holds": holds}
+
+
+HOLD = HoldView()
+HOLD_LIST = HoldListView()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from services.chat_file.moderation.application.actions import ModeratorActions
 from services.chat_file.moderation.application.blocks import BlockService
+from services.chat_file.moderation.application.holds import HoldService
 from services.chat_file.moderation.application.ports import AuditLog
 from services.chat_file.moderation.application.reports import ReportService
 from services.chat_file.moderation.application.retention import RetentionService
@@ -18,4 +19,5 @@ class ModerationServices:
     blocks: BlockService
     actions: ModeratorActions
     retention: RetentionService
+    holds: HoldService
     audit: AuditLog

@@ -8,9 +8,11 @@ from typing import Any, Protocol
 
 from services.chat_file.conversations.facade import Conversation, Message
 from services.chat_file.kernel.blocks import BlockList
+from services.chat_file.kernel.holds import LegalHolds
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.kernel.suspensions import Suspensions
 from services.chat_file.moderation.domain.audit import AuditEntry
+from services.chat_file.moderation.domain.holds import LegalHold
 from services.chat_file.moderation.domain.reports import Report, ReportFilter, ReportStatus
 from services.chat_file.moderation.domain.retention import RetentionOverride
 
@@ -109,3 +111,24 @@ class FileDisposal(Protocol):
     thumbnails (`FileService.discard`)."""
 
     def discard(self, file_id: str) -> None: ...
+
+
+class HoldStore(LegalHolds, Protocol):
+    def add(self, hold: LegalHold) -> LegalHold:
+        """Stores a new hold and gives it its id."""
+        ...
+
+    def get(self, hold_id: str) -> LegalHold | None: ...
+
+    def release(self, hold_id: str, by: str, at: datetime) -> LegalHold | None:
+        """Releases an active hold (one conditional write); None when absent or released."""
+        ...
+
+    def active(self) -> list[LegalHold]:
+        """Every active hold, oldest first."""
+        ...
+
+    def kept(self, message_id: str) -> dict[str, Any] | None:
+        """A held message's kept copy `{conversationId, senderId, content, editHistory,
+        keptAt}`, or None."""
+        ...

@@ -17,6 +17,7 @@ from services.chat_file.kernel.ids import check_object_id
 from services.chat_file.moderation.application.ports import (
     AuditLog,
     FileDisposal,
+    HoldStore,
     RetentionPolicyStore,
 )
 from services.chat_file.moderation.domain.audit import AuditEntry
@@ -38,6 +39,7 @@ class RetentionService:
         files: FileDisposal,
         conversations: Participation,
         audit: AuditLog,
+        holds: HoldStore,
         *,
         global_days: int,
         batch: int,
@@ -48,6 +50,7 @@ class RetentionService:
         self._files = files
         self._conversations = conversations
         self._audit = audit
+        self._holds = holds
         self.global_days = global_days
         self._batch = batch
         self._clock = clock
@@ -74,14 +77,18 @@ class RetentionService:
     def run(self) -> PurgeReport:
         now = self._clock()
         overrides = self._policies.overrides()
+        holds = self._holds.active()  # held data is skipped: conversations, agents' messages
+        held = {h.target_id for h in holds if h.kind == "conversation"}
+        kept = sorted({h.target_id for h in holds if h.kind == "user"})
         messages = batches = files = 0
         for override in overrides:
-            if override.days:
-                m, b, f = self._drain(now - timedelta(days=override.days), override.conversation_id)
+            if override.days and override.conversation_id not in held:
+                before = now - timedelta(days=override.days)
+                m, b, f = self._drain(before, override.conversation_id, (), kept)
                 messages, batches, files = messages + m, batches + b, files + f
         if self.global_days:
-            excluded = [o.conversation_id for o in overrides]
-            m, b, f = self._drain(now - timedelta(days=self.global_days), None, excluded)
+            excluded = sorted({o.conversation_id for o in overrides} | held)
+            m, b, f = self._drain(now - timedelta(days=self.global_days), None, excluded, kept)
             messages, batches, files = messages + m, batches + b, files + f
         logger.info(
             "retention: %s message(s) in %s batch(es), %s file(s)", messages, batches, files
@@ -89,11 +96,15 @@ class RetentionService:
         return PurgeReport(messages, batches, files, len(overrides))
 
     def _drain(
-        self, before: datetime, conversation_id: str | None, excluded: Collection[str] = ()
+        self,
+        before: datetime,
+        conversation_id: str | None,
+        excluded: Collection[str],
+        kept: Collection[str],
     ) -> tuple[int, int, int]:
         messages = batches = files = 0
         while True:
-            done = self._purge.purge(before, self._batch, conversation_id, excluded)
+            done = self._purge.purge(before, self._batch, conversation_id, excluded, kept)
             if not done.messages:
                 return messages, batches, files
             messages, batches = messages + done.messages, batches + 1

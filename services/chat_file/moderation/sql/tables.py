@@ -57,3 +57,28 @@ retention = sa.Table(
     sa.Column("set_by", USER, nullable=False),
     sa.Column("set_at", TIME, nullable=False),
 )
+
+holds = sa.Table(
+    "legal_holds",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),  # user | conversation
+    sa.Column("target_id", sa.String(64), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False, server_default=""),
+    sa.Column("created_by", USER, nullable=False),
+    sa.Column("created_at", TIME, nullable=False),
+    sa.Column("released_by", USER),
+    sa.Column("released_at", TIME),
+    sa.Index("legal_holds_by_target", "target_id", "kind"),
+)
+
+held_messages = sa.Table(
+    "held_messages",
+    metadata,
+    sa.Column("message_id", ID, primary_key=True),
+    sa.Column("conversation_id", ID, nullable=False),
+    sa.Column("sender_id", USER, nullable=False),
+    sa.Column("content", sa.Text, nullable=False),
+    sa.Column("edit_history", DOC, nullable=False),
+    sa.Column("kept_at", TIME, nullable=False),
+)
