@@ -75,3 +75,27 @@ def test_moderators_and_admins_get_report_new_and_nobody_else(
     assert received(sockets["root"], "report:new") == [report]
     assert received(sockets["bob"], "report:new") == []  # compliance does not moderate
     assert received(sockets["alice"], "report:new") == []
+
+
+def test_a_block_hides_typing_and_presence_over_real_sockets(app: Flask) -> None:
+    http = app.test_client()
+    alice, bob = bearer("alice", SECRET), bearer("bob", SECRET)
+    made = http.post("/conversations", json={"participantId": "bob"}, headers=alice)
+    cid = made.get_json()["data"]["id"]
+    assert http.post("/users/bob/block", headers=alice).status_code == 200
+    socketio = app.extensions["socketio"]
+    bobs = socketio.test_client(app, auth={"token": mint("bob", SECRET)})
+    alices = socketio.test_client(app, auth={"token": mint("alice", SECRET)})
+    names = [m["name"] for m in bobs.get_received()]
+    assert "user_online" not in names  # alice came online: bob is not told
+    alices.emit("typing", {"conversationId": cid}, callback=True)
+    assert [m for m in bobs.get_received() if m["name"] in {"userTyping", "typing"}] == []
+    online = bobs.emit("getOnlineUsers", {}, callback=True)
+    assert "alice" not in str(online)
+    assert http.delete("/users/bob/block", headers=alice).status_code == 200
+    alices.emit("stopTyping", {"conversationId": cid}, callback=True)
+    alices.emit("typing", {"conversationId": cid}, callback=True)  # the control: now it arrives
+    assert [m for m in bobs.get_received() if m["name"] == "userTyping"]
+    assert http.get("/users/blocked", headers=bob).get_json()["data"]["users"] == []
+    for client in (alices, bobs):
+        client.disconnect()
