@@ -20,7 +20,7 @@ from services.chat_file.files.http import routes as files
 from services.chat_file.http import health
 from services.chat_file.http.context import provide
 from services.chat_file.http.errors import STATUS_BY_CODE, install_store_errors
-from services.chat_file.moderation.http import actions, blocks, holds, reports, retention
+from services.chat_file.moderation.http import actions, audit, blocks, holds, reports, retention
 from services.chat_file.push.http import devices, notify_prefs
 from services.chat_file.push.http.metrics import install_push_metrics
 from services.chat_file.realtime.socket.server import install_socketio
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(actions.bp)
     app.register_blueprint(retention.bp)
     app.register_blueprint(holds.bp)
+    app.register_blueprint(audit.bp)
     app.register_blueprint(console_blueprint(settings.auth_user_public_url))
     services.realtime.socketio.init_app(app, **socketio_options(settings))  # extensions["socketio"]
     hub, talk = services.realtime, services.conversations_bundle

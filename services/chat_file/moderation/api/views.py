@@ -4,6 +4,7 @@ reported), a page of reports, and the `report:new` event (the report itself)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from marshmallow import fields
@@ -12,6 +13,7 @@ from libs.servicekit.views import View
 from services.chat_file.kernel.clock import iso
 from services.chat_file.moderation.application.blocks import BlockResult
 from services.chat_file.moderation.application.reports import ReportPage
+from services.chat_file.moderation.domain.audit import AuditEntry
 from services.chat_file.moderation.domain.holds import LegalHold
 from services.chat_file.moderation.domain.reports import REASONS, MessageSnapshot, Report
 from services.chat_file.moderation.domain.retention import RetentionOverride
@@ -174,3 +176,36 @@ class HoldListView(View):
 
 HOLD = HoldView()
 HOLD_LIST = HoldListView()
+
+
+class AuditEntryView(View):
+    id = fields.String()
+    at = fields.String()
+    actorId = fields.String()
+    action = fields.String()
+    targetType = fields.String()
+    targetId = fields.String()
+    detail = fields.Dict()
+
+    def extract(self, entry: AuditEntry) -> dict[str, Any]:
+        return {
+            "id": entry.id,
+            "at": iso(entry.at),
+            "actorId": entry.actor_id,
+            "action": entry.action,
+            "targetType": entry.target_type,
+            "targetId": entry.target_id,
+            "detail": {
+                k: iso(v) if isinstance(v, datetime) else v for k, v in entry.detail.items()
+            },
+        }
+
+
+class AuditListView(View):
+    entries = fields.List(fields.Nested(AuditEntryView), metadata={"description": "newest first"})
+
+    def extract(self, entries: list[AuditEntry]) -> dict[str, Any]:
+        return {"entries": entries}
+
+
+AUDIT_LIST = AuditListView()

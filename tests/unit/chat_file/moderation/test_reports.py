@@ -233,3 +233,24 @@ def test_the_routes_return_exactly_the_fields_they_document(client: FlaskClient,
         assert answer.status_code == 200, (url, answer.get_json())
         schema = response_schema(spec, method, route)
         assert_documented(spec, schema, answer.get_json()["data"], f"{method} {route}")
+
+
+def test_the_audit_trail_is_read_by_moderators_and_compliance(
+    client: FlaskClient, cid: str
+) -> None:
+    spec = client.get("/openapi.json").get_json()
+    mid = send(client, cid, "x")
+    rid = report(client, mid).get_json()["data"]["id"]
+    client.post(f"/moderation/reports/{rid}/dismiss", json={"note": "rien"}, headers=moderator())
+    for role in ("moderator", "compliance", "admin"):
+        answer = client.get("/moderation/audit?limit=5", headers=bearer("x", role=role))
+        assert answer.status_code == 200, answer.get_json()
+        data = answer.get_json()["data"]
+        assert [e["action"] for e in data["entries"]][:2] == ["report.dismissed", "report.created"]
+        assert_documented(spec, response_schema(spec, "get", "/moderation/audit"), data, "audit")
+    narrowed = client.get(f"/moderation/audit?targetId={rid}", headers=moderator())
+    (only,) = narrowed.get_json()["data"]["entries"]
+    assert (only["actorId"], only["detail"]["note"]) == ("mod", "rien")
+    refused = client.get("/moderation/audit", headers=bearer("alice"))
+    assert refused.status_code == 403 and refused.get_json()["code"] == "COMPLIANCE_REQUIRED"
+    assert client.get("/moderation/audit?limit=0", headers=moderator()).status_code == 400
