@@ -27,6 +27,7 @@ MODULES = [
     "storage",
     "realtime",
     "files",
+    "thumbnail_bomb",
     "files_s3",
     "proxy",
     "push",

@@ -80,9 +80,19 @@ CONVERSATIONS_FOLDER = [
                 "'hasNext', 'nextPage');",
             ),
             (
+                "the old backend's metadata at the top level too",
+                "const top = pm.response.json().metadata;"
+                f"pm.expect(top.userId).to.equal({env('userId')});"
+                "pm.expect(top.pagination).to.eql(data.metadata.pagination);"
+                "pm.expect(top).to.include.all.keys('processingTime', 'timestamp');"
+                "pm.expect(data.pagination).to.include({currentPage: 1, totalCount: "
+                "data.pagination.total});",
+            ),
+            (
                 "contains the private conversation",
                 "pm.expect(data.conversations.map("
-                f"c => c.id)).to.include({env('conversationId')});",
+                f"c => c.id)).to.include({env('conversationId')});"
+                "data.conversations.forEach(c => pm.expect(c._id).to.equal(c.id));",
             ),
             (
                 "each with display data and unread count",

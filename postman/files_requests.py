@@ -139,6 +139,20 @@ FILES_FOLDER = [
         error="INVALID_THUMBNAIL_SIZE",
     ),
     chat(
+        "GET /files — the caller's own files, newest first",
+        "GET",
+        "/files",
+        query=(("limit", "5"),),
+        keys=("files", "count", "nextCursor", "hasMore"),
+        checks=(
+            (
+                "lists user 1's upload",
+                f"pm.expect(data.files.map(f => f.id)).to.include({env('fileId')}); "
+                f"data.files.forEach(f => pm.expect(f.uploadedBy).to.equal({env('userId')}));",
+            ),
+        ),
+    ),
+    chat(
         "GET /files/conversation/:conversationId",
         "GET",
         "/files/conversation/{{conversationId}}",

@@ -308,6 +308,7 @@ def _offset(cursor: str | None) -> int:
 class FakeFileStore:
     def __init__(self) -> None:
         self.rows: dict[str, FileRecord] = {}
+        self.volume: dict[tuple[str, str], int] = {}
 
     def add(self, record: FileRecord) -> None:
         self.rows[record.id] = record
@@ -327,6 +328,31 @@ class FakeFileStore:
 
     def delete(self, file_id: str) -> bool:
         return self.rows.pop(file_id, None) is not None
+
+    def delete_unattached(self, file_id: str) -> bool:
+        found = self.rows.get(file_id)
+        return found is not None and not found.conversation_ids and self.delete(file_id)
+
+    def unattached_before(self, cutoff: datetime, limit: int) -> list[FileRecord]:
+        found = [r for r in self.rows.values() if not r.conversation_ids and r.created_at < cutoff]
+        return sorted(found, key=lambda r: (r.created_at, r.id))[:limit]
+
+    def list_for_owner(
+        self, owner_id: str, limit: int, before: tuple[datetime, str] | None = None
+    ) -> list[FileRecord]:
+        found = [r for r in self.rows.values() if r.owner_id == owner_id]
+        if before is not None:
+            found = [r for r in found if (r.created_at, r.id) < before]
+        return sorted(found, key=lambda r: (r.created_at, r.id), reverse=True)[:limit]
+
+    def usage(self, owner_id: str) -> int:
+        return sum(r.size for r in self.rows.values() if r.owner_id == owner_id)
+
+    def daily_volume(self, owner_id: str, day: str) -> int:
+        return self.volume.get((owner_id, day), 0)
+
+    def add_daily_volume(self, owner_id: str, day: str, size: int) -> None:
+        self.volume[owner_id, day] = self.volume.get((owner_id, day), 0) + size
 
 
 def fake_chat_stores(conversations: FakeConversationStore | None = None) -> ChatStores:

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 
 class CodedError(Exception):
-    """An expected failure a client can act on: a stable UPPER_SNAKE `code` and a French message."""
+    """An expected failure a client can act on: a stable UPPER_SNAKE `code` and a French message.
+
+    The message is a catalogue entry (libs/servicekit/i18n.py): its variable parts are
+    `%(name)s` placeholders filled from `params`, so the edge can translate the template."""
 
     code = "ERROR"
     message = "Erreur"
 
     def __init__(
-        self, message: str | None = None, *, code: str | None = None, **details: Any
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        params: Mapping[str, Any] | None = None,
+        **details: Any,
     ) -> None:
-        self.message = message or self.message
+        self.template = message or self.message
+        self.params = dict(params or {})
+        self.message = self.template % self.params if self.params else self.template
         self.code = code or self.code
         self.details = details
         super().__init__(self.message)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, current_app, has_request_context, jsonify, request
 from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import HTTPException
 
 from .errors import CodedError
+from .i18n import DEFAULT_LOCALE, N_, Catalogue, supported_locale
 
 logger = logging.getLogger(__name__)
 
@@ -18,14 +20,14 @@ Reply = tuple[Response, int]  # what a JSON route returns: the body and the stat
 
 # Codes for werkzeug's own HTTP errors (routing, size limits, malformed bodies).
 HTTP_CODES: Mapping[int, tuple[str, str]] = {
-    400: ("BAD_REQUEST", "Requête invalide"),
-    401: ("UNAUTHORIZED", "Authentification requise"),
-    403: ("FORBIDDEN", "Accès refusé"),
-    404: ("NOT_FOUND", "Ressource introuvable"),
-    405: ("METHOD_NOT_ALLOWED", "Méthode non autorisée"),
-    413: ("PAYLOAD_TOO_LARGE", "Requête trop volumineuse"),
-    415: ("UNSUPPORTED_MEDIA_TYPE", "Type de contenu non supporté"),
-    429: ("RATE_LIMITED", "Trop de requêtes"),
+    400: ("BAD_REQUEST", N_("Requête invalide")),
+    401: ("UNAUTHORIZED", N_("Authentification requise")),
+    403: ("FORBIDDEN", N_("Accès refusé")),
+    404: ("NOT_FOUND", N_("Ressource introuvable")),
+    405: ("METHOD_NOT_ALLOWED", N_("Méthode non autorisée")),
+    413: ("PAYLOAD_TOO_LARGE", N_("Requête trop volumineuse")),
+    415: ("UNSUPPORTED_MEDIA_TYPE", N_("Type de contenu non supporté")),
+    429: ("RATE_LIMITED", N_("Trop de requêtes")),
 }
 
 
@@ -39,19 +41,63 @@ class InvalidJsonError(CodedError):
     message = "Le corps de la requête doit être un objet JSON valide"
 
 
+LANGUAGES = "ngomna.languages"  # app.extensions key
+
+
+@dataclass(frozen=True)
+class Languages:
+    """What the edge translates with: the service's catalogue, and the calling user's own
+    `locale` (their profile's, read from the access token) when one is known."""
+
+    catalogue: Catalogue
+    user_locale: Callable[[], str | None]
+
+
+def install_languages(
+    app: Flask, catalogue: Catalogue, user_locale: Callable[[], str | None] = lambda: None
+) -> None:
+    app.extensions[LANGUAGES] = Languages(catalogue, user_locale)
+
+
+def request_locale() -> str:
+    """The request's language: `Accept-Language` when it names one we speak, else the user's
+    profile `locale`, else French."""
+    for language, _quality in request.accept_languages:
+        if (locale := supported_locale(language)) is not None:
+            return locale
+    languages: Languages | None = current_app.extensions.get(LANGUAGES)
+    chosen = supported_locale(languages.user_locale()) if languages is not None else None
+    return chosen or DEFAULT_LOCALE
+
+
+def localized(template: str, params: Mapping[str, Any] | None = None) -> str:
+    """A catalogue text in the request's language (French outside a request, or in an app
+    without `install_languages`)."""
+    languages: Languages | None = (
+        current_app.extensions.get(LANGUAGES) if has_request_context() else None
+    )
+    if languages is None:
+        return template % dict(params) if params else template
+    return languages.catalogue.text(template, request_locale(), params)
+
+
 def ok(data: Any = None, status: int = 200, message: str | None = None) -> Reply:
     body: dict[str, Any] = {"success": True, "data": data}
     if message:
-        body["message"] = message
+        body["message"] = localized(message)
     return jsonify(body), status
 
 
-def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
-    return {"success": False, "message": message, "code": code, **extra}
+def error_body(
+    code: str, message: str, *, params: Mapping[str, Any] | None = None, **extra: Any
+) -> dict[str, Any]:
+    """The error envelope; `message` (a catalogue template) leaves in the request's language."""
+    return {"success": False, "message": localized(message, params), "code": code, **extra}
 
 
 def install_json_errors(app: Flask, status_by_code: Mapping[str, int]) -> None:
-    """Every error leaves as `{success: false, message, code}`; unknown codes map to 400.
+    """Every error leaves as `{success: false, message, code}`; unknown codes map to 400. The
+    `message` is translated into the request's language (`install_languages`); codes never are.
 
     A NUL character in the path or the query string is refused up front (400 `VALIDATION_ERROR`):
     no identifier or search term contains one, and PostgreSQL text cannot store it."""
@@ -65,7 +111,7 @@ def install_json_errors(app: Flask, status_by_code: Mapping[str, int]) -> None:
     def coded(exc: CodedError) -> tuple[Response, int]:
         status = status_by_code.get(exc.code, 400)
         extra = {"errors": exc.details["errors"]} if "errors" in exc.details else {}
-        response = jsonify(error_body(exc.code, exc.message, **extra))
+        response = jsonify(error_body(exc.code, exc.template, params=exc.params, **extra))
         if "retry_after" in exc.details:
             response.headers["Retry-After"] = str(exc.details["retry_after"])
         return response, status

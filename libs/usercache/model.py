@@ -10,7 +10,8 @@ from typing import Any
 
 UNKNOWN_USER_NAME = "Utilisateur inconnu"
 
-# Exactly the fields of the `user:profile:<id>` hash (source document, "Structure du cache").
+# Exactly the fields of the `user:profile:<id>` hash (source document, "Structure du cache"),
+# and the user's `locale` (issue 24).
 HASH_FIELDS = (
     "id",
     "nom",
@@ -21,6 +22,7 @@ HASH_FIELDS = (
     "ministere",
     "sexe",
     "updatedAt",
+    "locale",  # the user's language (fr|en), for the texts sent to them; not a display field
 )
 
 
@@ -68,6 +70,7 @@ class CachedUser:
     ministere: str = ""
     sexe: str = ""
     updated_at: int = 0
+    locale: str = ""  # "" when unknown (a profile cached before the field existed): French
 
     @classmethod
     def from_profile(cls, profile: Mapping[str, Any]) -> CachedUser:
@@ -87,6 +90,7 @@ class CachedUser:
             ministere=_text(profile.get("ministere")) or "",
             sexe=_text(profile.get("sexe")) or "",
             updated_at=_epoch_ms(profile.get("updatedAt")),
+            locale=_text(profile.get("locale")) or "",
         )
 
     @classmethod
@@ -106,6 +110,7 @@ class CachedUser:
             ministere=_text(get("ministere")) or "",
             sexe=_text(get("sexe")) or "",
             updated_at=int(_text(get("updatedAt")) or 0),
+            locale=_text(get("locale")) or "",
         )
 
     @classmethod
@@ -114,7 +119,7 @@ class CachedUser:
         if not values[0]:
             return None
         text: list[Any] = [(v.decode() if isinstance(v, bytes) else v) or None for v in values]
-        uid, nom, prenom, full, avatar, mat, ministere, sexe, updated = text
+        uid, nom, prenom, full, avatar, mat, ministere, sexe, updated, locale = text
         return cls(
             uid,
             full or UNKNOWN_USER_NAME,
@@ -125,6 +130,7 @@ class CachedUser:
             ministere or "",
             sexe or "",
             int(updated or 0),
+            locale or "",
         )
 
     def to_hash(self) -> dict[str, str]:
@@ -139,6 +145,7 @@ class CachedUser:
             "ministere": self.ministere,
             "sexe": self.sexe,
             "updatedAt": str(self.updated_at),
+            "locale": self.locale,
         }
 
     def to_public(self) -> dict[str, Any]:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
 from libs.servicekit.cors import install_cors
 from libs.servicekit.edge import install_service_edge
-from libs.servicekit.http import install_json_errors
+from libs.servicekit.http import install_json_errors, install_languages
+from libs.servicekit.i18n import catalogue
 from libs.servicekit.json_provider import OrjsonProvider
 from libs.servicekit.observability import (
     Metrics,
@@ -38,11 +40,12 @@ from .interfaces.http import (
 )
 from .interfaces.http.context import EXTENSION
 from .interfaces.http.errors import STATUS_BY_CODE, install_store_errors
-from .interfaces.http.jwt import install_jwt
+from .interfaces.http.jwt import install_jwt, token_locale
 from .interfaces.web import console
 from .settings import Settings
 
 logger = logging.getLogger(__name__)
+LOCALES_DIR = Path(__file__).resolve().parent / "locales"  # auth_user's own catalogue
 
 API_DESCRIPTION = (
     "Users and sessions. Success bodies are raw payloads; errors are "
@@ -64,6 +67,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.json.sort_keys = False
     app.extensions[EXTENSION] = services
     install_json_errors(app, STATUS_BY_CODE)
+    install_languages(app, catalogue(LOCALES_DIR), token_locale)
     install_store_errors(app)
     install_jwt(app, settings, TOKEN_SHAPE)
     _install_metrics(install_observability(app, "auth_user"), services)

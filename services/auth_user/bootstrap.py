@@ -101,7 +101,7 @@ def build(
     )  # fmt: skip
     checks = {"database": users.ping, "redis": refresh_tokens.ping, "revocations": _fresh(mirror)}
     directory = UserDirectory(users, hasher, cache, sessions, limiter)
-    account = AccountService(users, hasher, sessions, throttle)
+    account = AccountService(users, hasher, sessions, throttle, cache)
     sync = DirectorySync(
         bundle.directory, bundle.jobs, cache, sessions, settings.directory_limits,
         spawn or _import_thread, settings.directory_max_rows,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g
 
 from libs.servicekit.cors import install_cors
 from libs.servicekit.edge import install_service_edge
-from libs.servicekit.http import install_json_errors
+from libs.servicekit.http import install_json_errors, install_languages
 from libs.servicekit.json_provider import OrjsonProvider
 from libs.servicekit.observability import Metrics, install_cache_metrics, install_observability
 from libs.servicekit.openapi import install_openapi
@@ -17,9 +17,11 @@ from services.chat_file.console.console import console_blueprint
 from services.chat_file.conversations.http import conversations, messages
 from services.chat_file.conversations.wiring import socket_groups as conversation_socket_groups
 from services.chat_file.files.http import routes as files
+from services.chat_file.files.wiring import socket_groups as file_socket_groups
 from services.chat_file.http import health
 from services.chat_file.http.context import provide
 from services.chat_file.http.errors import STATUS_BY_CODE, install_store_errors
+from services.chat_file.kernel.languages import chat_catalogue
 from services.chat_file.moderation.http import actions, audit, blocks, holds, reports, retention
 from services.chat_file.push.http import devices, notify_prefs
 from services.chat_file.push.http.metrics import install_push_metrics
@@ -51,6 +53,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         services.edge,
     )
     install_json_errors(app, STATUS_BY_CODE)
+    install_languages(app, chat_catalogue(), lambda: getattr(g.get("identity"), "locale", None))
     install_store_errors(app)
     install_cors(app, settings.allowed_origins)
     _install_metrics(install_observability(app, "chat_file"), services)
@@ -70,7 +73,11 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     services.realtime.socketio.init_app(app, **socketio_options(settings))  # extensions["socketio"]
     hub, talk = services.realtime, services.conversations_bundle
     connection, realtime_groups = realtime_socket_groups(hub, services.verifier, services.directory)
-    groups = [*realtime_groups, *conversation_socket_groups(talk, services.commands, hub)]
+    groups = [
+        *realtime_groups,
+        *conversation_socket_groups(talk, services.commands, hub),
+        *file_socket_groups(services.files_bundle),
+    ]
     install_socketio(app, hub, connection, groups, services.verifier.mirror)
     install_openapi(
         app,

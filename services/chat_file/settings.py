@@ -17,7 +17,7 @@ from libs.servicekit.settings import (
 )
 from libs.servicekit.sql import backend_of
 from libs.servicekit.stores import sentinel_queue_url
-from services.chat_file.files.settings import S3Settings
+from services.chat_file.files.settings import FileLimits, S3Settings
 from services.chat_file.moderation.settings import ModerationSettings
 from services.chat_file.push.settings import PushSettings
 
@@ -55,6 +55,7 @@ class Settings(ServiceSettings):
     push: PushSettings = field(default_factory=PushSettings)
     moderation: ModerationSettings = field(default_factory=ModerationSettings)
     s3: S3Settings = field(default_factory=S3Settings)
+    file_limits: FileLimits = field(default_factory=FileLimits)
 
     def __repr__(self) -> str:  # never print the secret
         return f"Settings(app_env={self.app_env!r}, backend={self.backend!r}, …)"
@@ -90,6 +91,7 @@ class Settings(ServiceSettings):
             push=PushSettings.from_env(env),
             moderation=ModerationSettings.from_env(env),
             s3=s3,
+            file_limits=FileLimits.from_env(env),
         )
 
 

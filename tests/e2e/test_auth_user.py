@@ -126,11 +126,15 @@ def test_cache_entry_follows_login_update_and_delete(
     assert not redis_client.exists(key)
     session = login(service, "E2E001", "e2e-pass-1")
     assert redis_client.hget(key, "fullName") == b"Eve Tchana"
-    updated = requests.put(
+    renamed_self = requests.put(
         f"{service.url}/{user_id}",
         json={"prenom": "Eva"},
         headers=auth(session["accessToken"]),
         timeout=5,
+    )
+    assert renamed_self.status_code == 403  # names are HR data (issue 23, row 15)
+    updated = requests.put(
+        f"{service.url}/{user_id}", json={"prenom": "Eva"}, headers=admin, timeout=5
     )
     assert updated.status_code == 200
     assert redis_client.hget(key, "fullName") == b"Eva Tchana"

@@ -82,3 +82,54 @@ def test_official_js_client_loads_in_two_steps_and_types(node: str, server: Serv
     }
     assert seen["conversations"] == {"quick": [seen["conversationId"]], "full": 1}
     assert seen["typing"] == {"userId": alice, "conversationId": seen["conversationId"]}
+
+
+def test_the_old_console_flows(node: str, server: ServiceProcess) -> None:
+    """Issue 24: what the old web console does, the way its app.js does it."""
+    alice, bob, carol = new_user(), new_user(), new_user()
+    env = {
+        **os.environ,
+        "CHAT_URL": server.url,
+        "ALICE_TOKEN": token_for(alice),
+        "BOB_TOKEN": token_for(bob),
+        "CAROL_TOKEN": token_for(carol),
+        "BOB_ID": bob,
+        "CAROL_ID": carol,
+    }
+    done = subprocess.run(
+        [node, "old_console.js"], cwd=JS, env=env, capture_output=True, text=True, timeout=90
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    cid = seen["conversationId"]
+    assert seen["login"] == {"userId": alice, "listed": 0, "hasStats": True}
+    assert seen["firstMessage"] == {
+        "success": True,
+        "adopted": False,
+        "ackConversation": cid,
+        "sentConversation": cid,
+        "bobConversation": cid,
+        "content": "Premier message",
+    }
+    assert seen["http"] == {
+        "status": 200,
+        "underscoreId": True,
+        "metadata": {"userId": alice, "currentPage": 1, "hasProcessingTime": True},
+        "oldPagination": 1,
+    }
+    assert seen["quick"]["ids"] == [cid] and seen["quick"]["totalCount"] == 1
+    assert seen["quick"]["categories"] == ["broadcasts", "groups", "private", "unread"]
+    assert (seen["quick"]["stats"]["private"], seen["quick"]["stats"]["total"]) == (1, 1)
+    assert seen["errors"] == {
+        "edit": "NOT_MESSAGE_AUTHOR",
+        "group": "INVALID_NAME",
+        "broadcast": "MEMBERS_REQUIRED",
+        "unknown": "UNKNOWN_EVENT",
+    }
+    assert seen["participants"] == {
+        "added": [carol],
+        "failed": [[bob, "ALREADY_PARTICIPANT", True]],
+    }
+    assert seen["online"] == {"users": [bob], "contacts": sorted([bob, carol])}
+    assert seen["presence"] == {"connected": [carol, True], "disconnected": [carol, True]}
+    assert seen["receipts"] == ["DELIVERED", "READ"]

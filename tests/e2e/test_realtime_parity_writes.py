@@ -77,7 +77,8 @@ def test_group_and_broadcast_created_with_invitations(connect: Connect) -> None:
     assert created["success"] and created["conversation"]["id"] == group["id"]
     assert created["group"]["participantCount"] == 2 and created["timestamp"]
     assert set(created["group"]) == {
-        "id", "name", "type", "participants", "createdBy", "createdAt", "participantCount"
+        "id", "_id", "name", "type", "participants", "createdBy", "createdAt",
+        "participantCount",
     }  # fmt: skip
     invitation = b.wait("group:invitation")
     assert invitation["group"]["id"] == group["id"]

@@ -67,7 +67,8 @@ def test_a_rename_in_auth_user_reaches_the_warm_l1_of_chat_file(
     assert l1_events(chat)["hit"] > hits  # the name now comes from the process's memory
 
     invalidations = l1_events(chat).get("invalidation", 0)
-    renamed = call("PUT", f"{auth_user.url}/{jean['id']}", jean, json={"nom": "Mballa"})
+    admin = login(auth_user, "ADMIN001")  # names are HR data: an admin renames (issue 23)
+    renamed = call("PUT", f"{auth_user.url}/{jean['id']}", admin, json={"nom": "Mballa"})
     assert renamed.status_code == 200, renamed.text
     started = time.monotonic()
     first_read = sender_names(chat, marie, cid)  # the very next read: no stale name allowed

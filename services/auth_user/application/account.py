@@ -9,7 +9,7 @@ import math
 from ..domain.errors import InvalidCurrentPasswordError, InvalidTokenError, RateLimitedError
 from ..domain.model import User
 from . import audit
-from .ports import LoginThrottle, PasswordHasher, UserStore
+from .ports import LoginThrottle, PasswordHasher, ProfileCache, UserStore
 from .sessions import SessionControl
 
 logger = logging.getLogger(__name__)
@@ -22,8 +22,10 @@ class AccountService:
         hasher: PasswordHasher,
         sessions: SessionControl,
         throttle: LoginThrottle,
+        cache: ProfileCache | None = None,
     ) -> None:
         self._users = users
+        self._cache = cache
         self._hasher = hasher
         self._sessions = sessions
         self._throttle = throttle
@@ -36,9 +38,13 @@ class AccountService:
         return user
 
     def set_locale(self, user_id: str, locale: str) -> User:
+        """The language of what the servers say to this user; the shared cache learns it (push
+        texts follow it) and the next access token carries it (`locale` claim)."""
         updated = self._users.update(user_id, {"locale": locale})
         if updated is None:
             raise InvalidTokenError()
+        if self._cache is not None:
+            self._cache.set(updated.profile())
         return updated
 
     def change_password(

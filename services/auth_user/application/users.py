@@ -6,6 +6,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..domain.avatar import checked_avatar
 from ..domain.errors import (
     InvalidTokenError,
     LookupRateLimitedError,
@@ -94,6 +95,8 @@ class UserDirectory:
         check_can_edit(self.actor(actor_id), ident, fields)
         target = self.get(ident)
         changes = dict(fields)
+        if "profile_pic" in changes:
+            changes["profile_pic"] = checked_avatar(changes["profile_pic"])
         if "password" in changes:
             changes["password_hash"] = self._hasher.hash(changes.pop("password"))
         updated = _found(self._users.update(target.id, changes))
@@ -160,6 +163,8 @@ class UserDirectory:
 
     def _add(self, fields: Mapping[str, Any]) -> User:
         data = dict(fields)
+        if "profile_pic" in data:
+            data["profile_pic"] = checked_avatar(data["profile_pic"])
         password = data.pop("password")
         data["role"] = Role(data.get("role", Role.USER))
         user = self._users.add(NewUser(password_hash=self._hasher.hash(password), **data))

@@ -182,3 +182,8 @@ class MfaNotEnabledError(AuthUserError):
 class MfaMandatoryError(AuthUserError):
     code = "MFA_MANDATORY"
     message = "Votre rôle exige la double authentification : elle ne peut pas être retirée"
+
+
+class InvalidAvatarError(AuthUserError):
+    code = "INVALID_AVATAR"
+    message = "Photo de profil invalide : une URL https ou l'identifiant d'un fichier envoyé"

@@ -33,8 +33,10 @@ class TokenType(StrEnum):
     REFRESH = "refresh"
 
 
-# Fields only an admin may change; a user edits the rest of their own profile.
-ADMIN_ONLY_FIELDS = frozenset({"role", "password"})
+# Fields only an admin may change; a user edits the rest of their own profile. Names are HR
+# data (the directory is their source): a user renaming themselves "Support ADMINISTRATEUR"
+# would mislead every colleague, so nom and prenom are the admins' (and the directory's).
+ADMIN_ONLY_FIELDS = frozenset({"role", "password", "nom", "prenom"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +104,7 @@ class User:
             "ministere": self.ministere,
             "sexe": self.sexe,
             "updatedAt": updated,
+            "locale": self.locale,  # the language push texts use (never shown to others)
         }
 
 

@@ -15,10 +15,13 @@ def check_can_manage_users(actor: User) -> None:
 
 
 def check_can_edit(actor: User, target: str, fields: Iterable[str]) -> None:
-    """Admins edit anyone; a user edits only their own profile fields (not role or password)."""
+    """Admins edit anyone; a user edits only their own profile fields (not the role, the
+    password or the names: HR data from the directory)."""
     if actor.is_admin:
         return
     if target not in (actor.id, actor.matricule):
         raise ForbiddenError()
     if ADMIN_ONLY_FIELDS.intersection(fields):
-        raise ForbiddenError("Seul un administrateur peut changer le rôle ou le mot de passe")
+        raise ForbiddenError(
+            "Seul un administrateur peut changer le rôle, le mot de passe, le nom ou le prénom"
+        )

@@ -37,7 +37,9 @@ class SqlDirectorySource:
         try:
             engine = _engine(self._url)
         except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ValueError) as exc:
-            raise SourceUnavailableError(f"Source SQL injoignable : URL refusée ({exc})") from exc
+            raise SourceUnavailableError(
+                "Source SQL injoignable : URL refusée (%(reason)s)", params={"reason": exc}
+            ) from exc
         try:
             with engine.connect() as connection:
                 result = connection.execution_options(stream_results=True).execute(
@@ -48,7 +50,9 @@ class SqlDirectorySource:
                 for number, row in enumerate(result, start=1):
                     yield number, dict(zip(columns, row, strict=True))
         except sa.exc.SQLAlchemyError as exc:
-            raise SourceUnavailableError(f"Source SQL injoignable : {_reason(exc)}") from exc
+            raise SourceUnavailableError(
+                "Source SQL injoignable : %(reason)s", params={"reason": _reason(exc)}
+            ) from exc
         finally:
             engine.dispose()
 

@@ -38,7 +38,12 @@ class FlaskJwtTokenCodec:
         return TokenPair(
             access_token=create_access_token(
                 identity=user.id,
-                additional_claims={**claims, "sid": family, "role": user.role.value},
+                additional_claims={
+                    **claims,
+                    "sid": family,
+                    "role": user.role.value,
+                    "locale": user.locale,
+                },
                 additional_headers=headers,
             ),
             refresh_token=create_refresh_token(

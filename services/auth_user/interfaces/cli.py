@@ -41,7 +41,11 @@ def create_admin(services: Services, args: argparse.Namespace) -> str:
     valid = load(CreateUserSchema(), {**fields, "password": password, "role": "admin"})
     user = services.users.ensure(valid)
     if user is None:
-        raise CodedError(f"matricule {args.matricule} already exists", code="MATRICULE_TAKEN")
+        raise CodedError(
+            "Le matricule %(matricule)s existe déjà",
+            code="MATRICULE_TAKEN",
+            params={"matricule": args.matricule},
+        )
     return f"admin {user.matricule} created with id {user.id}"
 
 

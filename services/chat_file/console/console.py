@@ -7,7 +7,10 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, request, send_from_directory
 
+from libs.servicekit.console_languages import add_language_routes
+
 STATIC = Path(__file__).with_name("static")
+LOCALES = Path(__file__).with_name("locales")  # the console's own texts (French → English)
 ROOT = Path(__file__).resolve().parents[3]
 SOCKET_IO_DIST = ROOT / "node_modules" / "socket.io-client" / "dist"
 
@@ -37,4 +40,5 @@ def console_blueprint(auth_public_url: str) -> Blueprint:
             abort(404)  # `make install` puts it there with npm
         return send_from_directory(SOCKET_IO_DIST, "socket.io.min.js", max_age=3600)
 
+    add_language_routes(bp, "/", LOCALES)  # /i18n.js, /i18n/<fr|en>.json
     return bp

@@ -12,6 +12,7 @@ from services.chat_file.files.adapters.local import LocalFileStorage
 from services.chat_file.files.adapters.thumbnails import PillowThumbnailer
 from services.chat_file.files.application.bundle import FilesServices
 from services.chat_file.files.application.files import FileService
+from services.chat_file.files.application.metering import UploadLimits
 from services.chat_file.files.application.ports import (
     ConversationAccess,
     DownloadLinks,
@@ -19,8 +20,13 @@ from services.chat_file.files.application.ports import (
     FileStorage,
     Thumbnailer,
 )
-from services.chat_file.files.application.sweeper import OrphanSweeper, SweepableStorage
-from services.chat_file.files.settings import S3Settings
+from services.chat_file.files.application.sweeper import (
+    OrphanSweeper,
+    SweepableStorage,
+    UnattachedSweeper,
+)
+from services.chat_file.files.settings import FileLimits, S3Settings
+from services.chat_file.files.socket.events import FileEvents
 
 
 class FilesConfig(Protocol):
@@ -32,6 +38,8 @@ class FilesConfig(Protocol):
     def max_upload_bytes(self) -> int: ...
     @property
     def s3(self) -> S3Settings: ...
+    @property
+    def file_limits(self) -> FileLimits: ...
 
 
 def file_storage(config: FilesConfig, in_database: Callable[[], FileStorage] | None) -> FileStorage:
@@ -64,10 +72,18 @@ def wire_files(
     files = FileService(
         store=store,
         storage=storage,
-        thumbnailer=thumbnailer or PillowThumbnailer(),
+        thumbnailer=thumbnailer
+        or PillowThumbnailer(
+            max_pixels=config.file_limits.thumbnail_max_pixels,
+            concurrency=config.file_limits.thumbnail_concurrency,
+        ),
         conversations=access,
         max_upload_bytes=config.max_upload_bytes,
         links=cast(DownloadLinks, storage) if presigned else None,
+        limits=UploadLimits(
+            quota_bytes=config.file_limits.upload_quota_bytes,
+            daily_bytes=config.file_limits.upload_daily_bytes,
+        ),
     )
     return FilesServices(files)
 
@@ -77,3 +93,14 @@ def orphan_sweeper(
 ) -> OrphanSweeper:
     """Every storage adapter can list its stale keys (`SweepableStorage`)."""
     return OrphanSweeper(cast(SweepableStorage, storage), store, grace)
+
+
+def unattached_sweeper(
+    storage: FileStorage, store: FileMetadataStore, limits: FileLimits
+) -> UnattachedSweeper:
+    return UnattachedSweeper(store, storage, timedelta(seconds=limits.unattached_upload_ttl))
+
+
+def socket_groups(bundle: FilesServices) -> list[FileEvents]:
+    """The files context's socket events (`deleteFile`)."""
+    return [FileEvents(bundle.files)]

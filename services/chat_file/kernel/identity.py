@@ -25,6 +25,7 @@ class Identity:
     session_id: str | None = None  # the `sid` claim: one login on one device
     auth_ms: int = 0  # when that session logged in (ms); revocation watermarks compare it
     expires_at: int = 0  # the token's `exp` (Unix seconds): a socket ends then unless refreshed
+    locale: str | None = None  # the `locale` claim: the language of the user's profile
     role: str = USER  # the `role` claim (`role_of`): user, moderator, compliance or admin
 
     @property

@@ -24,13 +24,16 @@ Handler = Callable[[Any, Data], Data]  # (the caller's Identity, or None if publ
 @dataclass(frozen=True)
 class Event:
     """A client event: the handler method `fn(user, data) -> dict` of its group (`user` is an
-    `Identity`, None if `public`), the legacy `reply` event (if any) and the event failures
-    go to."""
+    `Identity`, None if `public`), the legacy `reply` event (if any), the event failures go
+    to, and the events that follow it (`then`)."""
 
     method: str
     reply: str | None = None
     error: str = "error"
     public: bool = False
+    # client events of any group run next, with an empty payload, once this one succeeded
+    # (their replies reach the same socket; the old backend pushed them unasked)
+    then: tuple[str, ...] = ()
 
 
 class HandlerGroup(Protocol):

@@ -30,7 +30,7 @@ from services.chat_file.conversations.sql.tables import (
 )
 from services.chat_file.files.adapters.local import LocalFileStorage
 from services.chat_file.files.mongo.gridfs import GridFSFileStorage
-from services.chat_file.files.sql.tables import file_links, files
+from services.chat_file.files.sql.tables import file_links, files, upload_volume
 from services.chat_file.kernel.sql import to_doc
 from services.chat_file.moderation.sql.tables import (
     audit,
@@ -64,6 +64,7 @@ def mongo_tables() -> dict[str, MongoTable]:
         "file_conversations": MongoTable(
             "files", column_names(file_links), _links, {"conversationIds.0": {"$exists": True}}
         ),
+        "upload_volume": MongoTable("upload_volume", column_names(upload_volume), _volume),
         "push_devices": MongoTable("push_devices", column_names(devices), _device),
         "notification_user_settings": MongoTable(
             "notification_users", column_names(notify_users), _user_settings
@@ -168,6 +169,10 @@ def _links(doc: Mapping[str, Any]) -> Iterator[Row]:
             "conversation_id": conversation_id,
             "linked_at": doc["createdAt"] + timedelta(microseconds=n),
         }
+
+
+def _volume(doc: Mapping[str, Any]) -> Iterator[Row]:
+    yield {"owner_id": doc["ownerId"], "day": doc["day"], "bytes": int(doc["bytes"])}
 
 
 def _device(doc: Mapping[str, Any]) -> Iterator[Row]:

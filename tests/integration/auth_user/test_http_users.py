@@ -162,16 +162,31 @@ def test_user_updates_own_profile_and_the_cache_is_rewritten(
     user_id = member["user"]["id"]
     response = client.put(
         f"/{user_id}",
-        json={"nom": "Kamga", "avatar": "https://cdn/a.png"},
+        json={"avatar": "https://cdn/a.png"},
         headers=bearer(member["accessToken"]),
     )
     assert response.status_code == 200
-    assert (response.get_json()["nom"], response.get_json()["profile_pic"]) == (
-        "Kamga",
-        "https://cdn/a.png",
-    )
+    assert response.get_json()["profile_pic"] == "https://cdn/a.png"
     cached = redis_client.hgetall(f"{key_prefix}user:profile:{user_id}")
-    assert (cached[b"fullName"], cached[b"avatar"]) == (b"Jean Kamga", b"https://cdn/a.png")
+    assert cached[b"avatar"] == b"https://cdn/a.png"
+
+
+def test_names_and_pictures_users_may_not_set_themselves(
+    client: FlaskClient, member: dict[str, Any], login: Login
+) -> None:
+    """Issue 23 row 15: names are HR data (admins and the directory only); a picture is an
+    https URL or an uploaded file's id, never `javascript:`."""
+    user_id, headers = member["user"]["id"], bearer(member["accessToken"])
+    renamed = client.put(f"/{user_id}", json={"nom": "Support ADMINISTRATEUR"}, headers=headers)
+    assert (renamed.status_code, renamed.get_json()["code"]) == (403, "FORBIDDEN")
+    for picture in ["javascript:alert(1)", "http://cdn/a.png", "data:text/html,x"]:
+        refused = client.put(f"/{user_id}", json={"avatar": picture}, headers=headers)
+        assert (refused.status_code, refused.get_json()["code"]) == (400, "INVALID_AVATAR")
+    found = client.get(f"/{user_id}", headers=headers).get_json()
+    assert (found["nom"], found["profile_pic"]) == (member["user"]["nom"], None)
+    admin = bearer(admin_token(login))
+    by_admin = client.put(f"/{user_id}", json={"nom": "Kamga"}, headers=admin)
+    assert (by_admin.status_code, by_admin.get_json()["nom"]) == (200, "Kamga")
 
 
 @pytest.mark.parametrize(

@@ -85,7 +85,7 @@ def world() -> World:
     sessions = SessionControl(revocations, mirror, refresh, registry, SecurityAudit(audit_log))
     auth = AuthService(users, hasher, tokens, refresh, throttle, cache, sessions, clock)
     directory = UserDirectory(users, hasher, cache, sessions)
-    account = AccountService(users, hasher, sessions, throttle)
+    account = AccountService(users, hasher, sessions, throttle, cache)
     return World(
         users,
         hasher,

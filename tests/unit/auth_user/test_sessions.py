@@ -94,7 +94,7 @@ def test_an_admin_changing_someone_elses_password_or_role_ends_all_their_session
 def test_an_ordinary_profile_edit_ends_nothing(world: World) -> None:
     user = world.add_user("MAT1")
     session = world.auth.login("MAT1", PASSWORD, IP)
-    world.directory.update(user.id, user.id, {"nom": "Nouveau"})
+    world.directory.update(user.id, user.id, {"ministere": "MINSANTE"})
     assert not revoked(world, session) and world.revocations.log == []
 
 

@@ -5,6 +5,7 @@ import pytest
 from services.auth_user.application.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo_users
 from services.auth_user.domain.errors import (
     ForbiddenError,
+    InvalidAvatarError,
     InvalidTokenError,
     MatriculeTakenError,
     TooManyIdsError,
@@ -82,7 +83,15 @@ def test_creating_a_taken_matricule_raises(world: World) -> None:
 
 def test_user_updates_own_profile_and_the_cache_entry_is_rewritten(world: World) -> None:
     user = world.add_user("MAT1")
-    updated = world.directory.update(user.id, user.id, {"nom": "Mbarga"})
+    picture = "https://cdn.example.cm/avatars/mat1.png"
+    updated = world.directory.update(user.id, user.id, {"profile_pic": picture})
+    assert updated.profile_pic == picture
+    assert world.cache.profiles[user.id]["avatar"] == picture
+
+
+def test_an_admin_renames_a_user_and_the_cache_entry_is_rewritten(world: World) -> None:
+    admin, user = world.add_user("ADM1", role=Role.ADMIN), world.add_user("MAT1")
+    updated = world.directory.update(admin.id, user.id, {"nom": "Mbarga"})
     assert updated.nom == "Mbarga"
     assert world.cache.profiles[user.id]["nom"] == "Mbarga"
 
@@ -95,8 +104,18 @@ def test_user_cannot_update_someone_else(world: World) -> None:
     assert world.cache.profiles == {}
 
 
-@pytest.mark.parametrize("field,value", [("role", "admin"), ("password", "new-password-1")])
-def test_user_cannot_change_own_role_or_password(world: World, field: str, value: str) -> None:
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("role", "admin"),
+        ("password", "new-password-1"),
+        ("nom", "ADMINISTRATEUR"),  # names are HR data: the directory's and the admins'
+        ("prenom", "Support"),
+    ],
+)
+def test_user_cannot_change_own_role_password_or_names(
+    world: World, field: str, value: str
+) -> None:
     user = world.add_user("MAT1")
     with pytest.raises(ForbiddenError):
         world.directory.update(user.id, user.id, {field: value})
@@ -143,3 +162,39 @@ def test_seeding_demo_users_is_idempotent(world: World) -> None:
     admin = world.users.get_by_matricule("ADMIN001")
     assert admin is not None and admin.role is Role.ADMIN
     assert world.hasher.verify(admin.password_hash, DEMO_PASSWORD)
+
+
+@pytest.mark.parametrize(
+    "picture",
+    [
+        "javascript:alert(document.cookie)",
+        "JavaScript:alert(1)",
+        "data:image/svg+xml;base64,PHN2Zz4=",
+        "http://cdn.example.cm/a.png",
+        "//evil.example/a.png",
+        "https://user:pw@cdn.example.cm/a.png",
+        "https:///a.png",
+        "https://cdn.example.cm/a b.png",
+        "https://cdn.example.cm/\x00.png",
+        "https://cdn.example.cm:99999/a.png",
+        "vbscript:msgbox",
+        "a" * 23,
+        "A" * 24,
+    ],
+)
+def test_a_picture_is_an_https_url_or_a_file_id(world: World, picture: str) -> None:
+    user = world.add_user("MAT1")
+    with pytest.raises(InvalidAvatarError):
+        world.directory.update(user.id, user.id, {"profile_pic": picture})
+    assert world.users.get(user.id) == user
+    admin = world.add_user("ADM1", role=Role.ADMIN)
+    with pytest.raises(InvalidAvatarError):  # admins too, and at creation
+        world.directory.create(admin.id, {**NEW, "profile_pic": picture})
+
+
+@pytest.mark.parametrize(
+    "picture", ["https://cdn.example.cm/a.png?v=2", "0123456789abcdef01234567", "", None]
+)
+def test_accepted_pictures_are_stored_as_given(world: World, picture: str | None) -> None:
+    user = world.add_user("MAT1")
+    assert world.directory.update(user.id, user.id, {"profile_pic": picture}).profile_pic == picture

@@ -102,3 +102,38 @@ def test_moderation_settings_defaults_values_and_refusals() -> None:
     ]:
         with pytest.raises(SettingsError):
             Settings.from_env({"APP_ENV": "test", name: value})
+
+
+def test_file_limits_have_documented_defaults_and_are_read() -> None:
+    limits = Settings.from_env({"APP_ENV": "test"}).file_limits
+    assert (limits.thumbnail_max_pixels, limits.thumbnail_concurrency) == (16_000_000, 2)
+    assert (limits.upload_quota_bytes, limits.upload_daily_bytes) == (1024**3, 512 * 1024**2)
+    assert limits.unattached_upload_ttl == 86_400
+    read = Settings.from_env(
+        {
+            "APP_ENV": "test",
+            "THUMBNAIL_MAX_PIXELS": "1000",
+            "THUMBNAIL_CONCURRENCY": "1",
+            "UPLOAD_QUOTA_BYTES": "0",
+            "UPLOAD_DAILY_BYTES": "5",
+            "UNATTACHED_UPLOAD_TTL": "60",
+        }
+    ).file_limits
+    assert (read.thumbnail_max_pixels, read.thumbnail_concurrency) == (1000, 1)
+    assert (read.upload_quota_bytes, read.upload_daily_bytes) == (0, 5)
+    assert read.unattached_upload_ttl == 60
+
+
+@pytest.mark.parametrize(
+    "name,value",
+    [
+        ("THUMBNAIL_MAX_PIXELS", "0"),
+        ("THUMBNAIL_CONCURRENCY", "0"),
+        ("UPLOAD_QUOTA_BYTES", "-1"),
+        ("UPLOAD_DAILY_BYTES", "lots"),
+        ("UNATTACHED_UPLOAD_TTL", "5"),
+    ],
+)
+def test_bad_file_limits_stop_the_service(name: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=name):
+        Settings.from_env({"APP_ENV": "test", name: value})

@@ -6,7 +6,8 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from libs.servicekit.http import error_body, json_body, load
+from libs.servicekit.http import error_body, json_body, load, localized
+from libs.servicekit.i18n import N_
 from libs.servicekit.openapi import documented
 
 from ...domain.errors import MfaRequiredError, MissingTokenError
@@ -83,7 +84,7 @@ def refresh() -> Response:
 def logout() -> Response:
     token, csrf = _presented_refresh_token()
     revoked = services().auth.logout(token, csrf)
-    response = jsonify({"message": "Déconnexion réussie", "revoked": revoked})
+    response = jsonify({"message": localized(N_("Déconnexion réussie")), "revoked": revoked})
     clear_session_cookies(response, services().settings)
     return response
 
@@ -135,7 +136,7 @@ def login_reply(entered: Session | MfaPending, **extra: Any) -> Response | tuple
             "mfaEnrolled": entered.enrolled,
             "expiresIn": entered.expires_in,
         }
-        body = error_body(MfaRequiredError.code, MfaRequiredError.message, **challenge)
+        body = {**error_body(MfaRequiredError.code, MfaRequiredError.message), **challenge}
         return jsonify(body), STATUS_BY_CODE[MfaRequiredError.code]
     body = {"user": dump_user(entered.user), **_tokens(entered), **extra}
     return _with_cookies(body, entered)

@@ -10,7 +10,7 @@ from flask_jwt_extended import get_jwt_identity, jwt_required
 from marshmallow import EXCLUDE, Schema, fields, validate
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from libs.servicekit.http import load
+from libs.servicekit.http import load, localized
 from libs.servicekit.openapi import documented
 
 from ...application.directory_ports import DirectorySource
@@ -148,7 +148,10 @@ def _source(options: dict[str, Any], max_bytes: int) -> DirectorySource:
 
 
 def dump_job(job: ImportJob) -> dict[str, Any]:
-    error = {"code": job.error_code, "message": job.error_message} if job.error_code else None
+    # the stored French message, in the reader's language when it is a catalogue text (one with
+    # variable parts, such as the source's own error, stays as stored)
+    message = localized(job.error_message) if job.error_message else job.error_message
+    error = {"code": job.error_code, "message": message} if job.error_code else None
     return {
         "id": job.id,
         "status": job.status.value,

@@ -8,6 +8,7 @@ from libs.servicekit.http import error_body, install_redis_errors
 
 STATUS_BY_CODE: dict[str, int] = {
     "VALIDATION_ERROR": 400,
+    "INVALID_AVATAR": 400,
     "INVALID_JSON": 400,
     "TOO_MANY_IDS": 400,
     "FILE_REQUIRED": 400,

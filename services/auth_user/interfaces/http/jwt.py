@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask, Response
-from flask_jwt_extended import JWTManager
+from flask_jwt_extended import JWTManager, get_jwt
 from flask_jwt_extended.exceptions import CSRFError
 
 from ...domain.errors import (
@@ -70,6 +70,16 @@ def jwt_config(settings: Settings, kid_config: str, keys: TokenKeys) -> dict[str
 def _failure(error: type[Exception]) -> tuple[Response, int]:
     instance: Any = error()
     return error_response(instance.code, instance.message)
+
+
+def token_locale() -> str | None:
+    """The `locale` claim of the request's verified access token (the user's profile language
+    when the token was issued), or None when no token was verified."""
+    try:
+        locale = get_jwt().get("locale")
+    except RuntimeError:  # no verified token in this request
+        return None
+    return locale if isinstance(locale, str) else None
 
 
 def install_jwt(app: Flask, settings: Settings, shape: TokenShape) -> JWTManager:

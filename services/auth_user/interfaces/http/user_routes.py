@@ -117,7 +117,14 @@ def get_user(ident: str) -> Response:
     body=CreateUserSchema,
     response=UserSchema,
     status=201,
-    errors=["VALIDATION_ERROR", "INVALID_JSON", "FORBIDDEN", "MATRICULE_TAKEN", "CSRF_FAILED"],
+    errors=[
+        "VALIDATION_ERROR",
+        "INVALID_AVATAR",
+        "INVALID_JSON",
+        "FORBIDDEN",
+        "MATRICULE_TAKEN",
+        "CSRF_FAILED",
+    ],
     tags=["users"],
 )
 @jwt_required()
@@ -129,11 +136,13 @@ def create_user() -> tuple[Response, int]:
 
 @bp.put("/<ident>")
 @documented(
-    "Update a profile (self or admin; role and password admin-only); rewrites the cache",
+    "Update a profile (self or admin; role, password, nom and prenom admin-only; the picture "
+    "an https URL or an uploaded file id); rewrites the cache",
     body=UpdateUserSchema,
     response=UserSchema,
     errors=[
         "VALIDATION_ERROR",
+        "INVALID_AVATAR",
         "INVALID_JSON",
         "FORBIDDEN",
         "USER_NOT_FOUND",

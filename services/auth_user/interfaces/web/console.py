@@ -10,7 +10,10 @@ from pathlib import Path
 
 from flask import Blueprint, Response, send_from_directory
 
+from libs.servicekit.console_languages import add_language_routes
+
 STATIC = Path(__file__).with_name("static")
+LOCALES = Path(__file__).with_name("locales")  # the console's own texts (French → English)
 ASSETS = ("admin.js", "admin.css")
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -29,6 +32,9 @@ def index() -> Response:
 @bp.get("/admin/console/<any('admin.js', 'admin.css'):name>")
 def asset(name: str) -> Response:
     return _guarded(send_from_directory(STATIC, name, max_age=0))
+
+
+add_language_routes(bp, "/admin/console/", LOCALES)  # i18n.js, i18n/<fr|en>.json
 
 
 def _guarded(response: Response) -> Response:

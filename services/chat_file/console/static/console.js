@@ -8,9 +8,10 @@ const state = { token: null, user: null, socket: null, conversations: [], curren
                 online: new Set(), idle: new Set(), typingTimer: null, seen: new Set() };
 
 const idOf = (x) => x.id || x._id || x.messageId || x.conversationId;
+const { t } = window.i18n; // French as written here; English from the server's catalogue
 
 async function api(path, options = {}) {
-  const headers = { Authorization: `Bearer ${state.token}`, ...(options.headers || {}) };
+  const headers = i18n.headers({ Authorization: `Bearer ${state.token}`, ...(options.headers || {}) });
   if (options.json !== undefined) {
     headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(options.json);
@@ -18,7 +19,7 @@ async function api(path, options = {}) {
   const response = await fetch(cfg.chatUrl + path, { ...options, headers });
   const body = await response.json().catch(() => ({}));
   if (!response.ok || body.success === false) {
-    throw new Error(body.message || `Erreur ${response.status}`);
+    throw new Error(body.message || t("Erreur %(status)s", { status: response.status }));
   }
   return body.data;
 }
@@ -29,11 +30,11 @@ async function login(event) {
   try {
     const response = await fetch(`${cfg.authUrl}/login`, {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: i18n.headers({ "Content-Type": "application/json" }),
       body: JSON.stringify({ matricule: $("matricule").value.trim(), password: $("password").value }),
     });
     const body = await response.json();
-    if (!response.ok) throw new Error(body.message || "Connexion refusée");
+    if (!response.ok) throw new Error(body.message || t("Connexion refusée"));
     state.token = body.accessToken;
     state.user = body.user;
     $("password").value = "";
@@ -48,7 +49,8 @@ async function login(event) {
 }
 
 function connectSocket() {
-  const socket = io(cfg.chatUrl, { auth: { token: state.token }, transports: ["websocket", "polling"] });
+  const socket = io(cfg.chatUrl, { auth: { token: state.token, locale: i18n.language() },
+                                   transports: ["websocket", "polling"] });
   state.socket = socket;
   socket.on("connect", () => { setStatus(true); refreshPresence(); });
   socket.on("disconnect", () => setStatus(false));
@@ -82,8 +84,10 @@ function setPresence(userId, status) {
 }
 
 function setStatus(online, why) {
+  state.status = [online, why];
   $("status").dataset.state = online ? "online" : "offline";
-  $("status").textContent = online ? "en ligne" : `hors ligne${why ? " — " + why : ""}`;
+  $("status").dataset.i18n = online ? "en ligne" : "hors ligne";
+  $("status").textContent = online ? t("en ligne") : `${t("hors ligne")}${why ? " — " + why : ""}`;
 }
 
 async function loadConversations() {
@@ -117,7 +121,7 @@ function others(conversation) {
 
 function titleOf(conversation) {
   if (conversation.name) return conversation.name;
-  return others(conversation).map((p) => p.name || p.userId).join(", ") || "Conversation";
+  return others(conversation).map((p) => p.name || p.userId).join(", ") || t("Conversation");
 }
 
 function renderConversations() {
@@ -149,7 +153,8 @@ function renderConversations() {
 async function openConversation(conversationId) {
   state.current = conversationId;
   const conversation = state.conversations.find((c) => idOf(c) === conversationId);
-  $("conversation-title").textContent = conversation ? titleOf(conversation) : "Conversation";
+  $("conversation-title").textContent = conversation ? titleOf(conversation) : t("Conversation");
+  delete $("conversation-title").dataset.i18n; // a name now, not a text to translate
   $("send-form").hidden = false;
   $("messages").replaceChildren();
   state.seen.clear();
@@ -199,7 +204,7 @@ function messageItem(messageId) {
 
 function setContent(messageId, content) {
   const item = messageItem(messageId);
-  if (item) item.querySelector(".content").textContent = content || "Message supprimé";
+  if (item) item.querySelector(".content").textContent = content || t("Message supprimé");
 }
 
 function removeMessage(messageId) {
@@ -211,11 +216,11 @@ function attachmentLink(file) {
   const link = document.createElement("a");
   link.href = "#";
   link.className = "attachment";
-  link.textContent = `📎 ${file.originalName || file.name || "fichier"}`;
+  link.textContent = `📎 ${file.originalName || file.name || t("fichier")}`;
   link.addEventListener("click", async (event) => {
     event.preventDefault();
     const response = await fetch(`${cfg.chatUrl}/files/${idOf(file)}/download`,
-                                 { headers: { Authorization: `Bearer ${state.token}` } });
+                                 { headers: i18n.headers({ Authorization: `Bearer ${state.token}` }) });
     const url = URL.createObjectURL(await response.blob());
     window.open(url, "_blank");
   });
@@ -239,9 +244,9 @@ async function uploadFile(file) {
   form.append("conversationId", state.current); // before the file: the upload is streamed
   form.append("file", file);
   const response = await fetch(`${cfg.chatUrl}/files/upload`, {
-    method: "POST", headers: { Authorization: `Bearer ${state.token}` }, body: form });
+    method: "POST", headers: i18n.headers({ Authorization: `Bearer ${state.token}` }), body: form });
   const body = await response.json();
-  if (!response.ok) throw new Error(body.message || "Échec de l'envoi du fichier");
+  if (!response.ok) throw new Error(body.message || t("Échec de l'envoi du fichier"));
   return body.data;
 }
 
@@ -273,7 +278,7 @@ async function send(event) {
   }
   state.socket.emit("sendMessage", payload, (ack) => {
     if (!ack || ack.success === false) {
-      $("send-error").textContent = (ack && ack.message) || "Message non envoyé";
+      $("send-error").textContent = (ack && ack.message) || t("Message non envoyé");
       return;
     }
     $("message-input").value = "";
@@ -294,7 +299,7 @@ function showTyping(event, typing) {
   if (event.conversationId !== state.current || event.userId === state.user.id) return;
   const conversation = state.conversations.find((c) => idOf(c) === state.current);
   const who = conversation && others(conversation).find((p) => (p.userId || p.id) === event.userId);
-  $("typing").textContent = typing ? `${(who && who.name) || "Quelqu'un"} écrit…` : "";
+  $("typing").textContent = typing ? t("%(name)s écrit…", { name: (who && who.name) || t("Quelqu'un") }) : "";
 }
 
 async function newChat(event) {
@@ -303,9 +308,9 @@ async function newChat(event) {
   try {
     const matricule = $("new-chat-matricule").value.trim();
     const response = await fetch(`${cfg.authUrl}/matricule/${encodeURIComponent(matricule)}`,
-                                 { headers: { Authorization: `Bearer ${state.token}` } });
+                                 { headers: i18n.headers({ Authorization: `Bearer ${state.token}` }) });
     const user = await response.json();
-    if (!response.ok) throw new Error(user.message || "Utilisateur introuvable");
+    if (!response.ok) throw new Error(user.message || t("Utilisateur introuvable"));
     const conversation = await api("/conversations",
                                    { method: "POST", json: { type: "PRIVATE", participantId: user.id } });
     await loadConversations();
@@ -316,6 +321,17 @@ async function newChat(event) {
   }
 }
 
+function onLanguage() {
+  // The page's own texts are redrawn by i18n.js; the status line is drawn here, and the socket
+  // says its errors in the language it connected with: reconnect it with the new one.
+  if (state.status) setStatus(...state.status);
+  if (state.socket) {
+    state.socket.auth.locale = i18n.language();
+    if (state.socket.connected) state.socket.disconnect().connect();
+  }
+}
+
+document.addEventListener("languagechange", onLanguage);
 $("login-form").addEventListener("submit", login);
 $("send-form").addEventListener("submit", send);
 $("new-chat-form").addEventListener("submit", newChat);

@@ -15,6 +15,7 @@ from services.chat_file.kernel.clock import utc_now_iso
 
 GROUP_SUMMARY_KEYS = (
     "id",
+    "_id",
     "name",
     "type",
     "participants",
@@ -43,12 +44,29 @@ def conversation_id() -> fields.Field:
     return alias("id", "= id (old clients)", type="string")
 
 
+def underscore_id() -> fields.Field:
+    """`_id` = id: the old console's conversation list reads `conv._id` (select, join)."""
+    return fields.Function(
+        lambda values: values.get("id"),
+        data_key="_id",
+        metadata={"type": "string", "description": "= id (old clients)"},
+    )
+
+
 def delete_type() -> fields.Field:
     return alias("scope", "= scope (old clients)", type="string")
 
 
 def participant_ids() -> fields.Field:
     return alias("userIds", "= userIds (old clients)", type="array", items={"type": "string"})
+
+
+def failed_participant() -> fields.Field:
+    return alias("userId", "= userId (old clients)", type="string")
+
+
+def failure_text() -> fields.Field:
+    return alias("message", "= message (old clients)", type="string")
 
 
 def actor(event: str) -> fields.Field:
@@ -98,6 +116,18 @@ class ListMetadataView(View):
     pagination = fields.Nested(PageMetadataView)
 
 
+def list_metadata(user_id: str, took_ms: float, found: dict[str, Any]) -> dict[str, Any]:
+    """The old backend's top-level `metadata` of an HTTP list: `{userId, processingTime (ms),
+    timestamp, pagination}` (the pagination of `data.metadata`)."""
+    pagination = found["metadata"]["pagination"]
+    return {
+        "userId": user_id,
+        "processingTime": took_ms,
+        "timestamp": utc_now_iso(),
+        "pagination": pagination,
+    }
+
+
 def actor_field(event: str) -> str:
     return ACTOR_FIELDS[event]
 
@@ -144,6 +174,32 @@ def edit_reply(view: dict[str, Any]) -> dict[str, Any]:
     """`editMessage`'s ack: the message, and the old clients' `messageId`, `newContent`..."""
     legacy = {"messageId": view["messageId"], "newContent": view["content"]}
     return {"message": view, **legacy, "editedAt": view["editedAt"], "timestamp": utc_now_iso()}
+
+
+CATEGORIES = {"GROUP": "groups", "PRIVATE": "private", "BROADCAST": "broadcasts"}
+
+
+def categorized_list(found: dict[str, Any]) -> dict[str, Any]:
+    """What the old backend's conversation lists (`conversationsLoaded`,
+    `conversations:quick|full`) carried beside the list: `categorized` (the answer's
+    conversations by kind, and those with unread messages: the same objects) and `stats`
+    (their counts; `total` = all the caller's conversations)."""
+    views: list[dict[str, Any]] = found["conversations"]
+    groups: dict[str, list[dict[str, Any]]] = {name: [] for name in CATEGORIES.values()}
+    for view in views:
+        groups[CATEGORIES[view["type"]]].append(view)
+    unread = [view for view in views if view["unreadCount"]]
+    stats = {name: len(members) for name, members in groups.items()}
+    return {
+        "categorized": {**groups, "unread": unread},
+        "stats": {
+            "total": found["pagination"]["total"],
+            **stats,
+            "unread": len(unread),
+            "totalUnreadMessages": found["totalUnreadMessages"],
+            "unreadConversations": found["unreadConversations"],
+        },
+    }
 
 
 def loaded() -> dict[str, Any]:

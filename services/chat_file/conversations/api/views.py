@@ -16,7 +16,11 @@ from marshmallow import fields, missing
 
 from libs.servicekit.views import View
 from services.chat_file.conversations.api import aliases
-from services.chat_file.conversations.api.aliases import ListMetadataView, actor_field
+from services.chat_file.conversations.api.aliases import (
+    ListMetadataView,
+    PageMetadataView,
+    actor_field,
+)
 from services.chat_file.conversations.application.results import (
     ConversationPage,
     ConversationResult,
@@ -266,6 +270,7 @@ class LastMessageView(View):
 
 class ConversationView(View):
     id = fields.String()
+    mongoId = aliases.underscore_id()
     conversationId = aliases.conversation_id()
     type = fields.String(metadata={"enum": ["PRIVATE", "GROUP", "BROADCAST"]})
     name = fields.String(allow_none=True)
@@ -319,12 +324,26 @@ class ConversationListItemView(ConversationView):
     unreadMentions = fields.Integer(metadata={"description": "unread messages mentioning you"})
 
 
-class PageView(View):
+class PageView(PageMetadataView):
+    """Today's `{page, limit, total, pages, hasMore}` and, beside them, the old clients' keys
+    (`currentPage`, `totalPages`, `totalCount`, `hasNext`...)."""
+
     page = fields.Integer()
     limit = fields.Integer()
     total = fields.Integer()
     pages = fields.Integer()
     hasMore = fields.Boolean()
+
+    def extract(self, result: Any) -> dict[str, Any]:
+        """From `(page, limit, total)`."""
+        number, size, total = result
+        return {
+            **super().extract(result),
+            "page": number,
+            "total": total,
+            "pages": (total + size - 1) // size,
+            "hasMore": number * size < total,
+        }
 
 
 class ConversationPageView(View):
@@ -342,13 +361,7 @@ class ConversationPageView(View):
             "conversations": page.conversations,
             "totalUnreadMessages": page.total_unread,
             "unreadConversations": page.unread_conversations,
-            "pagination": {
-                "page": number,
-                "limit": size,
-                "total": total,
-                "pages": (total + size - 1) // size,
-                "hasMore": number * size < total,
-            },
+            "pagination": (number, size, total),
             "metadata": {"pagination": (number, size, total)},
         }
 
@@ -408,8 +421,10 @@ class StatusView(View):
 
 class FailureView(View):
     userId = fields.String()
+    participantId = aliases.failed_participant()
     code = fields.String()
     message = fields.String()
+    error = aliases.failure_text()
 
 
 class MembershipView(View):

@@ -129,7 +129,9 @@ class ConversationService:
     ) -> Conversation:
         title = (name or "").strip()
         if not 1 <= len(title) <= MAX_NAME:
-            raise InvalidNameError(f"Le nom est requis ({MAX_NAME} caractères au plus)")
+            raise InvalidNameError(
+                "Le nom est requis (%(max)s caractères au plus)", params={"max": MAX_NAME}
+            )
         others = checked_members(members or [], exclude=creator)
         if not others:
             raise MembersRequiredError()

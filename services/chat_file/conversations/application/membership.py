@@ -104,7 +104,7 @@ class MembershipService:
         conversation = conversation_for(self._store, conversation_id, user.user_id)
         conversation.check_can_manage(user.user_id)
         if len(user_ids) > MAX_MEMBERS:
-            raise MembersRequiredError(f"{MAX_MEMBERS} participants au plus")
+            raise MembersRequiredError("%(max)s participants au plus", params={"max": MAX_MEMBERS})
         return conversation
 
     def _batch(
@@ -185,5 +185,5 @@ def checked_members(user_ids: list[str], exclude: str | None) -> list[str]:
     ids = [check_user_id(u) for u in user_ids]
     unique = [u for u in dict.fromkeys(ids) if u != exclude]
     if len(unique) > MAX_MEMBERS:
-        raise MembersRequiredError(f"{MAX_MEMBERS} participants au plus")
+        raise MembersRequiredError("%(max)s participants au plus", params={"max": MAX_MEMBERS})
     return unique

@@ -219,7 +219,9 @@ class MessageService:
         """Index-backed word search over the caller's conversations, best match first."""
         query = text.strip() if isinstance(text, str) else ""
         if not 1 <= len(query) <= MAX_QUERY:
-            raise InvalidQueryError(f"q est requis ({MAX_QUERY} caractères au plus)")
+            raise InvalidQueryError(
+                "q est requis (%(max)s caractères au plus)", params={"max": MAX_QUERY}
+            )
         size = parse_limit(limit, default=20, maximum=50)
         if conversation_id:
             conversation_for(self._conversations, conversation_id, user.user_id)

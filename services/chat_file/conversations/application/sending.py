@@ -26,6 +26,7 @@ from services.chat_file.conversations.application.ports import (
 from services.chat_file.conversations.application.results import MessageResult
 from services.chat_file.conversations.domain.errors import (
     AttachmentNotFoundError,
+    ConversationNotFoundError,
     MessageNotFoundError,
 )
 from services.chat_file.conversations.domain.model import (
@@ -96,7 +97,7 @@ class MessageSender:
         """
         sender = user.user_id
         kind = parse_message_type(type)
-        if receiver_id and not conversation_id:  # no private conversation opened for nothing
+        if receiver_id:  # no private conversation opened for nothing
             check_content(content, kind, bool(file_id), self.max_length)
         conversation = self._target(sender, conversation_id, receiver_id)
         conversation.check_can_post(sender)
@@ -162,9 +163,16 @@ class MessageSender:
         self, sender: str, conversation_id: str | None, receiver_id: str | None
     ) -> Conversation:
         """The conversation posted to. With a receiverId, the pair's private conversation is
-        opened (as `POST /conversations` would), after the content was checked."""
+        opened (as `POST /conversations` would), after the content was checked. The old console
+        sends a client-made `conversationId` with the `receiverId` of a first message: an id
+        the sender cannot reach (unknown, or someone else's) then gives way to the pair's
+        conversation; the client's id is never adopted."""
         if conversation_id:
-            return conversation_for(self._conversations, conversation_id, sender)
+            try:
+                return conversation_for(self._conversations, conversation_id, sender)
+            except ConversationNotFoundError:
+                if not receiver_id:
+                    raise
         if receiver_id:
             return self._open_private(sender, receiver_id)[0]
         raise InvalidIdError("conversationId ou receiverId requis")

@@ -50,7 +50,9 @@ def check_content(content: Any, kind: MessageType, has_file: bool, max_length: i
     """Text is required for TEXT (after trimming), optional as a caption for attachments."""
     text = content if isinstance(content, str) else ""
     if len(text) > max_length:
-        raise ContentTooLongError(f"Le message dépasse {max_length} caractères")
+        raise ContentTooLongError(
+            "Le message dépasse %(max)s caractères", params={"max": max_length}
+        )
     if kind is MessageType.TEXT and not text.strip():
         raise EmptyContentError()
     if kind is not MessageType.TEXT and not has_file:

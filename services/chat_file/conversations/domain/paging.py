@@ -9,6 +9,7 @@ from services.chat_file.conversations.domain.errors import (
 from services.chat_file.kernel.ids import is_object_id
 
 MAX_LIMIT = 100
+LIMIT_RANGE = "limit doit être un entier entre 1 et %(max)s"
 
 
 def parse_limit(raw: str | int | None, default: int, maximum: int = MAX_LIMIT) -> int:
@@ -17,9 +18,9 @@ def parse_limit(raw: str | int | None, default: int, maximum: int = MAX_LIMIT) -
     try:
         value = int(raw)
     except (TypeError, ValueError):
-        raise InvalidPaginationError(f"limit doit être un entier entre 1 et {maximum}") from None
+        raise InvalidPaginationError(LIMIT_RANGE, params={"max": maximum}) from None
     if not 1 <= value <= maximum:
-        raise InvalidPaginationError(f"limit doit être un entier entre 1 et {maximum}")
+        raise InvalidPaginationError(LIMIT_RANGE, params={"max": maximum})
     return value
 
 

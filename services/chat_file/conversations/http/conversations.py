@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
-from flask import request
+from flask import jsonify, request
 
 from libs.servicekit.http import Reply, json_body, ok, optional_body
 from libs.servicekit.openapi import documented
+from services.chat_file.conversations.api.aliases import list_metadata
 from services.chat_file.conversations.api.queries import PageQuery
 from services.chat_file.conversations.api.schemas import (
     CreateConversationSchema,
@@ -44,16 +46,22 @@ MANAGE = (*WRITE, "NOT_A_GROUP", "NOT_CONVERSATION_ADMIN")
 
 @bp.get("/conversations")
 @documented(
-    "The caller's conversations by last activity, with unread counts and display data",
+    "The caller's conversations by last activity, with unread counts and display data "
+    "(the envelope also carries the old clients' metadata {userId, processingTime, timestamp, "
+    "pagination} beside data)",
     query=PageQuery,
     response=ConversationPageView,
     errors=(*AUTH_ERRORS, "INVALID_PAGINATION"),
     tags=["conversations"],
 )
 def list_conversations() -> Reply:
-    args = request.args
-    page = use_cases().conversations.list_for(current_user(), args.get("page"), args.get("limit"))
-    return ok(CONVERSATION_PAGE.dump_fast(page))
+    started, args, user = time.perf_counter(), request.args, current_user()
+    page = use_cases().conversations.list_for(user, args.get("page"), args.get("limit"))
+    found = CONVERSATION_PAGE.dump_fast(page)
+    # the old clients read `metadata` beside `data` (it stays inside `data` too)
+    took = round((time.perf_counter() - started) * 1000, 1)
+    body = {"success": True, "data": found, "metadata": list_metadata(user.user_id, took, found)}
+    return jsonify(body), 200
 
 
 # POST /conversations and its compat aliases: one command, the alias fixes the type.

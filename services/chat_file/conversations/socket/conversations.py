@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import fields
 
 from libs.servicekit.http import load
-from services.chat_file.conversations.api.aliases import created_reply
+from services.chat_file.conversations.api.aliases import categorized_list, created_reply
 from services.chat_file.conversations.api.commands import ChatCommands
 from services.chat_file.conversations.api.views import CONVERSATION_PAGE
 from services.chat_file.conversations.application.bundle import ConversationsServices
@@ -24,8 +24,10 @@ PAGE_QUERY = PageQuery()
 class ConversationEvents:
     EVENTS = {
         "getConversations": Event("list_conversations", reply="conversationsLoaded"),
-        "createGroup": Event("create_group", reply="group:created"),
-        "createBroadcast": Event("create_broadcast", reply="broadcast:created"),
+        "createGroup": Event("create_group", reply="group:created", error="group:error"),
+        "createBroadcast": Event(
+            "create_broadcast", reply="broadcast:created", error="broadcast:error"
+        ),
     }
 
     def __init__(self, use_cases: ConversationsServices, commands: ChatCommands) -> None:
@@ -35,7 +37,8 @@ class ConversationEvents:
     def list_conversations(self, user: Identity, data: Data) -> Data:
         query = load(PAGE_QUERY, data)
         page = self._conversations.list_for(user, query["page"], query["limit"])
-        return CONVERSATION_PAGE.dump_fast(page)
+        found = CONVERSATION_PAGE.dump_fast(page)
+        return {**found, **categorized_list(found)}
 
     def create_group(self, user: Identity, data: Data) -> Data:
         view, _ = self._commands.create_conversation(user, data, kind="GROUP")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from marshmallow import fields
 
 from libs.servicekit.http import load
-from services.chat_file.conversations.api.aliases import loaded
+from services.chat_file.conversations.api.aliases import categorized_list, loaded
 from services.chat_file.conversations.api.views import CONVERSATION_PAGE, HISTORY
 from services.chat_file.conversations.application.bundle import ConversationsServices
 from services.chat_file.kernel.identity import Identity
@@ -81,9 +81,10 @@ class LoadingEvents:
         found = CONVERSATION_PAGE.dump_fast(
             self._conversations.list_for(user, 1, q["limit"], MAX_CONVERSATIONS_PAGE)
         )
-        keys = ("conversations", "totalUnreadMessages", "unreadConversations")
+        keys = ("conversations", "totalUnreadMessages", "unreadConversations", "pagination")
         more = found["pagination"]["hasMore"]
-        return {**{k: found[k] for k in keys}, "hasMore": more, **loaded()}
+        listed = {k: found[k] for k in keys}
+        return {**listed, "hasMore": more, **categorized_list(found), **loaded()}
 
     def conversations_full(self, user: Identity, data: Data) -> Data:
         q = load(CONVERSATIONS_FULL, data)
@@ -92,4 +93,5 @@ class LoadingEvents:
             self._conversations.list_for(user, page, q["limit"], MAX_CONVERSATIONS_PAGE)
         )
         following = found["metadata"]["pagination"]["nextPage"]
-        return {**found, "nextCursor": following and str(following), **loaded()}
+        cursor = following and str(following)
+        return {**found, "nextCursor": cursor, **categorized_list(found), **loaded()}

@@ -30,13 +30,15 @@ def message_id(data: Data) -> str:
 class MessageEvents:
     EVENTS = {
         "sendMessage": Event("send_message", reply="message_sent", error="message_error"),
-        "markMessageDelivered": Event("mark_delivered"),
-        "messageDelivered": Event("mark_delivered"),  # the Flutter app's names too
-        "markMessageRead": Event("mark_read"),
-        "messageRead": Event("mark_read"),
+        # the receipt confirmed to the marking socket under the old name (`reply`)
+        "markMessageDelivered": Event("mark_delivered", reply="messageDelivered"),
+        "messageDelivered": Event("mark_delivered", reply="messageDelivered"),  # Flutter's name
+        "markMessageRead": Event("mark_read", reply="messageRead"),
+        "messageRead": Event("mark_read", reply="messageRead"),
         "getMessages": Event("history", reply="messagesLoaded"),
-        "editMessage": Event("edit_message"),
-        "deleteMessage": Event("delete_message"),
+        # the old console waits on `message:error` for a refused edit or delete
+        "editMessage": Event("edit_message", error="message:error"),
+        "deleteMessage": Event("delete_message", error="message:error"),
     }
 
     def __init__(self, use_cases: ConversationsServices, commands: ChatCommands) -> None:
@@ -45,7 +47,8 @@ class MessageEvents:
 
     def send_message(self, user: Identity, data: Data) -> Data:
         view, _ = self._commands.send_message(user, data, channel=current_sid())
-        ids = {k: view[k] for k in ("messageId", "temporaryId", "status")}
+        # `conversationId`: the real one (a first message may name a client-made id)
+        ids = {k: view[k] for k in ("messageId", "conversationId", "temporaryId", "status")}
         return {**ids, "result": view}
 
     def mark_delivered(self, user: Identity, data: Data) -> Data:

@@ -57,7 +57,28 @@ class FileListView(View):
         return {"files": records, "count": len(records)}
 
 
+class FilePageView(View):
+    """`GET /files`: the caller's own files, newest first, a page at a time."""
+
+    files = fields.List(fields.Nested(FileView))
+    count = fields.Integer(metadata={"description": "files in this page"})
+    nextCursor = fields.String(
+        allow_none=True, metadata={"description": "pass as `cursor` for the next page"}
+    )
+    hasMore = fields.Boolean()
+
+    def extract(self, page: tuple[list[FileRecord], str | None]) -> dict[str, Any]:
+        records, cursor = page
+        return {
+            "files": records,
+            "count": len(records),
+            "nextCursor": cursor,
+            "hasMore": cursor is not None,
+        }
+
+
 FILE = FileView()
+FILE_PAGE = FilePageView()
 FILE_LIST = FileListView()
 
 

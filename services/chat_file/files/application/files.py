@@ -7,13 +7,19 @@ tests/unit/chat_file/files.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 from itertools import chain
 
+from services.chat_file.files.application.metering import (
+    NO_LIMITS,
+    UploadLimits,
+    UploadMeter,
+    read_head,
+    utc_day,
+)
 from services.chat_file.files.application.ports import (
     ConversationAccess,
     DownloadLinks,
@@ -22,14 +28,14 @@ from services.chat_file.files.application.ports import (
     FileStorage,
     Thumbnailer,
 )
+from services.chat_file.files.domain.cursors import owner_cursor, parse_owner_cursor
 from services.chat_file.files.domain.model import (
-    HEAD_BYTES,
     THUMBNAIL_SIZES,
     FileDeleteForbiddenError,
     FileRecord,
-    FileTooLargeError,
     InvalidFileIdError,
     InvalidThumbnailSizeError,
+    QuotaExceededError,
     StoredFileNotFoundError,
     ThumbnailUnavailableError,
     UploadConversationNotFoundError,
@@ -43,35 +49,6 @@ from services.chat_file.files.domain.model import (
 )
 
 logger = logging.getLogger(__name__)
-
-
-class _UploadMeter:
-    """Counts and hashes bytes as they pass; raises as soon as the limit is passed."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.size = 0
-        self.sha256 = hashlib.sha256()
-
-    def wrap(self, chunks: Iterable[bytes]) -> Iterator[bytes]:
-        for chunk in chunks:
-            self.size += len(chunk)
-            if self.size > self.limit:
-                raise FileTooLargeError(limit=self.limit)
-            self.sha256.update(chunk)
-            yield chunk
-
-
-def _read_head(chunks: Iterator[bytes]) -> tuple[bytes, list[bytes]]:
-    taken: list[bytes] = []
-    size = 0
-    for chunk in chunks:
-        if chunk:
-            taken.append(chunk)
-            size += len(chunk)
-        if size >= HEAD_BYTES:
-            break
-    return b"".join(taken)[:HEAD_BYTES], taken
 
 
 def _now() -> datetime:
@@ -91,6 +68,7 @@ class FileService:
         new_id: Callable[[], str] = new_file_id,
         clock: Callable[[], datetime] = _now,
         links: DownloadLinks | None = None,
+        limits: UploadLimits = NO_LIMITS,
     ) -> None:
         self._store = store
         self._storage = storage
@@ -100,6 +78,7 @@ class FileService:
         self._new_id = new_id
         self._clock = clock
         self._links = links
+        self._limits = limits
 
     def upload(
         self,
@@ -107,15 +86,21 @@ class FileService:
         filename: str | None,
         chunks: Iterable[bytes],
         conversation_id: str | None = None,
+        late_conversation_id: Callable[[], str | None] | None = None,
     ) -> FileRecord:
-        """Stream to storage, then thumbnails, then metadata; any failure leaves nothing."""
+        """Stream to storage, then thumbnails, then metadata; any failure leaves nothing.
+
+        `late_conversation_id` is asked once the bytes are stored, for a conversation named
+        after the file (a form field following it): the file is linked there if the user
+        takes part, else deleted again and CONVERSATION_NOT_FOUND raised."""
         name = sanitize_filename(filename)
         if conversation_id and not self._conversations.is_participant(conversation_id, user_id):
             raise UploadConversationNotFoundError()
         source = iter(chunks)
-        head, taken = _read_head(source)
+        allowance = self._allowance(user_id)
+        head, taken = read_head(source)
         media = detect_media_type(head, name)
-        meter = _UploadMeter(self.max_upload_bytes)
+        meter = UploadMeter(self.max_upload_bytes, allowance)
         file_id = self._new_id()
         self._storage.save(content_key(file_id), meter.wrap(chain(taken, source)))
         try:
@@ -135,8 +120,33 @@ class FileService:
         except BaseException:
             self._discard(file_id)
             raise
+        if self._limits.daily_bytes:
+            self._store.add_daily_volume(user_id, utc_day(record.created_at), meter.size)
         logger.info("file %s stored (%s, %d bytes)", file_id, media.mime, meter.size)
-        return record
+        late = late_conversation_id() if late_conversation_id and not conversation_id else None
+        return self._link_late(user_id, record, late) if late else record
+
+    def _link_late(self, user_id: str, record: FileRecord, conversation_id: str) -> FileRecord:
+        if not self._conversations.is_participant(conversation_id, user_id):
+            self._store.delete(record.id)
+            self._discard(record.id)
+            raise UploadConversationNotFoundError()
+        self._store.link_conversation(record.id, conversation_id)
+        return replace(record, conversation_ids=(conversation_id,))
+
+    def _allowance(self, user_id: str) -> int | None:
+        """Bytes the user may still upload now (None: no limit); QUOTA_EXCEEDED at 0."""
+        left: list[int] = []
+        if self._limits.quota_bytes:
+            left.append(self._limits.quota_bytes - self._store.usage(user_id))
+        if self._limits.daily_bytes:
+            today = self._store.daily_volume(user_id, utc_day(self._clock()))
+            left.append(self._limits.daily_bytes - today)
+        if not left:
+            return None
+        if min(left) <= 0:
+            raise QuotaExceededError(remaining=0)
+        return min(left)
 
     def get(self, user_id: str, file_id: str) -> FileRecord:
         return self._readable(user_id, file_id)
@@ -181,6 +191,15 @@ class FileService:
         if not self._conversations.is_participant(conversation_id, user_id):
             raise UploadConversationNotFoundError()
         return self._store.list_for_conversation(conversation_id, limit)
+
+    def list_own(
+        self, user_id: str, limit: int, cursor: str | None = None
+    ) -> tuple[list[FileRecord], str | None]:
+        """The caller's own files, newest first, and the cursor of the next page (or None)."""
+        before = parse_owner_cursor(cursor) if cursor else None
+        records = self._store.list_for_owner(user_id, limit + 1, before)
+        page = records[:limit]
+        return page, owner_cursor(page[-1]) if len(records) > limit else None
 
     def delete(self, user_id: str, file_id: str) -> None:
         record = self._readable(user_id, file_id)
@@ -237,8 +256,13 @@ class FileService:
         )
 
     def _discard(self, file_id: str) -> None:
-        for key in [content_key(file_id), *(thumbnail_key(file_id, s) for s in THUMBNAIL_SIZES)]:
-            try:
-                self._storage.delete(key)
-            except Exception:  # the metadata is gone already; an orphan is only disk space
-                logger.exception("could not delete stored bytes %s", key)
+        discard_bytes(self._storage, file_id)
+
+
+def discard_bytes(storage: FileStorage, file_id: str) -> None:
+    """Delete a file's bytes and thumbnails (after its metadata: nobody reaches them then)."""
+    for key in [content_key(file_id), *(thumbnail_key(file_id, s) for s in THUMBNAIL_SIZES)]:
+        try:
+            storage.delete(key)
+        except Exception:  # the metadata is gone already; an orphan is only disk space
+            logger.exception("could not delete stored bytes %s", key)

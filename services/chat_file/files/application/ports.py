@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import BinaryIO, Protocol
 
 from services.chat_file.files.domain.model import ByteRange, FileRecord
@@ -33,6 +34,30 @@ class FileMetadataStore(Protocol):
     def link_conversation(self, file_id: str, conversation_id: str) -> None: ...
 
     def delete(self, file_id: str) -> bool: ...
+
+    def delete_unattached(self, file_id: str) -> bool:
+        """Delete the metadata only if no conversation uses the file (checked atomically)."""
+        ...
+
+    def unattached_before(self, cutoff: datetime, limit: int) -> list[FileRecord]:
+        """Files created before `cutoff` that no conversation uses, oldest first."""
+        ...
+
+    def list_for_owner(
+        self, owner_id: str, limit: int, before: tuple[datetime, str] | None = None
+    ) -> list[FileRecord]:
+        """The owner's files, newest first, strictly before `(created_at, id)` when given."""
+        ...
+
+    def usage(self, owner_id: str) -> int:
+        """Bytes the owner's stored files add up to."""
+        ...
+
+    def daily_volume(self, owner_id: str, day: str) -> int:
+        """Bytes the owner uploaded on the UTC day `YYYY-MM-DD` (deleted files included)."""
+        ...
+
+    def add_daily_volume(self, owner_id: str, day: str, size: int) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,11 @@
-"""OrphanSweeper: stored bytes that no file metadata references, left by a process killed
+"""The file sweeper's two jobs (`python -m services.chat_file.sweep_files`).
+
+OrphanSweeper: stored bytes that no file metadata references, left by a process killed
 between writing an object and recording its row (a failure that is not a crash cleans up
 after itself in FileService.upload). Only objects older than a grace period are considered, so
-an upload in progress is never touched."""
+an upload in progress is never touched.
+
+UnattachedSweeper: uploads attached to no conversation, kept `UNATTACHED_UPLOAD_TTL`."""
 
 from __future__ import annotations
 
@@ -10,7 +14,8 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from services.chat_file.files.application.ports import FileMetadataStore
+from services.chat_file.files.application.files import discard_bytes
+from services.chat_file.files.application.ports import FileMetadataStore, FileStorage
 
 logger = logging.getLogger(__name__)
 FILE_ID_LENGTH = 24  # keys are `<file id>` or `<file id>-<size>.webp`
@@ -49,4 +54,39 @@ class OrphanSweeper:
                 self._storage.delete(key)
                 removed.append(key)
         logger.info("orphan sweep: %d object(s) removed", len(removed))
+        return removed
+
+
+class UnattachedSweeper:
+    """Uploads that no conversation uses, older than `ttl` (`UNATTACHED_UPLOAD_TTL`): the
+    metadata is deleted only if the file is still unattached at that moment (one conditional
+    delete, so a file attached meanwhile stays), then its bytes."""
+
+    def __init__(
+        self,
+        store: FileMetadataStore,
+        storage: FileStorage,
+        ttl: timedelta,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        batch: int = 500,
+    ) -> None:
+        self._store = store
+        self._storage = storage
+        self._ttl = ttl
+        self._clock = clock
+        self._batch = batch
+
+    def sweep(self) -> list[str]:
+        """Delete them; returns their file ids."""
+        cutoff = self._clock() - self._ttl
+        removed: list[str] = []
+        while True:
+            page = self._store.unattached_before(cutoff, self._batch)
+            for record in page:
+                if self._store.delete_unattached(record.id):
+                    discard_bytes(self._storage, record.id)
+                    removed.append(record.id)
+            if len(page) < self._batch:
+                break
+        logger.info("unattached sweep: %d upload(s) removed", len(removed))
         return removed

@@ -105,6 +105,11 @@ class FileTooLargeError(FileError):
     message = "Fichier trop volumineux"
 
 
+class QuotaExceededError(FileError):
+    code = "QUOTA_EXCEEDED"
+    message = "Quota de fichiers dépassé"
+
+
 class UnsupportedFileTypeError(FileError):
     code = "UNSUPPORTED_FILE_TYPE"
     message = "Type de fichier non autorisé"

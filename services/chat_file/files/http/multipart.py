@@ -3,7 +3,8 @@
 werkzeug's form parser would write big files to temporary files before the view runs; this
 reads the WSGI input in chunks with werkzeug's sans-IO `MultipartDecoder` and hands the `file`
 part's bytes to the caller as they arrive. Small fields before the file (`conversationId`) are
-collected; a second file, or a `conversationId` after the file, is refused.
+collected, and so are those after it once the file's bytes have been read (the old console
+puts `conversationId` last); a second file, or a field given twice, is refused.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from services.chat_file.files.domain.model import (
 )
 
 FILE_FIELD = "file"
-EARLY_FIELDS = frozenset({"conversationId"})  # must come before the file part
 MAX_FIELD_BYTES = 1024
 MAX_PARTS = 16
 
@@ -67,11 +67,13 @@ class MultipartUpload:
             if not event.more_data:
                 break
         for event in self._events:
-            if isinstance(event, File) or (isinstance(event, Field) and event.name in EARLY_FIELDS):
-                raise MalformedUploadError(
-                    "Un seul fichier par envoi ; conversationId doit précéder le fichier"
-                )
+            if isinstance(event, File):
+                raise MalformedUploadError("Un seul fichier par envoi")
             if isinstance(event, Field):
+                if event.name in self.fields:
+                    raise MalformedUploadError(
+                        "Champ %(field)r en double", params={"field": event.name}
+                    )
                 self._read_field(event)
 
     def _read_field(self, part: Field | File) -> None:
@@ -81,7 +83,7 @@ class MultipartUpload:
                 raise MalformedUploadError()
             value += event.data
             if len(value) > MAX_FIELD_BYTES:
-                raise MalformedUploadError(f"Champ {part.name!r} trop long")
+                raise MalformedUploadError("Champ %(field)r trop long", params={"field": part.name})
             if not event.more_data:
                 break
         self.fields[part.name] = value.decode("utf-8", errors="replace")

@@ -11,7 +11,14 @@ from werkzeug.wsgi import wrap_file
 
 from libs.servicekit.http import error_body, load, ok
 from libs.servicekit.openapi import documented
-from services.chat_file.files.api.views import FILE, FILE_LIST, FileListView, FileView
+from services.chat_file.files.api.views import (
+    FILE,
+    FILE_LIST,
+    FILE_PAGE,
+    FileListView,
+    FilePageView,
+    FileView,
+)
 from services.chat_file.files.application.bundle import FilesServices
 from services.chat_file.files.application.files import FileService
 from services.chat_file.files.application.ports import FileDownload
@@ -24,6 +31,7 @@ from services.chat_file.files.http.multipart import MultipartUpload
 from services.chat_file.files.http.schemas import (
     DeletedSchema,
     ListQuery,
+    OwnFilesQuery,
     ThumbnailQuery,
     UploadForm,
 )
@@ -40,6 +48,7 @@ UPLOAD_ERRORS = [
     "EMPTY_FILE",
     "MALFORMED_UPLOAD",
     "FILE_TOO_LARGE",
+    "QUOTA_EXCEEDED",
     "UNSUPPORTED_FILE_TYPE",
     "CORRUPT_IMAGE",
     "IMAGE_TOO_LARGE",
@@ -77,8 +86,27 @@ def upload() -> Any:
     request.max_content_length = body_limit
     form = MultipartUpload(request.stream, request.content_type).start()
     conversation_id = request.args.get("conversationId") or form.fields.get("conversationId")
-    record = service.upload(_user_id(), form.filename, form.chunks(), conversation_id or None)
+    record = service.upload(
+        _user_id(),
+        form.filename,
+        form.chunks(),
+        conversation_id or None,
+        late_conversation_id=lambda: form.fields.get("conversationId") or None,
+    )
     return ok(FILE.dump_fast(record), 201, "Fichier envoyé")
+
+
+@bp.get("")
+@documented(
+    "The caller's own files, newest first, paged with a cursor (the old clients' \"my files\")",
+    query=OwnFilesQuery,
+    response=FilePageView,
+    errors=["VALIDATION_ERROR", "INVALID_CURSOR"],
+    tags=["files"],
+)
+def list_own() -> Any:
+    query = load(OwnFilesQuery(), request.args)
+    return ok(FILE_PAGE.dump_fast(_files().list_own(_user_id(), query["limit"], query["cursor"])))
 
 
 @bp.get("/conversation/<conversation_id>")
@@ -159,7 +187,7 @@ def delete(file_id: str) -> Any:
 
 @bp.errorhandler(RangeNotSatisfiableError)
 def range_not_satisfiable(exc: RangeNotSatisfiableError) -> tuple[Response, int]:
-    response = jsonify(error_body(exc.code, exc.message))
+    response = jsonify(error_body(exc.code, exc.template, params=exc.params))
     response.headers["Content-Range"] = f"bytes */{exc.details.get('total', '*')}"
     return response, STATUS_BY_CODE[exc.code]
 

@@ -7,12 +7,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from libs.servicekit.sql_store import SqlStore
 from services.chat_file.files.domain.model import FileKind, FileRecord
 from services.chat_file.files.sql.tables import file_links as L
 from services.chat_file.files.sql.tables import files as F
+from services.chat_file.files.sql.tables import upload_volume as V
 
 
 class SqlFileStore(SqlStore):
@@ -53,6 +55,59 @@ class SqlFileStore(SqlStore):
         with self._engine.begin() as tx:
             tx.execute(L.delete().where(L.c.file_id == file_id))
             return bool(tx.execute(F.delete().where(F.c.id == file_id)).rowcount)
+
+    def delete_unattached(self, file_id: str) -> bool:
+        """Delete the row only if no conversation uses the file (checked in the statement)."""
+        in_use = sa.exists().where(L.c.file_id == F.c.id)
+        with self._engine.begin() as tx:
+            return bool(tx.execute(F.delete().where(F.c.id == file_id, ~in_use)).rowcount)
+
+    def unattached_before(self, cutoff: datetime, limit: int) -> list[FileRecord]:
+        in_use = sa.exists().where(L.c.file_id == F.c.id)
+        query = (
+            sa.select(F)
+            .where(F.c.created_at < cutoff, ~in_use)
+            .order_by(F.c.created_at, F.c.id)
+            .limit(limit)
+        )
+        with self._read.connect() as db:
+            return _records(db, db.execute(query).all())
+
+    def list_for_owner(
+        self, owner_id: str, limit: int, before: tuple[datetime, str] | None = None
+    ) -> list[FileRecord]:
+        query = sa.select(F).where(F.c.owner_id == owner_id)
+        if before is not None:
+            at, file_id = before
+            query = query.where(
+                sa.or_(F.c.created_at < at, sa.and_(F.c.created_at == at, F.c.id < file_id))
+            )
+        query = query.order_by(F.c.created_at.desc(), F.c.id.desc()).limit(limit)
+        with self._read.connect() as db:
+            return _records(db, db.execute(query).all())
+
+    def usage(self, owner_id: str) -> int:
+        query = sa.select(sa.func.coalesce(sa.func.sum(F.c.size), 0)).where(
+            F.c.owner_id == owner_id
+        )
+        with self._read.connect() as db:
+            return int(db.execute(query).scalar_one())
+
+    def daily_volume(self, owner_id: str, day: str) -> int:
+        query = sa.select(V.c.bytes).where(V.c.owner_id == owner_id, V.c.day == day)
+        with self._read.connect() as db:
+            return int(db.execute(query).scalar() or 0)
+
+    def add_daily_volume(self, owner_id: str, day: str, size: int) -> None:
+        """Add `size` to the user's count of the day (one upsert: concurrent adds all count)."""
+        dialect = postgresql if self._engine.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(V).values(owner_id=owner_id, day=day, bytes=size)
+        with self._engine.begin() as tx:
+            tx.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["owner_id", "day"], set_={"bytes": V.c.bytes + size}
+                )
+            )
 
 
 def _link(tx: Connection, file_id: str, conversation_id: str, at: datetime, n: int) -> None:

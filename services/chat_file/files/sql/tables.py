@@ -1,5 +1,6 @@
 """The files context's tables: file metadata (`files`) and the conversations each file is
-readable in (`file_conversations`)."""
+readable in (`file_conversations`), and the bytes each user uploaded per day (`upload_volume`,
+kept when the files are deleted: the daily volume counts what was sent)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ files = sa.Table(
     sa.Column("width", sa.Integer),
     sa.Column("height", sa.Integer),
     sa.Index("files_by_owner", "owner_id", "created_at"),
+    sa.Index("files_by_created_at", "created_at"),
 )
 
 file_links = sa.Table(
@@ -33,4 +35,12 @@ file_links = sa.Table(
     sa.Column("conversation_id", ID, primary_key=True),
     sa.Column("linked_at", TIME, nullable=False),
     sa.Index("file_links_by_conversation", "conversation_id", "file_id"),
+)
+
+upload_volume = sa.Table(
+    "upload_volume",
+    metadata,
+    sa.Column("owner_id", USER, primary_key=True),
+    sa.Column("day", sa.String(10), primary_key=True),  # UTC day, YYYY-MM-DD
+    sa.Column("bytes", sa.BigInteger, nullable=False),
 )

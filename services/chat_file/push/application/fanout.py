@@ -9,10 +9,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+from libs.servicekit.i18n import Catalogue
 from services.chat_file.conversations.facade import (
     Conversation,
     Message,
@@ -21,6 +22,7 @@ from services.chat_file.conversations.facade import (
 )
 from services.chat_file.kernel.blocks import BlockList
 from services.chat_file.kernel.clock import utc_now
+from services.chat_file.kernel.languages import chat_catalogue
 from services.chat_file.kernel.notifier import Notifier
 from services.chat_file.push.application.ports import (
     DeviceStore,
@@ -29,6 +31,7 @@ from services.chat_file.push.application.ports import (
     PushOutbox,
 )
 from services.chat_file.push.domain.notifications import (
+    Translate,
     job,
     notification,
 )
@@ -36,6 +39,15 @@ from services.chat_file.push.domain.notify_prefs import ConversationPrefs, UserP
 from services.chat_file.users.application.directory import UserDirectory
 
 logger = logging.getLogger(__name__)
+
+
+def in_language(catalogue: Catalogue, locale: str) -> Translate:
+    """The push texts' translation into one recipient's language."""
+
+    def translate(template: str, params: Mapping[str, Any] | None) -> str:
+        return catalogue.text(template, locale, params)
+
+    return translate
 
 
 class PushNotifier:
@@ -104,14 +116,21 @@ class PushFanout:
             return []
         sender = self._directory.resolve(message.sender_id)["name"]
         badges = self._messages.unread_totals(list(devices))
-        return [
-            job(
-                message.id,
-                device,
-                notification(
-                    conversation, message, sender, badges[user_id], prefs[user_id].previews
-                ),
+        locales = self._directory.locales(list(devices))  # each recipient's language
+        catalogue = chat_catalogue()
+        notes = {
+            user_id: notification(
+                conversation,
+                message,
+                sender,
+                badges[user_id],
+                prefs[user_id].previews,
+                in_language(catalogue, locales[user_id]),
             )
+            for user_id in devices
+        }
+        return [
+            job(message.id, device, notes[user_id])
             for user_id, targets in devices.items()
             for device in targets
         ]

@@ -7,10 +7,13 @@ attempt}` (JSON on the queue). `jobId` is `<messageId>:<deviceId>`, the dedupe k
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from libs.servicekit.i18n import N_
+from libs.usercache import UNKNOWN_USER_NAME
 from services.chat_file.conversations.facade import (
     Conversation,
     ConversationType,
@@ -20,8 +23,21 @@ from services.chat_file.conversations.facade import (
 from services.chat_file.push.domain.devices import Device
 
 PREVIEW_CHARS = 120
-FILE_PREVIEW = "📎 Fichier"
-PRIVATE_PREVIEW = "Nouveau message"
+FILE_PREVIEW = N_("📎 Fichier")
+PRIVATE_PREVIEW = N_("Nouveau message")
+GROUP_TITLE = N_("Groupe")  # a group without a name
+UNKNOWN_SENDER = N_("Utilisateur inconnu")  # = UNKNOWN_USER_NAME, the directory's fallback
+SENDER_AND_PREVIEW = N_("%(sender)s : %(preview)s")  # a group's body
+
+# A push text in the recipient's language: `(template, params)` → text. French (the templates
+# themselves) unless the fan-out passes the catalogue's.
+Translate = Callable[[str, Mapping[str, Any] | None], str]
+
+
+def french(template: str, params: Mapping[str, Any] | None = None) -> str:
+    return template % dict(params) if params else template
+
+
 MAX_RETRY_AFTER = 3600.0
 
 
@@ -58,9 +74,9 @@ def retry_delay(attempt: int, base: float, cap: float, retry_after: float | None
     return ceiling / 2 + random.uniform(0, ceiling / 2)
 
 
-def preview_of(message: Message) -> str:
+def preview_of(message: Message, tr: Translate = french) -> str:
     if message.file or message.type is not MessageType.TEXT:
-        return FILE_PREVIEW
+        return tr(FILE_PREVIEW, None)
     text = " ".join(message.content.split())
     return text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1] + "…"
 
@@ -71,15 +87,20 @@ def notification(
     sender_name: str,
     badge: int,
     show_preview: bool = True,
+    tr: Translate = french,
 ) -> dict[str, Any]:
-    """Title and body as the phone shows them; the ids the app opens on a tap."""
-    preview = preview_of(message) if show_preview else PRIVATE_PREVIEW
+    """Title and body as the phone shows them, in the recipient's language (`tr`); the ids the
+    app opens on a tap."""
+    preview = preview_of(message, tr) if show_preview else tr(PRIVATE_PREVIEW, None)
     private = conversation.type is ConversationType.PRIVATE
-    name = sender_name if private else (conversation.name or "Groupe")
+    if sender_name == UNKNOWN_USER_NAME:
+        sender_name = tr(UNKNOWN_SENDER, None)
+    name = sender_name if private else (conversation.name or tr(GROUP_TITLE, None))
+    group_body = tr(SENDER_AND_PREVIEW, {"sender": sender_name, "preview": preview})
     return {
         "type": "newMessage",
         "title": name,
-        "body": preview if private or not show_preview else f"{sender_name} : {preview}",
+        "body": preview if private or not show_preview else group_body,
         "badge": badge,
         "conversationId": conversation.id,
         "conversationName": name,

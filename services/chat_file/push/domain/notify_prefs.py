@@ -101,9 +101,13 @@ def parse_moment(value: Any, name: str) -> datetime | None:
     try:
         moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
-        raise InvalidNotificationSettingsError(f"{name} : date ISO-8601 attendue") from None
+        raise InvalidNotificationSettingsError(
+            "%(field)s : date ISO-8601 attendue", params={"field": name}
+        ) from None
     if moment.tzinfo is None:
-        raise InvalidNotificationSettingsError(f"{name} : le fuseau (Z ou ±hh:mm) est requis")
+        raise InvalidNotificationSettingsError(
+            "%(field)s : le fuseau (Z ou ±hh:mm) est requis", params={"field": name}
+        )
     return moment.astimezone(UTC)
 
 

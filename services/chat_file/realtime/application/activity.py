@@ -85,16 +85,23 @@ class ActivityService:
             self._sink.to_users("user_idle", payload, others, None)
 
     def who_is_online(self, user_id: str, asked: list[str], contacts: Contacts) -> dict[str, Any]:
-        """`online` ids and `users [{userId, status, lastSeen}]` of the asked contacts (default:
-        all the user's contacts); status is online, idle or offline."""
+        """Of the asked contacts (default: all the user's contacts): `online` (ids with a live
+        device), `users` (those online or idle: the old console shows it as the online list)
+        and `contacts`, every one of them; entries `{userId, status, lastSeen}`, status online,
+        idle or offline."""
         known = set(contacts()) - {user_id}
         wanted = sorted({u for u in asked if u in known} if asked else known)
         states = self._store.states(wanted)
-        users = [
+        everyone = [
             {"userId": u, "status": _status(*states[u][:2]), "lastSeen": iso_epoch(states[u][2])}
             for u in wanted
         ]
-        return {"online": [u for u in wanted if states[u][0]], "users": users}
+        present = [entry for entry in everyone if entry["status"] != "offline"]
+        return {
+            "online": [u for u in wanted if states[u][0]],
+            "users": present,
+            "contacts": everyone,
+        }
 
     def _flush(self, users: dict[str, str], contacts_of: Callable[[str], Any]) -> None:
         """Write the activity not written yet; forget users who left this process."""

@@ -1,4 +1,5 @@
-"""Presence: `user_online` / `user_offline` on a user's first and last device.
+"""Presence: `user_online` / `user_offline` on a user's first and last device (and the old
+clients' `user_connected` / `user_disconnected` beside them).
 
 Framework-free: the socket layer gives these classes an `EventSink` (emit to users) and a
 `PresenceStore` (device counts shared by every process).
@@ -31,6 +32,9 @@ class PresenceStore(Protocol):
 
 
 Contacts = Callable[[], Iterable[str]]
+# (today's event, the old clients' name for it), sent together
+ONLINE = ("user_online", "user_connected")
+OFFLINE = ("user_offline", "user_disconnected")
 
 
 class PresenceService:
@@ -47,21 +51,34 @@ class PresenceService:
         self._sink = sink
         self._now = now
 
-    def connected(self, user_id: str, device_id: str, contacts: Contacts) -> bool:
+    def connected(
+        self, user_id: str, device_id: str, contacts: Contacts, matricule: str | None = None
+    ) -> bool:
         """Record the device; True (and `user_online` sent) if it is the user's first one."""
         if self._store.device_connected(user_id, device_id) != 1:
             return False
-        payload = {"userId": user_id, "lastSeen": self._now()}
-        self._sink.to_users("user_online", payload, other_users(contacts(), user_id), None)
+        self._announce(ONLINE, user_id, matricule, contacts)
         return True
 
-    def disconnected(self, user_id: str, device_id: str, contacts: Contacts) -> bool:
+    def disconnected(
+        self, user_id: str, device_id: str, contacts: Contacts, matricule: str | None = None
+    ) -> bool:
         """Forget the device; True (and `user_offline` sent) if it was the user's last one."""
         if self._store.device_disconnected(user_id, device_id) != 0:
             return False
-        payload = {"userId": user_id, "lastSeen": self._now()}
-        self._sink.to_users("user_offline", payload, other_users(contacts(), user_id), None)
+        self._announce(OFFLINE, user_id, matricule, contacts)
         return True
+
+    def _announce(
+        self, names: tuple[str, str], user_id: str, matricule: str | None, contacts: Contacts
+    ) -> None:
+        """Today's event `{userId, lastSeen}` and the old clients' `{userId, matricule,
+        timestamp}`, to the same audience (looked up once)."""
+        now, audience = self._now(), other_users(contacts(), user_id)
+        today, legacy = names
+        self._sink.to_users(today, {"userId": user_id, "lastSeen": now}, audience, None)
+        old = {"userId": user_id, "matricule": matricule, "timestamp": now}
+        self._sink.to_users(legacy, old, audience, None)
 
     def online_contacts(self, user_id: str, asked: Iterable[str], contacts: Contacts) -> list[str]:
         """Who of `asked` (default: all the user's contacts) is online; contacts only."""

@@ -11,7 +11,7 @@ from libs.servicekit.errors import CodedError
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.realtime.api import Data, Event, current_sid
 from services.chat_file.realtime.socket.auth import event_token, handshake_token, refusal
-from services.chat_file.realtime.socket.events import unexpected_failure
+from services.chat_file.realtime.socket.events import failure, translated, unexpected_failure
 from services.chat_file.realtime.socket.hub import RealtimeHub
 from services.chat_file.users.application.directory import UserDirectory
 from services.chat_file.users.application.ports import TokenVerifier
@@ -35,8 +35,13 @@ class ConnectionEvents:
     connection's small talk (`getOnlineUsers`, `ping`, `heartbeat`)."""
 
     EVENTS = {
+        # the old backend pushed the conversation list right after `authenticated`
         "authenticate": Event(
-            "authenticate", reply="authenticated", error="auth_error", public=True
+            "authenticate",
+            reply="authenticated",
+            error="auth_error",
+            public=True,
+            then=("getConversations",),
         ),
         "getOnlineUsers": Event("online_users", reply="onlineUsers"),
         "ping": Event("ping", reply="pong", public=True),
@@ -49,16 +54,23 @@ class ConnectionEvents:
         self._directory = directory
 
     def connect(self, auth: Any = None) -> None:
+        sid = current_sid()
+        if isinstance(auth, dict):
+            self.hub.sessions.choose_locale(sid, auth.get("locale"))
         token = handshake_token(auth, request.cookies)
         if token is None:  # an old client: it must send `authenticate {token}` first
-            self.hub.expect_authentication(current_sid(), AUTH_GRACE_SECONDS)
+            self.hub.expect_authentication(sid, AUTH_GRACE_SECONDS)
             return
         try:
-            self.hub.admit(current_sid(), self._verifier.verify(token))
+            self.hub.admit(sid, self._verifier.verify(token))
         except CodedError as exc:
-            raise refusal(exc.message, exc.code) from None
+            answer = failure(exc, self.hub.sessions.locale_of(sid))
+            self.hub.sessions.pop(sid)
+            raise refusal(answer["message"], answer["code"]) from None
         except Exception as exc:
-            answer = unexpected_failure("connect", exc)
+            locale = self.hub.sessions.locale_of(sid)
+            answer = translated(unexpected_failure("connect", exc), locale)
+            self.hub.sessions.pop(sid)
             raise refusal(answer["message"], answer["code"]) from None
 
     def disconnect(self) -> None:

@@ -11,7 +11,9 @@ from flask_socketio import emit
 
 from libs.servicekit.errors import CodedError
 from libs.servicekit.http import InvalidJsonError
+from libs.servicekit.i18n import N_
 from services.chat_file.kernel.errors import MissingTokenError
+from services.chat_file.kernel.languages import chat_catalogue
 from services.chat_file.realtime.api import Event, Handler
 from services.chat_file.realtime.socket.session import SocketSessions
 
@@ -19,20 +21,40 @@ logger = logging.getLogger(__name__)
 
 
 NOT_AN_OBJECT = "Les données de l'événement doivent être un objet JSON"
-INTERNAL = {"success": False, "message": "Erreur interne du serveur", "code": "INTERNAL_ERROR"}
+INTERNAL = {"success": False, "message": N_("Erreur interne du serveur"), "code": "INTERNAL_ERROR"}
 # A store down: the same code as HTTP's 503, so clients know a retry may succeed.
 UNAVAILABLE = {
     "success": False,
-    "message": "Service temporairement indisponible",
+    "message": N_("Service temporairement indisponible"),
     "code": "SERVICE_UNAVAILABLE",
 }
 
 
-def failure(exc: CodedError) -> dict[str, Any]:
-    body: dict[str, Any] = {"success": False, "message": exc.message, "code": exc.code}
+class UnknownEventError(CodedError):
+    code = "UNKNOWN_EVENT"
+    message = "Événement inconnu"
+
+
+def unknown_event(event: str, sessions: SocketSessions, *_: Any) -> dict[str, Any]:
+    """An event no handler group claims: `error {event, code: UNKNOWN_EVENT}` and the ack
+    (for any socket, authenticated or not: it reveals nothing), in the socket's language."""
+    answer = failure(UnknownEventError(), sessions.locale_of(request.sid))  # type: ignore[attr-defined]
+    emit("error", {**answer, "event": event})
+    return answer
+
+
+def failure(exc: CodedError, locale: str | None = None) -> dict[str, Any]:
+    """`{success: false, message, code}`: the message in `locale` (French by default)."""
+    message = chat_catalogue().error_message(exc, locale)
+    body: dict[str, Any] = {"success": False, "message": message, "code": exc.code}
     if "errors" in exc.details:
         body["errors"] = exc.details["errors"]
     return body
+
+
+def translated(answer: dict[str, Any], locale: str | None) -> dict[str, Any]:
+    """One of the fixed answers above, its message in `locale`."""
+    return {**answer, "message": chat_catalogue().text(answer["message"], locale)}
 
 
 def unexpected_failure(event: str, exc: Exception) -> dict[str, Any]:
@@ -51,19 +73,20 @@ def dispatch(
 ) -> dict[str, Any]:
     """Run one event. Success: the `reply` event (if any) carries the dict, the ack gets
     `{success: true, **dict}`. A `CodedError` becomes `{success: false, message, code}` on the
-    `error` event and in the ack; anything else goes through `unexpected_failure` (the socket
-    stays up)."""
+    `error` event and in the ack, its message in the socket's language; anything else goes
+    through `unexpected_failure` (the socket stays up)."""
+    sid: str = request.sid  # type: ignore[attr-defined]
     try:
-        user = sessions.active(request.sid)  # type: ignore[attr-defined]
+        user = sessions.active(sid)
         if user is None and not spec.public:
             raise MissingTokenError()  # same code as HTTP without a token
         if not isinstance(data if data is not None else {}, dict):
             raise InvalidJsonError(NOT_AN_OBJECT)
         body = fn(user, data or {})
     except CodedError as exc:
-        answer = failure(exc)
+        answer = failure(exc, sessions.locale_of(sid))
     except Exception as exc:
-        answer = unexpected_failure(event, exc)
+        answer = translated(unexpected_failure(event, exc), sessions.locale_of(sid))
     else:
         if spec.reply:
             emit(spec.reply, body)

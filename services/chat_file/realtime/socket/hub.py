@@ -70,7 +70,8 @@ class RealtimeHub:
             join_room(self.rooms.conversation(conversation_id))
         self.sessions.bind(sid, user)
         try:
-            self.presence.connected(user.user_id, sid, lambda: self.contacts(user.user_id))
+            contacts = lambda: self.contacts(user.user_id)  # noqa: E731
+            self.presence.connected(user.user_id, sid, contacts, user.matricule)
             self.activity.active(user.user_id, lambda: self.contacts(user.user_id))
             self.keepalive.ensure_started()
             self.idle_watch.ensure_started()
@@ -86,7 +87,8 @@ class RealtimeHub:
             return
         self.typing.stop_all(user.user_id, sid)
         try:
-            if self.presence.disconnected(user.user_id, sid, lambda: self.contacts(user.user_id)):
+            contacts = lambda: self.contacts(user.user_id)  # noqa: E731
+            if self.presence.disconnected(user.user_id, sid, contacts, user.matricule):
                 self.activity.gone(user.user_id)
         except Exception:
             logger.exception("presence update failed at disconnect")

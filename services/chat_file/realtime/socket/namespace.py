@@ -9,7 +9,7 @@ runs every event the same way. `connect` and `disconnect` go to the connection g
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
@@ -17,10 +17,11 @@ from flask_socketio import Namespace
 
 from services.chat_file.realtime.api import Event, Handler, HandlerGroup
 from services.chat_file.realtime.socket.connection import ConnectionEvents
-from services.chat_file.realtime.socket.events import dispatch
+from services.chat_file.realtime.socket.events import dispatch, unknown_event
 from services.chat_file.realtime.socket.session import SocketSessions
 
 Routes = dict[str, tuple[Event, Handler]]
+LIFECYCLE = frozenset({"connect", "disconnect"})
 
 
 def event_table(groups: Iterable[HandlerGroup]) -> Routes:
@@ -59,10 +60,27 @@ class ChatNamespace(Namespace):
 
     def trigger_event(self, event: str, *args: Any) -> Any:
         """`connect` / `disconnect` go to `on_connect` / `on_disconnect`; the table's events
-        through `dispatch`; any other event is ignored."""
+        through `dispatch`; any other event answers `error {event, code: UNKNOWN_EVENT}` (and
+        the ack), where the old backend stayed silent."""
+        if event in LIFECYCLE:
+            return super().trigger_event(event, *args)
         route = self._routes.get(event)
         if route is None:
-            return super().trigger_event(event, *args)
-        spec, handler = route
-        run = partial(dispatch, event, spec, handler, self._sessions)
+            run = partial(unknown_event, event, self._sessions)
+        else:
+            spec, handler = route
+            run = partial(dispatch, event, spec, handler, self._sessions)
+            if spec.then:
+                run = partial(self._followed, run, spec.then)
         return self.socketio._handle_event(run, event, self.namespace, *args)
+
+    def _followed(self, run: Callable[..., dict[str, Any]], then: Iterable[str], *args: Any) -> Any:
+        """Run the event, then (if it succeeded) the events that follow it, with no payload:
+        their replies go to the same socket before the first event's ack."""
+        answer = run(*args)
+        if answer.get("success"):
+            for name in then:
+                route = self._routes.get(name)
+                if route is not None:  # a group left out of this app: nothing follows
+                    dispatch(name, route[0], route[1], self._sessions, {})
+        return answer

@@ -5,12 +5,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+from libs.servicekit.i18n import DEFAULT_LOCALE, supported_locale
 from services.chat_file.kernel.identity import Identity
 
 
 class SocketSessions:
     def __init__(self) -> None:
         self._by_sid: dict[str, Identity] = {}
+        self._locales: dict[str, str] = {}  # `auth.locale` given at connect, by sid
         self._lock = threading.Lock()
         self.on_activity: Callable[[Identity], None] | None = None
 
@@ -25,11 +27,26 @@ class SocketSessions:
         with self._lock:
             self._by_sid[sid] = user
 
+    def choose_locale(self, sid: str, asked: object) -> None:
+        """The socket's `auth.locale` at connect (`fr`|`en`), which overrides the profile's."""
+        locale = supported_locale(asked)
+        if locale is not None:
+            with self._lock:
+                self._locales[sid] = locale
+
+    def locale_of(self, sid: str) -> str:
+        """The language of what this socket is told: `auth.locale`, else the user's profile
+        `locale` (from the token), else French."""
+        chosen = self._locales.get(sid)
+        user = self._by_sid.get(sid)
+        return chosen or (user.locale if user is not None else None) or DEFAULT_LOCALE
+
     def get(self, sid: str) -> Identity | None:
         return self._by_sid.get(sid)
 
     def pop(self, sid: str) -> Identity | None:
         with self._lock:
+            self._locales.pop(sid, None)
             return self._by_sid.pop(sid, None)
 
     def items(self) -> list[tuple[str, Identity]]:

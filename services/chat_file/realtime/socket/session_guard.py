@@ -14,9 +14,11 @@ import time
 import weakref
 from typing import Any
 
+from libs.servicekit.i18n import N_
 from libs.sessions import Revocation, RevocationMirror
 from services.chat_file.kernel.errors import InvalidTokenError
 from services.chat_file.kernel.identity import Identity
+from services.chat_file.kernel.languages import chat_catalogue
 from services.chat_file.realtime.api import Data, Event, current_sid
 from services.chat_file.realtime.socket.auth import event_token
 from services.chat_file.realtime.socket.hub import RealtimeHub
@@ -27,8 +29,8 @@ logger = logging.getLogger(__name__)
 
 SESSION_REVOKED = "session:revoked"
 SWEEP_SECONDS = 1.0
-REVOKED_MESSAGE = "Session révoquée : reconnectez-vous"
-EXPIRED_MESSAGE = "Token expiré : envoyez token:refresh avant l'expiration"
+REVOKED_MESSAGE = N_("Session révoquée : reconnectez-vous")
+EXPIRED_MESSAGE = N_("Token expiré : envoyez token:refresh avant l'expiration")
 
 
 def install_session_guard(hub: RealtimeHub, mirror: RevocationMirror) -> None:
@@ -38,7 +40,8 @@ def install_session_guard(hub: RealtimeHub, mirror: RevocationMirror) -> None:
     def on_revocation(revocation: Revocation) -> None:
         for sid, user in sessions.items():
             if revocation.covers(user.user_id, user.session_id, user.auth_ms):
-                end_socket(socketio, sid, "TOKEN_REVOKED", revocation.reason or "revoked")
+                reason = revocation.reason or "revoked"
+                end_socket(socketio, sid, "TOKEN_REVOKED", reason, sessions.locale_of(sid))
 
     mirror.subscribe(on_revocation)
     if hub.revocation_feed is not None:
@@ -63,10 +66,11 @@ class SessionEvents:
         return {"expiresAt": fresh.expires_at}
 
 
-def end_socket(socketio: Any, sid: str, code: str, reason: str) -> None:
-    """Tell the client why, then close; both on this process (never through the queue, so the
-    event cannot arrive after the disconnect)."""
-    message = REVOKED_MESSAGE if code == "TOKEN_REVOKED" else EXPIRED_MESSAGE
+def end_socket(socketio: Any, sid: str, code: str, reason: str, locale: str = "fr") -> None:
+    """Tell the client why (in the socket's language), then close; both on this process (never
+    through the queue, so the event cannot arrive after the disconnect)."""
+    template = REVOKED_MESSAGE if code == "TOKEN_REVOKED" else EXPIRED_MESSAGE
+    message = chat_catalogue().text(template, locale)
     body = {"code": code, "reason": reason, "message": message}
     try:
         socketio.server.emit(SESSION_REVOKED, body, to=sid, namespace="/", ignore_queue=True)
@@ -89,5 +93,5 @@ def _sweep_expired(
         now = time.time()
         for sid, user in sessions.items():
             if user.expires_at and user.expires_at <= now:
-                end_socket(socketio, sid, "TOKEN_EXPIRED", "expired")
+                end_socket(socketio, sid, "TOKEN_EXPIRED", "expired", sessions.locale_of(sid))
         del socketio, sessions

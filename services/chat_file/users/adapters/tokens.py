@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 import jwt
 
+from libs.servicekit.i18n import supported_locale
 from libs.sessions import KeyRing, RevocationMirror, Verdict, auth_ms_of
 from libs.sessions.asymmetric import ASYMMETRIC, HS256
 from services.chat_file.kernel.errors import (
@@ -121,6 +122,7 @@ class JwtVerifier:
             auth_ms=auth_ms_of(claims),
             expires_at=int(claims["exp"]),
             role=role_of(claims.get("role")),
+            locale=supported_locale(claims.get("locale")),
         )
 
 

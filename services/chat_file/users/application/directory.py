@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from libs.servicekit.i18n import DEFAULT_LOCALE, supported_locale
 from libs.usercache import UNKNOWN_USER_NAME, CachedUser
 from services.chat_file.users.application.breaker import CircuitBreaker
 from services.chat_file.users.application.ports import (
@@ -85,6 +86,15 @@ class UserDirectory:
         if missing:
             found.update(self._fetch_shared(missing))
         return [found.get(u) or unknown_user(u) for u in ids]
+
+    def locales(self, user_ids: Iterable[str]) -> dict[str, str]:
+        """Each user's language (`fr`|`en`) as the shared cache knows it (one round trip, no
+        call to auth_user); French when the cache does not know it (or is down: the cache
+        answers nothing then)."""
+        ids = list(dict.fromkeys(str(u) for u in user_ids if u))
+        cached = self._cache.get_many(ids) if ids else {}
+        known = {u: supported_locale(p.locale) for u, p in cached.items()}
+        return {u: known.get(u) or DEFAULT_LOCALE for u in ids}
 
     def resolve_map(self, user_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         ids = list(dict.fromkeys(user_ids))

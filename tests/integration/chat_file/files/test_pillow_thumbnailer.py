@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Callable
 
 import pytest
@@ -15,6 +16,7 @@ from services.chat_file.files.domain.model import (
     CorruptImageError,
     ImageTooLargeError,
 )
+from tests.support.waiting import wait_until
 from tests.unit.chat_file.files import samples
 
 
@@ -68,3 +70,72 @@ def test_rendering_runs_through_the_offload_hook() -> None:
 
     rendition = PillowThumbnailer(offload=offload).render(io.BytesIO(samples.png()), {"s": 10})
     assert len(calls) == 1 and set(rendition.thumbnails) == {"s"}
+
+
+def test_the_pixel_limit_counts_the_pixels_a_jpeg_draft_decodes() -> None:
+    """1600x1600 is 2.56 MP; a JPEG decodes at 1/2 (800x800) for a 600 px thumbnail."""
+    limited = PillowThumbnailer(max_pixels=1_000_000)
+    rendition = limited.render(io.BytesIO(samples.jpeg((1600, 1600))), THUMBNAIL_SIZES)
+    assert (rendition.width, rendition.height) == (1600, 1600)
+    assert set(rendition.thumbnails) == set(THUMBNAIL_SIZES)
+    with pytest.raises(ImageTooLargeError):  # a PNG decodes at full size: over the limit
+        limited.render(io.BytesIO(samples.png((1600, 1600))), THUMBNAIL_SIZES)
+
+
+def test_the_default_limit_refuses_the_6300_square_png_bomb() -> None:
+    with pytest.raises(ImageTooLargeError):
+        PillowThumbnailer().render(io.BytesIO(samples.png_bomb(6300)), THUMBNAIL_SIZES)
+
+
+def test_exif_orientation_survives_the_reduction() -> None:
+    """Left half red, right half blue, to be shown rotated 90 degrees clockwise: once
+    transposed, red is on top. 1200 // (2 * 150) = 4: the image is reduced first."""
+    picture = Image.new("RGB", (2400, 1200), "blue")
+    picture.paste("red", (0, 0, 1200, 1200))
+    exif = picture.getexif()
+    exif[0x0112] = 6
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", exif=exif.tobytes())
+    rendition = PillowThumbnailer().render(io.BytesIO(buffer.getvalue()), {"small": 150})
+    with Image.open(io.BytesIO(rendition.thumbnails["small"])) as thumb:
+        top, bottom = (
+            thumb.convert("RGB").getpixel((75, 20)),
+            thumb.convert("RGB").getpixel((75, 130)),
+        )
+    assert top[0] > 200 and top[2] < 60, top
+    assert bottom[2] > 200 and bottom[0] < 60, bottom
+
+
+def test_at_most_the_configured_number_of_decodes_run_at_once() -> None:
+    inside = 0
+    peak = 0
+    lock = threading.Lock()
+    release = threading.Event()
+
+    def offload(work: Callable[[], Rendition]) -> Rendition:
+        nonlocal inside, peak
+        with lock:
+            inside += 1
+            peak = max(peak, inside)
+        release.wait(10)
+        try:
+            return work()
+        finally:
+            with lock:
+                inside -= 1
+
+    thumbnailer = PillowThumbnailer(offload=offload, concurrency=2)
+    content = samples.png((64, 64))
+    threads = [
+        threading.Thread(target=thumbnailer.render, args=(io.BytesIO(content), {"s": 10}))
+        for _ in range(5)
+    ]
+    for thread in threads:
+        thread.start()
+    wait_until(lambda: inside == 2)
+    with lock:
+        assert inside == 2  # the three others wait for a slot
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert peak == 2 and inside == 0

@@ -26,7 +26,8 @@ def test_group_members_but_the_creator_get_an_invitation(chat: ChatServices, fak
     assert payload["invitedBy"] == {"userId": "alice", "matricule": "MAT-alice"}
     assert payload["group"]["id"] == view["id"] and payload["group"]["participantCount"] == 3
     assert set(payload["group"]) == {
-        "id", "name", "type", "participants", "createdBy", "createdAt", "participantCount"
+        "id", "_id", "name", "type", "participants", "createdBy", "createdAt",
+        "participantCount",
     }  # fmt: skip
     group(chat, kind="BROADCAST")
     payload, _ = last(fakes, "broadcast:invitation")

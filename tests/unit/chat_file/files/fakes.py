@@ -13,6 +13,7 @@ from services.chat_file.files.domain.model import (
     ImageTooLargeError,
     StoredFileNotFoundError,
 )
+from tests.fake_stores import FakeFileStore as SharedFakeFileStore
 
 
 class FakeFileStorage:
@@ -33,33 +34,18 @@ class FakeFileStorage:
         self.objects.pop(key, None)
 
 
-class FakeFileStore:
+class FakeFileStore(SharedFakeFileStore):
+    """The shared fake (tests/fake_stores.py), with `records` and a switch to fail `add`."""
+
     def __init__(self) -> None:
-        self.records: dict[str, FileRecord] = {}
+        super().__init__()
+        self.records = self.rows
         self.fail_on_add = False
 
     def add(self, record: FileRecord) -> None:
         if self.fail_on_add:
             raise ConnectionError("database down")
-        self.records[record.id] = record
-
-    def get(self, file_id: str) -> FileRecord | None:
-        return self.records.get(file_id)
-
-    def list_for_conversation(self, conversation_id: str, limit: int) -> list[FileRecord]:
-        found = [r for r in self.records.values() if conversation_id in r.conversation_ids]
-        return sorted(found, key=lambda r: (r.created_at, r.id), reverse=True)[:limit]
-
-    def link_conversation(self, file_id: str, conversation_id: str) -> None:
-        from dataclasses import replace
-
-        record = self.records[file_id]
-        if conversation_id not in record.conversation_ids:
-            ids = (*record.conversation_ids, conversation_id)
-            self.records[file_id] = replace(record, conversation_ids=ids)
-
-    def delete(self, file_id: str) -> bool:
-        return self.records.pop(file_id, None) is not None
+        super().add(record)
 
 
 class FakeThumbnailer:

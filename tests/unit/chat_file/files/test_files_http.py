@@ -109,20 +109,54 @@ def test_missing_file_field_and_non_multipart_bodies(client: FlaskClient) -> Non
     assert (truncated.status_code, error_code(truncated)) == (400, "MALFORMED_UPLOAD")
 
 
-def test_two_files_or_a_late_conversation_id_are_refused(
-    client: FlaskClient, storage: FakeFileStorage
-) -> None:
-    body = (
+def late_form(conversation_id: str, second_file: bool = False) -> bytes:
+    """The old console's form: the file first, `conversationId` after it."""
+    file_part = (
         b'--xx\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n'
         + samples.PDF
-        + b'\r\n--xx\r\nContent-Disposition: form-data; name="conversationId"\r\n\r\n'
-        + CONV.encode()
+        + b"\r\n"
+    )
+    return (
+        file_part
+        + (file_part if second_file else b"")
+        + b'--xx\r\nContent-Disposition: form-data; name="conversationId"\r\n\r\n'
+        + conversation_id.encode()
         + b"\r\n--xx--\r\n"
     )
+
+
+def test_two_files_are_refused(client: FlaskClient, storage: FakeFileStorage) -> None:
     response = client.post(
-        "/files/upload", data=body, content_type="multipart/form-data; boundary=xx"
+        "/files/upload",
+        data=late_form(CONV, second_file=True),
+        content_type="multipart/form-data; boundary=xx",
     )
     assert (response.status_code, error_code(response)) == (400, "MALFORMED_UPLOAD")
+    assert storage.objects == {}
+
+
+def test_a_conversation_id_after_the_file_links_it(
+    client: FlaskClient, storage: FakeFileStorage
+) -> None:
+    response = client.post(
+        "/files/upload", data=late_form(CONV), content_type="multipart/form-data; boundary=xx"
+    )
+    assert response.status_code == 201, response.get_json()
+    data = response.get_json()["data"]
+    assert data["conversationId"] == CONV
+    other = client.get(f"/files/{data['id']}", headers=as_user(BOB))  # BOB takes part
+    assert other.status_code == 200
+
+
+def test_a_late_conversation_id_of_someone_elses_conversation_removes_the_bytes(
+    client: FlaskClient, storage: FakeFileStorage
+) -> None:
+    response = client.post(
+        "/files/upload",
+        data=late_form("d" * 24),
+        content_type="multipart/form-data; boundary=xx",
+    )
+    assert (response.status_code, error_code(response)) == (404, "CONVERSATION_NOT_FOUND")
     assert storage.objects == {}
 
 

@@ -40,6 +40,32 @@ def test_fields_before_the_file_and_the_file_in_small_chunks() -> None:
     assert max(len(c) for c in chunks) <= 4096
 
 
+def test_fields_after_the_file_are_collected_once_its_bytes_are_read() -> None:
+    upload = MultipartUpload(
+        body(part("file", b"abc", "a.txt"), part("conversationId", b"c" * 24)), CONTENT_TYPE
+    ).start()
+    assert upload.fields == {}
+    assert b"".join(upload.chunks()) == b"abc"
+    assert upload.fields == {"conversationId": "c" * 24}
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        (part("file", b"abc", "a.txt"), part("file", b"def", "b.txt")),
+        (
+            part("conversationId", b"c" * 24),
+            part("file", b"abc", "a"),
+            part("conversationId", b"d"),
+        ),
+    ],
+)
+def test_a_second_file_or_a_field_given_twice_is_refused(parts: tuple[bytes, ...]) -> None:
+    upload = MultipartUpload(body(*parts), CONTENT_TYPE).start()
+    with pytest.raises(MalformedUploadError):
+        list(upload.chunks())
+
+
 def test_rfc5987_filename_is_decoded() -> None:
     head = (
         b'--xx\r\nContent-Disposition: form-data; name="file"; '

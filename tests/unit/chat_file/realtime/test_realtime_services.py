@@ -17,10 +17,20 @@ def presence() -> tuple[PresenceService, FakeEventSink]:
 
 def test_first_device_announces_online_to_contacts_but_not_to_self() -> None:
     service, sink = presence()
-    assert service.connected("u1", "a", contacts=lambda: ["u1", "u2", "u3", "u2"])
+    looked_up = []
+    contacts = lambda: looked_up.append(1) or ["u1", "u2", "u3", "u2"]  # noqa: E731
+    assert service.connected("u1", "a", contacts=contacts, matricule="M1")
+    at = "2026-11-27T08:00:00Z"
     assert sink.sent == [
-        ("user_online", {"userId": "u1", "lastSeen": "2026-11-27T08:00:00Z"}, ["u2", "u3"], None)
-    ]
+        ("user_online", {"userId": "u1", "lastSeen": at}, ["u2", "u3"], None),
+        (
+            "user_connected",
+            {"userId": "u1", "matricule": "M1", "timestamp": at},
+            ["u2", "u3"],
+            None,
+        ),
+    ]  # the old clients' name beside, to the same contacts, looked up once
+    assert looked_up == [1]
 
 
 def test_second_device_announces_nothing_and_does_not_look_up_contacts() -> None:
@@ -32,7 +42,7 @@ def test_second_device_announces_nothing_and_does_not_look_up_contacts() -> None
 
     assert not service.connected("u1", "b", contacts=no_lookup)
     assert not service.disconnected("u1", "b", contacts=no_lookup)
-    assert sink.events() == ["user_online"]
+    assert sink.events() == ["user_online", "user_connected"]
 
 
 def test_only_the_last_device_leaving_announces_offline_with_last_seen() -> None:
@@ -41,8 +51,14 @@ def test_only_the_last_device_leaving_announces_offline_with_last_seen() -> None
     service.connected("u1", "b", contacts=lambda: ["u2"])
     assert not service.disconnected("u1", "a", contacts=lambda: ["u2"])
     assert service.disconnected("u1", "b", contacts=lambda: ["u2"])
-    assert sink.events() == ["user_online", "user_offline"]
-    assert sink.sent[-1][1] == {"userId": "u1", "lastSeen": "2026-11-27T08:00:00Z"}
+    assert sink.events("user_online", "user_offline") == ["user_online", "user_offline"]
+    assert sink.events("user_disconnected") == ["user_disconnected"]
+    assert sink.sent[-2][1] == {"userId": "u1", "lastSeen": "2026-11-27T08:00:00Z"}
+    assert sink.sent[-1][1] == {
+        "userId": "u1",
+        "matricule": None,
+        "timestamp": sink.sent[-2][1]["lastSeen"],
+    }
 
 
 LEGACY = ("userTyping", "userStoppedTyping")
@@ -225,13 +241,14 @@ def test_who_is_online_lists_contacts_with_status_and_last_seen() -> None:
     store.device_connected("stranger", "c")
     answer = service.who_is_online("u1", [], contacts=lambda: ["u1", "u2", "u3", "u4"])
     assert answer["online"] == ["u2", "u3"]
-    assert answer["users"] == [
+    assert answer["contacts"] == [
         {"userId": "u2", "status": "online", "lastSeen": "1970-01-01T00:16:40.000Z"},
         {"userId": "u3", "status": "idle", "lastSeen": None},
         {"userId": "u4", "status": "offline", "lastSeen": None},
     ]
+    assert answer["users"] == answer["contacts"][:2]  # the online and idle ones only
     asked = service.who_is_online("u1", ["stranger", "u2"], contacts=lambda: ["u2"])
-    assert [u["userId"] for u in asked["users"]] == ["u2"]
+    assert [u["userId"] for u in asked["contacts"]] == ["u2"]
 
 
 def test_the_sweep_forgets_users_who_left_this_process_after_writing_them() -> None:

@@ -328,10 +328,11 @@ def test_get_online_users_reports_online_contacts_only(connect: Callable[..., Cl
     connect("mallory")  # online, but shares no conversation with alice
     ack = call(alice, "getOnlineUsers", {})
     assert ack["success"] and ack["online"] == ["bob"]
-    assert [(u["userId"], u["status"]) for u in ack["users"]] == [
+    assert [(u["userId"], u["status"]) for u in ack["contacts"]] == [
         ("bob", "online"),
         ("carol", "offline"),
     ]
+    assert [u["userId"] for u in ack["users"]] == ["bob"]  # online and idle only
     asked = call(alice, "getOnlineUsers", {"userIds": ["bob", "carol", "mallory"]})
     assert asked["online"] == ["bob"]
     assert events(alice, "onlineUsers")[-1]["online"] == ["bob"]

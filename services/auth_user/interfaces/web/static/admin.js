@@ -5,12 +5,14 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
+const { t } = window.i18n; // French as written here; English from the server's catalogue
 const state = { user: null, challenge: null, lastDryRun: null, job: null, agentsPage: 1,
                 auditPage: 1, units: [] };
 const ROLES = ["user", "moderator", "compliance", "admin"];
-const COUNTS = [["created", "Créés / Created"], ["updated", "Mis à jour / Updated"],
-                ["deactivated", "Désactivés / Deactivated"], ["reactivated", "Réactivés / Reactivated"],
-                ["unchanged", "Inchangés / Unchanged"], ["errorCount", "Erreurs / Errors"]];
+const COUNTS = ["created", "updated", "deactivated", "reactivated", "unchanged", "errorCount"];
+const countLabel = (key) => ({ created: t("Créés"), updated: t("Mis à jour"),
+                               deactivated: t("Désactivés"), reactivated: t("Réactivés"),
+                               unchanged: t("Inchangés"), errorCount: t("Erreurs") })[key];
 
 class ApiError extends Error {
   constructor(message, code) { super(message); this.code = code; }
@@ -22,7 +24,7 @@ function cookie(name) {
 }
 
 async function call(path, { method = "GET", json, form, csrf = "csrf_access_token", retry = true } = {}) {
-  const headers = {};
+  const headers = i18n.headers();
   if (method !== "GET") headers["X-CSRF-TOKEN"] = cookie(csrf);
   let body = form;
   if (json !== undefined) {
@@ -42,7 +44,7 @@ async function call(path, { method = "GET", json, form, csrf = "csrf_access_toke
 async function api(path, options) {
   const response = await call(path, options);
   const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw new ApiError(body.message || `Erreur ${response.status}`, body.code);
+  if (!response.ok) throw new ApiError(body.message || t("Erreur %(status)s", { status: response.status }), body.code);
   return body;
 }
 
@@ -64,7 +66,7 @@ async function login(event) {
   $("password").value = "";
   if (response.ok) return enter(body.user);
   if (body.code !== "MFA_REQUIRED") {
-    $("login-error").textContent = body.message || "Connexion refusée / Sign-in refused";
+    $("login-error").textContent = body.message || t("Connexion refusée");
     return;
   }
   state.challenge = body.mfaToken;
@@ -116,7 +118,7 @@ function restartLogin() {
 
 function enter(user) {
   if (!user || user.role !== "admin") {
-    $("login-error").textContent = "Réservé aux administrateurs / Admins only";
+    $("login-error").textContent = t("Réservé aux administrateurs");
     restartLogin();
     return;
   }
@@ -160,7 +162,7 @@ async function startImport(dryRun) {
   $("import-error").textContent = "";
   $("export-result").textContent = "";
   if (!$("import-file").files.length) {
-    $("import-error").textContent = "Choisissez un fichier / Choose a file";
+    $("import-error").textContent = t("Choisissez un fichier");
     return;
   }
   $("apply-button").disabled = true;
@@ -189,13 +191,13 @@ async function follow(job) {
 function renderJob(job) {
   $("import-job").hidden = false;
   $("job-id").textContent = job.id;
-  $("job-status").textContent = job.status + (job.dryRun ? " (simulation / dry run)" : "");
+  $("job-status").textContent = job.status + (job.dryRun ? ` (${t("simulation")})` : "");
   $("job-phase").textContent = job.phase;
   const { done, total } = job.progress;
   $("job-progress").max = total || 1;
   $("job-progress").value = job.status === "running" ? done : total || 1;
   const counts = $("job-counts").tBodies[0];
-  counts.replaceChildren(...(job.result ? COUNTS.map(([key, label]) => row([label, String(job.result[key])])) : []));
+  counts.replaceChildren(...(job.result ? COUNTS.map((key) => row([countLabel(key), String(job.result[key])])) : []));
   $("job-message").textContent = job.error ? `${job.error.code} — ${job.error.message}` : "";
   const errors = job.result ? job.result.errors : [];
   $("job-errors").hidden = !errors.length;
@@ -209,7 +211,7 @@ async function exportCodes() {
   const response = await call(`/admin/directory/imports/${job.id}/activation-codes`, { method: "POST" });
   if (!response.ok) {
     const body = await response.json().catch(() => ({}));
-    $("export-result").textContent = body.message || `Erreur ${response.status}`;
+    $("export-result").textContent = body.message || t("Erreur %(status)s", { status: response.status });
     return;
   }
   const text = await response.text();
@@ -220,14 +222,14 @@ async function exportCodes() {
   document.body.append(link);
   link.click();
   link.remove();
-  $("export-result").textContent = `${count} codes exportés / codes exported (activation-${job.id}.csv)`;
+  $("export-result").textContent = t("%(count)s codes exportés (%(file)s)", { count, file: `activation-${job.id}.csv` });
 }
 
 async function loadImports() {
   try {
     const page = await api("/admin/directory/imports?limit=10");
     $("imports").tBodies[0].replaceChildren(...page.imports.map((job) =>
-      row([new Date(job.createdAt).toLocaleString(), job.mode + (job.dryRun ? " (dry run)" : ""), job.status, job.source])));
+      row([new Date(job.createdAt).toLocaleString(), job.mode + (job.dryRun ? ` (${t("simulation")})` : ""), job.status, job.source])));
   } catch (error) {
     $("import-error").textContent = error.message;
   }
@@ -254,7 +256,7 @@ function fill(select, units) {
   select.replaceChildren(keep, ...units.map((unit) => {
     const option = document.createElement("option");
     option.value = unit.name;
-    option.textContent = `${unit.name || "(sans nom / unnamed)"} (${unit.agents})`;
+    option.textContent = `${unit.name || t("(sans nom)")} (${unit.agents})`;
     return option;
   }));
 }
@@ -306,17 +308,18 @@ function agentRow(user) {
   }));
   role.addEventListener("change", () => act(() => api(`/${user.id}`, { method: "PUT", json: { role: role.value } })));
   roleCell.append(role);
-  const stateCell = element("td", user.active ? (user.activated ? "actif / active" : "activation en attente / pending") : "désactivé / deactivated");
+  const stateCell = element("td", user.active ? (user.activated ? t("actif") : t("activation en attente")) : t("désactivé"));
   stateCell.className = user.active ? (user.activated ? "" : "pending") : "inactive";
   const actions = document.createElement("td");
   actions.className = "actions";
-  const toggle = button(user.active ? "Désactiver / Deactivate" : "Réactiver / Reactivate", user.active ? "deactivate" : "reactivate");
+  const toggle = button(user.active ? t("Désactiver") : t("Réactiver"), user.active ? "deactivate" : "reactivate");
   toggle.addEventListener("click", () => act(() => api(`/${user.id}/${toggle.dataset.action}`, { method: "POST" })));
-  const code = button("Code d'activation / Activation code", "activation-code");
+  const code = button(t("Code d'activation"), "activation-code");
   code.addEventListener("click", async () => {
     try {
       const issued = await api(`/${user.id}/activation-code`, { method: "POST" });
-      $("agent-code").textContent = `${issued.matricule} : ${issued.code} (expire / expires ${new Date(issued.expiresAt).toLocaleDateString()})`;
+      $("agent-code").textContent = t("%(matricule)s : %(code)s (expire le %(date)s)", {
+        matricule: issued.matricule, code: issued.code, date: new Date(issued.expiresAt).toLocaleDateString() });
     } catch (error) {
       $("agents-error").textContent = error.message;
     }
@@ -337,7 +340,7 @@ async function act(request) {
     $("agents-error").textContent = error.message;
   }
   await searchAgents();
-  if (saved) $("agents-status").textContent = "Enregistré / Saved";
+  if (saved) $("agents-status").textContent = t("Enregistré");
 }
 
 // -- audit ------------------------------------------------------------------------------
@@ -384,6 +387,14 @@ function page(delta, key, load) {
 }
 
 // -- wiring -----------------------------------------------------------------------------
+
+// i18n.js redraws the page's own texts; the tables drawn here are drawn again.
+document.addEventListener("languagechange", () => {
+  if (!state.user) return;
+  const open = [...document.querySelectorAll(".page")].find((section) => !section.hidden);
+  if (open) show(open.id);
+  if (state.job) renderJob(state.job);
+});
 
 $("login-form").addEventListener("submit", login);
 $("mfa-form").addEventListener("submit", verify);

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 
 TIME = sa.DateTime(timezone=True)
 DOC = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
