@@ -8,7 +8,8 @@ services believe the client address nginx forwards, and no other). The chat_file
 share SOCKETIO_MESSAGE_QUEUE (REDIS_URL unless it is set). nginx runs in the foreground as a
 child, its configuration rendered from deploy/nginx.conf.template into --run-dir, where its
 pid, logs and temporary files also go. Ctrl-C or SIGTERM stops everything; so does any child
-dying.
+dying. With `--pgbouncer` (and a PostgreSQL DATABASE_URL), PgBouncer in transaction mode
+starts first and the services reach PostgreSQL through it (deploy/pgbouncer.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import argparse
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -24,6 +26,13 @@ import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from deploy.pgbouncer import (
+    PgBouncerConfig,
+    pgbouncer_command,
+    service_env,
+    write_pgbouncer_config,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
@@ -121,6 +130,10 @@ class Child:
             if self.proc is None or self.proc.poll() is not None:
                 raise RuntimeError(f"{self.name} exited during start-up")
             try:
+                if self.health_url.startswith("tcp://"):  # a server that is not HTTP
+                    host, _, port = self.health_url[6:].rpartition(":")
+                    socket.create_connection((host, int(port)), timeout=1).close()
+                    return
                 with urllib.request.urlopen(self.health_url, timeout=1) as answer:
                     if answer.status == 200:
                         return
@@ -155,6 +168,7 @@ class Cluster:
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     auth_workers: int = 2
     children: dict[str, Child] = field(default_factory=dict)
+    pgbouncer: PgBouncerConfig | None = None  # between the services and PostgreSQL
 
     @property
     def url(self) -> str:
@@ -168,6 +182,8 @@ class Cluster:
         try:
             for child in self._plan():
                 self.children[child.name] = child.start(self.proxy.run_dir)
+                if child.name == "pgbouncer":  # the services connect through it at start
+                    child.wait_ready()
             for child in self.children.values():
                 child.wait_ready()
         except BaseException:
@@ -184,7 +200,8 @@ class Cluster:
         base.setdefault("TRUSTED_PROXY_HOPS", "1")  # nginx: the client address it forwards
         queue = base.get("SOCKETIO_MESSAGE_QUEUE") or base.get("REDIS_URL", "")
         host = self.proxy.backend_host
-        plan = [
+        plan = self._pgbouncer(base)
+        plan += [
             Child(
                 "auth_user",
                 gunicorn_argv(),
@@ -206,6 +223,16 @@ class Cluster:
         plan.append(Child("nginx", nginx_command(conf), base, f"{self.url}/health"))
         return plan
 
+    def _pgbouncer(self, base: dict[str, str]) -> list[Child]:
+        """PgBouncer first, when asked; `base` then sends the services through it."""
+        if self.pgbouncer is None:
+            return []
+        conf = write_pgbouncer_config(self.pgbouncer)
+        ready = f"tcp://127.0.0.1:{self.pgbouncer.listen_port}"
+        child = Child("pgbouncer", pgbouncer_command(conf), dict(base), ready)
+        base.update(service_env(self.pgbouncer))
+        return [child]
+
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m deploy.cluster", description=__doc__)
@@ -216,6 +243,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--listen", default="127.0.0.1:8080", help="nginx's address")
     parser.add_argument("--sticky", choices=sorted(STICKY), default="cookie")
     parser.add_argument("--run-dir", type=Path, default=ROOT / "var" / "cluster")
+    parser.add_argument(
+        "--pgbouncer", action="store_true", help="PgBouncer (transaction mode) before PostgreSQL"
+    )
+    parser.add_argument("--pgbouncer-port", type=int, default=6432)
+    parser.add_argument("--pgbouncer-pool", type=int, default=20, help="server connections")
     return parser.parse_args(argv)
 
 
@@ -230,7 +262,16 @@ def cluster_from_args(args: argparse.Namespace, env: Mapping[str, str]) -> Clust
         max_upload_bytes=max_upload,
         sticky=args.sticky,
     )
-    return Cluster(proxy, env, args.auth_workers)
+    return Cluster(proxy, env, args.auth_workers, pgbouncer=_pgbouncer_config(args, env))
+
+
+def _pgbouncer_config(args: argparse.Namespace, env: Mapping[str, str]) -> PgBouncerConfig | None:
+    if not args.pgbouncer:
+        return None
+    url = env.get("DATABASE_URL", "")
+    if not url.startswith(("postgresql", "postgres:")):
+        raise SystemExit("--pgbouncer needs a PostgreSQL DATABASE_URL")
+    return PgBouncerConfig(url, args.pgbouncer_port, args.run_dir, args.pgbouncer_pool)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -21,6 +21,7 @@ from typing import Any
 from services.chat_file.conversations.application.ports import DuplicateMessageError, PurgedBatch
 from services.chat_file.conversations.domain.errors import InvalidCursorError
 from services.chat_file.conversations.domain.model import (
+    Circle,
     Conversation,
     Message,
     MessageEdit,
@@ -95,6 +96,10 @@ class FakeConversationStore:
 
     def ids_for(self, user_id: str) -> list[str]:
         return [i for i, c in self.rows.items() if user_id in c.participants]
+
+    def circle_of(self, user_id: str) -> Circle:
+        mine = [c for c in self.rows.values() if user_id in c.participants]
+        return Circle.of([(c.id, u) for c in mine for u in c.participants])
 
     def add_participants(
         self, conversation_id: str, user_ids: list[str], admins: list[str]

@@ -11,6 +11,7 @@ Both use a Redis key prefix of their own on the shared Redis, deleted afterwards
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping
@@ -53,6 +54,8 @@ def service_env(
         "USER_CACHE_PREFIX": f"{prefix}user:profile:",
         "JWT_SECRET": jwt_secret,
         "SERVICE_SECRET": service_secret,
+        # auth_user seals second-factor secrets with it; production (the cluster) needs one
+        "MFA_ENCRYPTION_KEY": secrets.token_urlsafe(48),
     }
 
 

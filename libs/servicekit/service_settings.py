@@ -36,6 +36,7 @@ from .settings import (
     refuse_development_secrets,
     service_secret,
 )
+from .sql import SqlPool
 from .stores import DEFAULT_SENTINEL_SERVICE
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -61,6 +62,7 @@ class ServiceSettings:
     user_cache_l1_ttl: float = DEFAULT_L1_TTL
     database_url: str = field(default="", repr=False)
     mongodb_db: str = ""
+    db_pool: SqlPool = field(default_factory=SqlPool)  # DB_POOL_SIZE, _OVERFLOW, _TIMEOUT
     revocation_max_staleness: int = 0  # seconds; 0 = keep serving on the last known state
     tls_ca_file: str = ""  # CA bundle for rediss:// and https calls (empty: system trust)
     trusted_proxy_hops: int = 0  # proxies in front whose X-Forwarded-For/-Proto are believed
@@ -94,6 +96,7 @@ class ServiceSettings:
             **_edge(env, environment),
             "database_url": database_url(env, cls.SERVICE),
             "mongodb_db": env_str(env, "MONGODB_DB", cls.mongodb_db),
+            "db_pool": SqlPool.from_env(env),
             "revocation_max_staleness": env_int(env, "REVOCATION_MAX_STALENESS", 0),
             "tls_ca_file": env.get("TLS_CA_FILE", "").strip(),
         }

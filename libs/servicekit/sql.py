@@ -1,11 +1,14 @@
 """SQL databases both services share: which backend a `DATABASE_URL` names, engines, migrations.
 
 - `backend_of(url)`: "sqlite", "postgresql", "mongodb" or "mongomock".
-- `create_sql_engine(url)`: SQLAlchemy 2 engine. SQLite gets WAL, a busy timeout and foreign
-  keys on every connection; PostgreSQL (psycopg 3) a pool that pings connections which sat idle
-  (`IDLE_PING_SECONDS`), and a short connect timeout. JSON columns are decoded with orjson.
-- `migrate(engine, script_location, version_table)`: alembic `upgrade head`; on PostgreSQL under
-  an advisory lock, so two processes starting together do not race. `migrate_database(url, …)`:
+- `create_sql_engine(url, pool)`: SQLAlchemy 2 engine. SQLite gets WAL, a busy timeout and
+  foreign keys on every connection; PostgreSQL (psycopg 3) a pool that pings connections which
+  sat idle (`IDLE_PING_SECONDS`), and a short connect timeout. JSON columns are decoded with
+  orjson. `SqlPool` (`DB_POOL_SIZE`, `DB_POOL_OVERFLOW`, `DB_POOL_TIMEOUT`,
+  `DB_PREPARED_STATEMENTS`) sizes the pool of either backend.
+- `migrate(engine, script_location, version_table)`: alembic `upgrade head` in one transaction;
+  on PostgreSQL under a transaction-level advisory lock, so two processes starting together do
+  not race. `migrate_database(url, …)`:
   the same from a `DATABASE_URL` (nothing for MongoDB), for the services' migrate commands.
   `SqlSchema`: a service's scripts and version table, with both as methods.
 - `SQL_STORE_ERRORS`: the driver failures an adapter turns into `StoreUnavailableError`
@@ -18,7 +21,7 @@ import fcntl
 import logging
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,6 +32,8 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+from .settings import SettingsError, env_bool, env_float, env_int
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +78,45 @@ class UtcDateTime(sa.types.TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+@dataclass(frozen=True)
+class SqlPool:
+    """How many connections one process holds, and how long a caller waits for one.
+
+    A gevent/eventlet worker runs hundreds of greenlets on one core: far more of them may want
+    a connection at once than the database can serve usefully, so the pool stays small and a
+    caller *waits* (`timeout`, long enough to ride out a reconnect storm) instead of failing
+    with STORE_UNAVAILABLE after a few seconds. `prepared=False` turns psycopg's automatic
+    prepared statements off, for PgBouncer in transaction mode before 1.21."""
+
+    size: int = 10
+    overflow: int = 5
+    timeout: float = 30.0
+    prepared: bool = True
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> SqlPool:
+        pool = cls(
+            size=env_int(env, "DB_POOL_SIZE", cls.size),
+            overflow=env_int(env, "DB_POOL_OVERFLOW", cls.overflow),
+            timeout=env_float(env, "DB_POOL_TIMEOUT", cls.timeout),
+            prepared=env_bool(env, "DB_PREPARED_STATEMENTS", cls.prepared),
+        )
+        if pool.size < 1 or pool.overflow < 0 or pool.timeout <= 0:
+            raise SettingsError(
+                "DB_POOL_SIZE must be at least 1, DB_POOL_OVERFLOW 0 or more, "
+                "DB_POOL_TIMEOUT positive"
+            )
+        return pool
+
+    @property
+    def connections(self) -> int:
+        """The most connections this pool opens at once."""
+        return self.size + self.overflow
+
+
+DEFAULT_POOL = SqlPool()
+
+
 class DatabaseUrlError(ValueError):
     """`DATABASE_URL` names no backend we support."""
 
@@ -104,18 +148,21 @@ def sqlalchemy_url(url: str) -> str:
 
 
 def create_sql_engine(
-    url: str, *, pool_size: int = 5, max_overflow: int = 10, idle_ping: float = IDLE_PING_SECONDS
+    url: str, pool: SqlPool = DEFAULT_POOL, *, idle_ping: float = IDLE_PING_SECONDS
 ) -> Engine:
     url = sqlalchemy_url(url)
     if backend_of(url) == "sqlite":
-        return _sqlite_engine(url)
+        return _sqlite_engine(url, pool)
+    connect_args: dict[str, Any] = {"connect_timeout": 5}
+    if not pool.prepared:
+        connect_args["prepare_threshold"] = None
     engine = sa.create_engine(
         url,
-        pool_size=pool_size,
-        max_overflow=max_overflow,
-        pool_timeout=5,
+        pool_size=pool.size,
+        max_overflow=pool.overflow,
+        pool_timeout=pool.timeout,
         pool_recycle=1800,
-        connect_args={"connect_timeout": 5},
+        connect_args=connect_args,
         json_deserializer=orjson.loads,
     )
     _ping_when_idle(engine, idle_ping)
@@ -142,13 +189,22 @@ def _ping_when_idle(engine: Engine, seconds: float) -> None:
             raise sa.exc.DisconnectionError("idle connection is gone")
 
 
-def _sqlite_engine(url: str) -> Engine:
+def _sqlite_engine(url: str, pool: SqlPool) -> Engine:
     path = sa.engine.make_url(url).database
-    if path and path != ":memory:":
+    memory = not path or path == ":memory:"
+    if path and not memory:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+    # A file database gets SQLAlchemy's QueuePool, sized like PostgreSQL's; an in-memory one
+    # keeps its default (one connection per thread).
+    sizing: dict[str, Any] = (
+        {}
+        if memory
+        else {"pool_size": pool.size, "max_overflow": pool.overflow, "pool_timeout": pool.timeout}
+    )
     engine = sa.create_engine(
         url,
         connect_args={"timeout": 10, "check_same_thread": False},
+        **sizing,
         json_deserializer=orjson.loads,
     )
 
@@ -187,26 +243,24 @@ def migrate(engine: Engine, script_location: str, version_table: str) -> None:
     config = Config()
     config.set_main_option("script_location", script_location)
     config.attributes["version_table"] = version_table
-    with _sqlite_file_lock(engine), engine.connect() as connection:
+    with _sqlite_file_lock(engine), engine.begin() as connection:
         if connection.dialect.name == "postgresql":
-            key = MIGRATION_LOCK  # one lock for every service: extensions are database-wide
-            connection.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": key})
-            connection.commit()
-        try:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
-            connection.commit()
-        finally:
-            if connection.dialect.name == "postgresql":
-                connection.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-                connection.commit()
+            # One lock for every service (extensions are database-wide), held by the migration's
+            # own transaction and released by its commit or rollback: it works through
+            # PgBouncer in transaction mode too, where a session lock could stay behind on a
+            # server connection that another client then gets.
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
     logger.info("database schema up to date (%s)", version_table)
 
 
-def migrate_database(database_url: str, script_location: str, version_table: str) -> None:
+def migrate_database(
+    database_url: str, script_location: str, version_table: str, pool: SqlPool = DEFAULT_POOL
+) -> None:
     """Schema up to date for a SQL `database_url` (MongoDB needs none)."""
     if backend_of(database_url) in SQL_BACKENDS:
-        engine = create_sql_engine(database_url)
+        engine = create_sql_engine(database_url, pool)
         migrate(engine, script_location, version_table)
         engine.dispose()
 
@@ -221,8 +275,8 @@ class SqlSchema:
     def migrate(self, engine: Engine) -> None:
         migrate(engine, self.script_location, self.version_table)
 
-    def migrate_database(self, database_url: str) -> None:
-        migrate_database(database_url, self.script_location, self.version_table)
+    def migrate_database(self, database_url: str, pool: SqlPool = DEFAULT_POOL) -> None:
+        migrate_database(database_url, self.script_location, self.version_table, pool)
 
 
 @contextmanager

@@ -220,7 +220,7 @@ def _daemon_thread(fn: Callable[[], None]) -> threading.Thread:
 
 
 def _open(settings: Settings) -> AuthStores:
-    return open_auth_stores(settings.database_url, settings.mongodb_db)
+    return open_auth_stores(settings.database_url, settings.mongodb_db, settings.db_pool)
 
 
 def _stores(settings: Settings, stores: AuthStores | None, db: Any) -> AuthStores:

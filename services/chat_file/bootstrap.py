@@ -1,8 +1,7 @@
 """The web app's composition root: `build(settings, *, ...)` makes every adapter once (the
-Socket.IO server, presence and notifier included) and composes the per-context wiring of all
-four contexts (conversations, files, push, realtime) over the users context; nothing is mutated
-after. (The push worker's root is `push_worker.build_worker`, the file sweeper's
-`sweep_files.build_file_sweeper`.)
+Socket.IO server, presence and notifier included) and composes the per-context wiring of the
+contexts (conversations, files, push, moderation, realtime) over the users context; nothing is
+mutated after. (Other roots: `push_worker`, `sweep_files`, `retention`.)
 
 Tests pass fakes by keyword (a misspelled one is a `TypeError`): `stores=` a `ChatStores`,
 `cache=`, `auth_client=`, `notifier=`, `redis=`, `attachments=`, `clock=`...; `db=` wraps a
@@ -22,6 +21,7 @@ from redis import Redis, RedisError
 
 from libs.servicekit.stores import connect_redis
 from libs.sessions import KeyRing, RedisRevocations
+from services.chat_file.conversations.adapters.circles import RedisCircleCache
 from services.chat_file.conversations.api.commands import ChatCommands
 from services.chat_file.conversations.api.events import EVENT_VIEWS as CONVERSATION_EVENTS
 from services.chat_file.conversations.application.bundle import ConversationsServices
@@ -93,9 +93,8 @@ class Adapters:
 
 @dataclass(frozen=True)
 class ChatServices:
-    """The web app as wired: each context's bundle (declared in its application layer), the
-    command surface both transports share, the socket hub, the HTTP shell's `Edge`, the
-    adapters. The properties are shortcuts to the use cases (tests, bench, scripts)."""
+    """The web app as wired: each context's bundle, the command surface, the socket hub, the
+    HTTP shell's `Edge`, the adapters; the properties are shortcuts (tests, bench, scripts)."""
 
     settings: Settings
     users_bundle: UsersServices
@@ -212,6 +211,7 @@ def build(
         blocks=stores.blocks,
         suspensions=suspended,
         holds=stores.holds,
+        circles=_circle_cache(settings, client),
     )
     push = wire_push(
         settings,
@@ -221,15 +221,9 @@ def build(
         notifier=announced,
         clock=clock,
     )
+    alerts = moderator_alerts or RoomAlerts(server, MODERATORS_ROOM, encode_events)
     moderation = wire_moderation(
-        settings,
-        stores,
-        directory=people.directory,
-        alerts=moderator_alerts or RoomAlerts(server, MODERATORS_ROOM, encode_events),
-        writes=talk.commands,
-        suspensions=suspended,
-        files=file_bundle.files,
-        clock=clock,
+        settings, stores, people.directory, talk, file_bundle.files, suspended, alerts, clock
     )
     verifier.mirror.subscribe(push.devices.forget_ended)  # ended sessions: no more push
     revocations = RedisRevocations(client, prefix=settings.redis_key_prefix)
@@ -259,7 +253,14 @@ def open_stores(settings: Settings, db: Any = None) -> ChatStores:
     """The Mongo adapters over `db` when given, else the stores `DATABASE_URL` names."""
     if db is not None:
         return open_mongo_stores(db, "mongomock")
-    return open_chat_stores(settings.database_url, settings.mongodb_db)
+    return open_chat_stores(settings.database_url, settings.mongodb_db, settings.db_pool)
+
+
+def _circle_cache(settings: Settings, client: Redis) -> RedisCircleCache | None:
+    """Each user's rooms and contacts in Redis (CONTACTS_CACHE_TTL; 0: asked at every connect)."""
+    if settings.contacts_cache_ttl <= 0:
+        return None
+    return RedisCircleCache(client, settings.redis_key_prefix, settings.contacts_cache_ttl)
 
 
 def connect_to_redis(settings: Settings) -> Redis:

@@ -49,6 +49,8 @@ class Settings(ServiceSettings):
     typing_timeout: float = 10.0  # seconds before a silent typist is announced as stopped
     presence_ttl: int = 60  # seconds a device counts without its process refreshing it
     idle_timeout: float = 300.0  # seconds without activity before `user_idle`; 0 = off
+    contacts_cache_ttl: int = 600  # seconds a user's rooms and contacts stay cached; 0 = off
+    socket_connect_concurrency: int = 0  # connects doing store work at once; 0 = half the pool
     files_dir: str = "var/files"
     file_storage: str = "local"  # or "gridfs" (the service's MongoDB) or "s3"
     max_upload_bytes: int = 25 * 1024 * 1024
@@ -66,6 +68,12 @@ class Settings(ServiceSettings):
         return sentinel_queue_url(
             self.socketio_message_queue, self.redis_sentinels, self.redis_sentinel_service
         )
+
+    @property
+    def connect_concurrency(self) -> int:
+        """SOCKET_CONNECT_CONCURRENCY, else half of DB_POOL_SIZE (at least 1): connects leave
+        the other half of the pool to HTTP requests."""
+        return self.socket_connect_concurrency or max(1, self.db_pool.size // 2)
 
     @property
     def backend(self) -> str:
@@ -134,4 +142,13 @@ def _realtime(env: Mapping[str, str]) -> dict[str, Any]:
         "typing_timeout": env_float(env, "TYPING_TIMEOUT", 10.0),
         "presence_ttl": env_int(env, "PRESENCE_TTL", 60),
         "idle_timeout": env_float(env, "IDLE_TIMEOUT", 300.0),
+        "contacts_cache_ttl": env_int(env, "CONTACTS_CACHE_TTL", 600),
+        "socket_connect_concurrency": _non_negative(env, "SOCKET_CONNECT_CONCURRENCY"),
     }
+
+
+def _non_negative(env: Mapping[str, str], name: str) -> int:
+    value = env_int(env, name, 0)
+    if value < 0:
+        raise SettingsError(f"{name} must be 0 or more, got {value}")
+    return value

@@ -9,11 +9,13 @@ share the pool never leak into a count. Each count has a positive control that m
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
 from bench.roundtrips import RoundTrips, Statements, counting_client
@@ -24,6 +26,7 @@ from tests.integration.auth_user.conftest import DEMO_PASSWORD, bearer, make_set
 from tests.support.chat_app import chat_settings
 from tests.support.databases import SQL_BACKENDS, postgres_database, sqlite_url
 from tests.support.tokens import bearer as minted
+from tests.support.tokens import mint
 from tests.support.waiting import wait_until
 from tests.unit.chat_file.fakes import FakeProfileSource
 
@@ -120,3 +123,82 @@ def test_a_mark_read_in_a_large_group_writes_one_row(chat_app: Flask) -> None:
     with Statements() as control:  # the same counter sees a send's writes
         client.post("/messages", json={"conversationId": cid, "content": "x"}, headers=owner)
     assert control.rows_written >= 2
+
+
+def connect_statements(app: Flask, user: str) -> tuple[int, list[str]]:
+    """SQL statements one socket connect of `user` and its disconnect ran (the user's only
+    device: presence tells the contacts at both)."""
+    with Statements() as statements:
+        socket = app.extensions["socketio"].test_client(
+            app, auth={"token": mint(user, DEV_JWT_SECRET)}
+        )
+        assert socket.is_connected()
+        socket.disconnect()
+    return len(statements.executed), [s.sql for s in statements.executed]
+
+
+@pytest.mark.parametrize("conversations", [2, 25])
+def test_a_socket_connect_is_one_query_then_none_whatever_the_conversations(
+    chat_app: Flask, conversations: int
+) -> None:
+    """Rooms and contacts come from one query (not ids_for + list_for); then from Redis, and
+    the disconnect's contacts too."""
+    client = chat_app.test_client()
+    users = [uuid.uuid4().hex[:24] for _ in range(conversations + 1)]
+    owner = minted(users[0], DEV_JWT_SECRET)
+    for n in range(conversations):
+        members = users[1 : n + 2]  # groups of growing size: more contacts, more rows
+        made = client.post("/groups", json={"name": f"g{n}", "members": members}, headers=owner)
+        assert made.status_code == 201, made.get_json()
+    cold, cold_sql = connect_statements(chat_app, users[0])
+    warm, warm_sql = connect_statements(chat_app, users[0])
+    assert (cold, warm) == (1, 0), (cold_sql, warm_sql)
+    client.post("/groups", json={"name": "new", "members": users[1:2]}, headers=owner)
+    changed, _ = connect_statements(chat_app, users[0])  # membership changed: asked again
+    assert changed == 1
+
+
+class Commits:
+    """Transactions this thread committed on any engine inside the block."""
+
+    def __enter__(self) -> Commits:
+        self._thread, self.count = threading.get_ident(), 0
+        sa.event.listen(sa.engine.Engine, "commit", self._seen)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        sa.event.remove(sa.engine.Engine, "commit", self._seen)
+
+    def _seen(self, _conn: object) -> None:
+        if threading.get_ident() == self._thread:
+            self.count += 1
+
+
+def test_a_send_is_five_statements_in_one_transaction_whatever_the_group(
+    chat_app: Flask,
+) -> None:
+    """The conversation (2 reads), then number + insert + the sender's read mark (1 write
+    transaction); no temporaryId lookup first: a retry is found by the insert's unique key."""
+    client = chat_app.test_client()
+    users = [uuid.uuid4().hex[:24] for _ in range(MEMBERS)]
+    owner = minted(users[0], DEV_JWT_SECRET)
+    group = client.post("/groups", json={"name": "Cabinet", "members": users[1:]}, headers=owner)
+    cid = group.get_json()["data"]["id"]
+    body = {"conversationId": cid, "content": "Bonjour", "temporaryId": "t-1"}
+    client.post("/messages", json={**body, "temporaryId": "warm"}, headers=owner)
+    with Statements() as statements, Commits() as commits:
+        sent = client.post("/messages", json=body, headers=owner)
+    assert sent.status_code == 201, sent.get_json()
+    sql = [s.sql.split()[0] for s in statements.executed if not s.sql.startswith("BEGIN")]
+    assert sql == ["SELECT", "SELECT", "UPDATE", "INSERT", "UPDATE"], statements.executed
+    assert commits.count == 1
+    with Statements() as again:
+        retried = client.post("/messages", json=body, headers=owner)
+    assert (
+        retried.status_code == 200
+        and retried.get_json()["data"]["id"] == sent.get_json()["data"]["id"]
+    )
+    # the refused INSERT (rolled back with its UPDATE) is not reported; the stored message is
+    # read after it (the message, its hidden marks)
+    retry_sql = [s.sql.split()[0] for s in again.executed if not s.sql.startswith("BEGIN")]
+    assert retry_sql == ["SELECT", "SELECT", "UPDATE", "SELECT", "SELECT"], again.executed

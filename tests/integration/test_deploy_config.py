@@ -80,3 +80,26 @@ def test_command_line_builds_consecutive_ports_and_reads_the_upload_limit(tmp_pa
     cluster = cluster_from_args(args, {"MAX_UPLOAD_BYTES": "5000000"})
     assert list(cluster.proxy.chat_ports) == [9100, 9101, 9102]
     assert cluster.proxy.max_upload_bytes == 5_000_000 and cluster.proxy.sticky == "cookie"
+
+
+def test_with_pgbouncer_the_services_reach_postgresql_through_it(tmp_path: Path) -> None:
+    require_nginx()
+    args = parse_args(["--run-dir", str(tmp_path), "--pgbouncer", "--pgbouncer-port", "7432"])
+    env = {"DATABASE_URL": "postgresql+psycopg://chat:s%22cret@db.internal:5433/ngomna"}
+    planned = cluster_from_args(args, env)._plan()
+    assert planned[0].name == "pgbouncer" and planned[0].health_url == "tcp://127.0.0.1:7432"
+    assert planned[0].env["DATABASE_URL"] == env["DATABASE_URL"]  # it is given the real one
+    for child in planned[1:]:
+        assert (
+            child.env["DATABASE_URL"] == "postgresql+psycopg://chat:s%22cret@127.0.0.1:7432/ngomna"
+        )
+        assert child.env["DB_PREPARED_STATEMENTS"] == "false"
+    ini = (tmp_path / "pgbouncer.ini").read_text()
+    assert "* = host=db.internal port=5433" in ini and "pool_mode = transaction" in ini
+    assert (tmp_path / "userlist.txt").read_text() == '"chat" "s""cret"\n'
+
+
+def test_pgbouncer_needs_a_postgresql_database(tmp_path: Path) -> None:
+    args = parse_args(["--run-dir", str(tmp_path), "--pgbouncer"])
+    with pytest.raises(SystemExit, match="PostgreSQL"):
+        cluster_from_args(args, {"DATABASE_URL": "sqlite:///var/chat.db"})

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -164,3 +165,34 @@ def _elsewhere(difference: object, service: Service) -> bool:
     if kind == "remove_index":
         return difference[1].name in FULL_TEXT
     return False
+
+
+def test_processes_starting_together_take_turns_on_postgresql() -> None:
+    """Four starts at once, each migrating both services: the transaction-level advisory lock
+    makes them queue (no duplicate table, no lock left behind: a fifth start migrates too)."""
+    with postgres_database() as url:
+        errors: list[BaseException] = []
+
+        def start() -> None:
+            engine = create_sql_engine(url)
+            try:
+                for service in SERVICES:
+                    service.schema.migrate(engine)
+            except BaseException as exc:  # reported below
+                errors.append(exc)
+            finally:
+                engine.dispose()
+
+        starts = [threading.Thread(target=start) for _ in range(4)]
+        for thread in starts:
+            thread.start()
+        for thread in starts:
+            thread.join(timeout=120)
+        assert errors == []
+        start()
+        assert errors == []
+        engine = create_sql_engine(url)
+        with engine.connect() as db:
+            held = db.execute(sa.text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"))
+            assert held.scalar_one() == 0
+        engine.dispose()

@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from libs.servicekit.sql import SQL_BACKENDS, SqlSchema, backend_of, create_sql_engine
+from libs.servicekit.sql import (
+    DEFAULT_POOL,
+    SQL_BACKENDS,
+    SqlPool,
+    SqlSchema,
+    backend_of,
+    create_sql_engine,
+)
 from libs.servicekit.stores import connect_mongo
 
 from ..application.directory_ports import ActivationStore, DirectoryStore, ImportJobStore
@@ -34,7 +41,9 @@ class AuthStores:
         self.users.ping()
 
 
-def open_auth_stores(database_url: str, mongodb_db: str = "auth_user_db") -> AuthStores:
+def open_auth_stores(
+    database_url: str, mongodb_db: str = "auth_user_db", pool: SqlPool = DEFAULT_POOL
+) -> AuthStores:
     backend = backend_of(database_url)
     if backend in SQL_BACKENDS:
         from .sql.activation import SqlActivationStore
@@ -44,7 +53,7 @@ def open_auth_stores(database_url: str, mongodb_db: str = "auth_user_db") -> Aut
         from .sql.mfa import SqlMfaStore
         from .sql.users import SqlUserStore
 
-        engine = create_sql_engine(database_url)
+        engine = create_sql_engine(database_url, pool)
         SCHEMA.migrate(engine)
         return AuthStores(
             users=SqlUserStore(engine),

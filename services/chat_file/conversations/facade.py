@@ -29,10 +29,7 @@ from services.chat_file.kernel.blocks import BlockList
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.kernel.ids import check_object_id
 
-MAX_CONTACT_CONVERSATIONS = 1000  # presence reaches the contacts of the most recent ones
-
 __all__ = [
-    "MAX_CONTACT_CONVERSATIONS",
     "BadgeCounts",
     "Conversation",
     "ConversationStore",
@@ -59,14 +56,19 @@ class Participation:
         self._conversations = conversations
         self._blocks = blocks
 
-    def ids_for(self, user_id: str) -> list[str]:
-        """Ids of every conversation the user takes part in (socket rooms at connect)."""
-        return self._conversations.ids_for(user_id)
+    def rooms_and_contacts(self, user_id: str) -> tuple[list[str], set[str]]:
+        """Ids of every conversation the user takes part in (the socket's rooms) and everyone
+        who shares one (presence): one query, or none when the circle is cached (and one more, on
+        an index, for the blocks)."""
+        circle = self._conversations.circle_of(user_id)
+        return list(circle.conversation_ids), self._unblocked(user_id, set(circle.contacts))
 
-    def contacts_of(self, user_id: str, limit: int = MAX_CONTACT_CONVERSATIONS) -> set[str]:
-        """Everyone who shares one of the user's `limit` most recent conversations."""
-        rows, _ = self._conversations.list_for(user_id, 0, limit)
-        contacts = {p for c in rows for p in c.participants}
+    def contacts_of(self, user_id: str) -> set[str]:
+        """Everyone who shares a conversation with the user (the user included), but those
+        blocked either way."""
+        return self._unblocked(user_id, set(self._conversations.circle_of(user_id).contacts))
+
+    def _unblocked(self, user_id: str, contacts: set[str]) -> set[str]:
         if self._blocks is not None and contacts:
             contacts -= self._blocks.blocked_either_way(user_id, contacts - {user_id})
         return contacts

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from services.chat_file.conversations.api.commands import ChatCommands
 from services.chat_file.conversations.application.access import BlockGuard
 from services.chat_file.conversations.application.bundle import ConversationsServices
+from services.chat_file.conversations.application.circles import CachedCircles, CircleCache
 from services.chat_file.conversations.application.conversations import ConversationService
 from services.chat_file.conversations.application.membership import MembershipService
 from services.chat_file.conversations.application.mentions import Mentions
@@ -67,9 +68,14 @@ def wire_conversations(
     blocks: BlockList | None = None,
     suspensions: Suspensions | None = None,
     holds: LegalHolds | None = None,
+    circles: CircleCache | None = None,
 ) -> Conversations:
     """The use cases over the stores; they announce through `notifier` after each write.
-    `blocks`: who blocked whom (private conversations, presence and typing honour it)."""
+    `blocks`: who blocked whom (private conversations, presence and typing honour it).
+    With `circles`, every membership write forgets the circles it changes and the facade
+    reads them through the cache (a socket connect then costs no query)."""
+    if circles is not None:
+        conversations = CachedCircles(conversations, circles)
     clocked: dict[str, Any] = {"clock": clock} if clock else {}
     guard = BlockGuard(blocks)
     mentioning = Mentions(mentions, directory)

@@ -97,18 +97,26 @@ def retention_service(
     )
 
 
+class ConversationCommands(Protocol):
+    """The conversations context as wired: its command surface (`ChatCommands`)."""
+
+    @property
+    def commands(self) -> ConversationWrites: ...
+
+
 def wire_moderation(
     config: ModerationConfig,
     stores: ModerationStores,
-    *,
     directory: UserDirectory,
-    alerts: ModeratorAlerts,
-    writes: ConversationWrites,
-    suspensions: SuspensionStore,
+    conversations: ConversationCommands,
     files: FileDisposal,
+    suspensions: SuspensionStore,
+    alerts: ModeratorAlerts,
     clock: Callable[[], datetime] | None = None,
 ) -> ModerationServices:
+    """Every moderation write to a conversation goes through `conversations.commands`."""
     clocked: dict[str, Any] = {"clock": clock} if clock else {}
+    writes = conversations.commands
     audit = stores.moderation_audit
     messages = MessageLookup(stores.conversations, stores.messages, stores.badges)
     max_blocks = config.moderation.max_blocks

@@ -8,6 +8,7 @@ handlers share and realtime's own handler groups, from the configuration the roo
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from typing import Any, Protocol
 
@@ -56,6 +57,8 @@ class RealtimeConfig(Protocol):
     def typing_timeout(self) -> float: ...
     @property
     def idle_timeout(self) -> float: ...
+    @property
+    def connect_concurrency(self) -> int: ...
 
 
 def queue_options(url: str, channel: str) -> dict[str, Any]:
@@ -112,6 +115,7 @@ def build_realtime(
             interval=sweep_interval(config.idle_timeout),
         ),
         revocation_feed=revocations,
+        admission=threading.BoundedSemaphore(config.connect_concurrency),
     )
     sessions.on_activity = hub.record_activity
     return hub

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from libs.servicekit.sql import SQL_BACKENDS, backend_of, create_sql_engine
+from libs.servicekit.sql import DEFAULT_POOL, SQL_BACKENDS, SqlPool, backend_of, create_sql_engine
 from libs.servicekit.stores import connect_mongo
 from services.chat_file.conversations.application.ports import (
     BadgeCounts,
@@ -63,14 +63,18 @@ class ChatStores:
         return self.conversations.ping()
 
 
-def open_chat_stores(database_url: str, mongodb_db: str = "chat_file_service") -> ChatStores:
+def open_chat_stores(
+    database_url: str, mongodb_db: str = "chat_file_service", pool: SqlPool = DEFAULT_POOL
+) -> ChatStores:
     backend = backend_of(database_url)
     if backend in SQL_BACKENDS:
-        return open_sql_stores(database_url)
+        return open_sql_stores(database_url, pool=pool)
     return open_mongo_stores(connect_mongo(database_url, mongodb_db), backend)
 
 
-def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatStores:
+def open_sql_stores(
+    database_url: str, *, run_migrations: bool = True, pool: SqlPool = DEFAULT_POOL
+) -> ChatStores:
     from services.chat_file.conversations.sql.appender import SqlMessageAppender
     from services.chat_file.conversations.sql.badges import SqlBadgeCounts
     from services.chat_file.conversations.sql.conversations import SqlConversationStore
@@ -85,7 +89,7 @@ def open_sql_stores(database_url: str, *, run_migrations: bool = True) -> ChatSt
     from services.chat_file.push.sql.devices import SqlDeviceStore
     from services.chat_file.push.sql.notify_prefs import SqlNotificationSettingsStore
 
-    engine = create_sql_engine(database_url)
+    engine = create_sql_engine(database_url, pool)
     if run_migrations:
         SCHEMA.migrate(engine)
     return ChatStores(

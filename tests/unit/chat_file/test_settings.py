@@ -104,6 +104,21 @@ def test_moderation_settings_defaults_values_and_refusals() -> None:
             Settings.from_env({"APP_ENV": "test", name: value})
 
 
+def test_socket_admission_defaults_to_half_the_pool() -> None:
+    base = {"APP_ENV": "test"}
+    assert Settings.from_env(base).connect_concurrency == 5  # DB_POOL_SIZE 10
+    assert Settings.from_env({**base, "DB_POOL_SIZE": "3"}).connect_concurrency == 1
+    given = Settings.from_env({**base, "SOCKET_CONNECT_CONCURRENCY": "7"})
+    assert given.connect_concurrency == 7
+    assert Settings.from_env(base).contacts_cache_ttl == 600
+    assert Settings.from_env({**base, "CONTACTS_CACHE_TTL": "0"}).contacts_cache_ttl == 0
+
+
+def test_a_negative_socket_admission_is_refused() -> None:
+    with pytest.raises(SettingsError, match="SOCKET_CONNECT_CONCURRENCY"):
+        Settings.from_env({"APP_ENV": "test", "SOCKET_CONNECT_CONCURRENCY": "-1"})
+
+
 def test_file_limits_have_documented_defaults_and_are_read() -> None:
     limits = Settings.from_env({"APP_ENV": "test"}).file_limits
     assert (limits.thumbnail_max_pixels, limits.thumbnail_concurrency) == (16_000_000, 2)

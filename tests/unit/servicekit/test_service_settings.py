@@ -7,6 +7,7 @@ import pytest
 from libs.egress import EgressSettings
 from libs.servicekit.service_settings import ServiceSettings
 from libs.servicekit.settings import DEV_JWT_SECRET, DEV_SERVICE_SECRET, SettingsError
+from libs.servicekit.sql import SqlPool
 from services.auth_user.settings import Settings as AuthSettings
 from services.chat_file.settings import Settings as ChatSettings
 
@@ -36,6 +37,10 @@ SHARED_ENV = {
     "METRICS_BIND": "127.0.0.1:9101",
     "EGRESS_TIMEOUT": "4",
     "EGRESS_MAX_RESPONSE_BYTES": "2048",
+    "DB_POOL_SIZE": "4",
+    "DB_POOL_OVERFLOW": "0",
+    "DB_POOL_TIMEOUT": "60",
+    "DB_PREPARED_STATEMENTS": "false",
 }
 
 
@@ -57,6 +62,7 @@ def test_the_shared_variables_are_read_the_same_way(settings_class: type) -> Non
     assert (settings.metrics_token, settings.metrics_bind) == ("scrape-me", "127.0.0.1:9101")
     assert settings.egress == EgressSettings(False, 4.0, 2048)
     assert settings.development_secrets == ()
+    assert settings.db_pool == SqlPool(size=4, overflow=0, timeout=60.0, prepared=False)
 
 
 @pytest.mark.parametrize(
@@ -141,3 +147,21 @@ def test_the_loopback_egress_allowance_needs_development_or_test(settings_class:
 def test_bad_edge_settings_are_refused(settings_class: type, env: dict[str, str]) -> None:
     with pytest.raises(SettingsError):
         settings_class.from_env({"APP_ENV": "test", **env})
+
+
+@pytest.mark.parametrize("settings_class", SERVICES)
+def test_the_pool_defaults_are_documented_ones(settings_class: type) -> None:
+    pool = settings_class.from_env({"APP_ENV": "test"}).db_pool
+    assert (pool.size, pool.overflow, pool.timeout, pool.prepared) == (10, 5, 30.0, True)
+
+
+@pytest.mark.parametrize("settings_class", SERVICES)
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("DB_POOL_SIZE", "0"), ("DB_POOL_OVERFLOW", "-1"), ("DB_POOL_TIMEOUT", "0")],
+)
+def test_a_pool_that_cannot_serve_is_refused(
+    settings_class: type, variable: str, value: str
+) -> None:
+    with pytest.raises(SettingsError, match=variable):
+        settings_class.from_env({"APP_ENV": "test", variable: value})

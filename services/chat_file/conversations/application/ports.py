@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from services.chat_file.conversations.domain.model import Conversation, Message, MessageEdit
+from services.chat_file.conversations.domain.model import (
+    Circle,
+    Conversation,
+    Message,
+    MessageEdit,
+)
 
 
 class DuplicateMessageError(Exception):
@@ -39,6 +44,10 @@ class ConversationStore(Protocol):
     def unread_totals(self, user_id: str) -> tuple[int, int]: ...
 
     def ids_for(self, user_id: str) -> list[str]: ...
+
+    def circle_of(self, user_id: str) -> Circle:
+        """The user's conversations and contacts, in one query (what a socket connect needs)."""
+        ...
 
     def add_participants(
         self, conversation_id: str, user_ids: list[str], admins: list[str]

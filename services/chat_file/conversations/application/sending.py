@@ -102,10 +102,7 @@ class MessageSender:
         conversation = self._target(sender, conversation_id, receiver_id)
         conversation.check_can_post(sender)
         self._blocks.check(conversation, sender)
-        if temporary_id:
-            retried = self._retried(sender, temporary_id, conversation)
-            if retried is not None:
-                return retried, False
+        # No lookup of the temporaryId first: the insert itself finds a retry (unique key).
         message = self._checked(conversation, sender, kind, content, file_id, reply_to, mentions)
         message.temporary_id = temporary_id
         stored, created = self._persist(message)
@@ -115,19 +112,6 @@ class MessageSender:
             self.sent += 1
             self.notifier.notify("newMessage", result, audience(conversation))
         return result, created
-
-    def _retried(
-        self, sender: str, temporary_id: str, conversation: Conversation
-    ) -> MessageResult | None:
-        """The message a previous try with this temporaryId stored (its numbering finished)."""
-        existing = self._messages.find_by_temporary_id(sender, temporary_id)
-        if existing is None:
-            return None
-        if not existing.seq:  # stored, but numbering failed last time: finish it now
-            number(self._conversations, self._messages, existing, summary_of(existing))
-            self._record_mentions(existing)
-        self._link_attachment(existing)
-        return self._result(existing, conversation)
 
     def _checked(
         self,
@@ -181,15 +165,26 @@ class MessageSender:
         """Store the message numbered in its conversation (the sender has read it)."""
         try:
             stored = self._appender.append(message, summary_of(message))
-        except DuplicateMessageError:  # a concurrent retry with this temporaryId won the race
-            existing = self._messages.find_by_temporary_id(
-                message.sender_id, message.temporary_id or ""
-            )
+        except DuplicateMessageError:  # a retry: this temporaryId is stored already
+            existing = self._retried(message)
             if existing is None:
                 raise
             return existing, False
         self._record_mentions(stored)
         return stored, True
+
+    def _retried(self, message: Message) -> Message | None:
+        """The message a previous try with this temporaryId stored, its numbering finished
+        (the step-by-step appender may have stored it without a number)."""
+        existing = self._messages.find_by_temporary_id(
+            message.sender_id, message.temporary_id or ""
+        )
+        if existing is None:
+            return None
+        if not existing.seq:
+            number(self._conversations, self._messages, existing, summary_of(existing))
+            self._record_mentions(existing)
+        return existing
 
     def _record_mentions(self, message: Message) -> None:
         if self.mentions is not None:

@@ -232,3 +232,17 @@ class MessageEdit:
     previous: dict[str, Any]
     at: datetime
     mentions: list[str] | None = None
+
+
+@dataclass(frozen=True)
+class Circle:
+    """Where a user takes part and with whom: their conversations' ids (the socket's rooms)
+    and everyone who shares one of them (presence, idleness), the user included."""
+
+    conversation_ids: tuple[str, ...]
+    contacts: frozenset[str]
+
+    @classmethod
+    def of(cls, pairs: list[tuple[str, str]]) -> Circle:
+        """From (conversation id, participant) pairs, in the order the store gives them."""
+        return cls(tuple(dict.fromkeys(c for c, _ in pairs)), frozenset(u for _, u in pairs))

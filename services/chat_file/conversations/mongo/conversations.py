@@ -18,6 +18,7 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from libs.servicekit.mongo_store import MongoStore
 from services.chat_file.conversations.domain.model import (
+    Circle,
     Conversation,
     ConversationType,
     Receipt,
@@ -87,6 +88,10 @@ class MongoConversationStore(MongoStore):
 
     def ids_for(self, user_id: str) -> list[str]:
         return [str(d["_id"]) for d in self._col.find({"participants": user_id}, {"_id": 1})]
+
+    def circle_of(self, user_id: str) -> Circle:
+        found = self._col.find({"participants": user_id}, {"_id": 1, "participants": 1})
+        return Circle.of([(str(d["_id"]), u) for d in found for u in d.get("participants", [])])
 
     def add_participants(
         self, conversation_id: str, user_ids: list[str], admins: list[str]

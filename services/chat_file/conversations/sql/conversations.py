@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 from libs.servicekit.sql import SQL_STORE_ERRORS
 from libs.servicekit.sql_store import SqlStore
 from services.chat_file.conversations.domain.model import (
+    Circle,
     Conversation,
     ConversationType,
     Receipt,
@@ -103,6 +104,11 @@ class SqlConversationStore(SqlStore):
         query = sa.select(M.c.conversation_id).where(M.c.user_id == user_id)
         with self._read.connect() as db:
             return list(db.execute(query).scalars())
+
+    def circle_of(self, user_id: str) -> Circle:
+        with self._read.connect() as db:
+            pairs = db.execute(CIRCLE, {"user": user_id}).all()
+        return Circle.of([(c, u) for c, u in pairs])
 
     def add_participants(
         self, conversation_id: str, user_ids: list[str], admins: list[str]
@@ -262,6 +268,13 @@ MEMBERS_OF = (
     sa.select(*MEMBER_COLUMNS)
     .where(M.c.conversation_id.in_(sa.bindparam("ids", expanding=True)))
     .order_by(M.c.position)
+)
+# Every (conversation, participant) pair of the user's conversations: rooms and contacts at once.
+_MINE = M.alias("mine")
+CIRCLE = (
+    sa.select(M.c.conversation_id, M.c.user_id)
+    .join(_MINE, _MINE.c.conversation_id == M.c.conversation_id)
+    .where(_MINE.c.user_id == sa.bindparam("user"))
 )
 MEMBERS_OF_ONE = (
     sa.select(*MEMBER_COLUMNS)

@@ -9,8 +9,9 @@ from services.chat_file.kernel.identity import Identity
 
 
 class Memberships(Protocol):
-    def ids_for(self, user_id: str) -> list[str]:
-        """Ids of every conversation the user takes part in (the socket's rooms)."""
+    def rooms_and_contacts(self, user_id: str) -> tuple[list[str], set[str]]:
+        """Ids of every conversation the user takes part in (the socket's rooms) and everyone
+        who shares one, together: what a connect needs, in one store query at most."""
         ...
 
     def contacts_of(self, user_id: str) -> set[str]:

@@ -83,7 +83,7 @@ class ConnectionEvents:
         if current is None:
             joined = self.hub.admit(current_sid(), user)
         else:
-            joined = self.hub.memberships.ids_for(user.user_id)
+            joined, _ = self.hub.memberships.rooms_and_contacts(user.user_id)
         profile = self._directory.resolve(user.user_id)
         names = {k: profile.get(k) for k in ("nom", "prenom", "ministere")}
         matricule = user.matricule or profile.get("matricule")

@@ -8,8 +8,9 @@ naming): this layer joins rooms, it does not spell them.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from flask_socketio import join_room, leave_room
@@ -59,10 +60,20 @@ class RealtimeHub:
     activity: ActivityService
     idle_watch: Background  # looks for idle users of this process
     revocation_feed: Startable | None = None  # follows revocations into the verifier's mirror
+    # Connects (and disconnects) doing their store and presence work at once in this process;
+    # the others wait their turn (SOCKET_CONNECT_CONCURRENCY). A reconnect storm then queues
+    # here instead of draining the database pool and being refused with STORE_UNAVAILABLE.
+    admission: threading.BoundedSemaphore = field(
+        default_factory=lambda: threading.BoundedSemaphore(4)
+    )
 
     def admit(self, sid: str, user: Identity) -> list[str]:
         """An authenticated socket: join its rooms, count the device; returns conversation ids."""
-        conversation_ids = self.memberships.ids_for(user.user_id)
+        with self.admission:
+            return self._admit(sid, user)
+
+    def _admit(self, sid: str, user: Identity) -> list[str]:
+        conversation_ids, contacts = self.memberships.rooms_and_contacts(user.user_id)
         join_room(self.rooms.user(user.user_id))
         if user.moderates:
             join_room(self.rooms.moderators)
@@ -70,9 +81,8 @@ class RealtimeHub:
             join_room(self.rooms.conversation(conversation_id))
         self.sessions.bind(sid, user)
         try:
-            contacts = lambda: self.contacts(user.user_id)  # noqa: E731
-            self.presence.connected(user.user_id, sid, contacts, user.matricule)
-            self.activity.active(user.user_id, lambda: self.contacts(user.user_id))
+            self.presence.connected(user.user_id, sid, lambda: contacts, user.matricule)
+            self.activity.active(user.user_id, lambda: contacts)
             self.keepalive.ensure_started()
             self.idle_watch.ensure_started()
         except Exception:  # presence is best effort: the socket works without it
@@ -86,6 +96,10 @@ class RealtimeHub:
         if user is None:
             return
         self.typing.stop_all(user.user_id, sid)
+        with self.admission:
+            self._count_out(user, sid)
+
+    def _count_out(self, user: Identity, sid: str) -> None:
         try:
             contacts = lambda: self.contacts(user.user_id)  # noqa: E731
             if self.presence.disconnected(user.user_id, sid, contacts, user.matricule):

@@ -1,6 +1,6 @@
 """The storage contract of chat_file: every method of every port, on every backend.
 
-ConversationStore (13 methods), MessageStore (13), FileMetadataStore (5). Parametrised by the
+ConversationStore (14 methods), MessageStore (13), FileMetadataStore (5). Parametrised by the
 `stores` fixture (conftest.py): fakes, SQLite, PostgreSQL, mongomock, real MongoDB if set.
 """
 
@@ -113,6 +113,21 @@ def test_unread_totals_and_ids_for(stores: ChatStores) -> None:
     assert stores.conversations.unread_totals(a) == (4, 2)
     assert stores.conversations.unread_totals(users(1)[0]) == (0, 0)
     assert sorted(stores.conversations.ids_for(a)) == sorted([one.id, two.id])
+
+
+def test_circle_of_gives_rooms_and_contacts_at_once(stores: ChatStores) -> None:
+    a, b, c, d = users(4)
+    one, two = group(stores, [a, b, c]), group(stores, [d, a])
+    group(stores, [b, c, d])  # a is not in it: none of it counts
+    private, _ = stores.conversations.get_or_create_private(a, c, NOW)
+    circle = stores.conversations.circle_of(a)
+    assert sorted(circle.conversation_ids) == sorted([one.id, two.id, private.id])
+    assert circle.contacts == {a, b, c, d}
+    stores.conversations.remove_participant(two.id, a)
+    after = stores.conversations.circle_of(a)
+    assert sorted(after.conversation_ids) == sorted([one.id, private.id])
+    assert after.contacts == {a, b, c}
+    assert stores.conversations.circle_of(users(1)[0]).conversation_ids == ()
 
 
 def test_add_participants_start_with_nothing_unread_and_can_be_promoted(

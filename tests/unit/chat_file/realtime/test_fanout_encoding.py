@@ -1,62 +1,50 @@
-"""Fan-out cost per event, not per recipient: a new message is encoded once for all members'
-sockets and its sender's display data is resolved once."""
+"""The fan-out of a message to a group encodes its payload once, whatever the number of
+sockets: one emit to every member's room, and python-socketio's manager encodes that packet
+once and hands the same frame to each socket (our part: never one emit per user or socket)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import fakeredis
-from flask import Flask
 
 from services.chat_file.app import create_app
 from tests.fake_stores import fake_chat_stores
 
-from ..fakes import FakeProfileCache, FakeProfileSource, profile
+from ..fakes import FakeProfileSource, profile
 from .test_socket_events import settings, token
 
-MEMBERS = ["alice", "bob", "carol", "dave", "erin"]
-USERS = {u: profile(u, u.capitalize(), "Test") for u in MEMBERS}
+MEMBERS = [f"member{n:02d}" for n in range(20)]
 
 
-def counting_encodes(app: Flask) -> list[str]:
-    """Event names of every Socket.IO packet the server encodes from now on."""
-    server = app.extensions["socketio"].server
-    encoded: list[str] = []
-
-    class CountingPacket(server.packet_class):  # type: ignore[name-defined,misc]
-        def encode(self) -> Any:
-            if isinstance(self.data, list) and self.data and isinstance(self.data[0], str):
-                encoded.append(self.data[0])
-            return super().encode()
-
-    server.packet_class = CountingPacket
-    return encoded
-
-
-def test_a_new_message_is_encoded_once_and_its_sender_resolved_once() -> None:
-    cache = FakeProfileCache()
+def test_a_group_message_is_encoded_once_for_twenty_sockets() -> None:
     app = create_app(
-        settings(SOCKET_SEND_RATE="0"),
+        settings(),
         stores=fake_chat_stores(),
         redis=fakeredis.FakeRedis(),
-        cache=cache,
-        auth_client=FakeProfileSource(USERS),
+        auth_client=FakeProfileSource({u: profile(u, u, "Test") for u in MEMBERS}),
     )
-    socketio = app.extensions["socketio"]
-    clients = {u: socketio.test_client(app, auth={"token": token(u)}) for u in MEMBERS}
-    created = clients["alice"].emit(
-        "createGroup", {"name": "Équipe", "members": MEMBERS[1:]}, callback=True
+    server = app.extensions["socketio"]
+    http = app.test_client()
+    made = http.post(
+        "/groups",
+        json={"name": "Cabinet", "members": MEMBERS[1:]},
+        headers={"Authorization": f"Bearer {token(MEMBERS[0])}"},
     )
-    cid = created["conversation"]["id"]
-    for client in clients.values():
-        client.get_received()
-    encoded, reads = counting_encodes(app), cache.reads
-    body = {"conversationId": cid, "content": "Bonjour à tous", "type": "TEXT"}
-    assert clients["alice"].emit("sendMessage", body, callback=True)["success"]
-    for user in MEMBERS:
-        received = [e for e in clients[user].get_received() if e["name"] == "newMessage"]
-        assert [e["args"][0]["senderName"] for e in received] == ["Alice Test"], user
-    assert encoded.count("newMessage") == 1  # one packet for the five sockets
-    assert cache.reads - reads == 1  # the sender, looked up once for the event
-    for client in clients.values():
-        client.disconnect()
+    assert made.status_code == 201, made.get_json()
+    sockets = [server.test_client(app, auth={"token": token(u)}) for u in MEMBERS]
+    frames: list[Any] = []  # the Engine.IO packets handed to the sockets for `newMessage`
+    deliver = server.server._send_eio_packet  # the test clients' delivery
+
+    def recording(eio_sid: str, eio_packet: Any) -> None:
+        if str(eio_packet.data).startswith('2["newMessage"'):
+            frames.append(eio_packet)
+        deliver(eio_sid, eio_packet)
+
+    server.server._send_eio_packet = recording
+    body = {"conversationId": made.get_json()["data"]["id"], "content": "Bonjour"}
+    ack = sockets[0].emit("sendMessage", body, callback=True)
+    assert ack["success"], ack
+    delivered = [[e for e in c.get_received() if e["name"] == "newMessage"] for c in sockets]
+    assert all(len(d) == 1 for d in delivered)  # every member's socket got it...
+    assert len(frames) == len(MEMBERS) and len({id(f) for f in frames}) == 1  # ...one frame

@@ -13,6 +13,7 @@ import pytest
 from flask import Flask
 
 from services.chat_file.app import create_app
+from services.chat_file.conversations.domain.model import Circle
 from services.chat_file.kernel.rate import SendRateLimiter
 from services.chat_file.settings import Settings
 from tests.fake_stores import fake_chat_stores
@@ -296,10 +297,10 @@ def test_the_sender_is_the_socket_user_never_the_payload(connect: Callable[..., 
 
 
 def test_a_store_failure_at_connect_refuses_the_socket_cleanly(app: Flask) -> None:
-    def broken(_user_id: str) -> list[str]:
+    def broken(_user_id: str) -> Circle:
         raise RuntimeError("mongo is down")
 
-    app.extensions["chat"].adapters.stores.conversations.ids_for = broken
+    app.extensions["chat"].adapters.stores.conversations.circle_of = broken
     client = app.extensions["socketio"].test_client(app, auth={"token": token("alice")})
     assert not client.is_connected()
     assert len(app.extensions["realtime"].sessions) == 0
