@@ -101,6 +101,9 @@ class FakeBlockStore:
         mine = [(at, b) for (a, b), at in self.rows.items() if a == blocker_id]
         return [b for _, b in sorted(mine, key=lambda row: (-row[0].timestamp(), row[1]))]
 
+    def pairs(self) -> list[tuple[str, str]]:
+        return sorted(self.rows)
+
     def has_blocked(self, blocker_id: str, blocked_id: str) -> bool:
         return (blocker_id, blocked_id) in self.rows
 
@@ -194,3 +197,26 @@ class FakeHoldStore:
 
     def kept(self, message_id: str) -> dict[str, Any] | None:
         return copy.deepcopy(self.copies.get(message_id))
+
+
+class FakeBlockIndex:
+    """The presence path's block index read straight from the fake store (nothing to write)."""
+
+    def __init__(self, store: FakeBlockStore) -> None:
+        self._store = store
+        self.updates: list[tuple[str, str, str]] = []
+
+    def added(self, blocker_id: str, blocked_id: str) -> None:
+        self.updates.append(("added", blocker_id, blocked_id))
+
+    def removed(self, blocker_id: str, blocked_id: str) -> None:
+        self.updates.append(("removed", blocker_id, blocked_id))
+
+    def has_blocked(self, blocker_id: str, blocked_id: str) -> bool:
+        return self._store.has_blocked(blocker_id, blocked_id)
+
+    def blockers_of(self, user_id: str, among: Collection[str]) -> set[str]:
+        return self._store.blockers_of(user_id, among)
+
+    def blocked_either_way(self, user_id: str, among: Collection[str]) -> set[str]:
+        return self._store.blocked_either_way(user_id, among)

@@ -47,8 +47,8 @@ from services.chat_file.kernel.notifier import Notifier, encoder
 from services.chat_file.kernel.rate import SendRateLimiter
 from services.chat_file.moderation.api.views import EVENT_VIEWS as MODERATION_EVENTS
 from services.chat_file.moderation.application.bundle import ModerationServices
-from services.chat_file.moderation.application.ports import ModeratorAlerts, SuspensionStore
-from services.chat_file.moderation.wiring import make_suspensions, wire_moderation
+from services.chat_file.moderation.application.ports import ModeratorAlerts
+from services.chat_file.moderation.wiring import ModerationPorts, moderation_ports, wire_moderation
 from services.chat_file.push.adapters.outbox import BufferedOutbox
 from services.chat_file.push.adapters.queue import RedisPushQueue
 from services.chat_file.push.api.views import EVENT_VIEWS as PUSH_EVENTS
@@ -168,7 +168,7 @@ def build(
     clock: Callable[[], datetime] | None = None,
     send_limiter: SendRateLimiter | None = None,
     moderator_alerts: ModeratorAlerts | None = None,
-    suspensions: SuspensionStore | None = None,
+    moderation_adapters: ModerationPorts | None = None,  # suspensions, blocks' index
 ) -> ChatServices:
     """`db` is a pymongo (or mongomock) `Database`: the Mongo adapters over it."""
     stores = stores or open_stores(settings, db)
@@ -196,7 +196,7 @@ def build(
             thumbnailer=thumbnailer,
         )
     )
-    suspended = suspensions or make_suspensions(settings, client)
+    ports = moderation_adapters or moderation_ports(settings, client, stores)
     talk = wire_conversations(
         settings,
         conversations=stores.conversations,
@@ -208,8 +208,8 @@ def build(
         attachments=attachments or FileAttachments(file_bundle.files),
         limiter=limiter,
         clock=clock,
-        blocks=stores.blocks,
-        suspensions=suspended,
+        blocks=ports.blocks,
+        suspensions=ports.suspensions,
         holds=stores.holds,
         circles=_circle_cache(settings, client),
     )
@@ -223,7 +223,7 @@ def build(
     )
     alerts = moderator_alerts or RoomAlerts(server, MODERATORS_ROOM, encode_events)
     moderation = wire_moderation(
-        settings, stores, people.directory, talk, file_bundle.files, suspended, alerts, clock
+        settings, stores, people.directory, talk, file_bundle.files, ports, alerts, clock
     )
     verifier.mirror.subscribe(push.devices.forget_ended)  # ended sessions: no more push
     revocations = RedisRevocations(client, prefix=settings.redis_key_prefix)

@@ -6,6 +6,7 @@ the directory, the moderators' alert and the suspended agents' Redis set."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -19,6 +20,8 @@ from services.chat_file.conversations.facade import (
     MessageStore,
     Participation,
 )
+from services.chat_file.kernel.blocks import BlockList
+from services.chat_file.moderation.adapters.block_index import RedisBlockIndex
 from services.chat_file.moderation.adapters.suspensions import RedisSuspensions
 from services.chat_file.moderation.application.actions import ModeratorActions
 from services.chat_file.moderation.application.blocks import BlockService
@@ -26,6 +29,7 @@ from services.chat_file.moderation.application.bundle import ModerationServices
 from services.chat_file.moderation.application.holds import HoldService
 from services.chat_file.moderation.application.ports import (
     AuditLog,
+    BlockIndex,
     BlockStore,
     ConversationWrites,
     FileDisposal,
@@ -69,10 +73,27 @@ class ModerationStores(Protocol):
     def holds(self) -> HoldStore: ...
 
 
-def make_suspensions(config: ModerationConfig, client: redis.Redis) -> RedisSuspensions:
-    """The suspended agents, shared by every process through Redis (ChatCommands asks it)."""
+class PresenceBlocks(BlockList, BlockIndex, Protocol):
+    """The blocks as the presence path reads them and `BlockService` writes them through."""
+
+
+@dataclass(frozen=True)
+class ModerationPorts:
+    """What the conversations context also uses: the suspended agents (every write) and the
+    blocks' Redis index (presence, typing; writes and pushes still ask the database)."""
+
+    suspensions: SuspensionStore
+    blocks: PresenceBlocks
+
+
+def moderation_ports(
+    config: ModerationConfig, client: redis.Redis, stores: ModerationStores
+) -> ModerationPorts:
     refresh = config.moderation.suspension_refresh_seconds
-    return RedisSuspensions(client, prefix=config.redis_key_prefix, refresh=refresh)
+    prefix = config.redis_key_prefix
+    index = RedisBlockIndex(client, stores.blocks, prefix=prefix)
+    index.warm()
+    return ModerationPorts(RedisSuspensions(client, prefix=prefix, refresh=refresh), index)
 
 
 def retention_service(
@@ -110,7 +131,7 @@ def wire_moderation(
     directory: UserDirectory,
     conversations: ConversationCommands,
     files: FileDisposal,
-    suspensions: SuspensionStore,
+    ports: ModerationPorts,
     alerts: ModeratorAlerts,
     clock: Callable[[], datetime] | None = None,
 ) -> ModerationServices:
@@ -122,8 +143,10 @@ def wire_moderation(
     max_blocks = config.moderation.max_blocks
     return ModerationServices(
         ReportService(stores.reports, audit, messages, alerts, **clocked),
-        BlockService(stores.blocks, directory, max_blocks=max_blocks, **clocked),
-        ModeratorActions(writes, suspensions, audit, directory, **clocked),
+        BlockService(
+            stores.blocks, directory, max_blocks=max_blocks, index=ports.blocks, **clocked
+        ),
+        ModeratorActions(writes, ports.suspensions, audit, directory, **clocked),
         retention_service(config, stores, files, clock),
         HoldService(stores.holds, Participation(stores.conversations), audit, **clocked),
         audit,

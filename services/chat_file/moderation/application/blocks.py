@@ -12,7 +12,7 @@ from datetime import datetime
 from services.chat_file.kernel.clock import utc_now
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.kernel.ids import check_user_id
-from services.chat_file.moderation.application.ports import BlockStore
+from services.chat_file.moderation.application.ports import BlockIndex, BlockStore
 from services.chat_file.moderation.domain.blocks import (
     BlockedUserNotFoundError,
     SelfBlockError,
@@ -34,8 +34,10 @@ class BlockService:
         directory: UserDirectory,
         clock: Callable[[], datetime] = utc_now,
         max_blocks: int = 1000,
+        index: BlockIndex | None = None,
     ) -> None:
         self._blocks = blocks
+        self._index = index
         self._max_blocks = max_blocks
         self._directory = directory
         self._clock = clock
@@ -50,11 +52,14 @@ class BlockService:
             if len(self._blocks.blocked_by(user.user_id)) >= self._max_blocks:
                 raise TooManyBlocksError()
             self._blocks.block(user.user_id, other, self._clock())
+            if self._index is not None:
+                self._index.added(user.user_id, other)
         return BlockResult(other, True)
 
     def unblock(self, user: Identity, other_id: str) -> BlockResult:
         other = check_user_id(other_id)
-        self._blocks.unblock(user.user_id, other)
+        if self._blocks.unblock(user.user_id, other) and self._index is not None:
+            self._index.removed(user.user_id, other)
         return BlockResult(other, False)
 
     def blocked(self, user: Identity) -> list[str]:

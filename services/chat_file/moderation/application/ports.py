@@ -74,6 +74,18 @@ class BlockStore(BlockList, Protocol):
         """Whom the agent blocked, the most recent first."""
         ...
 
+    def pairs(self) -> list[tuple[str, str]]:
+        """Every (blocker, blocked) pair (rebuilding the presence path's Redis index)."""
+        ...
+
+
+class BlockIndex(Protocol):
+    """The presence path's copy of the blocks (`RedisBlockIndex`), written through."""
+
+    def added(self, blocker_id: str, blocked_id: str) -> None: ...
+
+    def removed(self, blocker_id: str, blocked_id: str) -> None: ...
+
 
 class SuspensionStore(Suspensions, Protocol):
     def suspend(self, user_id: str) -> None: ...

@@ -41,6 +41,9 @@ class MongoBlockStore(MongoStore):
         )
         return [doc["blockedId"] for doc in cursor]
 
+    def pairs(self) -> list[tuple[str, str]]:
+        return [(d["blockerId"], d["blockedId"]) for d in self._blocks.find({}, {"_id": 0})]
+
     def has_blocked(self, blocker_id: str, blocked_id: str) -> bool:
         return self._blocks.find_one({"_id": _key(blocker_id, blocked_id)}) is not None
 

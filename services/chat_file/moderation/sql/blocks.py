@@ -41,6 +41,12 @@ class SqlBlockStore(SqlStore):
         with self._read.connect() as db:
             return [row[0] for row in db.execute(query)]
 
+    def pairs(self) -> list[tuple[str, str]]:
+        with self._read.connect() as db:
+            return [
+                (row[0], row[1]) for row in db.execute(sa.select(B.c.blocker_id, B.c.blocked_id))
+            ]
+
     def has_blocked(self, blocker_id: str, blocked_id: str) -> bool:
         query = sa.select(B.c.blocker_id).where(
             B.c.blocker_id == blocker_id, B.c.blocked_id == blocked_id
