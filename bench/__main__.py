@@ -34,6 +34,11 @@ MODULES = [
     "sessions",
     "directory",
     "retention",
+    "abuse_edits",
+    "abuse_groups",
+    "abuse",
+    "sync",
+    "announcements",
 ]
 RESULTS = Path(__file__).with_name("results.json")
 TEST_FIGURES = Path(__file__).resolve().parents[1] / "var" / "test-figures.json"

@@ -29,6 +29,7 @@ import requests
 from bench.roundtrips import RoundTrips, counting_client
 from libs.usercache import UserCache
 from services.chat_file.app import create_app
+from services.chat_file.kernel.limits import no_user_limits
 from services.chat_file.settings import Settings
 from services.chat_file.users.adapters.auth_client import HttpAuthUserClient
 from services.chat_file.users.application.directory import UserDirectory
@@ -88,6 +89,7 @@ def _page_counts(server: FakeAuthUserServer, prefix: str) -> dict[str, int]:
         jwt_secret=SECRET,
         user_cache_prefix=f"{prefix}page:",
         auth_user_service_url=server.url,
+        user_rates=no_user_limits(),  # the directory's round trips, not the limiter's one
     )
     redis_client = counting_client(REDIS_URL)
     app = create_app(settings, redis=redis_client, db=mongomock.MongoClient(tz_aware=True)["b"])

@@ -41,6 +41,7 @@ import socketio
 
 from deploy.cluster import Cluster, ProxyConfig
 from libs.usercache import UserCache
+from services.chat_file.kernel.limits import user_limits_off_env
 from tests.support.databases import postgres_database
 from tests.support.proxy import delete_prefix
 from tests.support.servers import free_port
@@ -135,6 +136,7 @@ def _cluster(backends: int, run_dir: Path, database_url: str, prefix: str) -> Cl
         "REDIS_KEY_PREFIX": prefix,
         "USER_CACHE_PREFIX": f"{prefix}user:profile:",
         "SOCKET_SEND_RATE": "0",
+        **user_limits_off_env(),  # the per-user limits too (#23)
         "ACCESS_LOG": "/dev/null",
         "LOG_LEVEL": "warning",
     }

@@ -35,6 +35,7 @@ import redis
 import socketio
 
 from libs.usercache import UserCache
+from services.chat_file.kernel.limits import user_limits_off_env
 from tests.support.databases import postgres_database
 from tests.support.servers import GUNICORN, ServiceProcess
 from tests.support.tokens import mint
@@ -218,6 +219,7 @@ def _chat_server(prefix: str, database_url: str) -> ServiceProcess:
             "AUTH_USER_SERVICE_URL": "http://127.0.0.1:9",
             "CHAT_ASYNC_MODE": "gevent",
             "SOCKET_SEND_RATE": "0",
+            **user_limits_off_env(),  # the per-user limits too (#23)
             "ACCESS_LOG": "/dev/null",
             "LOG_LEVEL": "warning",
         },

@@ -19,6 +19,7 @@ from bench.roundtrips import RoundTrips, counting_client
 from services.auth_user.app import create_app as create_auth_app
 from services.auth_user.settings import Settings as AuthSettings
 from services.chat_file.app import create_app as create_chat_app
+from services.chat_file.kernel.limits import no_user_limits
 from services.chat_file.settings import Settings as ChatSettings
 from tests.support.servers import ServiceProcess
 from tests.support.tokens import mint
@@ -71,6 +72,7 @@ def _roundtrips(prefix: str, files_dir: str) -> dict[str, float | int]:
             async_mode="threading",
             files_dir=files_dir,
             database_url=f"sqlite:///{files_dir}/chat.db",
+            user_rates=no_user_limits(),  # the token check's round trips, not the limiter's
         ),
         redis=counting_client(REDIS_URL),
     )

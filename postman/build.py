@@ -16,14 +16,17 @@ from typing import Any
 
 from .account_requests import ACCOUNT_FOLDER
 from .admin_requests import ADMIN_FOLDER
+from .announcements_requests import ANNOUNCEMENTS_FOLDER
 from .auth_requests import AUTH_FOLDER, DEFAULT_MATRICULES, LOGOUT_FOLDER
 from .conversations_requests import CONVERSATIONS_FOLDER
 from .dsl import folder
 from .files_requests import FILES_FOLDER
 from .message_actions_requests import MESSAGE_ACTIONS
 from .messages_requests import MESSAGES_FOLDER
+from .moderation_requests import MODERATION_FOLDER
 from .ops_requests import OPS_FOLDER
 from .push_requests import PUSH_FOLDER, SETTINGS_FOLDER
+from .sync_requests import SYNC_FOLDER
 from .users_requests import USERS_FOLDER
 
 HERE = Path(__file__).resolve().parent
@@ -78,6 +81,12 @@ RUNTIME = [
     ("fileId", False),
     ("fileSize", False),
     ("pushDeviceId", False),
+    ("syncToken", False),
+    ("announceBroadcastId", False),
+    ("announcementId", False),
+    ("modMessageId", False),
+    ("reportId", False),
+    ("holdId", False),
 ]
 
 NO_SERVER_ERROR = [
@@ -108,6 +117,17 @@ def collection() -> dict[str, Any]:
             "Push",
             "Push devices (FCM, Web Push), push configuration, notification settings.",
             [*PUSH_FOLDER, *SETTINGS_FOLDER],
+        ),
+        folder("Sync", "The caller's changes since a token (GET /sync).", SYNC_FOLDER),
+        folder(
+            "Announcements",
+            "Broadcasts to org units and agents: priority, acknowledgement, census.",
+            ANNOUNCEMENTS_FOLDER,
+        ),
+        folder(
+            "Moderation",
+            "Reports, moderator actions, suspension, retention, legal holds, audit, blocks.",
+            MODERATION_FOLDER,
         ),
         folder("Ops", "Health, readiness, metrics and API docs of both services.", OPS_FOLDER),
         folder("Logout", "Ends the sessions opened in Auth.", LOGOUT_FOLDER),

@@ -198,6 +198,20 @@ CONVERSATIONS_FOLDER = [
         ),
     ),
     chat(
+        "GET /conversations/:id/participants — the participant ids, paged",
+        "GET",
+        "/conversations/{{groupId}}/participants",
+        query=(("offset", "0"), ("limit", "200")),
+        keys=("conversationId", "participantIds", "offset", "limit", "total", "hasMore"),
+        checks=(
+            (
+                "every member, one page",
+                "pm.expect(data.participantIds).to.include("
+                f"{env('user3Id')}); pm.expect(data.hasMore).to.equal(false);",
+            ),
+        ),
+    ),
+    chat(
         "POST /conversations/:id/participants — not an admin (403 NOT_CONVERSATION_ADMIN)",
         "POST",
         "/conversations/{{groupId}}/participants",

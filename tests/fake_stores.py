@@ -28,6 +28,7 @@ from services.chat_file.conversations.domain.model import (
     Receipt,
     pair_key,
 )
+from services.chat_file.conversations.domain.reactions import reacted
 from services.chat_file.files.domain.model import FileRecord
 from services.chat_file.storage.stores import ChatStores
 from tests.fake_moderation_stores import (
@@ -43,6 +44,8 @@ from tests.fake_push_stores import (
     FakeMentionStore,
     FakeNotificationSettingsStore,
 )
+from tests.fake_sync_stores import FakeChangeLog
+from tests.unit.chat_file.announcements.fakes import FakeAnnouncementStore
 
 _ids = itertools.count(1)
 
@@ -99,7 +102,7 @@ class FakeConversationStore:
 
     def circle_of(self, user_id: str) -> Circle:
         mine = [c for c in self.rows.values() if user_id in c.participants]
-        return Circle.of([(c.id, u) for c in mine for u in c.participants])
+        return Circle.seen_by(user_id, mine)
 
     def add_participants(
         self, conversation_id: str, user_ids: list[str], admins: list[str]
@@ -131,6 +134,8 @@ class FakeConversationStore:
         with self._lock:
             c.seq += 1
             c.last_message, c.last_activity = dict(summary), at
+            if summary.get("senderId"):
+                c.posters = c.posters | {summary["senderId"]}
             self.writes += 1
             return c.seq
 
@@ -170,6 +175,7 @@ class FakeConversationStore:
 class FakeMessageStore:
     def __init__(self, conversations: FakeConversationStore) -> None:
         self.rows: dict[str, Message] = {}
+        self.released: set[str] = set()  # ids whose (sender, temporaryId) no longer dedupes
         self._conversations = conversations
 
     def new_id(self) -> str:
@@ -191,9 +197,13 @@ class FakeMessageStore:
 
     def find_by_temporary_id(self, sender_id: str, temporary_id: str) -> Message | None:
         for m in self.rows.values():
-            if m.sender_id == sender_id and m.temporary_id == temporary_id:
+            same = m.sender_id == sender_id and m.temporary_id == temporary_id
+            if same and m.id not in self.released:
                 return copy.deepcopy(m)
         return None
+
+    def release_temporary_id(self, message_id: str) -> None:
+        self.released.add(message_id)
 
     def get(self, message_id: str) -> Message | None:
         found = self.rows.get(message_id)
@@ -224,7 +234,7 @@ class FakeMessageStore:
                 content=change.content,
                 edited=True,
                 edited_at=change.at,
-                edit_history=[*m.edit_history, dict(change.previous)],
+                edit_history=change.history_after(m.edit_history),
                 mentions=list(mentions),
             )
 
@@ -245,12 +255,20 @@ class FakeMessageStore:
         if m is not None and user_id not in m.deleted_for:
             m.deleted_for.append(user_id)
 
-    def react(self, message_id: str, user_id: str, emoji: str, add: bool) -> Message | None:
-        entry = {"userId": user_id, "emoji": emoji}
+    def file_in_use(self, conversation_id: str, file_id: str, besides: str) -> bool:
+        return any(
+            m.conversation_id == conversation_id
+            and m.file_id == file_id
+            and not m.deleted
+            and m.id != besides
+            for m in self.rows.values()
+        )
 
+    def react(
+        self, message_id: str, user_id: str, emoji: str, add: bool, max_per_user: int
+    ) -> Message | None:
         def change(m: Message) -> Message:
-            others = [r for r in m.reactions if r != entry]
-            return replace(m, reactions=[*others, entry] if add else others)
+            return replace(m, reactions=reacted(m.reactions, user_id, emoji, add, max_per_user))
 
         return self._change(message_id, change)
 
@@ -331,6 +349,12 @@ class FakeFileStore:
         if r is not None and conversation_id not in r.conversation_ids:
             self.rows[file_id] = replace(r, conversation_ids=(*r.conversation_ids, conversation_id))
 
+    def unlink_conversation(self, file_id: str, conversation_id: str) -> None:
+        r = self.rows.get(file_id)
+        if r is not None:
+            kept = tuple(c for c in r.conversation_ids if c != conversation_id)
+            self.rows[file_id] = replace(r, conversation_ids=kept)
+
     def delete(self, file_id: str) -> bool:
         return self.rows.pop(file_id, None) is not None
 
@@ -378,7 +402,9 @@ def fake_chat_stores(conversations: FakeConversationStore | None = None) -> Chat
         purge=FakeMessagePurge(conversations, messages, mentions),
         retention=FakeRetentionPolicyStore(),
         holds=FakeHoldStore(),
+        changes=FakeChangeLog(),
         backend="memory",
+        announcements=FakeAnnouncementStore(),
     )
 
 

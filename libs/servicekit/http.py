@@ -110,7 +110,11 @@ def install_json_errors(app: Flask, status_by_code: Mapping[str, int]) -> None:
     @app.errorhandler(CodedError)
     def coded(exc: CodedError) -> tuple[Response, int]:
         status = status_by_code.get(exc.code, 400)
-        extra = {"errors": exc.details["errors"]} if "errors" in exc.details else {}
+        extra: dict[str, Any] = {}
+        if "errors" in exc.details:
+            extra["errors"] = exc.details["errors"]
+        if "retry_after" in exc.details:  # also in the body, as socket acks carry it
+            extra["retryAfter"] = exc.details["retry_after"]
         response = jsonify(error_body(exc.code, exc.template, params=exc.params, **extra))
         if "retry_after" in exc.details:
             response.headers["Retry-After"] = str(exc.details["retry_after"])

@@ -23,6 +23,10 @@ HASH_FIELDS = (
     "sexe",
     "updatedAt",
     "locale",  # the user's language (fr|en), for the texts sent to them; not a display field
+    # the org units below the ministère (announcement audiences, docs/announcements.md); added
+    # last so that a hash written before them reads with both empty
+    "direction",
+    "service",
 )
 
 
@@ -71,6 +75,8 @@ class CachedUser:
     sexe: str = ""
     updated_at: int = 0
     locale: str = ""  # "" when unknown (a profile cached before the field existed): French
+    direction: str = ""
+    service: str = ""
 
     @classmethod
     def from_profile(cls, profile: Mapping[str, Any]) -> CachedUser:
@@ -91,6 +97,8 @@ class CachedUser:
             sexe=_text(profile.get("sexe")) or "",
             updated_at=_epoch_ms(profile.get("updatedAt")),
             locale=_text(profile.get("locale")) or "",
+            direction=_text(profile.get("direction")) or "",
+            service=_text(profile.get("service")) or "",
         )
 
     @classmethod
@@ -111,6 +119,8 @@ class CachedUser:
             sexe=_text(get("sexe")) or "",
             updated_at=int(_text(get("updatedAt")) or 0),
             locale=_text(get("locale")) or "",
+            direction=_text(get("direction")) or "",
+            service=_text(get("service")) or "",
         )
 
     @classmethod
@@ -119,7 +129,20 @@ class CachedUser:
         if not values[0]:
             return None
         text: list[Any] = [(v.decode() if isinstance(v, bytes) else v) or None for v in values]
-        uid, nom, prenom, full, avatar, mat, ministere, sexe, updated, locale = text
+        (
+            uid,
+            nom,
+            prenom,
+            full,
+            avatar,
+            mat,
+            ministere,
+            sexe,
+            updated,
+            locale,
+            direction,
+            service,
+        ) = text
         return cls(
             uid,
             full or UNKNOWN_USER_NAME,
@@ -131,6 +154,8 @@ class CachedUser:
             sexe or "",
             int(updated or 0),
             locale or "",
+            direction or "",
+            service or "",
         )
 
     def to_hash(self) -> dict[str, str]:
@@ -146,6 +171,8 @@ class CachedUser:
             "sexe": self.sexe,
             "updatedAt": str(self.updated_at),
             "locale": self.locale,
+            "direction": self.direction,
+            "service": self.service,
         }
 
     def to_public(self) -> dict[str, Any]:

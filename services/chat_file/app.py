@@ -10,8 +10,14 @@ from libs.servicekit.cors import install_cors
 from libs.servicekit.edge import install_service_edge
 from libs.servicekit.http import install_json_errors, install_languages
 from libs.servicekit.json_provider import OrjsonProvider
-from libs.servicekit.observability import Metrics, install_cache_metrics, install_observability
+from libs.servicekit.observability import (
+    Metrics,
+    install_cache_metrics,
+    install_observability,
+    install_rate_limit_metrics,
+)
 from libs.servicekit.openapi import install_openapi
+from services.chat_file.announcements.http import routes as announcements
 from services.chat_file.bootstrap import ChatServices, build
 from services.chat_file.console.console import console_blueprint
 from services.chat_file.conversations.http import conversations, messages
@@ -21,6 +27,7 @@ from services.chat_file.files.wiring import socket_groups as file_socket_groups
 from services.chat_file.http import health
 from services.chat_file.http.context import provide
 from services.chat_file.http.errors import STATUS_BY_CODE, install_store_errors
+from services.chat_file.http.user_limits import document_limits
 from services.chat_file.kernel.languages import chat_catalogue
 from services.chat_file.moderation.http import actions, audit, blocks, holds, reports, retention
 from services.chat_file.push.http import devices, notify_prefs
@@ -29,6 +36,8 @@ from services.chat_file.realtime.socket.server import install_socketio
 from services.chat_file.realtime.wiring import socket_groups as realtime_socket_groups
 from services.chat_file.realtime.wiring import socketio_options
 from services.chat_file.settings import Settings
+from services.chat_file.sync.http import routes as sync_routes
+from services.chat_file.sync.wiring import socket_groups as sync_socket_groups
 
 EXTENSION = "chat"  # the whole `ChatServices` (tests and scripts read it; routes read bundles)
 
@@ -49,6 +58,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         services.files_bundle,
         services.push_bundle,
         services.moderation_bundle,
+        services.sync_bundle,
+        services.announcements_bundle,
         services.users_bundle,
         services.edge,
     )
@@ -69,6 +80,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(retention.bp)
     app.register_blueprint(holds.bp)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(sync_routes.bp)
+    app.register_blueprint(announcements.bp)
     app.register_blueprint(console_blueprint(settings.auth_user_public_url))
     services.realtime.socketio.init_app(app, **socketio_options(settings))  # extensions["socketio"]
     hub, talk = services.realtime, services.conversations_bundle
@@ -77,8 +90,10 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         *realtime_groups,
         *conversation_socket_groups(talk, services.commands, hub),
         *file_socket_groups(services.files_bundle),
+        *sync_socket_groups(services.sync_bundle),
     ]
-    install_socketio(app, hub, connection, groups, services.verifier.mirror)
+    install_socketio(app, hub, connection, groups, services.verifier.mirror, services.edge.limits)
+    document_limits(app)
     install_openapi(
         app,
         title="ngomna chat_file",
@@ -93,7 +108,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
 API_DESCRIPTION = (
     "Conversations, messages and files. Auth: `Authorization: Bearer <accessToken>` or the "
     "`accessToken` cookie (cookie-borne POST/PUT/DELETE also need an allowed `Origin`/`Referer` "
-    "or a double-submit `X-CSRF-TOKEN` equal to the `csrf_access_token` cookie). Errors: "
+    "or an `X-CSRF-TOKEN` equal to the access token's `csrf` claim). Errors: "
     "`{success: false, message, code}`; a non-participant gets the same 404 as a missing id."
 )
 
@@ -120,4 +135,5 @@ def _install_metrics(metrics: Metrics, services: ChatServices) -> None:
     )
     adapters = services.adapters
     install_cache_metrics(metrics, adapters.cache)
+    install_rate_limit_metrics(metrics, services.edge.limits.checker)
     install_push_metrics(metrics, adapters.push_queue, adapters.push_outbox)

@@ -19,8 +19,12 @@ from typing import Any
 from flask_socketio import SocketIO
 from redis import Redis, RedisError
 
+from libs.egress import Resolver
+from libs.ratelimit import RateLimiter
 from libs.servicekit.stores import connect_redis
 from libs.sessions import KeyRing, RedisRevocations
+from services.chat_file.announcements.application.bundle import AnnouncementsServices
+from services.chat_file.announcements.wiring import unit_rooms, wire_announcements
 from services.chat_file.conversations.adapters.circles import RedisCircleCache
 from services.chat_file.conversations.api.commands import ChatCommands
 from services.chat_file.conversations.api.events import EVENT_VIEWS as CONVERSATION_EVENTS
@@ -43,6 +47,7 @@ from services.chat_file.files.application.ports import (
 from services.chat_file.files.wiring import file_storage, wire_files
 from services.chat_file.http.context import Edge
 from services.chat_file.http.readiness import Readiness
+from services.chat_file.kernel.limits import Checker, UserLimits
 from services.chat_file.kernel.notifier import Notifier, encoder
 from services.chat_file.kernel.rate import SendRateLimiter
 from services.chat_file.moderation.api.views import EVENT_VIEWS as MODERATION_EVENTS
@@ -65,6 +70,8 @@ from services.chat_file.realtime.socket.hub import RealtimeHub
 from services.chat_file.realtime.wiring import build_realtime, revocation_feed
 from services.chat_file.settings import Settings
 from services.chat_file.storage.stores import ChatStores, open_chat_stores, open_mongo_stores
+from services.chat_file.sync.application.bundle import SyncServices
+from services.chat_file.sync.wiring import journaled, wire_sync
 from services.chat_file.users.adapters.tokens import VerificationKeys
 from services.chat_file.users.application.breaker import CircuitBreaker
 from services.chat_file.users.application.bundle import UsersServices
@@ -86,7 +93,7 @@ class Adapters:
     redis: Redis
     cache: ProfileCache
     auth_client: ProfileSource
-    notifier: Notifier  # what the use cases announce through (push outbox aside)
+    notifier: Notifier  # where announcements go once logged (sync) (push outbox aside)
     push_queue: RedisPushQueue | None  # None when PUSH_ENABLED is off
     push_outbox: PushOutbox | None  # a BufferedOutbox unless a test passes a fake
 
@@ -102,6 +109,8 @@ class ChatServices:
     files_bundle: FilesServices
     push_bundle: PushServices
     moderation_bundle: ModerationServices
+    sync_bundle: SyncServices
+    announcements_bundle: AnnouncementsServices
     commands: ChatCommands  # every write, one entry point for HTTP and Socket.IO
     realtime: RealtimeHub
     edge: Edge
@@ -169,6 +178,8 @@ def build(
     send_limiter: SendRateLimiter | None = None,
     moderator_alerts: ModeratorAlerts | None = None,
     moderation_adapters: ModerationPorts | None = None,  # suspensions, blocks' index
+    egress_resolver: Resolver | None = None,
+    user_limiter: Checker | None = None,
 ) -> ChatServices:
     """`db` is a pymongo (or mongomock) `Database`: the Mongo adapters over it."""
     stores = stores or open_stores(settings, db)
@@ -180,10 +191,24 @@ def build(
     users = UsersServices(people.directory, verifier)
     server = socketio or SocketIO()  # options at `init_app` (realtime.wiring.socketio_options)
     queue, outbox = _push_queue(settings, client, push_queue, push_outbox)
-    announced = notifier or SocketIONotifier(server, encode_events)
-    adapters = Adapters(stores, client, people.cache, people.auth_client, announced, queue, outbox)
+    # every announced change is logged per user (sync) before it is delivered
+    if notifier is None:
+        sockets = SocketIONotifier(server, encode_events)
+        delivery: Notifier = sockets
+        if settings.sync_seq_in_events:  # one copy per user, with their seq
+            announced = journaled(stores.changes, encode_events, deliver=sockets, clock=clock)
+        else:  # one emit to every room (one frame), no seq: clients sync on reconnect only
+            announced = journaled(stores.changes, encode_events, then=sockets, clock=clock)
+    else:
+        delivery = notifier
+        announced = journaled(stores.changes, encode_events, then=notifier, clock=clock)
+    adapters = Adapters(stores, client, people.cache, people.auth_client, delivery, queue, outbox)
     # per socket and per HTTP user, the same rate (tests pass one on an injected clock)
     limiter = send_limiter or SendRateLimiter.for_rate(settings.socket_send_rate)
+    # per user, every transport and process (tests pass one on an injected clock)
+    limits = UserLimits(
+        user_limiter or RateLimiter(client, settings.user_rates, prefix=settings.redis_key_prefix)
+    )
     participation = Participation(stores.conversations)  # files ask who takes part
     file_bundle = (
         FilesServices(files)
@@ -220,6 +245,7 @@ def build(
         participation=talk.participation,
         notifier=announced,
         clock=clock,
+        egress_resolver=egress_resolver,
     )
     alerts = moderator_alerts or RoomAlerts(server, MODERATORS_ROOM, encode_events)
     moderation = wire_moderation(
@@ -229,11 +255,27 @@ def build(
     revocations = RedisRevocations(client, prefix=settings.redis_key_prefix)
     feed = revocation_feed(server, client, revocations, verifier.mirror)
     hub = build_realtime(
-        settings, server, client, talk.participation, people.directory, feed, limiter
+        settings,
+        server,
+        client,
+        talk.participation,
+        people.directory,
+        feed,
+        limiter,
+        extra_rooms=unit_rooms(people.cache),  # announcements reach unit members live
     )
     probes = {"database": stores.ping, "redis": _redis_ok(client)}
     readiness = Readiness(
         {**probes, **people.probes(), **verifier_probes}, following=verifier.mirror.following
+    )
+    if stores.announcements is None:
+        raise ValueError("the stores have no announcement store")
+    announcements = wire_announcements(
+        store=stores.announcements,
+        cache=people.cache,
+        socketio=server,
+        clock=clock,
+        reminder_every_minutes=settings.announcements.reminder_every_minutes,
     )
     return ChatServices(
         settings=settings,
@@ -242,9 +284,11 @@ def build(
         files_bundle=file_bundle,
         push_bundle=push,
         moderation_bundle=moderation,
+        sync_bundle=wire_sync(settings, stores.changes, clock),
+        announcements_bundle=announcements,
         commands=talk.commands,
         realtime=hub,
-        edge=Edge(verifier, settings.allowed_origins, limiter, readiness),
+        edge=Edge(verifier, settings.allowed_origins, limiter, readiness, limits),
         adapters=adapters,
     )
 

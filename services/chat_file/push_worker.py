@@ -64,7 +64,7 @@ def build_worker(
         blocks=stores.blocks,
         directory=directory,
         presence=presence,
-        senders=senders if senders is not None else senders_for(settings.push),
+        senders=senders if senders is not None else senders_for(settings),
     )
 
 

@@ -6,9 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from libs.ratelimit import RateTable
 from libs.servicekit.service_settings import ServiceSettings
 from libs.servicekit.settings import (
     SettingsError,
+    env_bool,
     env_float,
     env_int,
     env_list,
@@ -17,7 +19,9 @@ from libs.servicekit.settings import (
 )
 from libs.servicekit.sql import backend_of
 from libs.servicekit.stores import sentinel_queue_url
+from services.chat_file.announcements.settings import AnnouncementSettings
 from services.chat_file.files.settings import FileLimits, S3Settings
+from services.chat_file.kernel.limits import user_rates
 from services.chat_file.moderation.settings import ModerationSettings
 from services.chat_file.push.settings import PushSettings
 
@@ -42,6 +46,11 @@ class Settings(ServiceSettings):
     breaker_reset_seconds: float = 30.0
     negative_cache_seconds: float = 30.0
     max_message_length: int = 10_000
+    edit_history_versions: int = 20  # versions of a message kept in its edit history
+    edit_history_bytes: int = 100_000  # UTF-8 bytes of the contents kept in it
+    max_reactions_per_user: int = 3  # distinct reactions of one user on one message
+    max_group_members: int = 1000  # participants of a group or broadcast
+    temporary_id_window: float = 24 * 3600.0  # seconds a temporaryId dedupes a resend
     allowed_origins: tuple[str, ...] = ()
     async_mode: str = "gevent"
     socketio_message_queue: str = ""  # redis://… to fan events out across processes
@@ -51,11 +60,19 @@ class Settings(ServiceSettings):
     idle_timeout: float = 300.0  # seconds without activity before `user_idle`; 0 = off
     contacts_cache_ttl: int = 600  # seconds a user's rooms and contacts stay cached; 0 = off
     socket_connect_concurrency: int = 0  # connects doing store work at once; 0 = half the pool
+    sockets_per_user: int = 10  # past it the oldest socket is replaced; 0 = no cap
+    anonymous_sockets_per_ip: int = 20  # sockets waiting to `authenticate`, per process
+    socket_auth_grace: float = 30.0  # seconds an anonymous socket has to `authenticate`
     files_dir: str = "var/files"
     file_storage: str = "local"  # or "gridfs" (the service's MongoDB) or "s3"
     max_upload_bytes: int = 25 * 1024 * 1024
+    sync_window: int = 7 * 24 * 3600  # seconds a change stays in its user's log (sync)
+    sync_max_limit: int = 500  # changes one sync answer may hold
+    sync_seq_in_events: bool = True  # each user's copy of a change event carries their seq
     push: PushSettings = field(default_factory=PushSettings)
     moderation: ModerationSettings = field(default_factory=ModerationSettings)
+    user_rates: RateTable = field(default_factory=lambda: user_rates({}))  # RATE_LIMIT_<ACTION>
+    announcements: AnnouncementSettings = field(default_factory=AnnouncementSettings)
     s3: S3Settings = field(default_factory=S3Settings)
     file_limits: FileLimits = field(default_factory=FileLimits)
 
@@ -93,11 +110,21 @@ class Settings(ServiceSettings):
             **_realtime(env),
             async_mode=async_mode,
             max_message_length=env_int(env, "MAX_MESSAGE_LENGTH", 10_000),
+            edit_history_versions=env_int(env, "EDIT_HISTORY_MAX_VERSIONS", 20),
+            edit_history_bytes=env_int(env, "EDIT_HISTORY_MAX_BYTES", 100_000),
+            max_reactions_per_user=env_int(env, "MAX_REACTIONS_PER_USER", 3),
+            max_group_members=env_int(env, "MAX_GROUP_MEMBERS", 1000),
+            temporary_id_window=_positive_float(env, "TEMPORARY_ID_WINDOW", 24 * 3600.0),
             files_dir=env_str(env, "FILES_DIR", "var/files"),
             file_storage=file_storage,
             max_upload_bytes=env_int(env, "MAX_UPLOAD_BYTES", 25 * 1024 * 1024),
+            sync_window=_positive(env, "SYNC_WINDOW", 7 * 24 * 3600),
+            sync_max_limit=_positive(env, "SYNC_MAX_LIMIT", 500),
+            sync_seq_in_events=env_bool(env, "SYNC_SEQ_IN_EVENTS", True),
             push=PushSettings.from_env(env),
             moderation=ModerationSettings.from_env(env),
+            user_rates=user_rates(env),
+            announcements=AnnouncementSettings.from_env(env),
             s3=s3,
             file_limits=FileLimits.from_env(env),
         )
@@ -107,6 +134,13 @@ def _choice(env: Mapping[str, str], name: str, default: str, allowed: frozenset[
     value = env_str(env, name, default)
     if value not in allowed:
         raise SettingsError(f"{name} must be one of {sorted(allowed)}")
+    return value
+
+
+def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+    value = env_int(env, name, default)
+    if value < 1:
+        raise SettingsError(f"{name} must be at least 1")
     return value
 
 
@@ -144,7 +178,24 @@ def _realtime(env: Mapping[str, str]) -> dict[str, Any]:
         "idle_timeout": env_float(env, "IDLE_TIMEOUT", 300.0),
         "contacts_cache_ttl": env_int(env, "CONTACTS_CACHE_TTL", 600),
         "socket_connect_concurrency": _non_negative(env, "SOCKET_CONNECT_CONCURRENCY"),
+        "sockets_per_user": _at_least(env, "SOCKETS_PER_USER", 10, 0),
+        "anonymous_sockets_per_ip": _at_least(env, "ANONYMOUS_SOCKETS_PER_IP", 20, 0),
+        "socket_auth_grace": _positive_float(env, "SOCKET_AUTH_GRACE", 30.0),
     }
+
+
+def _at_least(env: Mapping[str, str], name: str, default: int, least: int) -> int:
+    value = env_int(env, name, default)
+    if value < least:
+        raise SettingsError(f"{name} must be at least {least}, got {value}")
+    return value
+
+
+def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
+    value = env_float(env, name, default)
+    if not value > 0 or value == float("inf"):
+        raise SettingsError(f"{name} must be a positive number of seconds, got {value}")
+    return value
 
 
 def _non_negative(env: Mapping[str, str], name: str) -> int:

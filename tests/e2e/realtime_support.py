@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import queue
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import redis
@@ -32,6 +35,7 @@ def chat_env(prefix: str, redis_url: str, mode: str, **extra: str) -> dict[str, 
         "CHAT_ASYNC_MODE": mode,
         "TYPING_TIMEOUT": "1",
         "SOCKET_SEND_RATE": "20",  # bursts of 40
+        "RATE_LIMIT_SEND": "off",  # the per-socket rate is what these tests look at
         "ACCESS_LOG": "/dev/null",
         "LOG_LEVEL": "warning",
         **extra,
@@ -47,24 +51,67 @@ def chat_process(env: Mapping[str, str]) -> ServiceProcess:
     return ServiceProcess("chat_file", env)
 
 
+class _Everyone(BaseHTTPRequestHandler):
+    """auth_user's `POST /batch` for a harness of arbitrary ids: every id asked exists (group
+    members are checked against auth_user since issue 23); no matricule does."""
+
+    def do_POST(self) -> None:
+        asked = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+        users = [
+            {"id": i, "nom": "E2E", "prenom": i[:6], "matricule": f"E2E{i[:6]}"}
+            for i in asked.get("ids") or []
+        ]
+        body = json.dumps({"users": users, "count": len(users), "missing": []}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:  # /health
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *_args: Any) -> None:
+        return
+
+
+@contextmanager
+def everyone_exists() -> Iterator[str]:
+    """A stand-in auth_user for which every user id exists: its URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Everyone)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @contextmanager
 def chat_servers(
     redis_url: str, mode: str, count: int = 1, **extra: str
 ) -> Iterator[list[ServiceProcess]]:
-    """`count` chat_file processes sharing one Redis key prefix (deleted afterwards)."""
+    """`count` chat_file processes sharing one Redis key prefix (deleted afterwards); unless
+    told otherwise, their auth_user knows every id (`everyone_exists`)."""
     prefix = f"test:{uuid.uuid4().hex[:10]}:"
     started: list[ServiceProcess] = []
-    try:
-        for _ in range(count):
-            started.append(chat_process(chat_env(prefix, redis_url, mode, **extra)).start())
-        yield started
-    finally:
-        for process in started:
-            process.stop()
-        client = redis.Redis.from_url(redis_url)
-        keys = list(client.scan_iter(match=f"{prefix}*", count=500))
-        if keys:
-            client.delete(*keys)
+    with ExitStack() as stack:
+        if "AUTH_USER_SERVICE_URL" not in extra:
+            extra = {**extra, "AUTH_USER_SERVICE_URL": stack.enter_context(everyone_exists())}
+        try:
+            for _ in range(count):
+                started.append(chat_process(chat_env(prefix, redis_url, mode, **extra)).start())
+            yield started
+        finally:
+            for process in started:
+                process.stop()
+            client = redis.Redis.from_url(redis_url)
+            keys = list(client.scan_iter(match=f"{prefix}*", count=500))
+            if keys:
+                client.delete(*keys)
 
 
 def new_user() -> str:

@@ -344,8 +344,10 @@ def test_presence_follows_the_first_and_last_device(
     server: ServiceProcess, connect: Connect
 ) -> None:
     alice, bob, carol = new_user(), new_user(), new_user()
-    post_message(server, alice, bob, "bonjour")  # they share a conversation; no socket yet
-    post_message(server, carol, bob, "salut")  # carol's presence is the marker below
+    # contacts: a private conversation where both have written (issue 23 row 15); no socket yet
+    for friend in (alice, carol):  # carol's presence is the marker below
+        post_message(server, friend, bob, "bonjour")
+        post_message(server, bob, friend, "salut")
     watcher = connect(token_for(bob))
     phone = connect(token_for(alice))
     online = watcher.wait("user_online", lambda e: e["userId"] == alice)
@@ -374,6 +376,7 @@ def test_presence_follows_the_first_and_last_device(
 def test_presence_is_not_sent_to_strangers(server: ServiceProcess, connect: Connect) -> None:
     watched, friend, other = new_user(), new_user(), new_user()
     post_message(server, friend, watched, "bonjour")  # the friend's presence is the marker
+    post_message(server, watched, friend, "salut")  # contacts once both have written
     stranger = connect(token_for(watched))
     someone = connect(token_for(other))  # shares nothing with the watched user
     someone.close()

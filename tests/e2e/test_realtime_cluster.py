@@ -85,6 +85,7 @@ def test_presence_counts_devices_across_processes(
     for server in cluster:  # each process's own database learns that they share a conversation
         for friend in (alice, carol, dave):  # carol's and dave's presence are markers below
             post_message(server, friend, bob, "bonjour")
+            post_message(server, bob, friend, "salut")  # contacts once both have written
     watcher = on_a(token_for(bob))
     dave_on_a = on_a(token_for(dave))
     phone = on_a(token_for(alice))
@@ -114,6 +115,7 @@ def test_idle_follows_activity_on_any_process(
     alice, bob = new_user(), new_user()
     for server in cluster:
         post_message(server, alice, bob, "bonjour")
+        post_message(server, bob, alice, "salut")  # contacts once both have written
     watcher = on_a(token_for(bob))
     on_a(token_for(alice))  # a quiet phone on A
     laptop = on_b(token_for(alice))  # busy on B: A must not call alice idle

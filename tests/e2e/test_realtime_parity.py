@@ -19,9 +19,11 @@ from .realtime_support import (
     ASYNC_MODES,
     Probe,
     chat_servers,
+    new_group,
     new_user,
     private_chat,
     probes,
+    send,
     token_for,
 )
 
@@ -158,8 +160,7 @@ def test_typing_indicator_flutter_typing_and_is_typing_false(connect: Connect) -
 def test_online_users_lists_contacts_with_status_and_last_seen(connect: Connect) -> None:
     alice, bob, carol = new_user(), new_user(), new_user()
     a = connect(token_for(alice))
-    private_chat(a, bob)
-    private_chat(a, carol)
+    new_group(a, [bob, carol])  # contacts (a private chat needs a message from each side)
     connect(token_for(bob))
     connect(token_for(new_user()))  # online, but not a contact
     answer = a.call("getOnlineUsers", {})
@@ -178,6 +179,7 @@ def test_user_idle_after_the_idle_timeout_then_online_on_activity(connect: Conne
     a = connect(token_for(alice))
     private_chat(a, bob)
     b = connect(token_for(bob))
+    send(b, receiverId=alice, content="re")  # contacts once both have written
     idle = b.wait("user_idle", lambda e: e["userId"] == alice, timeout=IDLE_TIMEOUT * 4)
     assert idle["matricule"] and idle["timestamp"]
     users = {u["userId"]: u for u in b.call("getOnlineUsers", {})["users"]}

@@ -89,7 +89,7 @@ def _chat_app(url: str, redis_url: str, key_prefix: str, tmp_path: Path) -> Flas
         database_url=url,
     )
     app = create_chat_app(
-        settings, redis=counting_client(redis_url), auth_client=FakeProfileSource()
+        settings, redis=counting_client(redis_url), auth_client=FakeProfileSource(everyone=True)
     )
     wait_until(lambda: app.extensions["chat"].verifier.mirror.fresh)
     return app
@@ -119,7 +119,12 @@ def test_a_mark_read_in_a_large_group_writes_one_row(chat_app: Flask) -> None:
     with Statements() as statements:
         reply = client.put(f"/conversations/{cid}/read", headers=reader, json={})
     assert reply.status_code == 200 and reply.get_json()["data"]["unreadCount"] == 0
-    assert statements.rows_written == 1, statements.executed
+    # the conversation's state: one member row; beside it the read mark goes into each
+    # member's change log (sync, issue 27) in two statements whatever the group's size
+    logged = [s for s in statements.executed if s.writes and " change_" in s.sql]
+    state = [s for s in statements.executed if s.writes and s not in logged]
+    assert sum(s.rowcount for s in state) == 1, statements.executed
+    assert len(logged) == 2 and logged[-1].rowcount == MEMBERS, logged
     with Statements() as control:  # the same counter sees a send's writes
         client.post("/messages", json={"conversationId": cid, "content": "x"}, headers=owner)
     assert control.rows_written >= 2
@@ -178,7 +183,9 @@ def test_a_send_is_five_statements_in_one_transaction_whatever_the_group(
     chat_app: Flask,
 ) -> None:
     """The conversation (2 reads), then number + insert + the sender's read mark (1 write
-    transaction); no temporaryId lookup first: a retry is found by the insert's unique key."""
+    transaction); no temporaryId lookup first: a retry is found by the insert's unique key.
+    Then the change log (sync, issue 27): the members' counters and their entries, one
+    transaction of two statements whatever the group's size."""
     client = chat_app.test_client()
     users = [uuid.uuid4().hex[:24] for _ in range(MEMBERS)]
     owner = minted(users[0], DEV_JWT_SECRET)
@@ -190,8 +197,9 @@ def test_a_send_is_five_statements_in_one_transaction_whatever_the_group(
         sent = client.post("/messages", json=body, headers=owner)
     assert sent.status_code == 201, sent.get_json()
     sql = [s.sql.split()[0] for s in statements.executed if not s.sql.startswith("BEGIN")]
-    assert sql == ["SELECT", "SELECT", "UPDATE", "INSERT", "UPDATE"], statements.executed
-    assert commits.count == 1
+    assert sql == ["SELECT", "SELECT", "UPDATE", "INSERT", "UPDATE", "INSERT", "INSERT"], sql
+    assert " change_heads " in statements.executed[-2].sql + " "
+    assert commits.count == 2
     with Statements() as again:
         retried = client.post("/messages", json=body, headers=owner)
     assert (

@@ -19,6 +19,7 @@ import redis
 import requests
 import socketio
 
+from services.chat_file.kernel.limits import user_limits_off_env
 from tests.support.legs import require_command
 from tests.support.servers import ROOT, free_port
 from tests.support.tokens import mint
@@ -107,6 +108,7 @@ def chat_env(redis_url: str, prefix: str, **extra: str) -> dict[str, str]:
         "ACCESS_LOG": "/dev/null",
         "LOG_LEVEL": "warning",
         "SOCKET_SEND_RATE": "0",
+        **user_limits_off_env(),  # the per-user limits too (#23)
         **extra,
     }
 

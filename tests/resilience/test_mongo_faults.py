@@ -38,6 +38,9 @@ class Anyone:
     def fetch_many(self, user_ids: list[str]) -> dict[str, dict[str, Any]]:
         return {u: {"id": u, "nom": "Nom", "prenom": u[:4], "matricule": "M"} for u in user_ids}
 
+    def fetch_by_matricules(self, matricules: list[str]) -> dict[str, dict[str, Any]]:
+        return {}  # every id is known: nothing is looked up by matricule
+
     def ping(self) -> bool:
         return True
 

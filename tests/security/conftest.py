@@ -27,6 +27,7 @@ from services.auth_user.app import create_app as create_auth_app
 from services.auth_user.domain.model import LoginLimits
 from services.auth_user.settings import Settings as AuthSettings
 from services.chat_file.app import create_app as create_chat_app
+from services.chat_file.kernel.limits import no_user_limits
 from services.chat_file.settings import Settings as ChatSettings
 from tests.fake_stores import fake_chat_stores
 from tests.support.chat_app import chat_settings as test_chat_settings
@@ -44,8 +45,18 @@ class InProcessAuthUser:
         self._client = app.test_client()
 
     def fetch_many(self, user_ids: list[str]) -> dict[str, Mapping[str, Any]]:
-        users = service_post(self._client, "/batch", {"ids": user_ids}).get_json()["users"]
-        return {u["id"]: u for u in users}
+        return {u["id"]: u for u in self._batch("ids", user_ids)}
+
+    def fetch_by_matricules(self, matricules: list[str]) -> dict[str, Mapping[str, Any]]:
+        return {u["matricule"]: u for u in self._batch("matricules", matricules)}
+
+    def _batch(self, key: str, values: list[str]) -> list[dict[str, Any]]:
+        """200 a call, as the HTTP adapter does."""
+        users: list[dict[str, Any]] = []
+        for start in range(0, len(values), 200):
+            body = {"ids": [], key: values[start : start + 200]}
+            users += service_post(self._client, "/batch", body).get_json()["users"]
+        return users
 
     def ping(self) -> bool:
         return True
@@ -89,6 +100,7 @@ def chat_settings(prefix: str, files_dir: Path, **changes: Any) -> ChatSettings:
         "database_url": os.environ["DATABASE_URL"],  # the module's database (fixture below)
         "max_upload_bytes": 256 * 1024,
         "socket_send_rate": 0,
+        "user_rates": no_user_limits(),  # the fuzzers reach the handlers, not the limiter
     }
     return ChatSettings(**{**base, **changes})
 

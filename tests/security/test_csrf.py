@@ -109,3 +109,23 @@ def test_chat_file_accepts_cookie_writes_with_proof_and_bearer_writes(
     read = client.get("/conversations", headers={"Origin": EVIL})
     assert read.status_code == 200
     assert read.headers.get("Access-Control-Allow-Origin") is None  # EVIL cannot read it
+
+
+def test_chat_file_ignores_a_planted_csrf_cookie(
+    stack: Stack, chat_browser: tuple[FlaskClient, str, str]
+) -> None:
+    """#23 row 16: a sibling subdomain or a plain-http page can plant `csrf_access_token`; a
+    header matching that planted cookie must not pass. Only the `csrf` claim of the verified
+    access token counts (as in auth_user)."""
+    client, _, csrf = chat_browser
+    planted = "planted-by-the-attacker"
+    client.set_cookie("csrf_access_token", planted)
+    other = stack.login("MAT1002")["user"]["id"]
+    body = {"receiverId": other, "content": "csrf"}
+    refused = client.post("/messages", json=body, headers={"X-CSRF-TOKEN": planted})
+    assert (refused.status_code, refused.get_json()["code"]) == (403, "CSRF_FAILED")
+    for method, path, kwargs in writes(stack):
+        answer = client.open(path, method=method, headers={"X-CSRF-TOKEN": planted}, **kwargs)
+        assert answer.status_code == 403, (method, path)
+    accepted = client.post("/messages", json=body, headers={"X-CSRF-TOKEN": csrf})
+    assert accepted.status_code == 201  # the claim's value passes, whatever the cookie says

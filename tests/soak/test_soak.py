@@ -28,6 +28,7 @@ import redis
 import requests
 
 from libs.usercache import UserCache
+from services.chat_file.kernel.limits import user_limits_off_env
 from tests.support.figures import record_figures
 from tests.support.servers import ServiceProcess
 
@@ -58,6 +59,7 @@ def server(redis_url: str, redis_client: redis.Redis) -> Iterator[tuple[ServiceP
         "USER_CACHE_PREFIX": f"{prefix}user:profile:",
         "AUTH_USER_SERVICE_URL": "http://127.0.0.1:9",
         "SOCKET_SEND_RATE": "0",
+        **user_limits_off_env(),  # the per-user limits too (#23)
         "ACCESS_LOG": "/dev/null",
         "LOG_LEVEL": "warning",
         "WORKER_CONNECTIONS": "4000",

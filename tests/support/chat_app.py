@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from libs.servicekit.settings import DEV_JWT_SECRET
+from services.chat_file.kernel.limits import no_user_limits
 from services.chat_file.settings import Settings
 
 
@@ -22,6 +23,7 @@ def chat_settings(files_dir: Path, **changes: Any) -> Settings:
         "async_mode": "threading",
         "files_dir": str(files_dir / "files"),
         "socket_send_rate": 0,
+        "user_rates": no_user_limits(),
         **changes,
     }
     return Settings(**values)

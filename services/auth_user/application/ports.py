@@ -30,6 +30,10 @@ class UserStore(Protocol):
         """Users whose id is in `user_ids`, in one query; malformed ids are simply not found."""
         ...
 
+    def get_many_by_matricule(self, matricules: Sequence[str]) -> list[User]:
+        """Users whose matricule is in `matricules`, in one query."""
+        ...
+
     def search(
         self, query: str | None, offset: int, limit: int, org: OrgFilter = ANY_UNIT
     ) -> tuple[list[User], int]:

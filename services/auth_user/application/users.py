@@ -56,15 +56,26 @@ class UserDirectory:
     def get_by_matricule(self, matricule: str) -> User:
         return _found(self._users.get_by_matricule(matricule))
 
-    def batch(self, ids: Sequence[str]) -> BatchResult:
-        """Users of up to 200 ids in one store query; unknown or malformed ids are `missing`."""
+    def batch(self, ids: Sequence[str], matricules: Sequence[str] = ()) -> BatchResult:
+        """Users of up to 200 ids and matricules in all, one store query each; unknown or
+        malformed ones are `missing`. Matricules serve the old clients, which sent them where
+        ids are expected."""
         wanted = list(dict.fromkeys(i for i in ids if i))
-        if len(wanted) > MAX_BATCH_IDS:
+        by_matricule = list(dict.fromkeys(m for m in matricules if m))
+        if len(wanted) + len(by_matricule) > MAX_BATCH_IDS:
             raise TooManyIdsError()
         found = {u.id: u for u in self._users.get_many(wanted)} if wanted else {}
+        named = (
+            {u.matricule: u for u in self._users.get_many_by_matricule(by_matricule)}
+            if by_matricule
+            else {}
+        )
+        users = [found[i] for i in wanted if i in found]
+        users += [named[m] for m in by_matricule if m in named and named[m].id not in found]
         return BatchResult(
-            users=[found[i] for i in wanted if i in found],
-            missing=[i for i in wanted if i not in found],
+            users=users,
+            missing=[i for i in wanted if i not in found]
+            + [m for m in by_matricule if m not in named],
         )
 
     def search(

@@ -105,6 +105,8 @@ class User:
             "sexe": self.sexe,
             "updatedAt": updated,
             "locale": self.locale,  # the language push texts use (never shown to others)
+            "direction": self.direction,
+            "service": self.service,
         }
 
 

@@ -125,6 +125,14 @@ class MongoUserStore(MongoStore):
             docs = list(self._users.find({"_id": {"$in": oids}}))
         return [user_of(d) for d in docs]
 
+    def get_many_by_matricule(self, matricules: Sequence[str]) -> list[User]:
+        wanted = [m for m in dict.fromkeys(matricules) if isinstance(m, str) and m]
+        if not wanted:
+            return []
+        with self._serialised():
+            docs = list(self._users.find({"matricule": {"$in": wanted}}))
+        return [user_of(d) for d in docs]
+
     def search(
         self, query: str | None, offset: int, limit: int, org: OrgFilter = ANY_UNIT
     ) -> tuple[list[User], int]:

@@ -64,8 +64,10 @@ class Participation:
         return list(circle.conversation_ids), self._unblocked(user_id, set(circle.contacts))
 
     def contacts_of(self, user_id: str) -> set[str]:
-        """Everyone who shares a conversation with the user (the user included), but those
-        blocked either way."""
+        """Everyone who shares a conversation with the user and sees their presence (the user
+        included), but those blocked either way: a private one counts once both of its people
+        have written in it, and a broadcast's recipients share it with its admins only (never
+        with each other)."""
         return self._unblocked(user_id, set(self._conversations.circle_of(user_id).contacts))
 
     def _unblocked(self, user_id: str, contacts: set[str]) -> set[str]:
@@ -76,13 +78,35 @@ class Participation:
     def participants_of(self, user: Identity, conversation_id: str) -> list[str]:
         """Participants of a conversation the user takes part in, else CONVERSATION_NOT_FOUND;
         in a private conversation, not the other one if either blocked the other."""
+        return self._visible(user, self.joined(user, conversation_id))
+
+    def typing_audience(self, user: Identity, conversation_id: str) -> list[str]:
+        """Participants to show the user typing to (not a blocked other one in a private
+        conversation); a broadcast's recipients may not type."""
         conversation = self.joined(user, conversation_id)
+        conversation.check_can_interact(user.user_id)
+        return self._visible(user, conversation)
+
+    def _visible(self, user: Identity, conversation: Conversation) -> list[str]:
         participants = conversation.participants
         if self._blocks is not None and conversation.type is ConversationType.PRIVATE:
             others = [p for p in participants if p != user.user_id]
             hidden = self._blocks.blocked_either_way(user.user_id, others)
             participants = [p for p in participants if p not in hidden]
         return participants
+
+    def may_post(self, conversation_id: str, user_id: str) -> bool:
+        """True if the user takes part and may add to it (upload, post): not a broadcast's
+        recipients. False for a malformed id too."""
+        try:
+            conversation = self._conversations.get(check_object_id(conversation_id))
+        except InvalidIdError:
+            return False
+        return (
+            conversation is not None
+            and conversation.is_participant(user_id)
+            and not conversation.is_broadcast_recipient(user_id)
+        )
 
     def joined(self, user: Identity, conversation_id: str) -> Conversation:
         """The conversation if the user takes part in it, else CONVERSATION_NOT_FOUND (the

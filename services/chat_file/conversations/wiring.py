@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from services.chat_file.conversations.api.commands import ChatCommands
@@ -13,6 +13,7 @@ from services.chat_file.conversations.application.access import BlockGuard
 from services.chat_file.conversations.application.bundle import ConversationsServices
 from services.chat_file.conversations.application.circles import CachedCircles, CircleCache
 from services.chat_file.conversations.application.conversations import ConversationService
+from services.chat_file.conversations.application.members import MemberCheck
 from services.chat_file.conversations.application.membership import MembershipService
 from services.chat_file.conversations.application.mentions import Mentions
 from services.chat_file.conversations.application.messages import MessageService
@@ -42,6 +43,20 @@ from services.chat_file.users.application.directory import UserDirectory
 class ConversationsConfig(Protocol):
     @property
     def max_message_length(self) -> int: ...
+    @property
+    def temporary_id_window(self) -> float: ...
+
+    @property
+    def edit_history_versions(self) -> int: ...
+
+    @property
+    def edit_history_bytes(self) -> int: ...
+
+    @property
+    def max_reactions_per_user(self) -> int: ...
+
+    @property
+    def max_group_members(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -74,18 +89,27 @@ def wire_conversations(
     `blocks`: who blocked whom (private conversations, presence and typing honour it).
     With `circles`, every membership write forgets the circles it changes and the facade
     reads them through the cache (a socket connect then costs no query)."""
+    contacts_changed = None
     if circles is not None:
-        conversations = CachedCircles(conversations, circles)
+        cached = CachedCircles(conversations, circles)
+        conversations, contacts_changed = cached, cached.forget
     clocked: dict[str, Any] = {"clock": clock} if clock else {}
     guard = BlockGuard(blocks)
     mentioning = Mentions(mentions, directory)
     limit = config.max_message_length
+    members = MemberCheck(directory, config.max_group_members)
     talk = ConversationService(
-        conversations, directory, notifier, mentions=mentioning, blocks=guard, **clocked
+        conversations,
+        directory,
+        notifier,
+        mentions=mentioning,
+        members=members,
+        blocks=guard,
+        **clocked,
     )
     use_cases = ConversationsServices(
         conversations=talk,
-        membership=MembershipService(conversations, talk.view, notifier, **clocked),
+        membership=MembershipService(conversations, talk.view, notifier, members, **clocked),
         sending=MessageSender(
             conversations,
             messages,
@@ -97,6 +121,8 @@ def wire_conversations(
             mentions=mentioning,
             appender=appender,
             blocks=guard,
+            contacts_changed=contacts_changed,
+            dedupe_window=timedelta(seconds=config.temporary_id_window),
             **clocked,
         ),
         messages=MessageService(
@@ -108,6 +134,10 @@ def wire_conversations(
             mentions=mentioning,
             blocks=guard,
             holds=holds,
+            history_versions=config.edit_history_versions,
+            history_bytes=config.edit_history_bytes,
+            max_reactions=config.max_reactions_per_user,
+            attachments=attachments,
             **clocked,
         ),
         receipts=ReceiptService(conversations, messages, notifier, **clocked),

@@ -8,8 +8,9 @@ So Bearer requests are exempt, and a cookie-authenticated POST/PUT/PATCH/DELETE 
 comes from one of our pages, either by
   - its `Origin` (or, when a browser omits it, the `Referer`'s origin) being this service's own
     origin or one listed in `ALLOWED_ORIGINS`; or
-  - double submit: an `X-CSRF-TOKEN` header equal to the `csrf_access_token` cookie (a page on
-    another site cannot read our cookie to copy it).
+  - an `X-CSRF-TOKEN` header equal to the `csrf` claim of the verified access token (the
+    value auth_user also hands out in the `csrf_access_token` cookie, which a page on another
+    site cannot read; the cookie itself is never trusted: it can be planted).
 Anything else is 403 CSRF_FAILED. Reads (GET/HEAD/OPTIONS) change nothing and are not checked.
 """
 
@@ -22,11 +23,11 @@ from urllib.parse import urlsplit
 from flask import Blueprint, g, request
 
 from services.chat_file.http.context import Edge, provided
+from services.chat_file.http.user_limits import action_of
 from services.chat_file.kernel.errors import CsrfError, MissingTokenError
 from services.chat_file.kernel.identity import Identity
 
 ACCESS_COOKIE = "accessToken"
-CSRF_COOKIE = "csrf_access_token"
 CSRF_HEADER = "X-CSRF-TOKEN"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -41,8 +42,9 @@ def authenticate() -> None:
     edge = provided(Edge)
     identity = edge.verifier.verify(token)
     if from_cookie and request.method in UNSAFE_METHODS:
-        check_csrf(edge.allowed_origins)
+        check_csrf(edge.allowed_origins, identity.csrf)
     g.identity = identity
+    edge.limits.check(action_of(request.endpoint), identity.user_id)  # per user, shared
 
 
 def protected_blueprint(name: str, import_name: str, **options: Any) -> Blueprint:
@@ -57,10 +59,12 @@ def current_user() -> Identity:
     return identity
 
 
-def check_csrf(allowed_origins: tuple[str, ...]) -> None:
+def check_csrf(allowed_origins: tuple[str, ...], expected: str | None) -> None:
+    """`X-CSRF-TOKEN` equal to the verified access token's `csrf` claim (as auth_user checks
+    it), else an allowed `Origin`/`Referer`. Never the `csrf_access_token` cookie: a sibling
+    subdomain or a plain-http page can plant a cookie, not a claim in a signed token."""
     header = request.headers.get(CSRF_HEADER, "")
-    cookie = request.cookies.get(CSRF_COOKIE, "")
-    if header and cookie and hmac.compare_digest(header, cookie):
+    if header and expected and hmac.compare_digest(header.encode(), expected.encode()):
         return
     origin = request.headers.get("Origin") or _origin_of(request.headers.get("Referer", ""))
     own = request.host_url.rstrip("/")

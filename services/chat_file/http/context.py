@@ -10,6 +10,7 @@ from typing import TypeVar
 from flask import Flask, current_app
 
 from services.chat_file.http.readiness import Readiness
+from services.chat_file.kernel.limits import UserLimits
 from services.chat_file.kernel.rate import SendRateLimiter
 from services.chat_file.users.application.ports import TokenVerifier
 
@@ -20,12 +21,14 @@ T = TypeVar("T")
 @dataclass(frozen=True)
 class Edge:
     """What the HTTP shell reads itself: the token verifier, the origins allowed to send
-    cookie-borne writes (CSRF), the send rate HTTP writes share with sockets, readiness."""
+    cookie-borne writes (CSRF), the send rate HTTP writes share with sockets, readiness, the
+    per-user limits."""
 
     verifier: TokenVerifier
     allowed_origins: tuple[str, ...]
     limiter: SendRateLimiter
     readiness: Readiness
+    limits: UserLimits  # per-user limits shared through Redis (kernel/limits.py)
 
 
 def provide(app: Flask, *bundles: object) -> None:

@@ -33,6 +33,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "INVALID_STATUS": 400,
     "INVALID_EMOJI": 400,
     "INVALID_NAME": 400,
+    "TOO_MANY_MEMBERS": 400,
     "INVALID_QUERY": 400,
     "MEMBERS_REQUIRED": 400,
     "SELF_CONVERSATION": 400,
@@ -47,6 +48,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "LAST_ADMIN": 409,
     "ALREADY_PARTICIPANT": 409,
     "MESSAGE_DELETED": 409,
+    "TOO_MANY_REACTIONS": 409,
     # files (services/chat_file/files/domain/model.py); an unreadable file looks absent: 404
     "FILE_REQUIRED": 400,
     "EMPTY_FILE": 400,
@@ -65,6 +67,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "IMAGE_TOO_LARGE": 422,
     # push devices (services/chat_file/push/domain/devices.py)
     "INVALID_DEVICE": 400,
+    "PUSH_ENDPOINT_REFUSED": 400,
     "DEVICE_NOT_FOUND": 404,
     "INVALID_NOTIFICATION_SETTINGS": 400,
     # moderation (services/chat_file/moderation/domain/)
@@ -80,6 +83,15 @@ STATUS_BY_CODE: dict[str, int] = {
     "REPORT_NOT_FOUND": 404,
     "ALREADY_REPORTED": 409,
     "REPORT_CLOSED": 409,
+    # sync (services/chat_file/sync/domain/changes.py): an expired token means "reload"
+    "INVALID_SYNC_TOKEN": 400,
+    "SYNC_TOKEN_EXPIRED": 410,
+    # announcements (services/chat_file/announcements/domain/errors.py)
+    "INVALID_AUDIENCE": 400,
+    "INVALID_ANNOUNCEMENT": 400,
+    "BROADCAST_NOT_FOUND": 404,
+    "ANNOUNCEMENT_NOT_FOUND": 404,
+    "ACK_NOT_REQUESTED": 409,
     "SERVICE_UNAVAILABLE": 503,
     "REVOCATION_STATE_STALE": 503,
     "STORE_UNAVAILABLE": 503,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 USER = "user"
 MODERATOR = "moderator"
@@ -26,7 +26,12 @@ class Identity:
     auth_ms: int = 0  # when that session logged in (ms); revocation watermarks compare it
     expires_at: int = 0  # the token's `exp` (Unix seconds): a socket ends then unless refreshed
     locale: str | None = None  # the `locale` claim: the language of the user's profile
-    role: str = USER  # the `role` claim (`role_of`): user, moderator, compliance or admin
+    # the token's `csrf` claim: what a cookie-borne write's X-CSRF-TOKEN must equal (not part
+    # of who the caller is, and never printed)
+    csrf: str | None = field(default=None, compare=False, repr=False)
+    # the `role` claim (`role_of`): user, moderator, compliance or admin (`admin`: an org admin,
+    # who may also post any announcement)
+    role: str = USER
 
     @property
     def moderates(self) -> bool:

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 import redis
 
+from libs.egress import EgressGuard, EgressSettings, GuardedSession, Resolver
 from services.chat_file.conversations.facade import MessageLookup, Participation
 from services.chat_file.kernel.blocks import BlockList
 from services.chat_file.kernel.notifier import Notifier
@@ -39,6 +40,14 @@ class PushConfig(Protocol):
     def push(self) -> PushSettings: ...
     @property
     def redis_key_prefix(self) -> str: ...
+    @property
+    def egress(self) -> EgressSettings: ...
+
+
+def push_guard(config: PushConfig, resolver: Resolver | None = None) -> EgressGuard:
+    """The egress guard of Web Push: the push services' hosts, public addresses only (and
+    loopback receivers with `EGRESS_ALLOW_LOOPBACK` in development and tests)."""
+    return EgressGuard(config.egress.policy(config.push.endpoint_hosts), resolver)
 
 
 def push_queue(config: PushConfig, client: redis.Redis) -> RedisPushQueue:
@@ -53,22 +62,31 @@ def wire_push(
     participation: Participation,
     notifier: Notifier,
     clock: Callable[[], datetime] | None = None,
+    egress_resolver: Resolver | None = None,
 ) -> PushServices:
     """A user's push targets and notification settings (changes announced to their devices)."""
     clocked: dict[str, Any] = {"clock": clock} if clock else {}
     return PushServices(
-        DeviceService(devices, config.push.endpoint_hosts, **clocked),
+        DeviceService(devices, push_guard(config, egress_resolver), **clocked),
         NotificationSettingsService(notification_settings, participation, notifier, **clocked),
         config.push,
     )
 
 
-def senders_for(push: PushSettings) -> dict[str, PushSender]:
-    """The providers the settings configure (Web Push with a VAPID key, FCM with a project)."""
+def senders_for(config: PushConfig, resolver: Resolver | None = None) -> dict[str, PushSender]:
+    """The providers the settings configure (Web Push with a VAPID key, FCM with a project).
+    Web Push goes through the egress guard: each send checks the endpoint again and connects
+    to the checked address only, no redirects, size and time caps."""
+    push = config.push
     senders: dict[str, PushSender] = {}
     if push.webpush_ready:
         senders["webpush"] = WebPushSender(
-            push.vapid_private_key, push.vapid_subject, ttl=push.ttl, timeout=push.timeout
+            push.vapid_private_key,
+            push.vapid_subject,
+            ttl=push.ttl,
+            timeout=push.timeout,
+            session=GuardedSession(push_guard(config, resolver)),
+            push_hosts=push.endpoint_hosts,
         )
     if push.fcm_ready:
         senders["fcm"] = FcmSender(

@@ -25,12 +25,14 @@ Handler = Callable[[Any, Data], Data]  # (the caller's Identity, or None if publ
 class Event:
     """A client event: the handler method `fn(user, data) -> dict` of its group (`user` is an
     `Identity`, None if `public`), the legacy `reply` event (if any), the event failures go
-    to, and the events that follow it (`then`)."""
+    to, and the events that follow it (`then`); `action`, the per-user limit it counts
+    against (kernel/limits.py), checked by the dispatch before the handler runs."""
 
     method: str
     reply: str | None = None
     error: str = "error"
     public: bool = False
+    action: str | None = None
     # client events of any group run next, with an empty payload, once this one succeeded
     # (their replies reach the same socket; the old backend pushed them unasked)
     then: tuple[str, ...] = ()

@@ -9,7 +9,7 @@ handlers share and realtime's own handler groups, from the configuration the roo
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 import redis
@@ -26,6 +26,7 @@ from services.chat_file.realtime.adapters.socketio import (
     conversation_room,
     user_room,
 )
+from services.chat_file.realtime.adapters.sockets import RedisSocketRegistry
 from services.chat_file.realtime.api import HandlerGroup
 from services.chat_file.realtime.application.activity import ActivityService
 from services.chat_file.realtime.application.ports import Memberships
@@ -59,6 +60,12 @@ class RealtimeConfig(Protocol):
     def idle_timeout(self) -> float: ...
     @property
     def connect_concurrency(self) -> int: ...
+    @property
+    def sockets_per_user(self) -> int: ...
+    @property
+    def anonymous_sockets_per_ip(self) -> int: ...
+    @property
+    def socket_auth_grace(self) -> float: ...
 
 
 def queue_options(url: str, channel: str) -> dict[str, Any]:
@@ -88,8 +95,10 @@ def build_realtime(
     directory: UserDirectory,
     revocations: RevocationListener | None,
     limiter: SendRateLimiter,
+    extra_rooms: Callable[[str], list[str]] | None = None,
 ) -> RealtimeHub:
-    """Presence, typing, activity and their background loops, over one Redis presence store."""
+    """Presence, typing, activity and their background loops, over one Redis presence store;
+    `extra_rooms(user_id)`: rooms a user's sockets also join (org units, for announcements)."""
     store = RedisPresence(client, prefix=config.redis_key_prefix, ttl=config.presence_ttl)
     sessions, sink = SocketSessions(), SocketIONotifier(socketio)
     scheduler = SocketIOScheduler(socketio)
@@ -116,6 +125,12 @@ def build_realtime(
         ),
         revocation_feed=revocations,
         admission=threading.BoundedSemaphore(config.connect_concurrency),
+        sockets=RedisSocketRegistry(
+            client, prefix=config.redis_key_prefix, per_user=config.sockets_per_user
+        ),
+        anonymous_per_ip=config.anonymous_sockets_per_ip,
+        auth_grace=config.socket_auth_grace,
+        extra_rooms=extra_rooms or (lambda _user_id: []),
     )
     sessions.on_activity = hub.record_activity
     return hub

@@ -42,6 +42,7 @@ from services.chat_file.moderation.sql.tables import (
 )
 from services.chat_file.push.sql.tables import devices, notify_conversations, notify_users
 from services.chat_file.storage.schema import SCHEMA, metadata
+from services.chat_file.sync.sql.tables import change_heads, change_log
 
 MONGODB_DB = "chat_file_service"
 GRIDFS_BUCKET = "file_bytes"
@@ -79,6 +80,22 @@ def mongo_tables() -> dict[str, MongoTable]:
         "retention_policies": MongoTable("retention_policies", column_names(retention), _retention),
         "legal_holds": MongoTable("legal_holds", column_names(holds), _hold),
         "held_messages": MongoTable("held_messages", column_names(held_messages), _held),
+        "change_heads": MongoTable("change_heads", column_names(change_heads), _change_head),
+        "change_log": MongoTable("change_log", column_names(change_log), _change),
+    }
+
+
+def _change_head(doc: Mapping[str, Any]) -> Iterator[Row]:
+    yield {"user_id": str(doc["_id"]), "seq": int(doc.get("seq", 0))}
+
+
+def _change(doc: Mapping[str, Any]) -> Iterator[Row]:
+    yield {
+        "user_id": doc["userId"],
+        "seq": int(doc["seq"]),
+        "event": doc["event"],
+        "payload": to_doc(doc.get("data") or {}),
+        "created_at": doc["at"],
     }
 
 
@@ -111,6 +128,7 @@ def _members(doc: Mapping[str, Any]) -> Iterator[Row]:
             "last_read_id": maps["lastRead"].get(user),
             "read_at": maps["readAt"].get(user),
             "delivered_at": delivered_at.get(user),
+            "posted": user in set(doc.get("posters") or []),
         }
 
 

@@ -10,12 +10,14 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from libs.servicekit.sql import DEFAULT_POOL, SQL_BACKENDS, SqlPool, backend_of, create_sql_engine
 from libs.servicekit.stores import connect_mongo
+from services.chat_file.announcements.application.ports import AnnouncementStore
 from services.chat_file.conversations.application.ports import (
     BadgeCounts,
     ConversationStore,
@@ -34,6 +36,7 @@ from services.chat_file.moderation.application.ports import (
 )
 from services.chat_file.push.application.ports import DeviceStore, NotificationSettingsStore
 from services.chat_file.storage.schema import SCHEMA
+from services.chat_file.sync.application.ports import ChangeLog
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class ChatStores:
     purge: MessagePurge
     retention: RetentionPolicyStore
     holds: HoldStore
+    changes: ChangeLog  # each user's change log (sync)
     backend: str
     close: Callable[[], None] = lambda: None
     # Stores and numbers a message in one transaction (SQL); None: the application's
@@ -58,6 +62,8 @@ class ChatStores:
     appender: MessageAppender | None = None
     # File bytes inside the database itself (GridFS, `FILE_STORAGE=gridfs`): Mongo only.
     database_files: Callable[[], FileStorage] | None = None
+    # broadcasts, announcements, receipts, org units (docs/announcements.md); every backend
+    announcements: AnnouncementStore | None = None
 
     def ping(self) -> bool:
         return self.conversations.ping()
@@ -75,6 +81,7 @@ def open_chat_stores(
 def open_sql_stores(
     database_url: str, *, run_migrations: bool = True, pool: SqlPool = DEFAULT_POOL
 ) -> ChatStores:
+    from services.chat_file.announcements.sql.store import SqlAnnouncementStore
     from services.chat_file.conversations.sql.appender import SqlMessageAppender
     from services.chat_file.conversations.sql.badges import SqlBadgeCounts
     from services.chat_file.conversations.sql.conversations import SqlConversationStore
@@ -88,6 +95,7 @@ def open_sql_stores(
     from services.chat_file.moderation.sql.retention import SqlRetentionPolicyStore
     from services.chat_file.push.sql.devices import SqlDeviceStore
     from services.chat_file.push.sql.notify_prefs import SqlNotificationSettingsStore
+    from services.chat_file.sync.sql.changes import SqlChangeLog
 
     engine = create_sql_engine(database_url, pool)
     if run_migrations:
@@ -106,13 +114,16 @@ def open_sql_stores(
         purge=SqlMessagePurge(engine),
         retention=SqlRetentionPolicyStore(engine),
         holds=SqlHoldStore(engine),
+        changes=SqlChangeLog(engine),
         backend=engine.dialect.name,
         close=engine.dispose,
         appender=SqlMessageAppender(engine),
+        announcements=SqlAnnouncementStore(engine),
     )
 
 
 def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
+    from services.chat_file.announcements.mongo.store import MongoAnnouncementStore
     from services.chat_file.conversations.mongo.badges import MongoBadgeCounts
     from services.chat_file.conversations.mongo.conversations import MongoConversationStore
     from services.chat_file.conversations.mongo.mentions import MongoMentionStore
@@ -126,6 +137,7 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
     from services.chat_file.moderation.mongo.retention import MongoRetentionPolicyStore
     from services.chat_file.push.mongo.devices import MongoDeviceStore
     from services.chat_file.push.mongo.notify_prefs import MongoNotificationSettingsStore
+    from services.chat_file.sync.mongo.changes import MongoChangeLog
 
     conversations, messages = MongoConversationStore(db), MongoMessageStore(db)
     conversations.ensure_indexes()
@@ -140,6 +152,11 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
     blocks, purge, holds = MongoBlockStore(db), MongoMessagePurge(db), MongoHoldStore(db)
     for indexed in (reports, audit, blocks, purge, holds):
         indexed.ensure_indexes()
+    # mongomock is not thread-safe: its $inc is a read then a write (real MongoDB: atomic)
+    changes = MongoChangeLog(db, lock=threading.Lock() if backend == "mongomock" else None)
+    changes.ensure_indexes()
+    announcements = MongoAnnouncementStore(db)
+    announcements.ensure_indexes()
     return ChatStores(
         conversations=conversations,
         messages=messages,
@@ -154,9 +171,11 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
         purge=purge,
         retention=MongoRetentionPolicyStore(db),
         holds=holds,
+        changes=changes,
         backend=backend,
         close=db.client.close,
         database_files=lambda: GridFSFileStorage(db),
+        announcements=announcements,
     )
 
 

@@ -101,6 +101,13 @@ def test_get_many_returns_existing_users_and_ignores_malformed_ids(store: UserSt
     assert store.get_many(["zzz"]) == []
 
 
+def test_get_many_by_matricule_finds_the_known_matricules(store: UserStore) -> None:
+    a, b = store.add(new("BYMAT1")), store.add(new("BYMAT2"))
+    found = store.get_many_by_matricule(["BYMAT2", "NOPE", "BYMAT1", "BYMAT1"])
+    assert sorted(u.id for u in found) == sorted([a.id, b.id])
+    assert store.get_many_by_matricule(["NOPE"]) == [] and store.get_many_by_matricule([]) == []
+
+
 def test_search_matches_nom_prenom_or_matricule_case_insensitively(store: UserStore) -> None:
     store.add(new("MAT1", nom="Dupont", prenom="Jean"))
     store.add(new("MAT2", nom="Ngono", prenom="Marie"))

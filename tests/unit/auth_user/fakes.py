@@ -76,6 +76,11 @@ class FakeUserStore:
         self.queries += 1
         return [self.users[i] for i in user_ids if _HEX.match(i) and i in self.users]
 
+    def get_many_by_matricule(self, matricules: Sequence[str]) -> list[User]:
+        self.queries += 1
+        wanted = set(matricules)
+        return [u for u in self.users.values() if u.matricule in wanted]
+
     def search(
         self, query: str | None, offset: int, limit: int, org: OrgFilter = ANY_UNIT
     ) -> tuple[list[User], int]:

@@ -38,6 +38,15 @@ def test_batch_returns_found_users_in_request_order_and_reports_the_rest(world: 
     assert result.missing == ["not-an-object-id", "f" * 24]
 
 
+def test_batch_also_finds_users_by_matricule(world: World) -> None:
+    a, b = world.add_user("A"), world.add_user("B")
+    result = world.directory.batch([a.id], ["B", "A", "NOPE"])
+    assert [u.id for u in result.users] == [a.id, b.id]  # A once, found by its id
+    assert result.missing == ["NOPE"]
+    with pytest.raises(TooManyIdsError):
+        world.directory.batch([f"{n:024x}" for n in range(150)], [f"M{n}" for n in range(51)])
+
+
 def test_batch_uses_one_store_query(world: World) -> None:
     ids = [world.add_user(f"M{n}").id for n in range(5)]
     before = world.users.queries

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -43,6 +43,14 @@ USERS = {
 class FakeRedis:
     def ping(self) -> bool:
         return True
+
+    def register_script(self, script: str) -> Callable[..., Any]:
+        """Lua scripts answer "nothing to do": the rate limiter's GCRA "allowed", the socket
+        registry "no socket beyond the cap" (limits and caps have their own tests)."""
+        return lambda **_: [] if "ZADD" in script else "0"
+
+    def zrem(self, *_: Any) -> int:
+        return 0
 
 
 @pytest.fixture

@@ -42,11 +42,20 @@ class FakeProfileCache:
         return sum(self.data.pop(u, None) is not None for u in user_ids)
 
 
-class FakeProfileSource:
-    """auth_user's batch endpoint: `users` by id; `failing` raises; `delay` slows each call."""
+def _made_up(user_id: str) -> dict[str, Any]:
+    return {"id": user_id, "matricule": f"M{user_id[:6]}", "nom": "Nom", "prenom": user_id[:4]}
 
-    def __init__(self, users: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+
+class FakeProfileSource:
+    """auth_user's batch endpoint: `users` by id; `failing` raises; `delay` slows each call;
+    `everyone` makes up a profile for any id not in `users` (tests that build groups of fresh
+    ids: a group's members must exist)."""
+
+    def __init__(
+        self, users: Mapping[str, Mapping[str, Any]] | None = None, *, everyone: bool = False
+    ) -> None:
         self.users = dict(users or {})
+        self.everyone = everyone
         self.calls: list[list[str]] = []
         self.failing = False
         self.delay = 0.0
@@ -59,7 +68,17 @@ class FakeProfileSource:
             time.sleep(self.delay)
         if self.failing:
             raise ProfileSourceError("auth_user down (fake)")
+        if self.everyone:
+            return {u: self.users.get(u) or _made_up(u) for u in user_ids}
         return {u: self.users[u] for u in user_ids if u in self.users}
+
+    def fetch_by_matricules(self, matricules: list[str]) -> dict[str, Mapping[str, Any]]:
+        with self._lock:
+            self.calls.append([f"matricule:{m}" for m in matricules])
+        if self.failing:
+            raise ProfileSourceError("auth_user down (fake)")
+        wanted = set(matricules)
+        return {u["matricule"]: u for u in self.users.values() if u.get("matricule") in wanted}
 
     def ping(self) -> bool:
         return not self.failing
@@ -87,9 +106,13 @@ class FakeAttachmentResolver:
     def __init__(self) -> None:
         self.files: dict[str, dict[str, Any]] = {}
         self.links: list[tuple[str, str]] = []
+        self.unlinked: list[tuple[str, str]] = []
 
     def link(self, file_id: str, conversation_id: str) -> None:
         self.links.append((file_id, conversation_id))
+
+    def unlink(self, file_id: str, conversation_id: str) -> None:
+        self.unlinked.append((file_id, conversation_id))
 
     def resolve(self, file_id: str, user_id: str, conversation_id: str) -> dict[str, Any] | None:
         file = self.files.get(file_id)

@@ -54,6 +54,14 @@ class SqlUserStore(SqlStore):
             rows = db.execute(sa.select(*COLUMNS).where(U.c.id.in_(ids)))
             return [user_of(r._mapping) for r in rows]
 
+    def get_many_by_matricule(self, matricules: Sequence[str]) -> list[User]:
+        wanted = list(dict.fromkeys(m for m in matricules if m))
+        if not wanted:
+            return []
+        with self._read.connect() as db:
+            rows = db.execute(sa.select(*COLUMNS).where(U.c.matricule.in_(wanted)))
+            return [user_of(r._mapping) for r in rows]
+
     def search(
         self, query: str | None, offset: int, limit: int, org: OrgFilter = ANY_UNIT
     ) -> tuple[list[User], int]:

@@ -102,6 +102,11 @@ class BatchSchema(Schema):
     ids = fields.List(
         fields.String(validate=validate.Length(min=1, max=MAX_MATRICULE_LENGTH)), required=True
     )
+    matricules = fields.List(
+        fields.String(validate=validate.Length(min=1, max=MAX_MATRICULE_LENGTH)),
+        load_default=list,
+        metadata={"description": "also look these up by matricule (ids + matricules ≤ 200)"},
+    )
 
 
 class BatchQuerySchema(Schema):

@@ -84,7 +84,8 @@ def batch_by_query() -> Response:
 )
 @caller_required
 def batch_by_body() -> Response:
-    return _batch(load(BatchSchema(), json_body())["ids"])
+    body = load(BatchSchema(), json_body())
+    return _batch(body["ids"], body["matricules"])
 
 
 @bp.get("/matricule/<matricule>")
@@ -195,8 +196,8 @@ def delete_user(ident: str) -> Response:
     return jsonify(message="Utilisateur supprimé", id=user.id)
 
 
-def _batch(ids: list[str]) -> Response:
-    result: BatchResult = services().users.batch(ids)
+def _batch(ids: list[str], matricules: list[str] | None = None) -> Response:
+    result: BatchResult = services().users.batch(ids, matricules or [])
     return jsonify(users=_visible(result.users), count=len(result.users), missing=result.missing)
 
 

@@ -102,6 +102,7 @@ class ChatCommands:
     ) -> tuple[Reply, bool]:
         """`kind` fixes the type (`POST /groups`, `createGroup`...); else the body's `type`."""
         self._active(user)
+        self._few_enough(data, "members", "recipients", extra=1)  # and the creator
         body = load(schemas.CREATE_CONVERSATION, data)
         created, is_new = self._conversations.create(
             user,
@@ -116,6 +117,7 @@ class ChatCommands:
     def add_participants(self, user: Identity, conversation_id: str, data: Reply) -> Reply:
         """All or nothing (HTTP): every id valid, or the first error."""
         self._active(user)
+        self._few_enough(data, "userIds", "members", "participantId")
         body = load(schemas.PARTICIPANTS, data)
         ids = body["userIds"] + body["members"] + body["participantId"]
         added = self._membership.add_participants(user, conversation_id, ids, body["role"])
@@ -124,6 +126,7 @@ class ChatCommands:
     def add_members(self, user: Identity, conversation_id: str, data: Reply) -> Reply:
         """What can be added is; the rest is listed in `failed` (the old clients' event)."""
         self._active(user)
+        self._few_enough(data, "userIds", "members", "participantId")
         body = load(schemas.PARTICIPANTS, data)
         ids = body["participantId"] + body["userIds"] + body["members"]
         return MEMBERSHIP.dump_fast(self._membership.add_members(user, conversation_id, ids))
@@ -148,3 +151,10 @@ class ChatCommands:
     def leave(self, user: Identity, conversation_id: str) -> Reply:
         self._active(user)
         return LEFT.dump_fast(self._membership.leave(user, conversation_id))
+
+    def _few_enough(self, data: Reply, *keys: str, extra: int = 0) -> None:
+        """TOO_MANY_MEMBERS before a member list is even parsed: 10 001 ids cost nothing."""
+        lists = [data.get(k) for k in keys] if isinstance(data, dict) else []
+        count = sum(len(v) for v in lists if isinstance(v, list))
+        if count:
+            self._conversations.members.check_cap(count + extra)

@@ -14,6 +14,7 @@ from services.chat_file.conversations.api.views import (
     DELETION,
     MEMBERSHIP,
     MESSAGE,
+    REACTION,
     READ,
     STATUS,
     message_of,
@@ -25,6 +26,7 @@ from services.chat_file.conversations.application.results import (
     Invitation,
     MembershipChange,
     MessageResult,
+    ReactionChange,
     ReadMark,
     StatusChange,
 )
@@ -53,7 +55,8 @@ def _deleted(deletion: Deletion) -> dict[str, Any]:
 
 # Each announced result's wire shape, by its type (the root merges every context's table).
 EVENT_VIEWS: dict[type, Callable[[Any], dict[str, Any]]] = {
-    MessageResult: message_of,  # newMessage, message:reaction
+    MessageResult: message_of,  # newMessage
+    ReactionChange: REACTION.dump_fast,  # message:reaction
     Edit: _edited,  # message:edited
     Deletion: _deleted,  # message:deleted
     ConversationResult: CONVERSATION.dump_fast,  # conversation:created

@@ -18,6 +18,11 @@ class PageQuery(Schema):
     limit = fields.Integer(metadata={"description": "1..100, default 20"})
 
 
+class OffsetQuery(Schema):
+    offset = fields.Integer(metadata={"description": "≥ 0, default 0"})
+    limit = fields.Integer(metadata={"description": "1..1000, default 200"})
+
+
 class SearchQuery(Schema):
     q = fields.String(required=True)
     conversationId = fields.String()

@@ -28,7 +28,9 @@ from services.chat_file.conversations.application.results import (
     MembershipChange,
     MessagePage,
     MessageResult,
+    ParticipantIdPage,
     Profile,
+    ReactionChange,
     ReadMark,
     SearchPage,
     StatusChange,
@@ -37,6 +39,7 @@ from services.chat_file.conversations.domain.model import Conversation, Message,
 from services.chat_file.kernel.clock import iso
 
 DISPLAYED_PARTICIPANTS = 50
+PARTICIPANT_IDS_SHOWN = 200  # the rest: GET /conversations/<id>/participants
 
 
 class ReceiptIndex:
@@ -277,8 +280,13 @@ class ConversationView(View):
     participants = fields.List(
         fields.Nested(ParticipantView), metadata={"description": "the first 50"}
     )
-    participantIds = fields.List(fields.String())
-    participantCount = fields.Integer()
+    participantIds = fields.List(
+        fields.String(),
+        metadata={
+            "description": "the first 200 (GET /conversations/{id}/participants pages the rest)"
+        },
+    )
+    participantCount = fields.Integer(metadata={"description": "all the caller may see"})
     admins = fields.List(fields.String())
     createdBy = fields.String()
     createdAt = fields.String()
@@ -289,9 +297,9 @@ class ConversationView(View):
 
     def extract(self, result: ConversationResult) -> dict[str, Any]:
         c, profiles, viewer = result.conversation, result.profiles, result.viewer
+        visible = c.visible_participants(viewer)
         participants = [
-            {**profiles[p], "isAdmin": c.is_admin(p)}
-            for p in c.participants[:DISPLAYED_PARTICIPANTS]
+            {**profiles[p], "isAdmin": c.is_admin(p)} for p in visible[:DISPLAYED_PARTICIPANTS]
         ]
         last = None
         if c.last_message:
@@ -307,8 +315,8 @@ class ConversationView(View):
             "type": c.type.value,
             "name": c.name,
             "participants": participants,
-            "participantIds": c.participants,
-            "participantCount": len(c.participants),
+            "participantIds": visible[:PARTICIPANT_IDS_SHOWN],
+            "participantCount": len(visible),
             "admins": c.admins,
             "createdBy": c.created_by,
             "createdAt": iso(c.created_at),
@@ -317,6 +325,30 @@ class ConversationView(View):
             "unreadCount": c.unread_for(viewer),
             "lastReadMessageId": c.receipt(viewer).last_read_id,
             "unreadMentions": missing if unread_mentions is None else unread_mentions,
+        }
+
+
+class ParticipantIdPageView(View):
+    """`GET /conversations/{id}/participants`: the participant ids past a view's first 200."""
+
+    conversationId = fields.String()
+    participantIds = fields.List(fields.String())
+    offset = fields.Integer()
+    limit = fields.Integer()
+    total = fields.Integer()
+    hasMore = fields.Boolean()
+    nextOffset = fields.Integer(allow_none=True)
+
+    def extract(self, page: ParticipantIdPage) -> dict[str, Any]:
+        more = page.offset + len(page.ids) < page.total
+        return {
+            "conversationId": page.conversation_id,
+            "participantIds": page.ids,
+            "offset": page.offset,
+            "limit": page.limit,
+            "total": page.total,
+            "hasMore": more,
+            "nextOffset": page.offset + len(page.ids) if more else None,
         }
 
 
@@ -419,6 +451,29 @@ class StatusView(View):
         }
 
 
+class ReactionView(View):
+    """`message:reaction`: one user's change to one emoji of a message, not the message."""
+
+    messageId = fields.String()
+    conversationId = fields.String()
+    action = fields.String(metadata={"enum": ["add", "remove"]})
+    emoji = fields.String()
+    userId = fields.String()
+    count = fields.Integer(metadata={"description": "users holding this emoji after the change"})
+    timestamp = fields.String()
+
+    def extract(self, change: ReactionChange) -> dict[str, Any]:
+        return {
+            "messageId": change.message_id,
+            "conversationId": change.conversation_id,
+            "action": "add" if change.added else "remove",
+            "emoji": change.emoji,
+            "userId": change.user_id,
+            "count": change.count,
+            "timestamp": iso(change.at),
+        }
+
+
 class FailureView(View):
     userId = fields.String()
     participantId = aliases.failed_participant()
@@ -488,6 +543,8 @@ CONVERSATION_PAGE = ConversationPageView()
 DELETION = DeletionView()
 READ = ReadView()
 STATUS = StatusView()
+REACTION = ReactionView()
+PARTICIPANT_IDS = ParticipantIdPageView()
 LEFT = LeftView()
 
 

@@ -62,3 +62,20 @@ def audience(conversation: Conversation) -> list[str]:
     wherever their sockets are. (The Socket.IO adapter turns users into its rooms.)
     """
     return list(conversation.participants)
+
+
+def receipt_audience(conversation: Conversation, reader: str) -> list[str]:
+    """Who hears of a member's receipts: everyone, except in a broadcast, where recipients
+    never learn of each other: its admins and the reader only."""
+    if conversation.type is not ConversationType.BROADCAST:
+        return audience(conversation)
+    return [p for p in conversation.participants if conversation.is_admin(p) or p == reader]
+
+
+def split_audience(conversation: Conversation) -> tuple[list[str], list[str]]:
+    """`(who sees everything, a broadcast's recipients)`: the recipients' events carry the
+    conversation as one of them sees it (`Conversation.seen_by`)."""
+    if conversation.type is not ConversationType.BROADCAST:
+        return audience(conversation), []
+    admins = [p for p in conversation.participants if conversation.is_admin(p)]
+    return admins, [p for p in conversation.participants if not conversation.is_admin(p)]

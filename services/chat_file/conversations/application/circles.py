@@ -63,6 +63,10 @@ class CachedCircles:
             logger.warning("circle cache not written: %s", exc)
         return circle
 
+    def forget(self, user_ids: Iterable[str]) -> None:
+        """Drop these users' circles (a write outside this store changed who they see)."""
+        self._forget(user_ids)
+
     def _forget(self, user_ids: Iterable[str]) -> None:
         try:
             self._cache.forget(user_ids)

@@ -8,16 +8,17 @@ from typing import Any
 
 from services.chat_file.conversations.application.access import (
     BlockGuard,
-    audience,
     conversation_for,
+    split_audience,
 )
-from services.chat_file.conversations.application.membership import checked_members
+from services.chat_file.conversations.application.members import MemberCheck
 from services.chat_file.conversations.application.mentions import Mentions
 from services.chat_file.conversations.application.ports import ConversationStore
 from services.chat_file.conversations.application.results import (
     ConversationPage,
     ConversationResult,
     Invitation,
+    ParticipantIdPage,
 )
 from services.chat_file.conversations.domain.errors import (
     InvalidConversationTypeError,
@@ -27,7 +28,7 @@ from services.chat_file.conversations.domain.errors import (
     UserNotFoundError,
 )
 from services.chat_file.conversations.domain.model import Conversation, ConversationType
-from services.chat_file.conversations.domain.paging import parse_limit, parse_page
+from services.chat_file.conversations.domain.paging import parse_limit, parse_offset, parse_page
 from services.chat_file.kernel.clock import utc_now
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.kernel.ids import check_user_id
@@ -46,9 +47,11 @@ class ConversationService:
         notifier: Notifier,
         clock: Callable[[], datetime] = utc_now,
         mentions: Mentions | None = None,
+        members: MemberCheck | None = None,
         blocks: BlockGuard | None = None,
     ) -> None:
         self._store = conversations
+        self.members = members or MemberCheck(directory)
         self.blocks = blocks or BlockGuard()
         self.mentions = mentions
         self._directory = directory
@@ -76,25 +79,36 @@ class ConversationService:
             created = True
         result = self.view(conversation, user.user_id)
         if created:
-            self.notifier.notify("conversation:created", result, audience(conversation))
-        if created and ctype is not ConversationType.PRIVATE:
-            self._invite(user, result)
+            self._announce(user, conversation, result)
         return result, created
 
-    def _invite(self, user: Identity, result: ConversationResult) -> None:
-        """Old clients: `<type>:invitation` to every member but the creator."""
-        conversation = result.conversation
-        members = [p for p in conversation.participants if p != user.user_id]
-        invited = Invitation(result, user, self._clock())
-        self.notifier.notify(f"{conversation.type.value.lower()}:invitation", invited, members)
+    def _announce(self, user: Identity, conversation: Conversation, result: Any) -> None:
+        """`conversation:created` to every member and, for groups and broadcasts, the old
+        clients' `<type>:invitation` to every member but the creator. A broadcast's
+        recipients get the view a recipient has (its admins, not each other)."""
+        everyone, recipients = split_audience(conversation)
+        for users in (everyone, recipients):
+            if not users:
+                continue
+            seen = result if users is everyone else self.view(conversation, users[0])
+            self.notifier.notify("conversation:created", seen, users)
+            members = [p for p in users if p != user.user_id]
+            if conversation.type is not ConversationType.PRIVATE and members:
+                invited = Invitation(seen, user, self._clock())
+                kind = conversation.type.value.lower()
+                self.notifier.notify(f"{kind}:invitation", invited, members)
 
     def open_private(self, user_id: str, other_id: Any) -> tuple[Conversation, bool]:
         """The one private conversation of the pair, created on first use."""
         other = check_user_id(other_id)
         if other == user_id:
             raise SelfConversationError()
-        if self._directory.is_unknown(other):
-            raise UserNotFoundError()
+        if self._directory.is_unknown(other):  # perhaps a matricule (the old clients)
+            other = self._directory.find_members([other]).ids.get(other) or ""
+            if not other:
+                raise UserNotFoundError()
+            if other == user_id:
+                raise SelfConversationError()
         self.blocks.check_pair(user_id, other)
         return self._store.get_or_create_private(user_id, other, self._clock())
 
@@ -103,7 +117,8 @@ class ConversationService:
     ) -> ConversationPage:
         page_no, size = parse_page(page), parse_limit(limit, default=20, maximum=maximum)
         rows, total = self._store.list_for(user.user_id, (page_no - 1) * size, size)
-        profiles = self._directory.resolve_map(i for c in rows for i in displayed_ids(c))
+        shown = (i for c in rows for i in displayed_ids(c, user.user_id))
+        profiles = self._directory.resolve_map(shown)
         unread, unread_conversations = self._store.unread_totals(user.user_id)
         mentioned = self.mentions.unread_counts(user.user_id, rows) if self.mentions else {}
         found = [
@@ -116,8 +131,19 @@ class ConversationService:
 
     def view(self, conversation: Conversation, viewer: str) -> ConversationResult:
         """The conversation with the display data its view shows (one directory lookup)."""
-        profiles = self._directory.resolve_map(displayed_ids(conversation))
+        profiles = self._directory.resolve_map(displayed_ids(conversation, viewer))
         return ConversationResult(conversation, profiles, viewer)
+
+    def participant_ids(
+        self, user: Identity, conversation_id: str, offset: Any = None, limit: Any = None
+    ) -> ParticipantIdPage:
+        """A page of the participant ids the caller may see (a view shows the first 200)."""
+        conversation = conversation_for(self._store, conversation_id, user.user_id)
+        start, size = parse_offset(offset), parse_limit(limit, default=200, maximum=1000)
+        visible = conversation.visible_participants(user.user_id)
+        return ParticipantIdPage(
+            conversation.id, visible[start : start + size], start, size, len(visible)
+        )
 
     def _create_group(
         self,
@@ -132,10 +158,11 @@ class ConversationService:
             raise InvalidNameError(
                 "Le nom est requis (%(max)s caractères au plus)", params={"max": MAX_NAME}
             )
-        others = checked_members(members or [], exclude=creator)
+        others = self.members.resolve(members or [], exclude=creator, present=1)
         if not others:
             raise MembersRequiredError()
-        extra_admins = [a for a in checked_members(admins or [], None) if a in others]
+        chosen = self.members.resolve(admins, exclude=None) if admins else []
+        extra_admins = [a for a in chosen if a in others]
         now = self._clock()
         conversation = Conversation(
             id="",
@@ -150,10 +177,10 @@ class ConversationService:
         return self._store.create(conversation)
 
 
-def displayed_ids(conversation: Conversation) -> list[str]:
-    """Whose display data a conversation's view shows: its first participants, and the last
-    message's sender."""
-    ids = conversation.participants[:DISPLAYED_PARTICIPANTS]
+def displayed_ids(conversation: Conversation, viewer: str) -> list[str]:
+    """Whose display data a conversation's view shows: the first participants the viewer may
+    see, and the last message's sender."""
+    ids = conversation.visible_participants(viewer)[:DISPLAYED_PARTICIPANTS]
     if conversation.last_message:
         ids = [*ids, conversation.last_message.get("senderId", "")]
     return ids

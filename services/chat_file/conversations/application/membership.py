@@ -10,7 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from libs.servicekit.errors import CodedError
-from services.chat_file.conversations.application.access import audience, conversation_for
+from services.chat_file.conversations.application.access import conversation_for, split_audience
+from services.chat_file.conversations.application.members import MemberCheck
 from services.chat_file.conversations.application.ports import ConversationStore
 from services.chat_file.conversations.application.results import (
     ConversationResult,
@@ -22,6 +23,7 @@ from services.chat_file.conversations.domain.errors import (
     MembersRequiredError,
     NotAGroupError,
     NotParticipantError,
+    TooManyMembersError,
 )
 from services.chat_file.conversations.domain.model import Conversation, ConversationType
 from services.chat_file.kernel.clock import utc_now
@@ -29,8 +31,6 @@ from services.chat_file.kernel.errors import ModeratorRequiredError
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.kernel.ids import check_object_id, check_user_id
 from services.chat_file.kernel.notifier import Notifier
-
-MAX_MEMBERS = 1000
 
 View = Callable[[Conversation, str], ConversationResult]  # ConversationService.view
 
@@ -41,9 +41,11 @@ class MembershipService:
         conversations: ConversationStore,
         view: View,
         notifier: Notifier,
+        members: MemberCheck,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._store = conversations
+        self._members = members
         self._view = view
         self.notifier = notifier
         self._clock = clock
@@ -54,9 +56,11 @@ class MembershipService:
         """Admins add members (or promote them with role=admin: how an admin hands over)."""
         conversation = conversation_for(self._store, conversation_id, user.user_id)
         conversation.check_can_manage(user.user_id)
-        ids = checked_members(user_ids, exclude=None)
+        ids = self._members.resolve(user_ids, exclude=None)
         if not ids:
             raise MembersRequiredError()
+        new = [u for u in ids if not conversation.is_participant(u)]
+        self._members.check_cap(len(conversation.participants) + len(new))
         admins = ids if role == "admin" else []
         updated = self._store.add_participants(conversation.id, ids, admins)
         return self._changed(updated or conversation, "participants:added", user, ids)
@@ -68,15 +72,14 @@ class MembershipService:
         conversation = self._managed(user, conversation_id, user_ids)
         added: list[str] = []
         failed: list[tuple[Any, CodedError]] = []
-        for raw in dict.fromkeys(user_ids):
-            try:
-                uid = check_user_id(raw)
-                if conversation.is_participant(uid):
-                    raise AlreadyParticipantError()
-            except CodedError as exc:
-                failed.append((raw, exc))
+        for raw, uid in self._members.sort(user_ids):
+            if isinstance(uid, CodedError):
+                failed.append((raw, uid))
+            elif conversation.is_participant(uid) or uid in added:
+                failed.append((raw, AlreadyParticipantError()))
             else:
                 added.append(uid)
+        self._members.check_cap(len(conversation.participants) + len(added))
         if added:
             stored = self._store.add_participants(conversation.id, added, [])
             conversation = stored or conversation
@@ -103,8 +106,10 @@ class MembershipService:
     def _managed(self, user: Identity, conversation_id: str, user_ids: list[Any]) -> Conversation:
         conversation = conversation_for(self._store, conversation_id, user.user_id)
         conversation.check_can_manage(user.user_id)
-        if len(user_ids) > MAX_MEMBERS:
-            raise MembersRequiredError("%(max)s participants au plus", params={"max": MAX_MEMBERS})
+        if len(user_ids) > self._members.max_members:
+            raise TooManyMembersError(
+                "%(max)s participants au plus", params={"max": self._members.max_members}
+            )
         return conversation
 
     def _batch(
@@ -173,17 +178,9 @@ class MembershipService:
         change = MembershipChange(
             event, conversation, user.user_id, user_ids, self._clock(), failed or []
         )
-        users = list(dict.fromkeys(audience(conversation) + user_ids))
+        everyone, _recipients = split_audience(conversation)  # recipients: not of each other
+        users = list(dict.fromkeys(everyone + user_ids))
         self.notifier.notify(event, change, users)
         if event == "participants:added":
             self.notifier.notify("participant:added", change, users)
         return change
-
-
-def checked_members(user_ids: list[str], exclude: str | None) -> list[str]:
-    """Valid user ids, each once, without `exclude`; MEMBERS_REQUIRED past `MAX_MEMBERS`."""
-    ids = [check_user_id(u) for u in user_ids]
-    unique = [u for u in dict.fromkeys(ids) if u != exclude]
-    if len(unique) > MAX_MEMBERS:
-        raise MembersRequiredError("%(max)s participants au plus", params={"max": MAX_MEMBERS})
-    return unique

@@ -17,9 +17,11 @@ from services.chat_file.conversations.application.access import (
     audience,
     conversation_for,
     message_for,
+    split_audience,
 )
 from services.chat_file.conversations.application.mentions import Mentions
 from services.chat_file.conversations.application.ports import (
+    AttachmentResolver,
     ConversationStore,
     MessageStore,
 )
@@ -28,16 +30,18 @@ from services.chat_file.conversations.application.results import (
     Edit,
     MessagePage,
     MessageResult,
+    ReactionChange,
     SearchPage,
 )
 from services.chat_file.conversations.domain.errors import (
     InvalidCursorError,
-    InvalidEmojiError,
     InvalidQueryError,
     MessageDeletedError,
     MessageNotFoundError,
 )
 from services.chat_file.conversations.domain.model import (
+    EDIT_HISTORY_BYTES,
+    EDIT_HISTORY_VERSIONS,
     Conversation,
     Message,
     MessageEdit,
@@ -48,6 +52,11 @@ from services.chat_file.conversations.domain.paging import (
     parse_direction,
     parse_limit,
 )
+from services.chat_file.conversations.domain.reactions import (
+    MAX_REACTIONS_PER_USER,
+    check_reaction,
+    count_of,
+)
 from services.chat_file.kernel.clock import utc_now
 from services.chat_file.kernel.errors import ModeratorRequiredError
 from services.chat_file.kernel.holds import LegalHolds
@@ -56,7 +65,6 @@ from services.chat_file.kernel.ids import check_object_id
 from services.chat_file.kernel.notifier import Notifier
 from services.chat_file.users.application.directory import UserDirectory
 
-MAX_EMOJI = 16
 MODERATION = "moderation"  # who removed a message a moderator removed
 MAX_QUERY = 200
 SEARCH_CURSOR_RE = re.compile(r"^[A-Za-z0-9_=-]{1,200}$")  # opaque, made by the store
@@ -77,10 +85,17 @@ class MessageService:
         mentions: Mentions | None = None,
         blocks: BlockGuard | None = None,
         holds: LegalHolds | None = None,
+        history_versions: int = EDIT_HISTORY_VERSIONS,
+        history_bytes: int = EDIT_HISTORY_BYTES,
+        max_reactions: int = MAX_REACTIONS_PER_USER,
+        attachments: AttachmentResolver | None = None,
     ) -> None:
         self._holds = holds
-        self._conversations = conversations
         self._blocks = blocks or BlockGuard()
+        self._attachments = attachments
+        self._max_reactions = max_reactions
+        self._conversations = conversations
+        self._history_bounds = (history_versions, history_bytes)
         self._messages = messages
         self._directory = directory
         self.notifier = notifier
@@ -113,11 +128,12 @@ class MessageService:
         else:
             next_cursor = after
         senders = self._directory.resolve_map(m.sender_id for m in rows)
-        return MessagePage(conversation, rows, senders, next_cursor, has_more)
+        seen = conversation.seen_by(user.user_id)
+        return MessagePage(seen, rows, senders, next_cursor, has_more)
 
     def get(self, user: Identity, message_id: str) -> MessageResult:
         message, conversation = self._access(message_id, user)
-        return self._result(message, conversation, detail=True)
+        return self._result(message, conversation.seen_by(user.user_id), detail=True)
 
     def edit(
         self, user: Identity, message_id: str, content: Any, mentions: Any = None
@@ -135,14 +151,20 @@ class MessageService:
             if self.mentions is not None
             else None
         )
-        change = MessageEdit(text, previous, self._clock(), mentioned)
+        change = MessageEdit(text, previous, self._clock(), mentioned, *self._history_bounds)
         updated = self._messages.edit(message.id, change)
         if updated is not None and self.mentions is not None:
             self.mentions.rerecord(updated, message.mentions)
         author = self._directory.resolve(user.user_id)
         result = MessageResult(updated or message, conversation, author, detail=True)
-        edit = Edit(result, user.user_id, user.matricule or author.get("matricule"))
-        self.notifier.notify("message:edited", edit, audience(conversation))
+        # The event carries the new text, never the history (`GET /messages/<id>`, `getMessage`)
+        matricule = user.matricule or author.get("matricule")
+        everyone, recipients = split_audience(conversation)
+        for users in (everyone, recipients):
+            if users:
+                seen = conversation if users is everyone else conversation.seen_by(users[0])
+                edit = Edit(MessageResult(result.message, seen, author), user.user_id, matricule)
+                self.notifier.notify("message:edited", edit, users)
         return result
 
     def delete(self, user: Identity, message_id: str, scope: str | None) -> Deletion:
@@ -154,13 +176,22 @@ class MessageService:
         if scope == "everyone":
             message.check_author(user.user_id)
             self._keep_if_held(message)
+            attached = message.file_id
             message = self._messages.delete_for_everyone(message.id, self._clock()) or message
+            if attached:
+                self._unlink_unused(attached, message)
         else:
             self._messages.hide_for(message.id, user.user_id)
-        deletion = Deletion(self._result(message, conversation), scope, self._clock())
-        # everyone: the conversation's audience; me: the caller's devices (no other view changed)
-        audience_of = audience(conversation) if scope == "everyone" else [user.user_id]
-        self.notifier.notify("message:deleted", deletion, audience_of)
+        at = self._clock()
+        deletion = Deletion(self._result(message, conversation.seen_by(user.user_id)), scope, at)
+        if scope != "everyone":  # the caller's devices: no other view changed
+            self.notifier.notify("message:deleted", deletion, [user.user_id])
+            return deletion
+        everyone, recipients = split_audience(conversation)
+        self.notifier.notify("message:deleted", deletion, everyone)
+        if recipients:
+            seen = self._result(message, conversation.seen_by(recipients[0]))
+            self.notifier.notify("message:deleted", Deletion(seen, scope, at), recipients)
         return deletion
 
     def remove(self, user: Identity, message_id: str) -> Deletion:
@@ -176,7 +207,10 @@ class MessageService:
             raise MessageDeletedError()
         at = self._clock()
         self._keep_if_held(message)
+        attached = message.file_id
         removed = self._messages.delete_for_everyone(message.id, at, MODERATION) or message
+        if attached:  # as for the author's own deletion: the file goes with its last message
+            self._unlink_unused(attached, removed)
         deletion = Deletion(self._result(removed, conversation), "everyone", at, MODERATION)
         self.notifier.notify("message:deleted", deletion, audience(conversation))
         return deletion
@@ -197,16 +231,29 @@ class MessageService:
             )
 
     def react(self, user: Identity, message_id: str, emoji: Any, add: bool) -> MessageResult:
-        if not isinstance(emoji, str) or not 0 < len(emoji) <= MAX_EMOJI or emoji.strip() != emoji:
-            raise InvalidEmojiError()
+        """One emoji or known shortcode, at most `max_reactions` per user and message; the
+        event carries the change and that emoji's count, never the message."""
+        emoji = check_reaction(emoji)
         message, conversation = self._access(message_id, user)
+        conversation.check_can_interact(user.user_id)  # BROADCAST_READ_ONLY for recipients
         if message.deleted:
             raise MessageDeletedError()
         self._blocks.check(conversation, user.user_id)
-        updated = self._messages.react(message.id, user.user_id, emoji, add)
-        result = self._result(updated or message, conversation)
-        self.notifier.notify("message:reaction", result, audience(conversation))
-        return result
+        updated = (
+            self._messages.react(message.id, user.user_id, emoji, add, self._max_reactions)
+            or message
+        )
+        change = ReactionChange(
+            message.id,
+            conversation.id,
+            user.user_id,
+            emoji,
+            add,
+            count_of(updated.reactions, emoji),
+            self._clock(),
+        )
+        self.notifier.notify("message:reaction", change, audience(conversation))
+        return self._result(updated, conversation)
 
     def search(
         self,
@@ -231,8 +278,17 @@ class MessageService:
             user.user_id, query, size, conversation_id=conversation_id, cursor=cursor or None
         )
         senders = self._directory.resolve_map(m.sender_id for m in rows)
-        where = self._conversations.get_many([m.conversation_id for m in rows]) if rows else {}
+        found = self._conversations.get_many([m.conversation_id for m in rows]) if rows else {}
+        where = {cid: c.seen_by(user.user_id) for cid, c in found.items()}
         return SearchPage(query, rows, senders, where, next_cursor)
+
+    def _unlink_unused(self, file_id: str, deleted: Message) -> None:
+        """The attachment of a message deleted for everyone stops being readable in its
+        conversation, unless another live message there still carries it."""
+        if self._attachments is None:
+            return
+        if not self._messages.file_in_use(deleted.conversation_id, file_id, deleted.id):
+            self._attachments.unlink(file_id, deleted.conversation_id)
 
     def _access(self, message_id: str, user: Identity) -> tuple[Message, Conversation]:
         return message_for(self._messages, self._conversations, message_id, user.user_id)

@@ -29,6 +29,11 @@ class AttachmentResolver(Protocol):
 
     def link(self, file_id: str, conversation_id: str) -> None: ...
 
+    def unlink(self, file_id: str, conversation_id: str) -> None:
+        """The file is no longer readable in the conversation (no live message there uses
+        it any more)."""
+        ...
+
 
 class ConversationStore(Protocol):
     def create(self, conversation: Conversation, key: str | None = None) -> Conversation: ...
@@ -98,6 +103,11 @@ class MessageStore(Protocol):
 
     def find_by_temporary_id(self, sender_id: str, temporary_id: str) -> Message | None: ...
 
+    def release_temporary_id(self, message_id: str) -> None:
+        """The message stops answering to its (sender, temporaryId): past the dedupe window a
+        new message may take it. The message keeps showing its `temporaryId`."""
+        ...
+
     def get(self, message_id: str) -> Message | None: ...
 
     def page(
@@ -118,7 +128,18 @@ class MessageStore(Protocol):
 
     def hide_for(self, message_id: str, user_id: str) -> None: ...
 
-    def react(self, message_id: str, user_id: str, emoji: str, add: bool) -> Message | None: ...
+    def file_in_use(self, conversation_id: str, file_id: str, besides: str) -> bool:
+        """Whether a message of the conversation other than `besides`, not deleted for
+        everyone, has `file_id` attached."""
+        ...
+
+    def react(
+        self, message_id: str, user_id: str, emoji: str, add: bool, max_per_user: int
+    ) -> Message | None:
+        """Add (once) or remove the user's `emoji`; adding one more than `max_per_user`
+        distinct reactions of that user is `TooManyReactionsError`, nothing written. Checked
+        and written atomically. None if the message is absent."""
+        ...
 
     def search(
         self,

@@ -16,9 +16,9 @@ from datetime import datetime
 from typing import Any
 
 from services.chat_file.conversations.application.access import (
-    audience,
     conversation_for,
     message_for,
+    receipt_audience,
 )
 from services.chat_file.conversations.application.ports import ConversationStore, MessageStore
 from services.chat_file.conversations.application.results import ReadMark, StatusChange
@@ -60,7 +60,8 @@ class ReceiptService:
         event = StatusChange(
             message.id, conversation.id, receipt.value, user.user_id, now, fresh.status_of(message)
         )
-        self.notifier.notify("messageStatusChanged", event, audience(conversation))
+        readers = receipt_audience(conversation, user.user_id)
+        self.notifier.notify("messageStatusChanged", event, readers)
         self.notifier.notify("message:status", event, [message.sender_id])
         return event
 
@@ -87,7 +88,9 @@ class ReceiptService:
             fresh.receipt(user.user_id).last_read_id,
             fresh.unread_for(user.user_id),
         )
-        self.notifier.notify("conversation:read", mark, audience(conversation))
+        self.notifier.notify(
+            "conversation:read", mark, receipt_audience(conversation, user.user_id)
+        )
         return mark
 
     def _advance(

@@ -38,6 +38,17 @@ class ConversationPage:
 
 
 @dataclass(frozen=True)
+class ParticipantIdPage:
+    """Participant ids the caller may see, from `offset`; `total` of them in all."""
+
+    conversation_id: str
+    ids: list[str]
+    offset: int
+    limit: int
+    total: int
+
+
+@dataclass(frozen=True)
 class MessageResult:
     """A message in its conversation (its receipts give status, readBy, deliveredTo), with its
     sender's display data; `detail` adds the edit history."""
@@ -85,6 +96,19 @@ class Edit:
     message: MessageResult
     editor: str
     editor_matricule: str | None
+
+
+@dataclass(frozen=True)
+class ReactionChange:
+    """One user added or removed one emoji on a message; `count`: its holders now."""
+
+    message_id: str
+    conversation_id: str
+    user_id: str
+    emoji: str
+    added: bool
+    count: int
+    at: datetime
 
 
 @dataclass(frozen=True)

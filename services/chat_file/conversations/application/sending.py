@@ -6,7 +6,7 @@ refused message leaves no message, no link, no event.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from services.chat_file.conversations.application.access import (
@@ -44,6 +44,8 @@ from services.chat_file.kernel.notifier import Notifier
 from services.chat_file.users.application.directory import UserDirectory
 
 SUMMARY_CHARS = 200
+# a temporaryId repeats a message sent within this window; reused later, it makes a new one
+DEDUPE_WINDOW = timedelta(hours=24)
 
 OpenPrivate = Callable[[str, Any], tuple[Conversation, bool]]  # ConversationService.open_private
 
@@ -63,9 +65,13 @@ class MessageSender:
         appender: MessageAppender | None = None,
         clock: Callable[[], datetime] = utc_now,
         blocks: BlockGuard | None = None,
+        contacts_changed: Callable[[list[str]], None] | None = None,
+        dedupe_window: timedelta = DEDUPE_WINDOW,
     ) -> None:
         self._conversations = conversations
         self._blocks = blocks or BlockGuard()
+        self._contacts_changed = contacts_changed  # a private chat's first post by one side
+        self._dedupe_window = dedupe_window  # TEMPORARY_ID_WINDOW
         self._messages = messages
         self._appender = appender or StepwiseAppender(conversations, messages)
         self._directory = directory
@@ -110,6 +116,9 @@ class MessageSender:
         result = self._result(stored, conversation)
         if created:
             self.sent += 1
+            first_post = sender not in conversation.posters  # may make the pair contacts now
+            if self._contacts_changed and first_post and conversation.is_private():
+                self._contacts_changed(conversation.participants)
             self.notifier.notify("newMessage", result, audience(conversation))
         return result, created
 
@@ -166,21 +175,23 @@ class MessageSender:
         try:
             stored = self._appender.append(message, summary_of(message))
         except DuplicateMessageError:  # a retry: this temporaryId is stored already
-            existing = self._retried(message)
+            existing = self._messages.find_by_temporary_id(
+                message.sender_id, message.temporary_id or ""
+            )
             if existing is None:
                 raise
-            return existing, False
+            if existing.created_at < self._clock() - self._dedupe_window:
+                # reused long after (an app reinstalled, a counter restarted): the old message
+                # lets go of it and this one is stored (a concurrent resend finds this one)
+                self._messages.release_temporary_id(existing.id)
+                return self._persist(message)
+            return self._retried(existing), False
         self._record_mentions(stored)
         return stored, True
 
-    def _retried(self, message: Message) -> Message | None:
+    def _retried(self, existing: Message) -> Message:
         """The message a previous try with this temporaryId stored, its numbering finished
         (the step-by-step appender may have stored it without a number)."""
-        existing = self._messages.find_by_temporary_id(
-            message.sender_id, message.temporary_id or ""
-        )
-        if existing is None:
-            return None
         if not existing.seq:
             number(self._conversations, self._messages, existing, summary_of(existing))
             self._record_mentions(existing)

@@ -48,6 +48,11 @@ class InvalidEmojiError(ChatError):
     message = "Réaction invalide"
 
 
+class TooManyReactionsError(ChatError):
+    code = "TOO_MANY_REACTIONS"
+    message = "Trop de réactions sur ce message"
+
+
 class InvalidNameError(ChatError):
     code = "INVALID_NAME"
     message = "Nom de conversation invalide"
@@ -61,6 +66,18 @@ class InvalidQueryError(ChatError):
 class MembersRequiredError(ChatError):
     code = "MEMBERS_REQUIRED"
     message = "Au moins un autre participant est requis"
+
+
+class TooManyMembersError(ChatError):
+    code = "TOO_MANY_MEMBERS"
+    message = "Trop de participants"
+
+
+class DirectoryUnavailableError(ChatError):
+    """The members could not be checked against auth_user: nothing is written."""
+
+    code = "SERVICE_UNAVAILABLE"
+    message = "Annuaire des utilisateurs indisponible : réessayez dans un instant"
 
 
 class SelfConversationError(ChatError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -106,6 +107,15 @@ class Conversation:
     last_message: dict[str, Any] | None = None
     seq: int = 0  # number of messages ever posted; message n has seq n
     receipts: dict[str, Receipt] = field(default_factory=dict)  # per participant
+    posters: frozenset[str] = frozenset()  # participants who have sent a message here
+
+    def makes_contacts(self) -> bool:
+        """Whether its people see each other's presence: groups and broadcasts do; a private
+        conversation once both of its people have written in it (opening one with anyone,
+        or writing into the void, makes nobody a contact)."""
+        if self.type is not ConversationType.PRIVATE:
+            return True
+        return all(p in self.posters for p in self.participants)
 
     @classmethod
     def private(cls, conversation_id: str, a: str, b: str, now: datetime) -> Conversation:
@@ -127,11 +137,36 @@ class Conversation:
         """A copy where `user_id`'s pointers are `receipt` (the store wrote the same)."""
         return replace(self, receipts={**self.receipts, user_id: receipt})
 
+    def is_private(self) -> bool:
+        return self.type is ConversationType.PRIVATE
+
     def is_participant(self, user_id: str) -> bool:
         return user_id in self.participants
 
     def is_admin(self, user_id: str) -> bool:
         return user_id in self.admins
+
+    def is_broadcast_recipient(self, user_id: str) -> bool:
+        return self.type is ConversationType.BROADCAST and not self.is_admin(user_id)
+
+    def seen_by(self, viewer: str) -> Conversation:
+        """The conversation as `viewer` may see its receipts: a broadcast's recipients see
+        their own pointers only (no one else's reads or deliveries)."""
+        if not self.is_broadcast_recipient(viewer):
+            return self
+        own = {viewer: self.receipts[viewer]} if viewer in self.receipts else {}
+        return replace(self, receipts=own)
+
+    def check_can_interact(self, user_id: str) -> None:
+        """Upload into, type in, react in: what a broadcast's recipients may not do."""
+        self.check_can_post(user_id)
+
+    def visible_participants(self, viewer: str) -> list[str]:
+        """Who `viewer` may see in the participant list: a broadcast's recipients see its
+        admins only (never each other); everyone else sees every participant."""
+        if self.is_broadcast_recipient(viewer):
+            return [p for p in self.participants if self.is_admin(p)]
+        return self.participants
 
     def unread_for(self, user_id: str) -> int:
         """Exact: messages posted after the user's read mark (their own sends move the mark)."""
@@ -223,15 +258,42 @@ class Message:
             raise NotAuthorError()
 
 
+EDIT_HISTORY_VERSIONS = 20  # EDIT_HISTORY_MAX_VERSIONS
+EDIT_HISTORY_BYTES = 100_000  # EDIT_HISTORY_MAX_BYTES: UTF-8 bytes of the kept contents
+
+
 @dataclass(frozen=True)
 class MessageEdit:
     """A message's new text: the version it replaces (`{content, editedAt}`, kept in its edit
-    history), when, and the mentions resolved from the new text (None keeps the stored ones)."""
+    history), when, and the mentions resolved from the new text (None keeps the stored ones).
+    The history keeps the newest `max_versions` versions whose contents fit in `max_bytes`."""
 
     content: str
     previous: dict[str, Any]
     at: datetime
     mentions: list[str] | None = None
+    max_versions: int = EDIT_HISTORY_VERSIONS
+    max_bytes: int = EDIT_HISTORY_BYTES
+
+    def history_after(self, history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """`history` with the replaced version appended, trimmed to the bounds (oldest out)."""
+        return kept_history([*history, self.previous], self.max_versions, self.max_bytes)
+
+
+def kept_history(
+    history: list[dict[str, Any]], max_versions: int, max_bytes: int
+) -> list[dict[str, Any]]:
+    """The newest versions of `history` (oldest first) within both bounds: at most
+    `max_versions` entries whose contents add up to at most `max_bytes` UTF-8 bytes."""
+    kept: list[dict[str, Any]] = []
+    size = 0
+    for entry in reversed(history[-max_versions:] if max_versions > 0 else []):
+        size += len(str(entry.get("content") or "").encode("utf-8"))
+        if size > max_bytes:
+            break
+        kept.append(entry)
+    kept.reverse()
+    return kept
 
 
 @dataclass(frozen=True)
@@ -246,3 +308,32 @@ class Circle:
     def of(cls, pairs: list[tuple[str, str]]) -> Circle:
         """From (conversation id, participant) pairs, in the order the store gives them."""
         return cls(tuple(dict.fromkeys(c for c, _ in pairs)), frozenset(u for _, u in pairs))
+
+    @classmethod
+    def seen_by(cls, viewer: str, conversations: Sequence[Conversation]) -> Circle:
+        """`viewer`'s circle from their conversations: every one is a room; contacts are the
+        participants `shares_presence` keeps (the viewer always)."""
+        pairs = [(c.id, viewer) for c in conversations]
+        for c in conversations:
+            for p in c.participants:
+                if p != viewer and shares_presence(
+                    c.type,
+                    (c.is_admin(viewer), viewer in c.posters),
+                    (c.is_admin(p), p in c.posters),
+                ):
+                    pairs.append((c.id, p))
+        return cls.of(pairs)
+
+
+def shares_presence(
+    kind: ConversationType | str, viewer: tuple[bool, bool], other: tuple[bool, bool]
+) -> bool:
+    """Whether a conversation of `kind` makes `other` a contact of `viewer`, each given as
+    (is admin, has posted): a private one once both have written in it (Conversation
+    .makes_contacts); a broadcast's recipients share it with its admins only; a group always."""
+    kind = ConversationType(kind)
+    if kind is ConversationType.PRIVATE:
+        return viewer[1] and other[1]
+    if kind is ConversationType.BROADCAST and not viewer[0]:
+        return other[0]
+    return True

@@ -10,7 +10,7 @@ from flask import jsonify, request
 from libs.servicekit.http import Reply, json_body, ok, optional_body
 from libs.servicekit.openapi import documented
 from services.chat_file.conversations.api.aliases import list_metadata
-from services.chat_file.conversations.api.queries import PageQuery
+from services.chat_file.conversations.api.queries import OffsetQuery, PageQuery
 from services.chat_file.conversations.api.schemas import (
     CreateConversationSchema,
     ParticipantsSchema,
@@ -19,9 +19,11 @@ from services.chat_file.conversations.api.schemas import (
 from services.chat_file.conversations.api.views import (
     CONVERSATION,
     CONVERSATION_PAGE,
+    PARTICIPANT_IDS,
     ConversationPageView,
     ConversationView,
     LeftView,
+    ParticipantIdPageView,
     ReadView,
 )
 from services.chat_file.conversations.http.context import commands, use_cases
@@ -114,6 +116,22 @@ def get_conversation(conversation_id: str) -> Reply:
     return ok(
         CONVERSATION.dump_fast(use_cases().conversations.get(current_user(), conversation_id))
     )
+
+
+@bp.get("/conversations/<conversation_id>/participants")
+@documented(
+    "Participant ids the caller may see, paged (a conversation's view carries the first 200)",
+    query=OffsetQuery,
+    response=ParticipantIdPageView,
+    errors=(*READ, "INVALID_PAGINATION"),
+    tags=["conversations"],
+)
+def participant_ids(conversation_id: str) -> Reply:
+    args = request.args
+    page = use_cases().conversations.participant_ids(
+        current_user(), conversation_id, args.get("offset"), args.get("limit")
+    )
+    return ok(PARTICIPANT_IDS.dump_fast(page))
 
 
 @bp.put("/conversations/<conversation_id>/read")

@@ -23,6 +23,7 @@ from services.chat_file.conversations.domain.model import (
     ConversationType,
     Receipt,
     pair_key,
+    shares_presence,
 )
 
 RECEIPT_FIELDS = ("readSeq", "lastRead", "readAt", "deliveredSeq", "deliveredAt")
@@ -90,8 +91,18 @@ class MongoConversationStore(MongoStore):
         return [str(d["_id"]) for d in self._col.find({"participants": user_id}, {"_id": 1})]
 
     def circle_of(self, user_id: str) -> Circle:
-        found = self._col.find({"participants": user_id}, {"_id": 1, "participants": 1})
-        return Circle.of([(str(d["_id"]), u) for d in found for u in d.get("participants", [])])
+        fields = {"_id": 1, "type": 1, "participants": 1, "admins": 1, "posters": 1}
+        pairs: list[tuple[str, str]] = []
+        for d in self._col.find({"participants": user_id}, fields):
+            cid, admins, posters = str(d["_id"]), set(d.get("admins") or ()), d.get("posters") or ()
+            me = (user_id in admins, user_id in posters)
+            pairs.append((cid, user_id))
+            pairs += [
+                (cid, u)
+                for u in d.get("participants", [])
+                if u != user_id and shares_presence(d["type"], me, (u in admins, u in posters))
+            ]
+        return Circle.of(pairs)
 
     def add_participants(
         self, conversation_id: str, user_ids: list[str], admins: list[str]
@@ -127,9 +138,15 @@ class MongoConversationStore(MongoStore):
         return _from_doc(doc) if doc else None
 
     def next_seq(self, conversation_id: str, summary: dict[str, Any], at: datetime) -> int:
+        update: dict[str, Any] = {
+            "$inc": {"seq": 1},
+            "$set": {"lastMessage": summary, "lastActivity": at},
+        }
+        if summary.get("senderId"):
+            update["$addToSet"] = {"posters": summary["senderId"]}
         doc = self._col.find_one_and_update(
             {"_id": ObjectId(conversation_id)},
-            {"$inc": {"seq": 1}, "$set": {"lastMessage": summary, "lastActivity": at}},
+            update,
             projection={"seq": 1},
             return_document=pymongo.ReturnDocument.AFTER,
         )
@@ -177,6 +194,7 @@ def _to_doc(c: Conversation) -> dict[str, Any]:
         "seq": c.seq,
         "readSeq": {u: r.read_up_to for u, r in c.receipts.items()},
         "deliveredSeq": {u: r.delivered_up_to for u, r in c.receipts.items()},
+        "posters": sorted(c.posters),
     }
 
 
@@ -193,6 +211,7 @@ def _from_doc(doc: dict[str, Any]) -> Conversation:
         last_message=doc.get("lastMessage"),
         seq=int(doc.get("seq", 0)),
         receipts=_receipts(doc),
+        posters=frozenset(doc.get("posters") or ()),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -17,13 +18,21 @@ import pymongo
 from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
+from libs.servicekit.errors import StoreUnavailableError
 from libs.servicekit.mongo_store import MongoStore
 from services.chat_file.conversations.application.ports import DuplicateMessageError
 from services.chat_file.conversations.domain.errors import InvalidCursorError
-from services.chat_file.conversations.domain.model import Message, MessageEdit, MessageType
+from services.chat_file.conversations.domain.model import (
+    Message,
+    MessageEdit,
+    MessageType,
+    kept_history,
+)
+from services.chat_file.conversations.domain.reactions import reacted
 from services.chat_file.kernel.ids import is_object_id
 
 AFTER = pymongo.ReturnDocument.AFTER
+REACT_ATTEMPTS = 8
 WORD = re.compile(r"\w+", re.UNICODE)
 # Each base letter also matches its accented forms (mongomock has no text index).
 ACCENTS = {
@@ -79,6 +88,9 @@ class MongoMessageStore(MongoStore):
         doc = self._col.find_one({"clientKey": f"{sender_id}:{temporary_id}"})
         return _from_doc(doc) if doc else None
 
+    def release_temporary_id(self, message_id: str) -> None:
+        self._col.update_one({"_id": ObjectId(message_id)}, {"$unset": {"clientKey": ""}})
+
     def get(self, message_id: str) -> Message | None:
         doc = self._col.find_one({"_id": ObjectId(message_id)})
         return _from_doc(doc) if doc else None
@@ -101,8 +113,19 @@ class MongoMessageStore(MongoStore):
         changes: dict[str, Any] = {"content": change.content, "edited": True, "editedAt": change.at}
         if change.mentions is not None:
             changes["mentions"] = list(change.mentions)
-        history = {"editHistory": change.previous}
-        return self._update(message_id, {"$set": changes, "$push": history})
+        kept = {"$each": [change.previous], "$slice": -max(change.max_versions, 0)}
+        edited = self._update(message_id, {"$set": changes, "$push": {"editHistory": kept}})
+        if edited is None:
+            return None
+        trimmed = kept_history(edited.edit_history, change.max_versions, change.max_bytes)
+        if len(trimmed) == len(edited.edit_history):
+            return edited
+        # Over the byte bound: drop the oldest, unless a later edit has rewritten it since.
+        done = self._col.update_one(
+            {"_id": ObjectId(message_id), "editedAt": edited.edited_at},
+            {"$set": {"editHistory": trimmed}},
+        )
+        return replace(edited, edit_history=trimmed) if done.matched_count else self.get(message_id)
 
     def delete_for_everyone(
         self, message_id: str, at: datetime, by: str | None = None
@@ -119,9 +142,37 @@ class MongoMessageStore(MongoStore):
     def hide_for(self, message_id: str, user_id: str) -> None:
         self._col.update_one({"_id": ObjectId(message_id)}, {"$addToSet": {"deletedFor": user_id}})
 
-    def react(self, message_id: str, user_id: str, emoji: str, add: bool) -> Message | None:
-        entry = {"userId": user_id, "emoji": emoji}
-        return self._update(message_id, {"$addToSet" if add else "$pull": {"reactions": entry}})
+    def file_in_use(self, conversation_id: str, file_id: str, besides: str) -> bool:
+        query = {
+            "conversationId": conversation_id,
+            "fileId": file_id,
+            "deleted": {"$ne": True},
+            "_id": {"$ne": ObjectId(besides)},
+        }
+        return self._col.find_one(query, {"_id": 1}) is not None
+
+    def react(
+        self, message_id: str, user_id: str, emoji: str, add: bool, max_per_user: int
+    ) -> Message | None:
+        if not add:
+            entry = {"userId": user_id, "emoji": emoji}
+            return self._update(message_id, {"$pull": {"reactions": entry}})
+        # Compare and set: the cap counts the user's reactions, which no update operator can.
+        for _ in range(REACT_ATTEMPTS):
+            doc = self._col.find_one({"_id": ObjectId(message_id)}, {"reactions": 1})
+            if doc is None:
+                return None
+            before = doc.get("reactions")
+            after = reacted(list(before or []), user_id, emoji, True, max_per_user)
+            unchanged = {"$exists": False} if before is None else before
+            done = self._col.find_one_and_update(
+                {"_id": ObjectId(message_id), "reactions": unchanged},
+                {"$set": {"reactions": after}},
+                return_document=AFTER,
+            )
+            if done is not None:
+                return _from_doc(done)
+        raise StoreUnavailableError("Réactions modifiées sans cesse : réessayez dans un instant")
 
     def search(
         self,

@@ -23,10 +23,17 @@ PAGE_QUERY = PageQuery()
 
 class ConversationEvents:
     EVENTS = {
-        "getConversations": Event("list_conversations", reply="conversationsLoaded"),
-        "createGroup": Event("create_group", reply="group:created", error="group:error"),
+        "getConversations": Event(
+            "list_conversations", reply="conversationsLoaded", action="conversation-list"
+        ),
+        "createGroup": Event(
+            "create_group", reply="group:created", error="group:error", action="create-conversation"
+        ),
         "createBroadcast": Event(
-            "create_broadcast", reply="broadcast:created", error="broadcast:error"
+            "create_broadcast",
+            reply="broadcast:created",
+            error="broadcast:error",
+            action="create-conversation",
         ),
     }
 

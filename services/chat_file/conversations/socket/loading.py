@@ -46,14 +46,22 @@ CONVERSATIONS_FULL = ConversationsFull()
 class LoadingEvents:
     EVENTS = {
         "messages:quickload": Event(
-            "messages_quick", reply="messages:quick", error="messages:error"
+            "messages_quick", reply="messages:quick", error="messages:error", action="history"
         ),
-        "messages:fullload": Event("messages_full", reply="messages:full", error="messages:error"),
+        "messages:fullload": Event(
+            "messages_full", reply="messages:full", error="messages:error", action="history"
+        ),
         "conversations:quickload": Event(
-            "conversations_quick", reply="conversations:quick", error="conversations:error"
+            "conversations_quick",
+            reply="conversations:quick",
+            error="conversations:error",
+            action="conversation-list",
         ),
         "conversations:fullload": Event(
-            "conversations_full", reply="conversations:full", error="conversations:error"
+            "conversations_full",
+            reply="conversations:full",
+            error="conversations:error",
+            action="conversation-list",
         ),
     }
 

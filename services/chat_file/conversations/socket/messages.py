@@ -7,7 +7,7 @@ from marshmallow import fields
 from libs.servicekit.http import load
 from services.chat_file.conversations.api.aliases import edit_reply
 from services.chat_file.conversations.api.commands import ChatCommands
-from services.chat_file.conversations.api.views import HISTORY
+from services.chat_file.conversations.api.views import HISTORY, message_of
 from services.chat_file.conversations.application.bundle import ConversationsServices
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.realtime.api import MESSAGE_REF, Data, Event, Payload, current_sid
@@ -29,16 +29,23 @@ def message_id(data: Data) -> str:
 
 class MessageEvents:
     EVENTS = {
-        "sendMessage": Event("send_message", reply="message_sent", error="message_error"),
+        "sendMessage": Event(
+            "send_message", reply="message_sent", error="message_error", action="send"
+        ),
         # the receipt confirmed to the marking socket under the old name (`reply`)
-        "markMessageDelivered": Event("mark_delivered", reply="messageDelivered"),
-        "messageDelivered": Event("mark_delivered", reply="messageDelivered"),  # Flutter's name
-        "markMessageRead": Event("mark_read", reply="messageRead"),
-        "messageRead": Event("mark_read", reply="messageRead"),
-        "getMessages": Event("history", reply="messagesLoaded"),
+        "markMessageDelivered": Event(
+            "mark_delivered", reply="messageDelivered", action="receipts"
+        ),
+        "messageDelivered": Event(
+            "mark_delivered", reply="messageDelivered", action="receipts"
+        ),  # Flutter's name
+        "markMessageRead": Event("mark_read", reply="messageRead", action="receipts"),
+        "messageRead": Event("mark_read", reply="messageRead", action="receipts"),
+        "getMessages": Event("history", reply="messagesLoaded", action="history"),
+        "getMessage": Event("get_message", action="history"),  # one message, its edit history
         # the old console waits on `message:error` for a refused edit or delete
-        "editMessage": Event("edit_message", error="message:error"),
-        "deleteMessage": Event("delete_message", error="message:error"),
+        "editMessage": Event("edit_message", error="message:error", action="edit"),
+        "deleteMessage": Event("delete_message", error="message:error", action="delete"),
     }
 
     def __init__(self, use_cases: ConversationsServices, commands: ChatCommands) -> None:
@@ -61,6 +68,10 @@ class MessageEvents:
         q = load(HISTORY_QUERY, data)
         args = (q["conversationId"], q["cursor"], q["limit"], q["direction"])
         return HISTORY.dump_fast(self._messages.history(user, *args))
+
+    def get_message(self, user: Identity, data: Data) -> Data:
+        """What `GET /messages/<id>` answers: `message:edited` never carries the history."""
+        return {"message": message_of(self._messages.get(user, message_id(data)))}
 
     def edit_message(self, user: Identity, data: Data) -> Data:
         return edit_reply(self._commands.edit_message(user, message_id(data), data))

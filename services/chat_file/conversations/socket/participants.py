@@ -34,10 +34,15 @@ def target(data: Data) -> str:
 
 class ParticipantEvents:
     EVENTS = {
-        "addParticipant": Event("add_participant", error="participant:error"),
-        "removeParticipant": Event("remove_participant", error="participant:error"),
+        "addParticipant": Event("add_participant", error="participant:error", action="membership"),
+        "removeParticipant": Event(
+            "remove_participant", error="participant:error", action="membership"
+        ),
         "leaveConversationPermanent": Event(
-            "leave_for_good", reply="conversation:left_permanent", error="conversation:error"
+            "leave_for_good",
+            reply="conversation:left_permanent",
+            error="conversation:error",
+            action="membership",
         ),
     }
 

@@ -45,6 +45,7 @@ SENDER_READ = (
         read_up_to=sa.bindparam("seq"),
         last_read_id=sa.bindparam("message"),
         read_at=sa.bindparam("at", type_=M.c.read_at.type),
+        posted=True,  # the sender has written here (contacts, Conversation.makes_contacts)
     )
 )
 

@@ -23,6 +23,7 @@ from services.chat_file.conversations.domain.model import (
     ConversationType,
     Receipt,
     pair_key,
+    shares_presence,
 )
 from services.chat_file.conversations.sql.tables import conversations as C
 from services.chat_file.conversations.sql.tables import members as M
@@ -107,8 +108,15 @@ class SqlConversationStore(SqlStore):
 
     def circle_of(self, user_id: str) -> Circle:
         with self._read.connect() as db:
-            pairs = db.execute(CIRCLE, {"user": user_id}).all()
-        return Circle.of([(c, u) for c, u in pairs])
+            rows = db.execute(CIRCLE, {"user": user_id}).all()
+        return Circle.of(
+            [
+                (r.conversation_id, r.user_id)
+                for r in rows
+                if r.user_id == user_id
+                or shares_presence(r.type, (r.mine_admin, r.mine_posted), (r.is_admin, r.posted))
+            ]
+        )
 
     def add_participants(
         self, conversation_id: str, user_ids: list[str], admins: list[str]
@@ -144,8 +152,12 @@ class SqlConversationStore(SqlStore):
             .values(seq=C.c.seq + 1, last_message=to_doc(summary), last_activity=at)
             .returning(C.c.seq)
         )
+        sender = summary.get("senderId")
         with self._engine.begin() as tx:
             seq = tx.execute(update).scalar_one_or_none()
+            if seq is not None and sender:
+                poster = (M.c.conversation_id == conversation_id) & (M.c.user_id == sender)
+                tx.execute(M.update().where(poster).values(posted=True))
         return int(seq) if seq is not None else 0
 
     def mark_read(
@@ -256,6 +268,7 @@ MEMBER_COLUMNS = (
     M.c.last_read_id,
     M.c.read_at,
     M.c.delivered_at,
+    M.c.posted,
 )
 
 
@@ -271,9 +284,18 @@ MEMBERS_OF = (
 )
 # Every (conversation, participant) pair of the user's conversations: rooms and contacts at once.
 _MINE = M.alias("mine")
-CIRCLE = (
-    sa.select(M.c.conversation_id, M.c.user_id)
+CIRCLE = (  # the user's (conversation, participant) pairs, with what shares_presence reads
+    sa.select(
+        M.c.conversation_id,
+        M.c.user_id,
+        M.c.is_admin,
+        M.c.posted,
+        C.c.type,
+        _MINE.c.is_admin.label("mine_admin"),
+        _MINE.c.posted.label("mine_posted"),
+    )
     .join(_MINE, _MINE.c.conversation_id == M.c.conversation_id)
+    .join(C, C.c.id == M.c.conversation_id)
     .where(_MINE.c.user_id == sa.bindparam("user"))
 )
 MEMBERS_OF_ONE = (
@@ -309,6 +331,7 @@ def _conversation(row: Any, people: Sequence[Any]) -> Conversation:
         last_message=from_doc(row.last_message),
         seq=int(row.seq),
         receipts={member[user]: _receipt(member) for member in people},
+        posters=frozenset(member[user] for member in people if member[MEMBER.posted]),
     )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 from libs.servicekit.sql_store import SqlStore
 from services.chat_file.conversations.application.ports import DuplicateMessageError
 from services.chat_file.conversations.domain.model import Message, MessageEdit, MessageType
+from services.chat_file.conversations.domain.reactions import reacted
 from services.chat_file.conversations.sql.search import MessageSearch
 from services.chat_file.conversations.sql.tables import hidden as H
 from services.chat_file.conversations.sql.tables import members as M
@@ -55,6 +56,10 @@ class SqlMessageStore(SqlStore):
     def find_by_temporary_id(self, sender_id: str, temporary_id: str) -> Message | None:
         return self._one(T.c.client_key == f"{sender_id}:{temporary_id}")
 
+    def release_temporary_id(self, message_id: str) -> None:
+        with self._engine.begin() as tx:
+            tx.execute(T.update().where(T.c.id == message_id).values(client_key=None))
+
     def get(self, message_id: str) -> Message | None:
         return self._one(T.c.id == message_id)
 
@@ -85,7 +90,7 @@ class SqlMessageStore(SqlStore):
 
     def edit(self, message_id: str, change: MessageEdit) -> Message | None:
         def edited(row: Any) -> dict[str, Any]:
-            history = [*(row.edit_history or []), to_doc(change.previous)]
+            history = to_doc(change.history_after(list(row.edit_history or [])))
             new = {"content": change.content, "edited": True, "edited_at": change.at}
             if change.mentions is not None:
                 new["mentions"] = list(change.mentions) or None
@@ -110,12 +115,25 @@ class SqlMessageStore(SqlStore):
             if tx.execute(exists).first() is None:
                 tx.execute(H.insert().values(message_id=message_id, user_id=user_id))
 
-    def react(self, message_id: str, user_id: str, emoji: str, add: bool) -> Message | None:
-        entry = {"userId": user_id, "emoji": emoji}
+    def file_in_use(self, conversation_id: str, file_id: str, besides: str) -> bool:
+        query = (
+            sa.select(T.c.id)
+            .where(
+                T.c.conversation_id == conversation_id,
+                T.c.file_id == file_id,
+                T.c.deleted.is_(False),
+                T.c.id != besides,
+            )
+            .limit(1)
+        )
+        with self._engine.connect() as db:  # the primary: right after a deletion
+            return db.execute(query).first() is not None
 
+    def react(
+        self, message_id: str, user_id: str, emoji: str, add: bool, max_per_user: int
+    ) -> Message | None:
         def change(row: Any) -> dict[str, Any]:
-            others = [r for r in (row.reactions or []) if r != entry]
-            return {"reactions": [*others, entry] if add else others}
+            return {"reactions": reacted(row.reactions or [], user_id, emoji, add, max_per_user)}
 
         return self._rewrite(message_id, change)
 

@@ -42,6 +42,8 @@ members = sa.Table(
     sa.Column("last_read_id", ID),
     sa.Column("read_at", TIME),
     sa.Column("delivered_at", TIME),
+    # has sent a message here: a private conversation makes contacts once both have (0006p)
+    sa.Column("posted", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Index("members_by_user", "user_id", "conversation_id"),
 )
 

@@ -22,3 +22,6 @@ class FileAttachments:
 
     def link(self, file_id: str, conversation_id: str) -> None:
         self._files.link(file_id, conversation_id)
+
+    def unlink(self, file_id: str, conversation_id: str) -> None:
+        self._files.unlink(file_id, conversation_id)

@@ -39,6 +39,7 @@ from services.chat_file.files.domain.model import (
     StoredFileNotFoundError,
     ThumbnailUnavailableError,
     UploadConversationNotFoundError,
+    UploadReadOnlyError,
     check_file_id,
     content_key,
     detect_media_type,
@@ -96,6 +97,8 @@ class FileService:
         name = sanitize_filename(filename)
         if conversation_id and not self._conversations.is_participant(conversation_id, user_id):
             raise UploadConversationNotFoundError()
+        if conversation_id and not self._conversations.may_post(conversation_id, user_id):
+            raise UploadReadOnlyError()  # a broadcast's recipient: nothing is stored
         source = iter(chunks)
         allowance = self._allowance(user_id)
         head, taken = read_head(source)
@@ -229,6 +232,13 @@ class FileService:
         record = self._store.get(check_file_id(file_id))
         if record is not None and conversation_id not in record.conversation_ids:
             self._store.link_conversation(record.id, conversation_id)
+
+    def unlink(self, file_id: str, conversation_id: str) -> None:
+        """The file is no longer readable in the conversation: its last live message there
+        was deleted for everyone (the uploader keeps it)."""
+        record = self._store.get(check_file_id(file_id))
+        if record is not None and conversation_id in record.conversation_ids:
+            self._store.unlink_conversation(record.id, conversation_id)
 
     def _readable(self, user_id: str, file_id: str) -> FileRecord:
         """The one access check: the uploader or a participant of one of its conversations."""

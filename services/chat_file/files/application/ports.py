@@ -33,6 +33,10 @@ class FileMetadataStore(Protocol):
 
     def link_conversation(self, file_id: str, conversation_id: str) -> None: ...
 
+    def unlink_conversation(self, file_id: str, conversation_id: str) -> None:
+        """The file is no longer readable in (nor listed for) the conversation; idempotent."""
+        ...
+
     def delete(self, file_id: str) -> bool: ...
 
     def delete_unattached(self, file_id: str) -> bool:
@@ -83,6 +87,10 @@ class DownloadLinks(Protocol):
 
 class ConversationAccess(Protocol):
     def is_participant(self, conversation_id: str, user_id: str) -> bool: ...
+
+    def may_post(self, conversation_id: str, user_id: str) -> bool:
+        """A participant who may add to it (a broadcast's recipients may not)."""
+        ...
 
 
 @dataclass(frozen=True)

@@ -160,6 +160,14 @@ class UploadConversationNotFoundError(FileError):
     message = "Conversation introuvable"
 
 
+class UploadReadOnlyError(FileError):
+    """A broadcast's recipients read it: they upload nothing into it (the same code as
+    posting there)."""
+
+    code = "BROADCAST_READ_ONLY"
+    message = "Seuls les administrateurs peuvent publier dans cette diffusion"
+
+
 @dataclass(frozen=True)
 class MediaType:
     mime: str
@@ -275,6 +283,9 @@ def _looks_like_text(head: bytes) -> bool:
     return not _TEXT_CONTROL.search(text)
 
 
+RANGE_DIGITS = 18  # a byte position of more digits is past any file (int() of 5000 is refused)
+
+
 def parse_byte_range(header: str | None, total: int) -> ByteRange | None:
     """One `bytes=` range resolved against `total`; None means "send it all" (RFC 9110 14.2).
 
@@ -283,6 +294,10 @@ def parse_byte_range(header: str | None, total: int) -> ByteRange | None:
     if match is None:
         return None
     first, last = match.groups()
+    if len(first) > RANGE_DIGITS:  # starts past the end of any file
+        raise RangeNotSatisfiableError(total=total)
+    if len(last) > RANGE_DIGITS:  # ends past it: to the end, or (a suffix) the whole file
+        last = "" if first else str(total)
     if not first:  # suffix: the last N bytes
         if not last:
             return None  # "bytes=-"

@@ -37,6 +37,9 @@ class MongoFileStore(MongoStore):
             {"_id": file_id}, {"$addToSet": {"conversationIds": conversation_id}}
         )
 
+    def unlink_conversation(self, file_id: str, conversation_id: str) -> None:
+        self._files.update_one({"_id": file_id}, {"$pull": {"conversationIds": conversation_id}})
+
     def delete(self, file_id: str) -> bool:
         return bool(self._files.delete_one({"_id": file_id}).deleted_count)
 

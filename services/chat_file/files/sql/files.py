@@ -51,6 +51,12 @@ class SqlFileStore(SqlStore):
             if known is not None and linked is None:
                 _link(tx, file_id, conversation_id, datetime.now(UTC), 0)
 
+    def unlink_conversation(self, file_id: str, conversation_id: str) -> None:
+        with self._engine.begin() as tx:
+            tx.execute(
+                L.delete().where(L.c.file_id == file_id, L.c.conversation_id == conversation_id)
+            )
+
     def delete(self, file_id: str) -> bool:
         with self._engine.begin() as tx:
             tx.execute(L.delete().where(L.c.file_id == file_id))

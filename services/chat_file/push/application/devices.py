@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from libs.egress import EgressGuard, EgressRefusedError
 from libs.servicekit.errors import StoreUnavailableError
 from libs.sessions.mirror import SESSION, Revocation
 from services.chat_file.kernel.clock import utc_now
@@ -15,6 +16,8 @@ from services.chat_file.push.application.ports import DeviceStore
 from services.chat_file.push.domain.devices import (
     Device,
     DeviceNotFoundError,
+    Platform,
+    PushEndpointRefusedError,
     check_device_id,
     parse_device,
 )
@@ -28,23 +31,35 @@ class DeviceService:
     def __init__(
         self,
         store: DeviceStore,
-        endpoint_hosts: tuple[str, ...],
+        guard: EgressGuard,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._store = store
-        self._endpoint_hosts = endpoint_hosts
+        self._guard = guard  # Web Push endpoints: the push hosts, public addresses only
         self._clock = clock
 
     def register(self, user: Identity, body: dict[str, Any]) -> Device:
         """Upsert on (caller, deviceId); the same token elsewhere moves to the caller. Past
         `MAX_DEVICES` a new device replaces the caller's oldest (every send fans out to all)."""
-        device = parse_device(user, body, self._clock(), self._endpoint_hosts)
+        device = parse_device(user, body, self._clock())
+        if device.platform is Platform.WEBPUSH:
+            self.check_endpoint(device.token)
         stored = self._store.register(device)
         mine = self._store.list_for(user.user_id)
         for old in mine[: max(0, len(mine) - MAX_DEVICES)]:
             if old.id != stored.id:
                 self._store.delete(user.user_id, old.id)
         return stored
+
+    def check_endpoint(self, endpoint: str) -> None:
+        """PUSH_ENDPOINT_REFUSED unless the egress guard would send to `endpoint` now (the
+        sender checks it again at each send: DNS may have changed since)."""
+        try:
+            self._guard.check(endpoint)
+        except EgressRefusedError as exc:
+            raise PushEndpointRefusedError(
+                "Endpoint de push refusé (%(reason)s)", params={"reason": exc.reason}
+            ) from None
 
     def list_for(self, user: Identity) -> list[Device]:
         """The caller's devices, oldest first."""

@@ -1,9 +1,9 @@
 """Push devices: where a user's offline notifications go (an FCM token or a Web Push
 subscription), and the rules a registration must follow. Plain Python.
 
-A Web Push endpoint is a URL our worker will POST to, so it must be https on a known push
-service host (`allowed_hosts`, host suffixes from the settings); plain http is accepted only
-for loopback hosts (local receivers in tests and development).
+A Web Push endpoint is a URL our worker will POST to: here only its shape is checked (a
+bounded http(s) URL whose origin a VAPID `aud` claim can name); where it may lead is the
+egress guard's decision (`libs/egress`, applied by `DeviceService` and again by the sender).
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ from services.chat_file.kernel.ids import is_object_id
 DEVICE_KEY_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 MAX_TOKEN = 4096
 MAX_APP_VERSION = 32
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+# What py_vapid accepts as an `aud` (scheme, host, optional port): an IPv6 literal is not,
+# so such an endpoint could never be signed for and is refused at registration.
+VAPID_ORIGIN_RE = re.compile(r"^https?://[^/:]+(:\d+)?$", re.IGNORECASE)
 P256DH_BYTES = 65  # an uncompressed P-256 point
 AUTH_BYTES = 16
 
@@ -40,6 +42,13 @@ class Platform(StrEnum):
 class InvalidDeviceError(ChatError):
     code = "INVALID_DEVICE"
     message = "Appareil invalide"
+
+
+class PushEndpointRefusedError(ChatError):
+    """A Web Push endpoint the egress guard will not send to (scheme, host, address...)."""
+
+    code = "PUSH_ENDPOINT_REFUSED"
+    message = "Endpoint de push refusé"
 
 
 class DeviceNotFoundError(ChatError):
@@ -90,9 +99,7 @@ def check_device_id(value: Any) -> str:
     return value
 
 
-def parse_device(
-    user: Identity, body: dict[str, Any], at: datetime, allowed_hosts: tuple[str, ...]
-) -> Device:
+def parse_device(user: Identity, body: dict[str, Any], at: datetime) -> Device:
     """A `Device` from a registration body (already shaped by the HTTP schema)."""
     try:
         platform = Platform(str(body.get("platform")))
@@ -108,7 +115,7 @@ def parse_device(
     if platform is Platform.FCM:
         token = _fcm_token(body.get("token"))
     else:
-        token, keys = _subscription(body.get("subscription"), allowed_hosts)
+        token, keys = _subscription(body.get("subscription"))
     return Device(
         new_device_id(),
         user.user_id,
@@ -129,11 +136,11 @@ def _fcm_token(token: Any) -> str:
     return token
 
 
-def _subscription(value: Any, allowed_hosts: tuple[str, ...]) -> tuple[str, dict[str, str]]:
+def _subscription(value: Any) -> tuple[str, dict[str, str]]:
     if not isinstance(value, dict):
         raise InvalidDeviceError("subscription requise {endpoint, keys: {p256dh, auth}}")
     endpoint = value.get("endpoint")
-    if not isinstance(endpoint, str) or not check_endpoint(endpoint, allowed_hosts):
+    if not isinstance(endpoint, str) or not endpoint_shape_ok(endpoint):
         raise InvalidDeviceError("endpoint de push non autorisé")
     keys = value.get("keys")
     if not isinstance(keys, dict):
@@ -144,21 +151,33 @@ def _subscription(value: Any, allowed_hosts: tuple[str, ...]) -> tuple[str, dict
     return endpoint, {"p256dh": str(p256dh), "auth": str(auth)}
 
 
-def check_endpoint(endpoint: str, allowed_hosts: tuple[str, ...]) -> bool:
-    """https on an allowed push service host, or http(s) on loopback."""
+def endpoint_shape_ok(endpoint: str) -> bool:
+    """A bounded http(s) URL, no credentials, whose origin VAPID can sign for."""
     if len(endpoint) > MAX_TOKEN:
         return False
     try:
         parts = urlsplit(endpoint)
-        host = (parts.hostname or "").lower()
+        parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
         return False
-    if parts.scheme not in {"http", "https"} or not host or parts.username or parts.password:
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
         return False
-    if host in LOOPBACK_HOSTS:
-        return True
-    allowed = any(host == h or host.endswith("." + h) for h in allowed_hosts)
-    return parts.scheme == "https" and allowed
+    if parts.username is not None or parts.password is not None:
+        return False
+    return VAPID_ORIGIN_RE.match(origin_of(endpoint)) is not None
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def host_of(url: str) -> str:
+    """The endpoint's host name, lower case, without a trailing dot ("" if unreadable)."""
+    try:
+        return (urlsplit(url).hostname or "").lower().rstrip(".")
+    except ValueError:
+        return ""
 
 
 def _b64_length(value: Any) -> int:

@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from services.chat_file.kernel.errors import ChatError
 
+# what a stored moment may be (`dndUntil`): later is a typo or a probe, not a wish
+EARLIEST_MOMENT = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST_MOMENT = datetime(2100, 1, 1, tzinfo=UTC)
 CLOCK_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
@@ -98,8 +101,11 @@ def parse_moment(value: Any, name: str) -> datetime | None:
     """An ISO-8601 moment with its offset (stored in UTC), or None."""
     if value is None:
         return None
+    text = str(value)
     try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        if len(text) > 64:
+            raise ValueError(text[:64])
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise InvalidNotificationSettingsError(
             "%(field)s : date ISO-8601 attendue", params={"field": name}
@@ -108,7 +114,15 @@ def parse_moment(value: Any, name: str) -> datetime | None:
         raise InvalidNotificationSettingsError(
             "%(field)s : le fuseau (Z ou ±hh:mm) est requis", params={"field": name}
         )
-    return moment.astimezone(UTC)
+    try:
+        moment = moment.astimezone(UTC)  # year 9999 west of UTC overflows
+    except OverflowError:
+        moment = LATEST_MOMENT + timedelta(days=1)
+    if not EARLIEST_MOMENT <= moment <= LATEST_MOMENT:
+        raise InvalidNotificationSettingsError(
+            "%(field)s : date entre 1970 et 2100 attendue", params={"field": name}
+        )
+    return moment
 
 
 def parse_quiet_hours(value: Any) -> QuietHours | None:

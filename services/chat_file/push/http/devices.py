@@ -29,7 +29,7 @@ bp = protected_blueprint("devices", __name__)
     body=RegisterDeviceSchema,
     response=DeviceView,
     status=201,
-    errors=(*WRITE_ERRORS, "INVALID_DEVICE"),
+    errors=(*WRITE_ERRORS, "INVALID_DEVICE", "PUSH_ENDPOINT_REFUSED"),
     tags=["push"],
 )
 def register_device() -> Reply:

@@ -21,3 +21,8 @@ class Memberships(Protocol):
     def participants_of(self, user: Identity, conversation_id: str) -> list[str]:
         """Participants of a conversation the user takes part in, else CONVERSATION_NOT_FOUND."""
         ...
+
+    def typing_audience(self, user: Identity, conversation_id: str) -> list[str]:
+        """Who sees the user typing there: its participants; CONVERSATION_NOT_FOUND for a
+        non-participant, BROADCAST_READ_ONLY for a broadcast's recipients."""
+        ...

@@ -12,12 +12,12 @@ from services.chat_file.kernel.identity import Identity
 from services.chat_file.realtime.api import Data, Event, current_sid
 from services.chat_file.realtime.socket.auth import event_token, handshake_token, refusal
 from services.chat_file.realtime.socket.events import failure, translated, unexpected_failure
-from services.chat_file.realtime.socket.hub import RealtimeHub
+from services.chat_file.realtime.socket.hub import RealtimeHub, TooManyAnonymousSocketsError
 from services.chat_file.users.application.directory import UserDirectory
 from services.chat_file.users.application.ports import TokenVerifier
 
-AUTH_GRACE_SECONDS = 30.0  # an anonymous socket must `authenticate` within this delay
 MAX_PRESENCE_QUERY = 500
+TOO_MANY_ANONYMOUS = "Trop de connexions non authentifiées depuis cette adresse"
 
 
 class InvalidPresenceQueryError(CodedError):
@@ -43,7 +43,7 @@ class ConnectionEvents:
             public=True,
             then=("getConversations",),
         ),
-        "getOnlineUsers": Event("online_users", reply="onlineUsers"),
+        "getOnlineUsers": Event("online_users", reply="onlineUsers", action="presence"),
         "ping": Event("ping", reply="pong", public=True),
         "heartbeat": Event("ping", reply="heartbeat_ack", public=True),
     }
@@ -59,7 +59,10 @@ class ConnectionEvents:
             self.hub.sessions.choose_locale(sid, auth.get("locale"))
         token = handshake_token(auth, request.cookies)
         if token is None:  # an old client: it must send `authenticate {token}` first
-            self.hub.expect_authentication(sid, AUTH_GRACE_SECONDS)
+            try:
+                self.hub.admit_anonymous(sid, request.remote_addr or "")
+            except TooManyAnonymousSocketsError:
+                raise refusal(TOO_MANY_ANONYMOUS, "TOO_MANY_CONNECTIONS") from None
             return
         try:
             self.hub.admit(sid, self._verifier.verify(token))

@@ -14,6 +14,7 @@ from libs.servicekit.http import InvalidJsonError
 from libs.servicekit.i18n import N_
 from services.chat_file.kernel.errors import MissingTokenError
 from services.chat_file.kernel.languages import chat_catalogue
+from services.chat_file.kernel.limits import UserLimits
 from services.chat_file.realtime.api import Event, Handler
 from services.chat_file.realtime.socket.session import SocketSessions
 
@@ -49,6 +50,8 @@ def failure(exc: CodedError, locale: str | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {"success": False, "message": message, "code": exc.code}
     if "errors" in exc.details:
         body["errors"] = exc.details["errors"]
+    if "retry_after" in exc.details:
+        body["retryAfter"] = exc.details["retry_after"]
     return body
 
 
@@ -69,17 +72,26 @@ def unexpected_failure(event: str, exc: Exception) -> dict[str, Any]:
 
 
 def dispatch(
-    event: str, spec: Event, fn: Handler, sessions: SocketSessions, data: Any = None, *_: Any
+    event: str,
+    spec: Event,
+    fn: Handler,
+    sessions: SocketSessions,
+    limits: UserLimits | None,
+    data: Any = None,
+    *_: Any,
 ) -> dict[str, Any]:
-    """Run one event. Success: the `reply` event (if any) carries the dict, the ack gets
-    `{success: true, **dict}`. A `CodedError` becomes `{success: false, message, code}` on the
-    `error` event and in the ack, its message in the socket's language; anything else goes
+    """Run one event, counted against its per-user limit (`spec.action`) first. Success: the
+    `reply` event (if any) carries the dict, the ack gets `{success: true, **dict}`. A
+    `CodedError` becomes `{success: false, message, code}` (and `retryAfter` when limited) on
+    the `error` event and in the ack, its message in the socket's language; anything else goes
     through `unexpected_failure` (the socket stays up)."""
     sid: str = request.sid  # type: ignore[attr-defined]
     try:
         user = sessions.active(sid)
         if user is None and not spec.public:
             raise MissingTokenError()  # same code as HTTP without a token
+        if limits is not None and user is not None:
+            limits.check(spec.action, user.user_id)  # every socket of the user, every process
         if not isinstance(data if data is not None else {}, dict):
             raise InvalidJsonError(NOT_AN_OBJECT)
         body = fn(user, data or {})

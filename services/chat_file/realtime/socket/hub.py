@@ -46,6 +46,24 @@ class Startable(Protocol):
     def start(self) -> None: ...
 
 
+class SocketRegistry(Protocol):
+    """Every authenticated socket of each user, across processes (`SOCKETS_PER_USER`)."""
+
+    def admitted(self, user_id: str, sid: str) -> list[str]:
+        """Count `sid` in; the user's sockets beyond the cap, oldest first, to close."""
+        ...
+
+    def released(self, user_id: str, sid: str) -> None: ...
+
+
+SESSION_REPLACED = "session:replaced"
+REPLACED_MESSAGE = "Trop de connexions ouvertes : la plus ancienne est fermée"
+
+
+class TooManyAnonymousSocketsError(Exception):
+    """More sockets waiting to `authenticate` from one address than allowed."""
+
+
 @dataclass
 class RealtimeHub:
     socketio: Any
@@ -66,6 +84,14 @@ class RealtimeHub:
     admission: threading.BoundedSemaphore = field(
         default_factory=lambda: threading.BoundedSemaphore(4)
     )
+    sockets: SocketRegistry | None = None  # SOCKETS_PER_USER across processes
+    anonymous_per_ip: int = 0  # ANONYMOUS_SOCKETS_PER_IP in this process (0 = no cap)
+    auth_grace: float = 30.0  # SOCKET_AUTH_GRACE: seconds to `authenticate` without a token
+    _anonymous: dict[str, set[str]] = field(default_factory=dict)
+    _anonymous_lock: threading.Lock = field(default_factory=threading.Lock)
+    # rooms a user's sockets join beyond their own and their conversations' (the org unit
+    # rooms announcements are emitted to: docs/announcements.md)
+    extra_rooms: Callable[[str], list[str]] = lambda _user_id: []
 
     def admit(self, sid: str, user: Identity) -> list[str]:
         """An authenticated socket: join its rooms, count the device; returns conversation ids."""
@@ -79,7 +105,13 @@ class RealtimeHub:
             join_room(self.rooms.moderators)
         for conversation_id in conversation_ids:
             join_room(self.rooms.conversation(conversation_id))
+        for room in self._extra_rooms(user.user_id):
+            join_room(room)
         self.sessions.bind(sid, user)
+        self._forget_anonymous(sid)
+        if self.sockets is not None:
+            for old in self.sockets.admitted(user.user_id, sid):
+                self.replace_socket(old)
         try:
             self.presence.connected(user.user_id, sid, lambda: contacts, user.matricule)
             self.activity.active(user.user_id, lambda: contacts)
@@ -89,12 +121,22 @@ class RealtimeHub:
             logger.exception("presence update failed at connect")
         return conversation_ids
 
+    def _extra_rooms(self, user_id: str) -> list[str]:
+        try:
+            return self.extra_rooms(user_id)
+        except Exception:  # best effort, like presence: the socket works without them
+            logger.exception("extra rooms unavailable at connect")
+            return []
+
     def release(self, sid: str) -> None:
         """A socket went away: stop its typing, count the device out."""
         user = self.sessions.pop(sid)
         self.limiter.forget(sid)
+        self._forget_anonymous(sid)
         if user is None:
             return
+        if self.sockets is not None:
+            self.sockets.released(user.user_id, sid)
         self.typing.stop_all(user.user_id, sid)
         with self.admission:
             self._count_out(user, sid)
@@ -114,6 +156,45 @@ class RealtimeHub:
         except Exception:
             logger.exception("activity update failed")
 
+    def replace_socket(self, sid: str) -> None:
+        """Past `SOCKETS_PER_USER`: tell the oldest socket `session:replaced`, then close it.
+        On this process both go out directly (the event cannot arrive after the close); a
+        socket of another process is told and closed through the message queue, in order."""
+        body = {
+            "code": "SESSION_REPLACED",
+            "reason": "too_many_sockets",
+            "message": REPLACED_MESSAGE,
+        }
+        local = self.sessions.get(sid) is not None
+        try:
+            server = self.socketio.server
+            server.emit(SESSION_REPLACED, body, to=sid, namespace="/", ignore_queue=local)
+            server.disconnect(sid, namespace="/", ignore_queue=local)
+        except Exception:  # the socket may already be gone (or its process)
+            logger.exception("closing replaced socket %s failed", sid)
+
+    def admit_anonymous(self, sid: str, address: str) -> None:
+        """A socket without a token (an old client that will `authenticate`): at most
+        `anonymous_per_ip` of them wait at once per address on this process, each for
+        `auth_grace` seconds."""
+        with self._anonymous_lock:
+            waiting = self._anonymous.setdefault(address, set())
+            if self.anonymous_per_ip > 0 and len(waiting) >= self.anonymous_per_ip:
+                if not waiting:
+                    del self._anonymous[address]
+                raise TooManyAnonymousSocketsError()
+            waiting.add(sid)
+        self.expect_authentication(sid, self.auth_grace)
+
+    def _forget_anonymous(self, sid: str) -> None:
+        with self._anonymous_lock:
+            for address, waiting in list(self._anonymous.items()):
+                if sid in waiting:
+                    waiting.discard(sid)
+                    if not waiting:
+                        del self._anonymous[address]
+                    return
+
     def expect_authentication(self, sid: str, within: float) -> None:
         """A socket that connected without a token has `within` seconds to `authenticate`."""
 
@@ -132,6 +213,10 @@ class RealtimeHub:
     def participants(self, user: Identity, conversation_id: str) -> list[str]:
         """Participants of a conversation the user takes part in, else CONVERSATION_NOT_FOUND."""
         return self.memberships.participants_of(user, conversation_id)
+
+    def typing_audience(self, user: Identity, conversation_id: str) -> list[str]:
+        """Who sees the user typing there (BROADCAST_READ_ONLY for a broadcast's recipients)."""
+        return self.memberships.typing_audience(user, conversation_id)
 
     def join(self, conversation_id: str) -> None:
         join_room(self.rooms.conversation(conversation_id))

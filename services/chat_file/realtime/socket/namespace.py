@@ -15,6 +15,7 @@ from typing import Any
 
 from flask_socketio import Namespace
 
+from services.chat_file.kernel.limits import UserLimits
 from services.chat_file.realtime.api import Event, Handler, HandlerGroup
 from services.chat_file.realtime.socket.connection import ConnectionEvents
 from services.chat_file.realtime.socket.events import dispatch, unknown_event
@@ -41,8 +42,10 @@ class ChatNamespace(Namespace):
         connection: ConnectionEvents,
         groups: Iterable[HandlerGroup],
         sessions: SocketSessions,
+        limits: UserLimits | None = None,
     ) -> None:
         super().__init__("/")
+        self._limits = limits
         self._connection = connection
         self._routes = event_table([connection, *groups])
         self._sessions = sessions
@@ -69,7 +72,7 @@ class ChatNamespace(Namespace):
             run = partial(unknown_event, event, self._sessions)
         else:
             spec, handler = route
-            run = partial(dispatch, event, spec, handler, self._sessions)
+            run = partial(dispatch, event, spec, handler, self._sessions, self._limits)
             if spec.then:
                 run = partial(self._followed, run, spec.then)
         return self.socketio._handle_event(run, event, self.namespace, *args)
@@ -82,5 +85,5 @@ class ChatNamespace(Namespace):
             for name in then:
                 route = self._routes.get(name)
                 if route is not None:  # a group left out of this app: nothing follows
-                    dispatch(name, route[0], route[1], self._sessions, {})
+                    dispatch(name, route[0], route[1], self._sessions, self._limits, {})
         return answer

@@ -26,8 +26,8 @@ TYPING_REF = TypingRef()
 
 class RoomEvents:
     EVENTS = {
-        "typing": Event("typing"),
-        "stopTyping": Event("stop_typing"),
+        "typing": Event("typing", action="typing"),
+        "stopTyping": Event("stop_typing", action="typing"),
         "joinConversation": Event("join"),
         "leaveConversation": Event("leave"),
     }
@@ -40,7 +40,7 @@ class RoomEvents:
         cid = str(ref["conversationId"])
         if not ref["isTyping"]:
             return self.stop_typing(user, data)
-        participants = self._hub.participants(user, cid)
+        participants = self._hub.typing_audience(user, cid)
         self._hub.typing.start(user.user_id, cid, participants, current_sid())
         return {"conversationId": cid}
 

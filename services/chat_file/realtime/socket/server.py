@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from flask import Flask
 
 from libs.sessions import RevocationMirror
+from services.chat_file.kernel.limits import UserLimits
 from services.chat_file.realtime.api import HandlerGroup
 from services.chat_file.realtime.socket.connection import ConnectionEvents
 from services.chat_file.realtime.socket.hub import RealtimeHub
@@ -21,10 +22,11 @@ def install_socketio(
     connection: ConnectionEvents,
     groups: Iterable[HandlerGroup],
     mirror: RevocationMirror,
+    limits: UserLimits | None = None,
 ) -> RealtimeHub:
     """The connection's and the groups' events on the hub's server; revoked or expired sessions
     (`mirror`) close their sockets. `app.extensions["realtime"]` is the hub."""
-    hub.socketio.on_namespace(ChatNamespace(connection, groups, hub.sessions))
+    hub.socketio.on_namespace(ChatNamespace(connection, groups, hub.sessions, limits))
     install_session_guard(hub, mirror)
     app.extensions["realtime"] = hub
     if "metrics" in app.extensions:

@@ -71,11 +71,23 @@ class HttpAuthUserClient:
         found: dict[str, Mapping[str, Any]] = {}
         deadline = self._clock() + self.timeout
         for start in range(0, len(user_ids), BATCH_LIMIT):
-            for user in self._batch(user_ids[start : start + BATCH_LIMIT], deadline):
+            for user in self._batch({"ids": user_ids[start : start + BATCH_LIMIT]}, deadline):
                 if isinstance(user, Mapping):
                     uid = str(user.get("id") or user.get("_id") or "")
                     if uid:
                         found[uid] = user
+        return found
+
+    def fetch_by_matricules(self, matricules: list[str]) -> dict[str, Mapping[str, Any]]:
+        """Found users by matricule (the same `POST /batch`, its `matricules` list)."""
+        found: dict[str, Mapping[str, Any]] = {}
+        deadline = self._clock() + self.timeout
+        wanted = set(matricules)
+        for start in range(0, len(matricules), BATCH_LIMIT):
+            chunk = matricules[start : start + BATCH_LIMIT]
+            for user in self._batch({"ids": [], "matricules": chunk}, deadline):
+                if isinstance(user, Mapping) and user.get("matricule") in wanted:
+                    found[str(user["matricule"])] = user
         return found
 
     def ping(self) -> bool:
@@ -87,11 +99,11 @@ class HttpAuthUserClient:
             return False
         return response.status_code == 200
 
-    def _batch(self, ids: list[str], deadline: float) -> list[Any]:
+    def _batch(self, query: dict[str, list[str]], deadline: float) -> list[Any]:
         attempt = 1
         while True:
             try:
-                return self._attempt(ids, deadline - self._clock())
+                return self._attempt(query, deadline - self._clock())
             except _Retryable as exc:
                 pause = self._jitter(0, self.backoff * 2 ** (attempt - 1))
                 left = deadline - self._clock() - pause
@@ -102,8 +114,8 @@ class HttpAuthUserClient:
                 with self._lock:
                     self.retries += 1
 
-    def _attempt(self, ids: list[str], budget: float) -> list[Any]:
-        body = json.dumps({"ids": ids}).encode()
+    def _attempt(self, query: dict[str, list[str]], budget: float) -> list[Any]:
+        body = json.dumps(query).encode()
         headers = {**_propagated_headers(), "Content-Type": "application/json"}
         if self._secret:
             headers.update(sign_request(self._secret, SERVICE_NAME, "POST", "/batch", body))

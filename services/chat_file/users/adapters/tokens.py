@@ -115,6 +115,7 @@ class JwtVerifier:
             raise InvalidTokenError()
         matricule = claims.get("matricule")
         sid = claims.get("sid")
+        csrf = claims.get("csrf")
         return Identity(
             user_id=user_id,
             matricule=str(matricule) if matricule else None,
@@ -123,6 +124,7 @@ class JwtVerifier:
             expires_at=int(claims["exp"]),
             role=role_of(claims.get("role")),
             locale=supported_locale(claims.get("locale")),
+            csrf=csrf if isinstance(csrf, str) and csrf else None,
         )
 
 

@@ -38,6 +38,17 @@ def unknown_user(user_id: str) -> dict[str, Any]:
     return {"userId": user_id, "name": UNKNOWN_USER_NAME, "avatar": None, "matricule": user_id}
 
 
+@dataclass(frozen=True)
+class MemberLookup:
+    """Who the ids given for members are: `ids` maps each one auth_user knows (as a user id,
+    or else as a matricule) to the user id; `unknown` are neither; `unchecked` could not be
+    asked (auth_user failing or its breaker open)."""
+
+    ids: dict[str, str]
+    unknown: list[str]
+    unchecked: list[str]
+
+
 @dataclass
 class _Flight:
     done: threading.Event = field(default_factory=threading.Event)
@@ -105,6 +116,52 @@ class UserDirectory:
         profile = self.resolve(user_id)
         entry = self._recent.get(user_id)
         return profile["name"] == UNKNOWN_USER_NAME and bool(entry and entry[1].get("_unknown"))
+
+    def find_members(self, given: Iterable[str]) -> MemberLookup:
+        """Each id checked against auth_user: the shared cache, then one batch lookup of the
+        misses (as for display data), then one lookup by matricule of what is still unknown
+        (the old clients sent matricules where ids are expected)."""
+        unique = list(dict.fromkeys(str(g) for g in given if g))
+        ids = {u: u for u in self._cache.get_many(unique)}
+        missing = [u for u in unique if u not in ids]
+        if missing:
+            self._fetch_shared(missing)
+        unknown: list[str] = []
+        unchecked: list[str] = []
+        with self._lock:
+            for uid in missing:
+                entry = self._recent.get(uid)
+                if entry is None:
+                    unchecked.append(uid)
+                elif entry[1].get("_unknown"):
+                    unknown.append(uid)
+                else:
+                    ids[uid] = uid
+        named = self._by_matricule(unknown) if unknown else None
+        if named is None:
+            return MemberLookup(ids, [], unchecked + unknown)
+        ids.update(named)
+        return MemberLookup(ids, [u for u in unknown if u not in named], unchecked)
+
+    def _by_matricule(self, matricules: list[str]) -> dict[str, str] | None:
+        """matricule → user id of those auth_user knows (their profiles warm the cache);
+        None when auth_user could not be asked."""
+        if not self.breaker.allow():
+            return None
+        self._count(http_calls=1)
+        try:
+            payloads = self._source.fetch_by_matricules(matricules)
+        except ProfileSourceError as exc:
+            self.breaker.record_failure()
+            self._count(http_failures=1)
+            logger.warning("auth_user lookup of %d matricules failed: %s", len(matricules), exc)
+            return None
+        self.breaker.record_success()
+        asked = [str(p.get("id") or p.get("_id") or "") for p in payloads.values()]
+        users = _parse_users(payloads, asked)
+        self._cache.set_many(users.values())
+        by_matricule = {u.matricule: u.id for u in users.values()}
+        return {m: by_matricule[m] for m in matricules if m in by_matricule}
 
     def invalidate(self, user_id: str) -> None:
         with self._lock:

@@ -30,6 +30,10 @@ class ProfileSource(Protocol):
 
     def fetch_many(self, user_ids: list[str]) -> dict[str, Mapping[str, Any]]: ...
 
+    def fetch_by_matricules(self, matricules: list[str]) -> dict[str, Mapping[str, Any]]:
+        """Found profiles by matricule (absent ones are unknown)."""
+        ...
+
     def ping(self) -> bool: ...
 
 

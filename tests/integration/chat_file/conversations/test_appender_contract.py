@@ -62,3 +62,12 @@ def test_a_taken_temporary_id_stores_nothing_and_takes_no_number(stores: ChatSto
     got = stores.conversations.get(g.id)
     assert got is not None and got.seq == kept.seq == 1
     assert appender(stores).append(message(stores, g.id, b, "trois"), {}).seq == 2
+
+
+def test_append_records_the_sender_as_having_written(stores: ChatStores) -> None:
+    a, b, _ = users()
+    g = group(stores, [a, b])
+    first = message(stores, g.id, a, "un")
+    appender(stores).append(first, summary(first))
+    got = stores.conversations.get(g.id)
+    assert got is not None and got.posters == frozenset({a})

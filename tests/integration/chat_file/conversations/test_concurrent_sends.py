@@ -39,7 +39,7 @@ def stores(postgresql_chat_stores: ChatStores) -> ChatStores:
 @pytest.fixture(scope="module")
 def app(stores: ChatStores, redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
     settings = chat_settings(tmp_path_factory.mktemp("concurrent"), redis_url=redis_url)
-    return create_app(settings, stores=stores, auth_client=FakeProfileSource())
+    return create_app(settings, stores=stores, auth_client=FakeProfileSource(everyone=True))
 
 
 def new_group(app: Flask, members: list[str]) -> str:

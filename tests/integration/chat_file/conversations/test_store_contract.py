@@ -1,6 +1,6 @@
 """The storage contract of chat_file: every method of every port, on every backend.
 
-ConversationStore (14 methods), MessageStore (13), FileMetadataStore (5). Parametrised by the
+ConversationStore (14 methods), MessageStore (14), FileMetadataStore (6). Parametrised by the
 `stores` fixture (conftest.py): fakes, SQLite, PostgreSQL, mongomock, real MongoDB if set.
 """
 
@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from services.chat_file.conversations.application.ports import DuplicateMessageError
+from services.chat_file.conversations.domain.errors import TooManyReactionsError
 from services.chat_file.conversations.domain.model import (
     Conversation,
     ConversationType,
@@ -130,6 +131,33 @@ def test_circle_of_gives_rooms_and_contacts_at_once(stores: ChatStores) -> None:
     assert stores.conversations.circle_of(users(1)[0]).conversation_ids == ()
 
 
+def test_circle_contacts_follow_the_presence_rules(stores: ChatStores) -> None:
+    """A private chat makes contacts once both have written; a broadcast's recipients meet its
+    admins only, its admins meet everyone (shares_presence, in the store's one query)."""
+    a, b, admin, r1, r2 = users(5)
+    private, _ = stores.conversations.get_or_create_private(a, b, NOW)
+    assert stores.conversations.circle_of(a).contacts == {a}
+    post(stores, private.id, a)
+    assert stores.conversations.circle_of(b).contacts == {b}  # one side only: not yet
+    post(stores, private.id, b)
+    assert stores.conversations.circle_of(a).contacts == {a, b}
+    assert stores.conversations.circle_of(b).contacts == {a, b}
+    broadcast = Conversation(
+        id="",
+        type=ConversationType.BROADCAST,
+        participants=[admin, r1, r2],
+        admins=[admin],
+        created_by=admin,
+        created_at=NOW,
+        last_activity=NOW,
+        name="Circulaire",
+    )
+    made = stores.conversations.create(broadcast)
+    assert stores.conversations.circle_of(r1).contacts == {r1, admin}
+    assert made.id in stores.conversations.circle_of(r1).conversation_ids
+    assert stores.conversations.circle_of(admin).contacts == {admin, r1, r2}
+
+
 def test_add_participants_start_with_nothing_unread_and_can_be_promoted(
     stores: ChatStores,
 ) -> None:
@@ -233,6 +261,25 @@ def test_temporary_id_is_unique_per_sender(stores: ChatStores) -> None:
     assert stores.messages.find_by_temporary_id(a, "other") is None
 
 
+def test_a_released_temporary_id_can_be_taken_by_a_new_message(stores: ChatStores) -> None:
+    """#23 row 17: past the dedupe window the old message lets go of its temporaryId."""
+    a, b, _ = users()
+    g = group(stores, [a, b])
+    old = post(stores, g.id, a, temporary_id="reused")
+    kept = post(stores, g.id, a, temporary_id="kept")
+    stores.messages.release_temporary_id(old.id)
+    assert stores.messages.find_by_temporary_id(a, "reused") is None
+    new = post(stores, g.id, a, "again", temporary_id="reused")  # no DuplicateMessageError
+    found = stores.messages.find_by_temporary_id(a, "reused")
+    assert found is not None and found.id == new.id != old.id
+    still = stores.messages.get(old.id)
+    assert still is not None and still.temporary_id == "reused"  # the old one still says it
+    assert stores.messages.find_by_temporary_id(a, "kept").id == kept.id  # type: ignore[union-attr]
+    with pytest.raises(DuplicateMessageError):  # the new one dedupes again
+        post(stores, g.id, a, temporary_id="reused")
+    stores.messages.release_temporary_id(old.id)  # idempotent
+
+
 def test_set_seq_and_remove(stores: ChatStores) -> None:
     a, b, _ = users()
     g = group(stores, [a, b])
@@ -275,6 +322,27 @@ def test_edit_keeps_the_history(stores: ChatStores) -> None:
     assert edited is not None and edited.content == "v2" and edited.edited
     assert edited.edited_at == later and edited.edit_history == [{"content": "v1", "editedAt": NOW}]
     assert stores.messages.edit("0" * 24, MessageEdit("x", {}, later)) is None
+
+
+def test_edit_history_keeps_the_newest_versions_within_its_bounds(stores: ChatStores) -> None:
+    a, b, _ = users()
+    m = post(stores, group(stores, [a, b]).id, a, "v0")
+    for n in range(1, 8):
+        at = NOW + timedelta(minutes=n)
+        previous = {"content": f"v{n - 1}", "editedAt": at}
+        stores.messages.edit(m.id, MessageEdit(f"v{n}", previous, at, None, 4, 10**6))
+    kept = stores.messages.get(m.id)
+    assert kept is not None and [h["content"] for h in kept.edit_history] == [
+        "v3",
+        "v4",
+        "v5",
+        "v6",
+    ]
+    later = NOW + timedelta(hours=1)
+    big = MessageEdit("x", {"content": "é" * 100, "editedAt": later}, later, None, 4, 203)
+    trimmed = stores.messages.edit(m.id, big)  # 200 bytes: the older versions no longer fit
+    assert trimmed is not None and [h["content"] for h in trimmed.edit_history] == ["v6", "é" * 100]
+    assert stores.messages.get(m.id).edit_history == trimmed.edit_history  # type: ignore[union-attr]
 
 
 def test_edit_replaces_the_mentions_only_when_given(stores: ChatStores) -> None:
@@ -328,12 +396,36 @@ def test_react_adds_once_and_removes(stores: ChatStores) -> None:
     a, b, _ = users()
     g = group(stores, [a, b])
     m = post(stores, g.id, a)
-    stores.messages.react(m.id, b, "👍", True)
-    twice = stores.messages.react(m.id, b, "👍", True)
+    stores.messages.react(m.id, b, "👍", True, 3)
+    twice = stores.messages.react(m.id, b, "👍", True, 3)
     assert twice is not None and twice.reactions == [{"userId": b, "emoji": "👍"}]
-    removed = stores.messages.react(m.id, b, "👍", False)
+    removed = stores.messages.react(m.id, b, "👍", False, 3)
     assert removed is not None and removed.reactions == []
-    assert stores.messages.react("0" * 24, b, "👍", True) is None
+    assert stores.messages.react("0" * 24, b, "👍", True, 3) is None
+
+
+def test_react_caps_the_distinct_reactions_of_one_user(stores: ChatStores) -> None:
+    a, b, _ = users()
+    m = post(stores, group(stores, [a, b]).id, a)
+    for emoji in ("👍", "🎉", ":fire:"):
+        stores.messages.react(m.id, b, emoji, True, 3)
+    again = stores.messages.react(m.id, b, "🎉", True, 3)  # held already: not a fourth
+    assert again is not None and len(again.reactions) == 3
+    with pytest.raises(TooManyReactionsError):
+        stores.messages.react(m.id, b, "❤️", True, 3)
+    stored = stores.messages.get(m.id)
+    assert stored is not None and [r["emoji"] for r in stored.reactions] == ["👍", "🎉", ":fire:"]
+    other = stores.messages.react(m.id, a, "❤️", True, 3)  # the cap is per user
+    assert other is not None and len(other.reactions) == 4
+    stores.messages.react(m.id, b, "👍", False, 3)
+    freed = stores.messages.react(m.id, b, "❤️", True, 3)
+    assert freed is not None and sorted(
+        r["emoji"] for r in freed.reactions if r["userId"] == b
+    ) == [
+        ":fire:",
+        "❤️",
+        "🎉",
+    ]
 
 
 def test_search_is_case_and_accent_insensitive_and_scoped(stores: ChatStores) -> None:
@@ -401,3 +493,43 @@ def test_files_add_get_link_list_delete(stores: ChatStores) -> None:
     assert stores.files.delete(first.id) is True
     assert stores.files.delete(first.id) is False
     assert stores.files.get(first.id) is None
+
+
+def test_files_unlink_a_conversation_keeps_the_others(stores: ChatStores) -> None:
+    (owner,) = users(1)
+    c1, c2 = uuid.uuid4().hex[:24], uuid.uuid4().hex[:24]
+    file = record(owner, (c1,))
+    stores.files.add(file)
+    stores.files.link_conversation(file.id, c2)
+    stores.files.unlink_conversation(file.id, c1)
+    stores.files.unlink_conversation(file.id, c1)  # twice is the same
+    stores.files.unlink_conversation("f" * 24, c1)  # an unknown file: nothing
+    got = stores.files.get(file.id)
+    assert got is not None and got.conversation_ids == (c2,)
+    assert stores.files.list_for_conversation(c1, 10) == []
+    assert [r.id for r in stores.files.list_for_conversation(c2, 10)] == [file.id]
+
+
+def test_file_in_use_counts_live_messages_of_that_conversation(stores: ChatStores) -> None:
+    a, b, _ = users()
+    g, other = group(stores, [a, b]), group(stores, [a, b])
+    first = post(stores, g.id, a, "v", file={"id": "f1"}, file_id="f1")
+    second = post(stores, g.id, b, "v", file={"id": "f1"}, file_id="f1")
+    post(stores, other.id, a, "v", file={"id": "f1"}, file_id="f1")
+    assert stores.messages.file_in_use(g.id, "f1", besides=first.id)
+    stores.messages.delete_for_everyone(second.id, NOW)
+    assert not stores.messages.file_in_use(g.id, "f1", besides=first.id)  # other's don't count
+    assert stores.messages.file_in_use(g.id, "f1", besides=second.id)
+    assert not stores.messages.file_in_use(g.id, "f2", besides=second.id)
+
+
+def test_posters_are_the_members_who_have_written(stores: ChatStores) -> None:
+    a, b, _ = users()
+    g = group(stores, [a, b])
+    assert stores.conversations.get(g.id).posters == frozenset()  # type: ignore[union-attr]
+    post(stores, g.id, a)
+    got = stores.conversations.get(g.id)
+    assert got is not None and got.posters == frozenset({a})
+    post(stores, g.id, b)
+    listed, _ = stores.conversations.list_for(a, 0, 10)
+    assert [c.posters for c in listed if c.id == g.id] == [frozenset({a, b})]

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import redis
 
+from libs.egress import EgressSettings
 from libs.servicekit.settings import DEV_JWT_SECRET
 from services.chat_file.bootstrap import ChatServices, build
 from services.chat_file.kernel.identity import Identity
@@ -52,6 +53,8 @@ def settings(key_prefix: str, redis_url: str) -> Settings:
         retry_max_seconds=0.5,
         max_attempts=4,
         timeout=2.0,
+        # the loopback receiver stands in for a push service (its 404/410 delete a device)
+        endpoint_hosts=("127.0.0.1",),
     )
     return Settings(
         app_env="test",
@@ -59,6 +62,7 @@ def settings(key_prefix: str, redis_url: str) -> Settings:
         redis_url=redis_url,
         redis_key_prefix=key_prefix,
         push=push,
+        egress=EgressSettings(allow_loopback=True),
     )
 
 

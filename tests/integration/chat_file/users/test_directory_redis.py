@@ -19,6 +19,7 @@ from libs.servicekit.settings import DEV_JWT_SECRET, DEV_SERVICE_SECRET
 from libs.servicekit.stores import connect_redis
 from libs.usercache import UNKNOWN_USER_NAME, UserCache
 from services.chat_file.app import create_app
+from services.chat_file.kernel.limits import no_user_limits
 from services.chat_file.push.settings import PushSettings
 from services.chat_file.settings import Settings
 from services.chat_file.users.adapters.auth_client import HttpAuthUserClient
@@ -126,6 +127,7 @@ def test_messages_page_of_50_is_at_most_one_round_trip_and_no_auth_call_when_war
         auth_user_service_url=auth_server.url,
         user_cache_l1=l1,
         push=PushSettings(enabled=False),  # its outbox flushes to Redis from a thread
+        user_rates=no_user_limits(),  # the per-user limit costs its own round trip (GCRA)
     )
     app = create_app(
         settings, redis=counting_client(redis_url), db=mongomock.MongoClient(tz_aware=True)["t"]

@@ -60,7 +60,7 @@ def test_auth_errors(client: FlaskClient, headers: Callable[[], dict], code: str
 
 
 def test_cookie_token_reads_and_csrf_checked_writes(client: FlaskClient) -> None:
-    client.set_cookie("accessToken", token("alice"))
+    client.set_cookie("accessToken", token("alice", csrf="claim-abc"))
     assert client.get("/conversations").status_code == 200
     body = {"type": "PRIVATE", "participantId": "bob"}
     refused = client.post("/conversations", json=body)
@@ -71,9 +71,11 @@ def test_cookie_token_reads_and_csrf_checked_writes(client: FlaskClient) -> None
     assert listed.status_code == 201
     same = client.post("/conversations", json=body, headers={"Referer": "http://localhost/x"})
     assert same.status_code == 200
-    client.set_cookie("csrf_access_token", "abc")
-    double = client.post("/conversations", json=body, headers={"X-CSRF-TOKEN": "abc"})
-    assert double.status_code == 200
+    client.set_cookie("csrf_access_token", "abc")  # a cookie is not proof: it can be planted
+    planted = client.post("/conversations", json=body, headers={"X-CSRF-TOKEN": "abc"})
+    assert planted.status_code == 403
+    claim = client.post("/conversations", json=body, headers={"X-CSRF-TOKEN": "claim-abc"})
+    assert claim.status_code == 200  # the token's own `csrf` claim
 
 
 def test_bearer_writes_need_no_csrf(client: FlaskClient, cid: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -226,7 +228,7 @@ def test_reactions_toggle_per_user(chat: ChatServices) -> None:
     assert view["reactions"] == [{"userId": "bob", "emoji": "👍"}]
     assert chat.messages.react(who("bob"), mid, "👍", add=False)["reactions"] == []
     with pytest.raises(errors.InvalidEmojiError):
-        chat.messages.react(who("bob"), mid, "x" * 40, add=True)
+        chat.messages.react(who("bob"), mid, "xx", add=True)
 
 
 def test_search_is_bounded_to_the_callers_conversations(chat: ChatServices) -> None:
@@ -285,3 +287,33 @@ def test_a_stored_message_whose_numbering_failed_is_numbered_by_the_retry(
     again = send(chat, "alice", cid, "retry me", temporary_id="t-9")
     assert store.get(again["id"]).seq > 0
     assert chat.conversations.get(who("bob"), cid)["unreadCount"] >= 1
+
+
+def test_a_temporary_id_dedupes_within_its_window_only(settings, fakes) -> None:
+    """#23 row 17: a resend within TEMPORARY_ID_WINDOW returns the stored message; the same
+    temporaryId weeks later is a new message (and dedupes from then on)."""
+    now = [datetime(2026, 3, 1, 12, 0, tzinfo=UTC)]
+    chat = wire(build(replace(settings, temporary_id_window=3600.0), **fakes, clock=lambda: now[0]))
+    cid = private(chat)["id"]
+    first, created = chat.messages.send(
+        who("alice"), conversation_id=cid, content="a", temporary_id="t"
+    )
+    assert created
+    now[0] += timedelta(minutes=59)
+    again, created = chat.messages.send(
+        who("alice"), conversation_id=cid, content="b", temporary_id="t"
+    )
+    assert (again["id"], created) == (first["id"], False)
+    now[0] += timedelta(days=30)
+    later, created = chat.messages.send(
+        who("alice"), conversation_id=cid, content="c", temporary_id="t"
+    )
+    assert created and later["id"] != first["id"] and later["content"] == "c"
+    retry, created = chat.messages.send(
+        who("alice"), conversation_id=cid, content="d", temporary_id="t"
+    )
+    assert (retry["id"], created) == (later["id"], False)
+    assert [m["content"] for m in chat.messages.history(who("alice"), cid)["messages"]] in (
+        ["a", "c"],
+        ["c", "a"],
+    )

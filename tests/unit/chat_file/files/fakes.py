@@ -63,9 +63,15 @@ class FakeThumbnailer:
 class FakeConversationAccess:
     def __init__(self, participants: Mapping[str, set[str]] | None = None) -> None:
         self.participants = {k: set(v) for k, v in (participants or {}).items()}
+        self.read_only: set[tuple[str, str]] = set()  # (conversation, a broadcast's recipient)
 
     def is_participant(self, conversation_id: str, user_id: str) -> bool:
         return user_id in self.participants.get(conversation_id, set())
+
+    def may_post(self, conversation_id: str, user_id: str) -> bool:
+        return self.is_participant(conversation_id, user_id) and (
+            (conversation_id, user_id) not in self.read_only
+        )
 
 
 class FakeDownloadLinks:

@@ -7,6 +7,27 @@ from typing import Any
 from services.chat_file.push.domain.notifications import Outcome, SendResult
 
 
+class FakeResolver:
+    """The egress guard's resolver over a table of names (an unknown name does not resolve)."""
+
+    def __init__(self, names: dict[str, list[str]] | None = None) -> None:
+        self.names = dict(names or {})
+
+    def resolve(self, host: str, port: int) -> list[str]:
+        if host not in self.names:
+            raise OSError("NXDOMAIN")
+        return self.names[host]
+
+
+# What the push unit tests resolve: a real push service host, and hosts that must be refused.
+PUSH_NAMES = {
+    "fcm.googleapis.com": ["142.250.75.234"],
+    "updates.push.services.mozilla.com": ["34.107.221.82"],
+    "evil.example": ["93.184.216.34"],
+    "rebind.fcm.googleapis.com": ["10.0.0.7"],  # an allowed name answering a private address
+}
+
+
 class FakeOutbox:
     def __init__(self) -> None:
         self.events: list[dict[str, Any]] = []

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from libs.egress import EgressGuard, EgressPolicy
 from libs.servicekit.errors import StoreUnavailableError
 from libs.sessions.mirror import SESSION, USER, Revocation
 from services.chat_file.kernel.identity import Identity
@@ -14,7 +15,10 @@ from services.chat_file.push.application.devices import DeviceService
 from services.chat_file.push.domain.devices import Device, Platform, new_device_id
 from tests.fake_push_stores import FakeDeviceStore
 
+from .fakes import PUSH_NAMES, FakeResolver
+
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
+GUARD = EgressGuard(EgressPolicy(("fcm.googleapis.com",)), FakeResolver(PUSH_NAMES))
 
 
 def phone(user: str, session: str | None, auth_ms: int) -> Device:
@@ -24,7 +28,7 @@ def phone(user: str, session: str | None, auth_ms: int) -> Device:
 
 def test_registration_records_the_callers_session() -> None:
     store = FakeDeviceStore()
-    service = DeviceService(store, (), clock=lambda: NOW)
+    service = DeviceService(store, GUARD, clock=lambda: NOW)
     caller = Identity("u1", None, session_id="s-9", auth_ms=1234)
     service.register(caller, {"platform": "fcm", "token": "t", "deviceId": "phone"})
     [stored] = store.list_for("u1")
@@ -35,7 +39,7 @@ def test_a_session_revocation_removes_that_sessions_devices_only() -> None:
     store = FakeDeviceStore()
     for device in (phone("u1", "a", 10), phone("u1", "b", 10), phone("u2", "c", 10)):
         store.register(device)
-    service = DeviceService(store, ())
+    service = DeviceService(store, GUARD)
     assert service.forget_ended(Revocation(SESSION, "a", 99)) == 1
     assert sorted(d.session_id or "" for d in store.rows.values()) == ["b", "c"]
 
@@ -44,7 +48,7 @@ def test_a_user_revocation_removes_the_devices_of_sessions_logged_in_before_it()
     store = FakeDeviceStore()
     for device in (phone("u1", "a", 10), phone("u1", "b", 50), phone("u2", "c", 10)):
         store.register(device)
-    assert DeviceService(store, ()).forget_ended(Revocation(USER, "u1", 20)) == 1
+    assert DeviceService(store, GUARD).forget_ended(Revocation(USER, "u1", 20)) == 1
     assert sorted(d.session_id or "" for d in store.rows.values()) == ["b", "c"]
 
 
@@ -56,5 +60,5 @@ class DownStore(FakeDeviceStore):
 def test_an_unavailable_store_does_not_break_the_revocation_listener(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    assert DeviceService(DownStore(), ()).forget_ended(Revocation(SESSION, "a", 1)) == 0
+    assert DeviceService(DownStore(), GUARD).forget_ended(Revocation(SESSION, "a", 1)) == 0
     assert "store is unavailable" in caplog.text

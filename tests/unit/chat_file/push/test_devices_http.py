@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import base64
 import os
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
+from libs.egress import EgressSettings
+from services.chat_file.app import create_app
+from services.chat_file.settings import Settings
+
 from ..conversations.test_views import assert_documented, response_schema
 from ..fakes import bearer
+from .fakes import PUSH_NAMES, FakeResolver
+
+
+@pytest.fixture
+def fakes(fakes: dict[str, Any]) -> dict[str, Any]:
+    return {**fakes, "egress_resolver": FakeResolver(PUSH_NAMES)}
 
 
 def b64(n: int) -> str:
@@ -66,9 +77,15 @@ def test_another_users_device_is_not_found(client: FlaskClient) -> None:
         ({"platform": "fcm", "token": "x", "deviceId": "bad id!"}, "VALIDATION_ERROR"),
         ({"platform": "fcm", "token": "x"}, "VALIDATION_ERROR"),
         ({"platform": "webpush", "deviceId": "d"}, "INVALID_DEVICE"),
-        (webpush(endpoint="https://evil.example/push"), "INVALID_DEVICE"),
-        (webpush(endpoint="http://fcm.googleapis.com/fcm/send/x"), "INVALID_DEVICE"),
-        (webpush(endpoint="http://10.0.0.1/x"), "INVALID_DEVICE"),
+        (webpush(endpoint="https://evil.example/push"), "PUSH_ENDPOINT_REFUSED"),
+        (webpush(endpoint="http://fcm.googleapis.com/fcm/send/x"), "PUSH_ENDPOINT_REFUSED"),
+        (webpush(endpoint="https://rebind.fcm.googleapis.com/x"), "PUSH_ENDPOINT_REFUSED"),
+        (webpush(endpoint="https://unknown.fcm.googleapis.com/x"), "PUSH_ENDPOINT_REFUSED"),
+        (webpush(endpoint="http://10.0.0.1/x"), "PUSH_ENDPOINT_REFUSED"),
+        (webpush(endpoint="http://127.0.0.1:6379/"), "PUSH_ENDPOINT_REFUSED"),
+        (webpush(endpoint="https://[::ffff:127.0.0.1]/x"), "INVALID_DEVICE"),
+        (webpush(endpoint="http://[::1]:8001/x"), "INVALID_DEVICE"),
+        (webpush(endpoint="https://user:pw@fcm.googleapis.com/x"), "INVALID_DEVICE"),
         (webpush(endpoint="file:///etc/passwd"), "INVALID_DEVICE"),
         (
             {**webpush(), "subscription": {"endpoint": "https://fcm.googleapis.com/x"}},
@@ -96,9 +113,15 @@ def test_bad_registrations_get_a_coded_400(client: FlaskClient, body: dict, code
     assert response.get_json()["code"] == code
 
 
-def test_loopback_endpoints_are_accepted_for_local_receivers(client: FlaskClient) -> None:
+def test_loopback_endpoints_need_the_egress_allowance(
+    settings: Settings, fakes: dict[str, Any]
+) -> None:
     body = webpush(endpoint="http://127.0.0.1:9/push/abc")
-    assert register(client, body).status_code == 201
+    local = replace(settings, egress=EgressSettings(allow_loopback=True))
+    assert register(create_app(local, **fakes).test_client(), body).status_code == 201
+    refused = register(create_app(settings, **fakes).test_client(), body)
+    assert (refused.status_code, refused.get_json()["code"]) == (400, "PUSH_ENDPOINT_REFUSED")
+    assert len(fakes["stores"].devices.list_for("alice")) == 1  # the first one only
 
 
 def test_push_config_hands_out_the_public_key_only(client: FlaskClient) -> None:

@@ -1,6 +1,8 @@
 """The fan-out of a message to a group encodes its payload once, whatever the number of
 sockets: one emit to every member's room, and python-socketio's manager encodes that packet
-once and hands the same frame to each socket (our part: never one emit per user or socket)."""
+once and hands the same frame to each socket (our part: never one emit per user or socket).
+That holds with SYNC_SEQ_IN_EVENTS=false; by default each member's copy carries their own sync
+`seq` (issue 27), one frame each: tests/unit/chat_file/sync/test_sync_socket.py."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ MEMBERS = [f"member{n:02d}" for n in range(20)]
 
 def test_a_group_message_is_encoded_once_for_twenty_sockets() -> None:
     app = create_app(
-        settings(),
+        settings(SYNC_SEQ_IN_EVENTS="false"),
         stores=fake_chat_stores(),
         redis=fakeredis.FakeRedis(),
         auth_client=FakeProfileSource({u: profile(u, u, "Test") for u in MEMBERS}),

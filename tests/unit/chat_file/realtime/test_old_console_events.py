@@ -119,7 +119,7 @@ def test_presence_also_goes_out_under_the_old_names_to_contacts_only(
     connect: Callable[..., Client],
 ) -> None:
     alice, mallory = connect("alice"), connect("mallory")
-    send(alice, receiverId="bob")
+    group(alice, "bob")  # contacts (a private conversation would need a message from each)
     events(alice)
     bob = connect("bob")
     bob.disconnect()

@@ -239,6 +239,8 @@ def test_presence_reaches_contacts_on_first_and_last_device(connect: Callable[..
     send(setup, receiverId="bob")
     setup.disconnect()
     bob = connect("bob")
+    send(bob, receiverId="alice")  # contacts once both have written (issue 23 row 15)
+    events(bob)
     phone = connect("alice")
     laptop = connect("alice")
     assert [e["userId"] for e in events(bob, "user_online")] == ["alice"]
@@ -325,14 +327,11 @@ def test_get_online_users_reports_online_contacts_only(connect: Callable[..., Cl
     alice = connect("alice")
     send(alice, receiverId="bob")
     send(alice, receiverId="carol")
-    connect("bob")
+    send(connect("bob"), receiverId="alice")  # bob answers; carol never does (row 15)
     connect("mallory")  # online, but shares no conversation with alice
     ack = call(alice, "getOnlineUsers", {})
     assert ack["success"] and ack["online"] == ["bob"]
-    assert [(u["userId"], u["status"]) for u in ack["contacts"]] == [
-        ("bob", "online"),
-        ("carol", "offline"),
-    ]
+    assert [(u["userId"], u["status"]) for u in ack["contacts"]] == [("bob", "online")]
     assert [u["userId"] for u in ack["users"]] == ["bob"]  # online and idle only
     asked = call(alice, "getOnlineUsers", {"userIds": ["bob", "carol", "mallory"]})
     assert asked["online"] == ["bob"]

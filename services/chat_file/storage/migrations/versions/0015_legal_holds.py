@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = "0011"
-down_revision = "0010"
+revision = "0015"
+down_revision = "0014"
 
 TIME = sa.DateTime(timezone=True)
 DOC = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = "0007"
-down_revision = "0006"
+revision = "0011"
+down_revision = "0010"
 
 TIME = sa.DateTime(timezone=True)
 DOC = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
