@@ -33,6 +33,7 @@ MODULES = [
     "push",
     "sessions",
     "directory",
+    "retention",
     "abuse_edits",
     "abuse_groups",
     "abuse",

@@ -23,6 +23,7 @@ from .dsl import folder
 from .files_requests import FILES_FOLDER
 from .message_actions_requests import MESSAGE_ACTIONS
 from .messages_requests import MESSAGES_FOLDER
+from .moderation_requests import MODERATION_FOLDER
 from .ops_requests import OPS_FOLDER
 from .push_requests import PUSH_FOLDER, SETTINGS_FOLDER
 from .sync_requests import SYNC_FOLDER
@@ -83,6 +84,9 @@ RUNTIME = [
     ("syncToken", False),
     ("announceBroadcastId", False),
     ("announcementId", False),
+    ("modMessageId", False),
+    ("reportId", False),
+    ("holdId", False),
 ]
 
 NO_SERVER_ERROR = [
@@ -119,6 +123,11 @@ def collection() -> dict[str, Any]:
             "Announcements",
             "Broadcasts to org units and agents: priority, acknowledgement, census.",
             ANNOUNCEMENTS_FOLDER,
+        ),
+        folder(
+            "Moderation",
+            "Reports, moderator actions, suspension, retention, legal holds, audit, blocks.",
+            MODERATION_FOLDER,
         ),
         folder("Ops", "Health, readiness, metrics and API docs of both services.", OPS_FOLDER),
         folder("Logout", "Ends the sessions opened in Auth.", LOGOUT_FOLDER),

@@ -13,11 +13,12 @@ import itertools
 import re
 import threading
 import unicodedata
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from services.chat_file.conversations.application.ports import DuplicateMessageError
+from services.chat_file.conversations.application.ports import DuplicateMessageError, PurgedBatch
 from services.chat_file.conversations.domain.errors import InvalidCursorError
 from services.chat_file.conversations.domain.model import (
     Circle,
@@ -30,6 +31,13 @@ from services.chat_file.conversations.domain.model import (
 from services.chat_file.conversations.domain.reactions import reacted
 from services.chat_file.files.domain.model import FileRecord
 from services.chat_file.storage.stores import ChatStores
+from tests.fake_moderation_stores import (
+    FakeAuditLog,
+    FakeBlockStore,
+    FakeHoldStore,
+    FakeReportStore,
+    FakeRetentionPolicyStore,
+)
 from tests.fake_push_stores import (
     FakeBadgeCounts,
     FakeDeviceStore,
@@ -232,9 +240,14 @@ class FakeMessageStore:
 
         return self._change(message_id, edited)
 
-    def delete_for_everyone(self, message_id: str, at: datetime) -> Message | None:
+    def delete_for_everyone(
+        self, message_id: str, at: datetime, by: str | None = None
+    ) -> Message | None:
         return self._change(
-            message_id, lambda m: replace(m, deleted=True, content="", file=None, edit_history=[])
+            message_id,
+            lambda m: replace(
+                m, deleted=True, content="", file=None, edit_history=[], deleted_by=by
+            ),
         )
 
     def hide_for(self, message_id: str, user_id: str) -> None:
@@ -374,15 +387,84 @@ class FakeFileStore:
 def fake_chat_stores(conversations: FakeConversationStore | None = None) -> ChatStores:
     """Every store in memory; `conversations` lets a test pass its own (e.g. one that fails)."""
     conversations = conversations or FakeConversationStore()
+    messages, mentions = FakeMessageStore(conversations), FakeMentionStore()
     return ChatStores(
         conversations=conversations,
-        messages=FakeMessageStore(conversations),
+        messages=messages,
         files=FakeFileStore(),
         devices=FakeDeviceStore(),
         notification_settings=FakeNotificationSettingsStore(),
-        mentions=FakeMentionStore(),
+        mentions=mentions,
         badges=FakeBadgeCounts(conversations),
+        reports=FakeReportStore(),
+        moderation_audit=FakeAuditLog(),
+        blocks=FakeBlockStore(),
+        purge=FakeMessagePurge(conversations, messages, mentions),
+        retention=FakeRetentionPolicyStore(),
+        holds=FakeHoldStore(),
         changes=FakeChangeLog(),
         backend="memory",
         announcements=FakeAnnouncementStore(),
     )
+
+
+class FakeMessagePurge:
+    """Retention's deletes over the fakes' rows (the semantics of the SQL and Mongo purges)."""
+
+    def __init__(
+        self,
+        conversations: FakeConversationStore,
+        messages: FakeMessageStore,
+        mentions: FakeMentionStore,
+    ) -> None:
+        self._conversations = conversations
+        self._messages = messages
+        self._mentions = mentions
+
+    def purge(
+        self,
+        before: datetime,
+        limit: int,
+        conversation_id: str | None = None,
+        excluded: Collection[str] = (),
+        kept_senders: Collection[str] = (),
+    ) -> PurgedBatch:
+        expired = sorted(
+            (
+                m
+                for m in self._messages.rows.values()
+                if m.created_at < before
+                and (conversation_id is None or m.conversation_id == conversation_id)
+                and m.conversation_id not in excluded
+                and m.sender_id not in kept_senders
+            ),
+            key=lambda m: (m.created_at, m.id),
+        )[:limit]
+        last: dict[str, int] = {}
+        for m in expired:
+            del self._messages.rows[m.id]
+            last[m.conversation_id] = max(last.get(m.conversation_id, 0), m.seq)
+            self._mentions.rows = {
+                r for r in self._mentions.rows if (r[1], r[2]) != (m.conversation_id, m.seq)
+            }
+        gone = {m.id for m in expired}
+        for chat, seq in last.items():
+            row = self._conversations.rows.get(chat)
+            if row is None:
+                continue
+            row.receipts = {
+                user: replace(
+                    r,
+                    read_up_to=max(r.read_up_to, seq),
+                    delivered_up_to=max(r.delivered_up_to, seq),
+                )
+                for user, r in row.receipts.items()
+            }
+            if row.last_message and row.last_message.get("id") in gone:
+                row.last_message = None
+        files = list(dict.fromkeys(m.file_id for m in expired if m.file_id))
+        return PurgedBatch(len(expired), files)
+
+    def attached(self, file_ids: Collection[str]) -> set[str]:
+        wanted = set(file_ids)
+        return {m.file_id for m in self._messages.rows.values() if m.file_id in wanted}

@@ -29,6 +29,7 @@ from services.chat_file.http.context import provide
 from services.chat_file.http.errors import STATUS_BY_CODE, install_store_errors
 from services.chat_file.http.user_limits import document_limits
 from services.chat_file.kernel.languages import chat_catalogue
+from services.chat_file.moderation.http import actions, audit, blocks, holds, reports, retention
 from services.chat_file.push.http import devices, notify_prefs
 from services.chat_file.push.http.metrics import install_push_metrics
 from services.chat_file.realtime.socket.server import install_socketio
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         services.commands,
         services.files_bundle,
         services.push_bundle,
+        services.moderation_bundle,
         services.sync_bundle,
         services.announcements_bundle,
         services.users_bundle,
@@ -72,6 +74,12 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(files.bp)
     app.register_blueprint(devices.bp)
     app.register_blueprint(notify_prefs.bp)
+    app.register_blueprint(reports.bp)
+    app.register_blueprint(blocks.bp)
+    app.register_blueprint(actions.bp)
+    app.register_blueprint(retention.bp)
+    app.register_blueprint(holds.bp)
+    app.register_blueprint(audit.bp)
     app.register_blueprint(sync_routes.bp)
     app.register_blueprint(announcements.bp)
     app.register_blueprint(console_blueprint(settings.auth_user_public_url))

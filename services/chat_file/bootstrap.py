@@ -1,8 +1,7 @@
 """The web app's composition root: `build(settings, *, ...)` makes every adapter once (the
-Socket.IO server, presence and notifier included) and composes the per-context wiring of all
-four contexts (conversations, files, push, realtime) over the users context; nothing is mutated
-after. (The push worker's root is `push_worker.build_worker`, the file sweeper's
-`sweep_files.build_file_sweeper`.)
+Socket.IO server, presence and notifier included) and composes the per-context wiring of the
+contexts (conversations, files, push, moderation, realtime) over the users context; nothing is
+mutated after. (Other roots: `push_worker`, `sweep_files`, `retention`.)
 
 Tests pass fakes by keyword (a misspelled one is a `TypeError`): `stores=` a `ChatStores`,
 `cache=`, `auth_client=`, `notifier=`, `redis=`, `attachments=`, `clock=`...; `db=` wraps a
@@ -51,6 +50,10 @@ from services.chat_file.http.readiness import Readiness
 from services.chat_file.kernel.limits import Checker, UserLimits
 from services.chat_file.kernel.notifier import Notifier, encoder
 from services.chat_file.kernel.rate import SendRateLimiter
+from services.chat_file.moderation.api.views import EVENT_VIEWS as MODERATION_EVENTS
+from services.chat_file.moderation.application.bundle import ModerationServices
+from services.chat_file.moderation.application.ports import ModeratorAlerts
+from services.chat_file.moderation.wiring import ModerationPorts, moderation_ports, wire_moderation
 from services.chat_file.push.adapters.outbox import BufferedOutbox
 from services.chat_file.push.adapters.queue import RedisPushQueue
 from services.chat_file.push.api.views import EVENT_VIEWS as PUSH_EVENTS
@@ -62,6 +65,7 @@ from services.chat_file.push.application.ports import PushOutbox
 from services.chat_file.push.wiring import push_queue as make_push_queue
 from services.chat_file.push.wiring import wire_push
 from services.chat_file.realtime.adapters.notifier import SocketIONotifier
+from services.chat_file.realtime.api import MODERATORS_ROOM, RoomAlerts
 from services.chat_file.realtime.socket.hub import RealtimeHub
 from services.chat_file.realtime.wiring import build_realtime, revocation_feed
 from services.chat_file.settings import Settings
@@ -76,7 +80,7 @@ from services.chat_file.users.application.ports import ProfileCache, ProfileSour
 from services.chat_file.users.wiring import wire_directory, wire_verifier
 
 # The wire shape of every event the use cases announce (the real-time notifier encodes them).
-encode_events = encoder(CONVERSATION_EVENTS, PUSH_EVENTS)
+encode_events = encoder(CONVERSATION_EVENTS, PUSH_EVENTS, MODERATION_EVENTS)
 
 
 @dataclass(frozen=True)
@@ -96,15 +100,15 @@ class Adapters:
 
 @dataclass(frozen=True)
 class ChatServices:
-    """The web app as wired: each context's bundle (declared in its application layer), the
-    command surface both transports share, the socket hub, the HTTP shell's `Edge`, the
-    adapters. The properties are shortcuts to the use cases (tests, bench, scripts)."""
+    """The web app as wired: each context's bundle, the command surface, the socket hub, the
+    HTTP shell's `Edge`, the adapters; the properties are shortcuts (tests, bench, scripts)."""
 
     settings: Settings
     users_bundle: UsersServices
     conversations_bundle: ConversationsServices
     files_bundle: FilesServices
     push_bundle: PushServices
+    moderation_bundle: ModerationServices
     sync_bundle: SyncServices
     announcements_bundle: AnnouncementsServices
     commands: ChatCommands  # every write, one entry point for HTTP and Socket.IO
@@ -172,6 +176,8 @@ def build(
     conversation_access: ConversationAccess | None = None,
     clock: Callable[[], datetime] | None = None,
     send_limiter: SendRateLimiter | None = None,
+    moderator_alerts: ModeratorAlerts | None = None,
+    moderation_adapters: ModerationPorts | None = None,  # suspensions, blocks' index
     egress_resolver: Resolver | None = None,
     user_limiter: Checker | None = None,
 ) -> ChatServices:
@@ -215,6 +221,7 @@ def build(
             thumbnailer=thumbnailer,
         )
     )
+    ports = moderation_adapters or moderation_ports(settings, client, stores)
     talk = wire_conversations(
         settings,
         conversations=stores.conversations,
@@ -226,6 +233,9 @@ def build(
         attachments=attachments or FileAttachments(file_bundle.files),
         limiter=limiter,
         clock=clock,
+        blocks=ports.blocks,
+        suspensions=ports.suspensions,
+        holds=stores.holds,
         circles=_circle_cache(settings, client),
     )
     push = wire_push(
@@ -236,6 +246,10 @@ def build(
         notifier=announced,
         clock=clock,
         egress_resolver=egress_resolver,
+    )
+    alerts = moderator_alerts or RoomAlerts(server, MODERATORS_ROOM, encode_events)
+    moderation = wire_moderation(
+        settings, stores, people.directory, talk, file_bundle.files, ports, alerts, clock
     )
     verifier.mirror.subscribe(push.devices.forget_ended)  # ended sessions: no more push
     revocations = RedisRevocations(client, prefix=settings.redis_key_prefix)
@@ -269,6 +283,7 @@ def build(
         conversations_bundle=talk.services,
         files_bundle=file_bundle,
         push_bundle=push,
+        moderation_bundle=moderation,
         sync_bundle=wire_sync(settings, stores.changes, clock),
         announcements_bundle=announcements,
         commands=talk.commands,

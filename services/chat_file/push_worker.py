@@ -61,6 +61,7 @@ def build_worker(
         messages=MessageLookup(stores.conversations, stores.messages, stores.badges),
         devices=stores.devices,
         notification_settings=stores.notification_settings,
+        blocks=stores.blocks,
         directory=directory,
         presence=presence,
         senders=senders if senders is not None else senders_for(settings),

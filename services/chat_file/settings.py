@@ -22,6 +22,7 @@ from libs.servicekit.stores import sentinel_queue_url
 from services.chat_file.announcements.settings import AnnouncementSettings
 from services.chat_file.files.settings import FileLimits, S3Settings
 from services.chat_file.kernel.limits import user_rates
+from services.chat_file.moderation.settings import ModerationSettings
 from services.chat_file.push.settings import PushSettings
 
 ASYNC_MODES = frozenset({"gevent", "eventlet", "threading"})
@@ -69,6 +70,7 @@ class Settings(ServiceSettings):
     sync_max_limit: int = 500  # changes one sync answer may hold
     sync_seq_in_events: bool = True  # each user's copy of a change event carries their seq
     push: PushSettings = field(default_factory=PushSettings)
+    moderation: ModerationSettings = field(default_factory=ModerationSettings)
     user_rates: RateTable = field(default_factory=lambda: user_rates({}))  # RATE_LIMIT_<ACTION>
     announcements: AnnouncementSettings = field(default_factory=AnnouncementSettings)
     s3: S3Settings = field(default_factory=S3Settings)
@@ -120,6 +122,7 @@ class Settings(ServiceSettings):
             sync_max_limit=_positive(env, "SYNC_MAX_LIMIT", 500),
             sync_seq_in_events=env_bool(env, "SYNC_SEQ_IN_EVENTS", True),
             push=PushSettings.from_env(env),
+            moderation=ModerationSettings.from_env(env),
             user_rates=user_rates(env),
             announcements=AnnouncementSettings.from_env(env),
             s3=s3,

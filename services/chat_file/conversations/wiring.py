@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from services.chat_file.conversations.api.commands import ChatCommands
+from services.chat_file.conversations.application.access import BlockGuard
 from services.chat_file.conversations.application.bundle import ConversationsServices
 from services.chat_file.conversations.application.circles import CachedCircles, CircleCache
 from services.chat_file.conversations.application.conversations import ConversationService
@@ -30,8 +31,11 @@ from services.chat_file.conversations.socket.conversations import ConversationEv
 from services.chat_file.conversations.socket.loading import LoadingEvents
 from services.chat_file.conversations.socket.messages import MessageEvents
 from services.chat_file.conversations.socket.participants import ParticipantEvents
+from services.chat_file.kernel.blocks import BlockList
+from services.chat_file.kernel.holds import LegalHolds
 from services.chat_file.kernel.notifier import Notifier
 from services.chat_file.kernel.rate import SendRateLimiter
+from services.chat_file.kernel.suspensions import Suspensions
 from services.chat_file.realtime.api import HandlerGroup, SocketRooms
 from services.chat_file.users.application.directory import UserDirectory
 
@@ -76,9 +80,13 @@ def wire_conversations(
     attachments: AttachmentResolver | None,
     limiter: SendRateLimiter,
     clock: Callable[[], datetime] | None = None,
+    blocks: BlockList | None = None,
+    suspensions: Suspensions | None = None,
+    holds: LegalHolds | None = None,
     circles: CircleCache | None = None,
 ) -> Conversations:
     """The use cases over the stores; they announce through `notifier` after each write.
+    `blocks`: who blocked whom (private conversations, presence and typing honour it).
     With `circles`, every membership write forgets the circles it changes and the facade
     reads them through the cache (a socket connect then costs no query)."""
     contacts_changed = None
@@ -86,11 +94,18 @@ def wire_conversations(
         cached = CachedCircles(conversations, circles)
         conversations, contacts_changed = cached, cached.forget
     clocked: dict[str, Any] = {"clock": clock} if clock else {}
+    guard = BlockGuard(blocks)
     mentioning = Mentions(mentions, directory)
     limit = config.max_message_length
     members = MemberCheck(directory, config.max_group_members)
     talk = ConversationService(
-        conversations, directory, notifier, mentions=mentioning, members=members, **clocked
+        conversations,
+        directory,
+        notifier,
+        mentions=mentioning,
+        members=members,
+        blocks=guard,
+        **clocked,
     )
     use_cases = ConversationsServices(
         conversations=talk,
@@ -105,6 +120,7 @@ def wire_conversations(
             max_length=limit,
             mentions=mentioning,
             appender=appender,
+            blocks=guard,
             contacts_changed=contacts_changed,
             dedupe_window=timedelta(seconds=config.temporary_id_window),
             **clocked,
@@ -116,6 +132,8 @@ def wire_conversations(
             notifier,
             max_length=limit,
             mentions=mentioning,
+            blocks=guard,
+            holds=holds,
             history_versions=config.edit_history_versions,
             history_bytes=config.edit_history_bytes,
             max_reactions=config.max_reactions_per_user,
@@ -124,7 +142,11 @@ def wire_conversations(
         ),
         receipts=ReceiptService(conversations, messages, notifier, **clocked),
     )
-    return Conversations(use_cases, ChatCommands(use_cases, limiter), Participation(conversations))
+    return Conversations(
+        use_cases,
+        ChatCommands(use_cases, limiter, suspensions),
+        Participation(conversations, blocks),
+    )
 
 
 def socket_groups(

@@ -27,6 +27,11 @@ HTTP_ACTIONS: dict[str, str] = {
     "conversations.remove_participant": "membership",
     "conversations.leave": "membership",
     "files.upload": "upload",
+    # moderation (the moderators' and compliance officers' own routes are not limited: few,
+    # privileged, audited callers)
+    "moderation_reports.report_message": "report",
+    "moderation_blocks.block": "block",
+    "moderation_blocks.unblock": "block",
 }
 
 

@@ -40,3 +40,14 @@ class SendRateLimitedError(ChatError):
 class InvalidIdError(ChatError):
     code = "INVALID_ID"
     message = "Identifiant invalide"
+
+
+# roles (the token's `role` claim)
+class ModeratorRequiredError(ChatError):
+    code = "MODERATOR_REQUIRED"
+    message = "Réservé aux modérateurs"
+
+
+class AgentSuspendedError(ChatError):
+    code = "SUSPENDED"
+    message = "Compte suspendu par la modération : lecture seule"

@@ -28,6 +28,8 @@ USER_ACTION_DEFAULTS: Mapping[str, str] = {
     "conversation-list": "300/1m",
     "presence": "300/1m",  # who is online
     "search": "120/1m",
+    "report": "60/1h",  # reports of messages (each one alerts every connected moderator)
+    "block": "60/1h",  # blocks and unblocks (each rewrites the pair's Redis index)
 }
 
 

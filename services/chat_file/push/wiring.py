@@ -14,6 +14,7 @@ import redis
 
 from libs.egress import EgressGuard, EgressSettings, GuardedSession, Resolver
 from services.chat_file.conversations.facade import MessageLookup, Participation
+from services.chat_file.kernel.blocks import BlockList
 from services.chat_file.kernel.notifier import Notifier
 from services.chat_file.push.adapters.fcm import FcmSender
 from services.chat_file.push.adapters.queue import RedisPushQueue
@@ -108,10 +109,14 @@ def push_worker(
     directory: UserDirectory,
     presence: OnlineUsers,
     senders: dict[str, PushSender],
+    blocks: BlockList | None = None,
 ) -> PushWorker:
-    """Fan each stored message out to the offline recipients' devices, deliver the jobs."""
+    """Fan each stored message out to the offline recipients' devices (not to those who
+    blocked the sender), deliver the jobs."""
     push = config.push
-    fanout = PushFanout(messages, devices, directory, presence, notification_settings)
+    fanout = PushFanout(
+        messages, devices, directory, presence, notification_settings, blocks=blocks
+    )
     delivery = PushDelivery(
         queue,
         senders,

@@ -16,6 +16,8 @@ from marshmallow import EXCLUDE, Schema, fields
 from libs.servicekit.http import load
 
 Data = dict[str, Any]
+# Every socket whose identity moderates (moderator, admin) joins it at connect.
+MODERATORS_ROOM = "moderators"
 Handler = Callable[[Any, Data], Data]  # (the caller's Identity, or None if public; payload)
 
 
@@ -74,6 +76,21 @@ def conversation_ref(data: Data) -> str:
     return str(load(CONVERSATION_REF, data)["conversationId"])
 
 
+class RoomAlerts:
+    """An event to every socket in one room (`MODERATORS_ROOM`), in every process sharing the
+    message queue; `encode` turns the announced result into its wire shape. Before the server
+    is bound to an app (a script, a worker) there is no socket to tell, and nothing is sent."""
+
+    def __init__(self, socketio: Any, room: str, encode: Callable[[str, object], Data]) -> None:
+        self._socketio = socketio
+        self._room = room
+        self._encode = encode
+
+    def alert(self, event: str, payload: object) -> None:
+        if self._socketio.server is not None:
+            self._socketio.emit(event, self._encode(event, payload), to=self._room)
+
+
 def current_sid() -> str:
     """The id of the socket whose event is being handled."""
     value: str = request.sid  # type: ignore[attr-defined]
@@ -83,6 +100,7 @@ def current_sid() -> str:
 __all__ = [
     "CONVERSATION_REF",
     "MESSAGE_REF",
+    "MODERATORS_ROOM",
     "ConversationRef",
     "Data",
     "Event",
@@ -90,6 +108,7 @@ __all__ = [
     "HandlerGroup",
     "MessageRef",
     "Payload",
+    "RoomAlerts",
     "SocketRooms",
     "conversation_ref",
     "current_sid",

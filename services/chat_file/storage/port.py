@@ -5,7 +5,8 @@ Conversations give a `conversations` row and one `conversation_members` row per 
 (receipt pointers from the `readSeq`/`deliveredSeq`/`lastRead`/`readAt`/`deliveredAt` maps);
 messages give `messages` rows and one `message_hidden` row per `deletedFor` entry; files give
 `files` rows and one `file_conversations` row per `conversationIds` entry; push devices,
-notification settings and mentions map one document to one row. `messages.num` is
+notification settings, mentions, reports, moderation audit entries, blocks, retention
+overrides, legal holds and held messages map one document to one row. `messages.num` is
 left to the target's sequence (assigned in `_id` order, i.e. in insertion order).
 
 File bytes are not rows: in a directory (`FILE_STORAGE=local`) they stay where they are; in
@@ -31,6 +32,14 @@ from services.chat_file.files.adapters.local import LocalFileStorage
 from services.chat_file.files.mongo.gridfs import GridFSFileStorage
 from services.chat_file.files.sql.tables import file_links, files, upload_volume
 from services.chat_file.kernel.sql import to_doc
+from services.chat_file.moderation.sql.tables import (
+    audit,
+    blocks,
+    held_messages,
+    holds,
+    reports,
+    retention,
+)
 from services.chat_file.push.sql.tables import devices, notify_conversations, notify_users
 from services.chat_file.storage.schema import SCHEMA, metadata
 from services.chat_file.sync.sql.tables import change_heads, change_log
@@ -65,6 +74,12 @@ def mongo_tables() -> dict[str, MongoTable]:
             "notification_conversations", column_names(notify_conversations), _conversation_settings
         ),
         "message_mentions": MongoTable("message_mentions", column_names(mentions), _mention),
+        "message_reports": MongoTable("message_reports", column_names(reports), _report),
+        "moderation_audit": MongoTable("moderation_audit", column_names(audit), _audit),
+        "user_blocks": MongoTable("user_blocks", column_names(blocks), _block),
+        "retention_policies": MongoTable("retention_policies", column_names(retention), _retention),
+        "legal_holds": MongoTable("legal_holds", column_names(holds), _hold),
+        "held_messages": MongoTable("held_messages", column_names(held_messages), _held),
         "change_heads": MongoTable("change_heads", column_names(change_heads), _change_head),
         "change_log": MongoTable("change_log", column_names(change_log), _change),
     }
@@ -137,6 +152,7 @@ def _message(doc: Mapping[str, Any]) -> Iterator[Row]:
         "edit_history": to_doc(doc.get("editHistory")),
         "deleted": bool(doc.get("deleted")),
         "deleted_at": doc.get("deletedAt"),
+        "deleted_by": doc.get("deletedBy"),
         "reactions": doc.get("reactions"),
         "mentions": list(doc.get("mentions") or []),
     }
@@ -221,6 +237,77 @@ def _mention(doc: Mapping[str, Any]) -> Iterator[Row]:
         "conversation_id": doc["conversationId"],
         "seq": int(doc["seq"]),
         "message_id": doc["messageId"],
+    }
+
+
+def _report(doc: Mapping[str, Any]) -> Iterator[Row]:
+    yield {
+        "id": str(doc["_id"]),
+        "message_id": doc["messageId"],
+        "conversation_id": doc["conversationId"],
+        "reporter_id": doc["reporterId"],
+        "sender_id": doc["senderId"],
+        "reason": doc["reason"],
+        "comment": doc.get("comment", ""),
+        "snapshot": to_doc(doc["snapshot"]),
+        "status": doc.get("status", "open"),
+        "created_at": doc["createdAt"],
+        "closed_by": doc.get("closedBy"),
+        "closed_at": doc.get("closedAt"),
+        "note": doc.get("note", ""),
+    }
+
+
+def _audit(doc: Mapping[str, Any]) -> Iterator[Row]:
+    yield {
+        "id": str(doc["_id"]),
+        "at": doc["at"],
+        "actor_id": doc["actorId"],
+        "action": doc["action"],
+        "target_type": doc["targetType"],
+        "target_id": doc["targetId"],
+        "detail": to_doc(doc.get("detail", {})),
+    }
+
+
+def _block(doc: Mapping[str, Any]) -> Iterator[Row]:
+    yield {
+        "blocker_id": doc["blockerId"],
+        "blocked_id": doc["blockedId"],
+        "created_at": doc["createdAt"],
+    }
+
+
+def _retention(doc: Mapping[str, Any]) -> Iterator[Row]:
+    yield {
+        "conversation_id": doc["_id"],
+        "days": int(doc["days"]),
+        "set_by": doc["setBy"],
+        "set_at": doc["setAt"],
+    }
+
+
+def _hold(doc: Mapping[str, Any]) -> Iterator[Row]:
+    yield {
+        "id": str(doc["_id"]),
+        "kind": doc["kind"],
+        "target_id": doc["targetId"],
+        "reason": doc.get("reason", ""),
+        "created_by": doc["createdBy"],
+        "created_at": doc["createdAt"],
+        "released_by": doc.get("releasedBy"),
+        "released_at": doc.get("releasedAt"),
+    }
+
+
+def _held(doc: Mapping[str, Any]) -> Iterator[Row]:
+    yield {
+        "message_id": str(doc["_id"]),
+        "conversation_id": doc["conversationId"],
+        "sender_id": doc["senderId"],
+        "content": doc.get("content", ""),
+        "edit_history": to_doc(doc.get("editHistory") or []),
+        "kept_at": doc["keptAt"],
     }
 
 

@@ -11,6 +11,7 @@ from services.chat_file.announcements.sql import tables as _announcement_tables
 from services.chat_file.conversations.sql import tables as _core_tables
 from services.chat_file.files.sql import tables as _file_tables
 from services.chat_file.kernel.sql import metadata
+from services.chat_file.moderation.sql import tables as _moderation_tables
 from services.chat_file.push.sql import tables as _push_tables
 from services.chat_file.sync.sql import tables as _sync_tables
 
@@ -18,6 +19,7 @@ TABLE_MODULES = (
     _core_tables,
     _file_tables,
     _push_tables,
+    _moderation_tables,
     _sync_tables,
     _announcement_tables,
 )  # importing them registers their tables on `metadata`

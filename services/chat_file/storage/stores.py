@@ -23,9 +23,17 @@ from services.chat_file.conversations.application.ports import (
     ConversationStore,
     MentionStore,
     MessageAppender,
+    MessagePurge,
     MessageStore,
 )
 from services.chat_file.files.application.ports import FileMetadataStore, FileStorage
+from services.chat_file.moderation.application.ports import (
+    AuditLog,
+    BlockStore,
+    HoldStore,
+    ReportStore,
+    RetentionPolicyStore,
+)
 from services.chat_file.push.application.ports import DeviceStore, NotificationSettingsStore
 from services.chat_file.storage.schema import SCHEMA
 from services.chat_file.sync.application.ports import ChangeLog
@@ -40,6 +48,12 @@ class ChatStores:
     notification_settings: NotificationSettingsStore
     mentions: MentionStore
     badges: BadgeCounts
+    reports: ReportStore
+    moderation_audit: AuditLog
+    blocks: BlockStore
+    purge: MessagePurge
+    retention: RetentionPolicyStore
+    holds: HoldStore
     changes: ChangeLog  # each user's change log (sync)
     backend: str
     close: Callable[[], None] = lambda: None
@@ -73,7 +87,12 @@ def open_sql_stores(
     from services.chat_file.conversations.sql.conversations import SqlConversationStore
     from services.chat_file.conversations.sql.mentions import SqlMentionStore
     from services.chat_file.conversations.sql.messages import SqlMessageStore
+    from services.chat_file.conversations.sql.purge import SqlMessagePurge
     from services.chat_file.files.sql.files import SqlFileStore
+    from services.chat_file.moderation.sql.blocks import SqlBlockStore
+    from services.chat_file.moderation.sql.holds import SqlHoldStore
+    from services.chat_file.moderation.sql.reports import SqlAuditLog, SqlReportStore
+    from services.chat_file.moderation.sql.retention import SqlRetentionPolicyStore
     from services.chat_file.push.sql.devices import SqlDeviceStore
     from services.chat_file.push.sql.notify_prefs import SqlNotificationSettingsStore
     from services.chat_file.sync.sql.changes import SqlChangeLog
@@ -89,6 +108,12 @@ def open_sql_stores(
         notification_settings=SqlNotificationSettingsStore(engine),
         mentions=SqlMentionStore(engine),
         badges=SqlBadgeCounts(engine),
+        reports=SqlReportStore(engine),
+        moderation_audit=SqlAuditLog(engine),
+        blocks=SqlBlockStore(engine),
+        purge=SqlMessagePurge(engine),
+        retention=SqlRetentionPolicyStore(engine),
+        holds=SqlHoldStore(engine),
         changes=SqlChangeLog(engine),
         backend=engine.dialect.name,
         close=engine.dispose,
@@ -103,8 +128,13 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
     from services.chat_file.conversations.mongo.conversations import MongoConversationStore
     from services.chat_file.conversations.mongo.mentions import MongoMentionStore
     from services.chat_file.conversations.mongo.messages import MongoMessageStore
+    from services.chat_file.conversations.mongo.purge import MongoMessagePurge
     from services.chat_file.files.mongo.files import MongoFileStore
     from services.chat_file.files.mongo.gridfs import GridFSFileStorage
+    from services.chat_file.moderation.mongo.blocks import MongoBlockStore
+    from services.chat_file.moderation.mongo.holds import MongoHoldStore
+    from services.chat_file.moderation.mongo.reports import MongoAuditLog, MongoReportStore
+    from services.chat_file.moderation.mongo.retention import MongoRetentionPolicyStore
     from services.chat_file.push.mongo.devices import MongoDeviceStore
     from services.chat_file.push.mongo.notify_prefs import MongoNotificationSettingsStore
     from services.chat_file.sync.mongo.changes import MongoChangeLog
@@ -118,6 +148,10 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
     settings.ensure_indexes()
     mentions = MongoMentionStore(db)
     mentions.ensure_indexes()
+    reports, audit = MongoReportStore(db), MongoAuditLog(db)
+    blocks, purge, holds = MongoBlockStore(db), MongoMessagePurge(db), MongoHoldStore(db)
+    for indexed in (reports, audit, blocks, purge, holds):
+        indexed.ensure_indexes()
     # mongomock is not thread-safe: its $inc is a read then a write (real MongoDB: atomic)
     changes = MongoChangeLog(db, lock=threading.Lock() if backend == "mongomock" else None)
     changes.ensure_indexes()
@@ -131,6 +165,12 @@ def open_mongo_stores(db: Any, backend: str = "mongodb") -> ChatStores:
         notification_settings=settings,
         mentions=mentions,
         badges=MongoBadgeCounts(db),
+        reports=reports,
+        moderation_audit=audit,
+        blocks=blocks,
+        purge=purge,
+        retention=MongoRetentionPolicyStore(db),
+        holds=holds,
         changes=changes,
         backend=backend,
         close=db.client.close,

@@ -13,7 +13,9 @@ from libs.servicekit.settings import DEV_JWT_SECRET
 from services.chat_file.app import create_app
 from services.chat_file.bootstrap import ChatServices, build
 from services.chat_file.kernel.identity import Identity
+from services.chat_file.moderation.wiring import ModerationPorts
 from services.chat_file.settings import Settings
+from tests.fake_moderation_stores import FakeBlockIndex, FakeSuspensions
 from tests.fake_stores import fake_chat_stores
 from tests.support.json_parity import json_parity
 from tests.support.wire import wire
@@ -60,14 +62,16 @@ def settings() -> Settings:
 
 @pytest.fixture
 def fakes() -> dict[str, Any]:
+    stores = fake_chat_stores()
     return {
-        "stores": fake_chat_stores(),
+        "stores": stores,
         "redis": FakeRedis(),
         "cache": FakeProfileCache(),
         "auth_client": FakeProfileSource(USERS),
         "notifier": RecordingNotifier(),
         "attachments": FakeAttachmentResolver(),
         "push_outbox": FakeOutbox(),
+        "moderation_adapters": ModerationPorts(FakeSuspensions(), FakeBlockIndex(stores.blocks)),
     }
 
 

@@ -78,6 +78,32 @@ def test_eddsa_verifies_with_auth_users_published_keys_and_needs_no_jwt_secret()
         Settings.from_env({**env, "JWT_ALGORITHM": "HS256"})
 
 
+def test_moderation_settings_defaults_values_and_refusals() -> None:
+    default = Settings.from_env({"APP_ENV": "test"}).moderation
+    assert (default.max_blocks, default.suspension_refresh_seconds) == (1000, 0.5)
+    assert (default.retention_days, default.retention_batch) == (0, 1000)
+    env = {
+        "APP_ENV": "test",
+        "MODERATION_MAX_BLOCKS": "50",
+        "SUSPENSION_REFRESH_SECONDS": "0.25",
+        "RETENTION_DAYS": "365",
+        "RETENTION_BATCH": "200",
+    }
+    read = Settings.from_env(env).moderation
+    assert (read.max_blocks, read.suspension_refresh_seconds) == (50, 0.25)
+    assert (read.retention_days, read.retention_batch) == (365, 200)
+    for name, value in [
+        ("MODERATION_MAX_BLOCKS", "0"),
+        ("SUSPENSION_REFRESH_SECONDS", "2"),
+        ("SUSPENSION_REFRESH_SECONDS", "0"),
+        ("RETENTION_DAYS", "-1"),
+        ("RETENTION_BATCH", "1001"),
+        ("RETENTION_BATCH", "0"),
+    ]:
+        with pytest.raises(SettingsError):
+            Settings.from_env({"APP_ENV": "test", name: value})
+
+
 def test_socket_admission_defaults_to_half_the_pool() -> None:
     base = {"APP_ENV": "test"}
     assert Settings.from_env(base).connect_concurrency == 5  # DB_POOL_SIZE 10

@@ -134,6 +134,13 @@ HTTP_CALLS: dict[str, tuple[str, str, dict[str, Any] | None]] = {
     ),
     "conversations.leave": ("POST", f"/conversations/{ANY_ID}/leave", None),
     "files.upload": ("POST", "/files/upload", None),
+    "moderation_reports.report_message": (
+        "POST",
+        f"/messages/{ANY_ID}/report",
+        {"reason": "spam"},
+    ),
+    "moderation_blocks.block": ("POST", "/users/bob/block", None),
+    "moderation_blocks.unblock": ("DELETE", "/users/bob/block", None),
 }
 
 

@@ -21,14 +21,25 @@ from services.chat_file.conversations.api.views import (
     message_of,
 )
 from services.chat_file.conversations.application.bundle import ConversationsServices
+from services.chat_file.kernel.errors import AgentSuspendedError
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.kernel.rate import SendRateLimiter
+from services.chat_file.kernel.suspensions import Suspensions
 
 Reply = dict[str, Any]
 
 
 class ChatCommands:
-    def __init__(self, use_cases: ConversationsServices, limiter: SendRateLimiter) -> None:
+    """Each write first checks that its caller is not suspended (`SUSPENDED`: a suspended agent
+    reads but does not write, on both transports)."""
+
+    def __init__(
+        self,
+        use_cases: ConversationsServices,
+        limiter: SendRateLimiter,
+        suspensions: Suspensions | None = None,
+    ) -> None:
+        self._suspensions = suspensions
         self._conversations = use_cases.conversations
         self._membership = use_cases.membership
         self._sending = use_cases.sending
@@ -36,7 +47,12 @@ class ChatCommands:
         self._receipts = use_cases.receipts
         self.limiter = limiter
 
+    def _active(self, user: Identity) -> None:
+        if self._suspensions is not None and self._suspensions.is_suspended(user.user_id):
+            raise AgentSuspendedError()
+
     def send_message(self, user: Identity, data: Reply, channel: str) -> tuple[Reply, bool]:
+        self._active(user)
         self.limiter.check(channel)
         body = load(schemas.SEND_MESSAGE, data)
         sent, created = self._sending.send(
@@ -53,21 +69,31 @@ class ChatCommands:
         return message_of(sent), created
 
     def edit_message(self, user: Identity, message_id: str, data: Reply) -> Reply:
+        self._active(user)
         body = load(schemas.EDIT, data)
         return message_of(self._messages.edit(user, message_id, body["content"], body["mentions"]))
 
     def delete_message(self, user: Identity, message_id: str, data: Reply) -> Reply:
+        self._active(user)
         scope = load(schemas.DELETE, data)["scope"]
         return DELETION.dump_fast(self._messages.delete(user, message_id, scope))
 
+    def remove_message(self, user: Identity, message_id: str) -> Reply:
+        """A moderator's removal of any message (moderators and admins only)."""
+        self._active(user)
+        return DELETION.dump_fast(self._messages.remove(user, message_id))
+
     def react(self, user: Identity, message_id: str, emoji: Any, add: bool) -> Reply:
+        self._active(user)
         return message_of(self._messages.react(user, message_id, emoji, add))
 
     def set_status(self, user: Identity, message_id: str, data: Reply) -> Reply:
+        self._active(user)
         status = load(schemas.STATUS, data)["status"]
         return STATUS.dump_fast(self._receipts.set_status(user, message_id, status))
 
     def mark_read(self, user: Identity, conversation_id: str, data: Reply) -> Reply:
+        self._active(user)
         message_id = load(schemas.READ, data)["messageId"]
         return READ.dump_fast(self._receipts.mark_read(user, conversation_id, message_id))
 
@@ -75,6 +101,7 @@ class ChatCommands:
         self, user: Identity, data: Reply, kind: str | None = None
     ) -> tuple[Reply, bool]:
         """`kind` fixes the type (`POST /groups`, `createGroup`...); else the body's `type`."""
+        self._active(user)
         self._few_enough(data, "members", "recipients", extra=1)  # and the creator
         body = load(schemas.CREATE_CONVERSATION, data)
         created, is_new = self._conversations.create(
@@ -89,6 +116,7 @@ class ChatCommands:
 
     def add_participants(self, user: Identity, conversation_id: str, data: Reply) -> Reply:
         """All or nothing (HTTP): every id valid, or the first error."""
+        self._active(user)
         self._few_enough(data, "userIds", "members", "participantId")
         body = load(schemas.PARTICIPANTS, data)
         ids = body["userIds"] + body["members"] + body["participantId"]
@@ -97,21 +125,31 @@ class ChatCommands:
 
     def add_members(self, user: Identity, conversation_id: str, data: Reply) -> Reply:
         """What can be added is; the rest is listed in `failed` (the old clients' event)."""
+        self._active(user)
         self._few_enough(data, "userIds", "members", "participantId")
         body = load(schemas.PARTICIPANTS, data)
         ids = body["participantId"] + body["userIds"] + body["members"]
         return MEMBERSHIP.dump_fast(self._membership.add_members(user, conversation_id, ids))
 
     def remove_members(self, user: Identity, conversation_id: str, data: Reply) -> Reply:
+        self._active(user)
         body = load(schemas.PARTICIPANTS, data)
         ids = body["participantId"] + body["userIds"] + body["members"]
         return MEMBERSHIP.dump_fast(self._membership.remove_members(user, conversation_id, ids))
 
     def remove_participant(self, user: Identity, conversation_id: str, user_id: str) -> Reply:
+        self._active(user)
         removed = self._membership.remove_participant(user, conversation_id, user_id)
         return CONVERSATION.dump_fast(removed)
 
+    def remove_by_moderator(self, user: Identity, conversation_id: str, user_id: str) -> Reply:
+        """A moderator removes an agent from a group or broadcast (moderators and admins)."""
+        self._active(user)
+        change = self._membership.remove_by_moderator(user, conversation_id, user_id)
+        return MEMBERSHIP.dump_fast(change)
+
     def leave(self, user: Identity, conversation_id: str) -> Reply:
+        self._active(user)
         return LEFT.dump_fast(self._membership.leave(user, conversation_id))
 
     def _few_enough(self, data: Reply, *keys: str, extra: int = 0) -> None:

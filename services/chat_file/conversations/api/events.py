@@ -49,7 +49,8 @@ def _deleted(deletion: Deletion) -> dict[str, Any]:
     if deletion.scope != "everyone":
         return {**result, "success": True}
     del result["timestamp"]
-    return {**MESSAGE.dump_fast(deletion.message), **result, "success": True}
+    removed = {"by": deletion.by} if deletion.by else {}  # {by: "moderation"}
+    return {**MESSAGE.dump_fast(deletion.message), **result, "success": True, **removed}
 
 
 # Each announced result's wire shape, by its type (the root merges every context's table).

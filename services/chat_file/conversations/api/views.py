@@ -138,6 +138,10 @@ class MessageView(View):
     edited = fields.Boolean()
     editedAt = fields.String(allow_none=True)
     deleted = fields.Boolean()
+    deletedBy = fields.String(
+        allow_none=True,
+        metadata={"enum": ["author", "moderation"], "description": "who deleted it for everyone"},
+    )
     reactions = fields.List(fields.Dict())
     mentions = fields.List(fields.String(), metadata={"description": "mentioned user ids"})
     deliveredTo = fields.Dict(metadata={"description": "user id → when (ISO-8601)"})
@@ -169,6 +173,7 @@ class MessageView(View):
             "edited": message.edited,
             "editedAt": iso(message.edited_at) if message.edited_at else None,
             "deleted": deleted,
+            "deletedBy": (message.deleted_by or "author") if deleted else None,
             "reactions": message.reactions,
             "mentions": list(message.mentions),
             "deliveredTo": index.delivered_to(sender_id, seq),

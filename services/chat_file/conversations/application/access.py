@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from services.chat_file.conversations.application.ports import ConversationStore, MessageStore
 from services.chat_file.conversations.domain.errors import (
+    BlockedError,
     ConversationNotFoundError,
     MessageNotFoundError,
 )
 from services.chat_file.conversations.domain.model import Conversation, ConversationType, Message
+from services.chat_file.kernel.blocks import BlockList
 from services.chat_file.kernel.ids import check_object_id
 
 
@@ -32,6 +34,25 @@ def message_for(
     if conversation is None or not conversation.is_participant(user_id):
         raise MessageNotFoundError()
     return message, conversation
+
+
+class BlockGuard:
+    """A blocked agent may not open or write to the private conversation with whoever blocked
+    them (`BLOCKED`); groups and broadcasts are unaffected. No block list: nobody is blocked."""
+
+    def __init__(self, blocks: BlockList | None = None) -> None:
+        self._blocks = blocks
+
+    def check_pair(self, user_id: str, other_id: str) -> None:
+        if self._blocks is not None and self._blocks.has_blocked(other_id, user_id):
+            raise BlockedError()
+
+    def check(self, conversation: Conversation, user_id: str) -> None:
+        if conversation.type is not ConversationType.PRIVATE:
+            return
+        for other in conversation.participants:
+            if other != user_id:
+                self.check_pair(user_id, other)
 
 
 def audience(conversation: Conversation) -> list[str]:

@@ -6,7 +6,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from services.chat_file.conversations.application.access import conversation_for, split_audience
+from services.chat_file.conversations.application.access import (
+    BlockGuard,
+    conversation_for,
+    split_audience,
+)
 from services.chat_file.conversations.application.members import MemberCheck
 from services.chat_file.conversations.application.mentions import Mentions
 from services.chat_file.conversations.application.ports import ConversationStore
@@ -44,9 +48,11 @@ class ConversationService:
         clock: Callable[[], datetime] = utc_now,
         mentions: Mentions | None = None,
         members: MemberCheck | None = None,
+        blocks: BlockGuard | None = None,
     ) -> None:
         self._store = conversations
         self.members = members or MemberCheck(directory)
+        self.blocks = blocks or BlockGuard()
         self.mentions = mentions
         self._directory = directory
         self.notifier = notifier
@@ -103,6 +109,7 @@ class ConversationService:
                 raise UserNotFoundError()
             if other == user_id:
                 raise SelfConversationError()
+        self.blocks.check_pair(user_id, other)
         return self._store.get_or_create_private(user_id, other, self._clock())
 
     def list_for(

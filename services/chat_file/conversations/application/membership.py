@@ -19,13 +19,17 @@ from services.chat_file.conversations.application.results import (
 )
 from services.chat_file.conversations.domain.errors import (
     AlreadyParticipantError,
+    ConversationNotFoundError,
     MembersRequiredError,
+    NotAGroupError,
+    NotParticipantError,
     TooManyMembersError,
 )
-from services.chat_file.conversations.domain.model import Conversation
+from services.chat_file.conversations.domain.model import Conversation, ConversationType
 from services.chat_file.kernel.clock import utc_now
+from services.chat_file.kernel.errors import ModeratorRequiredError
 from services.chat_file.kernel.identity import Identity
-from services.chat_file.kernel.ids import check_user_id
+from services.chat_file.kernel.ids import check_object_id, check_user_id
 from services.chat_file.kernel.notifier import Notifier
 
 View = Callable[[Conversation, str], ConversationResult]  # ConversationService.view
@@ -128,6 +132,23 @@ class MembershipService:
         conversation.check_can_remove(user.user_id, check_user_id(target))
         updated = self._store.remove_participant(conversation.id, target)
         return self._changed(updated or conversation, "participant:removed", user, [target])
+
+    def remove_by_moderator(
+        self, user: Identity, conversation_id: str, target: str
+    ) -> MembershipChange:
+        """A moderator removes an agent from any group or broadcast (they need not take part);
+        MODERATOR_REQUIRED for anyone else, NOT_A_GROUP for a private conversation."""
+        if not user.moderates:
+            raise ModeratorRequiredError()
+        conversation = self._store.get(check_object_id(conversation_id))
+        if conversation is None:
+            raise ConversationNotFoundError()
+        if conversation.type is ConversationType.PRIVATE:
+            raise NotAGroupError()
+        if not conversation.is_participant(check_user_id(target)):
+            raise NotParticipantError()
+        updated = self._store.remove_participant(conversation.id, target) or conversation
+        return self._notify_change(updated, "participant:removed", user, [target])
 
     def leave(self, user: Identity, conversation_id: str) -> MembershipChange:
         """The caller leaves; the answer is what the others are told."""

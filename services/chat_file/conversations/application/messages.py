@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from services.chat_file.conversations.application.access import (
+    BlockGuard,
     audience,
     conversation_for,
     message_for,
@@ -36,6 +37,7 @@ from services.chat_file.conversations.domain.errors import (
     InvalidCursorError,
     InvalidQueryError,
     MessageDeletedError,
+    MessageNotFoundError,
 )
 from services.chat_file.conversations.domain.model import (
     EDIT_HISTORY_BYTES,
@@ -56,10 +58,14 @@ from services.chat_file.conversations.domain.reactions import (
     count_of,
 )
 from services.chat_file.kernel.clock import utc_now
+from services.chat_file.kernel.errors import ModeratorRequiredError
+from services.chat_file.kernel.holds import LegalHolds
 from services.chat_file.kernel.identity import Identity
+from services.chat_file.kernel.ids import check_object_id
 from services.chat_file.kernel.notifier import Notifier
 from services.chat_file.users.application.directory import UserDirectory
 
+MODERATION = "moderation"  # who removed a message a moderator removed
 MAX_QUERY = 200
 SEARCH_CURSOR_RE = re.compile(r"^[A-Za-z0-9_=-]{1,200}$")  # opaque, made by the store
 
@@ -77,11 +83,15 @@ class MessageService:
         max_length: int = 10_000,
         clock: Callable[[], datetime] = utc_now,
         mentions: Mentions | None = None,
+        blocks: BlockGuard | None = None,
+        holds: LegalHolds | None = None,
         history_versions: int = EDIT_HISTORY_VERSIONS,
         history_bytes: int = EDIT_HISTORY_BYTES,
         max_reactions: int = MAX_REACTIONS_PER_USER,
         attachments: AttachmentResolver | None = None,
     ) -> None:
+        self._holds = holds
+        self._blocks = blocks or BlockGuard()
         self._attachments = attachments
         self._max_reactions = max_reactions
         self._conversations = conversations
@@ -133,6 +143,7 @@ class MessageService:
         message.check_author(user.user_id)
         if message.deleted:
             raise MessageDeletedError()
+        self._blocks.check(conversation, user.user_id)
         text = check_content(content, message.type, message.file is not None, self.max_length)
         previous = {"content": message.content, "editedAt": message.edited_at or message.created_at}
         mentioned = (
@@ -164,6 +175,7 @@ class MessageService:
             raise InvalidQueryError("scope doit valoir me ou everyone")
         if scope == "everyone":
             message.check_author(user.user_id)
+            self._keep_if_held(message)
             attached = message.file_id
             message = self._messages.delete_for_everyone(message.id, self._clock()) or message
             if attached:
@@ -182,6 +194,42 @@ class MessageService:
             self.notifier.notify("message:deleted", Deletion(seen, scope, at), recipients)
         return deletion
 
+    def remove(self, user: Identity, message_id: str) -> Deletion:
+        """A moderator removes any message for everyone (a tombstone marked "moderation",
+        `message:deleted {by: "moderation"}`); MODERATOR_REQUIRED for anyone else."""
+        if not user.moderates:
+            raise ModeratorRequiredError()
+        message = self._messages.get(check_object_id(message_id))
+        conversation = self._conversations.get(message.conversation_id) if message else None
+        if message is None or conversation is None:
+            raise MessageNotFoundError()
+        if message.deleted:
+            raise MessageDeletedError()
+        at = self._clock()
+        self._keep_if_held(message)
+        attached = message.file_id
+        removed = self._messages.delete_for_everyone(message.id, at, MODERATION) or message
+        if attached:  # as for the author's own deletion: the file goes with its last message
+            self._unlink_unused(attached, removed)
+        deletion = Deletion(self._result(removed, conversation), "everyone", at, MODERATION)
+        self.notifier.notify("message:deleted", deletion, audience(conversation))
+        return deletion
+
+    def _keep_if_held(self, message: Message) -> None:
+        """Under a legal hold, the content and edit history are kept before the blanking."""
+        if self._holds is not None and self._holds.is_held(
+            message.conversation_id, message.sender_id
+        ):
+            history = list(message.edit_history)
+            self._holds.keep(
+                message.id,
+                message.conversation_id,
+                message.sender_id,
+                message.content,
+                history,
+                self._clock(),
+            )
+
     def react(self, user: Identity, message_id: str, emoji: Any, add: bool) -> MessageResult:
         """One emoji or known shortcode, at most `max_reactions` per user and message; the
         event carries the change and that emoji's count, never the message."""
@@ -190,6 +238,7 @@ class MessageService:
         conversation.check_can_interact(user.user_id)  # BROADCAST_READ_ONLY for recipients
         if message.deleted:
             raise MessageDeletedError()
+        self._blocks.check(conversation, user.user_id)
         updated = (
             self._messages.react(message.id, user.user_id, emoji, add, self._max_reactions)
             or message

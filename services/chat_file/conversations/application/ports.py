@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -118,7 +120,11 @@ class MessageStore(Protocol):
         """The message with the change applied (see `MessageEdit`); None if it is absent."""
         ...
 
-    def delete_for_everyone(self, message_id: str, at: datetime) -> Message | None: ...
+    def delete_for_everyone(
+        self, message_id: str, at: datetime, by: str | None = None
+    ) -> Message | None:
+        """Blanks the message for everyone; `by` = "moderation" marks a moderator's removal."""
+        ...
 
     def hide_for(self, message_id: str, user_id: str) -> None: ...
 
@@ -173,3 +179,34 @@ class BadgeCounts(Protocol):
     the same number as `ConversationStore.unread_totals(id)[0]`, in one query."""
 
     def totals_for(self, user_ids: list[str]) -> dict[str, int]: ...
+
+
+@dataclass(frozen=True)
+class PurgedBatch:
+    """What one purge transaction removed: how many messages, and the files they carried."""
+
+    messages: int
+    file_ids: list[str]
+
+
+class MessagePurge(Protocol):
+    """Retention's deletes (the moderation context's job calls them through the facade)."""
+
+    def purge(
+        self,
+        before: datetime,
+        limit: int,
+        conversation_id: str | None = None,
+        excluded: Collection[str] = (),
+        kept_senders: Collection[str] = (),
+    ) -> PurgedBatch:
+        """Deletes at most `limit` messages created before `before` (oldest first) in one
+        conversation, or in every conversation but `excluded`, in one transaction: with their
+        "deleted for me" marks, mentions and search rows; the members' read and delivered
+        pointers move past them (unread counts stay right) and a conversation whose last
+        message went forgets it. Messages by `kept_senders` (legal holds) are never chosen."""
+        ...
+
+    def attached(self, file_ids: Collection[str]) -> set[str]:
+        """Those of `file_ids` some remaining message still carries."""
+        ...

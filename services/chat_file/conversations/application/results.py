@@ -86,6 +86,7 @@ class Deletion:
     message: MessageResult  # as it now is
     scope: str
     at: datetime
+    by: str | None = None  # "moderation": a moderator removed it
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from services.chat_file.conversations.application.access import audience, conversation_for
+from services.chat_file.conversations.application.access import (
+    BlockGuard,
+    audience,
+    conversation_for,
+)
 from services.chat_file.conversations.application.appending import StepwiseAppender, number
 from services.chat_file.conversations.application.mentions import Mentions
 from services.chat_file.conversations.application.ports import (
@@ -60,10 +64,12 @@ class MessageSender:
         mentions: Mentions | None = None,
         appender: MessageAppender | None = None,
         clock: Callable[[], datetime] = utc_now,
+        blocks: BlockGuard | None = None,
         contacts_changed: Callable[[list[str]], None] | None = None,
         dedupe_window: timedelta = DEDUPE_WINDOW,
     ) -> None:
         self._conversations = conversations
+        self._blocks = blocks or BlockGuard()
         self._contacts_changed = contacts_changed  # a private chat's first post by one side
         self._dedupe_window = dedupe_window  # TEMPORARY_ID_WINDOW
         self._messages = messages
@@ -101,6 +107,7 @@ class MessageSender:
             check_content(content, kind, bool(file_id), self.max_length)
         conversation = self._target(sender, conversation_id, receiver_id)
         conversation.check_can_post(sender)
+        self._blocks.check(conversation, sender)
         # No lookup of the temporaryId first: the insert itself finds a retry (unique key).
         message = self._checked(conversation, sender, kind, content, file_id, reply_to, mentions)
         message.temporary_id = temporary_id

@@ -142,6 +142,11 @@ class MessageDeletedError(ChatError):
     message = "Ce message a été supprimé"
 
 
+class BlockedError(ChatError):
+    code = "BLOCKED"
+    message = "Cet utilisateur vous a bloqué : conversation privée indisponible"
+
+
 class AlreadyParticipantError(ChatError):
     code = "ALREADY_PARTICIPANT"
     message = "Cet utilisateur participe déjà à la conversation"

@@ -246,6 +246,7 @@ class Message:
     edit_history: list[dict[str, Any]] = field(default_factory=list)
     deleted: bool = False
     deleted_for: list[str] = field(default_factory=list)
+    deleted_by: str | None = None  # "moderation" when a moderator removed it, else None
     reactions: list[dict[str, str]] = field(default_factory=list)
     mentions: list[str] = field(default_factory=list)  # user ids notified by name (or @tous)
 

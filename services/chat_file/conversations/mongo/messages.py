@@ -127,11 +127,14 @@ class MongoMessageStore(MongoStore):
         )
         return replace(edited, edit_history=trimmed) if done.matched_count else self.get(message_id)
 
-    def delete_for_everyone(self, message_id: str, at: datetime) -> Message | None:
+    def delete_for_everyone(
+        self, message_id: str, at: datetime, by: str | None = None
+    ) -> Message | None:
+        done = {"deleted": True, "deletedAt": at, "deletedBy": by, "content": "", "file": None}
         return self._update(
             message_id,
             {
-                "$set": {"deleted": True, "deletedAt": at, "content": "", "file": None},
+                "$set": done,
                 "$unset": {"editHistory": ""},
             },
         )
@@ -265,6 +268,7 @@ def _from_doc(doc: dict[str, Any]) -> Message:
         edit_history=list(doc.get("editHistory") or []),
         deleted=bool(doc.get("deleted")),
         deleted_for=list(doc.get("deletedFor") or []),
+        deleted_by=doc.get("deletedBy"),
         reactions=list(doc.get("reactions") or []),
         mentions=list(doc.get("mentions") or []),
     )

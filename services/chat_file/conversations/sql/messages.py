@@ -98,10 +98,12 @@ class SqlMessageStore(SqlStore):
 
         return self._rewrite(message_id, edited)
 
-    def delete_for_everyone(self, message_id: str, at: datetime) -> Message | None:
+    def delete_for_everyone(
+        self, message_id: str, at: datetime, by: str | None = None
+    ) -> Message | None:
         def change(_row: Any) -> dict[str, Any]:
             blank = {"content": "", "file": None, "edit_history": None}
-            return {**blank, "deleted": True, "deleted_at": at}
+            return {**blank, "deleted": True, "deleted_at": at, "deleted_by": by}
 
         return self._rewrite(message_id, change)
 
@@ -245,6 +247,7 @@ def _message(row: Any, deleted_for: list[str] | None = None) -> Message:
         edit_history=from_doc(edit_history) if edit_history else [],
         deleted=bool(row[c.deleted]),
         deleted_for=deleted_for or [],
+        deleted_by=row[c.deleted_by],
         reactions=list(row[c.reactions] or []),
         mentions=list(row[c.mentions] or []),
     )

@@ -69,10 +69,12 @@ messages = sa.Table(
     sa.Column("edit_history", DOC),
     sa.Column("deleted", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("deleted_at", TIME),
+    sa.Column("deleted_by", sa.String(16)),  # "moderation" (revision 0009); NULL: the author
     sa.Column("reactions", DOC),
     sa.Column("mentions", DOC),  # user ids (revision 0004)
     sa.Index("messages_history", "conversation_id", "id"),
     sa.Index("messages_by_seq", "conversation_id", "seq"),
+    sa.Index("messages_by_time", "created_at"),  # retention (revision 0010)
 )
 
 hidden = sa.Table(
@@ -89,4 +91,5 @@ mentions = sa.Table(
     sa.Column("conversation_id", ID, primary_key=True),
     sa.Column("seq", sa.Integer, primary_key=True),
     sa.Column("message_id", ID, nullable=False),
+    sa.Index("message_mentions_by_message", "message_id"),  # retention (revision 0010)
 )

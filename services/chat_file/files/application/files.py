@@ -211,6 +211,11 @@ class FileService:
         self._store.delete(record.id)  # metadata first: nobody can reach half-deleted bytes
         self._discard(record.id)
 
+    def discard(self, file_id: str) -> None:
+        """The system's deletion (retention): metadata first, then the bytes and thumbnails."""
+        self._store.delete(file_id)
+        self._discard(file_id)
+
     def attachable(self, file_id: str, user_id: str, conversation_id: str) -> FileRecord | None:
         """The file as it will be once attached (None if the user may not attach it); writes
         nothing: a message refused later must leave no trace (`link` after it is stored)."""

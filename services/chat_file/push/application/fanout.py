@@ -20,6 +20,7 @@ from services.chat_file.conversations.facade import (
     MessageLookup,
     MessageResult,
 )
+from services.chat_file.kernel.blocks import BlockList
 from services.chat_file.kernel.clock import utc_now
 from services.chat_file.kernel.languages import chat_catalogue
 from services.chat_file.kernel.notifier import Notifier
@@ -86,8 +87,10 @@ class PushFanout:
         presence: OnlineUsers,
         settings: NotificationSettingsStore,
         clock: Callable[[], datetime] = utc_now,
+        blocks: BlockList | None = None,
     ) -> None:
         self._messages = messages
+        self._blocks = blocks  # who blocked the sender gets no push from them
         self._devices = devices
         self._directory = directory
         self._presence = presence
@@ -103,6 +106,9 @@ class PushFanout:
         if conversation is None:
             return []
         recipients = [u for u in conversation.participants if u != message.sender_id]
+        if self._blocks is not None and recipients:
+            blocking = self._blocks.blockers_of(message.sender_id, recipients)
+            recipients = [u for u in recipients if u not in blocking]
         online = self._presence.online(recipients) if recipients else set()
         prefs = self._wanted(conversation, message, [u for u in recipients if u not in online])
         devices = self._devices.list_for_users(list(prefs)) if prefs else {}

@@ -17,6 +17,7 @@ from flask_socketio import join_room, leave_room
 
 from services.chat_file.kernel.identity import Identity
 from services.chat_file.kernel.rate import SendRateLimiter
+from services.chat_file.realtime.api import MODERATORS_ROOM
 from services.chat_file.realtime.application.activity import ActivityService
 from services.chat_file.realtime.application.ports import Memberships
 from services.chat_file.realtime.application.presence import PresenceService
@@ -32,6 +33,7 @@ class RoomNames:
 
     user: Callable[[str], str]
     conversation: Callable[[str], str]
+    moderators: str = MODERATORS_ROOM  # sockets of moderators and admins (`report:new`)
 
 
 class Background(Protocol):
@@ -99,6 +101,8 @@ class RealtimeHub:
     def _admit(self, sid: str, user: Identity) -> list[str]:
         conversation_ids, contacts = self.memberships.rooms_and_contacts(user.user_id)
         join_room(self.rooms.user(user.user_id))
+        if user.moderates:
+            join_room(self.rooms.moderators)
         for conversation_id in conversation_ids:
             join_room(self.rooms.conversation(conversation_id))
         for room in self._extra_rooms(user.user_id):

@@ -31,7 +31,7 @@ from services.chat_file.kernel.errors import (
     TokenExpiredError,
     TokenRevokedError,
 )
-from services.chat_file.kernel.identity import Identity
+from services.chat_file.kernel.identity import Identity, role_of
 from services.chat_file.kernel.ids import USER_ID_RE
 
 VERIFIED_TOKENS = 4096  # how many verified tokens one process remembers
@@ -122,9 +122,9 @@ class JwtVerifier:
             session_id=sid if isinstance(sid, str) and sid else None,
             auth_ms=auth_ms_of(claims),
             expires_at=int(claims["exp"]),
+            role=role_of(claims.get("role")),
             locale=supported_locale(claims.get("locale")),
             csrf=csrf if isinstance(csrf, str) and csrf else None,
-            role=str(claims.get("role") or ""),
         )
 
 

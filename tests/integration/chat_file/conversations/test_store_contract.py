@@ -373,8 +373,11 @@ def test_delete_for_everyone_blanks_the_message(stores: ChatStores) -> None:
     stores.messages.edit(m.id, MessageEdit("v2", {"content": "secret", "editedAt": NOW}, NOW))
     gone = stores.messages.delete_for_everyone(m.id, NOW)
     assert gone is not None and gone.deleted and gone.content == "" and gone.file is None
-    assert gone.edit_history == []
+    assert gone.edit_history == [] and gone.deleted_by is None  # its author deleted it
     assert stores.messages.delete_for_everyone("0" * 24, NOW) is None
+    removed = stores.messages.delete_for_everyone(post(stores, g.id, b).id, NOW, "moderation")
+    assert removed is not None and removed.deleted and removed.deleted_by == "moderation"
+    assert stores.messages.get(removed.id).deleted_by == "moderation"  # type: ignore[union-attr]
 
 
 def test_hide_for_removes_it_from_that_users_pages_only(stores: ChatStores) -> None:

@@ -44,6 +44,23 @@ def test_verifier_accepts_access_tokens_and_reads_identity() -> None:
     assert fallback.user_id == "MAT9"
 
 
+@pytest.mark.parametrize(
+    ("claim", "role", "moderates"),
+    [
+        ("moderator", "moderator", True),
+        ("admin", "admin", True),
+        ("compliance", "compliance", False),
+        ("user", "user", False),
+        (None, "user", False),  # a token from before roles
+        ("root", "user", False),  # unknown: least privilege
+        (["admin"], "user", False),  # not a string
+    ],
+)
+def test_verifier_reads_the_role_claim(claim: object, role: str, moderates: bool) -> None:
+    identity = JwtVerifier(SECRET).verify(token("u1", secret=SECRET, role=claim))
+    assert (identity.role, identity.moderates) == (role, moderates)
+
+
 def test_verifier_remembers_a_token_only_until_it_expires() -> None:
     now = [time.time()]
     verifier = JwtVerifier(SECRET, clock=lambda: now[0])
