@@ -21,6 +21,12 @@ from typing import Any, BinaryIO
 
 from libs.servicekit.port_sources import MongoTable, Row, column_names
 from libs.servicekit.sql_port import PortSpec
+from services.chat_file.announcements.sql.tables import (
+    announcements,
+    broadcasts,
+    org_members,
+    receipts,
+)
 from services.chat_file.conversations.sql.tables import (
     conversations,
     hidden,
@@ -82,6 +88,61 @@ def mongo_tables() -> dict[str, MongoTable]:
         "held_messages": MongoTable("held_messages", column_names(held_messages), _held),
         "change_heads": MongoTable("change_heads", column_names(change_heads), _change_head),
         "change_log": MongoTable("change_log", column_names(change_log), _change),
+        "broadcasts": MongoTable("broadcasts", column_names(broadcasts), _broadcast),
+        "announcements": MongoTable("announcements", column_names(announcements), _announcement),
+        "org_members": MongoTable("org_members", column_names(org_members), _org_member),
+        "announcement_receipts": MongoTable(
+            "announcement_receipts", column_names(receipts), _announcement_receipt
+        ),
+    }
+
+
+def _broadcast(doc: Mapping[str, Any]) -> Iterator[Row]:
+    yield {
+        "id": str(doc["_id"]),
+        "title": doc["title"],
+        "created_by": doc["created_by"],
+        "admins": list(doc.get("admins") or []),
+        "audience": {
+            "units": [list(u) for u in doc.get("units") or []],
+            "agents": list(doc.get("agents") or []),
+        },
+        "created_at": doc["created_at"],
+        "last_message_at": doc.get("last_message_at"),
+        "message_count": int(doc.get("message_count", 0)),
+    }
+
+
+def _announcement(doc: Mapping[str, Any]) -> Iterator[Row]:
+    yield {
+        "id": str(doc["_id"]),
+        "broadcast_id": doc["broadcast_id"],
+        "sender_id": doc["sender_id"],
+        "content": doc["content"],
+        "priority": doc["priority"],
+        "request_ack": bool(doc.get("request_ack")),
+        "created_at": doc["created_at"],
+        "next_reminder_at": doc.get("next_reminder_at"),
+        "reminder_rounds": int(doc.get("reminder_rounds", 0)),
+    }
+
+
+def _org_member(doc: Mapping[str, Any]) -> Iterator[Row]:
+    yield {
+        "user_id": str(doc["_id"]),
+        "ministere_key": doc.get("m") or "",
+        "direction_key": doc.get("d") or "",
+        "service_key": doc.get("s") or "",
+    }
+
+
+def _announcement_receipt(doc: Mapping[str, Any]) -> Iterator[Row]:
+    yield {
+        "announcement_id": doc["announcement_id"],
+        "user_id": doc["user_id"],
+        "delivered_at": doc.get("delivered_at"),
+        "read_at": doc.get("read_at"),
+        "acked_at": doc.get("acked_at"),
     }
 
 
