@@ -103,7 +103,8 @@ MODERATION_FOLDER = [
         status=200,
         keys=("conversationId", "participantIds"),
         checks=(
-            ("user 3 gone", f"pm.expect(data.participantIds).to.not.include({env('user3Id')});"),
+            # participantIds: who the change concerns (as removeParticipant answers)
+            ("user 3 removed", f"pm.expect(data.participantIds).to.eql([{env('user3Id')}]);"),
         ),
     ),
     chat(
