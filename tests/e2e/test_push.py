@@ -258,7 +258,9 @@ def test_settings_changes_reach_the_users_other_devices(chat, worker, users) -> 
         "dndUntil": "2099-01-01T07:00:00.000Z",
         "quietHours": None,
         "previews": False,
+        "seq": events[0].get("seq"),  # the change's number in the user's log (GET /sync)
     }
+    assert isinstance(events[0]["seq"], int) and events[0]["seq"] >= 1
     call(
         "PUT",
         f"{chat.url}/notifications/settings",
