@@ -115,12 +115,13 @@ def test_two_browsers_exchange_a_message_live(stack, chromium: tuple[str, str]) 
 
         marie.find_element(By.ID, "message-input").send_keys("Bonjour Jean")
         wait_jean.until(ec.text_to_be_present_in_element((By.ID, "typing"), "Marie Ngono écrit"))
-        # Marie was online before the conversation existed: Jean asks who is online.
+        marie.find_element(By.ID, "send-button").click()
+        wait_jean.until(ec.text_to_be_present_in_element((By.ID, "messages"), "Bonjour Jean"))
+        # Both have written: they are contacts now, and Jean's console asks who is online
+        # (Marie was online before the conversation existed).
         wait_jean.until(
             ec.presence_of_element_located((By.CSS_SELECTOR, "#conversations .presence.online"))
         )
-        marie.find_element(By.ID, "send-button").click()
-        wait_jean.until(ec.text_to_be_present_in_element((By.ID, "messages"), "Bonjour Jean"))
         sender = jean.find_elements(By.CSS_SELECTOR, "#messages li .who")[-1].text
         assert sender == "Marie Ngono"
 

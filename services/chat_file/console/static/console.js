@@ -228,6 +228,10 @@ function attachmentLink(file) {
 }
 
 function onNewMessage(message) {
+  // A private chat makes its two people contacts once both have written: a first message from
+  // someone not known online may be that moment, so ask again who is online.
+  const sender = message.senderId;
+  if (sender && sender !== state.user.id && !state.online.has(sender)) refreshPresence();
   if (message.conversationId === state.current) {
     appendMessage(message);
     state.socket.emit("markMessageRead", { messageId: idOf(message), conversationId: state.current });
