@@ -50,8 +50,11 @@ def test_clients_reconnect_to_a_restarted_process_and_presence_recovers(
     alice, bob = new_user(), new_user()
     devices = [Device(alice).connect(chat.url), Device(bob).connect(chat.url)]
     try:
-        post(chat.url, alice, {"receiverId": bob, "content": "avant"})
+        post(chat.url, alice, {"receiverId": bob, "content": "bonjour"})
         devices[1].wait("newMessage")
+        # both have written: a private chat makes its people contacts (presence) only then
+        post(chat.url, bob, {"receiverId": alice, "content": "avant"})
+        devices[0].wait("newMessage", lambda d: d["content"] == "avant")
         kill_process_group(chat.proc, signal.SIGKILL)
         chat.proc.wait(timeout=5)  # type: ignore[union-attr]
         chat.start()  # same port: the clients' own reconnection finds it
