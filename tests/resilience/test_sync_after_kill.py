@@ -11,11 +11,13 @@ sync his model equals a fresh load, the numbers he received have no gap and no r
 from __future__ import annotations
 
 import signal
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import requests
 
+from tests.e2e.realtime_support import everyone_exists
 from tests.support.servers import ServiceProcess
 
 from .support import Device, chat_env, kill_process_group, new_user, token_for
@@ -60,8 +62,16 @@ class ClientModel:
             return
         if event == "newMessage" and data["senderId"] != self.user:
             self.unread += 1
-        if event in {"newMessage", "message:edited", "message:reaction", "message:deleted"}:
+        if event in {"newMessage", "message:deleted"} and "reactions" in data:
             self.messages[data["id"]] = self.shape(data)
+        elif event == "message:edited":  # the new text only, not the whole message (#23 row 4)
+            content, deleted, _, reactions = self.messages[data["messageId"]]
+            self.messages[data["messageId"]] = (data["newContent"], deleted, True, reactions)
+        elif event == "message:reaction":  # the change only (#23 row 5)
+            content, deleted, edited, reactions = self.messages[data["messageId"]]
+            mine = {(data["userId"], data["emoji"])}
+            kept = set(reactions) | mine if data["action"] == "add" else set(reactions) - mine
+            self.messages[data["messageId"]] = (content, deleted, edited, tuple(sorted(kept)))
         if event == "conversation:read" and data["userId"] == self.user:
             self.unread = int(data["unreadCount"])
 
@@ -69,10 +79,19 @@ class ClientModel:
         return (self.messages, self.unread) == (other.messages, other.unread)
 
 
+@pytest.fixture
+def auth_url() -> Iterator[str]:
+    """auth_user as a stand-in that knows every id (a group's members must exist)."""
+    with everyone_exists() as url:
+        yield url
+
+
 def test_after_a_sync_the_client_equals_a_fresh_load_across_killed_processes(
-    redis_url: str, key_prefix: str
+    redis_url: str, key_prefix: str, auth_url: str
 ) -> None:
-    env = chat_env(redis_url, key_prefix, SOCKETIO_MESSAGE_QUEUE=redis_url)
+    env = chat_env(
+        redis_url, key_prefix, SOCKETIO_MESSAGE_QUEUE=redis_url, AUTH_USER_SERVICE_URL=auth_url
+    )
     first, second = ServiceProcess("chat_file", env), ServiceProcess("chat_file", env)
     first.start()
     second.start()
