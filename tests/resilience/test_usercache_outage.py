@@ -79,6 +79,7 @@ def test_a_rename_made_while_redis_is_down_is_served_within_seconds_of_its_retur
     stack: Stack,
 ) -> None:
     jean, marie = login(stack.auth, "MAT1001"), login(stack.auth, "MAT1002")
+    admin = login(stack.auth, "ADMIN001")  # names are HR data: an admin renames (issue 23)
     created = call(
         "POST",
         f"{stack.chat.url}/conversations",
@@ -93,7 +94,7 @@ def test_a_rename_made_while_redis_is_down_is_served_within_seconds_of_its_retur
     assert stack.redis.client().hget(key, "fullName") == b"Jean Dupont"
 
     stack.redis.kill()
-    renamed = call("PUT", f"{stack.auth.url}/{jean['id']}", jean, json={"nom": "Mballa"})
+    renamed = call("PUT", f"{stack.auth.url}/{jean['id']}", admin, json={"nom": "Mballa"})
     assert renamed.status_code == 200, renamed.text  # stored; the cache write failed
     stack.redis.start()
     wait_until_up(stack.redis)
